@@ -1,0 +1,53 @@
+// Two projects: the backend (kernel and plugins, Node, compiled by swc with decorator
+// metadata for tsyringe/TypeORM) and the console (Vue components in jsdom).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const sharedMappers = {
+  '^@tomo/kernel$': '<rootDir>/kernel/src/index.ts',
+  '^@tomo/kernel/testing$': '<rootDir>/kernel/src/testing/index.ts',
+  '^@tomo/plugin-([a-z-]+)/api$': '<rootDir>/plugins/$1/src/api.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  coverageReporters: ['text-summary', 'text', 'json-summary'],
+  coverageDirectory: 'coverage',
+  projects: [
+    {
+      displayName: 'backend',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts'],
+      testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper: sharedMappers,
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      displayName: 'console',
+      testEnvironment: 'jsdom',
+      testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
+      roots: ['<rootDir>/ui-shell/src', '<rootDir>/plugins'],
+      testMatch: ['**/ui-shell/src/**/*.test.ts', '**/plugins/*/ui/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      moduleFileExtensions: ['ts', 'js', 'json', 'vue'],
+      transform: { '^.+\\.vue$': '@vue/vue3-jest', '^.+\\.ts$': swc },
+      moduleNameMapper: {
+        ...sharedMappers,
+        '^@tomo/ui-shell/kit$': '<rootDir>/ui-shell/src/kit/index.ts',
+        '\\.(css)$': '<rootDir>/ui-shell/test-support/style-stub.js',
+      },
+    },
+  ],
+};

@@ -1,0 +1,91 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config';
+import type { TomoConfig } from '../config/config-schema';
+import { ConfigError, PluginLoadError } from '../errors';
+import { Kernel } from '../kernel';
+import { discoverPlugins } from '../plugin/discover';
+import { installSharedModuleResolution } from '../plugin/shared-modules';
+import type { BootedKernel } from '../plugin/plugin-types';
+import { addMcpCommand } from './mcp-command';
+import { addMigrateCommand } from './migrate-command';
+import { addServeCommand } from './serve-command';
+
+/** What a Tomo distribution tells the CLI: where its built-in plugins and console live. */
+export interface Distribution {
+  version: string;
+  builtinPluginDirs: string[];
+  uiShellDir?: string;
+}
+
+/** Reads `--config <file>` ahead of commander, because plugins (and so commands) depend on it. */
+function configFileFromArgv(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (at < 0) return undefined;
+  return argv[at].includes('=') ? argv[at].split('=').slice(1).join('=') : argv[at + 1];
+}
+
+/** Shared by commands: builds a kernel for this distribution and config. */
+export function makeKernel(dist: Distribution, config: TomoConfig): Kernel {
+  return new Kernel({ config, builtinPluginDirs: dist.builtinPluginDirs, uiShellDir: dist.uiShellDir, version: dist.version });
+}
+
+/**
+ * Builds the `tomo` program: the kernel's commands (`serve`, `migrate`, `mcp`) plus whatever
+ * each plugin adds (`admin create` from auth, `export`/`import` from backup).
+ */
+export function createCli(dist: Distribution, argv: readonly string[] = process.argv): Command {
+  const program = new Command('tomo')
+    .description('Tomo: a self-hosted control panel for your servers, apps and AI agents')
+    .version(dist.version)
+    .option('--config <file>', 'configuration file (default: $TOMO_CONFIG or /etc/tomo/config.yaml)')
+    .showHelpAfterError();
+
+  const configFile = configFileFromArgv(argv);
+  let config: TomoConfig | undefined;
+  const getConfig = (overrides?: Record<string, unknown>): TomoConfig => {
+    if (overrides) return loadConfig({ file: configFile, overrides });
+    config ??= loadConfig({ file: configFile });
+    return config;
+  };
+
+  addServeCommand(program, dist, getConfig);
+  addMigrateCommand(program, dist, getConfig);
+  addMcpCommand(program, getConfig);
+
+  // Plugins contribute commands; discovering them needs the config (plugin folders).
+  let pluginConfig: TomoConfig | undefined;
+  try {
+    pluginConfig = getConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // Bad config: keep the kernel commands so `--help` works; `serve` will report the error.
+  }
+  if (pluginConfig) {
+    installSharedModuleResolution(require.resolve('../index'));
+    const packages = [...discoverPlugins(dist.builtinPluginDirs, true), ...discoverPlugins(pluginConfig.plugins.dirs, false)];
+    for (const pkg of packages) {
+      for (const plugin of pkg.plugins) {
+        if (!plugin.cli || pluginConfig.plugins.disabled.includes(plugin.id)) continue;
+        plugin.cli(program, async (): Promise<BootedKernel> => {
+          const kernel = makeKernel(dist, pluginConfig);
+          await kernel.start({ listen: false });
+          return { resolve: (token) => kernel.resolve(token), logger: kernel.logger, stop: () => kernel.stop() };
+        });
+      }
+    }
+  }
+  return program;
+}
+
+/** Runs the CLI and turns start-up errors into one clear line and exit code 1. */
+export async function runCli(dist: Distribution, argv: string[] = process.argv): Promise<void> {
+  try {
+    await createCli(dist, argv).parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof PluginLoadError) {
+      process.stderr.write(`tomo: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { TomoConfig } from '../config/config-schema';
+import { bridgeStdioToHttp } from '../mcp/stdio-bridge';
+
+/** Where the stdio bridge finds its API token: a file, or TOMO_API_TOKEN (never an argument, which `ps` shows). */
+function readToken(tokenFile: string | undefined): string {
+  if (tokenFile) return fs.readFileSync(tokenFile, 'utf8').trim();
+  const fromEnv = process.env.TOMO_API_TOKEN;
+  if (fromEnv) return fromEnv.trim();
+  throw new Error('No API token: pass --token-file <file> or set TOMO_API_TOKEN (create one in the console under API tokens)');
+}
+
+/** `tomo mcp`: a stdio MCP server for desktop clients that forwards to the running Tomo's /mcp. */
+export function addMcpCommand(program: Command, getConfig: () => TomoConfig): void {
+  program
+    .command('mcp')
+    .description('Bridge MCP over stdio (for desktop MCP clients) to the running Tomo service, authenticated with an API token')
+    .option('--url <url>', 'base URL of the running Tomo (default: from the config, http://127.0.0.1:8080)')
+    .option('--token-file <file>', 'file holding a Tomo API token (default: $TOMO_API_TOKEN)')
+    .action(async (opts: { url?: string; tokenFile?: string }) => {
+      let base = opts.url;
+      if (!base) {
+        const { server } = getConfig();
+        const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host;
+        base = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+      }
+      let token: string;
+      try {
+        token = readToken(opts.tokenFile);
+      } catch (err) {
+        process.stderr.write(`tomo mcp: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
+      await bridgeStdioToHttp(new URL('/mcp', base), token);
+    });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import type { TomoConfig } from '../config/config-schema';
+import type { Distribution } from './create-cli';
+import { makeKernel } from './create-cli';
+
+/** `tomo serve`: start the service in the foreground until SIGTERM/SIGINT. */
+export function addServeCommand(program: Command, dist: Distribution, getConfig: (overrides?: Record<string, unknown>) => TomoConfig): void {
+  program
+    .command('serve')
+    .description('Start Tomo (HTTP console, JSON API and MCP endpoint) in the foreground')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1, or TOMO_HOST)')
+    .option('--port <port>', 'port to listen on (default 8080, or TOMO_PORT)')
+    .option('--data-dir <dir>', 'data folder (default ./data, or TOMO_DATA_DIR)')
+    .action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+      const overrides: Record<string, unknown> = {};
+      if (opts.host || opts.port) overrides.server = { ...(opts.host ? { host: opts.host } : {}), ...(opts.port ? { port: opts.port } : {}) };
+      if (opts.dataDir) overrides.dataDir = opts.dataDir;
+      if (process.stdout.isTTY && process.env.TOMO_LOG_PRETTY === undefined) overrides.log = { pretty: true };
+      const config = getConfig(overrides);
+      const kernel = makeKernel(dist, config);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        kernel.logger.info(`Received ${signal}; shutting down`);
+        kernel.stop().then(
+          () => process.exit(0),
+          (err: Error) => {
+            process.stderr.write(`tomo: shutdown failed: ${err.message}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+      await kernel.start({ listen: true });
+      process.stdout.write(`Tomo ${dist.version} listening on ${kernel.url} (data: ${config.dataDir})\n`);
+    });
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The kernel's part of the configuration. Plugins validate their own section
+ * (`config.<pluginId>`) with the schema they declare in `definePlugin({ config })`.
+ */
+export const kernelConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      /** Address to bind; localhost by default because a reverse proxy fronts Tomo. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.coerce.number().int().min(0).max(65535).default(8080),
+      /** Largest JSON body accepted, in bytes. */
+      bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      /** Trust X-Forwarded-For from the reverse proxy (only when one is really in front). */
+      trustProxy: z.boolean().default(false),
+      /** How long shutdown waits for in-flight requests before closing them, in ms. */
+      shutdownGraceMs: z.coerce.number().int().min(0).max(120000).default(10000),
+    })
+    .prefault({}),
+  /** Folder for the SQLite file, the secrets Tomo generates, and plugin data. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Folder for log files; defaults to `<dataDir>/logs`. */
+  logDir: z.string().min(1).optional(),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Also print human-readable lines to the console (off under systemd, where the file is the log). */
+      pretty: z.boolean().default(false),
+    })
+    .prefault({}),
+  plugins: z
+    .strictObject({
+      /** Folders holding third-party plugin packages (each subfolder, or its node_modules). */
+      dirs: z.array(z.string().min(1)).default([]),
+      /** Plugin ids not to load. */
+      disabled: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** SQLite file; defaults to `<dataDir>/tomo.db`. */
+      file: z.string().min(1).optional(),
+      /** How long a writer waits for a lock before failing, in ms. */
+      busyTimeoutMs: z.coerce.number().int().min(0).max(60000).default(5000),
+    })
+    .prefault({}),
+  mcp: z
+    .strictObject({
+      /** An MCP session with no request for this long is closed, in ms. */
+      sessionIdleMs: z.coerce.number().int().min(1000).default(30 * 60 * 1000),
+    })
+    .prefault({}),
+});
+
+/** The kernel's validated configuration plus each plugin's raw section (validated by the plugin's schema). */
+export type KernelConfig = z.output<typeof kernelConfigSchema>;
+
+/** Everything from the config file and environment: the kernel keys, and one section per plugin id. */
+export type TomoConfig = Readonly<
+  Omit<KernelConfig, 'logDir' | 'database'> & {
+    /** Absolute. */
+    logDir: string;
+    database: { file: string; busyTimeoutMs: number };
+    /** Raw config sections keyed by plugin id. */
+    sections: Readonly<Record<string, unknown>>;
+  }
+>;

@@ -1,0 +1,33 @@
+import { AsyncSeriesBailHook, AsyncSeriesHook } from 'tapable';
+import type { Principal, Transport } from '../access/principal';
+import { defineHookSet } from './hook-set';
+
+/** What an authenticator sees of a request: the credential, never the whole request. */
+export interface AuthenticationRequest {
+  /** The bearer token (from `Authorization: Bearer`, the console cookie or the MCP session). */
+  readonly credential: string;
+  readonly transport: Transport;
+  readonly clientIp: string;
+}
+
+/** Facts about the started kernel, given to the `started` hook. */
+export interface StartedInfo {
+  /** The base URL the HTTP server listens on, when it listens. */
+  readonly url?: string;
+  readonly plugins: readonly string[];
+}
+
+/** The kernel's own lifecycle hooks. Tap with your plugin id as the tap name. */
+export const kernelHooks = defineHookSet('kernel', () => ({
+  /**
+   * Turns a credential into a Principal. The auth plugin taps it; the first tap that returns
+   * a principal wins. Returning undefined means "not mine / not valid".
+   */
+  authenticate: new AsyncSeriesBailHook<[AuthenticationRequest], Principal | undefined>(['request']),
+  /** All plugins initialised, migrations applied, HTTP listening (when serving). */
+  started: new AsyncSeriesHook<[StartedInfo]>(['info']),
+  /** Shutdown has begun: stop background work. Runs before plugins' `shutdown`. */
+  stopping: new AsyncSeriesHook<[]>([]),
+}));
+
+export type KernelHooks = ReturnType<(typeof kernelHooks)['create']>;

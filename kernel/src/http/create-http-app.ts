@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from 'pino';
+import type { HookRegistry } from '../hooks/hook-set';
+import type { McpEndpoint } from '../mcp/mcp-endpoint';
+import type { ShellFiles } from '../ui/shell-files';
+import { errorMiddleware } from './error-middleware';
+import type { RouteRegistry } from './route-registry';
+import { runRoute } from './run-route';
+import { securityHeaders } from './security-headers';
+
+/** What the HTTP app is built from. */
+export interface HttpAppDeps {
+  routes: RouteRegistry;
+  mcp: McpEndpoint;
+  shell: ShellFiles;
+  hooks: HookRegistry;
+  log: Logger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+}
+
+/**
+ * Assembles the Koa app: request ids and access log, security headers, JSON errors, a JSON-only
+ * body parser with a size limit, the registered routes, `/mcp`, and the console's files.
+ */
+export function createHttpApp(deps: HttpAppDeps): Koa {
+  const app = new Koa({ proxy: deps.trustProxy });
+  const log = deps.log.child({ component: 'http' });
+
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
+  });
+  app.use(securityHeaders(() => deps.shell.inlineScriptHashes));
+  app.use(errorMiddleware(log));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: deps.bodyLimitBytes,
+      jsonStrict: true,
+      encoding: 'utf-8',
+      onError: (err) => {
+        throw err;
+      },
+    }),
+  );
+
+  const router = new Router();
+  for (const entry of deps.routes.all()) {
+    const method = entry.definition.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](entry.definition.path, (ctx) => runRoute(ctx, entry, deps.hooks, log.child({ plugin: entry.owner })));
+  }
+  router.all('/mcp', (ctx) => deps.mcp.handle(ctx));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/') || ctx.path === '/mcp' || ctx.body !== undefined) return next();
+    if (!(await deps.shell.serve(ctx))) await next();
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError, TooManyRequestsError } from '../errors';
+import { zodErrorToAppError } from './zod-error';
+
+/** Errors thrown by the body parser (co-body / raw-body) carry these. */
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+/** Maps a thrown value to an AppError; unknown errors become a 500 that reveals nothing. */
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) return zodErrorToAppError(err, 'body');
+  const e = err as HttpishError;
+  const status = e?.status ?? e?.statusCode;
+  if (status === 413 || e?.type === 'entity.too.large') {
+    return new AppError(413, 'payload_too_large', 'Request body is larger than the limit', 'body');
+  }
+  if (status === 400 && (e?.type === 'entity.parse.failed' || err instanceof SyntaxError)) {
+    return new AppError(400, 'invalid_json', 'Request body is not valid JSON', 'body');
+  }
+  if (status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding', 'content-type');
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose) {
+    return new AppError(status, 'bad_request', (err as Error).message);
+  }
+  return undefined;
+}
+
+/** Catches everything below it and answers `{ error: { code, message, field? } }`. */
+export function errorMiddleware(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/mcp')) {
+        ctx.status = 404;
+        ctx.body = new AppError(404, 'not_found', `No route ${ctx.method} ${ctx.path}`).toJSON();
+      }
+    } catch (err) {
+      const mapped = toAppError(err);
+      if (mapped) {
+        ctx.status = mapped.status;
+        ctx.body = mapped.toJSON();
+        if (mapped instanceof TooManyRequestsError) ctx.set('Retry-After', String(mapped.retryAfterSeconds));
+        return;
+      }
+      log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'Unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal', message: `Internal error (request ${String(ctx.state.requestId)})` } };
+    }
+  };
+}

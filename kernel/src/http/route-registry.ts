@@ -1,0 +1,46 @@
+import { PluginLoadError } from '../errors';
+import type { HttpMethod, RawRouteDefinition, RouteDefinition } from './route-types';
+
+/** A registered route and the plugin that owns it. */
+export type RouteEntry =
+  | { owner: string; raw: false; definition: RouteDefinition<unknown, unknown, unknown, unknown> }
+  | { owner: string; raw: true; definition: RawRouteDefinition };
+
+const PATH_PATTERN = /^\/(health|api|ui|mcp)(\/[A-Za-z0-9._~:-]+)*\/?$/;
+
+/** `/api/users/:id` and `/api/users/:userId` are the same route: parameters compare equal. */
+function routeKey(method: HttpMethod, path: string): string {
+  return `${method} ${path.replace(/:[A-Za-z0-9_]+/g, ':').replace(/\/$/, '')}`;
+}
+
+/** All HTTP routes of all plugins. Two plugins claiming one route stop start-up, naming both. */
+export class RouteRegistry {
+  private readonly entries = new Map<string, RouteEntry>();
+
+  add(entry: RouteEntry): void {
+    const { method, path } = entry.definition;
+    if (!PATH_PATTERN.test(path)) {
+      throw new PluginLoadError(`Plugin "${entry.owner}": route path "${path}" must start with /api/ and use only URL-safe characters`, entry.owner);
+    }
+    const key = routeKey(method, path);
+    const existing = this.entries.get(key);
+    if (existing) {
+      throw new PluginLoadError(
+        `Route ${method} ${path} is registered by both "${existing.owner}" and "${entry.owner}"`,
+        entry.owner,
+      );
+    }
+    this.entries.set(key, entry);
+  }
+
+  /** Checks a batch against the registry without adding it (for all-or-nothing plugin init). */
+  check(batch: readonly RouteEntry[]): void {
+    const probe = new RouteRegistry();
+    for (const entry of this.entries.values()) probe.entries.set(routeKey(entry.definition.method, entry.definition.path), entry);
+    for (const entry of batch) probe.add(entry);
+  }
+
+  all(): RouteEntry[] {
+    return [...this.entries.values()];
+  }
+}

@@ -1,0 +1,50 @@
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../errors';
+import type { HookRegistry } from '../hooks/hook-set';
+import { authorize } from './authenticate';
+import { callFromKoa } from './call-from-koa';
+import { credentialFromRequest } from './credentials';
+import type { RouteEntry } from './route-registry';
+import { zodErrorToAppError } from './zod-error';
+
+/** Object schemas are made strict so unknown fields are an error, not silently dropped. */
+export function strictIfObject<T extends z.ZodType>(schema: T): T {
+  return (schema instanceof z.ZodObject ? schema.strict() : schema) as T;
+}
+
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, location: 'body' | 'query' | 'params'): T {
+  if (!schema) return undefined as T;
+  const result = strictIfObject(schema).safeParse(value);
+  if (!result.success) throw zodErrorToAppError(result.error, location);
+  return result.data;
+}
+
+/** Runs one route: authenticate, authorise, validate params/query/body, call the handler, send JSON. */
+export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegistry, log: Logger): Promise<void> {
+  const def = entry.definition;
+  const principal = await authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
+  const call = callFromKoa(ctx, principal, log);
+  if (entry.raw) {
+    await entry.definition.handler(ctx, call);
+    return;
+  }
+  const route = entry.definition;
+  const params = parseWith(route.params, { ...ctx.params }, 'params');
+  const query = parseWith(route.query, { ...ctx.query }, 'query');
+  let body: unknown;
+  if (route.body) {
+    if (ctx.request.length && !ctx.is('json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Content-Type must be application/json', 'content-type');
+    }
+    body = parseWith(route.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
+  }
+  const result = await route.handler({ body, query, params }, call);
+  if (result === undefined) {
+    ctx.status = 204;
+    return;
+  }
+  ctx.status = route.successStatus ?? 200;
+  ctx.body = result;
+}

@@ -1,0 +1,40 @@
+/**
+ * @tomo/kernel — the public API, and the only package a plugin imports.
+ * Everything exported here is covered by the kernel API version ({@link KERNEL_API_VERSION}).
+ */
+import 'reflect-metadata';
+
+export { KERNEL_API_VERSION, KERNEL_VERSION } from './version';
+export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, TooManyRequestsError, PluginLoadError, ConfigError } from './errors';
+export type { Principal, Transport, Access } from './access/principal';
+export type { CallContext, AuthenticatedCall, McpSessionState } from './access/call-context';
+export { ownerScope, canAccess, requireOwned, type Owned } from './access/ownership';
+export { definePlugin, definePluginModule, isPluginDefinition, isPluginModuleDefinition, PLUGIN_ID_PATTERN } from './plugin/define-plugin';
+export { createExtensionPoint, type ExtensionPoint } from './plugin/extension-point';
+export type {
+  PluginDefinition,
+  PluginModuleDefinition,
+  PluginContext,
+  RegisterContext,
+  ModuleContext,
+  ServiceProvider,
+  CliContribution,
+  BootedKernel,
+  ClassType,
+} from './plugin/plugin-types';
+export type { PluginStatus } from './plugin/load-plan';
+export { defineHookSet, HookRegistry, type HookSetRef } from './hooks/hook-set';
+export { kernelHooks, type KernelHooks, type AuthenticationRequest, type StartedInfo } from './hooks/kernel-hooks';
+export { createServiceToken, type ServiceToken } from './di/service-token';
+export { KernelTokens, type Clock } from './di/kernel-tokens';
+export type { RouteDefinition, RawRouteDefinition, RouteInput, HttpMethod } from './http/route-types';
+export { SESSION_COOKIE, CONSOLE_HEADER, CONSOLE_HEADER_VALUE } from './http/credentials';
+export type { ToolDefinition, ToolAnnotations } from './mcp/tool-types';
+export type { UiContribution, UiRoute, UiNavItem, UiWidget, UiSlotItem, UiManifestEntry } from './ui/ui-types';
+export { loadConfig, type ConfigSources } from './config/load-config';
+export type { TomoConfig, KernelConfig } from './config/config-schema';
+export { SECRET_FIELD_NAMES } from './log/redaction';
+export { Kernel, type KernelOptions } from './kernel';
+export { migrationStatus, type MigrationState } from './db/create-data-source';
+export { createCli, type Distribution } from './cli/create-cli';
+export { quoteShellArg } from './shell/quote';

@@ -1,0 +1,352 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import 'reflect-metadata';
+import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import type { TomoConfig } from './config/config-schema';
+import { describeConfigIssue } from './config/load-config';
+import { createDataSource } from './db/create-data-source';
+import { KernelTokens } from './di/kernel-tokens';
+import type { ServiceToken } from './di/service-token';
+import { PluginLoadError } from './errors';
+import { HookRegistry } from './hooks/hook-set';
+import { kernelHooks } from './hooks/kernel-hooks';
+import { createHttpApp } from './http/create-http-app';
+import { kernelRoutes, type StatusReport } from './http/kernel-routes';
+import { buildOpenApi } from './http/openapi';
+import { RouteRegistry } from './http/route-registry';
+import { createLogger } from './log/create-logger';
+import { McpEndpoint } from './mcp/mcp-endpoint';
+import { ToolRegistry } from './mcp/tool-registry';
+import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
+import { planLoad, refuse, type Candidate, type PluginStatus } from './plugin/load-plan';
+import { createPluginContext, registerProvider } from './plugin/plugin-context';
+import type { ClassType, PluginContext, PluginDefinition, PluginModuleDefinition } from './plugin/plugin-types';
+import { installSharedModuleResolution } from './plugin/shared-modules';
+import { ShellFiles } from './ui/shell-files';
+import { UiRegistry } from './ui/ui-registry';
+import { KERNEL_VERSION } from './version';
+
+/** How to build a kernel. */
+export interface KernelOptions {
+  config: TomoConfig;
+  /** Folders of built-in plugin packages (a broken one stops start-up). */
+  builtinPluginDirs?: string[];
+  /** Plugin definitions handed over directly (tests, embedders); treated as built-in. */
+  plugins?: PluginDefinition[];
+  modules?: PluginModuleDefinition[];
+  /** The console's built files (ui-shell/dist). */
+  uiShellDir?: string;
+  /** Product version shown in `/api/status` (defaults to the kernel's). */
+  version?: string;
+  /** Use this logger instead of creating one from the config. */
+  logger?: Logger;
+  /** Extra log destination (tests read logs from it). */
+  logStream?: NodeJS.WritableStream;
+}
+
+interface ActivePlugin {
+  definition: PluginDefinition;
+  context: PluginContext;
+}
+
+/**
+ * The microkernel: discovers, validates and orders plugins, gives each its extension points,
+ * container, hooks and registries, assembles one database from their entities and migrations,
+ * and serves their routes, MCP tools and console panels. It knows no feature.
+ *
+ * Start order: discover → validate/order → register (extension points) → modules → database
+ * (migrations applied before `init`, so plugins can read their data while initialising) →
+ * init (contributions committed only if init succeeds) → listen → ready → `started` hook.
+ */
+export class Kernel {
+  readonly hooks = new HookRegistry();
+  readonly routes = new RouteRegistry();
+  readonly tools = new ToolRegistry();
+  readonly ui = new UiRegistry();
+  readonly container: DependencyContainer;
+  readonly logger: Logger;
+  private statuses: PluginStatus[] = [];
+  private readonly active: ActivePlugin[] = [];
+  private dataSourceValue?: DataSource;
+  private server?: http.Server;
+  private mcp?: McpEndpoint;
+  private startedAt = Date.now();
+  private stopping?: Promise<void>;
+
+  constructor(private readonly options: KernelOptions) {
+    this.container = globalContainer.createChildContainer();
+    this.logger =
+      options.logger ??
+      createLogger({ logDir: options.config.logDir, level: options.config.log.level, pretty: options.config.log.pretty, extraStream: options.logStream });
+  }
+
+  get config(): TomoConfig {
+    return this.options.config;
+  }
+
+  get dataSource(): DataSource {
+    if (!this.dataSourceValue) throw new Error('The database is not open yet');
+    return this.dataSourceValue;
+  }
+
+  /** Base URL while listening, e.g. `http://127.0.0.1:8080`. */
+  get url(): string | undefined {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) return undefined;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Every plugin and module with its state (active, or disabled and why). */
+  pluginStatuses(): readonly PluginStatus[] {
+    return this.statuses;
+  }
+
+  resolve<T>(token: ServiceToken<T>): T {
+    return this.container.resolve<T>(token);
+  }
+
+  private discover(): DiscoveredPackage[] {
+    installSharedModuleResolution(require.resolve('./index'));
+    const packages: DiscoveredPackage[] = [];
+    if (this.options.plugins?.length || this.options.modules?.length) {
+      packages.push({
+        source: { dir: '(given)', packageName: '(given)', builtin: true },
+        plugins: this.options.plugins ?? [],
+        modules: this.options.modules ?? [],
+      });
+    }
+    packages.push(...discoverPlugins(this.options.builtinPluginDirs ?? [], true));
+    packages.push(...discoverPlugins(this.config.plugins.dirs, false));
+    return packages;
+  }
+
+  /** The entities and migrations of the plugins that would load, without opening anything (`tomo migrate --status`). */
+  plannedSchema(): { entities: ClassType[]; migrations: ClassType[] } {
+    const plan = planLoad(this.discover(), this.config.plugins.disabled);
+    return {
+      entities: plan.plugins.flatMap((c) => [...(c.definition.entities ?? [])]),
+      migrations: plan.plugins.flatMap((c) => [...(c.definition.migrations ?? [])]),
+    };
+  }
+
+  /** Starts the kernel; with `listen` the HTTP server too. Throws on a broken built-in or bad config. */
+  async start({ listen }: { listen: boolean }): Promise<void> {
+    this.startedAt = Date.now();
+    const plan = planLoad(this.discover(), this.config.plugins.disabled);
+    this.statuses = plan.statuses;
+    for (const s of this.statuses.filter((x) => x.state === 'disabled' && x.error)) {
+      this.logger.warn({ plugin: s.id }, `Plugin disabled: ${s.error}`);
+    }
+
+    const configs = new Map<string, unknown>();
+    for (const c of plan.plugins) {
+      const schema = c.definition.config;
+      const raw = this.config.sections[c.definition.id] ?? {};
+      if (!schema) {
+        configs.set(c.definition.id, raw);
+        continue;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw describeConfigIssue(parsed.error, c.definition.id);
+      configs.set(c.definition.id, parsed.data);
+    }
+    const knownSections = new Set(this.statuses.map((s) => s.id));
+    for (const section of Object.keys(this.config.sections)) {
+      if (!knownSections.has(section)) this.logger.warn(`Config key "${section}" matches no kernel setting and no installed plugin; ignored`);
+    }
+
+    const extensionPoints = this.runRegister(plan.plugins);
+    await this.runModules(plan.modules, extensionPoints);
+    let plugins = plan.plugins.filter((c) => this.isActive(c.definition.id));
+
+    this.dataSourceValue = await this.openDatabase(plugins);
+    this.container.register(KernelTokens.Config, { useValue: this.config });
+    this.container.register(KernelTokens.Logger, { useValue: this.logger });
+    this.container.register(KernelTokens.DataSource, { useValue: this.dataSourceValue });
+    this.container.register(KernelTokens.Clock, { useValue: { now: () => new Date() } });
+
+    for (const route of kernelRoutes({
+      status: () => this.status(),
+      openApi: () => buildOpenApi(this.routes.all(), { title: 'Tomo API', version: this.options.version ?? KERNEL_VERSION }),
+      manifest: (principal) => this.ui.manifest(principal),
+    })) {
+      this.routes.add({ owner: 'kernel', raw: false, definition: route });
+    }
+
+    for (const candidate of plugins) await this.initPlugin(candidate, configs.get(candidate.definition.id));
+    plugins = plugins.filter((c) => this.isActive(c.definition.id));
+
+    this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs);
+    if (listen) await this.listen();
+    for (const p of this.active) await p.definition.ready?.(p.context);
+    await this.hooks.of(kernelHooks).started.promise({ url: this.url, plugins: this.active.map((p) => p.definition.id) });
+    this.logger.info({ url: this.url, plugins: this.active.map((p) => p.definition.id) }, listen ? `Tomo listening on ${this.url}` : 'Tomo kernel started');
+  }
+
+  private isActive(id: string): boolean {
+    return this.statuses.some((s) => s.id === id && s.state === 'active');
+  }
+
+  private runRegister(plugins: Array<Candidate<PluginDefinition>>): Map<string, { owner: string; impl: unknown }> {
+    const points = new Map<string, { owner: string; impl: unknown }>();
+    for (const c of plugins) {
+      const owner = c.definition.id;
+      try {
+        c.definition.register?.({
+          pluginId: owner,
+          registerExtensionPoint(ref, impl) {
+            if (!ref.id.startsWith(`${owner}.`)) throw new PluginLoadError(`Plugin "${owner}" cannot provide extension point "${ref.id}": its id must start with "${owner}."`, owner);
+            if (points.has(ref.id)) throw new PluginLoadError(`Extension point "${ref.id}" is provided twice by "${owner}"`, owner);
+            points.set(ref.id, { owner, impl });
+          },
+        });
+      } catch (err) {
+        refuse(this.statuses, c, `Plugin "${owner}" failed in register: ${(err as Error).message}`);
+      }
+    }
+    return points;
+  }
+
+  private async runModules(modules: Array<Candidate<PluginModuleDefinition>>, points: Map<string, { owner: string; impl: unknown }>): Promise<void> {
+    for (const c of modules) {
+      const m = c.definition;
+      if (!this.isActive(m.targetPlugin)) {
+        refuse(this.statuses, c, `Module "${m.id}" extends "${m.targetPlugin}", which is not active`);
+        continue;
+      }
+      try {
+        await m.register({
+          moduleId: m.id,
+          logger: this.logger.child({ module: m.id }),
+          getExtensionPoint<T>(ref: { id: string }): T {
+            const point = points.get(ref.id);
+            if (!point) throw new PluginLoadError(`Module "${m.id}": no extension point "${ref.id}"`, m.id);
+            if (point.owner !== m.targetPlugin) throw new PluginLoadError(`Module "${m.id}" targets "${m.targetPlugin}" but asked for "${ref.id}" of "${point.owner}"`, m.id);
+            return point.impl as T;
+          },
+        });
+      } catch (err) {
+        refuse(this.statuses, c, `Module "${m.id}" failed in register: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async openDatabase(plugins: Array<Candidate<PluginDefinition>>): Promise<DataSource> {
+    const entities: ClassType[] = [];
+    const migrations: ClassType[] = [];
+    const migrationOwners = new Map<string, string>();
+    for (const { definition } of plugins) {
+      entities.push(...(definition.entities ?? []));
+      for (const migration of definition.migrations ?? []) {
+        const name = (migration as { name: string }).name;
+        const other = migrationOwners.get(name);
+        if (other) throw new PluginLoadError(`Migration "${name}" is provided by both "${other}" and "${definition.id}"`, definition.id);
+        migrationOwners.set(name, definition.id);
+        migrations.push(migration);
+      }
+    }
+    const dataSource = createDataSource({ file: this.config.database.file, busyTimeoutMs: this.config.database.busyTimeoutMs, entities, migrations });
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length) this.logger.info({ migrations: applied.map((m) => m.name) }, `Applied ${applied.length} database migration(s)`);
+    return dataSource;
+  }
+
+  private async initPlugin(c: Candidate<PluginDefinition>, config: unknown): Promise<void> {
+    const def = c.definition;
+    const { context, staged } = createPluginContext({
+      pluginId: def.id,
+      config,
+      kernelConfig: this.config,
+      logger: this.logger.child({ plugin: def.id }),
+      rootContainer: this.container,
+      hooks: this.hooks,
+      dataSource: this.dataSource,
+      requireToolPrefix: !c.source.builtin,
+    });
+    try {
+      await def.init?.(context);
+      this.routes.check(staged.routes);
+      this.tools.check(staged.tools);
+      if (def.ui) this.ui.add(def.id, def.version, def.ui);
+    } catch (err) {
+      const message = err instanceof PluginLoadError ? err.message : `Plugin "${def.id}" failed to start: ${(err as Error).message}`;
+      refuse(this.statuses, c, message);
+      this.logger.error({ plugin: def.id }, message);
+      return;
+    }
+    for (const route of staged.routes) this.routes.add(route);
+    for (const tool of staged.tools) this.tools.add(tool);
+    this.active.push({ definition: def, context: context as PluginContext });
+  }
+
+  private async listen(): Promise<void> {
+    const shell = new ShellFiles(this.options.uiShellDir, this.ui);
+    const app = createHttpApp({
+      routes: this.routes,
+      mcp: this.mcp as McpEndpoint,
+      shell,
+      hooks: this.hooks,
+      log: this.logger,
+      bodyLimitBytes: this.config.server.bodyLimitBytes,
+      trustProxy: this.config.server.trustProxy,
+    });
+    this.server = http.createServer(app.callback());
+    this.server.requestTimeout = 60000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.config.server.port, this.config.server.host, () => resolve());
+    });
+  }
+
+  /** What `/api/status` reports. */
+  async status(): Promise<StatusReport> {
+    let database: StatusReport['database'] = { ok: true };
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch (err) {
+      database = { ok: false, error: (err as Error).message };
+    }
+    return {
+      version: this.options.version ?? KERNEL_VERSION,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      plugins: this.statuses.map((s) => ({ id: s.id, version: s.version, state: s.state, ...(s.error ? { error: s.error } : {}) })),
+      database,
+    };
+  }
+
+  /** Graceful stop: no new connections, drain in-flight requests (bounded), shut plugins down in reverse, close the database. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    await this.hooks.of(kernelHooks).stopping.promise().catch((err: Error) => this.logger.error({ err }, 'stopping hook failed'));
+    if (this.server) {
+      const server = this.server;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, this.config.server.shutdownGraceMs).unref());
+      await Promise.race([closed, grace]);
+      server.closeAllConnections();
+    }
+    await this.mcp?.close();
+    for (const p of [...this.active].reverse()) {
+      try {
+        await p.definition.shutdown?.(p.context);
+      } catch (err) {
+        this.logger.error({ err, plugin: p.definition.id }, 'Plugin shutdown failed');
+      }
+    }
+    if (this.dataSourceValue?.isInitialized) await this.dataSourceValue.destroy();
+    this.logger.info('Tomo stopped');
+    this.logger.flush?.();
+  }
+}
+
+/** Registers a provider on the kernel's root container (for embedders and tests). */
+export { registerProvider };

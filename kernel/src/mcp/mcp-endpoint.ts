@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpSessionState } from '../access/call-context';
+import type { HookRegistry } from '../hooks/hook-set';
+import { credentialFromRequest } from '../http/credentials';
+import { strictIfObject } from '../http/run-route';
+import { AppError } from '../errors';
+import { runTool, toolError } from './run-tool';
+import type { ToolRegistry } from './tool-registry';
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+  state: McpSessionState;
+  lastSeen: number;
+}
+
+/** Per-request facts passed to tool handlers through the SDK's `authInfo` slot. */
+interface RequestFacts {
+  headerCredential?: string;
+  clientIp: string;
+  requestId: string;
+}
+
+function jsonRpcError(ctx: Context, status: number, message: string): void {
+  ctx.status = status;
+  ctx.body = { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
+}
+
+/**
+ * Serves the MCP tool registry over Streamable HTTP at `/mcp`. Each MCP session gets its own
+ * SDK server and transport; identity is resolved per call (header, or the token the `login`
+ * tool stored in the session), so tools pass the same checks as HTTP routes.
+ */
+export class McpEndpoint {
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly tools: ToolRegistry,
+    private readonly hooks: HookRegistry,
+    private readonly log: Logger,
+    private readonly info: { name: string; version: string },
+    private readonly idleMs: number,
+  ) {
+    this.sweeper = setInterval(() => void this.closeIdle(), Math.min(60000, idleMs)).unref();
+  }
+
+  /** Number of open sessions (for status and tests). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  private createServer(state: McpSessionState): Server {
+    const server = new Server(this.info, { capabilities: { tools: { listChanged: false } } });
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: this.tools.all().map(({ definition: t }) => {
+        const inputSchema = z.toJSONSchema(strictIfObject(t.input), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+        delete inputSchema.$schema;
+        return {
+          name: t.name,
+          ...(t.title ? { title: t.title } : {}),
+          description: t.description,
+          inputSchema: inputSchema as { type: 'object' },
+          annotations: { ...(t.title ? { title: t.title } : {}), ...t.annotations },
+        };
+      }),
+    }));
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
+      const entry = this.tools.get(request.params.name);
+      if (!entry) return toolError(new AppError(404, 'unknown_tool', `No tool named "${request.params.name}"`));
+      return runTool(
+        entry,
+        request.params.arguments,
+        { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state },
+        this.hooks,
+        this.log,
+      );
+    });
+    return server;
+  }
+
+  /** Koa handler for POST/GET/DELETE /mcp. */
+  async handle(ctx: Context): Promise<void> {
+    const sessionId = ctx.get('mcp-session-id');
+    let session = sessionId ? this.sessions.get(sessionId) : undefined;
+    const body = (ctx.request as { body?: unknown }).body;
+    if (sessionId && !session) return jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session');
+    if (!session) {
+      if (ctx.method !== 'POST' || !isInitializeRequest(body)) {
+        return jsonRpcError(ctx, 400, 'No MCP session: send an initialize request first');
+      }
+      session = await this.open();
+    }
+    session.lastSeen = Date.now();
+    const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
+    (ctx.req as IncomingMessage & { auth?: AuthInfo }).auth = { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } };
+    ctx.respond = false;
+    await session.transport.handleRequest(ctx.req, ctx.res, body);
+  }
+
+  private async open(): Promise<Session> {
+    const state: McpSessionState = {};
+    const server = this.createServer(state);
+    const session: Session = { server, state, lastSeen: Date.now(), transport: undefined as unknown as StreamableHTTPServerTransport };
+    session.transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, session);
+      },
+    });
+    session.transport.onclose = () => {
+      if (session.transport.sessionId) this.sessions.delete(session.transport.sessionId);
+    };
+    await server.connect(session.transport);
+    return session;
+  }
+
+  private async closeIdle(): Promise<void> {
+    const cutoff = Date.now() - this.idleMs;
+    for (const [id, session] of this.sessions) {
+      if (session.lastSeen < cutoff) {
+        this.sessions.delete(id);
+        await session.server.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Closes every session (shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((s) => s.server.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,55 @@
+import { KERNEL_API_VERSION } from '../version';
+import type { PluginDefinition, PluginModuleDefinition } from './plugin-types';
+
+/** kebab-case: lower-case words joined by single hyphens. */
+export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+type PluginInput<TConfig> = Omit<PluginDefinition<TConfig>, 'kind' | 'apiVersion' | 'version'> & {
+  apiVersion?: number;
+  version?: string;
+};
+
+function checkId(kind: string, id: string): void {
+  if (typeof id !== 'string' || !PLUGIN_ID_PATTERN.test(id)) {
+    throw new Error(`${kind} id "${String(id)}" must be kebab-case (e.g. "servers", "os-alpine")`);
+  }
+}
+
+/**
+ * Declares a plugin. Returns frozen plain data the kernel validates and loads.
+ * `apiVersion` defaults to the kernel API version this package was compiled against.
+ */
+export function definePlugin<TConfig = unknown>(input: PluginInput<TConfig>): PluginDefinition<TConfig> {
+  checkId('Plugin', input.id);
+  return Object.freeze({
+    ...input,
+    kind: 'tomo.plugin' as const,
+    apiVersion: input.apiVersion ?? KERNEL_API_VERSION,
+    version: input.version ?? '0.0.0',
+    dependsOn: Object.freeze([...(input.dependsOn ?? [])]),
+  });
+}
+
+/** Declares a module that extends `targetPlugin` through its extension points. */
+export function definePluginModule(
+  input: Omit<PluginModuleDefinition, 'kind' | 'apiVersion' | 'version'> & { apiVersion?: number; version?: string },
+): PluginModuleDefinition {
+  checkId('Module', input.id);
+  checkId('Target plugin', input.targetPlugin);
+  return Object.freeze({
+    ...input,
+    kind: 'tomo.module' as const,
+    apiVersion: input.apiVersion ?? KERNEL_API_VERSION,
+    version: input.version ?? '0.0.0',
+  });
+}
+
+/** True for values made by {@link definePlugin} (checked structurally: other kernel copies make them too). */
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'tomo.plugin';
+}
+
+/** True for values made by {@link definePluginModule}. */
+export function isPluginModuleDefinition(value: unknown): value is PluginModuleDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'tomo.module';
+}

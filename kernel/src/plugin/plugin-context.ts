@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { DependencyContainer } from 'tsyringe';
+import type { TomoConfig } from '../config/config-schema';
+import type { ServiceToken } from '../di/service-token';
+import type { HookRegistry } from '../hooks/hook-set';
+import type { RouteEntry } from '../http/route-registry';
+import type { RawRouteDefinition, RouteDefinition } from '../http/route-types';
+import type { ToolEntry } from '../mcp/tool-registry';
+import type { ToolDefinition } from '../mcp/tool-types';
+import type { PluginContext, ServiceProvider } from './plugin-types';
+
+/** Routes and tools a plugin contributed during `init`, committed only if `init` succeeds. */
+export interface StagedContributions {
+  routes: RouteEntry[];
+  tools: ToolEntry[];
+}
+
+/** Registers a provider in a tsyringe container. */
+export function registerProvider<T>(container: DependencyContainer, token: ServiceToken<T>, provider: ServiceProvider<T>): void {
+  if ('useValue' in provider) container.register(token, { useValue: provider.useValue });
+  else if ('useFactory' in provider) container.register(token, { useFactory: provider.useFactory });
+  else container.register(token, { useClass: provider.useClass as new (...args: unknown[]) => T });
+}
+
+/** Everything needed to build one plugin's context. */
+export interface PluginContextDeps<TConfig> {
+  pluginId: string;
+  config: TConfig;
+  kernelConfig: TomoConfig;
+  logger: Logger;
+  rootContainer: DependencyContainer;
+  hooks: HookRegistry;
+  dataSource: DataSource;
+  /** Third-party tools must be prefixed with the plugin id (as snake_case). */
+  requireToolPrefix: boolean;
+}
+
+/** Builds the context a plugin's `init`, `ready` and `shutdown` receive. */
+export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions } {
+  const staged: StagedContributions = { routes: [], tools: [] };
+  const container = deps.rootContainer.createChildContainer();
+  const owner = deps.pluginId;
+  const toolPrefix = `${owner.replace(/-/g, '_')}_`;
+  const context: PluginContext<TConfig> = {
+    pluginId: owner,
+    config: deps.config,
+    kernelConfig: deps.kernelConfig,
+    logger: deps.logger,
+    container,
+    dataSource: deps.dataSource,
+    hooks: deps.hooks,
+    pluginDataDir() {
+      const dir = path.join(deps.kernelConfig.dataDir, 'plugins', owner);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      return dir;
+    },
+    expose(token, provider) {
+      registerProvider(deps.rootContainer, token, provider);
+    },
+    resolve<T>(token: ServiceToken<T>): T {
+      return container.resolve<T>(token);
+    },
+    http: {
+      route<B, Q, P, R>(definition: RouteDefinition<B, Q, P, R>) {
+        staged.routes.push({ owner, raw: false, definition: definition as RouteDefinition<unknown, unknown, unknown, unknown> });
+      },
+      rawRoute(definition: RawRouteDefinition) {
+        staged.routes.push({ owner, raw: true, definition });
+      },
+    },
+    mcp: {
+      tool<I extends Record<string, unknown>>(definition: ToolDefinition<I>) {
+        if (deps.requireToolPrefix && !definition.name.startsWith(toolPrefix)) {
+          throw new Error(`MCP tool "${definition.name}" must be prefixed with "${toolPrefix}" (third-party tools carry their plugin id)`);
+        }
+        staged.tools.push({ owner, definition: definition as unknown as ToolDefinition });
+      },
+    },
+  };
+  return { context, staged };
+}

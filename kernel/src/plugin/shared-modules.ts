@@ -1,0 +1,44 @@
+import Module from 'node:module';
+import path from 'node:path';
+
+/**
+ * Packages a plugin shares with the host instead of bringing its own copy, the way VS Code
+ * hands every extension its own `vscode` module. One copy matters: the DI container, TypeORM's
+ * metadata and zod's classes must be the host's for a plugin's services, entities and schemas
+ * to work. A plugin lists these as peer dependencies; outside the host it resolves them itself.
+ */
+export const SHARED_MODULES = ['@tomo/kernel', 'tsyringe', 'typeorm', 'reflect-metadata', 'tapable', 'zod'] as const;
+
+type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
+const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename };
+
+let installed = false;
+const hostPaths = new Map<string, string>();
+
+function isShared(request: string): string | undefined {
+  for (const name of SHARED_MODULES) {
+    if (request === name || request.startsWith(`${name}/`)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Makes `require('<shared module>')` from any plugin folder resolve to the host's copy.
+ * `kernelEntry` is the file that `@tomo/kernel` must resolve to (the running kernel's index).
+ */
+export function installSharedModuleResolution(kernelEntry: string): void {
+  hostPaths.set('@tomo/kernel', kernelEntry);
+  if (installed) return;
+  installed = true;
+  const original = moduleInternals._resolveFilename;
+  moduleInternals._resolveFilename = function resolveShared(request, parent, isMain, options) {
+    const shared = isShared(request);
+    if (shared) {
+      if (request === '@tomo/kernel') return hostPaths.get('@tomo/kernel') as string;
+      // Resolve from the kernel's own folder, so the host's node_modules wins.
+      const fromHost = require.resolve(request, { paths: [path.dirname(hostPaths.get('@tomo/kernel') as string), __dirname] });
+      return fromHost;
+    }
+    return original.call(this, request, parent, isMain, options);
+  };
+}

@@ -1,0 +1,559 @@
+#!/usr/bin/env bash
+# Tomo test bed: installs and starts everything the full test suite needs on
+# this machine (an OpenSSH server with a test user, a Docker engine with two
+# locally built images, Chromium, and the tools the packaging tests call).
+#
+#   sudo bash scripts/testbed.sh        # as root, on Debian 12 (or similar)
+#
+# Idempotent by design: it is run before every full test run and by CI on a
+# fresh machine, so every step first checks whether its work is already done
+# and a second run only verifies (a few seconds). Nothing here may depend on
+# something installed by hand: only Debian's apt mirror and the npm registry
+# are reachable, so the Docker images are built locally from busybox-static
+# and nothing is ever pulled.
+#
+# Environment:
+#   TOMO_TESTBED_DIR       state directory (default /var/lib/tomo-testbed)
+#   TOMO_TESTBED_SSH_PORT  port of the test sshd (default 2222)
+#
+# Result: $TOMO_TESTBED_DIR/testbed.json, read by scripts/testbed/testbed.js.
+# Stop the test sshd again with scripts/testbed/stop.sh.
+
+# -E so the ERR trap also fires inside functions.
+set -Eeuo pipefail
+
+# sudo/CI shells do not always put the sbin dirs (useradd, chpasswd, dockerd,
+# sshd) on PATH.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+STATE="${TOMO_TESTBED_DIR:-/var/lib/tomo-testbed}"
+SSH_PORT="${TOMO_TESTBED_SSH_PORT:-2222}"
+SSH_HOST=127.0.0.1
+TEST_USER=tomotest
+TEST_HOME=/home/tomotest
+SSHD=/usr/sbin/sshd
+SSHD_CONFIG="$STATE/sshd_config"
+SSHD_PID="$STATE/sshd.pid"
+SSHD_LOG="$STATE/sshd.log"
+DOCKERD_LOG="$STATE/dockerd.log"
+DOCKER_SOCK=/var/run/docker.sock
+BUSYBOX_IMAGE=tomo-test/busybox:1
+HTTPD_IMAGE=tomo-test/httpd:1
+HTTPD_TEXT='tomo-test-httpd ok'
+CHROMIUM=/usr/bin/chromium
+
+PACKAGES=(
+  openssh-server openssh-client sudo docker.io chromium busybox-static age
+  rpm rpmlint debootstrap iproute2 procps curl ca-certificates
+)
+
+# ---------------------------------------------------------------- helpers --
+
+step="start"
+changes=()   # what this run had to do; empty means "everything was already up"
+cleanups=()  # commands run on exit (temporary files, the check container, ...)
+t0=$(date +%s%N)
+
+log() { printf 'testbed: %s\n' "$*"; }
+die() {
+  printf 'testbed: FAILED [%s]: %s\n' "$step" "$*" >&2
+  exit 1
+}
+on_err() {
+  local rc=$1 line=$2 cmd=$3
+  printf 'testbed: FAILED [%s]: command exited %s (line %s): %s\n' "$step" "$rc" "$line" "$cmd" >&2
+}
+on_exit() {
+  local c
+  for c in "${cleanups[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+}
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
+trap on_exit EXIT
+
+# Random alphanumeric string. Reads a bounded amount of /dev/urandom: with
+# pipefail, `tr </dev/urandom | head` would fail on tr's SIGPIPE.
+random_alnum() {
+  local len=$1 out=""
+  while ((${#out} < len)); do
+    out+=$(head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
+  done
+  printf '%s' "${out:0:len}"
+}
+
+# Writes stdin to $1 with mode $2 atomically, so a crash never leaves a
+# half-written secret or config behind.
+write_file() {
+  local dest=$1 mode=$2 tmp
+  tmp=$(mktemp "$dest.XXXXXX")
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  mv -f "$tmp" "$dest"
+}
+
+# A JSON string literal. Values are paths and alphanumeric secrets; refuse
+# control characters instead of escaping them all.
+json_str() {
+  local s=$1
+  [[ $s != *[[:cntrl:]]* ]] || die "cannot put a value with control characters into testbed.json"
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  printf '"%s"' "$s"
+}
+
+elapsed() { printf '%d.%01d s' $(( ($(date +%s%N) - t0) / 1000000000 )) $(( ($(date +%s%N) - t0) / 100000000 % 10 )); }
+
+# ------------------------------------------------------------- preflight --
+
+step="preflight"
+[[ $EUID -eq 0 ]] || die "must run as root (sudo bash scripts/testbed.sh)"
+if [[ ! $SSH_PORT =~ ^[0-9]{1,5}$ ]] || ((10#$SSH_PORT < 1 || 10#$SSH_PORT > 65535)); then
+  die "TOMO_TESTBED_SSH_PORT must be a TCP port number, got '$SSH_PORT'"
+fi
+SSH_PORT=$((10#$SSH_PORT)) # "02222" would otherwise differ from 2222 in the config and JSON
+[[ $STATE == /* ]] || die "TOMO_TESTBED_DIR must be an absolute path, got '$STATE'"
+[[ $STATE != *[[:cntrl:][:space:]]* ]] || die "TOMO_TESTBED_DIR must not contain spaces or control characters"
+
+# The state dir holds private keys and passwords: root only.
+mkdir -p "$STATE"
+chmod 0700 "$STATE"
+
+# Serialise concurrent runs (e.g. two test commands started at once). Every
+# daemon started below gets `9>&-` so it does not inherit and hold the lock.
+exec 9>"$STATE/.lock"
+flock -w 900 9 || die "another testbed.sh run holds $STATE/.lock"
+
+# --------------------------------------------------------------- packages --
+
+step="packages"
+export DEBIAN_FRONTEND=noninteractive
+
+# A machine that already runs Docker's own packages (docker-ce, moby-engine)
+# has a working engine, and docker.io would conflict with it.
+for alt in docker-ce moby-engine; do
+  if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$alt" 2>/dev/null)" == installed ]]; then
+    PACKAGES=("${PACKAGES[@]/docker.io/}")
+  fi
+done
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  [[ -n $p ]] || continue
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" == installed ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  log "installing: ${missing[*]} (log: $STATE/apt.log)"
+  # Package scripts must not start services: openssh-server would start a
+  # system sshd on port 22 and docker.io's init script fails in containers
+  # and sandboxes, which fails the whole install. Daemons are started below,
+  # our way. Only add the standard "deny" policy if there is none already.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\n# temporary, from tomo scripts/testbed.sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 0755 /usr/sbin/policy-rc.d
+    cleanups+=("rm -f /usr/sbin/policy-rc.d")
+  fi
+  apt_opts=(-y -q --no-install-recommends
+    -o DPkg::Lock::Timeout=600
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  : >"$STATE/apt.log"
+  # `apt-get update` only when needed: no package lists at all, or the
+  # install failed (stale lists point at files the mirror no longer has).
+  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+    apt-get update -q -o DPkg::Lock::Timeout=600 >>"$STATE/apt.log" 2>&1 ||
+      { tail -n 20 "$STATE/apt.log" >&2; die "apt-get update failed"; }
+  fi
+  if ! apt-get install "${apt_opts[@]}" "${missing[@]}" >>"$STATE/apt.log" 2>&1; then
+    log "install failed; running apt-get update and retrying"
+    apt-get update -q -o DPkg::Lock::Timeout=600 >>"$STATE/apt.log" 2>&1 ||
+      { tail -n 20 "$STATE/apt.log" >&2; die "apt-get update failed"; }
+    apt-get install "${apt_opts[@]}" "${missing[@]}" >>"$STATE/apt.log" 2>&1 ||
+      { tail -n 30 "$STATE/apt.log" >&2; die "apt-get install failed: ${missing[*]}"; }
+  fi
+  for p in "${missing[@]}"; do
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" == installed ]] ||
+      die "package $p is still not installed (see $STATE/apt.log)"
+  done
+  changes+=("installed packages: ${missing[*]}")
+fi
+
+# Prefer the engine package's own client: it matches the daemon's API. (Some
+# machines have another, newer docker client earlier in PATH.)
+if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=$(command -v docker) || die "no docker client"; fi
+DOCKERD=$(command -v dockerd) || die "no dockerd binary"
+for tool in age rpm rpmlint debootstrap ip ss pgrep curl ssh ssh-keygen "$SSHD" /bin/busybox "$CHROMIUM"; do
+  command -v "$tool" >/dev/null || die "$tool is missing although its package is installed"
+done
+
+# ------------------------------------------------------------- test user --
+
+step="user"
+if ! getent passwd "$TEST_USER" >/dev/null; then
+  useradd --create-home --home-dir "$TEST_HOME" --shell /bin/bash --user-group "$TEST_USER"
+  changes+=("created user $TEST_USER")
+fi
+[[ "$(getent passwd "$TEST_USER" | cut -d: -f7)" == /bin/bash ]] || usermod --shell /bin/bash "$TEST_USER"
+TEST_HOME=$(getent passwd "$TEST_USER" | cut -d: -f6)
+TEST_GROUP=$(id -gn "$TEST_USER")
+if [[ ! -d $TEST_HOME ]]; then
+  install -d -o "$TEST_USER" -g "$TEST_GROUP" -m 0750 "$TEST_HOME"
+fi
+# sshd's StrictModes refuses keys when the home dir is group/world writable.
+chmod go-w "$TEST_HOME"
+
+# Docker access is what the app needs on a managed server; sudo is not given
+# here on purpose (tests install their own sudoers drop-ins).
+getent group docker >/dev/null || groupadd --system docker
+if [[ " $(id -nG "$TEST_USER") " != *" docker "* ]]; then
+  usermod -aG docker "$TEST_USER"
+  changes+=("added $TEST_USER to group docker")
+fi
+
+# Password: generated once, then re-applied on every run (cheap), so the
+# stored value is always the one that works.
+if [[ ! -s $STATE/password ]]; then
+  random_alnum 20 | write_file "$STATE/password" 0600
+  changes+=("generated password for $TEST_USER")
+fi
+chmod 0600 "$STATE/password"
+PASSWORD=$(<"$STATE/password")
+printf '%s:%s\n' "$TEST_USER" "$PASSWORD" | chpasswd
+
+# ------------------------------------------------------------------- keys --
+
+step="keys"
+# Generates an OpenSSH-format key pair once. Into a temp dir first, so an
+# interrupted run never leaves a private key without its public half.
+gen_key() {
+  local file=$1 type=$2 bits=$3 pass=$4 comment=$5 tmp
+  [[ -s $file && -s $file.pub ]] && return 0
+  tmp=$(mktemp -d "$STATE/keygen.XXXXXX")
+  cleanups+=("rm -rf '$tmp'")
+  if [[ -n $bits ]]; then
+    ssh-keygen -q -t "$type" -b "$bits" -N "$pass" -C "$comment" -f "$tmp/key"
+  else
+    ssh-keygen -q -t "$type" -N "$pass" -C "$comment" -f "$tmp/key"
+  fi
+  chmod 0600 "$tmp/key"
+  chmod 0644 "$tmp/key.pub"
+  mv -f "$tmp/key.pub" "$file.pub"
+  mv -f "$tmp/key" "$file"
+  changes+=("generated ${file##*/}")
+}
+
+# Host keys of the test sshd: its own, so tests can pin them.
+gen_key "$STATE/ssh_host_ed25519_key" ed25519 "" "" "tomo-testbed-host"
+gen_key "$STATE/ssh_host_rsa_key" rsa 3072 "" "tomo-testbed-host"
+
+# Client keys for tomotest.
+if [[ ! -s $STATE/id_ed25519_enc.passphrase ]]; then
+  # A passphrase without its key is useless, and a key without its
+  # passphrase too: regenerate both together.
+  rm -f "$STATE/id_ed25519_enc" "$STATE/id_ed25519_enc.pub"
+  random_alnum 24 | write_file "$STATE/id_ed25519_enc.passphrase" 0600
+fi
+chmod 0600 "$STATE/id_ed25519_enc.passphrase"
+KEY_PASSPHRASE=$(<"$STATE/id_ed25519_enc.passphrase")
+gen_key "$STATE/id_ed25519" ed25519 "" "" "tomotest-ed25519@tomo-testbed"
+gen_key "$STATE/id_rsa" rsa 3072 "" "tomotest-rsa@tomo-testbed"
+gen_key "$STATE/id_ed25519_enc" ed25519 "" "$KEY_PASSPHRASE" "tomotest-ed25519-enc@tomo-testbed"
+# The stored passphrase must really open the encrypted key.
+ssh-keygen -y -P "$KEY_PASSPHRASE" -f "$STATE/id_ed25519_enc" >/dev/null 2>&1 ||
+  die "stored passphrase does not open $STATE/id_ed25519_enc (delete it and $STATE/id_ed25519_enc.passphrase to regenerate)"
+
+# authorized_keys: make sure our three keys are present. Lines are only ever
+# added, so keys that a test put there are left alone.
+install -d -o "$TEST_USER" -g "$TEST_GROUP" -m 0700 "$TEST_HOME/.ssh"
+AK="$TEST_HOME/.ssh/authorized_keys"
+[[ -e $AK ]] || install -o "$TEST_USER" -g "$TEST_GROUP" -m 0600 /dev/null "$AK"
+for k in id_ed25519 id_rsa id_ed25519_enc; do
+  line=$(<"$STATE/$k.pub")
+  if ! grep -qxF -- "$line" "$AK"; then
+    # Never glue a key onto an unterminated last line.
+    if [[ -s $AK && -n "$(tail -c 1 "$AK")" ]]; then printf '\n' >>"$AK"; fi
+    printf '%s\n' "$line" >>"$AK"
+    changes+=("authorized $k for $TEST_USER")
+  fi
+done
+chown "$TEST_USER:$TEST_GROUP" "$TEST_HOME/.ssh" "$AK"
+chmod 0700 "$TEST_HOME/.ssh"
+chmod 0600 "$AK"
+
+# known_hosts for clients (this script's own login check, and tests that
+# want strict host key checking against the test sshd).
+{
+  for k in ed25519 rsa; do
+    read -r ktype kdata _ <"$STATE/ssh_host_${k}_key.pub"
+    printf '[%s]:%s %s %s\n' "$SSH_HOST" "$SSH_PORT" "$ktype" "$kdata"
+  done
+} | write_file "$STATE/known_hosts" 0644
+
+# ------------------------------------------------------------------- sshd --
+
+step="sshd"
+mkdir -p /run/sshd # privilege separation dir; /run is a tmpfs on most hosts
+chmod 0755 /run/sshd
+
+desired_config=$(cat <<EOF
+# Generated by tomo scripts/testbed.sh; rewritten on every run.
+# A private sshd for the test suite, separate from any system sshd.
+Port $SSH_PORT
+ListenAddress $SSH_HOST
+HostKey $STATE/ssh_host_ed25519_key
+HostKey $STATE/ssh_host_rsa_key
+PidFile $SSHD_PID
+# PAM so password logins go through the same stack as on a real server.
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+PermitRootLogin no
+# Tests open many parallel connections and sessions (connection pools,
+# concurrent commands); the defaults (10:30:100, 10) would drop them.
+MaxStartups 100:30:200
+MaxSessions 100
+# Never cut idle test connections.
+ClientAliveInterval 0
+# internal-sftp needs no helper binary at a distro-specific path.
+Subsystem sftp internal-sftp
+AcceptEnv LANG LC_*
+PrintMotd no
+EOF
+)
+config_changed=0
+if [[ ! -f $SSHD_CONFIG || "$(<"$SSHD_CONFIG")" != "$desired_config" ]]; then
+  printf '%s\n' "$desired_config" | write_file "$SSHD_CONFIG" 0600
+  config_changed=1
+fi
+"$SSHD" -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
+
+# PID of our sshd when it runs: the pid file must name a live sshd that was
+# started with our config (a pid can be reused by an unrelated process).
+# sshd rewrites its argv into one string ("sshd: /usr/sbin/sshd -f CONFIG ...
+# [listener] ..."), so match on the joined command line.
+our_sshd_pid() {
+  local pid exe cmdline
+  [[ -s $SSHD_PID ]] || return 1
+  pid=$(<"$SSHD_PID")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [[ $exe == */sshd || $exe == */sshd" (deleted)" ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline " == *" -f $SSHD_CONFIG "* ]] || return 1
+  printf '%s' "$pid"
+}
+
+# True when something on the port speaks SSH.
+ssh_banner_ok() {
+  # shellcheck disable=SC2016 # $1/$2 are expanded by the inner bash
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2" && IFS= read -r line <&3 && [[ $line == SSH-2.0-* ]]' \
+    _ "$SSH_HOST" "$SSH_PORT" 2>/dev/null
+}
+
+if pid=$(our_sshd_pid); then
+  if ((config_changed)); then
+    # SIGHUP makes sshd re-exec itself and re-read the config.
+    kill -HUP "$pid"
+    changes+=("reloaded sshd config")
+  fi
+else
+  if ss -Hltn "sport = :$SSH_PORT" | grep -q .; then
+    die "port $SSH_PORT is taken by another process: $(ss -Hltnp "sport = :$SSH_PORT" | tr -s ' ' | head -n 3)"
+  fi
+  rm -f "$SSHD_PID"
+  # sshd daemonises by itself; -E keeps its log in the state dir (there is
+  # no syslog in containers). 9>&- so it does not keep our lock.
+  # shellcheck disable=SC2094 # -E names the log; nothing reads it here
+  "$SSHD" -f "$SSHD_CONFIG" -E "$SSHD_LOG" </dev/null >>"$SSHD_LOG" 2>&1 9>&- ||
+    { tail -n 20 "$SSHD_LOG" >&2; die "sshd failed to start"; }
+  changes+=("started sshd on $SSH_HOST:$SSH_PORT")
+fi
+
+ok=0
+for _ in $(seq 1 100); do # 10 s
+  if our_sshd_pid >/dev/null && ssh_banner_ok; then ok=1; break; fi
+  sleep 0.1
+done
+((ok)) || { tail -n 20 "$SSHD_LOG" >&2 || true; die "sshd is not accepting connections on $SSH_HOST:$SSH_PORT after 10 s"; }
+
+# ----------------------------------------------------------------- docker --
+
+step="docker"
+docker_ok() { timeout 20 "$DOCKER" info >/dev/null 2>&1; }
+
+if ! docker_ok; then
+  if pgrep -x dockerd >/dev/null; then
+    log "dockerd is running but not answering yet; waiting"
+  else
+    # Not `service docker start`: Debian's init script raises the fd limit,
+    # which sandboxes refuse. setsid+nohup detach the daemon from this
+    # script's session so it survives a non-interactive CI shell exiting.
+    log "starting dockerd (log: $DOCKERD_LOG)"
+    setsid nohup "$DOCKERD" </dev/null >>"$DOCKERD_LOG" 2>&1 9>&- &
+    changes+=("started dockerd")
+  fi
+  ok=0
+  for _ in $(seq 1 120); do # 60 s
+    if docker_ok; then ok=1; break; fi
+    sleep 0.5
+  done
+  ((ok)) || { tail -n 30 "$DOCKERD_LOG" >&2 || true; die "docker info does not answer after 60 s"; }
+fi
+[[ -S $DOCKER_SOCK ]] || die "docker answers, but not on $DOCKER_SOCK"
+
+# ----------------------------------------------------------------- images --
+
+step="images"
+image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+# Root file system for the test images: static busybox plus a symlink for
+# every applet at its usual path, and just enough /etc for tools like id.
+make_rootfs() {
+  local root=$1 applet
+  mkdir -p "$root/bin" "$root/etc" "$root/root" "$root/tmp" "$root/www"
+  chmod 1777 "$root/tmp"
+  install -m 0755 /bin/busybox "$root/bin/busybox"
+  while read -r applet; do
+    applet=${applet#/}
+    [[ -n $applet && $applet != bin/busybox ]] || continue
+    mkdir -p "$root/${applet%/*}"
+    ln -sf /bin/busybox "$root/$applet"
+  done < <(/bin/busybox --list-full)
+  [[ -L $root/bin/sh ]] || die "busybox has no sh applet"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+}
+
+import_rootfs() {
+  local root=$1 image=$2
+  shift 2
+  tar --numeric-owner --owner=0 --group=0 -C "$root" -cf - . |
+    "$DOCKER" import "$@" - "$image" >/dev/null
+}
+
+if ! image_exists "$BUSYBOX_IMAGE" || ! image_exists "$HTTPD_IMAGE"; then
+  [[ "$(file -b /bin/busybox 2>/dev/null || echo static)" == *static* ]] ||
+    die "/bin/busybox is not statically linked (is busybox-static installed?)"
+  rootfs=$(mktemp -d /tmp/tomo-testbed-rootfs.XXXXXX)
+  cleanups+=("rm -rf '$rootfs'")
+  make_rootfs "$rootfs"
+  path_env='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  if ! image_exists "$BUSYBOX_IMAGE"; then
+    import_rootfs "$rootfs" "$BUSYBOX_IMAGE" -c "$path_env" -c 'CMD ["/bin/sh"]'
+    changes+=("built $BUSYBOX_IMAGE")
+  fi
+  if ! image_exists "$HTTPD_IMAGE"; then
+    printf '<!doctype html>\n<title>tomo-test</title>\n<p>%s</p>\n' "$HTTPD_TEXT" >"$rootfs/www/index.html"
+    import_rootfs "$rootfs" "$HTTPD_IMAGE" -c "$path_env" -c 'EXPOSE 80' \
+      -c 'CMD ["/bin/busybox","httpd","-f","-p","80","-h","/www"]'
+    changes+=("built $HTTPD_IMAGE")
+  fi
+fi
+
+# The busybox image runs commands.
+out=$("$DOCKER" run --rm --network none "$BUSYBOX_IMAGE" sh -c 'echo tomo-busybox-ok') ||
+  die "cannot run $BUSYBOX_IMAGE"
+[[ $out == tomo-busybox-ok ]] || die "$BUSYBOX_IMAGE printed '$out'"
+
+# The httpd image serves its page through a published port. Docker picks the
+# free host port (127.0.0.1::80), so parallel runs cannot collide. No --rm:
+# it would race with our own `rm -f` (busybox httpd as PID 1 ignores SIGTERM,
+# so the container is killed, not stopped).
+check_name="tomo-testbed-httpd-check-$$"
+cleanups+=("'$DOCKER' rm -f '$check_name'")
+"$DOCKER" run -d --name "$check_name" -p "$SSH_HOST::80" "$HTTPD_IMAGE" >/dev/null ||
+  die "cannot start $HTTPD_IMAGE"
+hostport=$("$DOCKER" port "$check_name" 80/tcp | sed -n 1p)
+[[ -n $hostport ]] || die "no published port for the httpd check container"
+ok=0
+for _ in $(seq 1 100); do # 10 s
+  if body=$(curl -fsS --noproxy '*' --max-time 2 "http://$hostport/index.html" 2>/dev/null) &&
+    [[ $body == *"$HTTPD_TEXT"* ]]; then ok=1; break; fi
+  sleep 0.1
+done
+"$DOCKER" rm -f "$check_name" >/dev/null 2>&1 || true
+((ok)) || die "$HTTPD_IMAGE did not serve '$HTTPD_TEXT' on http://$hostport/"
+
+# --------------------------------------------------------------- chromium --
+
+step="chromium"
+chromium_version=$(timeout 60 "$CHROMIUM" --version 2>/dev/null) || die "$CHROMIUM --version failed"
+[[ $chromium_version == Chromium* ]] || die "$CHROMIUM --version printed '$chromium_version'"
+
+# ------------------------------------------------------------- ssh logins --
+
+step="ssh-login"
+# End-to-end: what the tests will do. Strict host key checking against our
+# own host keys also proves the port is served by *this* sshd.
+ssh_opts=(-F /dev/null -p "$SSH_PORT" -o ConnectTimeout=10
+  -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$STATE/known_hosts"
+  -o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR)
+for k in id_ed25519 id_rsa; do
+  out=$(ssh "${ssh_opts[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$STATE/$k" \
+    "$TEST_USER@$SSH_HOST" 'id -un' </dev/null) || die "key login with $k failed (see $SSHD_LOG)"
+  [[ $out == "$TEST_USER" ]] || die "key login with $k ran as '$out'"
+done
+
+# Password login through PAM. No sshpass (not wanted on CI machines):
+# OpenSSH >= 8.4 asks an askpass program when SSH_ASKPASS_REQUIRE=force.
+printf '#!/bin/sh\nexec cat %q\n' "$STATE/password" | write_file "$STATE/askpass.sh" 0700
+out=$(SSH_ASKPASS="$STATE/askpass.sh" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+  ssh "${ssh_opts[@]}" -o BatchMode=no -o PubkeyAuthentication=no \
+  -o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 \
+  "$TEST_USER@$SSH_HOST" 'id -un' </dev/null) || die "password login failed (see $SSHD_LOG)"
+[[ $out == "$TEST_USER" ]] || die "password login ran as '$out'"
+
+# The test user reaches Docker through its group, as the app will over SSH.
+out=$(ssh "${ssh_opts[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$STATE/id_ed25519" \
+  "$TEST_USER@$SSH_HOST" 'docker version --format "{{.Server.Version}}"' </dev/null) ||
+  die "$TEST_USER cannot use docker over SSH"
+docker_version=$out
+
+# ------------------------------------------------------------ testbed.json --
+
+step="testbed.json"
+{
+  printf '{\n'
+  printf '  "ssh": {\n'
+  printf '    "host": %s,\n' "$(json_str "$SSH_HOST")"
+  printf '    "port": %d,\n' "$SSH_PORT"
+  printf '    "username": %s,\n' "$(json_str "$TEST_USER")"
+  printf '    "password": %s,\n' "$(json_str "$PASSWORD")"
+  printf '    "keys": {\n'
+  printf '      "ed25519": %s,\n' "$(json_str "$STATE/id_ed25519")"
+  printf '      "rsa": %s,\n' "$(json_str "$STATE/id_rsa")"
+  printf '      "ed25519Encrypted": %s,\n' "$(json_str "$STATE/id_ed25519_enc")"
+  printf '      "ed25519EncryptedPassphrase": %s\n' "$(json_str "$KEY_PASSPHRASE")"
+  printf '    },\n'
+  printf '    "hostKeys": {\n'
+  printf '      "ed25519": %s,\n' "$(json_str "$STATE/ssh_host_ed25519_key")"
+  printf '      "rsa": %s\n' "$(json_str "$STATE/ssh_host_rsa_key")"
+  printf '    },\n'
+  printf '    "knownHosts": %s,\n' "$(json_str "$STATE/known_hosts")"
+  printf '    "configPath": %s,\n' "$(json_str "$SSHD_CONFIG")"
+  printf '    "pidFile": %s\n' "$(json_str "$SSHD_PID")"
+  printf '  },\n'
+  printf '  "docker": {\n'
+  printf '    "socket": %s,\n' "$(json_str "$DOCKER_SOCK")"
+  printf '    "images": {\n'
+  printf '      "busybox": %s,\n' "$(json_str "$BUSYBOX_IMAGE")"
+  printf '      "httpd": %s\n' "$(json_str "$HTTPD_IMAGE")"
+  printf '    }\n'
+  printf '  },\n'
+  printf '  "chromium": %s\n' "$(json_str "$CHROMIUM")"
+  printf '}\n'
+} | write_file "$STATE/testbed.json" 0600
+
+# ---------------------------------------------------------------- summary --
+
+step="summary"
+log "ssh      $TEST_USER@$SSH_HOST:$SSH_PORT (sshd pid $(our_sshd_pid)): ed25519 key, rsa key, password logins ok"
+log "docker   engine $docker_version on $DOCKER_SOCK; images $BUSYBOX_IMAGE, $HTTPD_IMAGE ok (httpd served its page)"
+log "chromium $chromium_version"
+log "state    $STATE/testbed.json"
+if ((${#changes[@]})); then
+  for c in "${changes[@]}"; do log "did: $c"; done
+  log "ready in $(elapsed)"
+else
+  log "everything was already up; ready in $(elapsed)"
+fi
