@@ -32,6 +32,7 @@ export interface TestKernel {
   /** Every log line written so far (JSON strings). */
   logs(): string[];
   /** Sends a JSON request; `token` becomes a bearer header. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
   request(method: string, urlPath: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Stops the kernel; removes the data folder unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
