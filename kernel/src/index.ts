@@ -36,5 +36,5 @@ export type { TomoConfig, KernelConfig } from './config/config-schema';
 export { SECRET_FIELD_NAMES } from './log/redaction';
 export { Kernel, type KernelOptions } from './kernel';
 export { migrationStatus, type MigrationState } from './db/create-data-source';
-export { createCli, type Distribution } from './cli/create-cli';
+export { createCli, runCli, type Distribution } from './cli/create-cli';
 export { quoteShellArg } from './shell/quote';

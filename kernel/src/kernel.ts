@@ -271,7 +271,8 @@ export class Kernel {
       await def.init?.(context);
       this.routes.check(staged.routes);
       this.tools.check(staged.tools);
-      if (def.ui) this.ui.add(def.id, def.version, def.ui);
+      const uiWarning = def.ui ? this.ui.add(def.id, def.version, def.ui) : undefined;
+      if (uiWarning) this.logger.warn(uiWarning);
     } catch (err) {
       const message = err instanceof PluginLoadError ? err.message : `Plugin "${def.id}" failed to start: ${(err as Error).message}`;
       refuse(this.statuses, c, message);

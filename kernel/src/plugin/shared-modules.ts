@@ -10,7 +10,7 @@ import path from 'node:path';
 export const SHARED_MODULES = ['@tomo/kernel', 'tsyringe', 'typeorm', 'reflect-metadata', 'tapable', 'zod'] as const;
 
 type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename };
+const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename; _nodeModulePaths(dir: string): string[] };
 
 let installed = false;
 const hostPaths = new Map<string, string>();
@@ -34,10 +34,11 @@ export function installSharedModuleResolution(kernelEntry: string): void {
   moduleInternals._resolveFilename = function resolveShared(request, parent, isMain, options) {
     const shared = isShared(request);
     if (shared) {
-      if (request === '@tomo/kernel') return hostPaths.get('@tomo/kernel') as string;
-      // Resolve from the kernel's own folder, so the host's node_modules wins.
-      const fromHost = require.resolve(request, { paths: [path.dirname(hostPaths.get('@tomo/kernel') as string), __dirname] });
-      return fromHost;
+      const kernelEntry = hostPaths.get('@tomo/kernel') as string;
+      if (request === '@tomo/kernel') return kernelEntry;
+      // Resolve as if the kernel itself asked, so the host's node_modules wins.
+      const hostParent = { id: kernelEntry, filename: kernelEntry, paths: moduleInternals._nodeModulePaths(path.dirname(kernelEntry)) };
+      return original.call(this, request, hostParent, false, options);
     }
     return original.call(this, request, parent, isMain, options);
   };

@@ -20,15 +20,20 @@ export const PLUGIN_BUNDLE_PREFIX = '/ui/plugins';
 export class UiRegistry {
   private readonly plugins = new Map<string, Registered>();
 
-  add(pluginId: string, version: string, contribution: UiContribution): void {
+  /**
+   * Adds a plugin's contribution. A missing bundle (plugin not built) is returned as a warning
+   * and the plugin is left out of the manifest: its API still works, only its panels are absent.
+   */
+  add(pluginId: string, version: string, contribution: UiContribution): string | undefined {
     if (!path.isAbsolute(contribution.bundleDir)) {
       throw new PluginLoadError(`Plugin "${pluginId}": ui.bundleDir must be an absolute path`, pluginId);
     }
     const entryFile = path.join(contribution.bundleDir, contribution.entry);
     if (!fs.existsSync(entryFile)) {
-      throw new PluginLoadError(`Plugin "${pluginId}": console bundle ${entryFile} is missing (build the plugin's ui first)`, pluginId);
+      return `Plugin "${pluginId}": console bundle ${entryFile} is missing (run npm run build); its panels are not shown`;
     }
     this.plugins.set(pluginId, { pluginId, version, contribution });
+    return undefined;
   }
 
   /** The folder holding a plugin's bundle, or undefined. */

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { definePlugin, kernelHooks } from '@tomo/kernel';
+import { AuthTokens } from './api';
+import { adminCli } from './cli/admin-command';
+import { authConfigSchema, durationMs, type AuthConfig } from './config';
+import { ApiTokenEntity } from './entities/api-token.entity';
+import { SessionEntity } from './entities/session.entity';
+import { UserEntity } from './entities/user.entity';
+import { createUserTool } from './mcp/create-user.tool';
+import { getCurrentUserTool } from './mcp/get-current-user.tool';
+import { listUsersTool } from './mcp/list-users.tool';
+import { loginTool } from './mcp/login.tool';
+import { logoutTool } from './mcp/logout.tool';
+import { AuthInitial1763900000000 } from './migrations/1763900000000-auth-initial';
+import { registerSessionRoutes } from './routes/session.routes';
+import { registerTokenRoutes } from './routes/tokens.routes';
+import { registerUserRoutes } from './routes/users.routes';
+import { ApiTokenService } from './services/api-token-service';
+import type { AuthServices } from './services/auth-services';
+import { loadOrCreateJwtSecret } from './services/jwt-keys';
+import { LoginService } from './services/login-service';
+import { LoginThrottle } from './services/login-throttle';
+import { PasswordHasher } from './services/password-hasher';
+import { SessionService } from './services/session-service';
+import { SetupService } from './services/setup-service';
+import { UserService } from './services/user-service';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
+/** Private to this plugin: how `ready` finds what `init` wired (one set per running kernel). */
+const SERVICES = 'auth.Services';
+
+/** Users, roles, sessions, API tokens, login throttling and first-run setup. */
+export const authPlugin = definePlugin<AuthConfig>({
+  id: 'auth',
+  version,
+  description: 'Users, roles, sessions, API tokens and the login flow',
+  config: authConfigSchema,
+  entities: [UserEntity, SessionEntity, ApiTokenEntity],
+  migrations: [AuthInitial1763900000000],
+  cli: adminCli,
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [
+      { path: '/users', component: 'UsersPage', title: 'Users', access: 'admin' },
+      { path: '/tokens', component: 'ApiTokensPage', title: 'API tokens' },
+      { path: '/account', component: 'AccountPage', title: 'Account' },
+    ],
+    nav: [
+      { label: 'Users', path: '/users', icon: 'users', order: 90, access: 'admin' },
+      { label: 'API tokens', path: '/tokens', icon: 'key', order: 91 },
+    ],
+  },
+
+  init(ctx) {
+    const hasher = new PasswordHasher(ctx.config.bcryptCost);
+    const sessionTtlMs = durationMs(ctx.config.sessionTtl);
+    const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), sessionTtlMs);
+    const users = new UserService(ctx.dataSource, hasher, ctx.hooks);
+    const tokens = new ApiTokenService(ctx.dataSource);
+    const throttle = new LoginThrottle(ctx.config.throttle);
+    const s: AuthServices = {
+      users,
+      sessions,
+      tokens,
+      throttle,
+      sessionTtlMs,
+      login: new LoginService(users, sessions, hasher, throttle, ctx.hooks),
+      setup: new SetupService(users),
+    };
+    ctx.container.register(SERVICES, { useValue: s });
+    ctx.expose(AuthTokens.UserService, { useValue: users });
+    ctx.expose(AuthTokens.ApiTokenService, { useValue: tokens });
+
+    // The kernel knows no users: this tap is how a credential becomes a Principal.
+    ctx.hooks.of(kernelHooks).authenticate.tapPromise('auth', async ({ credential }) =>
+      (await tokens.authenticate(credential)) ?? (await sessions.authenticate(credential)),
+    );
+
+    registerSessionRoutes(ctx, s);
+    registerUserRoutes(ctx, s);
+    registerTokenRoutes(ctx, s);
+    ctx.mcp.tool(loginTool(s));
+    ctx.mcp.tool(logoutTool(s));
+    ctx.mcp.tool(getCurrentUserTool(s));
+    ctx.mcp.tool(createUserTool(s));
+    ctx.mcp.tool(listUsersTool(s));
+  },
+
+  async ready(ctx) {
+    const services = ctx.container.resolve<AuthServices>(SERVICES);
+    await services.sessions.pruneExpired();
+    const code = await services.setup.prepareCode();
+    if (code) {
+      // Deliberately in the message: the setup code is meant to be read from this log by the machine's admin.
+      ctx.logger.warn(`No admin account yet. Create one with \`tomo admin create\`, or open the console's /setup page and enter the setup code ${code}`);
+    }
+  },
+});
+
+export default authPlugin;

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { SESSION_COOKIE, type CallContext, type PluginContext } from '@tomo/kernel';
+import { changePasswordInput, loginInput, publicUserSchema, setupInput } from '../schemas';
+import type { AuthServices } from '../services/auth-services';
+
+function setSessionCookie(call: CallContext, token: string | null, ttlMs: number): void {
+  call.cookies?.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', maxAgeMs: ttlMs });
+}
+
+/** Login, logout, first-run setup and the caller's own account. */
+export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void {
+  ctx.http.route({
+    method: 'GET',
+    path: '/api/auth/setup',
+    summary: 'Whether first-run setup is still needed (no admin exists yet)',
+    access: 'public',
+    response: z.object({ needsSetup: z.boolean() }),
+    handler: async () => ({ needsSetup: await s.users.needsSetup() }),
+  });
+
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/auth/setup',
+    summary: "Create the first admin with the one-time setup code printed in Tomo's log",
+    access: 'public',
+    body: setupInput,
+    successStatus: 201,
+    handler: async ({ body }, call) => {
+      await s.throttle.check(call.clientIp, '#setup');
+      let user;
+      try {
+        user = await s.setup.completeSetup(body.setupCode, body, call);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'invalid_setup_code') await s.throttle.recordFailure(call.clientIp, '#setup');
+        throw err;
+      }
+      const session = await s.login.login(body.username, body.password, call);
+      setSessionCookie(call, session.token, s.sessionTtlMs);
+      return { user };
+    },
+  });
+
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/auth/login',
+    summary: 'Log in; returns a session token (also set as an HttpOnly cookie for the console)',
+    access: 'public',
+    body: loginInput,
+    response: z.object({ token: z.string(), expiresAt: z.string(), user: publicUserSchema }),
+    handler: async ({ body }, call) => {
+      const result = await s.login.login(body.username, body.password, call);
+      setSessionCookie(call, result.token, s.sessionTtlMs);
+      return result;
+    },
+  });
+
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: 'End the current session',
+    access: 'authenticated',
+    handler: async (_input, call) => {
+      await s.login.logout(call.principal!, call);
+      setSessionCookie(call, null, 0);
+    },
+  });
+
+  ctx.http.route({
+    method: 'GET',
+    path: '/api/auth/me',
+    summary: 'The logged-in user',
+    access: 'authenticated',
+    response: publicUserSchema,
+    handler: (_input, call) => s.users.get(call.principal!.id),
+  });
+
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/auth/me/password',
+    summary: 'Change your own password (ends your other sessions and your API tokens)',
+    access: 'authenticated',
+    body: changePasswordInput,
+    handler: async ({ body }, call) => {
+      await s.users.changeOwnPassword(call.principal!, body.currentPassword, body.newPassword, call);
+    },
+  });
+}
