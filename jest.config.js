@@ -42,7 +42,8 @@ module.exports = {
       testMatch: ['**/ui-shell/src/**/*.test.ts', '**/plugins/*/ui/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       moduleFileExtensions: ['ts', 'js', 'json', 'vue'],
-      transform: { '^.+\\.vue$': '@vue/vue3-jest', '^.+\\.ts$': swc },
+      // .vue: a small SFC compiler + swc transform (see the file for why not @vue/vue3-jest).
+      transform: { '^.+\\.vue$': '<rootDir>/ui-shell/test-support/vue-jest-transform.js', '^.+\\.ts$': swc },
       moduleNameMapper: {
         ...sharedMappers,
         '^@tomo/ui-shell/kit$': '<rootDir>/ui-shell/src/kit/index.ts',

@@ -1,0 +1,42 @@
+/**
+ * `@tomo/ui-shell/kit`: what a console panel may use from the shell. The shell and every panel
+ * share one copy at run time (through the import map, `/vendor/kit.js`), so the session, the
+ * toasts and the API client's 401 handling are the same everywhere. The look comes from the
+ * shell's stylesheet: panels use these components and the `t-` classes, and need no CSS of their own.
+ *
+ * @packageDocumentation
+ */
+export { api, ApiError, isApiError, onUnauthorized } from './api';
+export type { ApiErrorBody, RequestOptions } from './api';
+export { useSession } from './session';
+export { useToasts } from './toasts';
+export type { Toast, ToastKind, ToastOptions } from './toasts';
+export { useFormErrors } from './form';
+export type { FormErrors } from './form';
+export {
+  checkEmail,
+  checkPassword,
+  checkPasswordRepeat,
+  checkRequired,
+  checkUsername,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_PATTERN,
+} from './validation';
+export { formatDate, formatDateTime } from './format';
+export type { LoginResponse, Role, User } from './types';
+
+/** A button with `primary`, `secondary`, `danger` and `ghost` looks and a `loading` state. */
+export { default as TButton } from './components/TButton.vue';
+/** A labelled input or select with its error message underneath (`v-model`). */
+export { default as TField } from './components/TField.vue';
+/** A titled white box; slots `actions` and `footer`. */
+export { default as TCard } from './components/TCard.vue';
+/** An accessible modal dialog (focus trap, Escape closes, focus returns). */
+export { default as TDialog } from './components/TDialog.vue';
+/** An "are you sure?" dialog emitting `confirm` / `cancel`. */
+export { default as TConfirmDialog } from './components/TConfirmDialog.vue';
+/** A small coloured status label. */
+export { default as TBadge } from './components/TBadge.vue';
+/** A friendly "nothing here yet" block with room for a call to action. */
+export { default as TEmptyState } from './components/TEmptyState.vue';
