@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from './user.entity';
 
 /**
  * The server-side record behind each login token. A token is valid only while its session is
@@ -9,9 +10,14 @@ export class SessionEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Index()
+  @Index('IDX_auth_sessions_userId')
   @Column({ type: 'varchar', length: 36 })
   userId: string;
+
+  /** Deleting a user deletes their sessions. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'userId', foreignKeyConstraintName: 'FK_auth_sessions_userId' })
+  user?: UserEntity;
 
   /** Door the login came through: http, mcp or cli. */
   @Column({ type: 'varchar', length: 8 })
@@ -20,7 +26,7 @@ export class SessionEntity {
   @Column({ type: 'varchar', length: 64 })
   clientIp: string;
 
-  @CreateDateColumn()
+  @Column({ type: 'datetime' })
   createdAt: Date;
 
   @Column({ type: 'datetime' })

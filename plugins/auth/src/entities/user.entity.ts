@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A person who can log in. Passwords are stored only as bcrypt hashes. */
 @Entity({ name: 'auth_users' })
+@Index('UQ_auth_users_usernameKey', ['usernameKey'], { unique: true })
 export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -11,7 +12,7 @@ export class UserEntity {
   username: string;
 
   /** Lower-cased username: uniqueness and lookups are case-insensitive. */
-  @Column({ type: 'varchar', length: 32, unique: true })
+  @Column({ type: 'varchar', length: 32 })
   usernameKey: string;
 
   @Column({ type: 'varchar', length: 254 })
@@ -23,13 +24,14 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 100 })
   passwordHash: string;
 
-  @Column({ type: 'boolean', default: false })
+  @Column({ type: 'boolean' })
   disabled: boolean;
 
-  @CreateDateColumn()
+  /** Set by the service (no database default, to stay portable across databases). */
+  @Column({ type: 'datetime' })
   createdAt: Date;
 
-  @UpdateDateColumn()
+  @Column({ type: 'datetime' })
   updatedAt: Date;
 
   @Column({ type: 'datetime', nullable: true })

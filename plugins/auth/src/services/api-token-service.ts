@@ -33,6 +33,7 @@ export class ApiTokenService {
       tokenHash: sha256(token),
       lastUsedAt: null,
       revokedAt: null,
+      createdAt: new Date(),
       expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86400000) : null,
     });
     await this.repo.insert(entity);

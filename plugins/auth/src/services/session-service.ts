@@ -37,6 +37,7 @@ export class SessionService {
       userId: user.id,
       transport: call.transport,
       clientIp: call.clientIp.slice(0, 64),
+      createdAt: new Date(),
       expiresAt,
       revokedAt: null,
     });

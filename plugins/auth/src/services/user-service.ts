@@ -82,6 +82,8 @@ export class UserService {
       passwordHash,
       disabled: false,
       lastLoginAt: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
     try {
       await this.repo.insert(entity);

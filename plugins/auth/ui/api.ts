@@ -1,0 +1,51 @@
+/** The auth plugin's HTTP API as the panels use it. Every call rejects with the kit's `ApiError`. */
+import { api, type Role, type User } from '@tomo/ui-shell/kit';
+
+/** An API token as listed; the secret itself is shown only once, at creation. */
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  /** The first characters of the token, to recognise it. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** What `POST /api/auth/tokens` answers. */
+export interface CreatedToken {
+  /** The full secret (`tomo_pat_…`). Never stored by the console; shown once. */
+  token: string;
+  record: ApiTokenRecord;
+}
+
+/** Fields for a new user. */
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+/** Fields an admin may change on a user. */
+export interface UserChanges {
+  email?: string;
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+const enc = encodeURIComponent;
+
+export const authApi = {
+  listUsers: async (): Promise<User[]> => (await api.get<{ users: User[] }>('/api/users')).users,
+  createUser: (user: NewUser): Promise<User> => api.post<User>('/api/users', user),
+  updateUser: (id: string, changes: UserChanges): Promise<User> => api.patch<User>(`/api/users/${enc(id)}`, changes),
+  deleteUser: (id: string): Promise<void> => api.del(`/api/users/${enc(id)}`),
+  listTokens: async (): Promise<ApiTokenRecord[]> => (await api.get<{ tokens: ApiTokenRecord[] }>('/api/auth/tokens')).tokens,
+  createToken: (name: string, expiresInDays?: number): Promise<CreatedToken> =>
+    api.post<CreatedToken>('/api/auth/tokens', expiresInDays === undefined ? { name } : { name, expiresInDays }),
+  revokeToken: (id: string): Promise<void> => api.del(`/api/auth/tokens/${enc(id)}`),
+  changePassword: (currentPassword: string, newPassword: string): Promise<void> =>
+    api.post<void>('/api/auth/me/password', { currentPassword, newPassword }),
+};
