@@ -1,6 +1,5 @@
 'use strict';
 const http = require('node:http');
-const { performance } = require('node:perf_hooks');
 
 /**
  * One HTTP request without keep-alive (so no sockets linger between benchmark phases).

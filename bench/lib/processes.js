@@ -5,7 +5,6 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { performance } = require('node:perf_hooks');
 
 const children = new Set();
 const tempDirs = new Set();

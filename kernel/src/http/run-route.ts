@@ -35,7 +35,8 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
   const query = parseWith(route.query, { ...ctx.query }, 'query');
   let body: unknown;
   if (route.body) {
-    if (ctx.request.length && !ctx.is('json')) {
+    // A chunked body has no Content-Length; it is still a body, and must be JSON.
+    if ((ctx.request.length || ctx.get('transfer-encoding')) && !ctx.is('json')) {
       throw new AppError(415, 'unsupported_media_type', 'Content-Type must be application/json', 'content-type');
     }
     body = parseWith(route.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');

@@ -59,11 +59,12 @@ export async function runTool(
       log,
       mcpSession: request.session,
     });
-    const structured =
-      result !== null && typeof result === 'object' && !Array.isArray(result)
-        ? (result as Record<string, unknown>)
-        : { result: result ?? null };
-    return { content: [{ type: 'text', text: JSON.stringify(result ?? null, null, 2) }], structuredContent: structured };
+    // Through JSON and back: structured content must be a plain record (a TypeORM entity is a class
+    // instance, which the SDK's result schema refuses), and it must say what the text says.
+    const text = JSON.stringify(result ?? null, null, 2);
+    const plain: unknown = JSON.parse(text);
+    const structured = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : { result: plain };
+    return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
     const mapped = toAppError(err);
     if (mapped) return toolError(mapped);

@@ -1,0 +1,225 @@
+'use strict';
+// Foundation benchmark: what the kernel + auth plugin cost before any feature is added.
+//   1. Authenticated GET /api/auth/me req/s on a real `tomo serve`, against a bare Koa app
+//      (one @koa/router route), both as single child processes, same Node.   target ratio >= 0.5
+//   2. Idle RSS of `tomo serve` ~3 s after /health first answers.          target <= 120 MB
+//   3. Spawn -> first 200 from /health, N runs, cold (empty data dir) and warm (existing
+//      data dir).                                                           target median <= 1.5 s
+// Usage: node bench/foundation.js   (build first: npx tsc -b plugins/auth). See bench/README.md.
+// Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark
+// itself broke (a server did not start, non-2xx answers, socket errors).
+const fs = require('node:fs');
+const path = require('node:path');
+const { machineFacts, machineLines } = require('./lib/machine');
+const { freePort } = require('./lib/ports');
+const { request, waitFor200, sleep } = require('./lib/http');
+const { installCleanupHandlers, makeTempDir, removeTempDir, spawnNode, readRss } = require('./lib/processes');
+const { ensureBuilt, createAdmin, startTomo, login } = require('./lib/tomo');
+const { warmAndMeasure, hadFailures, autocannonVersion } = require('./lib/load');
+const { summarize } = require('./lib/stats');
+
+const envNumber = (name, fallback) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+};
+
+const SETTINGS = {
+  seconds: envNumber('BENCH_SECONDS', 8),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
+  connections: envNumber('BENCH_CONNECTIONS', 50),
+  pipelining: 1,
+  startupRuns: envNumber('BENCH_STARTUP_RUNS', 7),
+  idleWaitMs: 3000,
+  pollMs: 10,
+  cpuProfDir: process.env.BENCH_CPU_PROF || '',
+  tomoNodeArgs: (process.env.BENCH_TOMO_NODE_ARGS || '').split(/\s+/).filter(Boolean),
+  jsonOut: process.env.BENCH_JSON || '',
+};
+
+const TARGETS = { ratio: 0.5, idleRssMB: 120, startupMedianMs: 1500 };
+const ME_PATH = '/api/auth/me';
+const MB = 1024 * 1024;
+
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+const num = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
+const pad = (s, n) => String(s).padStart(n);
+
+/** Throws (benchmark broken) when a load run saw non-2xx answers, socket errors or timeouts. */
+function assertClean(label, phase, r) {
+  if (hadFailures(r)) {
+    throw new Error(`${label} ${phase}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts out of ${r.total} requests`);
+  }
+}
+
+function loadLine(label, r) {
+  return (
+    `  ${label.padEnd(26)}: ${pad(num(r.reqPerSec), 7)} req/s   p50 ${pad(num(r.p50), 3)} ms   p99 ${pad(num(r.p99), 3)} ms   mean ${pad(num(r.avgLatency, 2), 6)} ms   ` +
+    `non-2xx ${r.non2xx}   errors ${r.errors + r.timeouts}   (${r.total} requests in ${num(r.seconds, 1)} s)`
+  );
+}
+
+/** Section 1, baseline: bare Koa in its own process, warmed up then measured. */
+async function measureBareKoa() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}${ME_PATH}`;
+  const handle = spawnNode([path.join(__dirname, 'lib', 'bare-koa-server.js'), String(port), ME_PATH], { name: 'bare koa' });
+  try {
+    await waitFor200(url, { intervalMs: SETTINGS.pollMs, exited: handle.exited }).catch((err) => {
+      err.message += `\n--- bare koa output ---\n${handle.output()}`;
+      throw err;
+    });
+    const { warmup, measured } = await warmAndMeasure(
+      { url, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
+      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds },
+    );
+    if (warmup) assertClean('bare koa', 'warm-up', warmup);
+    assertClean('bare koa', 'measured run', measured);
+    return { ...measured, rssAfterLoad: readRss(handle.pid) };
+  } finally {
+    await handle.stop();
+  }
+}
+
+/**
+ * Sections 1 and 2 on one real `tomo serve`: admin created via the CLI in a fresh data dir,
+ * server started, idle RSS read ~3 s after /health, then login and the load run on /me.
+ * Returns the load result, RSS figures and the (migrated, admin-holding) data dir for reuse.
+ */
+async function measureTomo() {
+  const dataDir = makeTempDir('tomo-bench-data-');
+  const admin = await createAdmin(dataDir);
+  const nodeArgs = [...SETTINGS.tomoNodeArgs, ...(SETTINGS.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(SETTINGS.cpuProfDir)}`] : [])];
+  const tomo = await startTomo({ dataDir, nodeArgs, pollMs: SETTINGS.pollMs });
+  try {
+    await sleep(SETTINGS.idleWaitMs);
+    const idle = readRss(tomo.handle.pid);
+
+    const token = await login(tomo.url, admin);
+    const url = `${tomo.url}${ME_PATH}`;
+    const headers = { authorization: `Bearer ${token}` };
+    const probe = await request('GET', url, { headers });
+    if (probe.status !== 200 || !probe.json || probe.json.username !== admin.username) {
+      throw new Error(`GET ${ME_PATH} with the token did not return the admin: HTTP ${probe.status} ${probe.body}`);
+    }
+    const { warmup, measured } = await warmAndMeasure(
+      { url, headers, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
+      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds },
+    );
+    if (warmup) assertClean('tomo', 'warm-up', warmup);
+    assertClean('tomo', 'measured run', measured);
+    return { load: { ...measured, rssAfterLoad: readRss(tomo.handle.pid) }, idle, dataDir, meBytes: Buffer.byteLength(probe.body) };
+  } finally {
+    const exit = await tomo.handle.stop();
+    if (exit.signal === 'SIGKILL') process.stderr.write('bench: tomo serve did not stop on SIGTERM within 10 s; killed\n');
+  }
+}
+
+/** Section 3: spawn -> /health 200, `runs` times; `dataDirFor(i)` gives each run's data dir. */
+async function measureStartup(runs, dataDirFor, releaseDir) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const dataDir = dataDirFor(i);
+    const tomo = await startTomo({ dataDir, nodeArgs: SETTINGS.tomoNodeArgs, pollMs: SETTINGS.pollMs });
+    times.push(tomo.spawnToHealthMs);
+    await tomo.handle.stop();
+    if (releaseDir) releaseDir(dataDir);
+  }
+  return { times, ...summarize(times) };
+}
+
+async function main() {
+  installCleanupHandlers();
+  const started = Date.now();
+  const facts = machineFacts();
+  console.log(`=== Tomo foundation benchmark (${new Date().toISOString()}) ===`);
+  for (const line of machineLines(facts)) console.log(line);
+  console.log(
+    `Load      : autocannon ${autocannonVersion}, ${SETTINGS.connections} connections, pipelining ${SETTINGS.pipelining}, ` +
+      `${SETTINGS.warmupSeconds} s warm-up + ${SETTINGS.seconds} s measured per server (BENCH_SECONDS / BENCH_WARMUP_SECONDS)`,
+  );
+  console.log('Note      : load generator, server and this script share the same cores on loopback; compare ratios, not absolutes.');
+  if (SETTINGS.tomoNodeArgs.length) console.log(`WARNING   : tomo serve runs with extra node args: ${SETTINGS.tomoNodeArgs.join(' ')} (BENCH_TOMO_NODE_ARGS)`);
+  if (SETTINGS.cpuProfDir) console.log(`WARNING   : CPU profiling the throughput tomo serve into ${SETTINGS.cpuProfDir} (BENCH_CPU_PROF); its req/s is lowered`);
+  ensureBuilt();
+
+  // 1. Throughput (bare Koa first, then tomo; only one server runs at a time).
+  console.log(`\n[1] Throughput: authenticated GET ${ME_PATH} on tomo serve vs a bare Koa GET route`);
+  const bare = await measureBareKoa();
+  console.log(loadLine('bare Koa (1 route)', bare));
+  const tomo = await measureTomo();
+  console.log(loadLine(`tomo ${ME_PATH} (Bearer)`, tomo.load));
+  const ratio = tomo.load.reqPerSec / bare.reqPerSec;
+  const ratioOk = ratio >= TARGETS.ratio;
+  console.log(`  ratio tomo/bare           : ${num(ratio, 2)}  (target >= ${TARGETS.ratio})  ${verdict(ratioOk)}`);
+  console.log(
+    `  mean latency tomo/bare    : ${num(tomo.load.avgLatency / bare.avgLatency, 1)}x   (autocannon latencies are whole ms; body ${tomo.meBytes} bytes, bare body has the same shape)`,
+  );
+
+  // 2. Idle RSS (read in measureTomo before any login or load).
+  const idleMB = tomo.idle.rss / MB;
+  const rssOk = idleMB <= TARGETS.idleRssMB;
+  console.log(`\n[2] Memory: tomo serve RSS ${SETTINGS.idleWaitMs / 1000} s after /health answered (before any request)`);
+  console.log(`  idle RSS                  : ${num(idleMB, 1)} MB  (target <= ${TARGETS.idleRssMB} MB)  ${verdict(rssOk)}`);
+  console.log(
+    `  for reference             : tomo after load ${num(tomo.load.rssAfterLoad.rss / MB, 1)} MB (peak ${num(tomo.load.rssAfterLoad.hwm / MB, 1)} MB); ` +
+      `bare Koa after load ${num(bare.rssAfterLoad.rss / MB, 1)} MB`,
+  );
+
+  // 3. Startup.
+  const runs = SETTINGS.startupRuns;
+  console.log(`\n[3] Startup: spawn -> first 200 from /health (polled every ${SETTINGS.pollMs} ms), N=${runs} each`);
+  const cold = await measureStartup(runs, () => makeTempDir('tomo-bench-cold-'), removeTempDir);
+  const warm = await measureStartup(runs, () => tomo.dataDir);
+  const startupLine = (label, s) => {
+    const ok = s.median <= TARGETS.startupMedianMs;
+    console.log(
+      `  ${label.padEnd(26)}: median ${pad(num(s.median), 5)} ms   min ${pad(num(s.min), 5)}   max ${pad(num(s.max), 5)}  ` +
+        `(target median <= ${TARGETS.startupMedianMs} ms)  ${verdict(ok)}`,
+    );
+    console.log(`  ${''.padEnd(26)}  runs: ${s.times.map((t) => num(t)).join(', ')} ms`);
+    return ok;
+  };
+  const coldOk = startupLine('cold (empty data dir)', cold);
+  const warmOk = startupLine('warm (existing data dir)', warm);
+
+  const checks = [ratioOk, rssOk, coldOk, warmOk];
+  const passed = checks.filter(Boolean).length;
+  console.log(
+    `\nSUMMARY: throughput tomo/bare ${num(ratio, 2)} ${verdict(ratioOk)} (${num(tomo.load.reqPerSec)} vs ${num(bare.reqPerSec)} req/s) | ` +
+      `idle RSS ${num(idleMB, 1)} MB ${verdict(rssOk)} | startup median cold ${num(cold.median)} ms ${verdict(coldOk)}, ` +
+      `warm ${num(warm.median)} ms ${verdict(warmOk)} | ${passed}/${checks.length} targets met (${num((Date.now() - started) / 1000, 1)} s)`,
+  );
+
+  if (SETTINGS.jsonOut) {
+    const strip = ({ raw: _raw, ...rest }) => rest;
+    fs.writeFileSync(
+      SETTINGS.jsonOut,
+      `${JSON.stringify(
+        {
+          benchmark: 'foundation',
+          at: new Date(started).toISOString(),
+          machine: facts,
+          settings: SETTINGS,
+          targets: TARGETS,
+          throughput: { bare: strip(bare), tomo: strip(tomo.load), ratio, pass: ratioOk },
+          idleRss: { bytes: tomo.idle.rss, mb: idleMB, pass: rssOk },
+          startup: { cold: { ...cold, pass: coldOk }, warm: { ...warm, pass: warmOk } },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`(results written to ${SETTINGS.jsonOut})`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`\nBENCHMARK BROKEN: ${err && err.stack ? err.stack : err}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,94 @@
+import { Column, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { z } from 'zod';
+import { definePlugin, ownerScope, requireOwned } from '@tomo/kernel';
+import type { TestKernel } from '@tomo/kernel/testing';
+
+/** A row of the throwaway `test-notes` plugin. */
+@Entity({ name: 'test_notes' })
+export class TestNoteEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  title: string;
+
+  @Column({ type: 'integer' })
+  priority: number;
+
+  @Column({ type: 'varchar', length: 36 })
+  ownerId: string;
+}
+
+export class TestNotesInitial1700000000001 implements MigrationInterface {
+  name = 'TestNotesInitial1700000000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE "test_notes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "title" varchar(100) NOT NULL, "priority" integer NOT NULL, "ownerId" varchar(36) NOT NULL)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE "test_notes"');
+  }
+}
+
+/** No ASCII control characters (a title is shown in logs and the console). */
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
+export const noteBody = z.object({
+  title: z.string().min(1).max(100).regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+  priority: z.number().int().min(0).max(5),
+});
+
+/**
+ * A throwaway plugin with an entity, a migration and CRUD-ish routes that write rows, so tests
+ * can prove bad input never reaches the database.
+ */
+export const testNotesPlugin = definePlugin({
+  id: 'test-notes',
+  entities: [TestNoteEntity],
+  migrations: [TestNotesInitial1700000000001],
+  init(ctx) {
+    const repo = () => ctx.dataSource.getRepository(TestNoteEntity);
+    ctx.http.route({
+      method: 'POST',
+      path: '/api/notes',
+      summary: 'Add a note',
+      access: 'authenticated',
+      body: noteBody,
+      successStatus: 201,
+      handler: async ({ body }, call) => repo().save(repo().create({ ...body, ownerId: call.principal!.id })),
+    });
+    ctx.http.route({
+      method: 'GET',
+      path: '/api/notes',
+      summary: 'List the notes the caller may see',
+      access: 'authenticated',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+      handler: async ({ query }, call) => repo().find({ where: { ...ownerScope(call.principal!) }, order: { id: 'ASC' }, take: query.limit }),
+    });
+    ctx.http.route({
+      method: 'GET',
+      path: '/api/notes/:id',
+      summary: 'One note',
+      access: 'authenticated',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      handler: async ({ params }, call) => requireOwned(call.principal!, await repo().findOneBy({ id: params.id }), 'Note'),
+    });
+    ctx.http.route({
+      method: 'DELETE',
+      path: '/api/notes/:id',
+      summary: 'Delete a note (admin only)',
+      access: 'admin',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      handler: async ({ params }) => {
+        await repo().delete({ id: params.id });
+      },
+    });
+  },
+});
+
+/** Rows in `test_notes`, read straight from the kernel's DataSource. */
+export async function countNotes(t: TestKernel): Promise<number> {
+  const [row] = (await t.kernel.dataSource.query('SELECT COUNT(*) AS n FROM "test_notes"')) as Array<{ n: number }>;
+  return Number(row.n);
+}

@@ -1,0 +1,2 @@
+// The shared `pinia` module of the import map (`/vendor/pinia.js`).
+export * from 'pinia';
