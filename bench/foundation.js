@@ -57,7 +57,7 @@ function assertClean(label, phase, r) {
 function loadLine(label, r) {
   return (
     `  ${label.padEnd(26)}: ${pad(num(r.reqPerSec), 7)} req/s   p50 ${pad(num(r.p50), 3)} ms   p99 ${pad(num(r.p99), 3)} ms   mean ${pad(num(r.avgLatency, 2), 6)} ms   ` +
-    `non-2xx ${r.non2xx}   errors ${r.errors + r.timeouts}   (${r.total} requests in ${num(r.seconds, 1)} s)`
+    `non-2xx ${r.non2xx}   errors ${r.errors + r.timeouts}   (${r.total} requests in ${num(r.seconds, 1)} s; other processes used ${num(r.otherCpuSeconds, 1)} CPU-s)`
   );
 }
 
@@ -73,7 +73,7 @@ async function measureBareKoa() {
     });
     const { warmup, measured } = await warmAndMeasure(
       { url, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
-      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds },
+      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds, serverPid: handle.pid },
     );
     if (warmup) assertClean('bare koa', 'warm-up', warmup);
     assertClean('bare koa', 'measured run', measured);
@@ -106,7 +106,7 @@ async function measureTomo() {
     }
     const { warmup, measured } = await warmAndMeasure(
       { url, headers, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
-      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds },
+      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds, serverPid: tomo.handle.pid },
     );
     if (warmup) assertClean('tomo', 'warm-up', warmup);
     assertClean('tomo', 'measured run', measured);
@@ -117,17 +117,26 @@ async function measureTomo() {
   }
 }
 
-/** Section 3: spawn -> /health 200, `runs` times; `dataDirFor(i)` gives each run's data dir. */
-async function measureStartup(runs, dataDirFor, releaseDir) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const dataDir = dataDirFor(i);
+/**
+ * Section 3: spawn -> /health 200, `runs` times each for cold (a fresh empty data dir per run)
+ * and warm (`warmDir`, already migrated). The two series are interleaved (cold, warm, cold...)
+ * so a change in machine load during the benchmark affects both alike.
+ */
+async function measureStartup(runs, warmDir) {
+  const cold = [];
+  const warm = [];
+  const once = async (dataDir, into) => {
     const tomo = await startTomo({ dataDir, nodeArgs: SETTINGS.tomoNodeArgs, pollMs: SETTINGS.pollMs });
-    times.push(tomo.spawnToHealthMs);
+    into.push(tomo.spawnToHealthMs);
     await tomo.handle.stop();
-    if (releaseDir) releaseDir(dataDir);
+  };
+  for (let i = 0; i < runs; i++) {
+    const fresh = makeTempDir('tomo-bench-cold-');
+    await once(fresh, cold);
+    removeTempDir(fresh);
+    await once(warmDir, warm);
   }
-  return { times, ...summarize(times) };
+  return { cold: { times: cold, ...summarize(cold) }, warm: { times: warm, ...summarize(warm) } };
 }
 
 async function main() {
@@ -152,8 +161,15 @@ async function main() {
   const tomo = await measureTomo();
   console.log(loadLine(`tomo ${ME_PATH} (Bearer)`, tomo.load));
   const ratio = tomo.load.reqPerSec / bare.reqPerSec;
+  const noisy = [bare, tomo.load].some((r) => r.otherCpuSeconds > 0.1 * SETTINGS.seconds);
   const ratioOk = ratio >= TARGETS.ratio;
   console.log(`  ratio tomo/bare           : ${num(ratio, 2)}  (target >= ${TARGETS.ratio})  ${verdict(ratioOk)}`);
+  if (noisy) console.log('  WARNING                   : other processes used > 0.1 core during a measured run; req/s figures are disturbed, prefer the CPU-per-request line');
+  console.log(
+    `  server CPU per request    : tomo ${num(tomo.load.cpuUsPerRequest)} us, bare ${num(bare.cpuUsPerRequest)} us ` +
+      `(${num(tomo.load.cpuUsPerRequest / bare.cpuUsPerRequest, 1)}x; tomo used ${num(tomo.load.serverCpuSeconds, 1)} CPU-s, ` +
+      `bare ${num(bare.serverCpuSeconds, 1)} CPU-s in ${SETTINGS.seconds} s)`,
+  );
   console.log(
     `  mean latency tomo/bare    : ${num(tomo.load.avgLatency / bare.avgLatency, 1)}x   (autocannon latencies are whole ms; body ${tomo.meBytes} bytes, bare body has the same shape)`,
   );
@@ -170,9 +186,8 @@ async function main() {
 
   // 3. Startup.
   const runs = SETTINGS.startupRuns;
-  console.log(`\n[3] Startup: spawn -> first 200 from /health (polled every ${SETTINGS.pollMs} ms), N=${runs} each`);
-  const cold = await measureStartup(runs, () => makeTempDir('tomo-bench-cold-'), removeTempDir);
-  const warm = await measureStartup(runs, () => tomo.dataDir);
+  console.log(`\n[3] Startup: spawn -> first 200 from /health (polled every ${SETTINGS.pollMs} ms), N=${runs} each, cold and warm interleaved`);
+  const { cold, warm } = await measureStartup(runs, tomo.dataDir);
   const startupLine = (label, s) => {
     const ok = s.median <= TARGETS.startupMedianMs;
     console.log(

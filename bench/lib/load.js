@@ -1,6 +1,7 @@
 'use strict';
 // HTTP load generation with autocannon (programmatic), summarised to the figures we report.
 const autocannon = require('autocannon');
+const { readCpuSeconds, ownCpuSeconds, otherProcessesCpu, otherCpuDelta } = require('./processes');
 
 /**
  * One autocannon run. Returns
@@ -24,10 +25,26 @@ async function runLoad({ url, headers = {}, connections = 50, pipelining = 1, se
   };
 }
 
-/** Warm-up run (result discarded except for sanity counts) followed by the measured run. */
-async function warmAndMeasure(opts, { warmupSeconds = 2, seconds = 8 } = {}) {
+/**
+ * Warm-up run (result discarded except for sanity counts) followed by the measured run.
+ * With `serverPid`, also reports the server's CPU time during the measured run:
+ * measured.serverCpuSeconds and measured.cpuUsPerRequest (microseconds of server CPU per request).
+ * Always reports measured.loadGenCpuSeconds (this process: autocannon) and measured.otherCpuSeconds
+ * (CPU other processes used meanwhile; well above ~0.1 s per second means a noisy run).
+ */
+async function warmAndMeasure(opts, { warmupSeconds = 2, seconds = 8, serverPid } = {}) {
   const warmup = warmupSeconds > 0 ? await runLoad({ ...opts, seconds: warmupSeconds }) : undefined;
+  const cpu0 = serverPid ? readCpuSeconds(serverPid) : 0;
+  const own0 = ownCpuSeconds();
+  const others0 = otherProcessesCpu(serverPid ? [serverPid] : []);
   const measured = await runLoad({ ...opts, seconds });
+  if (serverPid) {
+    measured.serverCpuSeconds = readCpuSeconds(serverPid) - cpu0;
+    measured.cpuUsPerRequest = (measured.serverCpuSeconds * 1e6) / measured.total;
+  }
+  measured.loadGenCpuSeconds = ownCpuSeconds() - own0;
+  // Everything else the machine did meanwhile (other users' builds/tests): a noise indicator.
+  measured.otherCpuSeconds = otherCpuDelta(others0, otherProcessesCpu(serverPid ? [serverPid] : []));
   return { warmup, measured };
 }
 

@@ -130,4 +130,71 @@ function readRss(pid) {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
-module.exports = { installCleanupHandlers, cleanupSync, makeTempDir, removeTempDir, spawnNode, runNode, readRss };
+let clockTicks;
+/** Kernel clock ticks per second (USER_HZ), the unit of /proc CPU times. */
+function ticksPerSecond() {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(require('node:child_process').execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100; // USER_HZ on practically every Linux
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat. */
+function readCpuSeconds(pid) {
+  const clockTicks = ticksPerSecond();
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may contain spaces): state is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]); // field 14
+  const stime = Number(fields[12]); // field 15
+  return (utime + stime) / clockTicks;
+}
+
+/** CPU seconds used so far by every process on the machine except `excludePids`, as a Map pid -> seconds. */
+function otherProcessesCpu(excludePids = []) {
+  const skip = new Set([process.pid, ...excludePids].map(Number));
+  const out = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || skip.has(Number(entry))) continue;
+    try {
+      out.set(Number(entry), readCpuSeconds(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds other processes used between two otherProcessesCpu() snapshots (processes alive
+ * at both). A noise indicator: other people's builds or tests running during a measurement.
+ */
+function otherCpuDelta(before, after) {
+  let sum = 0;
+  for (const [pid, t] of after) if (before.has(pid)) sum += Math.max(0, t - before.get(pid));
+  return sum;
+}
+
+/** CPU time this (benchmark) process has used so far, in seconds: includes autocannon when it runs in-process. */
+function ownCpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+module.exports = {
+  installCleanupHandlers,
+  cleanupSync,
+  makeTempDir,
+  removeTempDir,
+  spawnNode,
+  runNode,
+  readRss,
+  readCpuSeconds,
+  otherProcessesCpu,
+  otherCpuDelta,
+  ownCpuSeconds,
+};

@@ -16,6 +16,7 @@ import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
 import { registerUserRoutes } from './routes/users.routes';
 import { ApiTokenService } from './services/api-token-service';
+import { CredentialCache } from './services/credential-cache';
 import type { AuthServices } from './services/auth-services';
 import { loadOrCreateJwtSecret } from './services/jwt-keys';
 import { LoginService } from './services/login-service';
@@ -57,9 +58,10 @@ export const authPlugin = definePlugin<AuthConfig>({
   init(ctx) {
     const hasher = new PasswordHasher(ctx.config.bcryptCost);
     const sessionTtlMs = durationMs(ctx.config.sessionTtl);
-    const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), sessionTtlMs);
-    const users = new UserService(ctx.dataSource, hasher, ctx.hooks);
-    const tokens = new ApiTokenService(ctx.dataSource);
+    const cache = new CredentialCache();
+    const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), sessionTtlMs, cache);
+    const users = new UserService(ctx.dataSource, hasher, ctx.hooks, cache);
+    const tokens = new ApiTokenService(ctx.dataSource, cache);
     const throttle = new LoginThrottle(ctx.config.throttle);
     const s: AuthServices = {
       users,

@@ -4,6 +4,7 @@ import { notFound, type CallContext, type Principal } from '@tomo/kernel';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { PublicApiToken } from '../schemas';
+import type { CredentialCache } from './credential-cache';
 import { toPublicToken } from './to-public';
 
 /** Recognisable prefix: secret scanners and people can tell a Tomo token at a glance. */
@@ -17,7 +18,10 @@ const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export class ApiTokenService {
   private readonly lastUsedWrites = new Map<string, number>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: CredentialCache,
+  ) {}
 
   private get repo() {
     return this.dataSource.getRepository(ApiTokenEntity);
@@ -50,16 +54,20 @@ export class ApiTokenService {
   /** Revokes one of the caller's tokens; another user's token id is "not found". */
   async revoke(principal: Principal, tokenId: string): Promise<void> {
     const result = await this.repo.update({ id: tokenId, userId: principal.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.forgetRecord(tokenId);
     if (!result.affected) throw notFound('API token');
   }
 
   async revokeAllForUser(userId: string): Promise<void> {
     await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.forgetUser(userId);
   }
 
   /** The principal for an API token, or undefined when unknown, revoked, expired or its user is disabled. */
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
+    const cached = this.cache.get(token);
+    if (cached) return cached;
     const record = await this.repo.findOneBy({ tokenHash: sha256(token), revokedAt: IsNull() });
     if (!record || (record.expiresAt && record.expiresAt.getTime() <= Date.now())) return undefined;
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: record.userId });
@@ -69,6 +77,8 @@ export class ApiTokenService {
       this.lastUsedWrites.set(record.id, now);
       await this.repo.update({ id: record.id }, { lastUsedAt: new Date(now) });
     }
-    return { id: user.id, name: user.username, role: user.role, sessionId: record.id, credentialKind: 'api_token' };
+    const principal: Principal = { id: user.id, name: user.username, role: user.role, sessionId: record.id, credentialKind: 'api_token' };
+    this.cache.set(token, principal, record.expiresAt ? record.expiresAt.getTime() : undefined);
+    return principal;
   }
 }

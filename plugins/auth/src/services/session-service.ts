@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { IsNull, Not, type DataSource } from 'typeorm';
 import type { CallContext, Principal } from '@tomo/kernel';
 import { SessionEntity } from '../entities/session.entity';
 import { UserEntity } from '../entities/user.entity';
+import type { CredentialCache } from './credential-cache';
 
 const ISSUER = 'tomo';
 const AUDIENCE = 'tomo-session';
@@ -23,11 +24,17 @@ export interface IssuedSession {
  * (not disabled) all agree.
  */
 export class SessionService {
+  /** A KeyObject, not a Buffer: given a Buffer, jsonwebtoken first tries (and fails) to parse it as a public key on every call. */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly secret: Buffer,
+    secret: Buffer,
     private readonly ttlMs: number,
-  ) {}
+    private readonly cache: CredentialCache,
+  ) {
+    this.key = createSecretKey(secret);
+  }
 
   async issue(user: UserEntity, call: Pick<CallContext, 'transport' | 'clientIp'>): Promise<IssuedSession> {
     const sessionId = randomUUID();
@@ -41,7 +48,7 @@ export class SessionService {
       expiresAt,
       revokedAt: null,
     });
-    const token = jwt.sign({ sid: sessionId }, this.secret, {
+    const token = jwt.sign({ sid: sessionId }, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
@@ -53,9 +60,11 @@ export class SessionService {
 
   /** The principal for a session token, or undefined for anything not currently valid. */
   async authenticate(token: string): Promise<Principal | undefined> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
     let claims: jwt.JwtPayload;
     try {
-      claims = jwt.verify(token, this.secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      claims = jwt.verify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
     } catch {
       return undefined;
     }
@@ -68,11 +77,14 @@ export class SessionService {
       .where('s.id = :sid AND s.userId = :sub AND s.revokedAt IS NULL AND u.disabled = :disabled', { sid: claims.sid, sub: claims.sub, disabled: false })
       .getRawOne<{ id: string; username: string; role: 'admin' | 'user' }>();
     if (!row) return undefined;
-    return { id: row.id, name: row.username, role: row.role, sessionId: claims.sid, credentialKind: 'session' };
+    const principal: Principal = { id: row.id, name: row.username, role: row.role, sessionId: claims.sid, credentialKind: 'session' };
+    this.cache.set(token, principal, (claims.exp ?? 0) * 1000);
+    return principal;
   }
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource.getRepository(SessionEntity).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.forgetRecord(sessionId);
   }
 
   /** Ends every session of a user, except `keepSessionId` (the one changing its own password). */
@@ -80,6 +92,7 @@ export class SessionService {
     await this.dataSource
       .getRepository(SessionEntity)
       .update({ userId, revokedAt: IsNull(), ...(keepSessionId ? { id: Not(keepSessionId) } : {}) }, { revokedAt: new Date() });
+    this.cache.forgetUser(userId);
   }
 
   /** Deletes records that expired more than a day ago (kept briefly for troubleshooting). */

@@ -6,6 +6,7 @@ import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity } from '../entities/session.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { PublicUser } from '../schemas';
+import type { CredentialCache } from './credential-cache';
 import type { PasswordHasher } from './password-hasher';
 import { toPublicUser } from './to-public';
 
@@ -36,11 +37,21 @@ async function revokeCredentials(manager: EntityManager, userId: string, keepSes
 
 /** Users and their life cycle. Admin-only operations are enforced by the routes and tools. */
 export class UserService {
+  /** Public views by id, so reading your own profile costs no query; dropped on every write. */
+  private readonly publicById = new Map<string, { user: PublicUser; until: number }>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly hooks: HookRegistry,
+    private readonly credentials: CredentialCache,
   ) {}
+
+  /** Drops what is cached about a user (after any change to them). */
+  private forget(id: string): void {
+    this.publicById.delete(id);
+    this.credentials.forgetUser(id);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(UserEntity);
@@ -62,7 +73,11 @@ export class UserService {
   }
 
   async get(id: string): Promise<PublicUser> {
-    return toPublicUser(await this.getEntity(id));
+    const cached = this.publicById.get(id);
+    if (cached && cached.until > Date.now()) return cached.user;
+    const user = toPublicUser(await this.getEntity(id));
+    this.publicById.set(id, { user, until: Date.now() + 15000 });
+    return user;
   }
 
   async list(): Promise<PublicUser[]> {
@@ -119,12 +134,14 @@ export class UserService {
     if (changes.disabled !== undefined && changes.disabled !== Boolean(user.disabled)) (patch.disabled = changes.disabled), changed.push('disabled');
     if (changes.password !== undefined) (patch.passwordHash = await this.hasher.hash(changes.password)), changed.push('password');
     if (changed.length) {
+      this.forget(id);
       await this.dataSource.transaction(async (manager) => {
         await manager.update(UserEntity, { id }, { ...patch, updatedAt: new Date() });
         // A new password, a disabled account or a changed role ends every existing credential at once.
         if (patch.passwordHash || patch.disabled || patch.role) await revokeCredentials(manager, id);
       });
     }
+    this.forget(id);
     const updated = toPublicUser(await this.getEntity(id));
     if (changed.length) await this.hooks.of(authHooks).userUpdated.promise({ user: updated, changes: changed, call });
     return updated;
@@ -138,6 +155,7 @@ export class UserService {
       await revokeCredentials(manager, id);
       await manager.delete(UserEntity, { id });
     });
+    this.forget(id);
     await this.hooks.of(authHooks).userDeleted.promise({ user: toPublicUser(user), call });
   }
 
@@ -152,10 +170,12 @@ export class UserService {
       await manager.update(UserEntity, { id: user.id }, { passwordHash, updatedAt: new Date() });
       await revokeCredentials(manager, user.id, principal.credentialKind === 'session' ? principal.sessionId : undefined);
     });
+    this.forget(user.id);
     await this.hooks.of(authHooks).userUpdated.promise({ user: toPublicUser(await this.getEntity(user.id)), changes: ['password'], call });
   }
 
   async recordLogin(id: string): Promise<void> {
     await this.repo.update({ id }, { lastLoginAt: new Date() });
+    this.publicById.delete(id);
   }
 }
