@@ -129,10 +129,22 @@ export class UserService {
     await this.assertAdminRemains(user, { role: changes.role ?? user.role, disabled: changes.disabled ?? user.disabled });
     const changed: string[] = [];
     const patch: Partial<UserEntity> = {};
-    if (changes.email !== undefined && changes.email !== user.email) (patch.email = changes.email), changed.push('email');
-    if (changes.role !== undefined && changes.role !== user.role) (patch.role = changes.role), changed.push('role');
-    if (changes.disabled !== undefined && changes.disabled !== Boolean(user.disabled)) (patch.disabled = changes.disabled), changed.push('disabled');
-    if (changes.password !== undefined) (patch.passwordHash = await this.hasher.hash(changes.password)), changed.push('password');
+    if (changes.email !== undefined && changes.email !== user.email) {
+      patch.email = changes.email;
+      changed.push('email');
+    }
+    if (changes.role !== undefined && changes.role !== user.role) {
+      patch.role = changes.role;
+      changed.push('role');
+    }
+    if (changes.disabled !== undefined && changes.disabled !== Boolean(user.disabled)) {
+      patch.disabled = changes.disabled;
+      changed.push('disabled');
+    }
+    if (changes.password !== undefined) {
+      patch.passwordHash = await this.hasher.hash(changes.password);
+      changed.push('password');
+    }
     if (changed.length) {
       this.forget(id);
       await this.dataSource.transaction(async (manager) => {
