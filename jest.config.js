@@ -56,6 +56,7 @@ module.exports = {
         '^@tomo/ui-shell/kit$': '<rootDir>/ui-shell/src/kit/index.ts',
         '\\.(css)$': '<rootDir>/ui-shell/test-support/style-stub.cjs',
       },
+      setupFiles: ['<rootDir>/ui-shell/test-support/jsdom-setup.cjs'],
     },
   ],
 };

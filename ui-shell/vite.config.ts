@@ -6,7 +6,7 @@
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { SHARED_MODULE_NAMES, sharedImportsOnly } from './build/shared-modules.ts';
+import { SHARED_MODULE_NAMES, sharedImportsOnly } from './build/shared-modules.mjs';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

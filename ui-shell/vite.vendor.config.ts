@@ -7,7 +7,7 @@
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { sharedImportsOnly, VUE_PRODUCTION_DEFINES, type SHARED_MODULES } from './build/shared-modules.ts';
+import { sharedImportsOnly, VUE_PRODUCTION_DEFINES, type SHARED_MODULES } from './build/shared-modules.mjs';
 
 const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 

@@ -5,7 +5,7 @@
 // CommonJS default), which Jest cannot run. This does the same job in a few lines: the SFC
 // compiler inlines the template into the setup function, and swc strips the types and
 // turns the module into CommonJS. Styles are ignored (the console has none in SFCs).
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const { parse, compileScript, compileTemplate, rewriteDefault } = require('@vue/compiler-sfc');
 const swc = require('@swc/core');
@@ -15,7 +15,7 @@ const ownSource = fs.readFileSync(__filename, 'utf8');
 function compile(source, filename) {
   const { descriptor, errors } = parse(source, { filename, sourceMap: false });
   if (errors.length) throw new Error(`${filename}: ${errors.map(String).join('\n')}`);
-  const id = crypto.createHash('sha256').update(filename).digest('hex').slice(0, 8);
+  const id = createHash('sha256').update(filename).digest('hex').slice(0, 8);
   const lang = descriptor.scriptSetup?.lang ?? descriptor.script?.lang ?? 'js';
   const isTS = lang === 'ts' || lang === 'tsx';
 
@@ -57,6 +57,6 @@ module.exports = {
     return { code: out.code };
   },
   getCacheKey(source, filename) {
-    return crypto.createHash('sha256').update(ownSource).update(filename).update(source).digest('hex');
+    return createHash('sha256').update(ownSource).update(filename).update(source).digest('hex');
   },
 };

@@ -13,3 +13,11 @@ describe('TField', () => {
     expect(wrapper.props('modelValue')).toBe('alice');
   });
 });
+
+describe('TField as a number input', () => {
+  it('keeps the model as the typed text', async () => {
+    const wrapper = mount(TField, { props: { label: 'Days', type: 'number', modelValue: '', 'onUpdate:modelValue': (v: string) => wrapper.setProps({ modelValue: v }) } });
+    await wrapper.get('input').setValue('30');
+    expect(wrapper.props('modelValue')).toBe('30');
+  });
+});

@@ -1,0 +1,106 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { h } from 'vue';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { useSession } from '@tomo/ui-shell/kit';
+import { errorReply, installFakeFetch, makeUser, type FakeReply } from '../test-utils/fake-fetch';
+import LoginPage from './LoginPage.vue';
+
+async function mountLogin(path = '/login') {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/login', component: LoginPage },
+      { path: '/:rest(.*)*', component: { render: () => h('p', 'inside') } },
+    ],
+  });
+  await router.push(path);
+  await router.isReady();
+  const wrapper = mount(LoginPage, { global: { plugins: [pinia, router] } });
+  return { wrapper, router };
+}
+
+async function fillAndSubmit(wrapper: Awaited<ReturnType<typeof mountLogin>>['wrapper'], username: string, password: string) {
+  const inputs = wrapper.findAll('input');
+  await inputs[0].setValue(username);
+  await inputs[1].setValue(password);
+  await wrapper.get('form').trigger('submit');
+}
+
+describe('LoginPage', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('shows a message under each empty field and does not call the server', async () => {
+    const { calls } = installFakeFetch({});
+    const { wrapper } = await mountLogin();
+    await wrapper.get('form').trigger('submit');
+    const fields = wrapper.findAll('.t-field');
+    expect(fields[0].get('.t-field__error').text()).toBe('Enter your username');
+    expect(fields[1].get('.t-field__error').text()).toBe('Enter your password');
+    expect(fields[0].get('input').attributes('aria-invalid')).toBe('true');
+    expect(calls).toHaveLength(0);
+
+    await fields[0].get('input').setValue('alice');
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.findAll('.t-field')[0].find('.t-field__error').exists()).toBe(false);
+    expect(wrapper.findAll('.t-field')[1].get('.t-field__error').text()).toBe('Enter your password');
+  });
+
+  it('signs in, disables the button while waiting, and goes to the redirect target', async () => {
+    let answer: (reply: FakeReply) => void = () => undefined;
+    const { calls } = installFakeFetch({
+      'POST /api/auth/login': () => new Promise<FakeReply>((resolve) => (answer = resolve)),
+    });
+    const { wrapper, router } = await mountLogin('/login?redirect=/tokens%3Fx%3D1');
+    await fillAndSubmit(wrapper, ' alice ', 'a long enough password');
+    await flushPromises();
+    const button = wrapper.get('button[type="submit"]');
+    expect(button.attributes('aria-busy')).toBe('true');
+    expect(button.text()).toContain('Signing in');
+    expect(calls[0].body).toEqual({ username: 'alice', password: 'a long enough password' });
+
+    answer({ body: { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: makeUser({ username: 'alice' }) } });
+    await flushPromises();
+    expect(useSession().user?.username).toBe('alice');
+    expect(router.currentRoute.value.fullPath).toBe('/tokens?x=1');
+  });
+
+  it('ignores a redirect target on another site', async () => {
+    installFakeFetch({ 'POST /api/auth/login': { body: { token: 't', expiresAt: 'x', user: makeUser() } } });
+    const { wrapper, router } = await mountLogin('/login?redirect=https://evil.example/phish');
+    await fillAndSubmit(wrapper, 'admin', 'a long enough password');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/');
+  });
+
+  it("shows the server's message for wrong credentials and clears the password", async () => {
+    installFakeFetch({ 'POST /api/auth/login': errorReply(401, 'invalid_credentials', 'Invalid username or password') });
+    const { wrapper, router } = await mountLogin();
+    await fillAndSubmit(wrapper, 'admin', 'wrong password!!');
+    await flushPromises();
+    expect(wrapper.get('[role="alert"]').text()).toBe('Invalid username or password');
+    expect((wrapper.findAll('input')[1].element as HTMLInputElement).value).toBe('');
+    expect(router.currentRoute.value.path).toBe('/login');
+    expect(useSession().user).toBeNull();
+  });
+
+  it('on 429 tells how long to wait and keeps the button disabled until then', async () => {
+    jest.useFakeTimers();
+    installFakeFetch({ 'POST /api/auth/login': errorReply(429, 'too_many_requests', 'Too many attempts', undefined, { 'Retry-After': '2' }) });
+    const { wrapper } = await mountLogin();
+    await fillAndSubmit(wrapper, 'admin', 'whatever password');
+    await flushPromises();
+    expect(wrapper.get('.t-alert--warning').text()).toBe('Too many sign-in attempts. Try again in 2 seconds.');
+    expect(wrapper.get('button[type="submit"]').attributes('disabled')).toBeDefined();
+
+    jest.advanceTimersByTime(1000);
+    await flushPromises();
+    expect(wrapper.get('.t-alert--warning').text()).toBe('Too many sign-in attempts. Try again in 1 second.');
+    jest.advanceTimersByTime(1000);
+    await flushPromises();
+    expect(wrapper.find('.t-alert--warning').exists()).toBe(false);
+    expect(wrapper.get('button[type="submit"]').attributes('disabled')).toBeUndefined();
+  });
+});
