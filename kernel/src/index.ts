@@ -38,3 +38,4 @@ export { Kernel, type KernelOptions } from './kernel';
 export { migrationStatus, type MigrationState } from './db/create-data-source';
 export { createCli, runCli, type Distribution } from './cli/create-cli';
 export { quoteShellArg } from './shell/quote';
+export { SecretVault, VaultError } from './vault/secret-vault';

@@ -45,6 +45,12 @@ export const kernelConfigSchema = z.strictObject({
       busyTimeoutMs: z.coerce.number().int().min(0).max(60000).default(5000),
     })
     .prefault({}),
+  vault: z
+    .strictObject({
+      /** The master key file; defaults to `<dataDir>/secrets/vault.key`. Never put it in a backup unencrypted. */
+      keyFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   mcp: z
     .strictObject({
       /** An MCP session with no request for this long is closed, in ms. */
@@ -58,10 +64,11 @@ export type KernelConfig = z.output<typeof kernelConfigSchema>;
 
 /** Everything from the config file and environment: the kernel keys, and one section per plugin id. */
 export type TomoConfig = Readonly<
-  Omit<KernelConfig, 'logDir' | 'database'> & {
+  Omit<KernelConfig, 'logDir' | 'database' | 'vault'> & {
     /** Absolute. */
     logDir: string;
     database: { file: string; busyTimeoutMs: number };
+    vault: { keyFile: string };
     /** Raw config sections keyed by plugin id. */
     sections: Readonly<Record<string, unknown>>;
   }

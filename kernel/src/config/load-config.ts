@@ -27,6 +27,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['TOMO_LOG_PRETTY', ['log', 'pretty'], (v) => v === 'true' || v === '1'],
   ['TOMO_PLUGIN_DIRS', ['plugins', 'dirs'], (v) => v.split(path.delimiter).filter(Boolean)],
   ['TOMO_DATABASE_FILE', ['database', 'file'], (v) => v],
+  ['TOMO_VAULT_KEY_FILE', ['vault', 'keyFile'], (v) => v],
 ];
 
 const KERNEL_KEYS = new Set(Object.keys(kernelConfigSchema.shape));
@@ -106,6 +107,7 @@ export function loadConfig(sources: ConfigSources = {}): TomoConfig {
     logDir: path.resolve(config.logDir ?? path.join(dataDir, 'logs')),
     plugins: { ...config.plugins, dirs: config.plugins.dirs.map((d) => path.resolve(d)) },
     database: { ...config.database, file: path.resolve(config.database.file ?? path.join(dataDir, 'tomo.db')) },
+    vault: { keyFile: path.resolve(config.vault.keyFile ?? path.join(dataDir, 'secrets', 'vault.key')) },
     sections: Object.freeze(sections),
   });
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { TomoConfig } from '../config/config-schema';
+import type { SecretVault } from '../vault/secret-vault';
 import { createServiceToken } from './service-token';
 
 /** Services the kernel puts in the root container, for every plugin to resolve. */
@@ -11,6 +12,8 @@ export const KernelTokens = Object.freeze({
   Logger: createServiceToken<Logger>('kernel.Logger'),
   /** The one TypeORM DataSource; initialised before any route or tool runs. */
   DataSource: createServiceToken<DataSource>('kernel.DataSource'),
+  /** Encrypts secrets at rest (AES-256-GCM, record-bound); its key file lives in the data folder. */
+  Vault: createServiceToken<SecretVault>('kernel.Vault'),
   /** Wall clock, replaceable in tests. */
   Clock: createServiceToken<Clock>('kernel.Clock'),
 });

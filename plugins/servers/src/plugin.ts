@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { definePlugin, KernelTokens } from '@tomo/kernel';
+import { ServersTokens } from './api';
+import { serversConfigSchema, type ServersConfig } from './config';
+import { ServerEntity } from './entities/server.entity';
+import { acceptHostKeyTool, addServerTool, deleteServerTool, getServerTool, listServersTool, testConnectionTool, updateServerTool } from './mcp/server-tools';
+import { ServersInitial1763900100000 } from './migrations/1763900100000-servers-initial';
+import { registerServerRoutes } from './routes/servers.routes';
+import { ServerService } from './services/server-service';
+import { SshConnectionPool } from './services/ssh-connection-pool';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
+const POOL = 'servers.Pool';
+
+/** Servers over SSH: encrypted credentials, host-key trust, a pooled connection per server. */
+export const serversPlugin = definePlugin<ServersConfig>({
+  id: 'servers',
+  version,
+  description: 'Servers reached over SSH: encrypted credentials, host-key trust, pooled connections',
+  dependsOn: ['auth'],
+  config: serversConfigSchema,
+  entities: [ServerEntity],
+  migrations: [ServersInitial1763900100000],
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [
+      { path: '/servers', component: 'ServersPage', title: 'Servers' },
+      { path: '/servers/:id', component: 'ServerDetailPage', title: 'Server' },
+    ],
+    nav: [{ label: 'Servers', path: '/servers', icon: 'server', order: 10 }],
+  },
+
+  init(ctx) {
+    const pool = new SshConnectionPool(ctx.config.ssh, ctx.logger.child({ component: 'ssh' }));
+    ctx.container.register(POOL, { useValue: pool });
+    const servers = new ServerService(ctx.dataSource, ctx.resolve(KernelTokens.Vault), pool, ctx.hooks);
+    ctx.expose(ServersTokens.ServerService, { useValue: servers });
+
+    registerServerRoutes(ctx, servers);
+    ctx.mcp.tool(addServerTool(servers));
+    ctx.mcp.tool(testConnectionTool(servers));
+    ctx.mcp.tool(listServersTool(servers));
+    ctx.mcp.tool(getServerTool(servers));
+    ctx.mcp.tool(updateServerTool(servers));
+    ctx.mcp.tool(deleteServerTool(servers));
+    ctx.mcp.tool(acceptHostKeyTool(servers));
+  },
+
+  async shutdown(ctx) {
+    await ctx.container.resolve<SshConnectionPool>(POOL).closeAll();
+  },
+});
+
+export default serversPlugin;

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
+import type { SecretVault } from '@tomo/kernel';
+import { serversHooks } from '../api';
+import { ServerEntity } from '../entities/server.entity';
+import type { CreateServerInput, PublicServer, SystemFacts, UpdateServerInput } from '../schemas';
+import type { HostKeyInfo } from './host-key';
+import { checkCredentials, type StoredCredentials } from './ssh-credentials';
+import type { ExecOptions, ExecResult, HostKeyEvents, SshConnectionPool, SshTarget } from './ssh-connection-pool';
+import { SshError } from './ssh-errors';
+import { FACTS_ARGV, parseFacts } from './system-facts';
+import { toPublicServer } from './to-public-server';
+
+/** What `test_connection` reports. */
+export interface ConnectionTestResult {
+  ok: boolean;
+  status: PublicServer['status'];
+  /** Present when the connection failed: a code and a sentence a user can act on. */
+  error?: { code: string; message: string };
+  latency?: { connectMs: number; commandMs: number };
+  hostKey?: HostKeyInfo & { firstSeen: boolean };
+  facts?: SystemFacts;
+}
+
+/** Which failures mean "not reachable" (offline) rather than "reachable but refused" (error). */
+const OFFLINE_CODES = new Set(['connection_refused', 'host_unreachable', 'host_not_found', 'timed_out', 'connection_lost']);
+
+/**
+ * Servers: records with sealed credentials, the ownership rule, connection tests, host-key
+ * trust, and command execution for other plugins (preparation, apps, monitoring).
+ */
+export class ServerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: SecretVault,
+    private readonly pool: SshConnectionPool,
+    private readonly hooks: HookRegistry,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ServerEntity);
+  }
+
+  /** The record when the principal may access it; otherwise 404 (never 403, so ids cannot be probed). */
+  async getEntity(principal: Principal, id: string): Promise<ServerEntity> {
+    return requireOwned(principal, await this.repo.findOneBy({ id }), 'Server');
+  }
+
+  async get(principal: Principal, id: string): Promise<PublicServer> {
+    return toPublicServer(await this.getEntity(principal, id));
+  }
+
+  async list(principal: Principal): Promise<PublicServer[]> {
+    const rows = await this.repo.find({ where: { ...ownerScope(principal) }, order: { name: 'ASC' } });
+    return rows.map(toPublicServer);
+  }
+
+  private async assertNameFree(principal: Principal, name: string, exceptId?: string): Promise<void> {
+    const clash = await this.repo.findOneBy({ name, ownerId: principal.id });
+    if (clash && clash.id !== exceptId) throw conflict(`You already have a server named "${name}"`, 'name');
+  }
+
+  async create(input: CreateServerInput, call: CallContext & { principal: Principal }): Promise<PublicServer> {
+    const credentials = checkCredentials(input.authType, input.credentials);
+    await this.assertNameFree(call.principal, input.name);
+    const id = randomUUID();
+    const now = new Date();
+    const entity = this.repo.create({
+      id,
+      name: input.name,
+      host: input.host,
+      port: input.port,
+      username: input.username,
+      authType: input.authType,
+      credentialsSealed: this.vault.seal(JSON.stringify(credentials), id),
+      hostKeyFingerprint: null,
+      hostKeyAlgorithm: null,
+      hostKeyFirstSeenAt: null,
+      pendingHostKeyFingerprint: null,
+      pendingHostKeyAlgorithm: null,
+      pendingHostKeySeenAt: null,
+      status: 'unknown',
+      lastError: null,
+      lastCheckedAt: null,
+      factsJson: null,
+      ownerId: call.principal.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.repo.insert(entity);
+    const server = toPublicServer(entity);
+    await this.hooks.of(serversHooks).serverAdded.promise({ server, call });
+    return server;
+  }
+
+  async update(id: string, input: UpdateServerInput, call: CallContext & { principal: Principal }): Promise<PublicServer> {
+    const entity = await this.getEntity(call.principal, id);
+    const patch: Partial<ServerEntity> = {};
+    const changes: string[] = [];
+    if (input.name !== undefined && input.name !== entity.name) {
+      await this.assertNameFree(call.principal, input.name, id);
+      patch.name = input.name;
+      changes.push('name');
+    }
+    for (const key of ['host', 'port', 'username'] as const) {
+      if (input[key] !== undefined && input[key] !== entity[key]) {
+        (patch as Record<string, unknown>)[key] = input[key];
+        changes.push(key);
+      }
+    }
+    const authType = input.authType ?? entity.authType;
+    if (input.credentials) {
+      patch.credentialsSealed = this.vault.seal(JSON.stringify(checkCredentials(authType, input.credentials)), id);
+      patch.authType = authType;
+      changes.push('credentials');
+    } else if (input.authType && input.authType !== entity.authType) {
+      throw badRequest('credentials', 'credentials: are required when authType changes');
+    }
+    if (patch.host !== undefined || patch.port !== undefined) {
+      // Another address may be another machine: its key must be seen (and trusted) afresh.
+      Object.assign(patch, { hostKeyFingerprint: null, hostKeyAlgorithm: null, hostKeyFirstSeenAt: null, pendingHostKeyFingerprint: null, pendingHostKeyAlgorithm: null, pendingHostKeySeenAt: null });
+    }
+    if (changes.length) {
+      patch.status = 'unknown';
+      patch.updatedAt = new Date();
+      await this.repo.update({ id }, patch);
+      this.pool.drop(id);
+    }
+    const server = toPublicServer({ ...entity, ...patch } as ServerEntity);
+    if (changes.length) await this.hooks.of(serversHooks).serverUpdated.promise({ server, changes, call });
+    return server;
+  }
+
+  /** Deletes the record and its credentials, closes its connection, and tells other plugins. */
+  async delete(id: string, call: CallContext & { principal: Principal }): Promise<void> {
+    const entity = await this.getEntity(call.principal, id);
+    this.pool.drop(id);
+    // Dependants clean up first (their rows refer to the server), then the record goes.
+    await this.hooks.of(serversHooks).serverDeleting.promise({ server: toPublicServer(entity), call });
+    await this.repo.delete({ id });
+    await this.hooks.of(serversHooks).serverDeleted.promise({ server: toPublicServer(entity), call });
+  }
+
+  private target(entity: ServerEntity): SshTarget {
+    let credentials: StoredCredentials;
+    try {
+      credentials = JSON.parse(this.vault.openText(entity.credentialsSealed, entity.id)) as StoredCredentials;
+    } catch {
+      throw new AppError(500, 'credentials_unreadable', 'The stored credentials of this server cannot be decrypted (was the vault key replaced?); enter them again');
+    }
+    return { id: entity.id, host: entity.host, port: entity.port, username: entity.username, credentials, trustedFingerprint: entity.hostKeyFingerprint };
+  }
+
+  private hostKeyEvents(entity: ServerEntity): HostKeyEvents {
+    return {
+      onFirstSeen: async (key) => {
+        const now = new Date();
+        await this.repo.update({ id: entity.id }, { hostKeyFingerprint: key.fingerprint, hostKeyAlgorithm: key.algorithm, hostKeyFirstSeenAt: now });
+        entity.hostKeyFingerprint = key.fingerprint;
+      },
+      onMismatch: async (key) => {
+        await this.repo.update(
+          { id: entity.id },
+          { pendingHostKeyFingerprint: key.fingerprint, pendingHostKeyAlgorithm: key.algorithm, pendingHostKeySeenAt: new Date(), status: 'error', lastError: new SshError('host_key_changed').message, lastCheckedAt: new Date() },
+        );
+      },
+    };
+  }
+
+  private async recordStatus(id: string, status: PublicServer['status'], lastError: string | null, facts?: SystemFacts): Promise<void> {
+    await this.repo.update({ id }, { status, lastError: lastError?.slice(0, 500) ?? null, lastCheckedAt: new Date(), ...(facts ? { factsJson: JSON.stringify(facts) } : {}) });
+  }
+
+  /** Connects afresh, runs one round trip, records status and facts. A failure is a result, not an exception. */
+  async testConnection(principal: Principal, id: string): Promise<ConnectionTestResult> {
+    const entity = await this.getEntity(principal, id);
+    const before = entity.status;
+    const hadKey = Boolean(entity.hostKeyFingerprint);
+    const target = this.target(entity);
+    const events = this.hostKeyEvents(entity);
+    let result: ConnectionTestResult;
+    try {
+      const { connectMs, hostKey } = await this.pool.connectFresh(target, events);
+      const run = await this.pool.exec({ ...target, trustedFingerprint: entity.hostKeyFingerprint }, FACTS_ARGV, { timeoutMs: 15000 }, events);
+      const facts = parseFacts(run.stdout);
+      await this.recordStatus(id, 'online', null, facts);
+      result = {
+        ok: true,
+        status: 'online',
+        latency: { connectMs: Math.round(connectMs * 10) / 10, commandMs: Math.round(run.durationMs * 10) / 10 },
+        ...(hostKey ? { hostKey: { ...hostKey, firstSeen: !hadKey } } : {}),
+        facts,
+      };
+    } catch (err) {
+      const error = err instanceof SshError ? err : new SshError('ssh_failed');
+      const status = OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
+      if (error.code !== 'host_key_changed') await this.recordStatus(id, status, error.message);
+      result = { ok: false, status, error: { code: error.code, message: error.message } };
+    }
+    if (before !== result.status) {
+      await this.hooks.of(serversHooks).serverStatusChanged.promise({ serverId: id, from: before, to: result.status, error: result.error?.message ?? null });
+    }
+    return result;
+  }
+
+  /** An admin trusts the new host key the server presented, after comparing its fingerprint. */
+  async acceptHostKey(principal: Principal, id: string, fingerprint: string): Promise<PublicServer> {
+    const entity = await this.getEntity(principal, id);
+    if (!entity.pendingHostKeyFingerprint) throw conflict('This server has presented no new host key to accept', 'fingerprint');
+    if (entity.pendingHostKeyFingerprint !== fingerprint) {
+      throw badRequest('fingerprint', 'fingerprint: does not match the key the server presented; check it again');
+    }
+    const patch = {
+      hostKeyFingerprint: entity.pendingHostKeyFingerprint,
+      hostKeyAlgorithm: entity.pendingHostKeyAlgorithm,
+      hostKeyFirstSeenAt: new Date(),
+      pendingHostKeyFingerprint: null,
+      pendingHostKeyAlgorithm: null,
+      pendingHostKeySeenAt: null,
+      status: 'unknown' as const,
+      lastError: null,
+      updatedAt: new Date(),
+    };
+    await this.repo.update({ id }, patch);
+    this.pool.drop(id);
+    return toPublicServer({ ...entity, ...patch });
+  }
+
+  /**
+   * Runs `argv` on a server for another plugin. Callers check ownership first (`getEntity`);
+   * background jobs (monitoring) run as the system. Never throws for a non-zero exit.
+   */
+  async exec(serverId: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const entity = await this.repo.findOneBy({ id: serverId });
+    if (!entity) throw notFound('Server');
+    return this.pool.exec(this.target(entity), argv, options, this.hostKeyEvents(entity));
+  }
+}

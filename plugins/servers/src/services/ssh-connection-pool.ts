@@ -1,0 +1,322 @@
+import { createHash } from 'node:crypto';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Logger } from 'pino';
+import { quoteShellArg } from '@tomo/kernel';
+import type { SshConfig } from '../config';
+import { describeHostKey, type HostKeyInfo } from './host-key';
+import type { StoredCredentials } from './ssh-credentials';
+import { classifySshError, SshError } from './ssh-errors';
+
+/** Everything needed to reach one server. */
+export interface SshTarget {
+  id: string;
+  host: string;
+  port: number;
+  username: string;
+  credentials: StoredCredentials;
+  /** The trusted host-key fingerprint, or null before the first successful connection. */
+  trustedFingerprint: string | null;
+}
+
+/** Told what host key a new connection saw. */
+export interface HostKeyEvents {
+  /** First successful connection to a server with no trusted key yet (trust on first use). */
+  onFirstSeen(key: HostKeyInfo): Promise<void> | void;
+  /** The server presented a key other than the trusted one; the connection was refused before authentication. */
+  onMismatch(key: HostKeyInfo): Promise<void> | void;
+}
+
+/** Options of one command. */
+export interface ExecOptions {
+  /** Written to the command's standard input, then closed (how secrets reach a command: never argv). */
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  /** Output kept per stream; the rest is dropped and `truncated` set. */
+  maxOutputBytes?: number;
+}
+
+/** What a command did. */
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  durationMs: number;
+}
+
+interface Pooled {
+  client: Client;
+  identity: string;
+  ready: Promise<void>;
+  closed: boolean;
+  active: number;
+  waiting: Array<() => void>;
+  idleTimer?: NodeJS.Timeout;
+  connectMs: number;
+  hostKey?: HostKeyInfo;
+}
+
+const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+
+/** Which connection settings a pooled connection was made with; a change makes a new one. */
+function identityOf(target: SshTarget): string {
+  return createHash('sha256')
+    .update(JSON.stringify([target.host, target.port, target.username, target.credentials, target.trustedFingerprint]))
+    .digest('hex');
+}
+
+/** Builds the one command string ssh2 sends: every argument single-quoted by the kernel's quoting helper. */
+export function commandLine(argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error('exec needs at least the program name');
+  return argv.map(quoteShellArg).join(' ');
+}
+
+/**
+ * One SSH connection per server, kept open and shared by every operation on it: keepalive,
+ * a handshake timeout, a deadline per command, at most N channels at once, and a fresh
+ * connection after a drop. Host keys are checked before authentication: a mismatch sends
+ * nothing to the server.
+ */
+export class SshConnectionPool {
+  private readonly pool = new Map<string, Pooled>();
+  private stopped = false;
+
+  constructor(
+    private readonly config: SshConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Number of open pooled connections (for status and tests). */
+  get size(): number {
+    return this.pool.size;
+  }
+
+  private connect(target: SshTarget, events: HostKeyEvents): Pooled {
+    const client = new Client();
+    const started = process.hrtime.bigint();
+    let rejected: HostKeyInfo | undefined;
+    let presented: HostKeyInfo | undefined;
+    const pooled: Pooled = { client, identity: identityOf(target), closed: false, active: 0, waiting: [], connectMs: 0, ready: Promise.resolve() };
+    pooled.ready = new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        const error = classifySshError(err, { hostKeyRejected: Boolean(rejected) });
+        if (rejected) void Promise.resolve(events.onMismatch(rejected)).catch((e: Error) => this.log.error({ err: e }, 'Recording a changed host key failed'));
+        reject(error);
+      };
+      client.once('ready', () => {
+        settled = true;
+        pooled.connectMs = Number(process.hrtime.bigint() - started) / 1e6;
+        pooled.hostKey = presented;
+        if (!target.trustedFingerprint && presented) {
+          Promise.resolve(events.onFirstSeen(presented)).then(resolve, reject);
+        } else resolve();
+      });
+      client.on('error', (err) => {
+        pooled.closed = true;
+        fail(err);
+      });
+      client.on('close', () => {
+        pooled.closed = true;
+        if (this.pool.get(target.id) === pooled) this.pool.delete(target.id);
+        fail(new SshError('connection_lost'));
+      });
+      const options: ConnectConfig = {
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        readyTimeout: this.config.handshakeTimeoutMs,
+        keepaliveInterval: this.config.keepaliveIntervalMs,
+        keepaliveCountMax: 3,
+        tryKeyboard: false,
+        hostVerifier: (blob: Buffer) => {
+          presented = describeHostKey(blob);
+          if (target.trustedFingerprint && presented.fingerprint !== target.trustedFingerprint) {
+            rejected = presented;
+            return false;
+          }
+          return true;
+        },
+      };
+      if (target.credentials.type === 'password') options.password = target.credentials.password;
+      else {
+        options.privateKey = target.credentials.privateKey;
+        if (target.credentials.passphrase) options.passphrase = target.credentials.passphrase;
+      }
+      try {
+        client.connect(options);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    // A failed connect must not leave an unhandled rejection when nobody awaits it yet.
+    pooled.ready.catch(() => undefined);
+    return pooled;
+  }
+
+  /** A ready connection for the target: the pooled one, or a new one. */
+  private async acquire(target: SshTarget, events: HostKeyEvents): Promise<Pooled> {
+    if (this.stopped) throw new SshError('ssh_failed', 'Tomo is shutting down');
+    let pooled = this.pool.get(target.id);
+    if (pooled && (pooled.closed || pooled.identity !== identityOf(target))) {
+      this.drop(target.id);
+      pooled = undefined;
+    }
+    if (!pooled) {
+      pooled = this.connect(target, events);
+      this.pool.set(target.id, pooled);
+    }
+    try {
+      await pooled.ready;
+    } catch (err) {
+      if (this.pool.get(target.id) === pooled) this.pool.delete(target.id);
+      pooled.client.end();
+      throw err;
+    }
+    return pooled;
+  }
+
+  private async takeChannel(pooled: Pooled): Promise<void> {
+    if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
+    if (pooled.active < this.config.maxChannelsPerConnection) {
+      pooled.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => pooled.waiting.push(resolve));
+    pooled.active++;
+  }
+
+  private releaseChannel(target: SshTarget, pooled: Pooled): void {
+    pooled.active--;
+    const next = pooled.waiting.shift();
+    if (next) return next();
+    if (pooled.active === 0 && !pooled.closed) {
+      pooled.idleTimer = setTimeout(() => {
+        if (this.pool.get(target.id) === pooled && pooled.active === 0) this.drop(target.id);
+      }, this.config.idleCloseMs).unref();
+    }
+  }
+
+  /**
+   * Runs `argv` on the server (each argument quoted, so nothing is interpreted by the remote
+   * shell). A non-zero exit code is a result, not an error; connection failures and deadlines
+   * throw {@link SshError}.
+   */
+  async exec(target: SshTarget, argv: readonly string[], options: ExecOptions, events: HostKeyEvents): Promise<ExecResult> {
+    const command = commandLine(argv);
+    for (let attempt = 0; ; attempt++) {
+      const pooled = await this.acquire(target, events);
+      await this.takeChannel(pooled);
+      try {
+        return await this.run(pooled, command, options);
+      } catch (err) {
+        // The connection died before the command could start (a drop noticed late): one retry on a fresh one.
+        if (attempt === 0 && err instanceof ChannelOpenError) {
+          this.drop(target.id);
+          continue;
+        }
+        throw err;
+      } finally {
+        this.releaseChannel(target, pooled);
+      }
+    }
+  }
+
+  private run(pooled: Pooled, command: string, options: ExecOptions): Promise<ExecResult> {
+    const started = process.hrtime.bigint();
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const timeoutMs = options.timeoutMs ?? this.config.commandTimeoutMs;
+    return new Promise<ExecResult>((resolve, reject) => {
+      if (pooled.closed) return reject(new ChannelOpenError());
+      let finished = false;
+      let channel: ClientChannel | undefined;
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let errBytes = 0;
+      let truncated = false;
+      const finish = (fn: () => void) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        pooled.client.removeListener('close', onClientClose);
+        fn();
+      };
+      const onClientClose = () => finish(() => reject(new SshError('connection_lost')));
+      pooled.client.once('close', onClientClose);
+      const timer = setTimeout(() => {
+        finish(() => reject(new SshError('command_timed_out', `after ${timeoutMs} ms`)));
+        channel?.close();
+      }, timeoutMs);
+      timer.unref();
+      try {
+        pooled.client.exec(command, (openErr, stream) => {
+          if (openErr) return finish(() => reject(pooled.closed ? new ChannelOpenError() : classifySshError(openErr)));
+          channel = stream;
+          const collect = (chunks: Buffer[], size: number, chunk: Buffer): number => {
+            if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+            if (size + chunk.length > limit) truncated = true;
+            return size + chunk.length;
+          };
+          stream.on('data', (chunk: Buffer) => (outBytes = collect(out, outBytes, chunk)));
+          stream.stderr.on('data', (chunk: Buffer) => (errBytes = collect(err, errBytes, chunk)));
+          stream.on('close', (code: number | null | undefined, signal: string | null | undefined) => {
+            if ((code === undefined || code === null) && !signal && pooled.closed) return finish(() => reject(new SshError('connection_lost')));
+            finish(() =>
+              resolve({
+                exitCode: typeof code === 'number' ? code : null,
+                signal: signal ?? null,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                truncated,
+                durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+              }),
+            );
+          });
+          stream.on('error', (e: Error) => finish(() => reject(classifySshError(e))));
+          if (options.stdin !== undefined) stream.end(options.stdin);
+          else stream.end();
+        });
+      } catch (e) {
+        finish(() => reject(pooled.closed ? new ChannelOpenError() : classifySshError(e)));
+      }
+    });
+  }
+
+  /**
+   * Connects anew (closing any pooled connection first), for `test_connection`: proves the
+   * stored credentials and host key still work and measures the connect time.
+   */
+  async connectFresh(target: SshTarget, events: HostKeyEvents): Promise<{ connectMs: number; hostKey?: HostKeyInfo }> {
+    this.drop(target.id);
+    const pooled = await this.acquire(target, events);
+    return { connectMs: pooled.connectMs, hostKey: pooled.hostKey };
+  }
+
+  /** Closes a server's pooled connection (after a credential change, a new host key, or deletion). */
+  drop(serverId: string): void {
+    const pooled = this.pool.get(serverId);
+    if (!pooled) return;
+    this.pool.delete(serverId);
+    if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
+    pooled.closed = true;
+    pooled.client.end();
+  }
+
+  /** Closes everything (shutdown). */
+  async closeAll(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.pool.keys()];
+    for (const id of all) this.drop(id);
+  }
+}
+
+/** The channel could not be opened because the connection was already gone. */
+class ChannelOpenError extends SshError {
+  constructor() {
+    super('connection_lost');
+  }
+}

@@ -1,0 +1,69 @@
+import { AppError } from '@tomo/kernel';
+
+/** Why an SSH operation failed, in words a user can act on. */
+export type SshErrorCode =
+  | 'auth_failed'
+  | 'connection_refused'
+  | 'host_unreachable'
+  | 'host_not_found'
+  | 'timed_out'
+  | 'host_key_changed'
+  | 'connection_lost'
+  | 'command_timed_out'
+  | 'key_invalid'
+  | 'ssh_failed';
+
+const MESSAGES: Record<SshErrorCode, string> = {
+  auth_failed: 'Authentication failed: the server refused the username, password or key',
+  connection_refused: 'Connection refused: nothing listens on that port (is sshd running? is the port right?)',
+  host_unreachable: 'Host unreachable: no route to the server (check the address and the network)',
+  host_not_found: 'Host name not found: DNS does not know it',
+  timed_out: 'Timed out: the server did not answer in time (firewall, wrong address, or the server is down)',
+  host_key_changed:
+    "Host key changed: the server presented a different key than the one trusted. This happens after a reinstall, or if someone is intercepting the connection. An admin must check and accept the new key",
+  connection_lost: 'Connection lost: the SSH connection closed during the operation',
+  command_timed_out: 'The command did not finish before its deadline and was stopped',
+  key_invalid: 'The private key could not be read',
+  ssh_failed: 'SSH connection failed',
+};
+
+/** An SSH failure. HTTP 502: the fault is between Tomo and the server, not in the request. */
+export class SshError extends AppError {
+  constructor(
+    readonly sshCode: SshErrorCode,
+    detail?: string,
+  ) {
+    super(502, sshCode, detail ? `${MESSAGES[sshCode]} (${detail})` : MESSAGES[sshCode]);
+    this.name = 'SshError';
+  }
+}
+
+/** Maps what ssh2 or the socket raised to an {@link SshError}. Never copies secrets: only codes and fixed words. */
+export function classifySshError(err: unknown, context: { hostKeyRejected?: boolean } = {}): SshError {
+  if (err instanceof SshError) return err;
+  if (context.hostKeyRejected) return new SshError('host_key_changed');
+  const e = err as { code?: string; level?: string; message?: string };
+  const message = e?.message ?? '';
+  if (e?.level === 'client-authentication' || /All configured authentication methods failed/i.test(message)) return new SshError('auth_failed');
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return new SshError('connection_refused');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new SshError('host_unreachable');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new SshError('host_not_found');
+    case 'ETIMEDOUT':
+      return new SshError('timed_out');
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new SshError('connection_lost');
+    default:
+      break;
+  }
+  if (/timed out while waiting for handshake/i.test(message)) return new SshError('timed_out');
+  if (/Host denied|hostkey|host key/i.test(message)) return new SshError('host_key_changed');
+  if (/Not connected|No response from server|connection lost|closed/i.test(message)) return new SshError('connection_lost');
+  return new SshError('ssh_failed', e?.code ?? undefined);
+}
