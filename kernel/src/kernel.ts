@@ -13,6 +13,7 @@ import { PluginLoadError } from './errors';
 import { HookRegistry } from './hooks/hook-set';
 import { kernelHooks } from './hooks/kernel-hooks';
 import { createHttpApp } from './http/create-http-app';
+import { trackSockets } from './http/idle-sockets';
 import { kernelRoutes, type StatusReport } from './http/kernel-routes';
 import { buildOpenApi } from './http/openapi';
 import { RouteRegistry } from './http/route-registry';
@@ -26,6 +27,7 @@ import type { ClassType, PluginContext, PluginDefinition, PluginModuleDefinition
 import { installSharedModuleResolution } from './plugin/shared-modules';
 import { ShellFiles } from './ui/shell-files';
 import { UiRegistry } from './ui/ui-registry';
+import { SecretVault } from './vault/secret-vault';
 import { KERNEL_VERSION } from './version';
 
 /** How to build a kernel. */
@@ -71,6 +73,7 @@ export class Kernel {
   private readonly active: ActivePlugin[] = [];
   private dataSourceValue?: DataSource;
   private server?: http.Server;
+  private sockets?: { closeIdle(): void };
   private mcp?: McpEndpoint;
   private startedAt = Date.now();
   private stopping?: Promise<void>;
@@ -167,6 +170,7 @@ export class Kernel {
     this.container.register(KernelTokens.Logger, { useValue: this.logger });
     this.container.register(KernelTokens.DataSource, { useValue: this.dataSourceValue });
     this.container.register(KernelTokens.Clock, { useValue: { now: () => new Date() } });
+    this.container.register(KernelTokens.Vault, { useValue: SecretVault.fromKeyFile(this.config.vault.keyFile) });
 
     for (const route of kernelRoutes({
       status: () => this.status(),
@@ -176,7 +180,15 @@ export class Kernel {
       this.routes.add({ owner: 'kernel', raw: false, definition: route });
     }
 
-    for (const candidate of plugins) await this.initPlugin(candidate, configs.get(candidate.definition.id));
+    for (const candidate of plugins) {
+      // A dependency whose init failed was disabled after the load plan was made.
+      const failed = (candidate.definition.dependsOn ?? []).find((dep) => !this.isActive(dep));
+      if (failed) {
+        refuse(this.statuses, candidate, `Plugin "${candidate.definition.id}" depends on "${failed}", which failed to start`);
+        continue;
+      }
+      await this.initPlugin(candidate, configs.get(candidate.definition.id));
+    }
     plugins = plugins.filter((c) => this.isActive(c.definition.id));
 
     this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs);
@@ -281,6 +293,7 @@ export class Kernel {
     }
     for (const route of staged.routes) this.routes.add(route);
     for (const tool of staged.tools) this.tools.add(tool);
+    staged.commitTaps();
     this.active.push({ definition: def, context: context as PluginContext });
   }
 
@@ -297,6 +310,7 @@ export class Kernel {
     });
     this.server = http.createServer(app.callback());
     this.server.requestTimeout = 60000;
+    this.sockets = trackSockets(this.server);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.config.server.port, this.config.server.host, () => resolve());
@@ -330,9 +344,15 @@ export class Kernel {
     if (this.server) {
       const server = this.server;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      this.mcp?.drain();
+      // Sockets become idle as their last response ends (the MCP streams just closed included);
+      // close them as they do, or the drain would last until clients let go or the grace ends.
+      const sockets = this.sockets as { closeIdle(): void };
+      sockets.closeIdle();
+      const sweep = setInterval(() => sockets.closeIdle(), 50);
       const grace = new Promise<void>((resolve) => setTimeout(resolve, this.config.server.shutdownGraceMs).unref());
       await Promise.race([closed, grace]);
+      clearInterval(sweep);
       server.closeAllConnections();
     }
     await this.mcp?.close();

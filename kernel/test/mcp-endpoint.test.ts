@@ -257,7 +257,7 @@ describe('raw HTTP on /mcp', () => {
   test('an unknown or closed session id: 404 asking for a new session', async () => {
     const res = await rpc({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': '00000000-0000-0000-0000-000000000000' });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.message).toMatch(/session not found or expired/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/session not found or expired/);
 
     const mcp = await connectMcp(t.url);
     const id = mcp.transport.sessionId!;

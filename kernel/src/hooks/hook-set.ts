@@ -35,3 +35,52 @@ export class HookRegistry {
     return set as T;
   }
 }
+
+const TAP_METHODS = new Set<string | symbol>(['tap', 'tapAsync', 'tapPromise']);
+
+/**
+ * The hooks a plugin's `init` sees: taps are held back until {@link commit}, so a plugin whose
+ * `init` fails (and is disabled) leaves no tap behind — it must not, say, still authenticate
+ * callers. After the commit, taps (from `ready`, `shutdown` or later) go straight through.
+ */
+export class StagedHookRegistry extends HookRegistry {
+  private staging = true;
+  private readonly pending: Array<() => void> = [];
+  private readonly views = new Map<string, object>();
+
+  constructor(private readonly target: HookRegistry) {
+    super();
+  }
+
+  override of<T extends object>(ref: HookSetRef<T>): T {
+    let view = this.views.get(ref.owner);
+    if (!view) {
+      const set = this.target.of(ref) as Record<string, unknown>;
+      view = Object.freeze(Object.fromEntries(Object.entries(set).map(([name, hook]) => [name, this.wrap(hook)])));
+      this.views.set(ref.owner, view);
+    }
+    return view as T;
+  }
+
+  /** Applies the held-back taps, in order, and stops holding taps back. */
+  commit(): void {
+    this.staging = false;
+    for (const tap of this.pending.splice(0)) tap();
+  }
+
+  private wrap(hook: unknown): unknown {
+    if (typeof hook !== 'object' || hook === null) return hook;
+    return new Proxy(hook, {
+      get: (target, prop) => {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (this.staging && TAP_METHODS.has(prop)) {
+          return (...args: unknown[]) => {
+            this.pending.push(() => value.apply(target, args));
+          };
+        }
+        return value.bind(target);
+      },
+    });
+  }
+}

@@ -6,7 +6,9 @@ export type RouteEntry =
   | { owner: string; raw: false; definition: RouteDefinition<unknown, unknown, unknown, unknown> }
   | { owner: string; raw: true; definition: RawRouteDefinition };
 
-const PATH_PATTERN = /^\/(health|api|ui|mcp)(\/[A-Za-z0-9._~:-]+)*\/?$/;
+const PATH_PATTERN = /^\/api(\/[A-Za-z0-9._~:-]+)*\/?$/;
+/** Outside /api/ only the kernel's own liveness route: a plugin must not shadow /mcp or the console's files. */
+const KERNEL_PATHS = new Set(['/health']);
 
 /** `/api/users/:id` and `/api/users/:userId` are the same route: parameters compare equal. */
 function routeKey(method: HttpMethod, path: string): string {
@@ -19,7 +21,7 @@ export class RouteRegistry {
 
   add(entry: RouteEntry): void {
     const { method, path } = entry.definition;
-    if (!PATH_PATTERN.test(path)) {
+    if (!PATH_PATTERN.test(path) && !(entry.owner === 'kernel' && KERNEL_PATHS.has(path))) {
       throw new PluginLoadError(`Plugin "${entry.owner}": route path "${path}" must start with /api/ and use only URL-safe characters`, entry.owner);
     }
     const key = routeKey(method, path);

@@ -42,6 +42,7 @@ function jsonRpcError(ctx: Context, status: number, message: string): void {
 export class McpEndpoint {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
+  private draining = false;
 
   constructor(
     private readonly tools: ToolRegistry,
@@ -90,6 +91,7 @@ export class McpEndpoint {
 
   /** Koa handler for POST/GET/DELETE /mcp. */
   async handle(ctx: Context): Promise<void> {
+    if (this.draining) return jsonRpcError(ctx, 503, 'Tomo is shutting down');
     const sessionId = ctx.get('mcp-session-id');
     let session = sessionId ? this.sessions.get(sessionId) : undefined;
     const body = (ctx.request as { body?: unknown }).body;
@@ -133,6 +135,15 @@ export class McpEndpoint {
         await session.server.close().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * First step of shutdown: refuse new requests and end each session's long-lived GET stream
+   * (it never ends by itself, so the HTTP server could not drain); calls in flight still finish.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const session of this.sessions.values()) session.transport.closeStandaloneSSEStream();
   }
 
   /** Closes every session (shutdown). */

@@ -5,17 +5,19 @@ import type { DataSource } from 'typeorm';
 import type { DependencyContainer } from 'tsyringe';
 import type { TomoConfig } from '../config/config-schema';
 import type { ServiceToken } from '../di/service-token';
-import type { HookRegistry } from '../hooks/hook-set';
+import { StagedHookRegistry, type HookRegistry } from '../hooks/hook-set';
 import type { RouteEntry } from '../http/route-registry';
 import type { RawRouteDefinition, RouteDefinition } from '../http/route-types';
 import type { ToolEntry } from '../mcp/tool-registry';
 import type { ToolDefinition } from '../mcp/tool-types';
 import type { PluginContext, ServiceProvider } from './plugin-types';
 
-/** Routes and tools a plugin contributed during `init`, committed only if `init` succeeds. */
+/** Routes, tools and hook taps a plugin contributed during `init`, committed only if `init` succeeds. */
 export interface StagedContributions {
   routes: RouteEntry[];
   tools: ToolEntry[];
+  /** Applies the hook taps made during `init`. */
+  commitTaps(): void;
 }
 
 /** Registers a provider in a tsyringe container. */
@@ -40,7 +42,8 @@ export interface PluginContextDeps<TConfig> {
 
 /** Builds the context a plugin's `init`, `ready` and `shutdown` receive. */
 export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions } {
-  const staged: StagedContributions = { routes: [], tools: [] };
+  const hooks = new StagedHookRegistry(deps.hooks);
+  const staged: StagedContributions = { routes: [], tools: [], commitTaps: () => hooks.commit() };
   const container = deps.rootContainer.createChildContainer();
   const owner = deps.pluginId;
   const toolPrefix = `${owner.replace(/-/g, '_')}_`;
@@ -51,7 +54,7 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
     logger: deps.logger,
     container,
     dataSource: deps.dataSource,
-    hooks: deps.hooks,
+    hooks,
     pluginDataDir() {
       const dir = path.join(deps.kernelConfig.dataDir, 'plugins', owner);
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

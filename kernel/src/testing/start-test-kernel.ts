@@ -50,10 +50,11 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
     env: {},
     overrides: {
       dataDir,
-      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
-      log: { level: 'debug', pretty: false },
-      plugins: { dirs: options.pluginDirs ?? [] },
       ...options.config,
+      // Merged key by key: `config: { server: { bodyLimitBytes } }` must not drop the free port.
+      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000, ...(options.config?.server as object | undefined) },
+      log: { level: 'debug', pretty: false, ...(options.config?.log as object | undefined) },
+      plugins: { dirs: options.pluginDirs ?? [], ...(options.config?.plugins as object | undefined) },
     },
   });
   const lines: string[] = [];
@@ -68,7 +69,14 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
     logStream: stream,
   });
   const listen = options.listen ?? true;
-  await kernel.start({ listen });
+  try {
+    await kernel.start({ listen });
+  } catch (err) {
+    // A refused start may already have opened the database (or the port): release them.
+    await kernel.stop().catch(() => undefined);
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const url = kernel.url ?? '';
   return {
     kernel,

@@ -32,6 +32,7 @@ export class TestNotesInitial1700000000001 implements MigrationInterface {
 }
 
 /** No ASCII control characters (a title is shown in logs and the console). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 
 export const noteBody = z.object({

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../errors';
+import { loadConfig } from './load-config';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-config-test-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function yamlFile(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+test('defaults: localhost:8080, ./data, logs and database inside the data folder, all absolute', () => {
+  const c = loadConfig({ file: null, env: {} });
+  expect(c.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 1024 * 1024, trustProxy: false, shutdownGraceMs: 10000 });
+  expect(c.dataDir).toBe(path.resolve('data'));
+  expect(c.logDir).toBe(path.join(path.resolve('data'), 'logs'));
+  expect(c.database).toEqual({ file: path.join(path.resolve('data'), 'tomo.db'), busyTimeoutMs: 5000 });
+  expect(c.log).toEqual({ level: 'info', pretty: false });
+  expect(c.plugins).toEqual({ dirs: [], disabled: [] });
+  expect(c.mcp).toEqual({ sessionIdleMs: 30 * 60 * 1000 });
+  expect(c.sections).toEqual({});
+  expect(Object.isFrozen(c)).toBe(true);
+});
+
+test.each([
+  ['a word', 'x'],
+  ['a negative number', -1],
+  ['a number over 65535', 70000],
+  ['a fraction', 80.5],
+])('a bad server.port (%s) is refused naming server.port', (_name, port) => {
+  const err = configError(() => loadConfig({ file: null, env: {}, overrides: { server: { port } } }));
+  expect(err.key).toBe('server.port');
+  expect(err.message).toMatch(/^Invalid configuration: server\.port: /);
+});
+
+test('a bad server.port in the YAML file is named the same way', () => {
+  const file = yamlFile('bad-port.yaml', 'server:\n  port: "x"\n');
+  expect(configError(() => loadConfig({ file, env: {} })).message).toMatch(/^Invalid configuration: server\.port: /);
+});
+
+test.each([
+  ['log.level', { log: { level: 'verbose' } }],
+  ['server.bodyLimitBytes', { server: { bodyLimitBytes: 10 } }],
+  ['plugins.dirs.1', { plugins: { dirs: ['/ok', ''] } }],
+  ['server.trustProxy', { server: { trustProxy: 'yes' } }],
+  ['mcp.sessionIdleMs', { mcp: { sessionIdleMs: 5 } }],
+])('other kernel keys are named too: %s', (key, overrides) => {
+  const err = configError(() => loadConfig({ file: null, env: {}, overrides }));
+  expect(err.key).toBe(key);
+  expect(err.message.startsWith(`Invalid configuration: ${key}: `)).toBe(true);
+});
+
+test('an unknown key inside a kernel section is refused (strict), naming the section and the key', () => {
+  const err = configError(() => loadConfig({ file: null, env: {}, overrides: { server: { prot: 1 } } }));
+  expect(err.key).toBe('server');
+  expect(err.message).toContain('prot');
+});
+
+test('a file that is not valid YAML is refused naming the file', () => {
+  const file = yamlFile('broken.yaml', 'server:\n  port: [1, 2\n  host: x\n');
+  const err = configError(() => loadConfig({ file, env: {} }));
+  expect(err.message.startsWith(`Config file ${file} is not valid YAML: `)).toBe(true);
+});
+
+test('a YAML file that is not a mapping is refused; an empty one is fine', () => {
+  const list = yamlFile('list.yaml', '- a\n- b\n');
+  expect(configError(() => loadConfig({ file: list, env: {} })).message).toBe(`Config file ${list} must hold a mapping of keys`);
+  const empty = yamlFile('empty.yaml', '# nothing yet\n');
+  expect(loadConfig({ file: empty, env: {} }).server.port).toBe(8080);
+});
+
+test('an explicit config file that does not exist is an error (TOMO_CONFIG too)', () => {
+  const missing = path.join(dir, 'missing.yaml');
+  expect(configError(() => loadConfig({ file: missing, env: {} })).message).toBe(`Config file ${missing} does not exist`);
+  expect(configError(() => loadConfig({ env: { TOMO_CONFIG: missing } })).message).toBe(`Config file ${missing} does not exist`);
+});
+
+describe('precedence: defaults < file < environment < overrides', () => {
+  const file = () =>
+    yamlFile(
+      'full.yaml',
+      [
+        'server:',
+        '  host: 10.0.0.1',
+        '  port: 1111',
+        '  bodyLimitBytes: 4096',
+        'dataDir: /srv/from-file',
+        'logDir: /var/log/from-file',
+        'plugins:',
+        '  dirs: [/opt/from-file]',
+        '  disabled: [backup]',
+        'database:',
+        '  busyTimeoutMs: 100',
+        'servers:',
+        '  sshTimeoutMs: 3000',
+        '',
+      ].join('\n'),
+    );
+
+  test('the file sets kernel keys; other top-level keys become plugin sections', () => {
+    const c = loadConfig({ file: file(), env: {} });
+    expect(c.server).toMatchObject({ host: '10.0.0.1', port: 1111, bodyLimitBytes: 4096 });
+    expect(c.dataDir).toBe('/srv/from-file');
+    expect(c.logDir).toBe('/var/log/from-file');
+    expect(c.database).toEqual({ file: '/srv/from-file/tomo.db', busyTimeoutMs: 100 });
+    expect(c.plugins).toEqual({ dirs: ['/opt/from-file'], disabled: ['backup'] });
+    expect(c.sections).toEqual({ servers: { sshTimeoutMs: 3000 } });
+  });
+
+  test('TOMO_PORT, TOMO_HOST, TOMO_DATA_DIR, TOMO_LOG_DIR and TOMO_PLUGIN_DIRS take precedence over the file', () => {
+    const c = loadConfig({
+      file: file(),
+      env: {
+        TOMO_PORT: '2222',
+        TOMO_HOST: '0.0.0.0',
+        TOMO_DATA_DIR: '/srv/from-env',
+        TOMO_LOG_DIR: '/var/log/from-env',
+        TOMO_PLUGIN_DIRS: ['/opt/a', '', '/opt/b'].join(path.delimiter),
+      },
+    });
+    expect(c.server).toMatchObject({ host: '0.0.0.0', port: 2222, bodyLimitBytes: 4096 });
+    expect(c.dataDir).toBe('/srv/from-env');
+    expect(c.logDir).toBe('/var/log/from-env');
+    expect(c.database.file).toBe('/srv/from-env/tomo.db');
+    expect(c.plugins.dirs).toEqual(['/opt/a', '/opt/b']);
+    expect(c.plugins.disabled).toEqual(['backup']);
+  });
+
+  test('the remaining environment variables, and TOMO_CONFIG naming the file', () => {
+    const c = loadConfig({
+      env: {
+        TOMO_CONFIG: file(),
+        TOMO_TRUST_PROXY: '1',
+        TOMO_LOG_LEVEL: 'debug',
+        TOMO_LOG_PRETTY: 'true',
+        TOMO_DATABASE_FILE: '/srv/db/tomo.sqlite',
+        TOMO_HOST: '',
+      },
+    });
+    expect(c.server.trustProxy).toBe(true);
+    expect(c.server.host).toBe('10.0.0.1'); // an empty variable is ignored
+    expect(c.log).toEqual({ level: 'debug', pretty: true });
+    expect(c.database.file).toBe('/srv/db/tomo.sqlite');
+    expect(loadConfig({ file: null, env: { TOMO_TRUST_PROXY: 'no', TOMO_LOG_PRETTY: '0' } })).toMatchObject({ server: { trustProxy: false }, log: { pretty: false } });
+  });
+
+  test('a bad TOMO_PORT is named as server.port', () => {
+    expect(configError(() => loadConfig({ file: null, env: { TOMO_PORT: 'eighty' } })).key).toBe('server.port');
+  });
+
+  test('overrides (CLI flags) win over the environment, merging deeply', () => {
+    const c = loadConfig({ file: file(), env: { TOMO_PORT: '2222', TOMO_HOST: '0.0.0.0' }, overrides: { server: { port: '3333' }, servers: { extra: true } } });
+    expect(c.server).toMatchObject({ host: '0.0.0.0', port: 3333, bodyLimitBytes: 4096 });
+    expect(c.sections).toEqual({ servers: { sshTimeoutMs: 3000, extra: true } });
+  });
+});
+
+test('relative folders are resolved against the current directory, once', () => {
+  const c = loadConfig({ file: null, env: { TOMO_DATA_DIR: 'rel/data', TOMO_PLUGIN_DIRS: 'rel/plugins' } });
+  expect(c.dataDir).toBe(path.resolve('rel/data'));
+  expect(c.plugins.dirs).toEqual([path.resolve('rel/plugins')]);
+});
