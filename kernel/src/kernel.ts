@@ -17,7 +17,7 @@ import { trackSockets } from './http/idle-sockets';
 import { kernelRoutes, type StatusReport } from './http/kernel-routes';
 import { buildOpenApi } from './http/openapi';
 import { RouteRegistry } from './http/route-registry';
-import { createLogger } from './log/create-logger';
+import { closeLogger, createLogger } from './log/create-logger';
 import { McpEndpoint } from './mcp/mcp-endpoint';
 import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
@@ -365,7 +365,7 @@ export class Kernel {
     }
     if (this.dataSourceValue?.isInitialized) await this.dataSourceValue.destroy();
     this.logger.info('Tomo stopped');
-    this.logger.flush?.();
+    if (!this.options.logger) closeLogger(this.logger);
   }
 }
 

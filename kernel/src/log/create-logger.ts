@@ -13,6 +13,15 @@ export interface LoggerOptions {
   extraStream?: NodeJS.WritableStream;
 }
 
+/** The file destination behind each logger, so {@link closeLogger} can release it. */
+const files = new WeakMap<Logger, { close(): void }>();
+
+/** Flushes and closes the log file (a long-running process that starts many kernels must not leak handles). */
+export function closeLogger(logger: Logger): void {
+  files.get(logger)?.close();
+  files.delete(logger);
+}
+
 /** The log file's name inside the log folder. */
 export const LOG_FILE_NAME = 'tomo.log';
 
@@ -23,12 +32,15 @@ export const LOG_FILE_NAME = 'tomo.log';
 export function createLogger(options: LoggerOptions): Logger {
   fs.mkdirSync(options.logDir, { recursive: true, mode: 0o750 });
   const file = pino.destination({ dest: path.join(options.logDir, LOG_FILE_NAME), sync: true, mkdir: true });
-  const streams: pino.StreamEntry[] = [{ level: options.level as pino.Level, stream: file }];
+  // Lines logged after close (a late timer in some plugin) are dropped instead of throwing.
+  let closed = false;
+  const guarded = { write: (line: string) => (closed ? true : file.write(line)) };
+  const streams: pino.StreamEntry[] = [{ level: options.level as pino.Level, stream: guarded }];
   if (options.pretty) {
     streams.push({ level: options.level as pino.Level, stream: pretty({ colorize: process.stdout.isTTY, sync: true }) });
   }
   if (options.extraStream) streams.push({ level: options.level as pino.Level, stream: options.extraStream });
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { app: 'tomo' },
@@ -37,4 +49,12 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     pino.multistream(streams),
   );
+  files.set(logger, {
+    close() {
+      if (closed) return;
+      closed = true;
+      file.end();
+    },
+  });
+  return logger;
 }

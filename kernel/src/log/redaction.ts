@@ -27,6 +27,6 @@ export function redactionPaths(): string[] {
   for (const name of SECRET_FIELD_NAMES) {
     paths.push(name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`);
   }
-  paths.push('req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]');
+  paths.push('req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'Authorization', '*.Authorization', 'Cookie', '*.Cookie', 'headers.authorization', 'headers.cookie');
   return paths;
 }

@@ -57,6 +57,9 @@ export function planLoad(packages: readonly DiscoveredPackage[], disabledIds: re
   const modules: Array<Candidate<PluginModuleDefinition>> = [];
   for (const pkg of packages) {
     for (const definition of [...pkg.plugins, ...pkg.modules]) {
+      if (definition.id === 'kernel') {
+        throw new PluginLoadError(`Package "${pkg.source.packageName}" (${pkg.source.dir}) uses the reserved id "kernel"`, definition.id);
+      }
       const previous = seen.get(definition.id);
       if (previous) {
         throw new PluginLoadError(
