@@ -24,6 +24,8 @@ export {
   USERNAME_PATTERN,
 } from './validation';
 export { formatDate, formatDateTime } from './format';
+export { pluginSlotResolver, registerPluginSlots, usePluginSlot } from './plugin-slots';
+export type { PluginSlotItem, PluginSlotResolver } from './plugin-slots';
 export type { LoginResponse, Role, User } from './types';
 
 /** A button with `primary`, `secondary`, `danger` and `ghost` looks and a `loading` state. */
@@ -40,3 +42,7 @@ export { default as TConfirmDialog } from './components/TConfirmDialog.vue';
 export { default as TBadge } from './components/TBadge.vue';
 /** A friendly "nothing here yet" block with room for a call to action. */
 export { default as TEmptyState } from './components/TEmptyState.vue';
+/** Renders every item other plugins placed into a named slot (manifest `slots`), each with `props`. */
+export { default as TPluginSlot } from './components/TPluginSlot.vue';
+/** Renders one slot item from `usePluginSlot(name)`; a broken item shows an error card. */
+export { default as TPluginSlotItem } from './components/TPluginSlotItem.vue';

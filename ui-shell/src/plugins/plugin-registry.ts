@@ -1,8 +1,9 @@
-import { api, ApiError, useSession } from '@tomo/ui-shell/kit';
+import { api, ApiError, registerPluginSlots, useSession } from '@tomo/ui-shell/kit';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Router } from 'vue-router';
 import PluginHost from './PluginHost.vue';
+import PluginSlotHost from './PluginSlotHost.vue';
 import { byOrder, normalizeManifest, type PluginBundle, type PluginManifestEntry, type UiNavItem, type UiWidget } from './manifest';
 
 /** The parent route every plugin page is added under (it renders the layout). */
@@ -19,6 +20,13 @@ export interface NavEntry extends UiNavItem {
 /** A dashboard card or slot item with the bundle that renders it. */
 export interface PlacedWidget extends UiWidget {
   plugin: PluginBundle;
+}
+
+/** An item placed into a named slot, as the kit's `usePluginSlot` lists it. */
+export interface PlacedSlotItem extends PlacedWidget {
+  /** `<pluginId>:<id>`, unique within the slot. */
+  key: string;
+  pluginId: string;
 }
 
 function bundleOf(p: PluginManifestEntry): PluginBundle {
@@ -50,9 +58,20 @@ export const usePluginRegistry = defineStore('tomo.plugins', () => {
   );
 
   /** Items placed into a named slot, in order. */
-  function slot(name: string): PlacedWidget[] {
-    return plugins.value.flatMap((p) => (p.slots[name] ?? []).map((w) => ({ ...w, plugin: bundleOf(p) }))).sort(byOrder((w) => w.title));
+  function slot(name: string): PlacedSlotItem[] {
+    return plugins.value
+      .flatMap((p) =>
+        (p.slots[name] ?? [])
+          .filter((w) => typeof w?.id === 'string' && typeof w.component === 'string')
+          .map((w) => ({ ...w, title: typeof w.title === 'string' ? w.title : w.id, key: `${p.id}:${w.id}`, pluginId: p.id, plugin: bundleOf(p) })),
+      )
+      .sort(byOrder((w) => w.title));
   }
+
+  // Panels reach slots through the kit (`TPluginSlot`, `usePluginSlot`), which must not import the
+  // shell: the registry hands the kit its listing and its renderer when it is created, which the
+  // router guard does before the first page is shown.
+  registerPluginSlots({ items: slot, host: PluginSlotHost });
 
   function unregister(): void {
     for (const remove of removeRoutes) remove();
