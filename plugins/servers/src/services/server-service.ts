@@ -56,14 +56,15 @@ export class ServerService {
     return rows.map(toPublicServer);
   }
 
-  private async assertNameFree(principal: Principal, name: string, exceptId?: string): Promise<void> {
-    const clash = await this.repo.findOneBy({ name, ownerId: principal.id });
+  /** Names are unique per owner (the server's owner: an admin may edit another user's server). */
+  private async assertNameFree(ownerId: string, name: string, exceptId?: string): Promise<void> {
+    const clash = await this.repo.findOneBy({ name, ownerId });
     if (clash && clash.id !== exceptId) throw conflict(`You already have a server named "${name}"`, 'name');
   }
 
   async create(input: CreateServerInput, call: CallContext & { principal: Principal }): Promise<PublicServer> {
     const credentials = checkCredentials(input.authType, input.credentials);
-    await this.assertNameFree(call.principal, input.name);
+    await this.assertNameFree(call.principal.id, input.name);
     const id = randomUUID();
     const now = new Date();
     const entity = this.repo.create({
@@ -99,7 +100,7 @@ export class ServerService {
     const patch: Partial<ServerEntity> = {};
     const changes: string[] = [];
     if (input.name !== undefined && input.name !== entity.name) {
-      await this.assertNameFree(call.principal, input.name, id);
+      await this.assertNameFree(entity.ownerId, input.name, id);
       patch.name = input.name;
       changes.push('name');
     }

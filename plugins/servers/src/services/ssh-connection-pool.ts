@@ -80,6 +80,8 @@ export function commandLine(argv: readonly string[]): string {
  */
 export class SshConnectionPool {
   private readonly pool = new Map<string, Pooled>();
+  /** Connections replaced by connectFresh while busy: closed after their last command (or at shutdown). */
+  private readonly retired = new Set<Pooled>();
   private stopped = false;
 
   constructor(
@@ -111,8 +113,14 @@ export class SshConnectionPool {
         settled = true;
         pooled.connectMs = Number(process.hrtime.bigint() - started) / 1e6;
         pooled.hostKey = presented;
-        if (!target.trustedFingerprint && presented) {
-          Promise.resolve(events.onFirstSeen(presented)).then(resolve, reject);
+        const firstSeen = presented;
+        if (!target.trustedFingerprint && firstSeen) {
+          // Now trusted: the connection is the one for the target with this fingerprint, so the
+          // next operation (which reads the stored fingerprint) reuses it instead of reconnecting.
+          Promise.resolve(events.onFirstSeen(firstSeen)).then(() => {
+            pooled.identity = identityOf({ ...target, trustedFingerprint: firstSeen.fingerprint });
+            resolve();
+          }, reject);
         } else resolve();
       });
       client.on('error', (err) => {
@@ -148,6 +156,8 @@ export class SshConnectionPool {
       }
       try {
         client.connect(options);
+        // Without TCP_NODELAY each command waits ~40 ms (Nagle against the server's delayed ACK).
+        client.setNoDelay(true);
       } catch (err) {
         fail(err);
       }
@@ -193,6 +203,12 @@ export class SshConnectionPool {
     pooled.active--;
     const next = pooled.waiting.shift();
     if (next) return next();
+    if (pooled.active === 0 && this.retired.delete(pooled)) {
+      // Replaced by a fresh connection (connectFresh) while this one was busy: its last command is done.
+      pooled.closed = true;
+      pooled.client.end();
+      return;
+    }
     if (pooled.active === 0 && !pooled.closed) {
       pooled.idleTimer = setTimeout(() => {
         if (this.pool.get(target.id) === pooled && pooled.active === 0) this.drop(target.id);
@@ -249,12 +265,21 @@ export class SshConnectionPool {
       pooled.client.once('close', onClientClose);
       const timer = setTimeout(() => {
         finish(() => reject(new SshError('command_timed_out', `after ${timeoutMs} ms`)));
+        // Closing the channel alone leaves the command running on the server (no pty): kill it first.
+        if (channel) killRemote(channel);
         channel?.close();
       }, timeoutMs);
       timer.unref();
       try {
         pooled.client.exec(command, (openErr, stream) => {
           if (openErr) return finish(() => reject(pooled.closed ? new ChannelOpenError() : classifySshError(openErr)));
+          if (finished) {
+            // The deadline passed while the server was starting the command: stop it, nobody waits for it.
+            stream.on('error', () => undefined);
+            killRemote(stream);
+            stream.close();
+            return;
+          }
           channel = stream;
           const collect = (chunks: Buffer[], size: number, chunk: Buffer): number => {
             if (size < limit) chunks.push(chunk.subarray(0, limit - size));
@@ -287,11 +312,17 @@ export class SshConnectionPool {
   }
 
   /**
-   * Connects anew (closing any pooled connection first), for `test_connection`: proves the
-   * stored credentials and host key still work and measures the connect time.
+   * Connects anew (replacing any pooled connection; one that is running commands is closed
+   * after them), for `test_connection`: proves the stored credentials and host key still work
+   * and measures the connect time.
    */
   async connectFresh(target: SshTarget, events: HostKeyEvents): Promise<{ connectMs: number; hostKey?: HostKeyInfo }> {
-    this.drop(target.id);
+    const previous = this.pool.get(target.id);
+    if (previous && previous.active + previous.waiting.length > 0) {
+      // Commands are running on it: it leaves the pool now and closes after its last command.
+      this.pool.delete(target.id);
+      this.retired.add(previous);
+    } else this.drop(target.id);
     const pooled = await this.acquire(target, events);
     return { connectMs: pooled.connectMs, hostKey: pooled.hostKey };
   }
@@ -311,6 +342,22 @@ export class SshConnectionPool {
     this.stopped = true;
     const all = [...this.pool.keys()];
     for (const id of all) this.drop(id);
+    for (const pooled of this.retired) pooled.client.end();
+    this.retired.clear();
+  }
+}
+
+/**
+ * Sends the RFC 4254 "signal" request (KILL) for a running command; OpenSSH delivers it to the
+ * session's process group. ssh2's `channel.signal()` does nothing once stdin was ended (always
+ * the case here), so the request goes through the channel's protocol object.
+ */
+function killRemote(channel: ClientChannel): void {
+  const c = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
+  try {
+    if (c.outgoing && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) c._client?._protocol?.signal(c.outgoing.id, 'KILL');
+  } catch {
+    // the connection is going away: nothing left to stop
   }
 }
 

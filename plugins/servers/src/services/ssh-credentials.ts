@@ -13,7 +13,8 @@ export type StoredCredentials = { type: 'password'; password: string } | { type:
 export function checkCredentials(authType: 'password' | 'key', input: CredentialsInput): StoredCredentials {
   if (authType === 'password') {
     if (!input.password) throw badRequest('credentials.password', 'credentials.password: is required when authType is "password"');
-    if (input.privateKey || input.passphrase) throw badRequest('credentials.privateKey', 'credentials.privateKey: not accepted when authType is "password"');
+    if (input.privateKey) throw badRequest('credentials.privateKey', 'credentials.privateKey: not accepted when authType is "password"');
+    if (input.passphrase) throw badRequest('credentials.passphrase', 'credentials.passphrase: not accepted when authType is "password"');
     return { type: 'password', password: input.password };
   }
   if (!input.privateKey) throw badRequest('credentials.privateKey', 'credentials.privateKey: is required when authType is "key"');

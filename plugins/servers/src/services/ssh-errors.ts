@@ -63,7 +63,10 @@ export function classifySshError(err: unknown, context: { hostKeyRejected?: bool
       break;
   }
   if (/timed out while waiting for handshake/i.test(message)) return new SshError('timed_out');
-  if (/Host denied|hostkey|host key/i.test(message)) return new SshError('host_key_changed');
+  // Only a key our verifier refused is a changed key; "no matching host key format" and the like
+  // are negotiation failures (ssh2's fixed words, no secret in them: kept as the detail).
+  if (/Host denied/i.test(message)) return new SshError('host_key_changed');
+  if (e?.level === 'handshake' && /^Handshake failed: no matching [\w ]+$/.test(message)) return new SshError('ssh_failed', message.slice('Handshake failed: '.length));
   if (/Not connected|No response from server|connection lost|closed/i.test(message)) return new SshError('connection_lost');
   return new SshError('ssh_failed', e?.code ?? undefined);
 }
