@@ -42,5 +42,6 @@ node -e '
   if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
 ' "$results" || status=1
 rm -f "$results"
+node scripts/coverage-by-area.js
 echo "total time: $(( $(date +%s) - started )) s"
 exit "$status"
