@@ -117,3 +117,13 @@ export const publicServerSchema = z.object({
   updatedAt: z.string(),
 });
 export type PublicServer = z.output<typeof publicServerSchema>;
+
+/** What `POST /api/servers/:id/test` and `test_connection` return; a failed connection is `ok: false`, not an HTTP error. */
+export const connectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  status: serverStatusSchema,
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  latency: z.object({ connectMs: z.number(), commandMs: z.number() }).optional(),
+  hostKey: z.object({ fingerprint: z.string(), algorithm: z.string(), firstSeen: z.boolean() }).optional(),
+  facts: systemFactsSchema.optional(),
+});

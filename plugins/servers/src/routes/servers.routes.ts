@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PluginContext } from '@tomo/kernel';
-import { acceptHostKeyInput, createServerInput, publicServerSchema, serverIdParams, updateServerInput } from '../schemas';
+import { acceptHostKeyInput, connectionTestResultSchema, createServerInput, publicServerSchema, serverIdParams, updateServerInput } from '../schemas';
 import type { ServerService } from '../services/server-service';
 
 /** HTTP routes: the same service calls as the MCP tools. */
@@ -58,6 +58,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     summary: 'Test the connection: latency, host key, system facts; updates the status',
     access: 'authenticated',
     params: serverIdParams,
+    response: connectionTestResultSchema,
     handler: ({ params }, call) => servers.testConnection(call.principal!, params.id),
   });
   ctx.http.route({

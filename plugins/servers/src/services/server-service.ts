@@ -116,7 +116,8 @@ export class ServerService {
       patch.authType = authType;
       changes.push('credentials');
     } else if (input.authType && input.authType !== entity.authType) {
-      throw badRequest('credentials', 'credentials: are required when authType changes');
+      const field = input.authType === 'password' ? 'credentials.password' : 'credentials.privateKey';
+      throw badRequest(field, `${field}: is required when authType changes to "${input.authType}"`);
     }
     if (patch.host !== undefined || patch.port !== undefined) {
       // Another address may be another machine: its key must be seen (and trusted) afresh.
