@@ -71,6 +71,8 @@ export class Kernel {
   readonly logger: Logger;
   private statuses: PluginStatus[] = [];
   private readonly active: ActivePlugin[] = [];
+  /** Each plugin's child container, made before `register` and handed to `init`. */
+  private readonly pluginContainers = new Map<string, DependencyContainer>();
   private dataSourceValue?: DataSource;
   private server?: http.Server;
   private sockets?: { closeIdle(): void };
@@ -207,8 +209,11 @@ export class Kernel {
     for (const c of plugins) {
       const owner = c.definition.id;
       try {
+        const container = this.container.createChildContainer();
+        this.pluginContainers.set(owner, container);
         c.definition.register?.({
           pluginId: owner,
+          container,
           registerExtensionPoint(ref, impl) {
             if (!ref.id.startsWith(`${owner}.`)) throw new PluginLoadError(`Plugin "${owner}" cannot provide extension point "${ref.id}": its id must start with "${owner}."`, owner);
             if (points.has(ref.id)) throw new PluginLoadError(`Extension point "${ref.id}" is provided twice by "${owner}"`, owner);
@@ -275,6 +280,7 @@ export class Kernel {
       kernelConfig: this.config,
       logger: this.logger.child({ plugin: def.id }),
       rootContainer: this.container,
+      container: this.pluginContainers.get(def.id),
       hooks: this.hooks,
       dataSource: this.dataSource,
       requireToolPrefix: !c.source.builtin,

@@ -34,6 +34,8 @@ export interface PluginContextDeps<TConfig> {
   kernelConfig: TomoConfig;
   logger: Logger;
   rootContainer: DependencyContainer;
+  /** The child container made at register time, when there was one. */
+  container?: DependencyContainer;
   hooks: HookRegistry;
   dataSource: DataSource;
   /** Third-party tools must be prefixed with the plugin id (as snake_case). */
@@ -44,7 +46,7 @@ export interface PluginContextDeps<TConfig> {
 export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions } {
   const hooks = new StagedHookRegistry(deps.hooks);
   const staged: StagedContributions = { routes: [], tools: [], commitTaps: () => hooks.commit() };
-  const container = deps.rootContainer.createChildContainer();
+  const container = deps.container ?? deps.rootContainer.createChildContainer();
   const owner = deps.pluginId;
   const toolPrefix = `${owner.replace(/-/g, '_')}_`;
   const context: PluginContext<TConfig> = {

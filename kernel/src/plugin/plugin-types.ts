@@ -18,6 +18,8 @@ export type ClassType = Function;
 /** Given to `register`: the only thing a plugin does there is provide its extension points. */
 export interface RegisterContext {
   readonly pluginId: string;
+  /** The plugin's own child container, the same one `init` gets: keep what modules add here. */
+  readonly container: DependencyContainer;
   registerExtensionPoint<T>(ref: ExtensionPoint<T>, implementation: T): void;
 }
 

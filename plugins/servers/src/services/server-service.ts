@@ -229,6 +229,22 @@ export class ServerService {
     return toPublicServer({ ...entity, ...patch });
   }
 
+  /** Closes the server's pooled connection, so the next command logs in afresh (e.g. after a group change). */
+  disconnect(serverId: string): void {
+    this.pool.drop(serverId);
+  }
+
+  /**
+   * The server's SSH login password, or null for key logins. Only for feeding `sudo -S` on
+   * stdin (preparation); never log, store or return it.
+   */
+  async loginPassword(serverId: string): Promise<string | null> {
+    const entity = await this.repo.findOneBy({ id: serverId });
+    if (!entity) throw notFound('Server');
+    const credentials = this.target(entity).credentials;
+    return credentials.type === 'password' ? credentials.password : null;
+  }
+
   /**
    * Runs `argv` on a server for another plugin. Callers check ownership first (`getEntity`);
    * background jobs (monitoring) run as the system. Never throws for a non-zero exit.
