@@ -23,7 +23,7 @@ export function runTomo(args: string[], env: Record<string, string>, input?: str
 }
 
 /** Starts `tomo serve` on a free port and waits for /health. */
-export async function serveTomo(env: Record<string, string>, port: number): Promise<{ url: string; stop(): Promise<number | null> }> {
+export async function serveTomo(env: Record<string, string>, port: number): Promise<{ url: string; pid: number; stop(): Promise<number | null>; kill(): Promise<void> }> {
   const child = spawn(process.execPath, [TOMO_BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     env: { PATH: process.env.PATH ?? '', TOMO_CONFIG: '/dev/null', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,6 +44,14 @@ export async function serveTomo(env: Record<string, string>, port: number): Prom
   }
   return {
     url,
+    pid: child.pid as number,
+    /** SIGKILL: no shutdown at all, as a crash or an OOM kill. */
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
