@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { ToolDefinition } from '@tomo/kernel';
+import type { PreparationService } from '../services/preparation-service';
+
+const serverId = z.uuid('must be a valid server id');
+const runArgs = z.strictObject({
+  server_id: serverId,
+  sudo_password: z.string().min(1, 'must not be empty').max(1024, 'is too long').optional(),
+  docker_source: z.enum(['auto', 'official', 'distribution'], 'must be "auto", "official" or "distribution"').optional(),
+});
+type RunArgs = z.output<typeof runArgs>;
+
+/** `prepare_server`. */
+export function prepareServerTool(service: PreparationService): ToolDefinition<RunArgs> {
+  return {
+    name: 'prepare_server',
+    title: 'Prepare server',
+    description:
+      'Prepare a server for apps: detect the OS, update packages, install Docker (official repository, falling back to the distribution package), enable it, add the SSH user to the docker group, verify. ' +
+      'Runs in the background and returns at once with preparation_id and status "in_progress"; poll get_preparation_status. Safe to repeat: a prepared server reports every step as already satisfied. ' +
+      'sudo_password is only needed for key logins whose sudo asks for a password; it is used for this run and never stored.',
+    input: runArgs,
+    access: 'authenticated',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    handler: (a, call) => service.start(call.principal!, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, false),
+  };
+}
+
+/** `get_preparation_status`. */
+export function getPreparationStatusTool(service: PreparationService): ToolDefinition<{ server_id: string }> {
+  return {
+    name: 'get_preparation_status',
+    title: 'Preparation status',
+    description: 'Status of a server\'s preparation (pending, in_progress, completed, failed), the current step, every step\'s state, the error if it failed, and the last log lines.',
+    input: z.strictObject({ server_id: serverId }),
+    access: 'authenticated',
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    handler: (a, call) => service.status(call.principal!, a.server_id),
+  };
+}
+
+/** `get_preparation_log`. */
+export function getPreparationLogTool(service: PreparationService): ToolDefinition<{ server_id: string; after_id?: number }> {
+  return {
+    name: 'get_preparation_log',
+    title: 'Preparation log',
+    description: 'The full preparation log of a server: timestamped lines tagged with their step (secrets redacted). Pass after_id to read only newer lines.',
+    input: z.strictObject({ server_id: serverId, after_id: z.number().int().min(0).optional() }),
+    access: 'authenticated',
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    handler: async (a, call) => ({ lines: await service.readLog(call.principal!, a.server_id, a.after_id) }),
+  };
+}
+
+/** `retry_preparation`. */
+export function retryPreparationTool(service: PreparationService): ToolDefinition<RunArgs> {
+  return {
+    name: 'retry_preparation',
+    title: 'Retry preparation',
+    description: 'Retry a failed preparation from the step that failed; earlier steps are re-checked, not re-applied. Returns at once; poll get_preparation_status.',
+    input: runArgs,
+    access: 'authenticated',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    handler: (a, call) => service.start(call.principal!, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, true),
+  };
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { definePlugin, definePluginModule } from '@tomo/kernel';
+import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
+import { PreparationTokens, preparationOsPreparersExtensionPoint } from './api';
+import { preparationConfigSchema, type PreparationConfig } from './config';
+import { PreparationLogEntity } from './entities/preparation-log.entity';
+import { PreparationEntity } from './entities/preparation.entity';
+import { getPreparationLogTool, getPreparationStatusTool, prepareServerTool, retryPreparationTool } from './mcp/preparation-tools';
+import { PreparationInitial1763900200000 } from './migrations/1763900200000-preparation-initial';
+import type { OsPreparer } from './preparer-types';
+import { builtInPreparers } from './preparers';
+import { registerPreparationRoutes } from './routes/preparation.routes';
+import { PreparationLog } from './services/preparation-log';
+import { PreparationService } from './services/preparation-service';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
+const SERVICE = 'preparation.Service';
+/** Preparers added through the extension point (kept in the plugin's container from register to init). */
+const PREPARERS = 'preparation.Preparers';
+
+/** Server preparation: OS preparers as an extension point, tracked and resumable runs. */
+export const preparationPlugin = definePlugin<PreparationConfig>({
+  id: 'preparation',
+  version,
+  description: 'Prepares servers for apps: detects the OS, installs and verifies Docker',
+  dependsOn: ['servers'],
+  config: preparationConfigSchema,
+  entities: [PreparationEntity, PreparationLogEntity],
+  migrations: [PreparationInitial1763900200000],
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    slots: { 'servers.detail.tabs': [{ id: 'preparation', component: 'PreparationTab', title: 'Preparation', order: 10 }] },
+  },
+
+  register(ctx) {
+    const preparers: OsPreparer[] = [];
+    ctx.container.register(PREPARERS, { useValue: preparers });
+    ctx.registerExtensionPoint(preparationOsPreparersExtensionPoint, {
+      addPreparer(preparer: OsPreparer) {
+        if (preparers.some((p) => p.id === preparer.id)) throw new Error(`OS preparer "${preparer.id}" is added twice`);
+        preparers.push(preparer);
+      },
+    });
+  },
+
+  init(ctx) {
+    const preparers = ctx.container.resolve<OsPreparer[]>(PREPARERS);
+    const log = new PreparationLog(ctx.dataSource);
+    const servers = ctx.resolve(ServersTokens.ServerService);
+    const service = new PreparationService(ctx.dataSource, servers, preparers, log, ctx.hooks, ctx.logger, ctx.config);
+    ctx.container.register(SERVICE, { useValue: service });
+    ctx.expose(PreparationTokens.PreparationService, { useValue: service });
+    ctx.hooks.of(serversHooks).serverDeleting.tapPromise('preparation', ({ server }) => service.forgetServer(server.id));
+    registerPreparationRoutes(ctx, service, log);
+    ctx.mcp.tool(prepareServerTool(service));
+    ctx.mcp.tool(getPreparationStatusTool(service));
+    ctx.mcp.tool(getPreparationLogTool(service));
+    ctx.mcp.tool(retryPreparationTool(service));
+  },
+
+  async ready(ctx) {
+    const interrupted = await ctx.container.resolve<PreparationService>(SERVICE).markInterrupted();
+    if (interrupted) ctx.logger.warn(`${interrupted} preparation(s) were cut off by a restart and are marked failed; retry them`);
+  },
+
+  async shutdown(ctx) {
+    await ctx.container.resolve<PreparationService>(SERVICE).drain(5000);
+  },
+});
+
+/**
+ * The built-in Debian-family and RHEL-family preparers, added through the public extension
+ * point exactly as a third-party package adds its own.
+ */
+export const builtInPreparersModule = definePluginModule({
+  id: 'preparation-builtin-preparers',
+  targetPlugin: 'preparation',
+  version,
+  register(ctx) {
+    const point = ctx.getExtensionPoint(preparationOsPreparersExtensionPoint);
+    for (const preparer of builtInPreparers) point.addPreparer(preparer);
+  },
+});
+
+export default preparationPlugin;

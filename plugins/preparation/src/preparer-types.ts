@@ -1,0 +1,92 @@
+import type { ExecResult } from '@tomo/plugin-servers/api';
+
+/** What `/etc/os-release` and `uname -m` say about a server. */
+export interface DetectedOs {
+  /** `ID`, lower-case: `debian`, `ubuntu`, `rocky`, `rhel`, `almalinux`, `fedora`, … */
+  id: string;
+  /** `VERSION_ID`: `12`, `22.04`, `9.3`, `40`. */
+  versionId: string;
+  /** `ID_LIKE` split on spaces: `['debian']`, `['rhel', 'centos', 'fedora']`. */
+  idLike: string[];
+  /** `VERSION_CODENAME` (`bookworm`, `jammy`), when given. */
+  codename: string | null;
+  prettyName: string;
+  /** `uname -m`: `x86_64`, `aarch64`. */
+  architecture: string;
+}
+
+/** How commands get root on the server, detected before any change. */
+export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password';
+
+/** Where Docker comes from: Docker's official repository, the distribution's package, or official with fallback. */
+export type DockerSource = 'auto' | 'official' | 'distribution';
+
+/** Options of a run. */
+export interface RunOptions {
+  /** Written to standard input (how data reaches a command: never pasted into argv strings). */
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * What a step sees. Every command is an argv array: the servers plugin quotes each argument,
+ * so nothing is interpreted by the remote shell.
+ */
+export interface StepContext {
+  readonly os: DetectedOs;
+  /** The SSH user (added to the `docker` group). */
+  readonly username: string;
+  readonly privilege: Privilege;
+  readonly dockerSource: DockerSource;
+  /** Runs as the SSH user. A non-zero exit is a result, not an error. */
+  run(argv: readonly string[], options?: RunOptions): Promise<ExecResult>;
+  /** Runs as root: directly, with `sudo -n`, or with `sudo -S` fed the password on stdin. */
+  runAsRoot(argv: readonly string[], options?: RunOptions): Promise<ExecResult>;
+  /** Like `runAsRoot`, but throws a {@link StepFailure} (with the output's tail) on a non-zero exit. */
+  mustRunAsRoot(argv: readonly string[], options?: RunOptions & { failure?: string }): Promise<ExecResult>;
+  /** Adds a line to this step's log (secrets are redacted before it is stored or streamed). */
+  log(line: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Closes the pooled SSH connection so the next command logs in afresh (new group membership). */
+  reconnect(): Promise<void>;
+}
+
+/**
+ * One named step of a preparation plan. `check` makes it idempotent: a satisfied step is not
+ * applied again. `rollback` undoes a partial `apply` when it fails.
+ */
+export interface PreparationStep {
+  /** kebab-case, stable: `update-package-index`. */
+  id: string;
+  /** Shown in the stepper: `Update the package index`. */
+  title: string;
+  check(ctx: StepContext): Promise<boolean>;
+  apply(ctx: StepContext): Promise<void>;
+  rollback?(ctx: StepContext): Promise<void>;
+}
+
+/** A preparer: the OS versions it supports and its plan for them. */
+export interface OsPreparer {
+  /** kebab-case: `debian-family`. */
+  id: string;
+  /** Human list of what it supports, for the "unsupported OS" message: `['Debian 11', 'Debian 12', 'Ubuntu 22.04']`. */
+  supported: readonly string[];
+  supports(os: DetectedOs): boolean;
+  /** The steps after OS detection, in order (the spec's steps 2 to 7). */
+  plan(os: DetectedOs): PreparationStep[];
+}
+
+/** The `preparation.osPreparers` extension point: how built-in and third-party preparers are added. */
+export interface OsPreparersExtension {
+  addPreparer(preparer: OsPreparer): void;
+}
+
+/** A step failed: `message` is the actionable sentence; `detail` the output's tail (redacted). */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}

@@ -1,0 +1,117 @@
+import { PassThrough } from 'node:stream';
+import { z } from 'zod';
+import type { PluginContext } from '@tomo/kernel';
+import { logQuery, serverIdParams, startInput } from '../schemas';
+import type { LogLine, PreparationLog } from '../services/preparation-log';
+import type { PreparationService, PreparationView } from '../services/preparation-service';
+
+/** HTTP routes of the preparation plugin, plus the live log as server-sent events. */
+export function registerPreparationRoutes(ctx: PluginContext, service: PreparationService, log: PreparationLog): void {
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/servers/:id/preparation',
+    summary: 'Prepare the server (detect OS, install and verify Docker); returns at once, follow the status or the event stream',
+    access: 'authenticated',
+    params: serverIdParams,
+    body: startInput,
+    successStatus: 202,
+    handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, false),
+  });
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/servers/:id/preparation/retry',
+    summary: 'Retry a failed preparation from its failed step (earlier steps are re-checked, not re-applied)',
+    access: 'authenticated',
+    params: serverIdParams,
+    body: startInput,
+    successStatus: 202,
+    handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, true),
+  });
+  ctx.http.route({
+    method: 'GET',
+    path: '/api/servers/:id/preparation',
+    summary: 'Preparation status: state, current step, the steps, the last log lines',
+    access: 'authenticated',
+    params: serverIdParams,
+    handler: ({ params }, call) => service.status(call.principal!, params.id),
+  });
+  ctx.http.route({
+    method: 'GET',
+    path: '/api/servers/:id/preparation/log',
+    summary: 'The full preparation log (after `afterId` when given)',
+    access: 'authenticated',
+    params: serverIdParams,
+    query: logQuery,
+    response: z.object({ lines: z.array(z.object({ id: z.number(), at: z.string(), step: z.string().nullable(), level: z.string(), message: z.string() })) }),
+    handler: async ({ params, query }, call) => ({ lines: await service.readLog(call.principal!, params.id, query.afterId) }),
+  });
+  ctx.http.rawRoute({
+    method: 'GET',
+    path: '/api/servers/:id/preparation/events',
+    summary: 'Live preparation log and state as server-sent events (`line`, `state`, `end`)',
+    access: 'authenticated',
+    handler: async (koa, call) => {
+      const params = serverIdParams.parse({ id: koa.params.id });
+      const afterId = logQuery.parse({ afterId: koa.query.afterId || koa.get('last-event-id') || undefined }).afterId;
+      // Subscribe first and hold what arrives, so nothing emitted while the backlog is read is lost.
+      const held: Array<['line', LogLine] | ['state', PreparationView] | ['end']> = [];
+      let live = false;
+      const stream = new PassThrough();
+      const send = (event: string, data: unknown, id?: number) => {
+        stream.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      let lastSent = afterId ?? 0;
+      const sendLine = (line: LogLine) => {
+        if (line.id <= lastSent) return;
+        lastSent = line.id;
+        send('line', line, line.id);
+      };
+      const onLine = (line: LogLine) => (live ? sendLine(line) : held.push(['line', line]));
+      const onState = (view: PreparationView) => (live ? send('state', view) : held.push(['state', view]));
+      const onEnd = () => (live ? finish() : held.push(['end']));
+      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15000);
+      const close = () => {
+        log.events.off(`line:${params.id}`, onLine);
+        log.events.off(`state:${params.id}`, onState);
+        log.events.off(`end:${params.id}`, onEnd);
+        clearInterval(heartbeat);
+        stream.end();
+      };
+      const finish = () => {
+        send('end', {});
+        close();
+      };
+      log.events.on(`line:${params.id}`, onLine);
+      log.events.on(`state:${params.id}`, onState);
+      log.events.on(`end:${params.id}`, onEnd);
+      let backlog: LogLine[];
+      let status: PreparationView;
+      try {
+        backlog = await service.readLog(call.principal!, params.id, afterId);
+        status = await service.status(call.principal!, params.id);
+      } catch (err) {
+        close();
+        throw err;
+      }
+      koa.req.socket.setTimeout(0);
+      koa.req.socket.setNoDelay(true);
+      koa.set('Content-Type', 'text/event-stream; charset=utf-8');
+      koa.set('Cache-Control', 'no-cache, no-transform');
+      // Reverse proxies (nginx) must not buffer the stream.
+      koa.set('X-Accel-Buffering', 'no');
+      koa.status = 200;
+      koa.body = stream;
+      koa.req.on('close', close);
+      for (const line of backlog) sendLine(line);
+      send('state', { ...status, recentLog: undefined });
+      live = true;
+      let ended = false;
+      for (const item of held) {
+        if (item[0] === 'line') sendLine(item[1]);
+        else if (item[0] === 'state') send('state', item[1]);
+        else ended = true;
+      }
+      if (ended || status.status !== 'in_progress') finish();
+    },
+  });
+}
