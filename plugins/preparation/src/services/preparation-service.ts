@@ -158,8 +158,13 @@ export class PreparationService {
     const sudoPassword = options.sudoPassword ?? loginPassword;
     const redactor = new SecretRedactor([loginPassword, options.sudoPassword]);
     let stepId: string | null = DETECT.id;
-    const write = async (message: string, level: LogLine['level'] = 'info') => {
-      await this.log.append(serverId, stepId, level, redactor.redact(message));
+    // Lines are appended one after another, in call order, even when a step logs without awaiting.
+    let queue: Promise<unknown> = Promise.resolve();
+    const write = (message: string, level: LogLine['level'] = 'info'): Promise<void> => {
+      const step = stepId;
+      const next = queue.then(() => this.log.append(serverId, step, level, redactor.redact(message)));
+      queue = next.catch((err: Error) => this.logger.error({ err, serverId }, 'Writing a preparation log line failed'));
+      return next.then(() => undefined);
     };
     const timeoutMs = this.defaults.commandTimeoutMs;
     const run: StepContext['run'] = (argv, opts = {}) => this.servers.exec(serverId, argv, { timeoutMs, ...opts, stdin: opts.stdin });
