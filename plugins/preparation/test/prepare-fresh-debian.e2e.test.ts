@@ -33,12 +33,23 @@ test('a fresh Debian 12 server with sudo-with-password is prepared to completed,
 
   const started = await record(await t.request('POST', `/api/servers/${serverId}/preparation`, { token: t.token, body: {} }));
   expect(started.status).toBe('in_progress');
+  // The live stream, read from the start of the run to its `end` event.
+  const live = fetch(`${t.url}/api/servers/${serverId}/preparation/events`, { headers: { authorization: `Bearer ${t.token}` } }).then(async (res) => {
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return res.text();
+  });
   const again = await t.request('POST', `/api/servers/${serverId}/preparation`, { token: t.token, body: {} });
   expect(again.status).toBe(409);
 
   const done = await record({ body: await waitForPreparation(t, serverId) });
   expect(done.error).toBeNull();
   expect(done.status).toBe('completed');
+  const stream = await live;
+  seen.push(stream);
+  expect(stream).toMatch(/event: line\nid: \d+|id: \d+\nevent: line/);
+  expect(stream).toMatch(/event: state/);
+  expect(stream).toMatch(/event: end\n/);
+  expect(stream).toContain('verify-docker');
   expect(done.os).toMatchObject({ id: 'debian', versionId: '12' });
   expect(done.steps.map((s: { id: string }) => s.id)).toEqual([
     'detect-os',
@@ -76,7 +87,7 @@ test('preparing again changes nothing: every step already satisfied, in under 10
   expect((await fresh.exec(['sh', '-c', 'dpkg-query -W | sha256sum; getent group docker; ls -la /etc/apt/sources.list.d'])).stdout).toBe(packagesBefore);
 });
 
-test('the SSH/sudo password appears in no response, stored log line or log file', async () => {
+test('the SSH/sudo password appears in no response, live stream, stored log line, log file or the database', async () => {
   const lines = (await t.request('GET', `/api/servers/${serverId}/preparation/log`, { token: t.token })).body.lines as Array<{ message: string }>;
   expect(lines.length).toBeGreaterThan(5);
   for (const text of [...seen, ...lines.map((l) => l.message)]) expect(text).not.toContain(fresh.password);
