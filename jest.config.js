@@ -46,6 +46,9 @@ module.exports = {
     {
       displayName: 'backend',
       testEnvironment: 'node',
+      // Many backend tests spawn real processes (tomo, sshd, containers, Chromium) and hash
+      // with bcrypt cost 12: 5 s is too tight on a loaded 2-core CI machine.
+      testTimeout: 30000,
       roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts'],
       testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
