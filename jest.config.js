@@ -21,6 +21,9 @@ const sharedMappers = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Many backend tests spawn real processes (tomo, sshd, containers, Chromium) and hash with
+  // bcrypt cost 12: jest's 5 s default is too tight on a loaded 2-core CI machine.
+  testTimeout: 30000,
   coverageReporters: ['text-summary', 'text', 'json-summary'],
   coverageDirectory: 'coverage',
   // What coverage counts: product code only (not tests, helpers or build configs).
@@ -46,10 +49,7 @@ module.exports = {
     {
       displayName: 'backend',
       testEnvironment: 'node',
-      // Many backend tests spawn real processes (tomo, sshd, containers, Chromium) and hash
-      // with bcrypt cost 12: 5 s is too tight on a loaded 2-core CI machine.
-      testTimeout: 30000,
-      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts'],
+      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm'],
       testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
       transform: { '^.+\\.ts$': swc },
