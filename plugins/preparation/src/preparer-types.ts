@@ -1,25 +1,11 @@
 import type { ExecResult } from '@tomo/plugin-servers/api';
+import type { DetectedOs, DockerSource } from './views';
 
-/** What `/etc/os-release` and `uname -m` say about a server. */
-export interface DetectedOs {
-  /** `ID`, lower-case: `debian`, `ubuntu`, `rocky`, `rhel`, `almalinux`, `fedora`, … */
-  id: string;
-  /** `VERSION_ID`: `12`, `22.04`, `9.3`, `40`. */
-  versionId: string;
-  /** `ID_LIKE` split on spaces: `['debian']`, `['rhel', 'centos', 'fedora']`. */
-  idLike: string[];
-  /** `VERSION_CODENAME` (`bookworm`, `jammy`), when given. */
-  codename: string | null;
-  prettyName: string;
-  /** `uname -m`: `x86_64`, `aarch64`. */
-  architecture: string;
-}
+export type { DetectedOs, DockerSource } from './views';
 
 /** How commands get root on the server, detected before any change. */
 export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password';
 
-/** Where Docker comes from: Docker's official repository, the distribution's package, or official with fallback. */
-export type DockerSource = 'auto' | 'official' | 'distribution';
 
 /** Options of a run. */
 export interface RunOptions {

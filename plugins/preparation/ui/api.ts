@@ -1,66 +1,12 @@
 /**
  * The preparation plugin's HTTP API as the panel uses it. Every call rejects with the kit's
- * `ApiError`. The shapes mirror the backend (src/services/preparation-service.ts,
- * src/services/preparation-log.ts, src/preparer-types.ts); they are written out here rather
- * than imported because those modules pull in TypeORM entities (legacy decorators), which the
- * panel's type-check does not compile.
+ * `ApiError`. The shapes come from `src/views.ts`, which imports nothing, so the panel and the
+ * backend share one definition.
  */
 import { api } from '@tomo/ui-shell/kit';
 
-export type PreparationStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
-export type StepState = 'pending' | 'running' | 'satisfied' | 'applied' | 'failed' | 'rolled_back';
-export type DockerSource = 'auto' | 'official' | 'distribution';
-
-/** A step as the stepper shows it. */
-export interface StepView {
-  id: string;
-  title: string;
-  state: StepState;
-}
-
-/** What `/etc/os-release` and `uname -m` said about the server. */
-export interface DetectedOs {
-  id: string;
-  versionId: string;
-  idLike?: string[];
-  codename?: string | null;
-  prettyName: string;
-  architecture: string;
-}
-
-/** One line of the preparation log. */
-export interface LogLine {
-  id: number;
-  at: string;
-  /** The step that wrote it (`install-docker`), or null for lines about the whole run. */
-  step: string | null;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-
-/** A server's preparation: `pending` with no steps when it was never prepared. */
-export interface PreparationView {
-  preparationId: string | null;
-  serverId: string;
-  status: PreparationStatus;
-  currentStep: string | null;
-  failedStep: string | null;
-  error: string | null;
-  steps: StepView[];
-  os: DetectedOs | null;
-  /** The OS preparer that made the plan (`debian-family`). */
-  preparer: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** The last lines of the log (status answers only; not in `state` events). */
-  recentLog?: LogLine[];
-}
-
-/** Options of a run (the HTTP body). The sudo password is used for this run only and never stored. */
-export interface StartOptions {
-  sudoPassword?: string;
-  dockerSource?: DockerSource;
-}
+export type { DetectedOs, DockerSource, LogLine, PreparationStatus, PreparationView, StartOptions, StepState, StepView } from '../src/views';
+import type { LogLine, PreparationView, StartOptions } from '../src/views';
 
 const enc = encodeURIComponent;
 const base = (serverId: string) => `/api/servers/${enc(serverId)}/preparation`;

@@ -1,15 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import { PreparationLogEntity } from '../entities/preparation-log.entity';
+import type { LogLine } from '../views';
 
-/** A log line as the API and the live stream show it. */
-export interface LogLine {
-  id: number;
-  at: string;
-  step: string | null;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
+export type { LogLine } from '../views';
 
 const MAX_MESSAGE = 4000;
 

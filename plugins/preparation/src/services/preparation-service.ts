@@ -5,46 +5,15 @@ import { conflict, quoteShellArg, type CallContext, type HookRegistry, type Prin
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '../api';
 import { PreparationEntity } from '../entities/preparation.entity';
-import type { DetectedOs, DockerSource, OsPreparer, PreparationStep, Privilege, StepContext } from '../preparer-types';
+import type { OsPreparer, PreparationStep, Privilege, StepContext } from '../preparer-types';
+import type { DetectedOs, DockerSource, LogLine, PreparationView, StartOptions, StepState, StepView } from '../views';
+
+export type { PreparationStatus, PreparationView, StartOptions, StepState, StepView } from '../views';
 import { StepFailure } from '../preparer-types';
 import { selectPreparer } from '../preparers/select-preparer';
 import { asRoot, detectOs, detectPrivilege } from './os-detection';
-import type { LogLine, PreparationLog } from './preparation-log';
+import type { PreparationLog } from './preparation-log';
 import { SecretRedactor } from './secret-redactor';
-
-export type PreparationStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
-export type StepState = 'pending' | 'running' | 'satisfied' | 'applied' | 'failed' | 'rolled_back';
-
-/** A step as the stepper shows it. */
-export interface StepView {
-  id: string;
-  title: string;
-  state: StepState;
-}
-
-/** What `get_preparation_status` returns. */
-export interface PreparationView {
-  preparationId: string | null;
-  serverId: string;
-  status: PreparationStatus;
-  currentStep: string | null;
-  failedStep: string | null;
-  error: string | null;
-  steps: StepView[];
-  os: DetectedOs | null;
-  preparer: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** The last lines of the log (the full history is `get_preparation_log`). */
-  recentLog?: LogLine[];
-}
-
-/** Options of one run. */
-export interface StartOptions {
-  /** A sudo password for this run only (key logins with sudo that asks for a password); never stored. */
-  sudoPassword?: string;
-  dockerSource?: DockerSource;
-}
 
 const DETECT: StepView = { id: 'detect-os', title: 'Detect the operating system', state: 'pending' };
 const TAIL_LINES = 15;
