@@ -1,0 +1,158 @@
+/**
+ * The shapes the apps plugin shows to the outside (HTTP, MCP, the console), with no imports: the
+ * console's panels type-check against this file directly, so their types cannot drift from the
+ * backend's. The catalog's own canonical types live in `catalog/definition-schema.ts`; what goes
+ * out over HTTP is the `AppDefinition` from there, re-declared structurally here as `CatalogApp`
+ * only where the console needs fewer fields.
+ */
+
+/** One app of the catalog as the grid and list show it (the detail view gets the full definition). */
+export interface CatalogAppSummary {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  tags: string[];
+  version?: string;
+  icon?: string;
+  website?: string;
+  image: string;
+  /** Only an admin may install it (it declares power over its host). */
+  requiresAdmin: boolean;
+  /** Number of host-access warnings (0 for a fully contained app). */
+  warningCount: number;
+  /** The catalog the definition comes from. */
+  source: { id: string; label: string; kind: 'import' | 'builtin' | 'plugin' | 'folder' };
+}
+
+/** `GET /api/apps/catalog`. */
+export interface CatalogListView {
+  apps: CatalogAppSummary[];
+  /** Every category of the whole catalog (not only the filtered apps), with counts. */
+  categories: Array<{ category: string; count: number }>;
+  /** Apps in the whole catalog. */
+  total: number;
+}
+
+/** A problem with one definition file: the path, the field at fault and the rule. */
+export interface CatalogIssueView {
+  file: string;
+  field: string;
+  message: string;
+  entry?: string;
+}
+
+/** `GET /api/apps/catalogs`: each source with its apps and problems (admins see file paths). */
+export interface CatalogStatusView {
+  catalogs: Array<{
+    id: string;
+    label: string;
+    kind: 'import' | 'builtin' | 'plugin' | 'folder';
+    precedence: number;
+    appIds: string[];
+    errors: CatalogIssueView[];
+    warnings: CatalogIssueView[];
+    skipped: CatalogIssueView[];
+  }>;
+  overrides: Array<{ id: string; winner: { source: string; file: string }; shadowed: { source: string; file: string } }>;
+  loadedAt: string;
+  durationMs: number;
+}
+
+/** The states an installation can be in, reconciled with the Docker engine when listed. */
+export type InstallationState =
+  /** The installer is working on it (see `progress`). */
+  | 'installing'
+  /** The install failed; what it created was removed (volumes kept); `error` says why. */
+  | 'failed'
+  /** The container runs. */
+  | 'running'
+  /** Stopped through Tomo. */
+  | 'stopped'
+  /** The container exited or is restarting when it should run (crashed, killed behind Tomo's back). */
+  | 'error'
+  /** The container is gone from the engine (removed behind Tomo's back). */
+  | 'missing'
+  /** Being removed. */
+  | 'removing'
+  /** The engine could not be asked (server offline, Docker stopped); `stateDetail` says why. */
+  | 'unknown';
+
+export type InstallStepId = 'check' | 'pull' | 'create' | 'start' | 'health';
+export type InstallStepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+
+/** One step of an install as the wizard's progress view shows it. */
+export interface InstallStepView {
+  id: InstallStepId;
+  title: string;
+  state: InstallStepState;
+  /** Last progress line (e.g. "Downloading 12.3 MB / 40.1 MB", "image already present"). */
+  detail: string | null;
+}
+
+/** A published port of an installation. */
+export interface InstalledPortView {
+  container: number;
+  host: number;
+  protocol: 'tcp' | 'udp';
+  description?: string;
+}
+
+/** An app installed on a server (never carries a secret value). */
+export interface InstallationView {
+  id: string;
+  serverId: string;
+  appId: string;
+  appName: string;
+  /** Container name on the server, e.g. `tomo-uptime-kuma-3f2a1c`. */
+  containerName: string;
+  image: string;
+  state: InstallationState;
+  /** Plain words about the state ("exited with code 137 at …", "Docker is not answering: …"), or null. */
+  stateDetail: string | null;
+  ports: InstalledPortView[];
+  /** Settings used, by env name; secret ones are listed in `secretSettings` and are null here. */
+  settings: Record<string, string | null>;
+  /** Names of the settings whose values are secret (stored encrypted, never shown again). */
+  secretSettings: string[];
+  /** Host folder holding the app's data volumes. */
+  dataDir: string;
+  progress: InstallStepView[];
+  /** Why the install failed, or null. */
+  error: string | null;
+  /** Address of the app's web interface when it has an HTTP port (`http://<server host>:<port>/`). */
+  url: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `POST /api/servers/:serverId/apps` (and `install_app`, and the `preflight` check). */
+export interface InstallRequest {
+  appId: string;
+  /** Host port per container port, keyed `"<container>/<protocol>"` (e.g. `"80/tcp"`); absent ones use the definition's host port. `null` leaves an optional port unpublished. */
+  ports?: Record<string, number | null>;
+  /** Values by env name; generated secrets are filled in when absent. */
+  settings?: Record<string, string>;
+  /** Optional capabilities the admin opts in to (e.g. `NET_ADMIN`). */
+  capabilities?: string[];
+}
+
+/** `POST /api/servers/:serverId/apps/preflight`: would this install be accepted? Nothing is created. */
+export interface PreflightView {
+  ok: boolean;
+  /** Field errors, `field` as in the request (`ports.80/tcp`, `settings.DB_PASSWORD`, `appId`, `serverId`). */
+  errors: Array<{ field: string; message: string }>;
+  /** Host-access warnings the user must accept. */
+  warnings: string[];
+}
+
+/** `GET /api/apps/targets`: the caller's servers and whether apps can be installed there. */
+export interface InstallTargetView {
+  id: string;
+  name: string;
+  host: string;
+  /** Preparation completed: Docker is installed and verified. */
+  prepared: boolean;
+  /** Why it cannot take apps yet ("not prepared yet", "preparation failed at install-docker"), or null. */
+  detail: string | null;
+}
