@@ -9,7 +9,7 @@ import type { ServerService } from './services/server-service';
 
 export type { PublicServer, ServerStatus, SystemFacts } from './schemas';
 export type { ServerService, ConnectionTestResult } from './services/server-service';
-export type { ExecOptions, ExecResult } from './services/ssh-connection-pool';
+export type { ExecOptions, ExecResult, StreamDestination } from './services/ssh-connection-pool';
 export { SshError, type SshErrorCode } from './services/ssh-errors';
 
 export const ServersTokens = Object.freeze({

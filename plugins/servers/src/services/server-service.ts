@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { SecretVault } from '@tomo/kernel';
@@ -7,7 +8,7 @@ import { ServerEntity } from '../entities/server.entity';
 import type { CreateServerInput, PublicServer, SystemFacts, UpdateServerInput } from '../schemas';
 import type { HostKeyInfo } from './host-key';
 import { checkCredentials, type StoredCredentials } from './ssh-credentials';
-import type { ExecOptions, ExecResult, HostKeyEvents, SshConnectionPool, SshTarget } from './ssh-connection-pool';
+import type { ExecOptions, ExecResult, HostKeyEvents, SshConnectionPool, SshTarget, StreamDestination } from './ssh-connection-pool';
 import { SshError } from './ssh-errors';
 import { FACTS_ARGV, parseFacts } from './system-facts';
 import { toPublicServer } from './to-public-server';
@@ -253,5 +254,16 @@ export class ServerService {
     const entity = await this.repo.findOneBy({ id: serverId });
     if (!entity) throw notFound('Server');
     return this.pool.exec(this.target(entity), argv, options, this.hostKeyEvents(entity));
+  }
+
+  /**
+   * A byte stream to a Unix socket or TCP address on the server, through its pooled SSH
+   * connection (the apps plugin speaks the Docker Engine API and probes app ports this way).
+   * Callers check ownership first. Close the stream when done: it holds a channel slot.
+   */
+  async openStream(serverId: string, destination: StreamDestination): Promise<Duplex> {
+    const entity = await this.repo.findOneBy({ id: serverId });
+    if (!entity) throw notFound('Server');
+    return this.pool.openStream(this.target(entity), destination, this.hostKeyEvents(entity));
   }
 }

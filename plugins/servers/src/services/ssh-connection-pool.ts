@@ -35,6 +35,13 @@ export interface ExecOptions {
   maxOutputBytes?: number;
 }
 
+/** Where a forwarded stream goes, as seen from the server. */
+export type StreamDestination = { socketPath: string } | { host: string; port: number };
+
+function describeDestination(destination: StreamDestination): string {
+  return 'socketPath' in destination ? `cannot open ${destination.socketPath} on the server` : `cannot connect to ${destination.host}:${destination.port} from the server`;
+}
+
 /** What a command did. */
 export interface ExecResult {
   exitCode: number | null;
@@ -307,6 +314,58 @@ export class SshConnectionPool {
         });
       } catch (e) {
         finish(() => reject(pooled.closed ? new ChannelOpenError() : classifySshError(e)));
+      }
+    });
+  }
+
+  /**
+   * Opens a byte stream through the server's pooled connection: to a Unix socket on the server
+   * (`{ socketPath }`, e.g. the Docker engine's) or to a TCP address as the server sees it
+   * (`{ host, port }`, e.g. an app's port on the server's loopback). The stream holds one of the
+   * connection's channel slots until it closes. OpenSSH must allow forwarding for the login
+   * (`AllowStreamLocalForwarding` / `AllowTcpForwarding`, both on by default).
+   */
+  async openStream(target: SshTarget, destination: StreamDestination, events: HostKeyEvents): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      const pooled = await this.acquire(target, events);
+      await this.takeChannel(pooled);
+      let channel: ClientChannel;
+      try {
+        channel = await this.forward(pooled, destination);
+      } catch (err) {
+        this.releaseChannel(target, pooled);
+        if (attempt === 0 && err instanceof ChannelOpenError) {
+          this.drop(target.id);
+          continue;
+        }
+        throw err;
+      }
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.releaseChannel(target, pooled);
+      };
+      channel.once('close', release);
+      // A connection that dies takes its channels with it; some never emit 'close' then.
+      pooled.client.once('close', release);
+      channel.once('close', () => pooled.client.removeListener('close', release));
+      return channel;
+    }
+  }
+
+  private forward(pooled: Pooled, destination: StreamDestination): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      if (pooled.closed) return reject(new ChannelOpenError());
+      const done = (openErr: Error | undefined, channel: ClientChannel) => {
+        if (openErr) return reject(pooled.closed ? new ChannelOpenError() : new SshError('forward_refused', `${describeDestination(destination)}: ${openErr.message}`));
+        resolve(channel);
+      };
+      try {
+        if ('socketPath' in destination) pooled.client.openssh_forwardOutStreamLocal(destination.socketPath, done);
+        else pooled.client.forwardOut('127.0.0.1', 0, destination.host, destination.port, done);
+      } catch (e) {
+        reject(pooled.closed ? new ChannelOpenError() : classifySshError(e));
       }
     });
   }

@@ -11,6 +11,7 @@ export type SshErrorCode =
   | 'connection_lost'
   | 'command_timed_out'
   | 'key_invalid'
+  | 'forward_refused'
   | 'ssh_failed';
 
 const MESSAGES: Record<SshErrorCode, string> = {
@@ -24,6 +25,7 @@ const MESSAGES: Record<SshErrorCode, string> = {
   connection_lost: 'Connection lost: the SSH connection closed during the operation',
   command_timed_out: 'The command did not finish before its deadline and was stopped',
   key_invalid: 'The private key could not be read',
+  forward_refused: 'The server refused to forward the connection (is the socket or port there, and does sshd allow forwarding?)',
   ssh_failed: 'SSH connection failed',
 };
 
