@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The `apps:` section of the configuration. */
+export const appsConfigSchema = z.strictObject({
+  /**
+   * Folder on each server under which every installation gets its own data folder
+   * (`<dataRoot>/<container name>`). Docker creates it as root on first use.
+   */
+  dataRoot: z
+    .string()
+    .refine((p) => path.posix.isAbsolute(p) && path.posix.normalize(p) !== '/', 'must be an absolute path other than /')
+    .default('/srv/tomo/apps'),
+  /** Deadline of one Docker Engine API request (not of a pull), in ms. */
+  dockerTimeoutMs: z.number().int().min(1000).max(600000).default(30000),
+  /** Seconds a container gets to stop after SIGTERM before Docker kills it (stop and uninstall). */
+  stopTimeoutSeconds: z.number().int().min(0).max(600).default(10),
+  /** Deadline of an image pull, in ms. */
+  pullTimeoutMs: z.number().int().min(10000).max(7200000).default(1800000),
+});
+
+export type AppsConfig = z.output<typeof appsConfigSchema>;
+
+/**
+ * The top-level `catalog:` section (read by the apps plugin from the whole configuration): extra
+ * catalog folders of YAML definitions, or Portainer app-template (v2) JSON files. `TOMO_CATALOG_DIRS`
+ * (separated like PATH) adds to it.
+ */
+export const catalogConfigSchema = z
+  .strictObject({
+    dirs: z.array(z.string().min(1, 'must not be empty')).default([]),
+  })
+  .default({ dirs: [] });
+
+export type CatalogConfig = z.output<typeof catalogConfigSchema>;

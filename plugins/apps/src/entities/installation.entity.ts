@@ -1,0 +1,82 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One app installed (or being installed) on a server, with the configuration used. The owner is
+ * the server's owner, so the same ownership rules apply. Secret settings are sealed with the
+ * vault (bound to the installation's id); nothing secret is stored in clear.
+ */
+@Entity({ name: 'app_installations' })
+@Index('IDX_app_installations_serverId', ['serverId'])
+@Index('UQ_app_installations_server_container', ['serverId', 'containerName'], { unique: true })
+export class InstallationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  serverId: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  ownerId: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  appId: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  appName: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  image: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  containerName: string;
+
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  containerId: string | null;
+
+  /** What Tomo last did or saw: installing, failed, running, stopped, removing (the engine's view is added when listed). */
+  @Column({ type: 'varchar', length: 16 })
+  state: 'installing' | 'failed' | 'running' | 'stopped' | 'removing';
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  error: string | null;
+
+  /** JSON: the published ports. */
+  @Column({ type: 'text' })
+  portsJson: string;
+
+  /** JSON: the non-secret settings by env name. */
+  @Column({ type: 'text' })
+  settingsJson: string;
+
+  /** JSON: the names of the secret settings. */
+  @Column({ type: 'text' })
+  secretNamesJson: string;
+
+  /** Vault-sealed JSON of the secret settings' values (null when there are none). */
+  @Column({ type: 'text', nullable: true })
+  secretsSealed: string | null;
+
+  /** JSON: the capabilities added. */
+  @Column({ type: 'text' })
+  capabilitiesJson: string;
+
+  /** JSON: the app definition used, so the installation stays explainable when the catalog changes. */
+  @Column({ type: 'text' })
+  definitionJson: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  dataDir: string;
+
+  /** JSON: the install steps and their state. */
+  @Column({ type: 'text' })
+  progressJson: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  createdBy: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}

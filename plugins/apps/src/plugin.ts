@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { ConfigError, definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
+import { PreparationTokens } from '@tomo/plugin-preparation/api';
+import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
+import { AppsTokens, appsCatalogsExtensionPoint } from './api';
+import { yamlFolderSource, type CatalogSource } from './catalog/catalog-registry';
+import { appsConfigSchema, catalogConfigSchema, type AppsConfig } from './config';
+import { InstallationEntity } from './entities/installation.entity';
+import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
+import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
+import { registerAppsRoutes } from './routes/apps.routes';
+import { AppsService } from './services/apps-service';
+import { CatalogService, configuredSources } from './services/catalog-service';
+import { EngineAccess } from './services/engine-access';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
+const SERVICE = 'apps.Service';
+const CATALOG = 'apps.Catalog';
+/** Catalogs added through the extension point (kept in the plugin's container from register to init). */
+const SOURCES = 'apps.Sources';
+
+/** Where Tomo's own catalog lives: `catalog/` at the top of the installation (repository or RPM). */
+export const BUILTIN_CATALOG_DIR = path.resolve(__dirname, '..', '..', '..', 'catalog');
+
+/**
+ * The admin's extra catalogs: `catalog.dirs` in the config file, then `TOMO_CATALOG_DIRS`
+ * (separated like PATH). Relative paths are taken from the working directory.
+ */
+export function extraCatalogEntries(section: unknown, env: NodeJS.ProcessEnv = process.env): string[] {
+  const parsed = catalogConfigSchema.safeParse(section ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = ['catalog', ...issue.path.map(String)].join('.');
+    throw new ConfigError(`Invalid configuration: ${key}: ${issue.message}`, key);
+  }
+  const fromEnv = (env.TOMO_CATALOG_DIRS ?? '').split(path.delimiter).filter(Boolean);
+  return [...new Set([...parsed.data.dirs, ...fromEnv].map((p) => path.resolve(p)))];
+}
+
+/** App catalog and installs: the catalog from every source, installs through the Docker API over SSH. */
+export const appsPlugin = definePlugin<AppsConfig>({
+  id: 'apps',
+  version,
+  description: 'App catalog and installs on prepared servers through the Docker Engine API over SSH',
+  dependsOn: ['servers', 'preparation'],
+  config: appsConfigSchema,
+  entities: [InstallationEntity],
+  migrations: [AppsInitial1764400000000],
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [{ path: '/apps', component: 'CatalogPage', title: 'Apps' }],
+    nav: [{ label: 'Apps', path: '/apps', icon: 'apps', order: 20 }],
+    slots: { 'servers.detail.tabs': [{ id: 'apps', component: 'ServerAppsTab', title: 'Apps', order: 20 }] },
+  },
+
+  register(ctx) {
+    const sources: CatalogSource[] = [];
+    ctx.container.register(SOURCES, { useValue: sources });
+    ctx.registerExtensionPoint(appsCatalogsExtensionPoint, {
+      addCatalog(source: CatalogSource) {
+        if (sources.some((s) => s.id === source.id)) throw new Error(`Catalog "${source.id}" is added twice`);
+        sources.push(source);
+      },
+    });
+  },
+
+  async init(ctx) {
+    const extra = extraCatalogEntries(ctx.kernelConfig.sections.catalog);
+    const sources = [...ctx.container.resolve<CatalogSource[]>(SOURCES), ...configuredSources(extra)];
+    const catalog = new CatalogService(sources, ctx.logger.child({ component: 'catalog' }));
+    await catalog.reload();
+    const servers = ctx.resolve(ServersTokens.ServerService);
+    const engine = new EngineAccess(servers, ctx.config.dockerTimeoutMs);
+    const apps = new AppsService(
+      ctx.dataSource,
+      servers,
+      ctx.resolve(PreparationTokens.PreparationService),
+      catalog,
+      engine,
+      ctx.resolve(KernelTokens.Vault),
+      ctx.hooks,
+      ctx.logger,
+      ctx.config,
+    );
+    ctx.container.register(SERVICE, { useValue: apps });
+    ctx.container.register(CATALOG, { useValue: catalog });
+    ctx.expose(AppsTokens.AppsService, { useValue: apps });
+    ctx.hooks.of(serversHooks).serverDeleting.tapPromise('apps', ({ server }) => apps.forgetServer(server.id));
+    registerAppsRoutes(ctx, apps, catalog);
+    ctx.mcp.tool(listCatalogTool(catalog));
+    ctx.mcp.tool(getAppDefinitionTool(catalog));
+    ctx.mcp.tool(installAppTool(apps));
+    ctx.mcp.tool(getInstalledAppsTool(apps));
+    ctx.mcp.tool(startStopAppTool(apps, 'start'));
+    ctx.mcp.tool(startStopAppTool(apps, 'stop'));
+    ctx.mcp.tool(uninstallAppTool(apps));
+  },
+
+  async ready(ctx) {
+    const interrupted = await ctx.container.resolve<AppsService>(SERVICE).markInterrupted();
+    if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
+  },
+
+  async shutdown(ctx) {
+    await ctx.container.resolve<AppsService>(SERVICE).drain(5000);
+  },
+});
+
+/** Tomo's own catalog (`catalog/`), added through the public extension point exactly as a plugin adds one. */
+export const builtInCatalogModule = definePluginModule({
+  id: 'apps-builtin-catalog',
+  targetPlugin: 'apps',
+  version,
+  register(ctx) {
+    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: BUILTIN_CATALOG_DIR, kind: 'builtin' }));
+  },
+});
+
+export default appsPlugin;

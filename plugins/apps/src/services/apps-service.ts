@@ -1,0 +1,427 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { In, type DataSource, type Repository } from 'typeorm';
+import { AppError, badRequest, conflict, forbidden, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal, type SecretVault } from '@tomo/kernel';
+import type { PreparationService } from '@tomo/plugin-preparation/api';
+import type { PublicServer, ServerService } from '@tomo/plugin-servers/api';
+import { appsHooks } from '../api';
+import type { AppDefinition } from '../catalog/definition-schema';
+import type { AppsConfig } from '../config';
+import { InstallationEntity } from '../entities/installation.entity';
+import { buildContainerSpec, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
+import type { InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../views';
+import type { CatalogService } from './catalog-service';
+import { DOCKER_SOCKET, type EngineAccess } from './engine-access';
+import { initialProgress, InstallProgress } from './install-progress';
+import { reconcileState, type ContainerSnapshot, type EngineView } from './installation-state';
+import { toInstallationView } from './installation-view';
+import { engineMessage, engineStatus, InstallFailure, runInstall, type InstallPlan, type InstallTimings } from './installer';
+import { deleteDataDir } from './delete-data';
+
+type Recorded = InstallationEntity['state'];
+
+/** What an uninstall did; `dataError` says why asked-for data deletion did not complete. */
+export interface UninstallResult {
+  removed: true;
+  dataDeleted: boolean;
+  dataError?: string;
+}
+
+/** A field error of an install request. */
+interface FieldError {
+  field: string;
+  message: string;
+  /** 400 (bad input), 403 (admin only), 404 (server), 409 (state: not prepared, port taken), 502 (engine). */
+  status: number;
+}
+
+/** Everything the checks decided, for an install to go ahead. */
+interface CheckedRequest {
+  server: PublicServer;
+  app: AppDefinition;
+  resolved: ResolvedInstall;
+}
+
+const MANAGED_LABEL = 'io.tomo.managed=true';
+
+/**
+ * Installations of catalog apps on prepared servers: the checks before anything is created, the
+ * install in the background with its progress, the state reconciled with the engine, start, stop
+ * and uninstall. Every operation checks ownership first (another user's ids are 404s).
+ */
+export class AppsService {
+  private readonly repo: Repository<InstallationEntity>;
+  /** Installs and removals in flight (installation ids), so two operations never race on one app. */
+  private readonly busy = new Set<string>();
+  /** Per server, the tail of the chain that serialises "check ports, then record the install". */
+  private readonly serverLocks = new Map<string, Promise<unknown>>();
+  private readonly running = new Map<string, Promise<void>>();
+  /** Timings of the last install per installation id (for the benchmark and the log). */
+  readonly lastTimings = new Map<string, InstallTimings>();
+
+  constructor(
+    dataSource: DataSource,
+    private readonly servers: ServerService,
+    private readonly preparation: PreparationService,
+    private readonly catalog: CatalogService,
+    private readonly engine: EngineAccess,
+    private readonly vault: SecretVault,
+    private readonly hooks: HookRegistry,
+    private readonly log: Logger,
+    private readonly config: AppsConfig,
+  ) {
+    this.repo = dataSource.getRepository(InstallationEntity);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Targets and checks
+  // -------------------------------------------------------------------------------------------
+
+  /** The caller's servers and whether each can take apps (preparation completed). */
+  async targets(principal: Principal): Promise<InstallTargetView[]> {
+    const servers = await this.servers.list(principal);
+    return Promise.all(
+      servers.map(async (server) => {
+        const prep = await this.preparation.status(principal, server.id);
+        const prepared = prep.status === 'completed';
+        const detail = prepared
+          ? null
+          : prep.status === 'failed'
+            ? `Preparation failed${prep.failedStep ? ` at ${prep.failedStep}` : ''}: prepare it again`
+            : prep.status === 'in_progress'
+              ? 'Preparation is running'
+              : 'Not prepared yet: prepare it first';
+        return { id: server.id, name: server.name, host: server.host, prepared, detail };
+      }),
+    );
+  }
+
+  /** Would this install be accepted? Runs every check (ports included) and creates nothing. */
+  async preflight(principal: Principal, serverId: string, request: InstallRequest): Promise<PreflightView> {
+    await this.servers.get(principal, serverId); // 404 for an unknown or foreign server
+    const { errors, checked } = await this.check(principal, serverId, request);
+    return { ok: errors.length === 0, errors: errors.map(({ field, message }) => ({ field, message })), warnings: checked ? checked.app.security.warnings.map((w) => w.message) : [] };
+  }
+
+  /**
+   * All checks of an install, in order, stopping at the first stage that fails: the request
+   * against the definition, the admin rule, the server prepared, Docker answering, host ports free.
+   */
+  private async check(principal: Principal, serverId: string, request: InstallRequest): Promise<{ errors: FieldError[]; checked?: CheckedRequest }> {
+    const server = await this.servers.get(principal, serverId);
+    const app = typeof request.appId === 'string' ? this.catalog.find(request.appId) : undefined;
+    if (!app) return { errors: [{ field: 'appId', message: `no app "${String(request.appId)}" in the catalog`, status: 400 }] };
+    const resolved = resolveInstallRequest(app, request, { isAdmin: principal.role === 'admin' });
+    if (!resolved.ok) {
+      const status = resolved.forbidden ? 403 : 400;
+      return { errors: resolved.errors.map((p) => ({ field: p.path.map(String).join('.'), message: p.message, status })) };
+    }
+    const checked = { server, app, resolved: resolved.value };
+    const prep = await this.preparation.status(principal, serverId);
+    if (prep.status !== 'completed') {
+      return { checked, errors: [{ field: 'serverId', message: `server "${server.name}" is not prepared (${prep.status.replace('_', ' ')}): prepare it first`, status: 409 }] };
+    }
+    const docker = this.engine.docker(serverId);
+    let containers: Awaited<ReturnType<typeof docker.listContainers>>;
+    try {
+      containers = await docker.listContainers({ all: true });
+    } catch (err) {
+      return { checked, errors: [{ field: 'serverId', message: `Docker on "${server.name}" is not answering at ${DOCKER_SOCKET}: ${engineMessage(err)}`, status: 502 }] };
+    }
+    const conflicts = findPortConflicts(resolved.value.ports, {
+      listening: await this.listeningPorts(serverId),
+      containers: publishedPortsOfContainers(containers),
+      installations: await this.portsOfInstallations(serverId),
+    });
+    return { checked, errors: conflicts.map((p) => ({ field: p.path.map(String).join('.'), message: p.message, status: 409 })) };
+  }
+
+  /** Ports with a listening socket on the server, from /proc (read-only, argv only). */
+  private async listeningPorts(serverId: string): Promise<{ tcp: Set<number>; udp: Set<number> }> {
+    // A file may be missing (IPv6 disabled): cat still prints the others and exits non-zero.
+    const tcp = await this.engine.exec(serverId, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
+    const udp = await this.engine.exec(serverId, ['cat', '/proc/net/udp', '/proc/net/udp6']);
+    return { tcp: parseProcNetListening(tcp.stdout, 'tcp'), udp: parseProcNetListening(udp.stdout, 'udp') };
+  }
+
+  /** Host ports held by Tomo's installations on the server (stopped ones too: they will want them back). */
+  private async portsOfInstallations(serverId: string): Promise<Array<{ port: number; protocol: 'tcp' | 'udp'; holder: string }>> {
+    const rows = await this.repo.find({ where: { serverId, state: In(['installing', 'running', 'stopped', 'removing']) } });
+    return rows.flatMap((row) =>
+      (JSON.parse(row.portsJson) as Array<{ host: number; protocol: 'tcp' | 'udp' }>).map((p) => ({ port: p.host, protocol: p.protocol, holder: `Tomo app "${row.appName}" (${row.containerName})` })),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Install
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Checks the request (nothing is created when a check fails: 4xx naming the field), records the
+   * installation and runs the install in the background; poll {@link get} for its progress.
+   */
+  async install(principal: Principal, serverId: string, request: InstallRequest, call: CallContext): Promise<InstallationView> {
+    await this.servers.get(principal, serverId);
+    // Checks and the insert are serialised per server, so two installs cannot both take a free port.
+    return this.withServerLock(serverId, async () => {
+      const { errors, checked } = await this.check(principal, serverId, request);
+      if (errors.length > 0) throw toAppError(errors);
+      const { server, app, resolved } = checked!;
+      const id = randomUUID();
+      const containerName = containerNameFor(app.id, id);
+      const dataDir = dataDirFor(this.config.dataRoot, containerName);
+      const spec = buildContainerSpec({ app, resolved, installationId: id, serverId, containerName, dataDir });
+      const secrets: Record<string, string> = {};
+      const plain: Record<string, string> = {};
+      for (const [name, value] of Object.entries(resolved.env)) (resolved.secretNames.includes(name) ? secrets : plain)[name] = value;
+      const progress = initialProgress();
+      progress[0] = { ...progress[0], state: 'done', detail: `${server.name} is prepared, Docker answers, ports are free` };
+      const now = new Date();
+      const entity = this.repo.create({
+        id,
+        serverId,
+        ownerId: (await this.servers.getEntity(principal, serverId)).ownerId,
+        appId: app.id,
+        appName: app.name,
+        image: app.image,
+        containerName,
+        containerId: null,
+        state: 'installing',
+        error: null,
+        portsJson: JSON.stringify(resolved.ports),
+        settingsJson: JSON.stringify(plain),
+        secretNamesJson: JSON.stringify(resolved.secretNames),
+        secretsSealed: Object.keys(secrets).length > 0 ? this.vault.seal(JSON.stringify(secrets), id) : null,
+        capabilitiesJson: JSON.stringify(resolved.capabilities),
+        definitionJson: JSON.stringify(app),
+        dataDir,
+        progressJson: JSON.stringify(progress),
+        createdBy: principal.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.repo.insert(entity);
+      this.busy.add(id);
+      const plan: InstallPlan = { serverId, app, spec, ports: resolved.ports };
+      const job = this.runInBackground(entity, plan, server, call).finally(() => {
+        this.busy.delete(id);
+        this.running.delete(id);
+      });
+      this.running.set(id, job);
+      return toInstallationView(entity, { state: 'installing', detail: null }, server.host);
+    });
+  }
+
+  private async runInBackground(entity: InstallationEntity, plan: InstallPlan, server: PublicServer, call: CallContext): Promise<void> {
+    const progress = new InstallProgress(JSON.parse(entity.progressJson), (steps) => this.save(entity, { progressJson: JSON.stringify(steps) }));
+    this.liveProgress.set(entity.id, progress);
+    try {
+      const { containerId, timings } = await runInstall(plan, this.engine, progress, {
+        pullTimeoutMs: this.config.pullTimeoutMs,
+        onContainer: (containerId) => this.save(entity, { containerId }),
+      });
+      this.lastTimings.set(entity.id, timings);
+      await this.save(entity, { state: 'running', containerId });
+      this.log.info({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, ...roundTimings(timings) }, 'App installed');
+    } catch (err) {
+      const message = err instanceof InstallFailure || err instanceof AppError ? err.message : `Unexpected error: ${(err as Error).message}`;
+      if (!(err instanceof InstallFailure)) this.log.error({ err, installationId: entity.id }, 'Install failed unexpectedly');
+      const failedStep = progress.current();
+      await progress.set(failedStep, 'failed', message).catch(() => undefined);
+      await this.save(entity, { state: 'failed', error: message.slice(0, 2000), containerId: null }).catch(() => undefined);
+      this.log.warn({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, step: failedStep }, `App install failed: ${message}`);
+    } finally {
+      this.liveProgress.delete(entity.id);
+    }
+    const view = toInstallationView(entity, { state: entity.state, detail: null }, server.host);
+    await this.hooks.of(appsHooks).installFinished.promise({ installation: view, call }).catch((err: Error) => this.log.error({ err }, 'installFinished hook failed'));
+  }
+
+  /** Progress of installs in flight (fresher than the saved copy: pull progress lines). */
+  private readonly liveProgress = new Map<string, InstallProgress>();
+
+  /** Resolves when the installation's background install (if any) is over. */
+  async waitFor(installationId: string): Promise<void> {
+    await this.running.get(installationId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Read
+  // -------------------------------------------------------------------------------------------
+
+  /** The caller's installations (on one server, or all), with their state checked against the engine. */
+  async list(principal: Principal, serverId?: string): Promise<InstallationView[]> {
+    if (serverId) await this.servers.get(principal, serverId);
+    const rows = await this.repo.find({ where: { ...ownerScope(principal), ...(serverId ? { serverId } : {}) }, order: { createdAt: 'ASC' } });
+    return this.views(principal, rows);
+  }
+
+  async get(principal: Principal, installationId: string): Promise<InstallationView> {
+    const row = await this.owned(principal, installationId);
+    return (await this.views(principal, [row]))[0];
+  }
+
+  private async owned(principal: Principal, installationId: string): Promise<InstallationEntity> {
+    return requireOwned(principal, await this.repo.findOneBy({ id: installationId }), 'Installation');
+  }
+
+  private async views(principal: Principal, rows: InstallationEntity[]): Promise<InstallationView[]> {
+    const serverIds = [...new Set(rows.map((r) => r.serverId))];
+    const servers = new Map<string, PublicServer>();
+    const engines = new Map<string, EngineView>();
+    await Promise.all(
+      serverIds.map(async (id) => {
+        servers.set(id, await this.servers.get(principal, id));
+        const needsEngine = rows.some((r) => r.serverId === id && (r.state === 'running' || r.state === 'stopped'));
+        if (needsEngine) engines.set(id, await this.engineView(id));
+      }),
+    );
+    return rows.map((row) => {
+      const live = this.liveProgress.get(row.id);
+      const entity = live ? Object.assign(Object.create(Object.getPrototypeOf(row)), row, { progressJson: JSON.stringify(live.steps) }) : row;
+      const state = reconcileState(row.id, row.state, engines.get(row.serverId) ?? { ok: false, reason: 'not asked' });
+      return toInstallationView(entity, state, servers.get(row.serverId)!.host);
+    });
+  }
+
+  /** One call per server: every Tomo-managed container and its state. */
+  private async engineView(serverId: string): Promise<EngineView> {
+    try {
+      const list = await this.engine.docker(serverId).listContainers({ all: true, filters: { label: [MANAGED_LABEL] } });
+      const containers = new Map<string, ContainerSnapshot>();
+      for (const c of list) {
+        const id = c.Labels?.['io.tomo.installation'];
+        if (id) containers.set(id, { state: c.State, status: c.Status });
+      }
+      return { ok: true, containers };
+    } catch (err) {
+      return { ok: false, reason: `Docker on the server could not be asked: ${engineMessage(err)}` };
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Start, stop, uninstall
+  // -------------------------------------------------------------------------------------------
+
+  async start(principal: Principal, installationId: string, call: CallContext): Promise<InstallationView> {
+    return this.startOrStop(principal, installationId, 'start', call);
+  }
+
+  async stop(principal: Principal, installationId: string, call: CallContext): Promise<InstallationView> {
+    return this.startOrStop(principal, installationId, 'stop', call);
+  }
+
+  private async startOrStop(principal: Principal, installationId: string, action: 'start' | 'stop', call: CallContext): Promise<InstallationView> {
+    const row = await this.owned(principal, installationId);
+    if (row.state === 'installing' || row.state === 'removing' || this.busy.has(row.id)) throw conflict(`${row.appName} is being ${row.state === 'removing' ? 'removed' : 'installed'}; wait for it to finish`);
+    if (row.state === 'failed') throw conflict(`${row.appName} failed to install: uninstall it and install it again`);
+    const container = this.engine.docker(row.serverId).getContainer(row.containerId ?? row.containerName);
+    this.busy.add(row.id);
+    try {
+      if (action === 'start') await container.start();
+      else await container.stop({ t: this.config.stopTimeoutSeconds });
+    } catch (err) {
+      // 304: already in that state, which is what was asked.
+      if (engineStatus(err) === 404) throw conflict(`The container of ${row.appName} is gone (removed outside Tomo): uninstall it and install it again`);
+      if (engineStatus(err) !== 304) throw new AppError(502, 'engine_failed', `Docker could not ${action} ${row.appName}: ${engineMessage(err)}`);
+    } finally {
+      this.busy.delete(row.id);
+    }
+    await this.save(row, { state: action === 'start' ? 'running' : 'stopped' });
+    const view = await this.get(principal, installationId);
+    const hooks = this.hooks.of(appsHooks);
+    await (action === 'start' ? hooks.appStarted : hooks.appStopped).promise({ installation: view, call });
+    return view;
+  }
+
+  /**
+   * Stops and removes the container and forgets the installation; with `deleteData`, the app's
+   * data folder on the server goes too. A failure leaves the record (state as before) and says why.
+   */
+  async uninstall(principal: Principal, installationId: string, deleteData: boolean, call: CallContext): Promise<UninstallResult> {
+    const row = await this.owned(principal, installationId);
+    if (this.busy.has(row.id)) throw conflict(`${row.appName} is busy (installing, starting or stopping); try again when it is done`);
+    const previous: Recorded = row.state;
+    this.busy.add(row.id);
+    try {
+      await this.save(row, { state: 'removing' });
+      const docker = this.engine.docker(row.serverId);
+      try {
+        await docker.getContainer(row.containerId ?? row.containerName).remove({ force: true, v: false });
+      } catch (err) {
+        if (engineStatus(err) !== 404) throw new AppError(502, 'engine_failed', `Docker could not remove ${row.appName}: ${engineMessage(err)}`);
+      }
+      // The app is gone from here on: a data folder that cannot be deleted is reported, not a reason to keep the record.
+      let dataError: string | undefined;
+      if (deleteData) {
+        await deleteDataDir(this.engine, row.serverId, { dataDir: row.dataDir, dataRoot: path.posix.dirname(row.dataDir), image: row.image }).catch((err: Error) => {
+          dataError = err.message;
+        });
+      }
+      const server = await this.servers.get(principal, row.serverId);
+      const view = toInstallationView(row, { state: 'removing', detail: null }, server.host);
+      await this.repo.delete({ id: row.id });
+      const dataDeleted = deleteData && !dataError;
+      await this.hooks.of(appsHooks).appUninstalled.promise({ installation: view, dataDeleted, call });
+      return { removed: true, dataDeleted, ...(dataError ? { dataError } : {}) };
+    } catch (err) {
+      await this.save(row, { state: previous }).catch(() => undefined);
+      throw err;
+    } finally {
+      this.busy.delete(row.id);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+  // -------------------------------------------------------------------------------------------
+
+  /** At start: installs and removals cut off by a restart are marked failed, to be uninstalled and retried. */
+  async markInterrupted(): Promise<number> {
+    const rows = await this.repo.find({ where: { state: In(['installing', 'removing']) } });
+    for (const row of rows) {
+      const what = row.state === 'installing' ? 'install' : 'uninstall';
+      await this.save(row, { state: 'failed', error: `The ${what} was interrupted by a restart of Tomo: uninstall it (any container left is removed) and install it again` });
+    }
+    return rows.length;
+  }
+
+  /** The server is being deleted from Tomo: its installation records go (the containers stay on it). */
+  async forgetServer(serverId: string): Promise<void> {
+    await this.repo.delete({ serverId });
+    this.engine.forget(serverId);
+  }
+
+  /** Waits (bounded) for installs in flight, at shutdown. */
+  async drain(timeoutMs: number): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  }
+
+  private async save(entity: InstallationEntity, patch: Partial<InstallationEntity>): Promise<void> {
+    Object.assign(entity, patch, { updatedAt: new Date() });
+    await this.repo.update({ id: entity.id }, { ...patch, updatedAt: entity.updatedAt });
+  }
+
+  private withServerLock<T>(serverId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.serverLocks.get(serverId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(fn);
+    this.serverLocks.set(serverId, next.catch(() => undefined));
+    return next;
+  }
+}
+
+/** The first check that failed, as the HTTP/MCP error (its field named); all of them in the message when several. */
+function toAppError(errors: FieldError[]): AppError {
+  const first = errors[0];
+  const message = errors.length === 1 ? `${first.field}: ${first.message}` : errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  if (first.status === 403) return forbidden(message);
+  if (first.status === 409) return conflict(message, first.field);
+  if (first.status === 404) return notFound('Server');
+  if (first.status === 502) return new AppError(502, 'engine_unreachable', message, first.field);
+  return badRequest(first.field, message);
+}
+
+function roundTimings(t: InstallTimings): Record<string, number> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)]));
+}

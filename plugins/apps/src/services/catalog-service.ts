@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { badRequest, notFound } from '@tomo/kernel';
+import { CatalogRegistry, portainerFileSource, yamlFolderSource, type CatalogEntry, type CatalogSource } from '../catalog/catalog-registry';
+import type { AppDefinition } from '../catalog/definition-schema';
+import type { CatalogAppSummary, CatalogListView, CatalogStatusView } from '../views';
+
+/** Longest search text accepted (the registry ignores anything longer anyway). */
+const MAX_QUERY = 200;
+
+/**
+ * The sources an admin configured (`catalog.dirs`, `TOMO_CATALOG_DIRS`): a folder of YAML
+ * definitions, or a `.json` file in Portainer's app-template v2 format (read as it is).
+ */
+export function configuredSources(entries: readonly string[]): CatalogSource[] {
+  return entries.map((entry) =>
+    entry.toLowerCase().endsWith('.json') ? portainerFileSource({ file: entry }) : yamlFolderSource({ dir: entry, kind: 'folder' }),
+  );
+}
+
+function summaryOf(entry: CatalogEntry): CatalogAppSummary {
+  const app = entry.definition;
+  return {
+    id: app.id,
+    name: app.name,
+    description: app.description,
+    category: app.category,
+    tags: [...app.tags],
+    ...(app.version ? { version: app.version } : {}),
+    ...(app.icon ? { icon: app.icon } : {}),
+    ...(app.website ? { website: app.website } : {}),
+    image: app.image,
+    requiresAdmin: app.security.requiresAdmin,
+    warningCount: app.security.warnings.length,
+    source: { ...entry.source },
+  };
+}
+
+/**
+ * The merged catalog as the routes and MCP tools serve it: search, one app, the sources' status,
+ * and reload without restarting Tomo. A source that throws or a file that is broken is reported
+ * (in the status and the log) and never takes the catalog down.
+ */
+export class CatalogService {
+  private readonly registry = new CatalogRegistry();
+
+  constructor(
+    sources: readonly CatalogSource[],
+    private readonly log: Logger,
+  ) {
+    for (const source of sources) this.registry.addSource(source);
+  }
+
+  /** Loads every source again; readers keep seeing the previous catalog until this one is complete. */
+  async reload(): Promise<CatalogStatusView> {
+    const snapshot = await this.registry.reload();
+    for (const issue of snapshot.errors) this.log.warn({ file: issue.file, field: issue.field }, `Catalog definition skipped: ${issue.message}`);
+    this.log.info({ apps: snapshot.entries.length, errors: snapshot.errors.length, durationMs: Math.round(snapshot.durationMs) }, 'Catalog loaded');
+    return this.status();
+  }
+
+  search(query: { q?: string; category?: string; limit?: number }): CatalogListView {
+    if (query.q !== undefined && query.q.length > MAX_QUERY) throw badRequest('q', `must be at most ${MAX_QUERY} characters`);
+    const apps = this.registry.search({ text: query.q, category: query.category, limit: query.limit }).map(summaryOf);
+    return { apps, categories: this.registry.categories(), total: this.registry.list().length };
+  }
+
+  /** The app's full definition and where it comes from; 404 naming the id when there is none. */
+  get(appId: string): { app: AppDefinition; source: CatalogEntry['source'] } {
+    const entry = this.registry.get(appId);
+    if (!entry) throw notFound(`App "${appId}"`);
+    return { app: entry.definition, source: entry.source };
+  }
+
+  /** Like {@link get}, or undefined. */
+  find(appId: string): AppDefinition | undefined {
+    return this.registry.get(appId)?.definition;
+  }
+
+  status(): CatalogStatusView {
+    const snapshot = this.registry.current();
+    return {
+      catalogs: snapshot.catalogs.map((c) => ({
+        id: c.id,
+        label: c.label,
+        kind: c.kind,
+        precedence: c.precedence,
+        appIds: [...c.appIds],
+        errors: c.errors.map((i) => ({ ...i })),
+        warnings: c.warnings.map((i) => ({ ...i })),
+        skipped: c.skipped.map((i) => ({ ...i })),
+      })),
+      overrides: snapshot.overrides.map((o) => ({ id: o.id, winner: { source: o.winner.source, file: o.winner.file }, shadowed: { source: o.shadowed.source, file: o.shadowed.file } })),
+      loadedAt: snapshot.loadedAt.toISOString(),
+      durationMs: Math.round(snapshot.durationMs * 10) / 10,
+    };
+  }
+}

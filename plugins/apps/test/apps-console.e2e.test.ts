@@ -1,0 +1,133 @@
+/**
+ * The install wizard flow in Chromium against the built Tomo (`tomo serve`) and the test bed: the
+ * catalog page → search → app details → wizard (prepared server, port, a setting holding markup)
+ * → live progress → success; then the server's Apps tab: running → stop → start → uninstall with
+ * "delete data too". The app answers on its port while it runs, and nothing is left at the end.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
+
+jest.setTimeout(120000);
+
+const ADMIN = { username: 'admin', password: 'admin-password-1234' };
+let dataDir: string;
+let dataRoot: string;
+let server: Awaited<ReturnType<typeof serveTomo>>;
+let browser: Browser;
+let serverId: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-apps-ui-'));
+  dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-apps-ui-data-'));
+  const config = path.join(dataDir, 'config.yaml');
+  fs.writeFileSync(config, `apps:\n  dataRoot: ${dataRoot}\n  stopTimeoutSeconds: 1\n`);
+  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
+  expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
+  server = await serveTomo(env, await freePort());
+  const { token } = (await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
+  const { ssh } = testbed();
+  const added = await fetch(`${server.url}/api/servers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'homelab', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } }),
+  });
+  serverId = ((await added.json()) as { id: string }).id;
+  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  const docker = localDocker();
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('catalog → wizard → live progress → the app answers; then stop, start and uninstall from the server page', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on('dialog', (dialog) => {
+    errors.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await signIn(page, `${server.url}/apps`);
+
+  // Browse: the curated catalog is there; a search narrows it to the test app.
+  await page.getByTestId('app-card-portainer').waitFor();
+  await page.getByTestId('catalog-search').fill('tiny web');
+  await page.getByTestId('app-card-nextcloud').waitFor({ state: 'detached' });
+  await page.getByTestId('app-card-web-hello').click();
+  await page.getByTestId('app-detail').getByText('tomo-test/httpd:1').waitFor();
+  await page.getByTestId('install-button').click();
+
+  // Wizard: the prepared server, a free port, a setting holding markup (it must stay text).
+  await page.getByTestId(`wizard-server-${serverId}`).check();
+  await page.getByTestId('wizard-next').click();
+  const port = await freePort();
+  await page.getByTestId('wizard-port-80-tcp').fill(String(port));
+  const greeting = '<img src=x onerror="window.__pwned=1">';
+  await page.getByTestId('wizard-setting-GREETING').fill(greeting);
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-summary').waitFor();
+  expect(await page.getByTestId('wizard-summary').innerText()).toContain(String(port));
+  await page.getByTestId('wizard-install').click();
+
+  // Live progress to success.
+  const seenRunning = new Set<string>();
+  const result = page.getByTestId('install-result');
+  for (const deadline = Date.now() + 60000; !(await result.isVisible()); ) {
+    for (const el of await page.locator('[data-testid^="install-step-"][data-state="running"]').all()) seenRunning.add((await el.getAttribute('data-testid')) ?? '');
+    if (Date.now() > deadline) throw new Error('the wizard never showed a result');
+    await page.waitForTimeout(50);
+  }
+  expect(await result.getAttribute('data-result')).toBe('success');
+  expect(await page.getByTestId('install-step-pull').getAttribute('data-state')).toBe('skipped');
+  expect(await page.getByTestId('install-open').getAttribute('href')).toBe(`http://127.0.0.1:${port}/`);
+  expect(await fetchPage(port)).toContain('tomo-test-httpd ok');
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await page.getByTestId('wizard-close').click();
+
+  // The server's Apps tab.
+  await page.goto(`${server.url}/servers/${serverId}`);
+  await page.getByRole('tab', { name: 'Apps' }).click();
+  const row = page.locator('[data-testid^="app-row-"][data-app="web-hello"]');
+  await row.waitFor();
+  const rowId = ((await row.getAttribute('data-testid')) ?? '').slice('app-row-'.length);
+  const state = page.getByTestId(`app-state-${rowId}`);
+  expect(await state.getAttribute('data-state')).toBe('running');
+
+  await row.getByTestId('app-stop').click();
+  await page.waitForSelector(`[data-testid="app-state-${rowId}"][data-state="stopped"]`);
+  expect(await fetchPage(port)).toBeNull();
+  await row.getByTestId('app-start').click();
+  await page.waitForSelector(`[data-testid="app-state-${rowId}"][data-state="running"]`);
+
+  const dataDir = path.join(dataRoot, fs.readdirSync(dataRoot)[0]);
+  expect(fs.existsSync(path.join(dataDir, 'data'))).toBe(true);
+  await row.getByTestId('app-uninstall').click();
+  await page.getByTestId('uninstall-delete-data').check();
+  await page.getByTestId('uninstall-confirm').click();
+  await row.waitFor({ state: 'detached' });
+  expect(fs.existsSync(dataDir)).toBe(false);
+  expect(await localDocker().listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })).toEqual([]);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,250 @@
+/**
+ * The Phase 4 definition of done over HTTP, on the test bed (real sshd, real Docker engine): browse
+ * → install on a prepared server → the app answers on its published port → stop (no answer) →
+ * start → uninstall (no container; with "delete data", no data either). Plus: ports already
+ * taken are refused before anything is created, a container killed behind Tomo's back shows as
+ * such, settings with shell metacharacters reach the container verbatim and run nothing, and
+ * generated secrets never come back.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { addTestbedServer, fetchPage, freePort, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from './support/apps-kernel';
+
+let t: AppsKernel;
+let serverId: string;
+
+beforeAll(async () => {
+  t = await startAppsKernel();
+  serverId = await addTestbedServer(t, t.tokens.alice);
+  await markPrepared(t, serverId);
+});
+
+afterAll(async () => {
+  // Whatever a failed test left behind on the test bed's engine.
+  const docker = localDocker();
+  const left = await docker.listContainers({ all: true, filters: { label: ['io.tomo.managed=true'] } });
+  for (const c of left) if (c.Labels['io.tomo.server'] === serverId) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  await t?.stop();
+});
+
+const install = (body: Record<string, unknown>, token = t.tokens.alice, server = serverId) => t.request('POST', `/api/servers/${server}/apps`, { token, body });
+
+test('browse: the catalog lists the test app and the curated ones, searchable by word and category', async () => {
+  const all = await t.request('GET', '/api/apps/catalog', { token: t.tokens.alice });
+  expect(all.status).toBe(200);
+  const ids = all.body.apps.map((a: { id: string }) => a.id);
+  expect(ids).toEqual(expect.arrayContaining(['web-hello', 'portainer', 'nextcloud', 'jellyfin', 'pihole', 'nginx-proxy-manager']));
+  expect(all.body.total).toBeGreaterThanOrEqual(18);
+  const found = await t.request('GET', '/api/apps/catalog?q=tiny%20web&category=testing', { token: t.tokens.alice });
+  expect(found.body.apps.map((a: { id: string }) => a.id)).toEqual(['web-hello']);
+  const detail = await t.request('GET', '/api/apps/catalog/web-hello', { token: t.tokens.alice });
+  expect(detail.body.app).toMatchObject({ id: 'web-hello', image: testbed().docker.images.httpd, ports: [{ container: 80, host: 18080, protocol: 'tcp' }] });
+  expect(detail.body.source.kind).toBe('folder');
+  expect((await t.request('GET', '/api/apps/catalog/no-such-app', { token: t.tokens.alice })).status).toBe(404);
+});
+
+test('install → answers → stop → start → uninstall with data deleted leaves nothing', async () => {
+  const port = await freePort();
+  const res = await install({ appId: 'web-hello', ports: { '80/tcp': port }, settings: { GREETING: 'hi' } });
+  expect(res.status).toBe(202);
+  expect(res.body.installation.state).toBe('installing');
+  const installed = await waitInstalled(t, t.tokens.alice, res.body.installation.id);
+  expect(installed).toMatchObject({ state: 'running', error: null, ports: [{ container: 80, host: port, protocol: 'tcp' }], settings: { GREETING: 'hi', APP_SECRET: null }, secretSettings: ['APP_SECRET'] });
+  expect(installed.url).toBe(`http://127.0.0.1:${port}/`);
+  // The image was on the server already: nothing was pulled (no registry is reachable here anyway).
+  expect(installed.progress.find((s: { id: string }) => s.id === 'pull')).toMatchObject({ state: 'skipped' });
+  expect(installed.progress.every((s: { state: string }) => s.state === 'done' || s.state === 'skipped')).toBe(true);
+  expect(await fetchPage(port)).toContain('tomo-test-httpd ok');
+
+  // The container as Tomo made it: labels, restart policy, data under the per-app data root.
+  const docker = localDocker();
+  const info = await docker.getContainer(installed.containerName).inspect();
+  expect(info.Config.Labels).toMatchObject({ 'io.tomo.managed': 'true', 'io.tomo.installation': installed.id, 'io.tomo.app': 'web-hello', 'io.tomo.server': serverId });
+  expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
+  expect(installed.dataDir).toBe(path.join(t.dataRoot, installed.containerName));
+  expect(info.HostConfig.Binds).toEqual([`${installed.dataDir}/data:/data`]);
+  // The app writes data (as root, like most images do).
+  execFileSync('docker', ['exec', '-u', '0', installed.containerName, 'sh', '-c', 'mkdir -p /data/db && echo kept > /data/db/file']);
+  expect(fs.readFileSync(path.join(installed.dataDir, 'data', 'db', 'file'), 'utf8')).toBe('kept\n');
+
+  const listed = await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice });
+  expect(listed.body.installations.map((i: { id: string; state: string }) => [i.id, i.state])).toContainEqual([installed.id, 'running']);
+
+  const stopped = await t.request('POST', `/api/apps/installations/${installed.id}/stop`, { token: t.tokens.alice });
+  expect(stopped.status).toBe(200);
+  expect(stopped.body.installation.state).toBe('stopped');
+  expect(await fetchPage(port)).toBeNull();
+
+  const started = await t.request('POST', `/api/apps/installations/${installed.id}/start`, { token: t.tokens.alice });
+  expect(started.body.installation.state).toBe('running');
+  await expectEventually(async () => (await fetchPage(port)) ?? '', /tomo-test-httpd ok/);
+
+  const removed = await t.request('DELETE', `/api/apps/installations/${installed.id}?deleteData=true`, { token: t.tokens.alice });
+  expect(removed.status).toBe(200);
+  expect(removed.body).toEqual({ removed: true, dataDeleted: true });
+  await expect(docker.getContainer(installed.containerName).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  expect(fs.existsSync(installed.dataDir)).toBe(false);
+  expect((await t.request('GET', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice })).status).toBe(404);
+});
+
+test('uninstall without "delete data" keeps the data folder', async () => {
+  const res = await install({ appId: 'web-hello', ports: { '80/tcp': await freePort() } });
+  const installed = await waitInstalled(t, t.tokens.alice, res.body.installation.id);
+  expect(installed.state).toBe('running');
+  const removed = await t.request('DELETE', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice });
+  expect(removed.body).toEqual({ removed: true, dataDeleted: false });
+  expect(fs.existsSync(path.join(installed.dataDir, 'data'))).toBe(true);
+  await expect(localDocker().getContainer(installed.containerName).inspect()).rejects.toMatchObject({ statusCode: 404 });
+});
+
+describe('host ports already in use are refused before anything is created, naming the port', () => {
+  const containerCount = async () => (await localDocker().listContainers({ all: true })).length;
+  const rowCount = async () => (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.length;
+
+  test('a port held by a program listening on the server', async () => {
+    const listener = net.createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    const port = (listener.address() as net.AddressInfo).port;
+    try {
+      const [containers, rows] = [await containerCount(), await rowCount()];
+      const res = await install({ appId: 'web-hello', ports: { '80/tcp': port } });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'conflict', field: 'ports.80/tcp' });
+      expect(res.body.error.message).toContain(`${port}/tcp`);
+      expect([await containerCount(), await rowCount()]).toEqual([containers, rows]);
+    } finally {
+      listener.close();
+    }
+  });
+
+  test("a port held by another Tomo install (a second install of the same port), and the preflight says so too", async () => {
+    const port = await freePort();
+    const first = await waitInstalled(t, t.tokens.alice, (await install({ appId: 'web-hello', ports: { '80/tcp': port } })).body.installation.id);
+    expect(first.state).toBe('running');
+    await t.request('POST', `/api/apps/installations/${first.id}/stop`, { token: t.tokens.alice });
+    // Stopped, the port is free on the server, but the install still owns it.
+    const [containers, rows] = [await containerCount(), await rowCount()];
+    const second = await install({ appId: 'web-hello', ports: { '80/tcp': port } });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toMatch(new RegExp(`${port}/tcp.*Tomo app "Web Hello" \\(${first.containerName}\\)`));
+    expect([await containerCount(), await rowCount()]).toEqual([containers, rows]);
+    const preflight = await t.request('POST', `/api/servers/${serverId}/apps/preflight`, { token: t.tokens.alice, body: { appId: 'web-hello', ports: { '80/tcp': port } } });
+    expect(preflight.body).toMatchObject({ ok: false, errors: [{ field: 'ports.80/tcp' }] });
+    await t.request('DELETE', `/api/apps/installations/${first.id}?deleteData=true`, { token: t.tokens.alice });
+  });
+
+  test('a port published by a container Tomo does not manage', async () => {
+    const port = await freePort();
+    const docker = localDocker();
+    const other = await docker.createContainer({ Image: testbed().docker.images.httpd, name: `not-tomo-${port}`, ExposedPorts: { '80/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [{ HostPort: String(port) }] } } });
+    await other.start();
+    try {
+      const res = await install({ appId: 'web-hello', ports: { '80/tcp': port } });
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain(`container "not-tomo-${port}"`);
+    } finally {
+      await other.remove({ force: true });
+    }
+  });
+});
+
+test('a container killed behind Tomo\'s back shows as error; one removed shows as missing', async () => {
+  const installed = await waitInstalled(t, t.tokens.alice, (await install({ appId: 'web-hello', ports: { '80/tcp': await freePort() } })).body.installation.id);
+  const docker = localDocker();
+  await docker.getContainer(installed.containerName).kill();
+  const killed = (await t.request('GET', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice })).body.installation;
+  expect(killed.state).toBe('error');
+  expect(killed.stateDetail).toMatch(/stopped when it should run: Exited \(137\)/);
+  await docker.getContainer(installed.containerName).remove({ force: true });
+  const gone = (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.find((i: { id: string }) => i.id === installed.id);
+  expect(gone.state).toBe('missing');
+  // Uninstalling a missing app cleans up the record.
+  expect((await t.request('DELETE', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice })).status).toBe(200);
+});
+
+test('settings with shell metacharacters reach the container verbatim and run nothing', async () => {
+  const marker = `/tmp/tomo-marker-${process.pid}-${Date.now()}`;
+  const payloads = [`$(touch ${marker})`, `\`touch ${marker}\``, `'; touch ${marker}; '`, `"; touch ${marker}; "`, `; touch ${marker}`, `x\ntouch ${marker}`, `-rf /`];
+  for (const value of payloads) {
+    const res = await install({ appId: 'web-hello', ports: { '80/tcp': await freePort() }, settings: { GREETING: value } });
+    expect(res.status).toBe(202);
+    const installed = await waitInstalled(t, t.tokens.alice, res.body.installation.id);
+    expect(installed.settings.GREETING).toBe(value);
+    const env = (await localDocker().getContainer(installed.containerName).inspect()).Config.Env;
+    expect(env).toContain(`GREETING=${value}`);
+    await t.request('DELETE', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice });
+  }
+  expect(fs.existsSync(marker)).toBe(false);
+}, 120000);
+
+test('generated secrets reach the container but never an API answer, and are stored sealed', async () => {
+  const res = await install({ appId: 'web-hello', ports: { '80/tcp': await freePort() } });
+  const installed = await waitInstalled(t, t.tokens.alice, res.body.installation.id);
+  const env = (await localDocker().getContainer(installed.containerName).inspect()).Config.Env as string[];
+  const secret = env.find((e) => e.startsWith('APP_SECRET='))!.slice('APP_SECRET='.length);
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  const answers = [
+    res.body,
+    installed,
+    (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body,
+    (await t.request('GET', '/api/apps/installations', { token: t.tokens.admin })).body,
+  ];
+  for (const answer of answers) expect(JSON.stringify(answer)).not.toContain(secret);
+  const db = fs.readFileSync(t.kernel.config.database.file);
+  expect(db.includes(Buffer.from(secret))).toBe(false);
+  await t.request('DELETE', `/api/apps/installations/${installed.id}?deleteData=true`, { token: t.tokens.alice });
+});
+
+describe('bad install requests: a clear error naming the field, nothing created', () => {
+  test.each([
+    [{ appId: 'no-such-app' }, 400, 'appId'],
+    [{ appId: 'web-hello', ports: { '80/tcp': 70000 } }, 400, 'ports.80/tcp'],
+    [{ appId: 'web-hello', ports: { '81/tcp': 8081 } }, 400, 'ports.81/tcp'],
+    [{ appId: 'web-hello', settings: { NOPE: 'x' } }, 400, 'settings.NOPE'],
+    [{ appId: 'web-hello', extra: true }, 400, undefined],
+  ])('%j → %d', async (body, status, field) => {
+    const before = (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.length;
+    const res = await install(body);
+    expect(res.status).toBe(status);
+    if (field) expect(res.body.error.field).toBe(field);
+    expect((await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.length).toBe(before);
+  });
+
+  test('a server that is not prepared is refused, naming the server', async () => {
+    const other = await addTestbedServer(t, t.tokens.alice);
+    const res = await install({ appId: 'web-hello' }, t.tokens.alice, other);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ field: 'serverId' });
+    expect(res.body.error.message).toMatch(/not prepared/);
+    const targets = (await t.request('GET', '/api/apps/targets', { token: t.tokens.alice })).body.servers;
+    expect(targets.find((s: { id: string }) => s.id === other)).toMatchObject({ prepared: false, detail: expect.stringMatching(/prepare/) });
+    expect(targets.find((s: { id: string }) => s.id === serverId)).toMatchObject({ prepared: true, detail: null });
+  });
+});
+
+test("another user's server and installations are 404s", async () => {
+  const installed = await waitInstalled(t, t.tokens.alice, (await install({ appId: 'web-hello', ports: { '80/tcp': await freePort() } })).body.installation.id);
+  const bob = t.tokens.bob;
+  expect((await install({ appId: 'web-hello' }, bob)).status).toBe(404);
+  expect((await t.request('GET', `/api/servers/${serverId}/apps`, { token: bob })).status).toBe(404);
+  for (const [method, url] of [['GET', ''], ['POST', '/stop'], ['POST', '/start'], ['DELETE', '']] as const) {
+    expect((await t.request(method, `/api/apps/installations/${installed.id}${url}`, { token: bob })).status).toBe(404);
+  }
+  expect((await t.request('GET', '/api/apps/installations', { token: bob })).body.installations).toEqual([]);
+  // Still running: bob's stop did nothing.
+  expect((await t.request('GET', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice })).body.installation.state).toBe('running');
+  await t.request('DELETE', `/api/apps/installations/${installed.id}?deleteData=true`, { token: t.tokens.alice });
+});
+
+async function expectEventually(read: () => Promise<string>, pattern: RegExp, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await read();
+    if (pattern.test(last)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(last).toMatch(pattern);
+}
