@@ -13,6 +13,7 @@
 // Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark broke.
 const fs = require('node:fs');
 const path = require('node:path');
+const { randomBytes, randomUUID } = require('node:crypto');
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 const Database = require('better-sqlite3');
@@ -106,7 +107,7 @@ async function main() {
 
     // 1. Installs.
     const server = await api(tomo.url, token, 'POST', '/api/servers', {
-      name: `bench-${crypto.randomBytes(3).toString('hex')}`, host: testbed.ssh.host, port: testbed.ssh.port, username: testbed.ssh.username, authType: 'password', credentials: { password: testbed.ssh.password },
+      name: `bench-${randomBytes(3).toString('hex')}`, host: testbed.ssh.host, port: testbed.ssh.port, username: testbed.ssh.username, authType: 'password', credentials: { password: testbed.ssh.password },
     });
     markPrepared(path.join(dataDir, 'tomo.db'), server.id);
     const runs = [];
@@ -167,7 +168,7 @@ function markPrepared(dbFile, serverId) {
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 5000');
   const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
-  db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(crypto.randomUUID(), serverId, 'completed', '[]', at, at, at);
+  db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', at, at, at);
   db.close();
 }
 

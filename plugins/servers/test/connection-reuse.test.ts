@@ -64,8 +64,9 @@ test('a command on the warm pooled connection is one quick round trip (no Nagle 
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   times.sort((a, b) => a - b);
-  // With Nagle on, every command waits for the server's delayed ACK: >= 40 ms on Linux.
-  expect(times[7]).toBeLessThan(30);
+  // With Nagle on, every command waits for the server's delayed ACK: >= 40 ms on Linux, so even
+  // the fastest would be slow. The fastest (not the median) keeps a loaded CI machine out of it.
+  expect(times[0]).toBeLessThan(30);
 });
 
 test('commands beyond the channel limit wait their turn on the same connection', async () => {
