@@ -211,8 +211,8 @@ describe('the built-in catalog/', () => {
     expect(adminOnly).toEqual(['dozzle', 'home-assistant', 'portainer']);
   });
 
-  it('generates the secrets nobody should type', () => {
-    expect(app('nextcloud').env.find((e) => e.name === 'NEXTCLOUD_ADMIN_PASSWORD')).toMatchObject({ generate: 'password', secret: true });
-    expect(app('pihole').env.find((e) => e.name === 'FTLCONF_webserver_api_password')).toMatchObject({ generate: 'password', secret: true });
+  it('asks for the login passwords (secret, required: never generated, since they are never shown again)', () => {
+    expect(app('nextcloud').env.find((e) => e.name === 'NEXTCLOUD_ADMIN_PASSWORD')).toMatchObject({ required: true, secret: true });
+    expect(app('pihole').env.find((e) => e.name === 'FTLCONF_webserver_api_password')).toMatchObject({ required: true, secret: true });
   });
 });
