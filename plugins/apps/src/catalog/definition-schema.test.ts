@@ -445,3 +445,15 @@ describe('bad definitions', () => {
     expect(parseAppDefinition(null, 'null.yaml').errors[0]).toMatchObject({ file: 'null.yaml', field: '' });
   });
 });
+
+test('a colon in a volume path (object form) is refused: it would change the bind', () => {
+  const base = { id: 'demo', name: 'Demo', description: 'd', category: 'testing', image: 'nginx:1.27' };
+  for (const [volume, field] of [
+    [{ host: 'data', container: '/x:/y' }, 'volumes.0.container'],
+    [{ host: 'a:b', container: '/x' }, 'volumes.0.host'],
+  ] as const) {
+    const result = parseAppDefinition({ ...base, volumes: [volume] }, 'demo.yaml');
+    expect(result.app).toBeUndefined();
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'demo.yaml', field, message: expect.stringContaining('":"') })]);
+  }
+});

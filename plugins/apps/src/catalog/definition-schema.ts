@@ -414,9 +414,12 @@ const volumeString = z.string().transform((v, ctx): VolumeInput => {
   return z.NEVER;
 });
 
+/** Docker's bind syntax (`host:container:mode`) cannot hold a colon in either path: it would change the mount. */
+const bindPath = z.string('must be a path').max(1024, 'must be at most 1024 characters').refine((p) => !p.includes(':'), 'must not contain ":" (Docker bind syntax)');
+
 const volumeObject = strictObject({
-  host: z.string('must be a path').max(1024, 'must be at most 1024 characters').optional(),
-  container: z.string('must be a path').max(1024, 'must be at most 1024 characters'),
+  host: bindPath.optional(),
+  container: bindPath,
   readOnly: z.boolean('must be true or false').optional(),
   description: line(200).optional(),
 });
