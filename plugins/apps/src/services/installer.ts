@@ -25,6 +25,9 @@ export interface InstallTimings {
 /** An install step failed; `message` is for the user and never holds a secret. */
 export class InstallFailure extends Error {}
 
+/** How long a container without a health check must keep running to count as started. */
+const SETTLE_MS = 2000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const elapsed = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
@@ -157,13 +160,22 @@ async function waitHealthy(plan: InstallPlan, engine: EngineAccess, container: D
   const intervalMs = Math.min((check?.intervalSeconds ?? 1) * 1000, 2000);
   const hostPort = check ? portOnServer(plan, check.port) : undefined;
   let last = 'waiting for the container to run';
+  let runningSince: number | undefined;
   for (let attempt = 0; ; attempt++) {
-    const state = (await container.inspect()).State;
-    if (state.Status === 'exited' || state.Status === 'dead') {
+    const info = await container.inspect();
+    const state = info.State;
+    // With a restart policy, a process that ends is started again: a restart during install is a crash.
+    if (state.Status === 'exited' || state.Status === 'dead' || state.Restarting || info.RestartCount > 0) {
       throw new InstallFailure(`The container stopped right after starting (exit code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''}); see its logs on the server`);
     }
-    if (state.Running && !state.Restarting) {
-      if (!check) return 'The container is running';
+    if (state.Running) {
+      runningSince ??= Date.now();
+      // Without a check, "running" must last a moment: a process that ends at once is not an app.
+      if (!check) {
+        if (Date.now() - runningSince >= SETTLE_MS) return 'The container is running';
+        await sleep(SETTLE_MS / 4);
+        continue;
+      }
       if (hostPort === undefined) return `The container is running (port ${check.port} is not published, so it was not probed)`;
       const result = check.type === 'http'
         ? await engine.probeHttp(plan.serverId, hostPort, check.path, check.expectStatus, Math.max(1000, Math.min(5000, deadline - Date.now())))
