@@ -76,6 +76,10 @@ describe('files, owners and modes', () => {
       '/usr/lib/tomo/plugins/servers/package.json',
       '/usr/lib/tomo/plugins/servers/dist/plugin.js',
       '/usr/lib/tomo/plugins/servers/dist/ui/index.js',
+      '/usr/lib/tomo/plugins/apps/dist/plugin.js',
+      '/usr/lib/tomo/plugins/apps/dist/ui/index.js',
+      '/usr/lib/tomo/catalog/portainer.yaml',
+      '/usr/lib/tomo/catalog/nextcloud.yaml',
       '/usr/lib/tomo/ui-shell/dist/index.html',
       '/usr/lib/tomo/ui-shell/dist/vendor/vue.js',
       '/usr/lib/tomo/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
@@ -329,6 +333,9 @@ describe('the payload, unpacked into a temporary root', () => {
       expect(consolePage.status).toBe(200);
       expect(consolePage.headers.get('content-type')).toMatch(/text\/html/);
       expect((await fetch(`${base}/ui/plugins/auth/index.js`)).status).toBe(200);
+      // The built-in app catalog is in the package and loads without errors.
+      const catalogs = (await (await fetch(`${base}/api/apps/catalogs`, { headers: { authorization: `Bearer ${token}` } })).json()) as { catalogs: Array<{ id: string; appIds: string[]; errors: unknown[] }> };
+      expect(catalogs.catalogs.find((c) => c.id === 'builtin')).toMatchObject({ appIds: expect.arrayContaining(['portainer', 'nextcloud', 'jellyfin', 'pihole', 'nginx-proxy-manager']), errors: [] });
     } finally {
       server.kill('SIGTERM');
     }
