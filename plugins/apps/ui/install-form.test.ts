@@ -2,13 +2,13 @@ import { clearProblems, createInstallForm, placeProblems, requestOf, validateFor
 import { DNS_APP, makeApp } from './test-fixtures';
 
 describe('install form', () => {
-  it('starts from the definition: host ports, everything published, defaults, no capability', () => {
+  it('starts from the definition: host ports, required ports published, optional ones offered, defaults, no capability', () => {
     const form = createInstallForm(DNS_APP);
     expect(form.ports.map((p) => [p.key, p.host, p.publish, p.optional])).toEqual([
       ['53/tcp', '53', true, false],
       ['53/udp', '53', true, false],
       ['80/tcp', '8081', true, false],
-      ['67/udp', '67', true, true],
+      ['67/udp', '67', false, true],
     ]);
     expect(form.settings).toEqual({ ADMIN_USER: '', ADMIN_PASSWORD: '', API_KEY: '', MODE: 'all', TZ: 'Etc/UTC' });
     expect(form.capabilities).toEqual({ NET_ADMIN: false });

@@ -34,7 +34,7 @@ export function useInstallForm(): InstallForm {
   return form;
 }
 
-/** A fresh form for `app`: the definition's host ports, every port published, defaults filled in. */
+/** A fresh form for `app`: the definition's host ports, required ports published (optional ones offered), defaults filled in. */
 export function createInstallForm(app: AppDefinition): InstallForm {
   return reactive({
     app,
@@ -45,7 +45,8 @@ export function createInstallForm(app: AppDefinition): InstallForm {
       ...(p.description ? { description: p.description } : {}),
       optional: p.optional,
       host: String(p.host),
-      publish: true,
+      // Optional ports (DHCP, an Edge tunnel) are offered, not published unless the user ticks them.
+      publish: !p.optional,
       fixed: app.hostAccess.hostNetwork,
     })),
     settings: Object.fromEntries(app.env.map((e) => [e.name, e.default ?? ''])),

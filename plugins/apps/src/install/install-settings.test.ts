@@ -43,8 +43,13 @@ function errorsOf(result: ResolveResult): string[] {
 }
 
 describe('resolveInstallRequest: ports', () => {
-  it('publishes every declared port on its default host port when the request names none', () => {
+  it('publishes every required port on its default host port when the request names none; optional ones only when asked', () => {
     expect(ok(resolveInstallRequest(pihole, req(), ADMIN)).ports).toEqual([
+      { container: 53, host: 53, protocol: 'tcp' },
+      { container: 53, host: 53, protocol: 'udp' },
+      { container: 80, host: 8081, protocol: 'tcp', description: 'Web dashboard' },
+    ]);
+    expect(ok(resolveInstallRequest(pihole, req({ ports: { '443/tcp': 8443, '67/udp': 67 } }), ADMIN)).ports).toEqual([
       { container: 53, host: 53, protocol: 'tcp' },
       { container: 53, host: 53, protocol: 'udp' },
       { container: 80, host: 8081, protocol: 'tcp', description: 'Web dashboard' },
@@ -86,12 +91,12 @@ describe('resolveInstallRequest: ports', () => {
   });
 
   it('refuses two ports on one host port and protocol, naming both', () => {
-    expect(errorsOf(resolveInstallRequest(pihole, req({ ports: { '80/tcp': 8443 } }), ADMIN))).toEqual([
+    expect(errorsOf(resolveInstallRequest(pihole, req({ ports: { '80/tcp': 8443, '443/tcp': 8443 } }), ADMIN))).toEqual([
       'ports.443/tcp: host port 8443/tcp is already used by port 80/tcp of this app',
     ]);
     // The same number on tcp and udp is two different ports.
     expect(resolveInstallRequest(pihole, req({ ports: { '67/udp': 53 } }), ADMIN).ok).toBe(false);
-    expect(ok(resolveInstallRequest(pihole, req({ ports: { '80/tcp': 67 } }), ADMIN)).ports).toHaveLength(5);
+    expect(ok(resolveInstallRequest(pihole, req({ ports: { '80/tcp': 67, '67/udp': 67 } }), ADMIN)).ports).toHaveLength(4);
   });
 
   it('refuses ports that are not a mapping', () => {
@@ -104,7 +109,7 @@ describe('resolveInstallRequest: ports', () => {
     const hass = appOf({ id: 'hass', ports: [{ container: 8123 }, { container: 5353, protocol: 'udp', optional: true }], hostAccess: { hostNetwork: true } });
 
     it('the host port is the container port', () => {
-      expect(ok(resolveInstallRequest(hass, { appId: 'hass' }, ADMIN)).ports).toEqual([
+      expect(ok(resolveInstallRequest(hass, { appId: 'hass', ports: { '5353/udp': 5353 } }, ADMIN)).ports).toEqual([
         { container: 8123, host: 8123, protocol: 'tcp' },
         { container: 5353, host: 5353, protocol: 'udp' },
       ]);

@@ -156,9 +156,13 @@ function resolvePorts(app: AppDefinition, requested: unknown, errors: FieldProbl
   return resolved;
 }
 
-/** The host port of one declared port (`null`: left unpublished), or the problem with the requested value. */
+/**
+ * The host port of one declared port (`null`: left unpublished), or the problem with the requested
+ * value. An optional port is published only when asked for: it is one more port that could clash,
+ * for a feature the user did not choose (Pi-hole's DHCP, Portainer's Edge tunnel).
+ */
 function hostPortOf(port: AppPort, value: unknown, hostNetwork: boolean): number | null | string {
-  if (value === undefined) return port.host;
+  if (value === undefined) return port.optional ? null : port.host;
   if (value === null) {
     return port.optional ? null : 'cannot be left unpublished: the app needs this port (only optional ports may be null)';
   }

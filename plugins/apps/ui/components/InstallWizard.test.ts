@@ -116,6 +116,7 @@ describe('InstallWizard: ports and settings', () => {
     const { wrapper, calls } = await mountWizard();
     await toConfigure(wrapper);
     await byId(wrapper, 'wizard-port-80-tcp').setValue('53');
+    await byId(wrapper, 'wizard-port-67-udp-publish').setValue(true);
     await byId(wrapper, 'wizard-port-67-udp').setValue('70000');
     await click(wrapper, 'wizard-next');
 
