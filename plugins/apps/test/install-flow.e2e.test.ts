@@ -212,6 +212,13 @@ describe('bad install requests: a clear error naming the field, nothing created'
     expect((await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.length).toBe(before);
   });
 
+  test("an app not published for the server's CPU is refused, naming both", async () => {
+    expect((await t.request('POST', `/api/servers/${serverId}/test`, { token: t.tokens.alice })).body.ok).toBe(true);
+    const res = await install({ appId: 'riscv-only', ports: { '80/tcp': await freePort() } });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ field: 'serverId', message: expect.stringMatching(/published for riscv64; this server is amd64 \(x86_64\)/) });
+  });
+
   test('a server that is not prepared is refused, naming the server', async () => {
     const other = await addTestbedServer(t, t.tokens.alice);
     const res = await install({ appId: 'web-hello' }, t.tokens.alice, other);

@@ -5,3 +5,4 @@ export * from './generate-secret';
 export * from './install-settings';
 export * from './container-spec';
 export * from './port-conflicts';
+export * from './server-fit';

@@ -9,7 +9,7 @@ import { appsHooks } from '../api';
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
 import { InstallationEntity } from '../entities/installation.entity';
-import { buildContainerSpec, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
+import { buildContainerSpec, checkServerFit, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
 import type { InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../views';
 import type { CatalogService } from './catalog-service';
 import { DOCKER_SOCKET, type EngineAccess } from './engine-access';
@@ -41,6 +41,8 @@ interface CheckedRequest {
   server: PublicServer;
   app: AppDefinition;
   resolved: ResolvedInstall;
+  /** The server has less memory than the app wants, and the like: shown, not enforced. */
+  fitWarnings: string[];
 }
 
 const MANAGED_LABEL = 'io.tomo.managed=true';
@@ -101,7 +103,7 @@ export class AppsService {
   async preflight(principal: Principal, serverId: string, request: InstallRequest): Promise<PreflightView> {
     await this.servers.get(principal, serverId); // 404 for an unknown or foreign server
     const { errors, checked } = await this.check(principal, serverId, request);
-    return { ok: errors.length === 0, errors: errors.map(({ field, message }) => ({ field, message })), warnings: checked ? checked.app.security.warnings.map((w) => w.message) : [] };
+    return { ok: errors.length === 0, errors: errors.map(({ field, message }) => ({ field, message })), warnings: checked ? [...checked.app.security.warnings.map((w) => w.message), ...checked.fitWarnings] : [] };
   }
 
   /**
@@ -117,7 +119,9 @@ export class AppsService {
       const status = resolved.forbidden ? 403 : 400;
       return { errors: resolved.errors.map((p) => ({ field: p.path.map(String).join('.'), message: p.message, status })) };
     }
-    const checked = { server, app, resolved: resolved.value };
+    const fit = checkServerFit(app, server.facts);
+    const checked = { server, app, resolved: resolved.value, fitWarnings: fit.warnings };
+    if (fit.error) return { checked, errors: [{ field: 'serverId', message: fit.error, status: 409 }] };
     const prep = await this.preparation.status(principal, serverId);
     if (prep.status !== 'completed') {
       return { checked, errors: [{ field: 'serverId', message: `server "${server.name}" is not prepared (${prep.status.replace('_', ' ')}): prepare it first`, status: 409 }] };
