@@ -108,11 +108,13 @@ const MAX_QUERY = 200;
 /** A folder of YAML definitions (the built-in catalog, a plugin's folder, an admin's extra folder). */
 export function yamlFolderSource(options: { dir: string; kind: CatalogSourceKind; id?: string; label?: string } & YamlCatalogOptions): CatalogSource {
   const { dir, kind, id, label, ...loadOptions } = options;
+  // Unchanged files are not parsed again on a reload (see YamlCatalogOptions.cache).
+  const cache = loadOptions.cache ?? new Map();
   return {
     id: id ?? (kind === 'builtin' ? 'builtin' : `${kind}:${dir}`),
     label: label ?? (kind === 'builtin' ? 'Built-in catalog' : dir),
     kind,
-    load: () => loadYamlCatalog(dir, loadOptions),
+    load: () => loadYamlCatalog(dir, { ...loadOptions, cache }),
   };
 }
 

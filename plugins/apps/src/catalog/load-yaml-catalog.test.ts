@@ -216,3 +216,18 @@ describe('the built-in catalog/', () => {
     expect(app('pihole').env.find((e) => e.name === 'FTLCONF_webserver_api_password')).toMatchObject({ required: true, secret: true });
   });
 });
+
+describe('the per-source cache', () => {
+  it('reuses the result of an unchanged file and parses a changed one again', async () => {
+    const dir = tempCatalog({ 'one.yaml': validYaml('one'), 'two.yaml': validYaml('two') });
+    const cache = new Map();
+    const first = await loadYamlCatalog(dir, { cache });
+    expect(cache.size).toBe(2);
+    fs.writeFileSync(path.join(dir, 'two.yaml'), validYaml('two', 'version: "2"'));
+    const second = await loadYamlCatalog(dir, { cache });
+    const byId = (r: typeof first, id: string) => r.apps.find((a) => a.definition.id === id)!.definition;
+    expect(byId(second, 'one')).toBe(byId(first, 'one'));
+    expect(byId(second, 'two')).not.toBe(byId(first, 'two'));
+    expect(byId(second, 'two').version).toBe('2');
+  });
+});

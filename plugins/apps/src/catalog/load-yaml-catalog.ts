@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Document } from 'yaml';
 import { parseAppDefinition, type AppDefinition, type DefinitionResult, type NormalizeOptions } from './definition-schema';
+import { parseYamlQuickly } from './fast-yaml';
 import type { CatalogIssue } from './issues';
 
 /** A valid definition and where it came from. */
@@ -45,6 +46,12 @@ export const DEFAULT_YAML_LIMITS: Readonly<YamlLimits> = Object.freeze({
 
 export interface YamlCatalogOptions extends NormalizeOptions {
   limits?: Partial<YamlLimits>;
+  /**
+   * Results of earlier loads by file, reused when a file's text is unchanged: a reload then costs
+   * a read per file instead of a YAML parse and validation (most of the time of a load). One cache
+   * per source, since the options (limits, strictness) are part of the result.
+   */
+  cache?: Map<string, { text: string; result: DefinitionResult }>;
 }
 
 const firstLine = (message: string) => message.split('\n')[0].replace(/:$/, '');
@@ -89,6 +96,14 @@ export function parseYamlDefinition(text: string, file: string, options: YamlCat
     warnings: [],
   });
   if (Buffer.byteLength(text, 'utf8') > limits.maxFileBytes) return fail(`file is larger than ${limits.maxFileBytes} bytes`);
+
+  // Most files are plain and valid: read them the quick way. Anything else (or any problem found)
+  // goes the careful way below, which gives each problem its line.
+  const quick = parseYamlQuickly(text, limits.maxDepth);
+  if (quick) {
+    const result = parseAppDefinition(quick, file, options);
+    if (result.app && result.errors.length === 0 && result.warnings.length === 0) return result;
+  }
 
   const counter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
@@ -193,7 +208,14 @@ export async function loadYamlCatalog(dir: string, options: YamlCatalogOptions =
   for (const name of names) {
     const file = path.join(dir, name);
     const read = readLimited(file, limits.maxFileBytes);
-    parsed.push({ file, result: 'error' in read ? { errors: [{ file, field: '', message: read.error }], warnings: [] } : parseYamlDefinition(read.text, file, options) });
+    if ('error' in read) {
+      parsed.push({ file, result: { errors: [{ file, field: '', message: read.error }], warnings: [] } });
+    } else {
+      const cached = options.cache?.get(file);
+      const result = cached && cached.text === read.text ? cached.result : parseYamlDefinition(read.text, file, options);
+      options.cache?.set(file, { text: read.text, result });
+      parsed.push({ file, result });
+    }
     if (performance.now() - sliceStart > SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
