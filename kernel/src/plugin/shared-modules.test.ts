@@ -48,6 +48,12 @@ test("shared packages resolve to the host's copy, even when the plugin ships its
   expect(fromPlugin('zod/v4/core').startsWith(path.join(repoNodeModules, 'zod') + path.sep)).toBe(true);
 });
 
+test("the built-in plugins' packages (their /api) resolve to the host's, so extension points are the same objects", () => {
+  expect(fs.realpathSync(fromPlugin('@tomo/plugin-apps/api'))).toBe(fs.realpathSync(path.resolve(__dirname, '..', '..', '..', 'plugins', 'apps', 'dist', 'api.js')));
+  expect(fs.realpathSync(fromPlugin('@tomo/plugin-preparation/api'))).toBe(fs.realpathSync(path.resolve(__dirname, '..', '..', '..', 'plugins', 'preparation', 'dist', 'api.js')));
+  expect(() => fromPlugin('@tomo/plugin-nope/api')).toThrow(/Cannot find module/);
+});
+
 test('anything else resolves from the plugin folder as usual: the host does not lend its other packages', () => {
   expect(fromPlugin('own-dep')).toBe(path.join(pluginDir, 'node_modules', 'own-dep', 'index.js'));
   expect(() => fromPlugin('koa')).toThrow(/Cannot find module 'koa'/);

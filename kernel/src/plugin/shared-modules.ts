@@ -15,10 +15,18 @@ const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename
 let installed = false;
 const hostPaths = new Map<string, string>();
 
+/**
+ * The built-in plugins' packages (`@tomo/plugin-<id>`, used through their `/api` subpath) are
+ * shared too: a third-party plugin must reach the very extension points and service tokens the
+ * host's plugins registered, not copies of them.
+ */
+const BUILTIN_PLUGIN_PACKAGE = /^@tomo\/plugin-[a-z0-9-]+(\/|$)/;
+
 function isShared(request: string): string | undefined {
   for (const name of SHARED_MODULES) {
     if (request === name || request.startsWith(`${name}/`)) return name;
   }
+  if (BUILTIN_PLUGIN_PACKAGE.test(request)) return request;
   return undefined;
 }
 

@@ -11,3 +11,11 @@ export const startInput = z.strictObject({
 export const logQuery = z.strictObject({
   afterId: z.coerce.number().int().min(0, 'must be 0 or more').optional(),
 });
+
+/** An OS as `/etc/os-release` describes it, for asking which preparer and plan would run. */
+export const planInput = z.strictObject({
+  id: z.string().regex(/^[a-z0-9._-]{1,64}$/, 'must be an os-release ID (lower-case letters, digits, ".", "_", "-")'),
+  versionId: z.string().regex(/^[A-Za-z0-9._~-]{1,64}$/, 'must be an os-release VERSION_ID'),
+  idLike: z.array(z.string().regex(/^[a-z0-9._-]{1,64}$/, 'must be os-release IDs')).max(10, 'at most 10 entries').default([]),
+  architecture: z.string().max(32, 'is too long').default('x86_64'),
+});

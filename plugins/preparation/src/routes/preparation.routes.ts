@@ -1,12 +1,27 @@
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { PluginContext } from '@tomo/kernel';
-import { logQuery, serverIdParams, startInput } from '../schemas';
+import { logQuery, planInput, serverIdParams, startInput } from '../schemas';
 import type { LogLine, PreparationLog } from '../services/preparation-log';
 import type { PreparationService, PreparationView } from '../services/preparation-service';
 
 /** HTTP routes of the preparation plugin, plus the live log as server-sent events. */
 export function registerPreparationRoutes(ctx: PluginContext, service: PreparationService, log: PreparationLog): void {
+  ctx.http.route({
+    method: 'GET',
+    path: '/api/preparation/preparers',
+    summary: 'The OS preparers (built-in and from plugins) and the OS versions each supports',
+    access: 'authenticated',
+    handler: () => ({ preparers: service.listPreparers() }),
+  });
+  ctx.http.route({
+    method: 'POST',
+    path: '/api/preparation/plan',
+    summary: 'Which preparer and steps a server reporting this OS (os-release ID, VERSION_ID, ID_LIKE) would get',
+    access: 'authenticated',
+    body: planInput,
+    handler: ({ body }) => service.planFor({ id: body.id, versionId: body.versionId, idLike: body.idLike, codename: null, prettyName: `${body.id} ${body.versionId}`, architecture: body.architecture }),
+  });
   ctx.http.route({
     method: 'POST',
     path: '/api/servers/:id/preparation',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { conflict, quoteShellArg, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
+import { badRequest, conflict, quoteShellArg, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '../api';
 import { PreparationEntity } from '../entities/preparation.entity';
@@ -236,6 +236,25 @@ export class PreparationService {
   }
 
   /** At start-up: runs left `in_progress` by a stopped or killed Tomo are marked failed, ready for retry. */
+  /** Every OS preparer (built-in and from plugins) and what it supports. */
+  listPreparers(): Array<{ id: string; supported: string[] }> {
+    return this.preparers.map((p) => ({ id: p.id, supported: [...p.supported] }));
+  }
+
+  /**
+   * Which preparer, and which steps, a server reporting `os` would get: the same choice a run
+   * makes after detecting the OS. An unsupported OS is a 400 naming the supported ones.
+   */
+  planFor(os: DetectedOs): { preparer: string; steps: Array<{ id: string; title: string }> } {
+    let preparer: OsPreparer;
+    try {
+      preparer = selectPreparer(this.preparers, os);
+    } catch (err) {
+      throw badRequest('id', (err as Error).message);
+    }
+    return { preparer: preparer.id, steps: [DETECT, ...preparer.plan(os)].map((s) => ({ id: s.id, title: s.title })) };
+  }
+
   async markInterrupted(): Promise<number> {
     const cut = await this.repo.findBy({ status: 'in_progress' });
     for (const entity of cut) {
