@@ -13,6 +13,11 @@ const swc = [
   },
 ];
 
+// age-encryption and its @noble/@scure dependencies ship only as ES modules; jest's module
+// system loads CommonJS, so these are compiled like our own sources.
+const ESM_PACKAGES = ['age-encryption', '@noble', '@scure'];
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 const sharedMappers = {
   '^@tomo/kernel$': '<rootDir>/kernel/src/index.ts',
   '^@tomo/kernel/testing$': '<rootDir>/kernel/src/testing/index.ts',
@@ -50,10 +55,11 @@ module.exports = {
     {
       displayName: 'backend',
       testEnvironment: 'node',
-      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm'],
+      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm', '<rootDir>/examples'],
       testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: swcJs },
+      transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
       moduleNameMapper: sharedMappers,
       setupFiles: ['reflect-metadata'],
     },

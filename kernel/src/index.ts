@@ -21,6 +21,7 @@ export type {
   CliContribution,
   BootedKernel,
   ClassType,
+  EntityType,
 } from './plugin/plugin-types';
 export type { PluginStatus } from './plugin/load-plan';
 export { defineHookSet, HookRegistry, type HookSetRef } from './hooks/hook-set';

@@ -23,7 +23,7 @@ import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
 import { planLoad, refuse, type Candidate, type PluginStatus } from './plugin/load-plan';
 import { createPluginContext, registerProvider } from './plugin/plugin-context';
-import type { ClassType, PluginContext, PluginDefinition, PluginModuleDefinition } from './plugin/plugin-types';
+import type { ClassType, EntityType, PluginContext, PluginDefinition, PluginModuleDefinition } from './plugin/plugin-types';
 import { installSharedModuleResolution } from './plugin/shared-modules';
 import { ShellFiles } from './ui/shell-files';
 import { UiRegistry } from './ui/ui-registry';
@@ -129,7 +129,7 @@ export class Kernel {
   }
 
   /** The entities and migrations of the plugins that would load, without opening anything (`tomo migrate --status`). */
-  plannedSchema(): { entities: ClassType[]; migrations: ClassType[] } {
+  plannedSchema(): { entities: EntityType[]; migrations: ClassType[] } {
     const plan = planLoad(this.discover(), this.config.plugins.disabled);
     return {
       entities: plan.plugins.flatMap((c) => [...(c.definition.entities ?? [])]),
@@ -252,7 +252,7 @@ export class Kernel {
   }
 
   private async openDatabase(plugins: Array<Candidate<PluginDefinition>>): Promise<DataSource> {
-    const entities: ClassType[] = [];
+    const entities: EntityType[] = [];
     const migrations: ClassType[] = [];
     const migrationOwners = new Map<string, string>();
     for (const { definition } of plugins) {

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type Database from 'better-sqlite3';
-import type { ClassType } from '../plugin/plugin-types';
+import type { ClassType, EntityType } from '../plugin/plugin-types';
 
 /** What the database is assembled from. */
 export interface DataSourceOptions {
   file: string;
   busyTimeoutMs: number;
-  entities: ClassType[];
+  entities: EntityType[];
   migrations: ClassType[];
 }
 

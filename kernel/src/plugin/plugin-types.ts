@@ -7,6 +7,7 @@ import type { TomoConfig } from '../config/config-schema';
 import type { ServiceToken } from '../di/service-token';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { RouteDefinition, RawRouteDefinition } from '../http/route-types';
+import type { EntitySchema } from 'typeorm';
 import type { ToolDefinition } from '../mcp/tool-types';
 import type { UiContribution } from '../ui/ui-types';
 import type { ExtensionPoint } from './extension-point';
@@ -14,6 +15,10 @@ import type { ExtensionPoint } from './extension-point';
 /** A class: what TypeORM takes for entities and migrations. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ClassType = Function;
+
+/** What a plugin may list as an entity: a decorated class or an `EntitySchema`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EntityType = ClassType | EntitySchema<any>;
 
 /** Given to `register`: the only thing a plugin does there is provide its extension points. */
 export interface RegisterContext {
@@ -90,7 +95,11 @@ export interface PluginDefinition<TConfig = unknown> {
   readonly dependsOn?: readonly string[];
   /** Schema of this plugin's config section; validated at start with errors naming the key. */
   readonly config?: z.ZodType<TConfig>;
-  readonly entities?: readonly ClassType[];
+  /**
+   * Entity classes (TypeORM decorators) or `EntitySchema` objects (no decorators needed: the
+   * simpler choice for a third-party package).
+   */
+  readonly entities?: readonly EntityType[];
   /** Migration classes, named `<Plugin><Change><13-digit timestamp>`. */
   readonly migrations?: readonly ClassType[];
   readonly ui?: UiContribution;

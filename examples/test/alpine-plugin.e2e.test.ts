@@ -1,0 +1,135 @@
+/**
+ * A third-party plugin for real: examples/tomo-plugin-alpine is built on its own, packed with
+ * `npm pack`, installed from the tarball into the plugin folder of a fresh Tomo (the built one,
+ * `tomo serve`), and everything it contributes is live: its catalog in `list_catalog`, its
+ * preparer chosen for Alpine, its MCP tool listed and working, its route answering, its migration
+ * applied; in Chromium its page and dashboard card render, loaded at run time while the console's
+ * own build output stays untouched.
+ */
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
+import { assertBuilt, freePort, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { launchChromium } = require('../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
+
+jest.setTimeout(180000);
+
+const EXAMPLE = path.join(__dirname, '..', 'tomo-plugin-alpine');
+const CONSOLE_DIST = path.join(__dirname, '..', '..', 'ui-shell', 'dist');
+const ADMIN = { username: 'admin', password: 'admin-password-1234' };
+let work: string;
+let server: Awaited<ReturnType<typeof serveTomo>>;
+let token: string;
+let consoleBefore: string;
+
+/** A fingerprint of every file of the console's build output. */
+function treeHash(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()) {
+    hash.update(entry).update(fs.readFileSync(entry));
+  }
+  return hash.digest('hex');
+}
+
+const api = async (method: string, route: string, body?: unknown) => {
+  const res = await fetch(`${server.url}${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+beforeAll(async () => {
+  assertBuilt();
+  consoleBefore = treeHash(CONSOLE_DIST);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-third-party-'));
+  // Built and packed on its own, as its author would before publishing.
+  execFileSync('npm', ['run', 'build'], { cwd: EXAMPLE, stdio: 'pipe' });
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: EXAMPLE, encoding: 'utf8' }))[0] as { filename: string; files: Array<{ path: string }> };
+  expect(packed.files.map((f) => f.path)).toEqual(expect.arrayContaining(['dist/plugin.js', 'dist/ui/index.js', 'catalog/filebrowser.yaml', 'package.json']));
+  // Installed from the tarball the way an admin would (peers are Tomo's own, not fetched).
+  const pluginDir = path.join(work, 'plugins');
+  execFileSync('npm', ['install', '--prefix', pluginDir, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-save', path.join(work, packed.filename)], { stdio: 'pipe' });
+  expect(fs.existsSync(path.join(pluginDir, 'node_modules', 'tomo-plugin-alpine', 'dist', 'plugin.js'))).toBe(true);
+
+  const env = { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: pluginDir };
+  expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
+  server = await serveTomo(env, await freePort());
+  token = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('it loads as an active third-party plugin, with its two modules', async () => {
+  const status = await api('GET', '/api/status');
+  expect(status.body.plugins).toEqual(expect.arrayContaining([
+    expect.objectContaining({ id: 'alpine', version: '1.0.0', state: 'active' }),
+    expect.objectContaining({ id: 'alpine-preparer', state: 'active' }),
+    expect.objectContaining({ id: 'alpine-catalog', state: 'active' }),
+  ]));
+});
+
+test('its catalog apps appear in list_catalog; its tool is listed and works; its route answers', async () => {
+  const mcp = await connectMcp(server.url, token);
+  try {
+    const listed = JSON.parse(resultText(await mcp.callTool({ name: 'list_catalog', arguments: { search: 'alpine' } })).text);
+    expect(listed.apps.map((a: { id: string }) => a.id).sort()).toEqual(['adguard-home', 'filebrowser']);
+    expect(listed.apps[0].source).toMatchObject({ id: 'plugin:alpine', kind: 'plugin' });
+
+    const tools = (await mcp.listTools()).tools.map((tool) => tool.name);
+    expect(tools).toContain('alpine_set_mirror');
+    const added = await api('POST', '/api/servers', { name: 'alpine-box', host: '127.0.0.1', port: 2222, username: 'tomotest', authType: 'password', credentials: { password: 'unused-here' } });
+    expect(added.status).toBe(201);
+    const set = resultText(await mcp.callTool({ name: 'alpine_set_mirror', arguments: { server_id: added.body.id, url: 'https://dl-cdn.alpinelinux.org/alpine' } }));
+    expect(set.isError).toBe(false);
+    const bad = resultText(await mcp.callTool({ name: 'alpine_set_mirror', arguments: { server_id: added.body.id, url: 'ftp://$(id)' } }));
+    expect(bad).toMatchObject({ isError: true });
+    expect(bad.text).toMatch(/url/);
+  } finally {
+    await mcp.close();
+  }
+  const mirrors = await api('GET', '/api/alpine/mirrors');
+  expect(mirrors.status).toBe(200);
+  expect(mirrors.body.mirrors).toEqual([expect.objectContaining({ url: 'https://dl-cdn.alpinelinux.org/alpine' })]);
+});
+
+test('its preparer is the one chosen for a server reporting Alpine', async () => {
+  const plan = await api('POST', '/api/preparation/plan', { id: 'alpine', versionId: '3.20.3' });
+  expect(plan.status).toBe(200);
+  expect(plan.body.preparer).toBe('alpine');
+  expect(plan.body.steps.map((s: { id: string }) => s.id)).toEqual(['detect-os', 'update-package-index', 'install-docker', 'enable-docker', 'docker-group', 'verify-docker']);
+  // The built-ins are untouched, and an Alpine release it does not know is still refused by name.
+  expect((await api('POST', '/api/preparation/plan', { id: 'debian', versionId: '12' })).body.preparer).toBe('debian-family');
+  expect((await api('POST', '/api/preparation/plan', { id: 'alpine', versionId: '3.10.0' })).body.error.message).toMatch(/unsupported OS alpine 3\.10\.0; supported: .*Alpine 3\.22/);
+});
+
+test('its migration ran', () => {
+  const out = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(JSON.stringify(d.prepare("SELECT name FROM migrations WHERE name LIKE 'Alpine%'").all()))`, path.join(work, 'data', 'tomo.db')], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual([{ name: 'AlpineMirrorsInitial1790000000000' }]);
+});
+
+test('in Chromium, its page and its dashboard card render inside the console, loaded at run time', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Username').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('alpine-widget').getByText(/5 Alpine releases supported · 1 mirror\(s\) chosen/).waitFor();
+    await page.getByRole('link', { name: 'Alpine' }).click();
+    await page.getByTestId('alpine-versions').getByText(/Alpine 3\.18, Alpine 3\.19/).waitFor();
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+  // Nothing of the console's own build changed: the panel came from the plugin's folder.
+  expect(treeHash(CONSOLE_DIST)).toBe(consoleBefore);
+});

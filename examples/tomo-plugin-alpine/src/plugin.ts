@@ -1,0 +1,57 @@
+/**
+ * tomo-plugin-alpine: a third-party Tomo plugin, built and shipped on its own (npm pack), loaded
+ * from Tomo's plugin folder at start — no rebuild of Tomo or its console. It contributes:
+ * - an OS preparer for Alpine Linux (preparation's `preparation.osPreparers` extension point);
+ * - a catalog of Alpine-based apps (apps' `apps.catalogs` extension point);
+ * - an entity with its migration (`alpine_mirrors`), routes and an MCP tool (`alpine_set_mirror`);
+ * - a console page (/alpine) and a dashboard card, from its own Vite build (dist/ui).
+ */
+import path from 'node:path';
+import { definePlugin, definePluginModule } from '@tomo/kernel';
+import { appsCatalogsExtensionPoint, yamlFolderSource } from '@tomo/plugin-apps/api';
+import { preparationOsPreparersExtensionPoint } from '@tomo/plugin-preparation/api';
+import { alpinePreparer } from './alpine-preparer';
+import { registerMirrorRoutes, setMirrorTool } from './mirror-routes';
+import { AlpineMirrorEntity, AlpineMirrorsInitial1790000000000 } from './mirror-entity';
+
+const ROOT = path.join(__dirname, '..');
+
+export const alpinePlugin = definePlugin({
+  id: 'alpine',
+  version: '1.0.0',
+  description: 'Alpine Linux: OS preparer, Alpine-based apps, apk mirrors',
+  dependsOn: ['servers'],
+  entities: [AlpineMirrorEntity],
+  migrations: [AlpineMirrorsInitial1790000000000],
+  ui: {
+    bundleDir: path.join(ROOT, 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [{ path: '/alpine', component: 'AlpinePage', title: 'Alpine' }],
+    nav: [{ label: 'Alpine', path: '/alpine', order: 80 }],
+    widgets: [{ id: 'alpine-summary', component: 'AlpineWidget', title: 'Alpine Linux', order: 50 }],
+  },
+  init(ctx) {
+    registerMirrorRoutes(ctx);
+    ctx.mcp.tool(setMirrorTool(ctx));
+  },
+});
+
+/** The preparer, added to the preparation plugin exactly as its built-in ones are. */
+export const alpinePreparerModule = definePluginModule({
+  id: 'alpine-preparer',
+  targetPlugin: 'preparation',
+  version: '1.0.0',
+  register(ctx) {
+    ctx.getExtensionPoint(preparationOsPreparersExtensionPoint).addPreparer(alpinePreparer);
+  },
+});
+
+/** The catalog (catalog/*.yaml in this package), added to the apps plugin's catalog. */
+export const alpineCatalogModule = definePluginModule({
+  id: 'alpine-catalog',
+  targetPlugin: 'apps',
+  version: '1.0.0',
+  register(ctx) {
+    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: path.join(ROOT, 'catalog'), kind: 'plugin', id: 'plugin:alpine', label: 'Alpine apps (tomo-plugin-alpine)' }));
+  },
+});
