@@ -138,7 +138,12 @@ export class Kernel {
   }
 
   /** Starts the kernel; with `listen` the HTTP server too. Throws on a broken built-in or bad config. */
-  async start({ listen }: { listen: boolean }): Promise<void> {
+  /**
+   * Starts the kernel. `runReady: false` is for one-shot CLI commands (`tomo admin create`, a
+   * plugin's command) that boot plugins next to a running service: plugins' `ready` steps act as
+   * "the service is starting" (e.g. marking work cut off by a restart as failed) and must not run.
+   */
+  async start({ listen, runReady = true }: { listen: boolean; runReady?: boolean }): Promise<void> {
     this.startedAt = Date.now();
     const plan = planLoad(this.discover(), this.config.plugins.disabled);
     this.statuses = plan.statuses;
@@ -158,7 +163,7 @@ export class Kernel {
       if (!parsed.success) throw describeConfigIssue(parsed.error, c.definition.id);
       configs.set(c.definition.id, parsed.data);
     }
-    const knownSections = new Set(this.statuses.map((s) => s.id));
+    const knownSections = new Set([...this.statuses.map((s) => s.id), ...plan.plugins.flatMap((c) => c.definition.configSections ?? [])]);
     for (const section of Object.keys(this.config.sections)) {
       if (!knownSections.has(section)) this.logger.warn(`Config key "${section}" matches no kernel setting and no installed plugin; ignored`);
     }
@@ -195,7 +200,7 @@ export class Kernel {
 
     this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs);
     if (listen) await this.listen();
-    for (const p of this.active) await p.definition.ready?.(p.context);
+    if (runReady) for (const p of this.active) await p.definition.ready?.(p.context);
     await this.hooks.of(kernelHooks).started.promise({ url: this.url, plugins: this.active.map((p) => p.definition.id) });
     this.logger.info({ url: this.url, plugins: this.active.map((p) => p.definition.id) }, listen ? `Tomo listening on ${this.url}` : 'Tomo kernel started');
   }

@@ -292,10 +292,13 @@ describe("a plugin's config section", () => {
 
   test('is parsed (defaults applied) and handed to init; an unknown section is warned about', async () => {
     const seen: unknown[] = [];
-    const t = await startTestKernel({ plugins: [configured(seen), definePlugin({ id: 'raw-cfg', init: (ctx) => void seen.push(ctx.config) })], config: { 'cfg-plugin': {}, 'raw-cfg': { anything: 1 }, 'no-such-plugin': { x: 1 } }, listen: false });
+    const reader = definePlugin({ id: 'section-reader', configSections: ['shared-section'], init: (ctx) => void seen.push(ctx.kernelConfig.sections['shared-section']) });
+    const t = await startTestKernel({ plugins: [configured(seen), definePlugin({ id: 'raw-cfg', init: (ctx) => void seen.push(ctx.config) }), reader], config: { 'cfg-plugin': {}, 'raw-cfg': { anything: 1 }, 'no-such-plugin': { x: 1 }, 'shared-section': { y: 2 } }, listen: false });
     try {
-      expect(seen).toEqual([{ retries: 3 }, { anything: 1 }]);
+      expect(seen).toEqual([{ retries: 3 }, { anything: 1 }, { y: 2 }]);
       expect(t.logs().some((l) => l.includes('Config key \\"no-such-plugin\\" matches no kernel setting and no installed plugin; ignored'))).toBe(true);
+      // A section a plugin declares it reads is not "unused".
+      expect(t.logs().some((l) => l.includes('shared-section'))).toBe(false);
     } finally {
       await t.stop();
     }

@@ -68,7 +68,8 @@ export function createCli(dist: Distribution, argv: readonly string[] = process.
         if (!plugin.cli || pluginConfig.plugins.disabled.includes(plugin.id)) continue;
         plugin.cli(program, async (): Promise<BootedKernel> => {
           const kernel = makeKernel(dist, pluginConfig);
-          await kernel.start({ listen: false });
+          // A one-shot command next to a possibly running service: plugins' `ready` steps stay out.
+          await kernel.start({ listen: false, runReady: false });
           return { resolve: (token) => kernel.resolve(token), logger: kernel.logger, stop: () => kernel.stop() };
         });
       }

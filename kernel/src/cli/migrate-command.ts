@@ -14,7 +14,7 @@ export function addMigrateCommand(program: Command, dist: Distribution, getConfi
       const config = getConfig();
       const kernel = makeKernel(dist, config);
       if (!opts.status) {
-        await kernel.start({ listen: false });
+        await kernel.start({ listen: false, runReady: false });
         await kernel.stop();
         process.stdout.write(`Database ${config.database.file} is up to date\n`);
         return;

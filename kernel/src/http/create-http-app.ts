@@ -27,7 +27,9 @@ export interface HttpAppDeps {
  * body parser with a size limit, the registered routes, `/mcp`, and the console's files.
  */
 export function createHttpApp(deps: HttpAppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy });
+  // Behind a trusted proxy, the client is the address that proxy added: the last entry of
+  // X-Forwarded-For (maxIpsCount 1). Earlier entries come from the client and could be forged.
+  const app = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const log = deps.log.child({ component: 'http' });
 
   app.use(async (ctx, next) => {

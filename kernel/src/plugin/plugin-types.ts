@@ -93,6 +93,11 @@ export interface PluginDefinition<TConfig = unknown> {
   readonly description?: string;
   /** Plugin ids that must load (and initialise) before this one. */
   readonly dependsOn?: readonly string[];
+  /**
+   * Top-level config sections this plugin reads besides its own (from `kernelConfig.sections`),
+   * e.g. the apps plugin's `catalog:`; named here so the kernel does not warn they are unused.
+   */
+  readonly configSections?: readonly string[];
   /** Schema of this plugin's config section; validated at start with errors naming the key. */
   readonly config?: z.ZodType<TConfig>;
   /**
@@ -106,6 +111,11 @@ export interface PluginDefinition<TConfig = unknown> {
   readonly cli?: CliContribution;
   register?(ctx: RegisterContext): void;
   init?(ctx: PluginContext<TConfig>): void | Promise<void>;
+  /**
+   * After every plugin's `init`, when Tomo starts as the service (`tomo serve`): recover from a
+   * restart, start background jobs. Not run for one-shot CLI commands, which may run while the
+   * service is up.
+   */
   ready?(ctx: PluginContext<TConfig>): void | Promise<void>;
   shutdown?(ctx: PluginContext<TConfig>): void | Promise<void>;
 }

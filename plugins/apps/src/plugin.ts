@@ -46,6 +46,7 @@ export const appsPlugin = definePlugin<AppsConfig>({
   description: 'App catalog and installs on prepared servers through the Docker Engine API over SSH',
   dependsOn: ['servers', 'preparation'],
   config: appsConfigSchema,
+  configSections: ['catalog'],
   entities: [InstallationEntity],
   migrations: [AppsInitial1764400000000],
   ui: {
