@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type Database from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { badRequest, KERNEL_VERSION, type SecretVault, type TomoConfig } from '@tomo/kernel';
+import { customCatalogs } from './catalog-files';
+import type { BackupConfig } from './config';
+import { BackupError } from './errors';
+import { exportBackup, type ExportProgress, type ExportResult } from './export/export-backup';
+import type { OnConflict } from './import/applier';
+import { importBackup, type ImportSummary } from './import/import-backup';
+import type { TableSpec } from './tables';
+
+/** A backup password must resist offline guessing: the file may travel anywhere. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface BackupServiceDeps {
+  dataSource: DataSource;
+  vault: SecretVault;
+  kernelConfig: TomoConfig;
+  config: BackupConfig;
+  /** The plugin's private data folder (snapshots, restored catalogs). */
+  dataDir: string;
+  specs: readonly TableSpec[];
+  logger: Logger;
+}
+
+/** Export and import of the whole instance; the CLI, the HTTP routes and the tests all come here. */
+export class BackupService {
+  private running = false;
+
+  constructor(private readonly deps: BackupServiceDeps) {}
+
+  /** Writes an encrypted backup to `output`. */
+  async export(output: Writable, options: { password: string; includeHistory: boolean; onProgress?(p: ExportProgress): void }): Promise<ExportResult> {
+    if (options.password.length < MIN_PASSWORD_LENGTH) throw badRequest('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    return this.exclusive(async () => {
+      const started = Date.now();
+      const live = (this.deps.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+      const result = await exportBackup(
+        {
+          live,
+          workDir: path.join(this.deps.dataDir, 'tmp'),
+          vault: this.deps.vault,
+          tomoVersion: KERNEL_VERSION,
+          specs: this.deps.specs,
+          catalogs: customCatalogs(this.deps.kernelConfig.sections.catalog),
+          scryptWorkFactor: this.deps.config.scryptWorkFactor,
+        },
+        options,
+        output,
+      );
+      this.deps.logger.info({ counts: result.counts, bytes: result.bytes, includeHistory: options.includeHistory, durationMs: Date.now() - started }, 'Backup exported');
+      return result;
+    });
+  }
+
+  /** Checks a backup and says what importing it would change (`apply` false), or imports it. */
+  async import(open: () => Readable, options: { password: string; onConflict: OnConflict; apply: boolean; onProgress?(p: { done: number; total: number; phase: string }): void }): Promise<ImportSummary> {
+    if (!options.password) throw badRequest('password', 'is required');
+    return this.exclusive(async () => {
+      const started = Date.now();
+      const catalogRoot = path.join(this.deps.dataDir, 'catalogs');
+      fs.mkdirSync(catalogRoot, { recursive: true, mode: 0o700 });
+      const summary = await importBackup(
+        open,
+        {
+          dbFile: this.deps.kernelConfig.database.file,
+          busyTimeoutMs: this.deps.kernelConfig.database.busyTimeoutMs,
+          vault: this.deps.vault,
+          specs: this.deps.specs,
+          knownMigrations: new Set(this.deps.dataSource.migrations.map((m) => m.name ?? m.constructor.name)),
+          tomoVersion: KERNEL_VERSION,
+          catalogRoot,
+        },
+        options,
+      );
+      if (summary.applied) {
+        this.deps.logger.info(
+          { tables: summary.tables.map(({ table, added, replaced, skipped }) => ({ table, added, replaced, skipped })), conflicts: summary.conflictCount, onConflict: options.onConflict, durationMs: Date.now() - started },
+          'Backup imported',
+        );
+      }
+      return summary;
+    });
+  }
+
+  /** One export or import at a time: two would compete for the snapshot folder and the write lock. */
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running) throw new BackupError('busy', 'Another export or import is running; try again when it has finished');
+    this.running = true;
+    try {
+      return await work();
+    } finally {
+      this.running = false;
+    }
+  }
+}

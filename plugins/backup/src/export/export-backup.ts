@@ -1,0 +1,150 @@
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Database from 'better-sqlite3';
+import type { SecretVault } from '@tomo/kernel';
+import { catalogFiles, type CatalogLocation } from '../catalog-files';
+import { BackupError } from '../errors';
+import { encryptStream } from '../format/age-stream';
+import { CATALOG_FILES, encodeValue, FORMAT_NAME, FORMAT_VERSION, type Manifest } from '../format/payload';
+import { NEVER_CARRIED, unclaimedTableSpec, type TableSpec } from '../tables';
+import { Snapshot } from './snapshot';
+
+/** Where a running export is: rows written so far out of the total. */
+export interface ExportProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+export interface ExportSources {
+  /** The live database connection (the snapshot is taken from it). */
+  live: Database.Database;
+  /** A private folder for the snapshot. */
+  workDir: string;
+  vault: SecretVault;
+  tomoVersion: string;
+  specs: readonly TableSpec[];
+  catalogs: readonly CatalogLocation[];
+  scryptWorkFactor: number;
+}
+
+export interface ExportOptions {
+  password: string;
+  includeHistory: boolean;
+  onProgress?(progress: ExportProgress): void;
+}
+
+export interface ExportResult {
+  counts: Record<string, number>;
+  bytes: number;
+}
+
+/** The tables this export carries, in order: the specs that exist, then history if asked. */
+export function tablesToExport(present: Set<string>, specs: readonly TableSpec[], includeHistory: boolean): TableSpec[] {
+  const claimed = new Set(specs.map((s) => s.table));
+  const chosen = specs.filter((s) => present.has(s.table) && (includeHistory || !s.history));
+  if (includeHistory) {
+    for (const table of [...present].sort()) if (!claimed.has(table) && !NEVER_CARRIED.has(table)) chosen.push(unclaimedTableSpec(table));
+  }
+  return chosen;
+}
+
+/**
+ * Writes an encrypted backup of the whole instance to `output`. Reads a snapshot (not the live
+ * file), one row at a time, so memory does not grow with the instance.
+ */
+export async function exportBackup(sources: ExportSources, options: ExportOptions, output: Writable): Promise<ExportResult> {
+  const snapshot = await Snapshot.take(sources.live, sources.workDir);
+  try {
+    const tables = tablesToExport(snapshot.tables(), sources.specs, options.includeHistory);
+    const migrations = snapshot.tables().has('migrations')
+      ? (snapshot.db.prepare('SELECT name FROM migrations ORDER BY id').all() as { name: string }[]).map((m) => m.name)
+      : [];
+    const manifest: Manifest = {
+      format: FORMAT_NAME,
+      formatVersion: FORMAT_VERSION,
+      tomoVersion: sources.tomoVersion,
+      createdAt: new Date().toISOString(),
+      schemaMigrations: migrations,
+      includesHistory: options.includeHistory,
+      tables: tables.map((t) => ({ table: t.table, label: t.label })),
+      catalogs: sources.catalogs.map(({ index, name, kind }) => ({ index, name, kind })),
+    };
+    const total = tables.reduce((n, t) => n + (snapshot.db.prepare(`SELECT COUNT(*) AS n FROM "${t.table}"`).get() as { n: number }).n, 0);
+    const counts: Record<string, number> = {};
+    const lines = payloadLines(snapshot, tables, manifest, sources, counts, (done, label) => options.onProgress?.({ done, total, label }));
+    let bytes = 0;
+    const encrypted = await encryptStream(Readable.from(lines), options.password, sources.scryptWorkFactor);
+    encrypted.on('data', (c: Buffer) => (bytes += c.length));
+    await pipeline(encrypted, output);
+    return { counts, bytes };
+  } finally {
+    snapshot.close();
+  }
+}
+
+const PROGRESS_EVERY = 5000;
+
+async function* payloadLines(
+  snapshot: Snapshot,
+  tables: readonly TableSpec[],
+  manifest: Manifest,
+  sources: ExportSources,
+  counts: Record<string, number>,
+  progress: (done: number, label: string) => void,
+): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${JSON.stringify(manifest)}\n`);
+  const sha256: Record<string, string> = {};
+  let done = 0;
+  for (const spec of tables) {
+    const hash = createHash('sha256');
+    let n = 0;
+    progress(done, spec.label);
+    for (const row of snapshot.db.prepare(`SELECT * FROM "${spec.table}" ORDER BY rowid`).iterate() as Iterable<Record<string, unknown>>) {
+      yield line(hash, rowLine(spec, row, sources.vault));
+      n++;
+      if (++done % PROGRESS_EVERY === 0) progress(done, spec.label);
+    }
+    counts[spec.table] = n;
+    sha256[spec.table] = hash.digest('hex');
+  }
+  progress(done, 'catalog files');
+  const fileHash = createHash('sha256');
+  let files = 0;
+  for (const catalog of sources.catalogs) {
+    for (const file of catalogFiles(catalog)) {
+      yield line(fileHash, { f: { catalog: catalog.index, path: file.rel }, d: fs.readFileSync(file.abs).toString('base64') });
+      files++;
+    }
+  }
+  counts[CATALOG_FILES] = files;
+  sha256[CATALOG_FILES] = fileHash.digest('hex');
+  yield Buffer.from(`${JSON.stringify({ end: true, counts, sha256 })}\n`);
+}
+
+function line(hash: Hash, value: unknown): Buffer {
+  const buf = Buffer.from(`${JSON.stringify(value)}\n`);
+  hash.update(buf);
+  return buf;
+}
+
+/** One row as it travels: sealed columns opened (the archive itself is the protection). */
+function rowLine(spec: TableSpec, row: Record<string, unknown>, vault: SecretVault): { t: string; r: Record<string, unknown>; s?: Record<string, string | null> } {
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) r[k] = encodeValue(v);
+  if (!spec.sealed?.length) return { t: spec.table, r };
+  const s: Record<string, string | null> = {};
+  for (const column of spec.sealed) {
+    const sealed = row[column];
+    delete r[column];
+    try {
+      s[column] = typeof sealed === 'string' ? vault.openText(sealed, String(row.id)) : null;
+    } catch (err) {
+      const what = spec.describe?.(row) ?? `${spec.label} ${String(row.id)}`;
+      throw new BackupError('invalid_content', `Cannot export ${what}: its stored secret does not open (${(err as Error).message})`);
+    }
+  }
+  return { t: spec.table, r, s };
+}

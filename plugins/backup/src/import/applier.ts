@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import type { SecretVault } from '@tomo/kernel';
+import { BackupError } from '../errors';
+import { decodeValue, type RowLine, type SqlValue } from '../format/payload';
+import type { TableSpec } from '../tables';
+
+export type OnConflict = 'skip' | 'overwrite';
+
+/** What happened (or, in a dry run, would happen) to one table. */
+export interface TableOutcome {
+  table: string;
+  label: string;
+  inBackup: number;
+  added: number;
+  replaced: number;
+  skipped: number;
+  /** The table is not on this instance (its plugin is not installed): its rows are left out. */
+  absent?: boolean;
+}
+
+/** A record the backup and this instance both hold (matched by id or natural key). */
+export interface Conflict {
+  table: string;
+  what: string;
+  action: OnConflict;
+}
+
+/** Conflicts listed one by one at most; beyond, only counted (history tables can be huge). */
+export const MAX_LISTED_CONFLICTS = 500;
+
+type Row = Record<string, SqlValue>;
+type Decision = 'insert' | 'overwrite' | 'skip';
+
+/**
+ * Decides, row by row, what importing does to the target: match each row with an existing one
+ * (by id, then natural key), follow `onConflict`, remap ids that now point at the matched rows,
+ * seal secrets again for their new owner. The same code runs twice: first read-only (`write`
+ * false) to validate and to build the summary, then for real inside the import transaction, so
+ * the summary shown is exactly what is applied.
+ */
+export class Applier {
+  readonly outcomes = new Map<string, TableOutcome>();
+  readonly conflicts: Conflict[] = [];
+  conflictCount = 0;
+  /** backup id → target id, per parent table. */
+  private readonly idMaps = new Map<string, Map<string, string>>();
+  /** backup id → what was decided, per parent table. */
+  private readonly decisions = new Map<string, Map<string, Decision>>();
+  /** Parents whose old children were already removed (overwrite), per child table. */
+  private readonly cleared = new Map<string, Set<string>>();
+  private readonly columns = new Map<string, Set<string> | null>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly vault: SecretVault,
+    private readonly onConflict: OnConflict,
+    private readonly write: boolean,
+  ) {}
+
+  /** Registers the backup's tables (from the manifest) so tables without rows show in the summary. */
+  begin(specs: readonly TableSpec[]): void {
+    for (const spec of specs) this.outcome(spec);
+  }
+
+  apply(spec: TableSpec, line: RowLine): void {
+    const outcome = this.outcome(spec);
+    outcome.inBackup++;
+    if (outcome.absent) return;
+    const cols = this.targetColumns(spec.table)!;
+    const row: Row = {};
+    for (const [k, v] of Object.entries(line.r)) {
+      if (!cols.has(k)) throw new BackupError('invalid_content', `The backup's ${spec.label} have a column "${k}" this Tomo does not know`);
+      try {
+        row[k] = decodeValue(v);
+      } catch (err) {
+        throw new BackupError('invalid_content', `The backup's ${spec.label} column "${k}" ${(err as Error).message}`);
+      }
+    }
+    for (const column of spec.sealed ?? []) {
+      if (!line.s || !(column in line.s)) throw new BackupError('invalid_content', `The backup's ${spec.label} lack their secret "${column}"`);
+    }
+    const backupId = row.id == null ? undefined : String(row.id);
+    for (const [column, parent] of Object.entries(spec.refs ?? {})) {
+      const mapped = row[column] == null ? undefined : this.idMaps.get(parent)?.get(String(row[column]));
+      if (mapped) row[column] = mapped;
+    }
+
+    if (spec.owner) return this.applyOwned(spec, row, line, outcome);
+    if (spec.naturalKeys) return this.applyKeyed(spec, row, line, outcome, backupId);
+    this.applyPlain(spec, row, outcome);
+  }
+
+  /** Rows that belong to a parent (tokens of a user, preparation of a server) share its fate. */
+  private applyOwned(spec: TableSpec, row: Row, line: RowLine, outcome: TableOutcome): void {
+    const { column, table } = spec.owner!;
+    const parentId = String(row[column]);
+    const decision = this.decisions.get(table)?.get(parentId) ?? 'insert';
+    if (decision === 'skip') {
+      outcome.skipped++;
+      return;
+    }
+    const target = this.idMaps.get(table)?.get(parentId) ?? parentId;
+    row[column] = target;
+    if (decision === 'overwrite') {
+      const done = this.cleared.get(spec.table) ?? this.cleared.set(spec.table, new Set()).get(spec.table)!;
+      if (!done.has(target)) {
+        done.add(target);
+        if (this.write) this.db.prepare(`DELETE FROM "${spec.table}" WHERE "${column}" = ?`).run(target);
+      }
+      outcome.replaced++;
+    } else {
+      outcome.added++;
+    }
+    if (spec.generatedId) delete row.id;
+    this.insert(spec, row, line, 'INSERT');
+  }
+
+  /** Rows with an identity of their own (users, servers, installed apps): matched, then added, replaced or kept. */
+  private applyKeyed(spec: TableSpec, row: Row, line: RowLine, outcome: TableOutcome, backupId: string | undefined): void {
+    if (!backupId) throw new BackupError('invalid_content', `The backup holds ${spec.label} without an id`);
+    const match = this.findMatch(spec, row, backupId);
+    const ids = this.idMaps.get(spec.table) ?? this.idMaps.set(spec.table, new Map()).get(spec.table)!;
+    const decisions = this.decisions.get(spec.table) ?? this.decisions.set(spec.table, new Map()).get(spec.table)!;
+    if (!match) {
+      ids.set(backupId, backupId);
+      decisions.set(backupId, 'insert');
+      outcome.added++;
+      this.insert(spec, row, line, 'INSERT');
+      return;
+    }
+    ids.set(backupId, match);
+    decisions.set(backupId, this.onConflict);
+    this.noteConflict(spec.table, spec.describe?.(row) ?? `${spec.label} ${backupId}`);
+    if (this.onConflict === 'skip') {
+      outcome.skipped++;
+      return;
+    }
+    outcome.replaced++;
+    row.id = match;
+    if (this.write) {
+      // Replacing a user ends their sessions: the password or role may have changed.
+      if (spec.table === 'auth_users' && this.targetColumns('auth_sessions')) this.db.prepare('DELETE FROM auth_sessions WHERE "userId" = ?').run(match);
+      this.seal(spec, row, line);
+      const sets = Object.keys(row).filter((k) => k !== 'id');
+      this.statement(`UPDATE "${spec.table}" SET ${sets.map((k) => `"${k}" = @${k}`).join(', ')} WHERE id = @id`).run(row);
+    }
+  }
+
+  /** History and other unclaimed tables: row for row, by primary key. */
+  private applyPlain(spec: TableSpec, row: Row, outcome: TableOutcome): void {
+    if (!this.write) {
+      outcome.added++;
+      return;
+    }
+    const verb = this.onConflict === 'overwrite' ? 'INSERT OR REPLACE' : 'INSERT OR IGNORE';
+    const changed = this.insert(spec, row, { t: spec.table, r: {} }, verb);
+    if (changed) outcome.added++;
+    else outcome.skipped++;
+  }
+
+  private findMatch(spec: TableSpec, row: Row, backupId: string): string | undefined {
+    const byId = this.statement(`SELECT id FROM "${spec.table}" WHERE id = ?`).get(backupId) as { id: string } | undefined;
+    if (byId) return byId.id;
+    for (const key of spec.naturalKeys ?? []) {
+      const where = key.map((k) => `"${k}" = ?`).join(' AND ');
+      const found = this.statement(`SELECT id FROM "${spec.table}" WHERE ${where} LIMIT 1`).get(...key.map((k) => row[k])) as { id: string } | undefined;
+      if (found) return found.id;
+    }
+    return undefined;
+  }
+
+  private insert(spec: TableSpec, row: Row, line: RowLine, verb: string): boolean {
+    if (!this.write) return true;
+    this.seal(spec, row, line);
+    const keys = Object.keys(row);
+    const sql = `${verb} INTO "${spec.table}" (${keys.map((k) => `"${k}"`).join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`;
+    return this.statement(sql).run(row).changes > 0;
+  }
+
+  /** Seals opened secrets with this instance's vault, bound to the row's id here. */
+  private seal(spec: TableSpec, row: Row, line: RowLine): void {
+    for (const column of spec.sealed ?? []) {
+      const plain = line.s?.[column];
+      row[column] = plain == null ? null : this.vault.seal(plain, String(row.id));
+    }
+  }
+
+  private noteConflict(table: string, what: string): void {
+    this.conflictCount++;
+    if (this.conflicts.length < MAX_LISTED_CONFLICTS) this.conflicts.push({ table, what, action: this.onConflict });
+  }
+
+  private outcome(spec: TableSpec): TableOutcome {
+    let o = this.outcomes.get(spec.table);
+    if (!o) {
+      o = { table: spec.table, label: spec.label, inBackup: 0, added: 0, replaced: 0, skipped: 0, ...(this.targetColumns(spec.table) ? {} : { absent: true }) };
+      this.outcomes.set(spec.table, o);
+    }
+    return o;
+  }
+
+  private targetColumns(table: string): Set<string> | null {
+    if (!this.columns.has(table)) {
+      const info = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+      this.columns.set(table, info.length ? new Set(info.map((c) => c.name)) : null);
+    }
+    return this.columns.get(table)!;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}

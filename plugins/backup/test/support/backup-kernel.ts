@@ -1,0 +1,91 @@
+import crypto, { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KernelTokens } from '@tomo/kernel';
+import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
+import { AuthTokens } from '@tomo/plugin-auth/api';
+import { authPlugin } from '../../../auth/src/plugin';
+import { builtInPreparersModule, preparationPlugin } from '../../../preparation/src/plugin';
+import { serversPlugin } from '../../../servers/src/plugin';
+import { appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
+import { BackupTokens } from '../../src/api';
+import { backupPlugin } from '../../src/plugin';
+
+export const BACKUP_PASSWORD = 'backup-pass-Xq7-correct-horse';
+export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
+export const CAROL = { username: 'carol', password: 'carol-password-1234' };
+export const SERVER_PASSWORD = 'ssh-secret-Zp9-do-not-leak';
+export const APP_SECRET = 'generated-app-secret-Kw4-do-not-leak';
+
+/** A kernel with every plugin a backup carries, low scrypt cost (tests only), an optional catalog folder. */
+export async function startBackupKernel(options: { dataDir?: string; catalogDir?: string } = {}): Promise<TestKernel> {
+  return startTestKernel({
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule],
+    dataDir: options.dataDir,
+    listen: true,
+    config: { backup: { scryptWorkFactor: 10 }, catalog: { dirs: options.catalogDir ? [options.catalogDir] : [] } },
+  });
+}
+
+export const call = (t: TestKernel) => ({ transport: 'cli' as const, clientIp: 'local', requestId: 'test', log: t.kernel.logger });
+
+export async function login(t: TestKernel, who: { username: string; password: string }): Promise<string> {
+  const res = await t.request('POST', '/api/auth/login', { body: who });
+  if (res.status !== 200) throw new Error(`login ${who.username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+export async function addUser(t: TestKernel, who: { username: string; password: string }, role: 'admin' | 'user' = 'user'): Promise<void> {
+  await t.kernel.resolve(AuthTokens.UserService).create({ ...who, email: `${who.username}@example.com`, role }, call(t));
+}
+
+export async function addServer(t: TestKernel, token: string, name: string, password = SERVER_PASSWORD, host = '192.0.2.10'): Promise<string> {
+  const res = await t.request('POST', '/api/servers', { token, body: { name, host, port: 22, username: 'root', authType: 'password', credentials: { password } } });
+  if (res.status !== 201) throw new Error(`add server: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/** An installation record as the apps plugin stores one (secrets sealed, bound to its id). */
+export function addInstallation(t: TestKernel, serverId: string, ownerId: string, containerName = 'tomo-web-hello'): string {
+  const id = randomUUID();
+  const vault = t.kernel.resolve(KernelTokens.Vault);
+  const raw = rawDb(t);
+  const now = new Date().toISOString();
+  raw
+    .prepare(
+      `INSERT INTO app_installations (id, serverId, ownerId, appId, appName, image, containerName, containerId, state, error, portsJson, settingsJson, secretNamesJson, secretsSealed, capabilitiesJson, definitionJson, dataDir, progressJson, createdBy, createdAt, updatedAt)
+       VALUES (?, ?, ?, 'web-hello', 'Web Hello', 'tomo-test/httpd:1', ?, NULL, 'running', NULL, '[]', '{}', '["TOKEN"]', ?, '{}', '{}', '/srv/tomo/apps/x', '[]', ?, ?, ?)`,
+    )
+    .run(id, serverId, ownerId, containerName, vault.seal(JSON.stringify({ TOKEN: APP_SECRET }), id), ownerId, now, now);
+  return id;
+}
+
+/** The kernel's own better-sqlite3 connection (tests look at rows directly). */
+export function rawDb(t: TestKernel): import('better-sqlite3').Database {
+  return (t.kernel.dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection;
+}
+
+export function backupService(t: TestKernel) {
+  return t.kernel.resolve(BackupTokens.BackupService);
+}
+
+/** Exports `t` to a file in `dir` and returns its path. */
+export async function exportTo(t: TestKernel, dir: string, options: { includeHistory?: boolean; password?: string } = {}): Promise<string> {
+  const file = path.join(dir, `backup-${randomUUID()}.enc`);
+  await backupService(t).export(fs.createWriteStream(file), { password: options.password ?? BACKUP_PASSWORD, includeHistory: options.includeHistory ?? false });
+  return file;
+}
+
+/** SHA-256 of the database files: "byte-for-byte unchanged" is these staying equal. */
+export function dbFingerprint(t: TestKernel): string {
+  const hash = crypto.createHash('sha256');
+  const file = t.kernel.config.database.file;
+  for (const f of [file, `${file}-wal`]) if (fs.existsSync(f)) hash.update(fs.readFileSync(f));
+  return hash.digest('hex');
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
