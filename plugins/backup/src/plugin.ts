@@ -3,6 +3,7 @@ import { BackupTokens, type BackupTables } from './api';
 import { BackupService } from './backup-service';
 import { backupCli } from './cli/backup-commands';
 import { backupConfigSchema, type BackupConfig } from './config';
+import { registerBackupRoutes } from './routes/backup.routes';
 import { BUILTIN_TABLES, type TableSpec } from './tables';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +38,7 @@ export const backupPlugin = definePlugin<BackupConfig>({
     });
     ctx.expose(BackupTokens.BackupService, { useValue: service });
     ctx.expose(BackupTokens.Tables, { useValue: tables });
+    registerBackupRoutes(ctx, service, ctx.config.maxUploadMiB * 1024 * 1024);
   },
 });
 
