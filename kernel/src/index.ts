@@ -24,6 +24,7 @@ export type {
   EntityType,
 } from './plugin/plugin-types';
 export type { PluginStatus } from './plugin/load-plan';
+export type { PluginReport, PluginContributions } from './plugin/plugin-report';
 export { defineHookSet, HookRegistry, type HookSetRef } from './hooks/hook-set';
 export { kernelHooks, type KernelHooks, type AuthenticationRequest, type StartedInfo } from './hooks/kernel-hooks';
 export { createServiceToken, type ServiceToken } from './di/service-token';

@@ -23,6 +23,7 @@ import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
 import { planLoad, refuse, type Candidate, type PluginStatus } from './plugin/load-plan';
 import { createPluginContext, registerProvider } from './plugin/plugin-context';
+import { buildPluginReport, type PluginReport } from './plugin/plugin-report';
 import type { ClassType, EntityType, PluginContext, PluginDefinition, PluginModuleDefinition } from './plugin/plugin-types';
 import { installSharedModuleResolution } from './plugin/shared-modules';
 import { ShellFiles } from './ui/shell-files';
@@ -70,6 +71,9 @@ export class Kernel {
   readonly container: DependencyContainer;
   readonly logger: Logger;
   private statuses: PluginStatus[] = [];
+  /** Every discovered plugin and module definition by id, and who offers each extension point (Plugins page). */
+  private readonly definitions = new Map<string, PluginDefinition | PluginModuleDefinition>();
+  private readonly extensionPointOwners = new Map<string, string>();
   private readonly active: ActivePlugin[] = [];
   /** Each plugin's child container, made before `register` and handed to `init`. */
   private readonly pluginContainers = new Map<string, DependencyContainer>();
@@ -168,7 +172,9 @@ export class Kernel {
       if (!knownSections.has(section)) this.logger.warn(`Config key "${section}" matches no kernel setting and no installed plugin; ignored`);
     }
 
+    for (const c of [...plan.plugins, ...plan.modules]) this.definitions.set(c.definition.id, c.definition);
     const extensionPoints = this.runRegister(plan.plugins);
+    for (const [id, { owner }] of extensionPoints) this.extensionPointOwners.set(id, owner);
     await this.runModules(plan.modules, extensionPoints);
     let plugins = plan.plugins.filter((c) => this.isActive(c.definition.id));
 
@@ -181,6 +187,7 @@ export class Kernel {
 
     for (const route of kernelRoutes({
       status: () => this.status(),
+      plugins: () => this.pluginReport(),
       openApi: () => buildOpenApi(this.routes.all(), { title: 'Tomo API', version: this.options.version ?? KERNEL_VERSION }),
       manifest: (principal) => this.ui.manifest(principal),
     })) {
@@ -329,6 +336,18 @@ export class Kernel {
   }
 
   /** What `/api/status` reports. */
+  /** Every plugin and module: state (disabled ones with the reason) and what each contributes. */
+  pluginReport(): PluginReport[] {
+    return buildPluginReport({
+      statuses: this.statuses,
+      definitions: this.definitions,
+      routes: this.routes.all(),
+      tools: this.tools.all(),
+      ui: this.ui.contributions(),
+      extensionPoints: this.extensionPointOwners,
+    });
+  }
+
   async status(): Promise<StatusReport> {
     let database: StatusReport['database'] = { ok: true };
     try {

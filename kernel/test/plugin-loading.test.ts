@@ -4,7 +4,7 @@ import { ConfigError, definePlugin, definePluginModule, KERNEL_API_VERSION, kern
 import { startTestKernel } from '@tomo/kernel/testing';
 import { startupError } from './support/kernel-start';
 import { makeTempDir, removeTempDirs, writePluginPackage } from './support/temp-dir';
-import { USER_TOKEN, testAuthPlugin } from './support/test-auth';
+import { ADMIN_TOKEN, USER_TOKEN, testAuthPlugin } from './support/test-auth';
 
 // Jest resolves `require` itself, bypassing the kernel's shared-module hook; this gives a temp
 // plugin folder the host's real zod, as the hook does in production (see third-party-plugin.test.ts).
@@ -147,6 +147,9 @@ describe('a plugin whose init throws', () => {
       expect(status.body.plugins).toContainEqual({ id: 'flaky', version: '0.0.0', state: 'disabled', error: 'Plugin "flaky" failed to start: cannot reach the moon' });
       const openapi = await t.request('GET', '/api/openapi.json');
       expect(Object.keys(openapi.body.paths)).not.toContain('/api/flaky');
+      // The admin's Plugins page shows it disabled, with the cause and no contributions.
+      const report = (await t.request('GET', '/api/plugins', { token: ADMIN_TOKEN })).body.plugins.find((p: { id: string }) => p.id === 'flaky');
+      expect(report).toMatchObject({ state: 'disabled', builtin: false, error: 'Plugin "flaky" failed to start: cannot reach the moon', contributes: { routes: [], tools: [], pages: [], migrations: [] } });
     } finally {
       await t.stop();
     }

@@ -128,3 +128,28 @@ test('nothing outside the bundle folder is served, and unknown bundles are 404',
   expect((await fetch(`${t.url}/ui/plugins/not-installed/index.js`)).status).toBe(404);
   expect((await fetch(`${t.url}/ui/plugins/fixture-notes`)).status).not.toBe(200);
 });
+
+test('the Plugins report lists it with everything it contributes; only admins may read it', async () => {
+  const res = await t.request('GET', '/api/plugins', { token: ADMIN_TOKEN });
+  expect(res.status).toBe(200);
+  const notes = res.body.plugins.find((p: { id: string }) => p.id === 'fixture-notes');
+  expect(notes).toEqual({
+    id: 'fixture-notes',
+    kind: 'plugin',
+    version: '1.2.3',
+    packageName: '@acme/tomo-fixture-notes',
+    builtin: false,
+    state: 'active',
+    description: 'Notes, shipped as a third-party package',
+    contributes: {
+      routes: ['POST /api/fixture-notes', 'GET /api/fixture-notes'],
+      tools: ['fixture_notes_add'],
+      pages: ['/fixture-notes', '/fixture-notes/settings'],
+      widgets: ['Notes'],
+      slots: [],
+      extensionPoints: [],
+      migrations: ['FixtureNotesInitial1800000000000'],
+    },
+  });
+  expect((await t.request('GET', '/api/plugins', { token: USER_TOKEN })).status).toBe(403);
+});

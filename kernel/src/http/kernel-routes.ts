@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PluginReport } from '../plugin/plugin-report';
 import type { RouteDefinition } from './route-types';
 
 /** Facts `/api/status` reports. */
@@ -12,6 +13,7 @@ export interface StatusReport {
 /** The kernel's own routes; registered like any plugin's, under the owner `kernel`. */
 export function kernelRoutes(deps: {
   status: () => Promise<StatusReport>;
+  plugins: () => PluginReport[];
   openApi: () => Record<string, unknown>;
   manifest: (principal: NonNullable<Parameters<RouteDefinition['handler']>[1]['principal']>) => unknown;
 }): RouteDefinition[] {
@@ -32,6 +34,14 @@ export function kernelRoutes(deps: {
       access: 'authenticated',
       tag: 'kernel',
       handler: () => deps.status(),
+    },
+    {
+      method: 'GET',
+      path: '/api/plugins',
+      summary: 'Every plugin and module: version, package, built-in or third-party, state (with the reason when disabled), and what it contributes',
+      access: 'admin',
+      tag: 'kernel',
+      handler: () => ({ plugins: deps.plugins() }),
     },
     {
       method: 'GET',

@@ -36,6 +36,11 @@ export class UiRegistry {
     return undefined;
   }
 
+  /** Every registered contribution, by plugin id (for the admin's Plugins page). */
+  contributions(): Map<string, UiContribution> {
+    return new Map([...this.plugins.values()].map((r) => [r.pluginId, r.contribution]));
+  }
+
   /** The folder holding a plugin's bundle, or undefined. */
   bundleDir(pluginId: string): string | undefined {
     return this.plugins.get(pluginId)?.contribution.bundleDir;
