@@ -36,6 +36,14 @@ function treeHash(dir: string): string {
   return hash.digest('hex');
 }
 
+/** A plain-JavaScript plugin package (as a third party might drop into the folder). */
+function writeBrokenPlugin(parent: string, name: string, definition: string): void {
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js', tomo: { plugin: name.replace('tomo-plugin-', '') } }));
+  fs.writeFileSync(path.join(dir, 'index.js'), `const { definePlugin } = require('@tomo/kernel');\nmodule.exports = definePlugin(${definition});\n`);
+}
+
 const api = async (method: string, route: string, body?: unknown) => {
   const res = await fetch(`${server.url}${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   return { status: res.status, body: (await res.json()) as any };
@@ -53,6 +61,9 @@ beforeAll(async () => {
   const pluginDir = path.join(work, 'plugins');
   execFileSync('npm', ['install', '--prefix', pluginDir, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-save', path.join(work, packed.filename)], { stdio: 'pipe' });
   expect(fs.existsSync(path.join(pluginDir, 'node_modules', 'tomo-plugin-alpine', 'dist', 'plugin.js'))).toBe(true);
+  // Two broken neighbours: one throws at start-up, one was built for another kernel API.
+  writeBrokenPlugin(pluginDir, 'tomo-plugin-throws', `{ id: 'throws', version: '0.3.0', init() { throw new Error('cannot reach its licence server'); } }`);
+  writeBrokenPlugin(pluginDir, 'tomo-plugin-future', `{ id: 'future', version: '9.0.0', apiVersion: 99 }`);
 
   const env = { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: pluginDir };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
@@ -72,6 +83,15 @@ test('it loads as an active third-party plugin, with its two modules', async () 
     expect.objectContaining({ id: 'alpine-preparer', state: 'active' }),
     expect.objectContaining({ id: 'alpine-catalog', state: 'active' }),
   ]));
+});
+
+test('a plugin that throws at start-up and one built for another kernel API are disabled, each with its cause; the rest runs', async () => {
+  const report = (await api('GET', '/api/plugins')).body.plugins as Array<{ id: string; state: string; error?: string; builtin: boolean }>;
+  const byId = new Map(report.map((p) => [p.id, p]));
+  expect(byId.get('throws')).toMatchObject({ state: 'disabled', builtin: false, error: 'Plugin "throws" failed to start: cannot reach its licence server' });
+  expect(byId.get('future')).toMatchObject({ state: 'disabled', builtin: false, error: expect.stringMatching(/^Plugin "future" was built for kernel API 99; this Tomo provides kernel API \d+$/) });
+  for (const id of ['auth', 'servers', 'preparation', 'apps', 'alpine']) expect(byId.get(id)?.state).toBe('active');
+  expect((await api('GET', '/health')).status).toBe(200);
 });
 
 test('its catalog apps appear in list_catalog; its tool is listed and works; its route answers', async () => {
@@ -126,6 +146,13 @@ test('in Chromium, its page and its dashboard card render inside the console, lo
     await page.getByTestId('alpine-widget').getByText(/5 Alpine releases supported · 1 mirror\(s\) chosen/).waitFor();
     await page.getByRole('link', { name: 'Alpine' }).click();
     await page.getByTestId('alpine-versions').getByText(/Alpine 3\.18, Alpine 3\.19/).waitFor();
+    // The admin's Plugins page: the example active with its contributions, the broken ones with their cause.
+    await page.getByRole('link', { name: 'Plugins' }).click();
+    await page.getByTestId('plugin-alpine').waitFor();
+    expect(await page.getByTestId('plugin-alpine').getAttribute('data-state')).toBe('active');
+    expect(await page.getByTestId('plugin-summary-alpine').innerText()).toBe('Contributes 2 routes, 1 MCP tool, 1 page, 1 dashboard card, 1 migration');
+    expect(await page.getByTestId('plugin-error-throws').innerText()).toContain('cannot reach its licence server');
+    expect(await page.getByTestId('plugin-error-future').innerText()).toContain('kernel API 99');
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouteLocationNormalized, type Rout
 import { reportError } from './errors';
 import AppLayout from './layout/AppLayout.vue';
 import DashboardPage from './pages/DashboardPage.vue';
+import PluginsPage from './pages/PluginsPage.vue';
 import LoginPage from './pages/LoginPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 import SetupPage from './pages/SetupPage.vue';
@@ -90,6 +91,7 @@ export function createConsoleRouter(history: RouterHistory = createWebHistory())
         component: AppLayout,
         children: [
           { path: '', name: 'dashboard', component: DashboardPage, meta: { title: 'Dashboard' } },
+          { path: 'plugins', name: 'plugins', component: PluginsPage, meta: { title: 'Plugins', access: 'admin' } },
           { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
         ],
       },

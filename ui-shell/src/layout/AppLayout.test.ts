@@ -34,7 +34,7 @@ describe('AppLayout', () => {
   it('builds the sidebar from the manifest: Dashboard first, then by order', async () => {
     installFakeFetch({ 'GET /api/auth/me': { body: makeUser() }, 'GET /api/ui/manifest': { body: manifest() } });
     const { wrapper, unmount } = await mountShell('/');
-    expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers', 'Users', 'API tokens']);
+    expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers', 'Users', 'API tokens', 'Plugins']);
     expect(wrapper.get('.shell-nav__link.is-active').text()).toBe('Dashboard');
     expect(wrapper.get('.user-menu__button').text()).toContain('admin');
     unmount();
