@@ -160,3 +160,18 @@ test('in Chromium, its page and its dashboard card render inside the console, lo
   // Nothing of the console's own build changed: the panel came from the plugin's folder.
   expect(treeHash(CONSOLE_DIST)).toBe(consoleBefore);
 });
+
+test('removing the plugin leaves its data in place, and Tomo starts without it', async () => {
+  await server.stop();
+  const pluginDir = path.join(work, 'plugins');
+  fs.rmSync(path.join(pluginDir, 'node_modules', 'tomo-plugin-alpine'), { recursive: true, force: true });
+  const env = { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: pluginDir };
+  server = await serveTomo(env, await freePort());
+  token = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
+  const ids = (await api('GET', '/api/plugins')).body.plugins.map((p: { id: string }) => p.id);
+  expect(ids).not.toContain('alpine');
+  expect(ids).toEqual(expect.arrayContaining(['auth', 'servers', 'preparation', 'apps']));
+  expect((await api('GET', '/api/alpine/mirrors')).status).toBe(404);
+  const out = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(JSON.stringify(d.prepare('SELECT url FROM alpine_mirrors').all()))`, path.join(work, 'data', 'tomo.db')], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual([{ url: 'https://dl-cdn.alpinelinux.org/alpine' }]);
+});
