@@ -20,8 +20,18 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 
-  /** The JSON body sent to HTTP clients. */
-  toJSON(): { error: { code: string; message: string; field?: string } } {
+  /** The JSON body sent to HTTP clients (and the structured content of an MCP tool error). */
+  toJSON(): {
+    /** The one key of the body, so a client tells an error from a result by its shape. */
+    error: {
+      /** {@link AppError.code}. */
+      code: string;
+      /** {@link AppError.message}. */
+      message: string;
+      /** {@link AppError.field}, present only when set. */
+      field?: string;
+    };
+  } {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
 }
@@ -56,6 +66,7 @@ export function conflict(message: string, field?: string): AppError {
 
 /** 429: throttled; `retryAfterSeconds` tells the caller when to come back. */
 export class TooManyRequestsError extends AppError {
+  /** @param retryAfterSeconds seconds until the caller may try again: sent as the `Retry-After` header over HTTP, and in the message. */
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'too_many_requests', `Too many attempts; try again in ${retryAfterSeconds} s`);
   }
@@ -63,6 +74,10 @@ export class TooManyRequestsError extends AppError {
 
 /** Raised at start-up when a plugin breaks a loading rule; the message names the plugin and the rule. */
 export class PluginLoadError extends Error {
+  /**
+   * @param message names the plugin (or plugins, for a clash) and the rule it broke.
+   * @param pluginId the plugin or module at fault, when one is (absent for a package that failed to load).
+   */
   constructor(message: string, readonly pluginId?: string) {
     super(message);
     this.name = 'PluginLoadError';
@@ -71,6 +86,11 @@ export class PluginLoadError extends Error {
 
 /** Raised at start-up when configuration is invalid; the message names the key. */
 export class ConfigError extends Error {
+  /**
+   * @param message names the key and what is wrong with it.
+   * @param key dotted configuration key at fault (`server.port`; `<plugin id>.<key>` in a plugin's
+   *   section); absent when the file itself is at fault (missing, not YAML).
+   */
   constructor(message: string, readonly key?: string) {
     super(message);
     this.name = 'ConfigError';

@@ -1,6 +1,8 @@
 /**
- * @tomo/kernel — the public API, and the only package a plugin imports.
+ * `@tomo/kernel`: the public API, and the only package a plugin imports.
  * Everything exported here is covered by the kernel API version ({@link KERNEL_API_VERSION}).
+ *
+ * @module @tomo/kernel
  */
 import 'reflect-metadata';
 

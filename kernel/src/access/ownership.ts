@@ -6,6 +6,7 @@ import type { Principal } from './principal';
  * own; an `admin` sees everything. Records carry an `ownerId` column.
  */
 export interface Owned {
+  /** The {@link Principal.id} of the user who owns the record. */
   ownerId: string;
 }
 
@@ -13,7 +14,10 @@ export interface Owned {
  * A TypeORM `where` fragment restricting a query to what the principal may see.
  * Spread it into the where clause: `repo.find({ where: { ...ownerScope(p) } })`.
  */
-export function ownerScope(principal: Principal): { ownerId?: string } {
+export function ownerScope(principal: Principal): {
+  /** The principal's id for a `user`; absent for an `admin` (no restriction). */
+  ownerId?: string;
+} {
   return principal.role === 'admin' ? {} : { ownerId: principal.id };
 }
 

@@ -15,7 +15,7 @@ export interface Principal {
   readonly credentialKind: 'session' | 'api_token';
 }
 
-/** Which door a call came through; recorded in the activity log. */
+/** Which door a call came through: the HTTP API, MCP, or the `tomo` command line. */
 export type Transport = 'http' | 'mcp' | 'cli';
 
 /** Who may call a route or tool. */

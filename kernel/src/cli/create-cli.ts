@@ -12,8 +12,11 @@ import { addServeCommand } from './serve-command';
 
 /** What a Tomo distribution tells the CLI: where its built-in plugins and console live. */
 export interface Distribution {
+  /** The product version: `tomo --version`, `/api/status`, the OpenAPI document. */
   version: string;
+  /** Folders holding the built-in plugin packages (a broken one stops start-up). */
   builtinPluginDirs: string[];
+  /** The console's built files (`ui-shell/dist`); without them the console's pages are not served (the API is). */
   uiShellDir?: string;
 }
 

@@ -5,10 +5,12 @@ import { z } from 'zod';
  * (`config.<pluginId>`) with the schema they declare in `definePlugin({ config })`.
  */
 export const kernelConfigSchema = z.strictObject({
+  /** The HTTP server. */
   server: z
     .strictObject({
       /** Address to bind; localhost by default because a reverse proxy fronts Tomo. */
       host: z.string().min(1).default('127.0.0.1'),
+      /** TCP port to listen on; 0 picks a free one (tests). */
       port: z.coerce.number().int().min(0).max(65535).default(8080),
       /** Largest JSON body accepted, in bytes. */
       bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
@@ -22,13 +24,16 @@ export const kernelConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   /** Folder for log files; defaults to `<dataDir>/logs`. */
   logDir: z.string().min(1).optional(),
+  /** Logging. */
   log: z
     .strictObject({
+      /** pino level: messages below it are not written. */
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       /** Also print human-readable lines to the console (off under systemd, where the file is the log). */
       pretty: z.boolean().default(false),
     })
     .prefault({}),
+  /** Where third-party plugins come from, and which plugins not to load. */
   plugins: z
     .strictObject({
       /** Folders holding third-party plugin packages (each subfolder, or its node_modules). */
@@ -37,6 +42,7 @@ export const kernelConfigSchema = z.strictObject({
       disabled: z.array(z.string()).default([]),
     })
     .prefault({}),
+  /** The SQLite database. */
   database: z
     .strictObject({
       /** SQLite file; defaults to `<dataDir>/tomo.db`. */
@@ -45,12 +51,14 @@ export const kernelConfigSchema = z.strictObject({
       busyTimeoutMs: z.coerce.number().int().min(0).max(60000).default(5000),
     })
     .prefault({}),
+  /** The secret vault ({@link SecretVault}). */
   vault: z
     .strictObject({
       /** The master key file; defaults to `<dataDir>/secrets/vault.key`. Never put it in a backup unencrypted. */
       keyFile: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** The MCP endpoint (`/mcp`). */
   mcp: z
     .strictObject({
       /** An MCP session with no request for this long is closed, in ms. */
@@ -67,9 +75,22 @@ export type TomoConfig = Readonly<
   Omit<KernelConfig, 'logDir' | 'database' | 'vault'> & {
     /** Absolute. */
     logDir: string;
-    database: { file: string; busyTimeoutMs: number };
-    vault: { keyFile: string };
-    /** Raw config sections keyed by plugin id. */
+    /** As in {@link KernelConfig}, with the file resolved. */
+    database: {
+      /** Absolute path of the SQLite file. */
+      file: string;
+      /** How long a writer waits for a lock before failing, in ms. */
+      busyTimeoutMs: number;
+    };
+    /** As in {@link KernelConfig}, with the key file resolved. */
+    vault: {
+      /** Absolute path of the vault's master key file. */
+      keyFile: string;
+    };
+    /**
+     * Every top-level key that is not the kernel's, unvalidated: a section per plugin id (each
+     * plugin's `config` schema validates its own), and any others a plugin declares in `configSections`.
+     */
     sections: Readonly<Record<string, unknown>>;
   }
 >;

@@ -9,6 +9,7 @@ import { kernelConfigSchema, type TomoConfig } from './config-schema';
 export interface ConfigSources {
   /** Path of the YAML file; default `TOMO_CONFIG` or `/etc/tomo/config.yaml` (skipped when absent); `null` reads no file. */
   file?: string | null;
+  /** Environment variables to read (`TOMO_*`, and `TOMO_CONFIG` for the file); default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Programmatic overrides (CLI flags, tests). Deep-merged last. */
   overrides?: Record<string, unknown>;

@@ -39,8 +39,14 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 
 /** One migration's state, for `tomo migrate --status`. */
 export interface MigrationState {
+  /** The migration class's name (`<Plugin><Change><13-digit timestamp>`). */
   name: string;
+  /** Whether the database's `migrations` table records it as run. */
   applied: boolean;
+  /**
+   * When applied: the timestamp TypeORM recorded for it, which is the 13-digit number at the end
+   * of its name (ms since the epoch), not the moment it ran.
+   */
   appliedAt?: number;
 }
 

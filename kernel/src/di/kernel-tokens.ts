@@ -18,7 +18,8 @@ export const KernelTokens = Object.freeze({
   Clock: createServiceToken<Clock>('kernel.Clock'),
 });
 
-/** Time source. */
+/** Time source, resolved through {@link KernelTokens}.Clock so tests can replace the wall clock. */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }

@@ -13,6 +13,7 @@
 export interface HookSetRef<T extends object> {
   /** Owner id: the plugin id, or `kernel`. */
   readonly owner: string;
+  /** Makes a fresh set of hooks; the kernel calls it once per running kernel, on first use. */
   readonly create: () => T;
 }
 

@@ -6,7 +6,9 @@ import { defineHookSet } from './hook-set';
 export interface AuthenticationRequest {
   /** The bearer token (from `Authorization: Bearer`, the console cookie or the MCP session). */
   readonly credential: string;
+  /** Which door the request came through. */
   readonly transport: Transport;
+  /** The client's address, as in {@link CallContext.clientIp}. */
   readonly clientIp: string;
 }
 
@@ -14,6 +16,7 @@ export interface AuthenticationRequest {
 export interface StartedInfo {
   /** The base URL the HTTP server listens on, when it listens. */
   readonly url?: string;
+  /** Ids of the plugins that started (active), in start order. */
   readonly plugins: readonly string[];
 }
 
@@ -30,4 +33,5 @@ export const kernelHooks = defineHookSet('kernel', () => ({
   stopping: new AsyncSeriesHook<[]>([]),
 }));
 
+/** The type of the kernel's hook set: what `ctx.hooks.of(kernelHooks)` returns. */
 export type KernelHooks = ReturnType<(typeof kernelHooks)['create']>;

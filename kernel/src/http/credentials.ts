@@ -7,6 +7,7 @@ export const SESSION_COOKIE = 'tomo_session';
  * cross-site page cannot set it without a CORS preflight, which Tomo never allows (CSRF guard).
  */
 export const CONSOLE_HEADER = 'x-requested-with';
+/** The value {@link CONSOLE_HEADER} must have for the session cookie to count. */
 export const CONSOLE_HEADER_VALUE = 'tomo-console';
 
 /** The credential a request presents: `Authorization: Bearer`, or the console cookie with its header. */

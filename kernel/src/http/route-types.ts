@@ -3,12 +3,16 @@ import type { z } from 'zod';
 import type { Access } from '../access/principal';
 import type { CallContext } from '../access/call-context';
 
+/** The HTTP methods a route may use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Parsed, validated input of a route. */
 export interface RouteInput<B, Q, P> {
+  /** The JSON body as parsed by {@link RouteDefinition.body}; undefined when the route has no body schema. */
   body: B;
+  /** The query string as parsed by {@link RouteDefinition.query}; undefined without a schema. */
   query: Q;
+  /** The `:name` path parameters as parsed by {@link RouteDefinition.params}; undefined without a schema. */
   params: P;
 }
 
@@ -18,29 +22,54 @@ export interface RouteInput<B, Q, P> {
  * handler returns undefined). Schemas also feed the OpenAPI document.
  */
 export interface RouteDefinition<B = unknown, Q = unknown, P = unknown, R = unknown> {
+  /** The HTTP method. Method and path are unique across all plugins (`:id` and `:userId` count as the same). */
   method: HttpMethod;
   /** Starts with `/api/`; parameters as `:name`. */
   path: string;
+  /** One line for the OpenAPI document and the API reference. */
   summary: string;
+  /** Longer OpenAPI text: when to use it, what it does not do. */
   description?: string;
   /** OpenAPI tag; defaults to the plugin id. */
   tag?: string;
+  /**
+   * Who may call it: `public` (anyone; a principal is still set when a valid credential is sent),
+   * `authenticated` (401 without a valid credential), `admin` (also 403 for a `user`).
+   */
   access: Access;
+  /** Schema of the JSON body. With it, a non-JSON body is refused with 415 and an invalid one with 400. */
   body?: z.ZodType<B>;
+  /** Schema of the query string (values arrive as strings: use `z.coerce` for numbers). */
   query?: z.ZodType<Q>;
+  /** Schema of the path parameters (strings). */
   params?: z.ZodType<P>;
   /** Documents the success body in OpenAPI (not enforced at run time). */
   response?: z.ZodType<R>;
+  /** Status of a successful response with a body; default 200 (use 201 for a creation). */
   successStatus?: number;
+  /**
+   * Does the work, with input already validated and the caller already authorised. Return the
+   * body (sent as JSON), or undefined for 204 No Content; throw an {@link AppError} to answer
+   * with an error.
+   */
   handler(input: RouteInput<B, Q, P>, call: CallContext): Promise<R> | R;
 }
 
 /** A route that writes the response itself (streams, downloads). Access is still enforced. */
 export interface RawRouteDefinition {
+  /** As {@link RouteDefinition.method}. */
   method: HttpMethod;
+  /** As {@link RouteDefinition.path}. */
   path: string;
+  /** As {@link RouteDefinition.summary}. */
   summary: string;
+  /** As {@link RouteDefinition.access}: checked before the handler runs. */
   access: Access;
+  /** As {@link RouteDefinition.tag}. */
   tag?: string;
+  /**
+   * Writes the response on the Koa context itself (status, headers, a stream as `ctx.body`).
+   * Nothing is parsed or validated for it: read and check the input here.
+   */
   handler(ctx: Context, call: CallContext): Promise<void> | void;
 }

@@ -4,9 +4,13 @@ import type { CallContext } from '../access/call-context';
 
 /** MCP tool annotations: hints an agent uses to decide whether to ask before calling. */
 export interface ToolAnnotations {
+  /** The tool changes nothing (a lookup or a listing). */
   readOnlyHint?: boolean;
+  /** The tool may delete or overwrite something (only meaningful when not read-only). */
   destructiveHint?: boolean;
+  /** Calling it again with the same arguments has no further effect. */
   idempotentHint?: boolean;
+  /** The tool reaches outside Tomo (a server over SSH, a registry), not only Tomo's own data. */
   openWorldHint?: boolean;
 }
 
@@ -17,11 +21,23 @@ export interface ToolAnnotations {
 export interface ToolDefinition<I extends Record<string, unknown> = Record<string, unknown>> {
   /** snake_case; a third-party plugin's tools start with its id (`os_alpine_...`). */
   name: string;
+  /** A human-readable name clients may show instead of `name`. */
   title?: string;
   /** Written for an agent: what it does, when to use it, what it returns. */
   description: string;
+  /**
+   * The arguments, as a zod object: it becomes the tool's JSON Schema, and arguments are parsed
+   * by it (strictly) before the handler runs. Describe each field (`.describe()`) for the agent.
+   */
   input: z.ZodObject<z.ZodRawShape, z.core.$strip | z.core.$strict> & z.ZodType<I>;
+  /** Who may call it, checked as for routes ({@link RouteDefinition.access}). */
   access: Access;
+  /** Hints for the agent; sent with the tool list. */
   annotations?: ToolAnnotations;
+  /**
+   * Does the work with validated arguments. The result is sent back as JSON (text and structured
+   * content); a thrown {@link AppError} becomes a tool error the agent can read (`code: message`),
+   * anything else an `internal` error naming the request id.
+   */
   handler(input: I, call: CallContext): Promise<unknown> | unknown;
 }

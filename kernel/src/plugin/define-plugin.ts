@@ -1,7 +1,7 @@
 import { KERNEL_API_VERSION } from '../version';
 import type { PluginDefinition, PluginModuleDefinition } from './plugin-types';
 
-/** kebab-case: lower-case words joined by single hyphens. */
+/** Plugin and module ids: kebab-case, lower-case words joined by single hyphens (`servers`, `os-alpine`). */
 export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 type PluginInput<TConfig> = Omit<PluginDefinition<TConfig>, 'kind' | 'apiVersion' | 'version'> & {
@@ -16,8 +16,13 @@ function checkId(kind: string, id: string): void {
 }
 
 /**
- * Declares a plugin. Returns frozen plain data the kernel validates and loads.
- * `apiVersion` defaults to the kernel API version this package was compiled against.
+ * Declares a plugin. Returns frozen plain data the kernel validates and loads: export it as
+ * the package's main module (or one of its exports). Throws when the id is not kebab-case.
+ *
+ * @param input a {@link PluginDefinition} without `kind`, and with `version` (default `0.0.0`)
+ *   and `apiVersion` optional. `apiVersion` defaults to the {@link KERNEL_API_VERSION} of the
+ *   `@tomo/kernel` whose `definePlugin` runs, which inside Tomo is the host's own: declare it to
+ *   have the version checked (see {@link KERNEL_API_VERSION}).
  */
 export function definePlugin<TConfig = unknown>(input: PluginInput<TConfig>): PluginDefinition<TConfig> {
   checkId('Plugin', input.id);
@@ -30,7 +35,13 @@ export function definePlugin<TConfig = unknown>(input: PluginInput<TConfig>): Pl
   });
 }
 
-/** Declares a module that extends `targetPlugin` through its extension points. */
+/**
+ * Declares a module that extends `targetPlugin` through its extension points. Throws when the
+ * id or the target's id is not kebab-case.
+ *
+ * @param input a {@link PluginModuleDefinition} without `kind`; `version` and `apiVersion`
+ *   optional, defaulted as in {@link definePlugin}.
+ */
 export function definePluginModule(
   input: Omit<PluginModuleDefinition, 'kind' | 'apiVersion' | 'version'> & { apiVersion?: number; version?: string },
 ): PluginModuleDefinition {

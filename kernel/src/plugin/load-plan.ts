@@ -10,13 +10,25 @@ export interface Candidate<T> {
   source: PluginSource;
 }
 
-/** The outcome of one plugin or module in the load plan. */
+/**
+ * The outcome of one plugin or module in the load plan, from `Kernel.pluginStatuses()`;
+ * `/api/status` shows its id, version, state and error.
+ */
 export interface PluginStatus {
+  /** The plugin or module id; the package name for a package that failed to load. */
   id: string;
+  /** Whether it was declared with {@link definePlugin} or {@link definePluginModule}. */
   kind: 'plugin' | 'module';
+  /** Its declared version; `?` for a package that failed to load. */
   version: string;
+  /** The npm package it came from (`(given)` for definitions handed to the kernel directly). */
   packageName: string;
+  /** True for the distribution's own plugins: a broken built-in stops start-up instead of being disabled. */
   builtin: boolean;
+  /**
+   * `active` while it runs. `disabled` when left out: by `plugins.disabled`, a broken rule
+   * (wrong kernel API version, missing dependency), or a failed `register` or `init`.
+   */
   state: 'active' | 'disabled';
   /** Why it is disabled: names the plugin and the rule or error. */
   error?: string;

@@ -22,24 +22,50 @@ export type EntityType = ClassType | EntitySchema<any>;
 
 /** Given to `register`: the only thing a plugin does there is provide its extension points. */
 export interface RegisterContext {
+  /** The id of the plugin being registered. */
   readonly pluginId: string;
   /** The plugin's own child container, the same one `init` gets: keep what modules add here. */
   readonly container: DependencyContainer;
+  /**
+   * Provides the implementation of one of this plugin's extension points; modules targeting this
+   * plugin get it from {@link ModuleContext.getExtensionPoint}. The point's id must start with
+   * `<pluginId>.` and each point is provided once: otherwise the plugin is refused.
+   */
   registerExtensionPoint<T>(ref: ExtensionPoint<T>, implementation: T): void;
 }
 
 /** Given to a module's `register`: reach the extension points of the plugin it targets. */
 export interface ModuleContext {
+  /** The module's own id. */
   readonly moduleId: string;
+  /** A child of the kernel's logger, bound to `{ module: <moduleId> }`. */
   readonly logger: Logger;
+  /**
+   * The implementation the target plugin provided for `ref` in its `register`. Throws, and so
+   * refuses the module, when no plugin provided it or when it belongs to a plugin other than
+   * {@link PluginModuleDefinition.targetPlugin}.
+   */
   getExtensionPoint<T>(ref: ExtensionPoint<T>): T;
 }
 
-/** How to build a service for the DI container. */
-export type ServiceProvider<T> = { useValue: T } | { useFactory: (c: DependencyContainer) => T } | { useClass: new (...args: never[]) => T };
+/** How to build a service for the DI container (tsyringe's providers, registered without a lifecycle). */
+export type ServiceProvider<T> =
+  | {
+      /** This very value, handed to everyone who resolves the token: the usual choice. */
+      useValue: T;
+    }
+  | {
+      /** Called with the resolving container on every resolve (no caching). */
+      useFactory: (c: DependencyContainer) => T;
+    }
+  | {
+      /** Constructed by tsyringe (constructor injection) on every resolve: a new instance each time. */
+      useClass: new (...args: never[]) => T;
+    };
 
 /** Given to `init`, `ready` and `shutdown`. */
 export interface PluginContext<TConfig = unknown> {
+  /** The plugin's id. */
   readonly pluginId: string;
   /** This plugin's validated config section (`config.<pluginId>`). */
   readonly config: TConfig;
@@ -47,21 +73,41 @@ export interface PluginContext<TConfig = unknown> {
   readonly kernelConfig: TomoConfig;
   /** A folder this plugin owns: `<dataDir>/plugins/<pluginId>` (created on first use). */
   pluginDataDir(): string;
+  /** A child of the kernel's logger, bound to `{ plugin: <pluginId> }`; fields named in {@link SECRET_FIELD_NAMES} are redacted. */
   readonly logger: Logger;
   /** This plugin's child container; falls through to the root for kernel and exposed services. */
   readonly container: DependencyContainer;
   /** Puts a service in the root container so other plugins can resolve it by token. */
   expose<T>(token: ServiceToken<T>, provider: ServiceProvider<T>): void;
+  /**
+   * Resolves a service from this plugin's container: its own registrations, then the root
+   * (kernel services in {@link KernelTokens}, and what other plugins exposed: list them in
+   * `dependsOn` so they have initialised). Throws when nothing is registered under the token.
+   */
   resolve<T>(token: ServiceToken<T>): T;
   /** The database (already migrated when `init` runs). */
   readonly dataSource: DataSource;
+  /**
+   * The kernel's hook sets: `hooks.of(kernelHooks)`, or another plugin's set from its `api.ts`.
+   * Taps made during `init` take effect only if `init` succeeds; later ones at once.
+   */
   readonly hooks: HookRegistry;
+  /**
+   * HTTP routes of this plugin. Add them in `init`: they are committed when `init` succeeds, and
+   * routes added later (in `ready`, say) are not served.
+   */
   readonly http: {
+    /** Adds a JSON route (validated input, JSON result, listed in the OpenAPI document). */
     route<B, Q, P, R>(definition: RouteDefinition<B, Q, P, R>): void;
     /** For streaming responses (server-sent events, downloads) that cannot be plain JSON. */
     rawRoute(definition: RawRouteDefinition): void;
   };
+  /** MCP tools of this plugin. As with routes: add them in `init`; tools added later are not served. */
   readonly mcp: {
+    /**
+     * Adds an MCP tool. A third-party plugin's tool names must start with its id in snake_case
+     * (`os_alpine_`); this throws otherwise.
+     */
     tool<I extends Record<string, unknown>>(definition: ToolDefinition<I>): void;
   };
 }
@@ -77,19 +123,28 @@ export interface CliContribution {
 
 /** A kernel started for a CLI command. */
 export interface BootedKernel {
+  /** Resolves a service from the root container (kernel services and what plugins exposed). */
   resolve<T>(token: ServiceToken<T>): T;
+  /** The kernel's root logger. */
   readonly logger: Logger;
+  /** Shuts plugins down and closes the database. Call it when the command is done. */
   stop(): Promise<void>;
 }
 
 /** A plugin, as written by `definePlugin`. Plain data plus lifecycle functions. */
 export interface PluginDefinition<TConfig = unknown> {
+  /** Set by {@link definePlugin}: how the kernel tells a plugin from a module when it loads a package. */
   readonly kind: 'tomo.plugin';
   /** kebab-case, unique. */
   readonly id: string;
+  /** The plugin's own version (shown in `/api/status`); `0.0.0` when `definePlugin` is given none. */
   readonly version: string;
-  /** The kernel API version this plugin was built for ({@link KERNEL_API_VERSION}). */
+  /**
+   * The kernel API version this plugin was written for. The kernel refuses the plugin when it is
+   * not exactly its {@link KERNEL_API_VERSION}; see there for how versioning works.
+   */
   readonly apiVersion: number;
+  /** One line saying what the plugin does. */
   readonly description?: string;
   /** Plugin ids that must load (and initialise) before this one. */
   readonly dependsOn?: readonly string[];
@@ -107,9 +162,20 @@ export interface PluginDefinition<TConfig = unknown> {
   readonly entities?: readonly EntityType[];
   /** Migration classes, named `<Plugin><Change><13-digit timestamp>`. */
   readonly migrations?: readonly ClassType[];
+  /** Console pages, sidebar entries, dashboard widgets and slot items, declared up front. */
   readonly ui?: UiContribution;
+  /** Subcommands this plugin adds to the `tomo` command line. */
   readonly cli?: CliContribution;
+  /**
+   * Runs first, before the database opens, in dependency order: provide this plugin's extension
+   * points here (synchronously). If it throws, the plugin is refused.
+   */
   register?(ctx: RegisterContext): void;
+  /**
+   * Runs after the database is migrated, in dependency order: add routes, tools and hook taps,
+   * expose services. If it throws, nothing it added stays and the plugin is refused (a built-in
+   * one stops start-up).
+   */
   init?(ctx: PluginContext<TConfig>): void | Promise<void>;
   /**
    * After every plugin's `init`, when Tomo starts as the service (`tomo serve`): recover from a
@@ -117,16 +183,28 @@ export interface PluginDefinition<TConfig = unknown> {
    * service is up.
    */
   ready?(ctx: PluginContext<TConfig>): void | Promise<void>;
+  /**
+   * Tomo is stopping (after the `stopping` hook and the HTTP drain), in reverse start order: stop
+   * background work. An error is logged and the next plugin still shuts down.
+   */
   shutdown?(ctx: PluginContext<TConfig>): void | Promise<void>;
 }
 
 /** A module extends one plugin through that plugin's extension points. */
 export interface PluginModuleDefinition {
+  /** Set by {@link definePluginModule}: marks a module, as opposed to a plugin. */
   readonly kind: 'tomo.module';
+  /** kebab-case; shares one namespace with plugin ids. */
   readonly id: string;
   /** The plugin whose extension points this module uses. */
   readonly targetPlugin: string;
+  /** As {@link PluginDefinition.apiVersion}: refused when it is not the kernel's {@link KERNEL_API_VERSION}. */
   readonly apiVersion: number;
+  /** The module's own version; `0.0.0` when `definePluginModule` is given none. */
   readonly version: string;
+  /**
+   * Runs after every plugin's `register` and before the database opens: get the target's
+   * extension points and add to them. If it throws, the module is refused.
+   */
   register(ctx: ModuleContext): void | Promise<void>;
 }

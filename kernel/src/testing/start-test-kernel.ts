@@ -8,7 +8,9 @@ import type { PluginDefinition, PluginModuleDefinition } from '../plugin/plugin-
 
 /** Options for {@link startTestKernel}. */
 export interface TestKernelOptions {
+  /** Plugin definitions to load, treated as built-in (a broken one makes the start throw). */
   plugins?: PluginDefinition[];
+  /** Module definitions to load with them. */
   modules?: PluginModuleDefinition[];
   /** Folders to discover plugin packages in (as third-party plugins). */
   pluginDirs?: string[];
@@ -20,20 +22,34 @@ export interface TestKernelOptions {
   listen?: boolean;
   /** Reuse this data folder (e.g. to restart on the same database). */
   dataDir?: string;
+  /** The console's built files, for tests of the console's pages; none by default. */
   uiShellDir?: string;
 }
 
 /** A running kernel on a temporary SQLite file, with a small HTTP client. */
 export interface TestKernel {
+  /** The started kernel: resolve services, read plugin statuses. */
   kernel: Kernel;
   /** Base URL (when listening). */
   url: string;
+  /** The data folder: a fresh temporary one unless {@link TestKernelOptions.dataDir} was given. */
   dataDir: string;
   /** Every log line written so far (JSON strings). */
   logs(): string[];
   /** Sends a JSON request; `token` becomes a bearer header. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
-  request(method: string, urlPath: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    urlPath: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<{
+    /** The HTTP status. */
+    status: number;
+    /** The response parsed as JSON; the text when it is not JSON; undefined when empty. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
+    body: any;
+    /** The response headers. */
+    headers: Headers;
+  }>;
   /** Stops the kernel; removes the data folder unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }

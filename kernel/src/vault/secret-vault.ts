@@ -24,8 +24,10 @@ export class VaultError extends Error {
  * 8 hex digits of SHA-256(key): a value sealed under another key is reported as such.
  */
 export class SecretVault {
+  /** First 8 hex digits of SHA-256(key): names the key in sealed values without revealing it. */
   readonly keyId: string;
 
+  /** @param key the 32-byte master key; anything else throws {@link VaultError}. */
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new VaultError('The vault key must be 32 bytes');
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -74,6 +76,7 @@ export class SecretVault {
     }
   }
 
+  /** {@link SecretVault.open}, decoded as UTF-8: for values sealed from a string. */
   openText(sealed: string, recordId: string): string {
     return this.open(sealed, recordId).toString('utf8');
   }
