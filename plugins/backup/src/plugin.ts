@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { BackupTokens, type BackupTables } from './api';
 import { BackupService } from './backup-service';
@@ -18,6 +19,12 @@ export const backupPlugin = definePlugin<BackupConfig>({
   dependsOn: ['auth', 'servers', 'preparation', 'apps'],
   config: backupConfigSchema,
   cli: backupCli,
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [{ path: '/backup', component: 'BackupPage', title: 'Backup', access: 'admin' }],
+    nav: [{ label: 'Backup', path: '/backup', icon: 'archive', order: 92, access: 'admin' }],
+  },
 
   init(ctx) {
     const specs: TableSpec[] = [...BUILTIN_TABLES];
