@@ -33,11 +33,13 @@ import { KERNEL_VERSION } from './version';
 
 /** How to build a kernel. */
 export interface KernelOptions {
+  /** The loaded configuration (`loadConfig()`), kernel keys and every plugin's raw section. */
   config: TomoConfig;
   /** Folders of built-in plugin packages (a broken one stops start-up). */
   builtinPluginDirs?: string[];
   /** Plugin definitions handed over directly (tests, embedders); treated as built-in. */
   plugins?: PluginDefinition[];
+  /** Plugin modules handed over directly, next to `plugins` (e.g. the built-in preparers). */
   modules?: PluginModuleDefinition[];
   /** The console's built files (ui-shell/dist). */
   uiShellDir?: string;
@@ -64,11 +66,17 @@ interface ActivePlugin {
  * init (contributions committed only if init succeeds) → listen → ready → `started` hook.
  */
 export class Kernel {
+  /** Every hook set, by owner (`ctx.hooks.of(...)` in plugins). */
   readonly hooks = new HookRegistry();
+  /** Every HTTP route and its owner (tests enumerate it to cover all routes). */
   readonly routes = new RouteRegistry();
+  /** Every MCP tool and its owner. */
   readonly tools = new ToolRegistry();
+  /** Every plugin's console contribution (the manifest and bundle folders). */
   readonly ui = new UiRegistry();
+  /** The root DI container; each plugin gets a child of it. */
   readonly container: DependencyContainer;
+  /** The kernel's logger (plugins get children of it). */
   readonly logger: Logger;
   private statuses: PluginStatus[] = [];
   /** Every discovered plugin and module definition by id, and who offers each extension point (Plugins page). */
@@ -91,10 +99,12 @@ export class Kernel {
       createLogger({ logDir: options.config.logDir, level: options.config.log.level, pretty: options.config.log.pretty, extraStream: options.logStream });
   }
 
+  /** The configuration the kernel was made with. */
   get config(): TomoConfig {
     return this.options.config;
   }
 
+  /** The one database of all plugins; throws before `start` has opened it. */
   get dataSource(): DataSource {
     if (!this.dataSourceValue) throw new Error('The database is not open yet');
     return this.dataSourceValue;
@@ -113,6 +123,7 @@ export class Kernel {
     return this.statuses;
   }
 
+  /** A service from the root container (kernel services and those plugins exposed). */
   resolve<T>(token: ServiceToken<T>): T {
     return this.container.resolve<T>(token);
   }
@@ -133,7 +144,12 @@ export class Kernel {
   }
 
   /** The entities and migrations of the plugins that would load, without opening anything (`tomo migrate --status`). */
-  plannedSchema(): { entities: EntityType[]; migrations: ClassType[] } {
+  plannedSchema(): {
+    /** Entities of every plugin that would load. */
+    entities: EntityType[];
+    /** Their migrations, in plugin order. */
+    migrations: ClassType[];
+  } {
     const plan = planLoad(this.discover(), this.config.plugins.disabled);
     return {
       entities: plan.plugins.flatMap((c) => [...(c.definition.entities ?? [])]),
@@ -141,9 +157,9 @@ export class Kernel {
     };
   }
 
-  /** Starts the kernel; with `listen` the HTTP server too. Throws on a broken built-in or bad config. */
   /**
-   * Starts the kernel. `runReady: false` is for one-shot CLI commands (`tomo admin create`, a
+   * Starts the kernel; with `listen` the HTTP server too. Throws on a broken built-in or bad
+   * config. `runReady: false` is for one-shot CLI commands (`tomo admin create`, a
    * plugin's command) that boot plugins next to a running service: plugins' `ready` steps act as
    * "the service is starting" (e.g. marking work cut off by a restart as failed) and must not run.
    */
@@ -335,7 +351,6 @@ export class Kernel {
     });
   }
 
-  /** What `/api/status` reports. */
   /** Every plugin and module: state (disabled ones with the reason) and what each contributes. */
   pluginReport(): PluginReport[] {
     return buildPluginReport({
@@ -348,6 +363,7 @@ export class Kernel {
     });
   }
 
+  /** What `/api/status` reports: version, uptime, plugins and their state, database health. */
   async status(): Promise<StatusReport> {
     let database: StatusReport['database'] = { ok: true };
     try {

@@ -16,9 +16,17 @@ import { AlpineMirrorEntity, AlpineMirrorsInitial1790000000000 } from './mirror-
 
 const ROOT = path.join(__dirname, '..');
 
+/**
+ * The kernel API this package was written and built against. A literal, not the imported
+ * KERNEL_API_VERSION: at run time that constant is the running Tomo's, so it would always match;
+ * this way a Tomo with another kernel API refuses the plugin with a clear message.
+ */
+const BUILT_FOR_KERNEL_API = 1;
+
 export const alpinePlugin = definePlugin({
   id: 'alpine',
   version: '1.0.0',
+  apiVersion: BUILT_FOR_KERNEL_API,
   description: 'Alpine Linux: OS preparer, Alpine-based apps, apk mirrors',
   dependsOn: ['servers'],
   entities: [AlpineMirrorEntity],
@@ -41,6 +49,7 @@ export const alpinePreparerModule = definePluginModule({
   id: 'alpine-preparer',
   targetPlugin: 'preparation',
   version: '1.0.0',
+  apiVersion: BUILT_FOR_KERNEL_API,
   register(ctx) {
     ctx.getExtensionPoint(preparationOsPreparersExtensionPoint).addPreparer(alpinePreparer);
   },
@@ -51,6 +60,7 @@ export const alpineCatalogModule = definePluginModule({
   id: 'alpine-catalog',
   targetPlugin: 'apps',
   version: '1.0.0',
+  apiVersion: BUILT_FOR_KERNEL_API,
   register(ctx) {
     ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: path.join(ROOT, 'catalog'), kind: 'plugin', id: 'plugin:alpine', label: 'Alpine apps (tomo-plugin-alpine)' }));
   },

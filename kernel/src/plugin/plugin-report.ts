@@ -12,7 +12,9 @@ export interface PluginContributions {
   tools: string[];
   /** Console pages (paths), dashboard cards (titles) and slot items (`slot: title`). */
   pages: string[];
+  /** Titles of its dashboard cards. */
   widgets: string[];
+  /** Items it puts in other plugins' slots, as `slot: title`. */
   slots: string[];
   /** Extension points it offers to other plugins. */
   extensionPoints: string[];
@@ -22,9 +24,11 @@ export interface PluginContributions {
 
 /** One row of the Plugins page: identity, state (and why it is disabled), contributions. */
 export interface PluginReport extends PluginStatus {
+  /** The plugin's own one-line description, when it gives one. */
   description?: string;
   /** For a module: the plugin it extends. */
   targetPlugin?: string;
+  /** What it adds; all empty for a disabled plugin. */
   contributes: PluginContributions;
 }
 
