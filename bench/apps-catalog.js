@@ -15,6 +15,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { summarize } = require('./lib/stats');
@@ -23,13 +24,6 @@ const { generateCatalog } = require('./lib/generated-catalog');
 const ROOT = path.resolve(__dirname, '..');
 const SRC = path.join(ROOT, 'plugins', 'apps', 'src', 'catalog');
 
-const envInt = (name, fallback, min) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
-  return n;
-};
 
 const SETTINGS = {
   apps: envInt('BENCH_CATALOG_APPS', 1000, 1),

@@ -15,6 +15,7 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
 const { installCleanupHandlers } = require('./lib/processes');
 const { summarize } = require('./lib/stats');
@@ -22,13 +23,6 @@ const { summarize } = require('./lib/stats');
 const ROOT = path.resolve(__dirname, '..');
 const POOL_JS = path.join(ROOT, 'plugins', 'servers', 'dist', 'services', 'ssh-connection-pool.js');
 
-const envInt = (name, fallback, min) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
-  return n;
-};
 
 const SETTINGS = {
   commands: envInt('BENCH_SSH_COMMANDS', 50, 1),

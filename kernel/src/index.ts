@@ -41,5 +41,6 @@ export { SECRET_FIELD_NAMES } from './log/redaction';
 export { Kernel, type KernelOptions } from './kernel';
 export { migrationStatus, type MigrationState } from './db/create-data-source';
 export { createCli, runCli, type Distribution } from './cli/create-cli';
+export { promptHidden } from './cli/prompt-hidden';
 export { quoteShellArg } from './shell/quote';
 export { SecretVault, VaultError } from './vault/secret-vault';

@@ -1,5 +1,3 @@
-import readline from 'node:readline';
-import { Writable } from 'node:stream';
 
 /** Reads all of stdin and drops one trailing newline (for `--password-stdin`). */
 export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
@@ -8,23 +6,4 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** Asks for a password on the terminal without echoing it. */
-export async function promptHidden(question: string): Promise<string> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      if (!muted) process.stderr.write(chunk);
-      done();
-    },
-  });
-  const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
-  try {
-    return await new Promise<string>((resolve) => {
-      rl.question(question, (answer) => resolve(answer));
-      muted = true;
-    });
-  } finally {
-    rl.close();
-    process.stderr.write('\n');
-  }
-}
+export { promptHidden } from '@tomo/kernel';

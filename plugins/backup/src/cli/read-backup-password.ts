@@ -1,30 +1,8 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
-import { Writable } from 'node:stream';
+import { promptHidden } from '@tomo/kernel';
 
 /** The environment variable automation sets instead of a prompt (never an argument: `ps` shows those). */
 export const PASSWORD_ENV = 'TOMO_BACKUP_PASSWORD';
-
-/** Asks on the terminal without echoing. */
-export async function promptHidden(question: string): Promise<string> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      if (!muted) process.stderr.write(chunk);
-      done();
-    },
-  });
-  const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
-  try {
-    return await new Promise<string>((resolve) => {
-      rl.question(question, (answer) => resolve(answer));
-      muted = true;
-    });
-  } finally {
-    rl.close();
-    process.stderr.write('\n');
-  }
-}
 
 /**
  * The backup password, from `--password-file`, then `$TOMO_BACKUP_PASSWORD`, then a prompt
