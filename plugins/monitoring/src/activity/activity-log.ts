@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { LessThan, type DataSource } from 'typeorm';
+import type { Clock, Principal } from '@tomo/kernel';
+import { ActivityEntryEntity } from '../entities/activity-entry.entity';
+import type { Door } from './door';
+
+/** What a recorder hands to {@link ActivityLog.record}. Never put a secret in any field. */
+export interface ActivityInput {
+  action: string;
+  result: 'ok' | 'failed';
+  door: Door | null;
+  userId?: string | null;
+  username?: string | null;
+  /** Whose thing the entry is about (server owner, the user concerned): they may read it. */
+  ownerId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  targetName?: string | null;
+  serverId?: string | null;
+  detail?: string | null;
+  clientIp?: string | null;
+  /** Defaults to the clock's now. */
+  at?: Date;
+}
+
+/** One entry as HTTP and MCP show it. */
+export interface ActivityEntryView {
+  id: string;
+  at: string;
+  userId: string | null;
+  username: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  serverId: string | null;
+  result: 'ok' | 'failed';
+  detail: string | null;
+  /** `console`, `api`, `mcp`, `cli`, `system`; null when the event did not say (see the docs). */
+  door: Door | null;
+  clientIp: string | null;
+}
+
+export interface ActivityFilters {
+  serverId?: string;
+  /** Exact action (`app.install`) or a prefix ending at a dot (`app` matches `app.install`, `app.stop`...). */
+  action?: string;
+  userId?: string;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ActivityPage {
+  entries: ActivityEntryView[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const clip = (value: string | null | undefined, max: number): string | null => (value == null || value === '' ? null : value.length > max ? `${value.slice(0, max - 1)}…` : value);
+/** LIKE pattern text with `\`, `%` and `_` taken literally (used with ESCAPE '\'). */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function toView(e: ActivityEntryEntity): ActivityEntryView {
+  return {
+    id: e.id,
+    at: new Date(e.at).toISOString(),
+    userId: e.userId,
+    username: e.username,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    targetName: e.targetName,
+    serverId: e.serverId,
+    result: e.result,
+    detail: e.detail,
+    door: e.door as Door | null,
+    clientIp: e.clientIp,
+  };
+}
+
+/**
+ * The activity log: append, read (filtered, paged, within the reader's rights), and drop entries
+ * older than the retention. There is deliberately no update and no delete of single entries.
+ */
+export class ActivityLog {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ActivityEntryEntity);
+  }
+
+  /** Appends an entry. Never throws: a failed write is logged, and the action it records goes on. */
+  async record(input: ActivityInput): Promise<void> {
+    try {
+      await this.repo.insert({
+        id: randomUUID(),
+        at: input.at ?? this.clock.now(),
+        userId: input.userId ?? null,
+        username: clip(input.username, 64),
+        ownerId: input.ownerId ?? null,
+        action: input.action,
+        targetType: clip(input.targetType, 32),
+        targetId: clip(input.targetId, 64),
+        targetName: clip(input.targetName, 200),
+        serverId: input.serverId ?? null,
+        result: input.result,
+        detail: clip(input.detail, 500),
+        door: input.door,
+        clientIp: clip(input.clientIp, 64),
+      });
+    } catch (err) {
+      this.logger.error({ err, action: input.action }, 'Could not write an activity log entry');
+    }
+  }
+
+  /** Entries the principal may read (a `user`: what they did and what concerns them), newest first. */
+  async query(principal: Principal, filters: ActivityFilters): Promise<ActivityPage> {
+    const page = filters.page ?? 1;
+    const pageSize = Math.min(filters.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const qb = this.repo.createQueryBuilder('e');
+    if (principal.role !== 'admin') qb.andWhere('(e.userId = :me OR e.ownerId = :me)', { me: principal.id });
+    if (filters.serverId) qb.andWhere('e.serverId = :serverId', { serverId: filters.serverId });
+    if (filters.userId) qb.andWhere('e.userId = :userId', { userId: filters.userId });
+    if (filters.action) {
+      const action = filters.action.replace(/\.\*?$/, '');
+      qb.andWhere("(e.action = :action OR e.action LIKE :actionPrefix ESCAPE '\\')", { action, actionPrefix: `${likeLiteral(action)}.%` });
+    }
+    if (filters.from) qb.andWhere('e.at >= :from', { from: filters.from });
+    if (filters.to) qb.andWhere('e.at < :to', { to: filters.to });
+    if (filters.q) {
+      const pattern = `%${likeLiteral(filters.q.toLowerCase())}%`;
+      qb.andWhere("(LOWER(e.targetName) LIKE :q ESCAPE '\\' OR LOWER(e.detail) LIKE :q ESCAPE '\\')", { q: pattern });
+    }
+    const [rows, total] = await qb
+      .orderBy('e.at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { entries: rows.map(toView), total, page, pageSize };
+  }
+
+  /** Deletes entries older than `days` days; returns how many went. */
+  async prune(days: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - days * 24 * 3600 * 1000);
+    const result = await this.repo.delete({ at: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+}

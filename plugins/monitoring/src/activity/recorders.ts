@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { CallContext, HookRegistry, Principal } from '@tomo/kernel';
+import { authHooks, type UserService } from '@tomo/plugin-auth/api';
+import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugin-servers/api';
+import { preparationHooks } from '@tomo/plugin-preparation/api';
+import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
+import type { ActivityInput, ActivityLog } from './activity-log';
+import { doorOf } from './door';
+
+const TAP = 'monitoring';
+
+/** Background work reads servers as the system: an admin-like principal that is nobody. */
+export const SYSTEM_PRINCIPAL: Principal = Object.freeze({ id: 'system', name: 'system', role: 'admin', credentialKind: 'api_token' });
+
+/** Who and which door, from a call: never a credential. */
+function actor(call: CallContext): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
+  return { userId: call.principal?.id ?? null, username: call.principal?.name ?? null, door: doorOf(call), clientIp: call.clientIp };
+}
+
+const serverTarget = (server: PublicServer): Pick<ActivityInput, 'targetType' | 'targetId' | 'targetName' | 'serverId' | 'ownerId'> => ({
+  targetType: 'server',
+  targetId: server.id,
+  targetName: server.name,
+  serverId: server.id,
+  ownerId: server.ownerId,
+});
+
+/**
+ * Taps the other plugins' hooks and turns each event into an activity entry. A tap never throws
+ * (a failed write must not fail the user's action): {@link ActivityLog.record} swallows and logs.
+ */
+export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; servers: ServerService; users: UserService; logger: Logger }): void {
+  const { hooks, log, servers, users, logger } = deps;
+
+  /** The server as the system sees it (its name and owner), or null once it is gone. */
+  const serverInfo = async (serverId: string): Promise<PublicServer | null> => servers.get(SYSTEM_PRINCIPAL, serverId).catch(() => null);
+  const about = async (serverId: string, targetType: string, targetId: string, targetName: string | null) => {
+    const server = await serverInfo(serverId);
+    return { serverId, ownerId: server?.ownerId ?? null, targetType, targetId, targetName: targetName ?? server?.name ?? null };
+  };
+  const safely = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await fn(...args);
+      } catch (err) {
+        logger.error({ err, event: what }, 'Could not record an activity entry');
+      }
+    };
+
+  // --- auth ---------------------------------------------------------------------------------
+  const auth = hooks.of(authHooks);
+  auth.loggedIn.tapPromise(TAP, safely('loggedIn', async ({ user, call }) => {
+    await log.record({ action: 'auth.login', result: 'ok', ...actor(call), userId: user.id, username: user.username, ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username });
+  }));
+  auth.loginFailed.tapPromise(TAP, safely('loginFailed', async ({ username, reason, call }) => {
+    await log.record({
+      action: 'auth.login_failed',
+      result: 'failed',
+      ...actor(call),
+      targetType: 'user',
+      targetName: username.slice(0, 64),
+      detail: reason === 'throttled' ? 'too many attempts: throttled' : 'wrong username or password',
+    });
+  }));
+  auth.loggedOut.tapPromise(TAP, safely('loggedOut', async ({ userId, call }) => {
+    await log.record({ action: 'auth.logout', result: 'ok', ...actor(call), ownerId: userId, targetType: 'user', targetId: userId, targetName: call.principal?.name ?? null });
+  }));
+  auth.userCreated.tapPromise(TAP, safely('userCreated', async ({ user, call }) => {
+    await log.record({ action: 'user.create', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: `role ${user.role}` });
+  }));
+  auth.userUpdated.tapPromise(TAP, safely('userUpdated', async ({ user, changes, call }) => {
+    await log.record({ action: 'user.update', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: `changed: ${changes.join(', ')}` });
+  }));
+  auth.userDeleted.tapPromise(TAP, safely('userDeleted', async ({ user, call }) => {
+    await log.record({ action: 'user.delete', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username });
+  }));
+  auth.apiTokenCreated.tapPromise(TAP, safely('apiTokenCreated', async ({ userId, tokenId, name, call }) => {
+    await log.record({ action: 'auth.token_create', result: 'ok', ...actor(call), ownerId: userId, targetType: 'api_token', targetId: tokenId, targetName: name });
+  }));
+  auth.apiTokenRevoked.tapPromise(TAP, safely('apiTokenRevoked', async ({ userId, tokenId, call }) => {
+    await log.record({ action: 'auth.token_revoke', result: 'ok', ...actor(call), ownerId: userId, targetType: 'api_token', targetId: tokenId });
+  }));
+
+  // --- servers ------------------------------------------------------------------------------
+  const srv = hooks.of(serversHooks);
+  srv.serverAdded.tapPromise(TAP, safely('serverAdded', async ({ server, call }) => {
+    await log.record({ action: 'server.add', result: 'ok', ...actor(call), ...serverTarget(server), detail: `${server.username}@${server.host}:${server.port} (${server.authType} login)` });
+  }));
+  srv.serverUpdated.tapPromise(TAP, safely('serverUpdated', async ({ server, changes, call }) => {
+    await log.record({ action: 'server.update', result: 'ok', ...actor(call), ...serverTarget(server), detail: `changed: ${changes.join(', ')}` });
+  }));
+  srv.serverDeleted.tapPromise(TAP, safely('serverDeleted', async ({ server, call }) => {
+    await log.record({ action: 'server.delete', result: 'ok', ...actor(call), ...serverTarget(server), detail: `${server.host}:${server.port}` });
+  }));
+
+  // --- preparation --------------------------------------------------------------------------
+  const prep = hooks.of(preparationHooks);
+  prep.preparationStarted.tapPromise(TAP, safely('preparationStarted', async ({ serverId, preparationId, retry, userId }) => {
+    const user = userId ? await users.get(userId).catch(() => null) : null;
+    // The event carries who, but not through which door: door stays null (unknown).
+    await log.record({ action: 'preparation.start', result: 'ok', door: null, userId, username: user?.username ?? null, ...(await about(serverId, 'server', serverId, null)), detail: retry ? `retry (run ${preparationId})` : `run ${preparationId}` });
+  }));
+  prep.preparationFinished.tapPromise(TAP, safely('preparationFinished', async ({ serverId, preparationId, status, failedStep, error }) => {
+    const failed = status === 'failed';
+    await log.record({
+      action: failed ? 'preparation.failed' : 'preparation.completed',
+      result: failed ? 'failed' : 'ok',
+      door: 'system',
+      ...(await about(serverId, 'server', serverId, null)),
+      // The preparation plugin redacts secrets from its errors before they leave it.
+      detail: failed ? `failed at ${failedStep ?? 'an unknown step'}: ${error ?? 'no message'}` : `run ${preparationId}`,
+    });
+  }));
+
+  // --- apps ---------------------------------------------------------------------------------
+  const apps = hooks.of(appsHooks);
+  const appTarget = (i: InstallationView) => about(i.serverId, 'app', i.id, i.appName);
+  apps.installFinished.tapPromise(TAP, safely('installFinished', async ({ installation, call }) => {
+    const ok = installation.state !== 'failed';
+    await log.record({ action: 'app.install', result: ok ? 'ok' : 'failed', ...actor(call), ...(await appTarget(installation)), detail: ok ? `${installation.image} as ${installation.containerName}` : installation.error });
+  }));
+  apps.appStarted.tapPromise(TAP, safely('appStarted', async ({ installation, call }) => {
+    await log.record({ action: 'app.start', result: 'ok', ...actor(call), ...(await appTarget(installation)) });
+  }));
+  apps.appStopped.tapPromise(TAP, safely('appStopped', async ({ installation, call }) => {
+    await log.record({ action: 'app.stop', result: 'ok', ...actor(call), ...(await appTarget(installation)) });
+  }));
+  apps.appUninstalled.tapPromise(TAP, safely('appUninstalled', async ({ installation, dataDeleted, call }) => {
+    await log.record({ action: 'app.uninstall', result: 'ok', ...actor(call), ...(await appTarget(installation)), detail: dataDeleted ? 'data deleted' : 'data kept' });
+  }));
+}
