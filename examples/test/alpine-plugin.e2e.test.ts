@@ -17,6 +17,8 @@ import { assertBuilt, freePort, runTomo, serveTomo } from '../../plugins/auth/te
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { docsScreenshot } = require('../../scripts/testbed/docs-screenshot.js') as { docsScreenshot(page: import('playwright-core').Page, name: string): Promise<void> };
 jest.setTimeout(180000);
 
 const EXAMPLE = path.join(__dirname, '..', 'tomo-plugin-alpine');
@@ -144,6 +146,7 @@ test('in Chromium, its page and its dashboard card render inside the console, lo
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('alpine-widget').getByText(/5 Alpine releases supported · 1 mirror\(s\) chosen/).waitFor();
+    await docsScreenshot(page, 'dashboard');
     await page.getByRole('link', { name: 'Alpine' }).click();
     await page.getByTestId('alpine-versions').getByText(/Alpine 3\.18, Alpine 3\.19/).waitFor();
     // The admin's Plugins page: the example active with its contributions, the broken ones with their cause.
@@ -153,6 +156,7 @@ test('in Chromium, its page and its dashboard card render inside the console, lo
     expect(await page.getByTestId('plugin-summary-alpine').innerText()).toBe('Contributes 2 routes, 1 MCP tool, 1 page, 1 dashboard card, 1 migration');
     expect(await page.getByTestId('plugin-error-throws').innerText()).toContain('cannot reach its licence server');
     expect(await page.getByTestId('plugin-error-future').innerText()).toContain('kernel API 99');
+    await docsScreenshot(page, 'plugins-page');
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

@@ -13,6 +13,8 @@ import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { docsScreenshot } = require('../../../scripts/testbed/docs-screenshot.js') as { docsScreenshot(page: Page, name: string): Promise<void> };
 jest.setTimeout(120000);
 
 const ADMIN = { username: 'admin', password: 'admin-password-1234' };
@@ -73,10 +75,12 @@ test('catalog → wizard → live progress → the app answers; then stop, start
 
   // Browse: the curated catalog is there; a search narrows it to the test app.
   await page.getByTestId('app-card-portainer').waitFor();
+  await docsScreenshot(page, 'apps-catalog');
   await page.getByTestId('catalog-search').fill('tiny web');
   await page.getByTestId('app-card-nextcloud').waitFor({ state: 'detached' });
   await page.getByTestId('app-card-web-hello').click();
   await page.getByTestId('app-detail').getByText('tomo-test/httpd:1').waitFor();
+  await docsScreenshot(page, 'app-details');
   await page.getByTestId('install-button').click();
 
   // Wizard: the prepared server, a free port, a setting holding markup (it must stay text).
@@ -88,6 +92,7 @@ test('catalog → wizard → live progress → the app answers; then stop, start
   await page.getByTestId('wizard-setting-GREETING').fill(greeting);
   await page.getByTestId('wizard-next').click();
   await page.getByTestId('wizard-summary').waitFor();
+  await docsScreenshot(page, 'app-install-confirm');
   expect(await page.getByTestId('wizard-summary').innerText()).toContain(String(port));
   await page.getByTestId('wizard-install').click();
 
@@ -100,6 +105,7 @@ test('catalog → wizard → live progress → the app answers; then stop, start
     await page.waitForTimeout(50);
   }
   expect(await result.getAttribute('data-result')).toBe('success');
+  await docsScreenshot(page, 'app-install-done');
   expect(await page.getByTestId('install-step-pull').getAttribute('data-state')).toBe('skipped');
   expect(await page.getByTestId('install-open').getAttribute('href')).toBe(`http://127.0.0.1:${port}/`);
   expect(await fetchPage(port)).toContain('tomo-test-httpd ok');
@@ -114,6 +120,7 @@ test('catalog → wizard → live progress → the app answers; then stop, start
   const rowId = ((await row.getAttribute('data-testid')) ?? '').slice('app-row-'.length);
   const state = page.getByTestId(`app-state-${rowId}`);
   expect(await state.getAttribute('data-state')).toBe('running');
+  await docsScreenshot(page, 'server-apps-tab');
 
   await row.getByTestId('app-stop').click();
   await page.waitForSelector(`[data-testid="app-state-${rowId}"][data-state="stopped"]`);

@@ -13,6 +13,8 @@ import { tempDir } from './support/backup-kernel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { docsScreenshot } = require('../../../scripts/testbed/docs-screenshot.js') as { docsScreenshot(page: Page, name: string): Promise<void> };
 jest.setTimeout(90000);
 
 const ADMIN = { username: 'admin', password: 'admin-password-1234' };
@@ -116,6 +118,7 @@ test('export from the page on one Tomo, import it from the page on a fresh one: 
   expect(await users.locator('[data-field="added"]').innerText()).toBe('1');
   expect(await users.locator('[data-field="skipped"]').innerText()).toBe('1');
   expect(await importing.getByTestId('import-conflict').allInnerTexts()).toEqual(['user admin — kept as it is here']);
+  await docsScreenshot(importing, 'backup-import-preview');
   expect(await usernames(target)).toEqual(['admin']);
 
   await importing.getByTestId('import-apply').click();

@@ -19,6 +19,8 @@ jest.setTimeout(120000);
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ADMIN = { username: 'homelab', password: 'e2e-admin-password-2' };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { docsScreenshot } = require('../../../scripts/testbed/docs-screenshot.js') as { docsScreenshot(page: Page, name: string): Promise<void> };
 const SCREENSHOTS = { list: '/tmp/tomo-e2e-servers-list.png', detail: '/tmp/tomo-e2e-server-detail.png' };
 
 let dataDir: string;
@@ -115,6 +117,7 @@ test('Phase 2 definition of done: add a server, test it, see it online, delete i
   expect(osCell).not.toBe('—');
   expect(await row.locator('td').nth(5).textContent()).toBe('just now');
   await page.screenshot({ path: SCREENSHOTS.list, fullPage: true });
+  await docsScreenshot(page, 'servers-list');
 
   // The status is the server's, not just this page's: a fresh load still shows it online.
   await page.reload();
@@ -134,6 +137,7 @@ test('Phase 2 definition of done: add a server, test it, see it online, delete i
   expect(await page.title()).toBe('testbed · Tomo');
   expect(await page.content()).not.toContain(ssh.password);
   await page.screenshot({ path: SCREENSHOTS.detail, fullPage: true });
+  await docsScreenshot(page, 'server-detail');
 
   // Delete from the list, after a confirmation naming it.
   await page.getByRole('link', { name: '← Servers' }).click();
