@@ -70,3 +70,17 @@ test('a restart marks installs that were cut off as failed', async () => {
   const after = (await t.request('GET', `/api/apps/installations/${res.body.installation.id}`, { token: t.tokens.alice })).body.installation;
   expect(after).toMatchObject({ state: 'failed', error: expect.stringMatching(/interrupted by a restart/) });
 });
+
+test('a server cannot be deleted while an app is being installed on it; afterwards it can, and its records go', async () => {
+  const other = await addTestbedServer(t, t.tokens.alice);
+  await markPrepared(t, other);
+  const res = await t.request('POST', `/api/servers/${other}/apps`, { token: t.tokens.alice, body: { appId: 'never-healthy', ports: { '80/tcp': await freePort() } } });
+  expect(res.status).toBe(202);
+  const refused = await t.request('DELETE', `/api/servers/${other}`, { token: t.tokens.alice });
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.message).toMatch(/being installed/);
+  const done = await waitInstalled(t, t.tokens.alice, res.body.installation.id);
+  expect(done.error).toMatch(/did not answer within 3 s/);
+  expect((await t.request('DELETE', `/api/servers/${other}`, { token: t.tokens.alice })).status).toBe(204);
+  expect((await t.request('GET', `/api/apps/installations/${res.body.installation.id}`, { token: t.tokens.alice })).status).toBe(404);
+});

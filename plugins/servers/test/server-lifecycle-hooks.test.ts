@@ -32,7 +32,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-test('delete closes the pooled connection, then serverDeleting (record still there) and serverDeleted run in order', async () => {
+test('delete runs serverDeleting (record and connection still there: a dependant may refuse without cutting its work), then closes the connection and serverDeleted runs', async () => {
   const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('doomed') });
   const id = added.body.id as string;
   expect(events.find((e) => e.hook === 'serverAdded' && (e.event.server as { id: string }).id === id)?.event).toMatchObject({
@@ -50,7 +50,7 @@ test('delete closes the pooled connection, then serverDeleting (record still the
   expect(res.status).toBe(204);
   expect(events.map((e) => e.hook)).toEqual(['serverDeleting', 'serverDeleted']);
   const [deleting, deleted] = events;
-  expect(deleting).toMatchObject({ rowExists: true, poolSize: 0, event: { server: { id, name: 'doomed' }, call: { principal: { name: 'alice' } } } });
+  expect(deleting).toMatchObject({ rowExists: true, poolSize: 1, event: { server: { id, name: 'doomed' }, call: { principal: { name: 'alice' } } } });
   expect(deleted).toMatchObject({ rowExists: false, event: { server: { id } } });
   for (const e of events) {
     expect(e.event.server).not.toHaveProperty('credentials');
@@ -66,8 +66,11 @@ test('delete closes the pooled connection, then serverDeleting (record still the
 test('a dependant refusing in serverDeleting keeps the server', async () => {
   const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('in-use') });
   events.length = 0;
+  const port = await connectionPortOf(serviceOf(t), added.body.id);
   const res = await t.request('DELETE', `/api/servers/${added.body.id}`, { token: t.tokens.alice });
   expect(res.status).toBe(409);
+  // The refusal did not cut the pooled connection (work in flight on it goes on).
+  expect(tcpConnectionOpen(port, testbed().ssh.port)).toBe(true);
   expect(res.body.error.message).toMatch(/Apps are still installed/);
   expect(events.map((e) => e.hook)).toEqual(['serverDeleting']);
   expect((await t.request('GET', `/api/servers/${added.body.id}`, { token: t.tokens.alice })).status).toBe(200);

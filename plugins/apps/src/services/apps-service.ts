@@ -391,8 +391,15 @@ export class AppsService {
     return rows.length;
   }
 
-  /** The server is being deleted from Tomo: its installation records go (the containers stay on it). */
+  /**
+   * The server is being deleted from Tomo: its installation records go (the containers stay on
+   * it). Refused while an operation on one of its apps is in flight.
+   */
   async forgetServer(serverId: string): Promise<void> {
+    const rows = await this.repo.find({ where: { serverId } });
+    if (rows.some((r) => this.busy.has(r.id))) {
+      throw conflict('An app is being installed, started, stopped or removed on this server; wait for it to finish before deleting the server', 'id');
+    }
     await this.repo.delete({ serverId });
     this.engine.forget(serverId);
   }

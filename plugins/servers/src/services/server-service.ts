@@ -138,9 +138,10 @@ export class ServerService {
   /** Deletes the record and its credentials, closes its connection, and tells other plugins. */
   async delete(id: string, call: CallContext & { principal: Principal }): Promise<void> {
     const entity = await this.getEntity(call.principal, id);
-    this.pool.drop(id);
-    // Dependants clean up first (their rows refer to the server), then the record goes.
+    // Dependants clean up first (their rows refer to the server) or refuse (work in flight on it),
+    // then the connection and the record go: a refusal must not cut the work it protects.
     await this.hooks.of(serversHooks).serverDeleting.promise({ server: toPublicServer(entity), call });
+    this.pool.drop(id);
     await this.repo.delete({ id });
     await this.hooks.of(serversHooks).serverDeleted.promise({ server: toPublicServer(entity), call });
   }
