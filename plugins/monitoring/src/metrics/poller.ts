@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '@tomo/kernel';
+import type { ServerService } from '@tomo/plugin-servers/api';
+import type { ActivityLog } from '../activity/activity-log';
+import { SYSTEM_PRINCIPAL } from '../activity/recorders';
+import { MetricSampleEntity } from '../entities/metric-sample.entity';
+import type { PollState } from './metrics-service';
+import { cpuPercent, parseProbe, PROBE_ARGV, type CpuTimes } from './probe';
+
+export interface PollerOptions {
+  intervalSeconds: number;
+  maxConcurrentPolls: number;
+  /** Consecutive failed polls after which a server is offline. */
+  offlineAfterFailures: number;
+}
+
+interface ServerPollState extends PollState {
+  lastCpu: CpuTimes | null;
+  /** Epoch ms before which the server is not polled again (backoff while offline). */
+  nextPollAt: number;
+}
+
+const MAX_BACKOFF_INTERVALS = 8;
+
+/**
+ * Polls every server on an interval, a few at a time, with one SSH command per server per poll.
+ * A server becomes offline after N consecutive failures (then it is polled less and less often,
+ * up to every 8 intervals) and online again at the first success; both are activity entries.
+ */
+export class Poller {
+  private readonly states = new Map<string, ServerPollState>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly servers: ServerService,
+    private readonly activity: ActivityLog,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: PollerOptions,
+  ) {}
+
+  state(serverId: string): PollState {
+    const s = this.states.get(serverId);
+    return { status: s?.status ?? 'unknown', consecutiveFailures: s?.consecutiveFailures ?? 0, lastError: s?.lastError ?? null, lastPollAt: s?.lastPollAt ?? null };
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.pollAll()
+        .catch((err: Error) => this.logger.error({ err }, 'Monitoring poll failed'))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalSeconds * 1000).unref();
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  forget(serverId: string): void {
+    this.states.delete(serverId);
+  }
+
+  /** One round: every due server, at most `maxConcurrentPolls` at a time. */
+  async pollAll(): Promise<void> {
+    const servers = await this.servers.list(SYSTEM_PRINCIPAL);
+    const now = this.clock.now().getTime();
+    const due = servers.filter((s) => (this.states.get(s.id)?.nextPollAt ?? 0) <= now);
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !this.stopped) {
+        const server = due[next++];
+        await this.pollOne(server.id, server.name, server.ownerId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.maxConcurrentPolls, due.length) }, worker));
+  }
+
+  private async pollOne(serverId: string, name: string, ownerId: string): Promise<void> {
+    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0 };
+    this.states.set(serverId, state);
+    const intervalMs = this.options.intervalSeconds * 1000;
+    const at = this.clock.now();
+    state.lastPollAt = at.toISOString();
+    try {
+      const run = await this.servers.exec(serverId, PROBE_ARGV, { timeoutMs: Math.max(5000, Math.min(intervalMs, 30000)), maxOutputBytes: 64 * 1024 });
+      if (run.exitCode !== 0 && !run.stdout.includes('@meminfo')) throw new Error(`the probe exited with ${run.exitCode}`);
+      const reading = parseProbe(run.stdout);
+      await this.dataSource.getRepository(MetricSampleEntity).insert({
+        serverId,
+        ts: Math.floor(at.getTime() / 1000),
+        cpuPercent: cpuPercent(state.lastCpu, reading.cpu),
+        memTotalBytes: reading.memTotalBytes,
+        memUsedBytes: reading.memUsedBytes,
+        diskTotalBytes: reading.diskTotalBytes,
+        diskUsedBytes: reading.diskUsedBytes,
+        dockerDiskTotalBytes: reading.dockerDiskTotalBytes,
+        dockerDiskUsedBytes: reading.dockerDiskUsedBytes,
+        load1: reading.load1,
+        load5: reading.load5,
+        load15: reading.load15,
+        uptimeSeconds: reading.uptimeSeconds === null ? null : Math.floor(reading.uptimeSeconds),
+        latencyMs: Math.round(run.durationMs * 10) / 10,
+      });
+      state.lastCpu = reading.cpu;
+      const wasOffline = state.status === 'offline';
+      Object.assign(state, { status: 'online', consecutiveFailures: 0, lastError: null, nextPollAt: 0 });
+      if (wasOffline) {
+        await this.activity.record({ action: 'server.online', result: 'ok', door: 'system', serverId, ownerId, targetType: 'server', targetId: serverId, targetName: name, detail: 'answers again' });
+      }
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return; // deleted meanwhile
+      const message = err instanceof Error ? err.message : String(err);
+      state.consecutiveFailures += 1;
+      state.lastError = message.slice(0, 300);
+      state.lastCpu = null;
+      if (state.status !== 'offline' && state.consecutiveFailures >= this.options.offlineAfterFailures) {
+        state.status = 'offline';
+        await this.activity.record({
+          action: 'server.offline',
+          result: 'failed',
+          door: 'system',
+          serverId,
+          ownerId,
+          targetType: 'server',
+          targetId: serverId,
+          targetName: name,
+          detail: `${state.consecutiveFailures} polls failed: ${state.lastError}`,
+        });
+      }
+      if (state.status === 'offline') {
+        const beyond = state.consecutiveFailures - this.options.offlineAfterFailures;
+        state.nextPollAt = at.getTime() + intervalMs * Math.min(2 ** beyond, MAX_BACKOFF_INTERVALS) - intervalMs / 2;
+      }
+    }
+  }
+}
