@@ -207,7 +207,7 @@ describe('services between plugins (DI)', () => {
         clock: true,
         logger: 'function',
         privateVisible: false,
-        dataDir: `${t.dataDir}/plugins/greeter-user`,
+        dataDir: `${t.dataDir}/plugin-data/greeter-user`,
       });
       expect(fs.statSync(got.dataDir as string).mode & 0o777).toBe(0o700);
       expect(t.kernel.resolve(GreeterToken).greet('kernel')).toBe('hello kernel');

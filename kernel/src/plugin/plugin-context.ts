@@ -58,7 +58,8 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
     dataSource: deps.dataSource,
     hooks,
     pluginDataDir() {
-      const dir = path.join(deps.kernelConfig.dataDir, 'plugins', owner);
+      // Not `<dataDir>/plugins`: under the RPM that is the (read-only) folder third-party plugins are installed in.
+      const dir = path.join(deps.kernelConfig.dataDir, 'plugin-data', owner);
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       return dir;
     },

@@ -71,7 +71,7 @@ export interface PluginContext<TConfig = unknown> {
   readonly config: TConfig;
   /** The whole configuration (kernel keys and raw sections). */
   readonly kernelConfig: TomoConfig;
-  /** A folder this plugin owns: `<dataDir>/plugins/<pluginId>` (created on first use). */
+  /** A folder this plugin owns: `<dataDir>/plugin-data/<pluginId>` (created on first use). */
   pluginDataDir(): string;
   /** A child of the kernel's logger, bound to `{ plugin: <pluginId> }`; fields named in {@link SECRET_FIELD_NAMES} are redacted. */
   readonly logger: Logger;

@@ -26,7 +26,7 @@ function makeSummary(overrides: Partial<ImportSummary> = {}): ImportSummary {
       { table: 'servers', what: `server ${HOSTILE}`, action: 'skip' },
     ],
     conflictCount: 4,
-    catalogs: [{ name: 'my-catalog', files: 2, restoredTo: '/var/lib/tomo/plugins/backup/catalogs/0-my-catalog' }],
+    catalogs: [{ name: 'my-catalog', files: 2, restoredTo: '/var/lib/tomo/plugin-data/backup/catalogs/0-my-catalog' }],
     ...overrides,
   };
 }
