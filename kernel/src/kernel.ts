@@ -9,7 +9,7 @@ import { describeConfigIssue } from './config/load-config';
 import { createDataSource } from './db/create-data-source';
 import { KernelTokens } from './di/kernel-tokens';
 import type { ServiceToken } from './di/service-token';
-import { PluginLoadError } from './errors';
+import { ConfigError, PluginLoadError } from './errors';
 import { HookRegistry } from './hooks/hook-set';
 import { kernelHooks } from './hooks/kernel-hooks';
 import { createHttpApp } from './http/create-http-app';
@@ -346,7 +346,7 @@ export class Kernel {
     this.server.requestTimeout = 60000;
     this.sockets = trackSockets(this.server);
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
+      this.server!.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, this.config.server.host, this.config.server.port)));
       this.server!.listen(this.config.server.port, this.config.server.host, () => resolve());
     });
   }
@@ -417,3 +417,15 @@ export class Kernel {
 
 /** Registers a provider on the kernel's root container (for embedders and tests). */
 export { registerProvider };
+
+/**
+ * Why the HTTP server could not listen, as one line naming the setting to change (the CLI prints
+ * a ConfigError without a stack trace); other errors pass through.
+ */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (err.code === 'EADDRINUSE') return new ConfigError(`Cannot listen on ${where}: the port is in use (another Tomo, or another program); choose another with server.port or TOMO_PORT`, 'server.port');
+  if (err.code === 'EACCES') return new ConfigError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges); choose another with server.port or TOMO_PORT`, 'server.port');
+  if (err.code === 'EADDRNOTAVAIL') return new ConfigError(`Cannot listen on ${where}: this machine has no such address; set server.host or TOMO_HOST`, 'server.host');
+  return err;
+}

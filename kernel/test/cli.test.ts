@@ -1,3 +1,4 @@
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -85,6 +86,20 @@ test('tomo serve with an invalid config file exits 1 naming server.port', async 
   expect(result.code).toBe(1);
   expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/^tomo: Invalid configuration: server\.port: .+\n$/);
+});
+
+test('tomo serve on a port already in use exits 1 with one line naming the port and the setting', async () => {
+  const dir = makeTempDir('tomo-cli-busy-');
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as net.AddressInfo).port;
+  try {
+    const result = await runTomo(['serve', '--port', String(port)], { TOMO_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`tomo: Cannot listen on 127.0.0.1:${port}: the port is in use (another Tomo, or another program); choose another with server.port or TOMO_PORT\n`);
+  } finally {
+    holder.close();
+  }
 });
 
 test('a third-party package in TOMO_PLUGIN_DIRS, with no node_modules, gets the host typeorm/zod and is served', async () => {
