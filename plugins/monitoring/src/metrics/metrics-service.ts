@@ -3,6 +3,7 @@ import { LessThan } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
+import type { ProbeReading } from './probe';
 
 export type Period = '24h' | '7d' | '30d';
 const PERIOD_SECONDS: Record<Period, number> = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
@@ -17,21 +18,12 @@ export interface PollState {
   lastPollAt: string | null;
 }
 
-export interface SampleView {
+export type SampleView = Omit<ProbeReading, 'cpu'> & {
   at: string;
+  /** Busy share of the CPU since the previous poll (from /proc/stat deltas). */
   cpuPercent: number | null;
-  memTotalBytes: number | null;
-  memUsedBytes: number | null;
-  diskTotalBytes: number | null;
-  diskUsedBytes: number | null;
-  dockerDiskTotalBytes: number | null;
-  dockerDiskUsedBytes: number | null;
-  load1: number | null;
-  load5: number | null;
-  load15: number | null;
-  uptimeSeconds: number | null;
   latencyMs: number | null;
-}
+};
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const round = (v: number | null, digits = 1): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
