@@ -126,6 +126,23 @@ export interface InstallationView {
   updatedAt: string;
 }
 
+/**
+ * An installation as Tomo recorded it, without asking Docker (for the monitoring poller, which
+ * must not open a channel per app). `state` is what Tomo last did; `busy` is true while an
+ * install, start, stop or removal runs.
+ */
+export interface RecordedInstallation {
+  id: string;
+  serverId: string;
+  ownerId: string;
+  appId: string;
+  appName: string;
+  containerName: string;
+  containerId: string | null;
+  state: 'installing' | 'failed' | 'running' | 'stopped' | 'removing';
+  busy: boolean;
+}
+
 /** `POST /api/servers/:serverId/apps` (and `install_app`, and the `preflight` check). */
 export interface InstallRequest {
   appId: string;

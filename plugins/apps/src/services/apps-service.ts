@@ -10,7 +10,7 @@ import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
 import { InstallationEntity } from '../entities/installation.entity';
 import { buildContainerSpec, checkServerFit, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
-import type { InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../views';
+import type { InstallationView, InstallRequest, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
 import type { CatalogService } from './catalog-service';
 import { DOCKER_SOCKET, type EngineAccess } from './engine-access';
 import { initialProgress, InstallProgress } from './install-progress';
@@ -264,6 +264,21 @@ export class AppsService {
   async get(principal: Principal, installationId: string): Promise<InstallationView> {
     const row = await this.owned(principal, installationId);
     return (await this.views(principal, [row]))[0];
+  }
+
+  /** A server's installations as recorded (no Docker call, no ownership check: for Tomo's own jobs). */
+  async recorded(serverId: string): Promise<RecordedInstallation[]> {
+    return (await this.repo.find({ where: { serverId }, order: { createdAt: 'ASC' } })).map((row) => this.toRecorded(row));
+  }
+
+  /** One installation as recorded, if the principal may see it (404 otherwise); no Docker call. */
+  async recordedOwned(principal: Principal, installationId: string): Promise<RecordedInstallation> {
+    return this.toRecorded(await this.owned(principal, installationId));
+  }
+
+  private toRecorded(row: InstallationEntity): RecordedInstallation {
+    const { id, serverId, ownerId, appId, appName, containerName, containerId, state } = row;
+    return { id, serverId, ownerId, appId, appName, containerName, containerId, state, busy: this.busy.has(id) };
   }
 
   private async owned(principal: Principal, installationId: string): Promise<InstallationEntity> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '@tomo/kernel';
+import type { ContainerMetrics } from '../metrics/container-metrics';
 import type { MetricsService, Period } from '../metrics/metrics-service';
 
 /** `get_server_metrics`. */
@@ -24,10 +25,27 @@ export function getDashboardSummaryTool(metrics: MetricsService): ToolDefinition
   return {
     name: 'get_dashboard_summary',
     title: 'Dashboard summary',
-    description: 'How your servers are doing: counts online/offline/unknown, average CPU, memory and disk use, and each server\'s latest figures.',
+    description: "How your servers are doing: counts online/offline/unknown, apps per state (running, stopped, crashed, failed, installing, unknown), average CPU, memory and disk use, and each server's latest figures and app counts.",
     input: z.strictObject({}),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     handler: (_a, call) => metrics.summary(call.principal!),
+  };
+}
+
+/** `get_app_metrics`. */
+export function getAppMetricsTool(containers: ContainerMetrics): ToolDefinition<{ installation_id: string; period: Period }> {
+  return {
+    name: 'get_app_metrics',
+    title: 'App metrics',
+    description:
+      "An installed app's CPU (share of its server's whole CPU, %) and memory (bytes) over a period (24h, 7d or 30d; default 24h), averages and maxima per time bucket (at most 288 points, oldest first), plus its state at the last poll (running, stopped, crashed, failed, installing, unknown). Use get_installed_apps for the installation ids.",
+    input: z.strictObject({
+      installation_id: z.uuid('must be a valid installation id').describe('The installed app (an id from get_installed_apps)'),
+      period: z.enum(['24h', '7d', '30d']).default('24h').describe('24h, 7d or 30d'),
+    }),
+    access: 'authenticated',
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    handler: (a, call) => containers.history(call.principal!, a.installation_id, a.period),
   };
 }

@@ -3,6 +3,7 @@ import { LessThan } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
+import type { ContainerStatus } from './container-watch';
 import type { ProbeReading } from './probe';
 
 export type Period = '24h' | '7d' | '30d';
@@ -18,7 +19,7 @@ export interface PollState {
   lastPollAt: string | null;
 }
 
-export type SampleView = Omit<ProbeReading, 'cpu'> & {
+export type SampleView = Omit<ProbeReading, 'cpu' | 'containers'> & {
   at: string;
   /** Busy share of the CPU since the previous poll (from /proc/stat deltas). */
   cpuPercent: number | null;
@@ -46,6 +47,29 @@ function toSampleView(s: MetricSampleEntity): SampleView {
   };
 }
 
+/** Apps per state; `installing` also counts removals in flight. */
+export interface AppCounts {
+  total: number;
+  running: number;
+  stopped: number;
+  crashed: number;
+  failed: number;
+  installing: number;
+  unknown: number;
+}
+
+function countApps(list: ContainerStatus[]): AppCounts {
+  const counts: AppCounts = { total: list.length, running: 0, stopped: 0, crashed: 0, failed: 0, installing: 0, unknown: 0 };
+  for (const c of list) counts[c.state === 'removing' ? 'installing' : c.state] += 1;
+  return counts;
+}
+
+function sumAppCounts(list: AppCounts[]): AppCounts {
+  const total: AppCounts = { total: 0, running: 0, stopped: 0, crashed: 0, failed: 0, installing: 0, unknown: 0 };
+  for (const c of list) for (const key of Object.keys(total) as Array<keyof AppCounts>) total[key] += c[key];
+  return total;
+}
+
 /** Reading metrics: the latest sample per server, a period downsampled by SQL, the dashboard's summary. */
 export class MetricsService {
   constructor(
@@ -53,7 +77,13 @@ export class MetricsService {
     private readonly servers: ServerService,
     private readonly clock: Clock,
     private readonly state: (serverId: string) => PollState,
+    private readonly containers: (serverId: string) => ContainerStatus[] = () => [],
   ) {}
+
+  /** The server's Tomo-managed apps as of its last poll (the caller has checked access). */
+  containersOf(serverId: string): ContainerStatus[] {
+    return this.containers(serverId);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(MetricSampleEntity);
@@ -66,7 +96,7 @@ export class MetricsService {
       servers: await Promise.all(
         servers.map(async (server) => {
           const sample = await this.repo.findOne({ where: { serverId: server.id }, order: { ts: 'DESC', id: 'DESC' } });
-          return { serverId: server.id, name: server.name, ...this.state(server.id), latest: sample ? toSampleView(sample) : null };
+          return { serverId: server.id, name: server.name, ...this.state(server.id), latest: sample ? toSampleView(sample) : null, apps: countApps(this.containers(server.id)) };
         }),
       ),
     };
@@ -122,6 +152,7 @@ export class MetricsService {
     const pct = (used: number | null, total: number | null) => (used !== null && total ? (used / total) * 100 : null);
     return {
       servers: { total: servers.length, online: count('online'), offline: count('offline'), unknown: count('unknown') },
+      apps: sumAppCounts(servers.map((s) => s.apps)),
       averages: {
         cpuPercent: avg(values((s) => s.cpuPercent)),
         memPercent: avg(values((s) => pct(s.memUsedBytes, s.memTotalBytes))),
@@ -134,6 +165,7 @@ export class MetricsService {
         cpuPercent: s.latest?.cpuPercent ?? null,
         memPercent: s.latest ? round(pct(s.latest.memUsedBytes, s.latest.memTotalBytes)) : null,
         diskPercent: s.latest ? round(pct(s.latest.diskUsedBytes, s.latest.diskTotalBytes)) : null,
+        apps: s.apps,
       })),
     };
   }

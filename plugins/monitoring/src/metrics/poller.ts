@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '@tomo/kernel';
+import type { RecordedInstallation } from '@tomo/plugin-apps/api';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import type { ActivityLog } from '../activity/activity-log';
 import { SYSTEM_PRINCIPAL } from '../activity/recorders';
+import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
+import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
 import type { PollState } from './metrics-service';
-import { cpuPercent, parseProbe, PROBE_ARGV, type CpuTimes } from './probe';
+import { cpuPercent, parseProbe, PROBE_ARGV, type CpuTimes, type ProbeReading } from './probe';
 
 export interface PollerOptions {
   intervalSeconds: number;
@@ -19,6 +22,7 @@ interface ServerPollState extends PollState {
   lastCpu: CpuTimes | null;
   /** Epoch ms before which the server is not polled again (backoff while offline). */
   nextPollAt: number;
+  containers: ContainerWatchState;
 }
 
 const MAX_BACKOFF_INTERVALS = 8;
@@ -41,7 +45,14 @@ export class Poller {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: PollerOptions,
+    /** Reads Tomo-managed containers out of the same probe; absent in tests of the server figures alone. */
+    private readonly containerWatch: { watch: ContainerWatch; recorded: (serverId: string) => Promise<RecordedInstallation[]> } | null = null,
   ) {}
+
+  /** The server's Tomo-managed apps as of the last poll (empty before the first). */
+  containers(serverId: string): ContainerStatus[] {
+    return this.states.get(serverId)?.containers.statuses ?? [];
+  }
 
   state(serverId: string): PollState {
     const s = this.states.get(serverId);
@@ -88,7 +99,7 @@ export class Poller {
   }
 
   private async pollOne(serverId: string, name: string, ownerId: string): Promise<void> {
-    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0 };
+    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState() };
     this.states.set(serverId, state);
     const intervalMs = this.options.intervalSeconds * 1000;
     const at = this.clock.now();
@@ -97,9 +108,10 @@ export class Poller {
       const run = await this.servers.exec(serverId, PROBE_ARGV, { timeoutMs: Math.max(5000, Math.min(intervalMs, 30000)), maxOutputBytes: 64 * 1024 });
       if (run.exitCode !== 0 && !run.stdout.includes('@meminfo')) throw new Error(`the probe exited with ${run.exitCode}`);
       const reading = parseProbe(run.stdout);
+      const ts = Math.floor(at.getTime() / 1000);
       await this.dataSource.getRepository(MetricSampleEntity).insert({
         serverId,
-        ts: Math.floor(at.getTime() / 1000),
+        ts,
         cpuPercent: cpuPercent(state.lastCpu, reading.cpu),
         memTotalBytes: reading.memTotalBytes,
         memUsedBytes: reading.memUsedBytes,
@@ -113,6 +125,7 @@ export class Poller {
         uptimeSeconds: reading.uptimeSeconds === null ? null : Math.floor(reading.uptimeSeconds),
         latencyMs: Math.round(run.durationMs * 10) / 10,
       });
+      await this.observeContainers(serverId, ts, state, reading);
       state.lastCpu = reading.cpu;
       const wasOffline = state.status === 'offline';
       Object.assign(state, { status: 'online', consecutiveFailures: 0, lastError: null, nextPollAt: 0 });
@@ -125,6 +138,8 @@ export class Poller {
       state.consecutiveFailures += 1;
       state.lastError = message.slice(0, 300);
       state.lastCpu = null;
+      state.containers.cpuNs.clear();
+      state.containers.statuses = state.containers.statuses.map((c) => ({ ...c, state: 'unknown', detail: 'the server does not answer', cpuPercent: null, memBytes: null }));
       if (state.status !== 'offline' && state.consecutiveFailures >= this.options.offlineAfterFailures) {
         state.status = 'offline';
         await this.activity.record({
@@ -143,6 +158,18 @@ export class Poller {
         const beyond = state.consecutiveFailures - this.options.offlineAfterFailures;
         state.nextPollAt = at.getTime() + intervalMs * Math.min(2 ** beyond, MAX_BACKOFF_INTERVALS) - intervalMs / 2;
       }
+    }
+  }
+
+  /** App states and samples from the same probe output; a failure here leaves the server's figures stored. */
+  private async observeContainers(serverId: string, ts: number, state: ServerPollState, reading: ProbeReading): Promise<void> {
+    if (!this.containerWatch) return;
+    try {
+      const recorded = await this.containerWatch.recorded(serverId);
+      const samples = await this.containerWatch.watch.observe(state.containers, { serverId, recorded, seen: reading.containers, hostPrevious: state.lastCpu, hostCurrent: reading.cpu });
+      if (samples.length) await this.dataSource.getRepository(ContainerSampleEntity).insert(samples.map((s) => ({ ...s, serverId, ts })));
+    } catch (err) {
+      this.logger.warn({ err, serverId }, 'Reading app states from the poll failed');
     }
   }
 }

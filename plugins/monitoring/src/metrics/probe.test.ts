@@ -1,4 +1,5 @@
-import { cpuPercent, parseProbe, PROBE_ARGV } from './probe';
+import { execFileSync } from 'node:child_process';
+import { containerCpuPercent, cpuPercent, parseProbe, PROBE_ARGV } from './probe';
 
 const OUTPUT = `@stat
 cpu  100 0 50 800 50 0 0 0 0 0
@@ -36,7 +37,41 @@ test('parses every section', () => {
     load5: 0.4,
     load15: 0.31,
     uptimeSeconds: 12345.67,
+    containers: null,
   });
+});
+
+const ID_A = 'a'.repeat(64);
+const ID_B = '0123456789abcdef'.repeat(4);
+
+test('containers: cgroup v2 (µs, memory.current minus inactive_file) and v1 (ns); other folders ignored', () => {
+  const r = parseProbe(
+    ['@containers', `2 docker-${ID_A}.scope 1500 10485760 1048576`, `1 ${ID_B} 2000000 4096 0`, '2 buildkit 1 2 3', `1 ${'f'.repeat(63)} 1 2 3`, `3 ${ID_A} 1 2 3`, ''].join('\n'),
+  );
+  expect(r.containers).toEqual(
+    new Map([
+      [ID_A, { cpuNs: 1_500_000, memBytes: 10485760 - 1048576 }],
+      [ID_B, { cpuNs: 2_000_000, memBytes: 4096 }],
+    ]),
+  );
+  expect(parseProbe('@containers\n').containers).toEqual(new Map());
+  expect(parseProbe(`@containers\n2 ${ID_A}\n`).containers?.get(ID_A)).toEqual({ cpuNs: null, memBytes: null });
+});
+
+test("a container's CPU share is its CPU time over the host's (all cores) between two polls", () => {
+  // 200 jiffies of host time = 2 s of CPU over all cores; the container used 0.5 s of it.
+  expect(containerCpuPercent(1e9, 1.5e9, { total: 1000, idle: 800 }, { total: 1200, idle: 900 })).toBe(25);
+  expect(containerCpuPercent(undefined, 1.5e9, { total: 1000, idle: 800 }, { total: 1200, idle: 900 })).toBeNull();
+  expect(containerCpuPercent(2e9, 1e9, { total: 1000, idle: 800 }, { total: 1200, idle: 900 })).toBeNull(); // restarted: counter went back
+  expect(containerCpuPercent(1e9, 1.5e9, { total: 1000, idle: 800 }, { total: 1000, idle: 800 })).toBeNull();
+  expect(containerCpuPercent(1e9, 9e9, null, { total: 1200, idle: 900 })).toBeNull();
+});
+
+test('the probe script runs here and lists the running containers of this machine it can see', () => {
+  const out = execFileSync(PROBE_ARGV[0], PROBE_ARGV.slice(1), { encoding: 'utf8' });
+  const reading = parseProbe(out);
+  expect(reading.memTotalBytes).toBeGreaterThan(0);
+  expect(reading.containers).toBeInstanceOf(Map);
 });
 
 test('missing or garbled parts are null; old kernels without MemAvailable use free + buffers + cached', () => {

@@ -2,6 +2,33 @@
  * The one command a poll runs on a server, and the parsing of its output. The script is a
  * constant: nothing from a request, a record or a server's name goes into it.
  */
+
+/**
+ * Every running container's CPU time and memory, read from its cgroup: cheaper than asking
+ * Docker (no extra channel, no daemon round trip) and readable without root. A container has a
+ * cgroup only while it runs, so presence doubles as "running". Covers cgroup v2 and v1, with
+ * Docker's systemd and cgroupfs drivers. Shell built-ins only (`read`, `${d##*\/}`): no process
+ * per container. Lines: `2 <dir name> <usage µs> <memory bytes> <inactive file bytes>` (v2) or
+ * `1 <dir name> <usage ns> <memory bytes> <inactive file bytes>` (v1).
+ */
+const CONTAINERS_SCRIPT = [
+  'echo @containers',
+  'for d in /sys/fs/cgroup/system.slice/docker-*.scope /sys/fs/cgroup/docker/*; do',
+  '[ -r "$d/cpu.stat" ] || continue; u=; m=; f=',
+  'while read -r k v; do [ "$k" = usage_usec ] && u=$v; done < "$d/cpu.stat"',
+  'read -r m < "$d/memory.current"',
+  'while read -r k v; do [ "$k" = inactive_file ] && f=$v; done < "$d/memory.stat"',
+  'echo "2 ${d##*/} $u $m $f"',
+  'done 2>/dev/null',
+  'for d in /sys/fs/cgroup/cpuacct/system.slice/docker-*.scope /sys/fs/cgroup/cpuacct/docker/*; do',
+  '[ -r "$d/cpuacct.usage" ] || continue; u=; m=; f=; r=/sys/fs/cgroup/memory/${d#/sys/fs/cgroup/cpuacct/}',
+  'read -r u < "$d/cpuacct.usage"',
+  'read -r m < "$r/memory.usage_in_bytes"',
+  'while read -r k v; do [ "$k" = total_inactive_file ] && f=$v; done < "$r/memory.stat"',
+  'echo "1 ${d##*/} $u $m $f"',
+  'done 2>/dev/null',
+  'true',
+].join('\n');
 export const PROBE_ARGV: readonly string[] = Object.freeze([
   'sh',
   '-c',
@@ -12,6 +39,7 @@ export const PROBE_ARGV: readonly string[] = Object.freeze([
     'echo @dockerdf; if [ -d /var/lib/docker ]; then df -P -k /var/lib/docker 2>/dev/null | tail -n +2; fi',
     'echo @loadavg; cat /proc/loadavg',
     'echo @uptime; cat /proc/uptime',
+    CONTAINERS_SCRIPT,
   ].join('; '),
 ]);
 
@@ -33,6 +61,16 @@ export interface ProbeReading {
   load5: number | null;
   load15: number | null;
   uptimeSeconds: number | null;
+  /** Running containers by full id; null when the probe's output had no container section. */
+  containers: Map<string, ContainerReading> | null;
+}
+
+/** One running container, from its cgroup. */
+export interface ContainerReading {
+  /** CPU time used since the container started, in nanoseconds. */
+  cpuNs: number | null;
+  /** Memory in use, without the page cache that could be dropped (as `docker stats` counts it). */
+  memBytes: number | null;
 }
 
 function sections(stdout: string): Map<string, string[]> {
@@ -97,7 +135,40 @@ export function parseProbe(stdout: string): ProbeReading {
     load5: num(load[1]),
     load15: num(load[2]),
     uptimeSeconds: num(uptime[0]),
+    containers: s.has('containers') ? parseContainers(s.get('containers') ?? []) : null,
   };
+}
+
+/** `<v> <dir> <cpu> <mem> <inactive>` lines; the directory name holds the 64-hex container id. */
+function parseContainers(lines: string[]): Map<string, ContainerReading> {
+  const out = new Map<string, ContainerReading>();
+  for (const line of lines) {
+    const [version, dir, cpu, mem, inactive] = line.trim().split(/\s+/);
+    const id = /^(?:docker-)?([0-9a-f]{64})(?:\.scope)?$/.exec(dir ?? '')?.[1];
+    if (!id || (version !== '1' && version !== '2')) continue;
+    const usage = num(cpu);
+    const memory = num(mem);
+    out.set(id, {
+      cpuNs: usage === null ? null : version === '2' ? usage * 1000 : usage,
+      memBytes: memory === null ? null : Math.max(0, memory - (num(inactive) ?? 0)),
+    });
+  }
+  return out;
+}
+
+/** Jiffies per second in /proc/stat (USER_HZ): 100 on every Linux architecture Docker runs on. */
+const USER_HZ = 100;
+
+/**
+ * A container's share of the whole machine's CPU between two polls, in percent (the same scale
+ * as the server's figure): its CPU time over the host's CPU time (all cores) in that interval.
+ */
+export function containerCpuPercent(previousNs: number | null | undefined, currentNs: number | null, hostPrevious: CpuTimes | null, hostCurrent: CpuTimes | null): number | null {
+  if (previousNs === null || previousNs === undefined || currentNs === null || !hostPrevious || !hostCurrent) return null;
+  const used = currentNs - previousNs;
+  const hostNs = ((hostCurrent.total - hostPrevious.total) / USER_HZ) * 1e9;
+  if (used < 0 || hostNs <= 0) return null;
+  return Math.round(Math.min(100, (used / hostNs) * 100) * 10) / 10;
 }
 
 /** Busy share of the CPU between two readings, in percent (null without a usable delta). */
