@@ -28,6 +28,13 @@ export interface CallContext {
    * tools. It does not add `requestId` by itself.
    */
   readonly log: Logger;
+  /**
+   * HTTP calls only: true when the request came from Tomo's console (its `X-Requested-With`
+   * header, no bearer token). It tells the door for records such as the activity log, including
+   * for a console login that has no session yet. Anyone can send that header: never base an
+   * access decision on it.
+   */
+  readonly fromConsole?: boolean;
   /** Present on MCP calls only. */
   readonly mcpSession?: McpSessionState;
   /** Present on HTTP calls only: set and clear cookies (the console's session cookie). */

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { CallContext } from '../access/call-context';
 import type { Principal } from '../access/principal';
+import { CONSOLE_HEADER, CONSOLE_HEADER_VALUE } from './credentials';
 
 /** Builds the transport-neutral call context for an HTTP request. */
 export function callFromKoa(ctx: Context, principal: Principal | undefined, log: Logger): CallContext {
@@ -9,6 +10,7 @@ export function callFromKoa(ctx: Context, principal: Principal | undefined, log:
     principal,
     transport: 'http',
     clientIp: ctx.ip,
+    fromConsole: ctx.get(CONSOLE_HEADER) === CONSOLE_HEADER_VALUE && !ctx.get('authorization'),
     requestId: String(ctx.state.requestId),
     log,
     cookies: {

@@ -4,7 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { badRequest, KERNEL_VERSION, type SecretVault, type TomoConfig } from '@tomo/kernel';
+import { badRequest, KERNEL_VERSION, type CallContext, type HookRegistry, type SecretVault, type TomoConfig } from '@tomo/kernel';
+import { backupHooks } from './api';
 import { customCatalogs } from './catalog-files';
 import type { BackupConfig } from './config';
 import { BackupError } from './errors';
@@ -25,6 +26,8 @@ export interface BackupServiceDeps {
   dataDir: string;
   specs: readonly TableSpec[];
   logger: Logger;
+  /** Where `backupHooks` fire (the activity log listens). */
+  hooks?: HookRegistry;
 }
 
 /** Export and import of the whole instance; the CLI, the HTTP routes and the tests all come here. */
@@ -34,9 +37,11 @@ export class BackupService {
   constructor(private readonly deps: BackupServiceDeps) {}
 
   /** Writes an encrypted backup to `output`. */
-  async export(output: Writable, options: { password: string; includeHistory: boolean; onProgress?(p: ExportProgress): void }): Promise<ExportResult> {
+  async export(output: Writable, options: { password: string; includeHistory: boolean; onProgress?(p: ExportProgress): void; call?: CallContext }): Promise<ExportResult> {
     if (options.password.length < MIN_PASSWORD_LENGTH) throw badRequest('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    return this.exclusive(async () => {
+    const event = { call: options.call, includeHistory: options.includeHistory };
+    const finished = this.deps.hooks?.of(backupHooks).exportFinished;
+    const result = await this.exclusive(async () => {
       const started = Date.now();
       const live = (this.deps.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
       const result = await exportBackup(
@@ -54,13 +59,24 @@ export class BackupService {
       );
       this.deps.logger.info({ counts: result.counts, bytes: result.bytes, includeHistory: options.includeHistory, durationMs: Date.now() - started }, 'Backup exported');
       return result;
+    }).catch(async (err: Error) => {
+      await finished?.promise({ ...event, result: 'failed', error: err.message });
+      throw err;
     });
+    await finished?.promise({ ...event, result: 'ok', counts: result.counts, bytes: result.bytes });
+    return result;
   }
 
   /** Checks a backup and says what importing it would change (`apply` false), or imports it. */
-  async import(open: () => Readable, options: { password: string; onConflict: OnConflict; apply: boolean; onProgress?(p: { done: number; total: number; phase: string }): void }): Promise<ImportSummary> {
+  async import(
+    open: () => Readable,
+    options: { password: string; onConflict: OnConflict; apply: boolean; onProgress?(p: { done: number; total: number; phase: string }): void; call?: CallContext },
+  ): Promise<ImportSummary> {
     if (!options.password) throw badRequest('password', 'is required');
-    return this.exclusive(async () => {
+    // Only an import meant to be applied is an event; a preview writes nothing.
+    const finished = options.apply ? this.deps.hooks?.of(backupHooks).importFinished : undefined;
+    const event = { call: options.call, onConflict: options.onConflict };
+    const summary = await this.exclusive(async () => {
       const started = Date.now();
       const catalogRoot = path.join(this.deps.dataDir, 'catalogs');
       fs.mkdirSync(catalogRoot, { recursive: true, mode: 0o700 });
@@ -84,7 +100,13 @@ export class BackupService {
         );
       }
       return summary;
+    }).catch(async (err: Error) => {
+      await finished?.promise({ ...event, result: 'failed', error: err.message });
+      throw err;
     });
+    const sum = (key: 'added' | 'replaced' | 'skipped') => summary.tables.reduce((n, t) => n + t[key], 0);
+    await finished?.promise({ ...event, result: 'ok', added: sum('added'), replaced: sum('replaced'), skipped: sum('skipped') });
+    return summary;
   }
 
   /** One export or import at a time: two would compete for the snapshot folder and the write lock. */

@@ -42,6 +42,7 @@ export const backupPlugin = definePlugin<BackupConfig>({
       dataDir: ctx.pluginDataDir(),
       specs,
       logger: ctx.logger,
+      hooks: ctx.hooks,
     });
     ctx.expose(BackupTokens.BackupService, { useValue: service });
     ctx.expose(BackupTokens.Tables, { useValue: tables });

@@ -42,6 +42,9 @@ test('logins and a failed login', async () => {
     ['alice', 'api', 'ok'],
     ['admin', 'api', 'ok'],
   ]);
+  // A login from the console (its header, no session yet) is the console's door.
+  expect((await t.request('POST', '/api/auth/login', { headers: { 'x-requested-with': 'tomo-console' }, body: ALICE })).status).toBe(200);
+  expect((await entries('action=auth.login'))[0]).toMatchObject({ username: 'alice', door: 'console' });
   // Users created with the command line's call.
   expect((await entries('action=user.create')).map((e) => [e.targetName, e.door])).toEqual([
     ['bob', 'cli'],
@@ -125,8 +128,7 @@ test('a preparation: started by its user, failing as the system', async () => {
   const prep = await entries(`action=preparation&serverId=${serverId}`, t.tokens.bob);
   expect(prep.map((e) => [e.action, e.result, e.door, e.username])).toEqual([
     ['preparation.failed', 'failed', 'system', null],
-    // The preparation plugin's event says who, not through which door.
-    ['preparation.start', 'ok', null, 'bob'],
+    ['preparation.start', 'ok', 'api', 'bob'],
   ]);
   expect(prep[0].detail).toMatch(/^failed at /);
 }, 120000);

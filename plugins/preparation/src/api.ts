@@ -3,7 +3,7 @@
  * preparers, the step building blocks the built-in preparers use, its hooks and types.
  */
 import { AsyncSeriesHook } from 'tapable';
-import { createExtensionPoint, createServiceToken, defineHookSet } from '@tomo/kernel';
+import { createExtensionPoint, createServiceToken, defineHookSet, type CallContext } from '@tomo/kernel';
 import type { OsPreparersExtension } from './preparer-types';
 import type { PreparationService } from './services/preparation-service';
 
@@ -20,7 +20,7 @@ export const PreparationTokens = Object.freeze({
 /** Events of the preparation plugin. */
 export const preparationHooks = defineHookSet('preparation', () => ({
   /** A preparation started (or was retried). */
-  preparationStarted: new AsyncSeriesHook<[{ serverId: string; preparationId: string; retry: boolean; userId: string | null }]>(['event']),
+  preparationStarted: new AsyncSeriesHook<[{ serverId: string; preparationId: string; retry: boolean; userId: string | null; call?: CallContext }]>(['event']),
   /** It finished: completed, or failed at `failedStep` with `error`. */
   preparationFinished: new AsyncSeriesHook<[{ serverId: string; preparationId: string; status: 'completed' | 'failed'; failedStep: string | null; error: string | null }]>(['event']),
 }));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, type BootedKernel, type CliContribution } from '@tomo/kernel';
+import { randomUUID } from 'node:crypto';
+import { AppError, type BootedKernel, type CallContext, type CliContribution } from '@tomo/kernel';
 import { BackupTokens } from '../api';
 import type { OnConflict } from '../import/applier';
 import { formatSummary } from './format-summary';
@@ -37,6 +38,9 @@ function fail(command: string, err: unknown): void {
 }
 
 /** `tomo export --output <file>` and `tomo import <file>`. */
+/** The command line as a door: the operator at the machine (root or the service account). */
+const cliCall = (kernel: BootedKernel): CallContext => ({ transport: 'cli', clientIp: 'local', requestId: randomUUID(), log: kernel.logger });
+
 export const backupCli: CliContribution = (program, boot) => {
   program
     .command('export')
@@ -61,6 +65,7 @@ export const backupCli: CliContribution = (program, boot) => {
           password,
           includeHistory: Boolean(opts.includeHistory),
           onProgress: (p) => progress.update(p.done, p.total),
+          call: cliCall(kernel),
         });
         progress.end();
         fs.renameSync(partial, output);
@@ -95,6 +100,7 @@ export const backupCli: CliContribution = (program, boot) => {
           onConflict: opts.onConflict,
           apply: !opts.dryRun,
           onProgress: (p) => (p.phase === 'applying' ? progress.update(p.done, p.total) : undefined),
+          call: cliCall(kernel),
         });
         progress.end();
         process.stdout.write(formatSummary(summary));

@@ -87,6 +87,17 @@ export async function exportBackup(sources: ExportSources, options: ExportOption
 
 const PROGRESS_EVERY = 5000;
 
+/**
+ * Rows in a stable order: by rowid, or by the primary key for a `WITHOUT ROWID` table (which has
+ * no rowid; the monitoring plugin's rollups are such tables).
+ */
+function rowOrder(db: Snapshot['db'], table: string): string {
+  const info = db.prepare(`SELECT name, pk FROM pragma_table_info(?)`).all(table) as Array<{ name: string; pk: number }>;
+  const withoutRowid = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'`).get(table) !== undefined;
+  const key = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+  return withoutRowid && key.length ? key.map((c) => `"${c.name.replace(/"/g, '""')}"`).join(', ') : 'rowid';
+}
+
 async function* payloadLines(
   snapshot: Snapshot,
   tables: readonly TableSpec[],
@@ -102,7 +113,7 @@ async function* payloadLines(
     const hash = createHash('sha256');
     let n = 0;
     progress(done, spec.label);
-    for (const row of snapshot.db.prepare(`SELECT * FROM "${spec.table}" ORDER BY rowid`).iterate() as Iterable<Record<string, unknown>>) {
+    for (const row of snapshot.db.prepare(`SELECT * FROM "${spec.table}" ORDER BY ${rowOrder(snapshot.db, spec.table)}`).iterate() as Iterable<Record<string, unknown>>) {
       yield line(hash, rowLine(spec, row, sources.vault));
       n++;
       if (++done % PROGRESS_EVERY === 0) progress(done, spec.label);

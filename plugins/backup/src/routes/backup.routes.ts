@@ -40,7 +40,7 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
     path: '/api/backup/export',
     summary: 'Download an encrypted backup of the whole instance (JSON body: password, includeHistory)',
     access: 'admin',
-    handler: async (koa) => {
+    handler: async (koa, call) => {
       const parsed = exportBody.safeParse((koa.request as { body?: unknown }).body ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -54,7 +54,7 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
       koa.body = out;
       // Headers are gone by the time a late failure happens: the download then ends broken, and
       // age's final-chunk check makes sure such a file never imports.
-      service.export(out, parsed.data).catch((err: unknown) => {
+      service.export(out, { ...parsed.data, call }).catch((err: unknown) => {
         ctx.logger.error({ err: (err as Error).message }, 'Backup export failed');
         out.destroy(err as Error);
       });
@@ -104,10 +104,10 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
       access: 'admin',
       params: uploadParams,
       body: importBody,
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body }, call) => {
         const file = uploadFile(params.id);
         if (!fs.existsSync(file)) throw notFound('Upload');
-        const summary = await service.import(() => fs.createReadStream(file), { ...body, apply: step === 'apply' });
+        const summary = await service.import(() => fs.createReadStream(file), { ...body, apply: step === 'apply', call });
         if (step === 'apply') fs.rmSync(file, { force: true });
         return { summary };
       },

@@ -4,6 +4,7 @@ import { authHooks, type UserService } from '@tomo/plugin-auth/api';
 import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '@tomo/plugin-preparation/api';
 import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
+import { backupHooks } from '@tomo/plugin-backup/api';
 import type { ActivityInput, ActivityLog } from './activity-log';
 import { doorOf } from './door';
 
@@ -95,10 +96,10 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
 
   // --- preparation --------------------------------------------------------------------------
   const prep = hooks.of(preparationHooks);
-  prep.preparationStarted.tapPromise(TAP, safely('preparationStarted', async ({ serverId, preparationId, retry, userId }) => {
+  prep.preparationStarted.tapPromise(TAP, safely('preparationStarted', async ({ serverId, preparationId, retry, userId, call }) => {
     const user = userId ? await users.get(userId).catch(() => null) : null;
-    // The event carries who, but not through which door: door stays null (unknown).
-    await log.record({ action: 'preparation.start', result: 'ok', door: null, userId, username: user?.username ?? null, ...(await about(serverId, 'server', serverId, null)), detail: retry ? `retry (run ${preparationId})` : `run ${preparationId}` });
+    // A third-party caller of the service may leave `call` out: the door is then unknown (null).
+    await log.record({ action: 'preparation.start', result: 'ok', door: call ? doorOf(call) : null, clientIp: call?.clientIp ?? null, userId, username: user?.username ?? null, ...(await about(serverId, 'server', serverId, null)), detail: retry ? `retry (run ${preparationId})` : `run ${preparationId}` });
   }));
   prep.preparationFinished.tapPromise(TAP, safely('preparationFinished', async ({ serverId, preparationId, status, failedStep, error }) => {
     const failed = status === 'failed';
@@ -127,5 +128,19 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   }));
   apps.appUninstalled.tapPromise(TAP, safely('appUninstalled', async ({ installation, dataDeleted, call }) => {
     await log.record({ action: 'app.uninstall', result: 'ok', ...actor(call), ...(await appTarget(installation)), detail: dataDeleted ? 'data deleted' : 'data kept' });
+  }));
+
+  // --- backup -------------------------------------------------------------------------------
+  // Whose is it: the instance's (ownerId null), so only admins read these entries.
+  const backup = hooks.of(backupHooks);
+  const who = (call: CallContext | undefined) => (call ? actor(call) : { door: null });
+  backup.exportFinished.tapPromise(TAP, safely('exportFinished', async ({ call, result, includeHistory, counts, bytes, error }) => {
+    const rows = counts ? Object.entries(counts).map(([table, n]) => `${n} ${table}`).join(', ') : '';
+    const detail = result === 'ok' ? `${rows}${includeHistory ? ', with history' : ''}; ${Math.round((bytes ?? 0) / 1024)} KiB` : error;
+    await log.record({ action: 'backup.export', result, ...who(call), targetType: 'instance', detail });
+  }));
+  backup.importFinished.tapPromise(TAP, safely('importFinished', async ({ call, result, onConflict, added, replaced, skipped, error }) => {
+    const detail = result === 'ok' ? `${added} added, ${replaced} replaced, ${skipped} skipped (on conflict: ${onConflict})` : error;
+    await log.record({ action: 'backup.import', result, ...who(call), targetType: 'instance', detail });
   }));
 }

@@ -106,7 +106,7 @@ export class PreparationService {
       .catch((err: Error) => this.logger.error({ err, serverId }, 'Preparation runner failed'))
       .finally(() => this.running.delete(serverId));
     this.running.set(serverId, run);
-    await this.hooks.of(preparationHooks).preparationStarted.promise({ serverId, preparationId: entity.id, retry, userId: principal.id });
+    await this.hooks.of(preparationHooks).preparationStarted.promise({ serverId, preparationId: entity.id, retry, userId: principal.id, call });
     return this.view(entity, serverId);
   }
 
