@@ -8,8 +8,20 @@ export const monitoringConfigSchema = z.strictObject({
   intervalSeconds: z.number().int().min(1).max(3600).default(30),
   /** Servers polled at the same time, at most. */
   maxConcurrentPolls: z.number().int().min(1).max(64).default(4),
-  /** Metric samples older than this many days are deleted (checked daily). */
-  metricsRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Raw metric samples (one per server per poll) are kept this many hours, once rolled up into 5-minute buckets (checked daily). */
+  metricsRawRetentionHours: z.number('must be a number of hours').int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(8760, 'must be at most 8760 hours (a year)').default(48),
+  /** 5-minute rollups (min/avg/max) are kept this many days, once rolled up into hours (checked daily). */
+  metrics5mRetentionDays: z.number('must be a number of days').int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(30),
+  /** Hourly rollups (min/avg/max) are kept this many days (checked daily). */
+  metrics1hRetentionDays: z.number('must be a number of days').int('must be a whole number of days').min(1, 'must be at least 1 day').max(36500, 'must be at most 36500 days').default(365),
+}).superRefine((c, ctx) => {
+  // A coarser level is read where the finer one is gone: it must not go first.
+  if (c.metrics5mRetentionDays * 24 < c.metricsRawRetentionHours) {
+    ctx.addIssue({ code: 'custom', path: ['metrics5mRetentionDays'], message: `must keep 5-minute rollups at least as long as raw samples (metricsRawRetentionHours: ${c.metricsRawRetentionHours} hours)` });
+  }
+  if (c.metrics1hRetentionDays < c.metrics5mRetentionDays) {
+    ctx.addIssue({ code: 'custom', path: ['metrics1hRetentionDays'], message: `must keep hourly rollups at least as long as 5-minute ones (metrics5mRetentionDays: ${c.metrics5mRetentionDays} days)` });
+  }
 });
 
 export type MonitoringConfig = z.output<typeof monitoringConfigSchema>;

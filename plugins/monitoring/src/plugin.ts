@@ -1,18 +1,27 @@
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from '@tomo/plugin-auth/api';
+import { AppsTokens } from '@tomo/plugin-apps/api';
 import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { ActivityLog } from './activity/activity-log';
-import { tapActivityHooks } from './activity/recorders';
+import { SYSTEM_PRINCIPAL, tapActivityHooks } from './activity/recorders';
 import { MonitoringTokens } from './api';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
 import { ActivityEntryEntity } from './entities/activity-entry.entity';
+import { ContainerSampleEntity } from './entities/container-sample.entity';
+import { MetricRollupEntity } from './entities/metric-rollup.entity';
 import { MetricSampleEntity } from './entities/metric-sample.entity';
+import { RollupWatermarkEntity } from './entities/rollup-watermark.entity';
 import { getActivityLogsTool } from './mcp/activity-tools';
-import { getDashboardSummaryTool, getServerMetricsTool } from './mcp/metrics-tools';
+import { getAppMetricsTool, getDashboardSummaryTool, getServerMetricsTool } from './mcp/metrics-tools';
+import { ContainerMetrics } from './metrics/container-metrics';
+import { ContainerWatch } from './metrics/container-watch';
 import { MetricsService } from './metrics/metrics-service';
 import { Poller } from './metrics/poller';
+import { Rollups } from './metrics/rollups';
 import { MonitoringInitial1764900000000 } from './migrations/1764900000000-monitoring-initial';
 import { MonitoringMetrics1764900100000 } from './migrations/1764900100000-monitoring-metrics';
+import { MonitoringRollups1764900200000 } from './migrations/1764900200000-monitoring-rollups';
+import { MonitoringContainers1764900300000 } from './migrations/1764900300000-monitoring-containers';
 import { registerLogRoutes } from './routes/logs.routes';
 import { registerMetricsRoutes } from './routes/metrics.routes';
 
@@ -22,8 +31,11 @@ const { version } = require('../package.json') as { version: string };
 const LOG = 'monitoring.ActivityLog';
 const METRICS = 'monitoring.Metrics';
 const POLLER = 'monitoring.Poller';
+const ROLLUPS = 'monitoring.Rollups';
+const CONTAINERS = 'monitoring.ContainerMetrics';
 const RETENTION_TIMER = 'monitoring.RetentionTimer';
 const DAY_MS = 24 * 3600 * 1000;
+const ROLLUP_INTERVAL_MS = 60 * 1000;
 
 /** Activity log of every action and system event; server metrics from a poller over SSH. */
 export const monitoringPlugin = definePlugin<MonitoringConfig>({
@@ -33,56 +45,79 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
   // It taps the hooks of all four, and reads servers and users to name what an entry is about.
   dependsOn: ['auth', 'servers', 'preparation', 'apps'],
   config: monitoringConfigSchema,
-  entities: [ActivityEntryEntity, MetricSampleEntity],
-  migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000],
+  entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity],
+  migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000],
 
   init(ctx) {
     const clock = ctx.resolve(KernelTokens.Clock);
     const servers = ctx.resolve(ServersTokens.ServerService);
+    const apps = ctx.resolve(AppsTokens.AppsService);
     const log = new ActivityLog(ctx.dataSource, clock, ctx.logger);
-    const poller = new Poller(ctx.dataSource, servers, log, clock, ctx.logger.child({ component: 'poller' }), {
-      intervalSeconds: ctx.config.intervalSeconds,
-      maxConcurrentPolls: ctx.config.maxConcurrentPolls,
-      offlineAfterFailures: 3,
-    });
-    const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id));
+    const watch = { watch: new ContainerWatch(apps, log, SYSTEM_PRINCIPAL), recorded: (serverId: string) => apps.recorded(serverId) };
+    const poller = new Poller(
+      ctx.dataSource,
+      servers,
+      log,
+      clock,
+      ctx.logger.child({ component: 'poller' }),
+      { intervalSeconds: ctx.config.intervalSeconds, maxConcurrentPolls: ctx.config.maxConcurrentPolls, offlineAfterFailures: 3 },
+      watch,
+    );
+    const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), (id) => poller.containers(id));
+    const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null);
+    ctx.container.register(CONTAINERS, { useValue: containers });
     ctx.container.register(LOG, { useValue: log });
     ctx.container.register(METRICS, { useValue: metrics });
     ctx.container.register(POLLER, { useValue: poller });
+    ctx.container.register(ROLLUPS, { useValue: new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' })) });
     ctx.expose(MonitoringTokens.ActivityLog, { useValue: log });
     tapActivityHooks({ hooks: ctx.hooks, log, servers, users: ctx.resolve(AuthTokens.UserService), logger: ctx.logger });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('monitoring', async ({ server }) => {
       poller.forget(server.id);
       await metrics.forgetServer(server.id);
+      await containers.forgetServer(server.id);
     });
     registerLogRoutes(ctx, log);
-    registerMetricsRoutes(ctx, metrics);
+    registerMetricsRoutes(ctx, metrics, containers);
     ctx.mcp.tool(getActivityLogsTool(log));
     ctx.mcp.tool(getServerMetricsTool(metrics));
     ctx.mcp.tool(getDashboardSummaryTool(metrics));
+    ctx.mcp.tool(getAppMetricsTool(containers));
   },
 
   async ready(ctx) {
     const log = ctx.container.resolve<ActivityLog>(LOG);
-    const metrics = ctx.container.resolve<MetricsService>(METRICS);
+    const rollups = ctx.container.resolve<Rollups>(ROLLUPS);
+    const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
     const prune = async () => {
       const removed = await log.prune(ctx.config.activityRetentionDays).catch((err: Error) => {
         ctx.logger.error({ err }, 'Activity log retention failed');
         return 0;
       });
       if (removed) ctx.logger.info(`Activity log: ${removed} entr${removed === 1 ? 'y' : 'ies'} older than ${ctx.config.activityRetentionDays} days removed`);
-      await metrics.prune(ctx.config.metricsRetentionDays).catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
+      // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
+      await rollups
+        .run()
+        .then(() => rollups.prune(retention))
+        .then((removed) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
+        .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
+      await ctx.container
+        .resolve<ContainerMetrics>(CONTAINERS)
+        .prune(ctx.config.metrics5mRetentionDays)
+        .catch((err: Error) => ctx.logger.error({ err }, 'App metrics retention failed'));
     };
     await prune();
     const timer = setInterval(() => void prune(), DAY_MS);
     timer.unref();
     ctx.container.register(RETENTION_TIMER, { useValue: timer });
+    rollups.start(ROLLUP_INTERVAL_MS);
     ctx.container.resolve<Poller>(POLLER).start();
   },
 
   async shutdown(ctx) {
     if (ctx.container.isRegistered(RETENTION_TIMER)) clearInterval(ctx.container.resolve<NodeJS.Timeout>(RETENTION_TIMER));
     await ctx.container.resolve<Poller>(POLLER).stop();
+    await ctx.container.resolve<Rollups>(ROLLUPS).stop();
   },
 });
 

@@ -7,7 +7,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { startOwnSshd, type OwnSshd } from '../../servers/test/support/own-sshd';
+import pino from 'pino';
 import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
+import { Rollups } from '../src/metrics/rollups';
 import { addTestbedServer, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
 
 let t: MonitoringKernel;
@@ -60,13 +62,18 @@ test('the test bed is polled: CPU, memory, disk, load, uptime, latency; only its
   expect(l.uptimeSeconds).toBeGreaterThan(0);
   expect(l.latencyMs).toBeGreaterThan(0);
   expect(Date.now() - Date.parse(l.at)).toBeLessThan(10000);
+  // A server polled for a few seconds already has a chart: its raw samples, not rolled up yet.
+  const chart = await t.request('GET', `/api/metrics/servers/${serverId}?period=24h`, { token: t.tokens.alice });
+  expect(chart.body).toMatchObject({ serverId, period: '24h', bucketSeconds: 300, resolution: 'raw' });
+  expect(chart.body.points.at(-1).samples).toBeGreaterThanOrEqual(2);
+  expect(chart.body.points.at(-1).cpuPercentMax).toBeGreaterThanOrEqual(chart.body.points.at(-1).cpuPercentMin);
 
   expect(await latestOf(serverId, t.tokens.bob)).toBeUndefined();
   expect((await t.request('GET', `/api/metrics/servers/${serverId}`, { token: t.tokens.bob })).status).toBe(404);
   expect((await t.request('GET', `/api/metrics/servers/${serverId}?period=1y`, { token: t.tokens.alice })).status).toBe(400);
 });
 
-test('a period is downsampled by SQL into at most 288 buckets, averages exact', async () => {
+test('a period is read from the rollups (5-minute for 24h, hourly for 7d and 30d), at most 288 buckets, averages exact', async () => {
   const repo = t.kernel.dataSource.getRepository(MetricSampleEntity);
   const now = Math.floor(Date.now() / 1000);
   // A week of samples every 5 minutes, an hour or more old (the poller's own are newer).
@@ -75,13 +82,16 @@ test('a period is downsampled by SQL into at most 288 buckets, averages exact', 
   for (let i = 0; i < seeded.length; i += 500) {
     await repo.insert(seeded.slice(i, i + 500).map((s) => ({ serverId, ts: s.ts, cpuPercent: s.cpu, memTotalBytes: 1000, memUsedBytes: 500, diskTotalBytes: 2000, diskUsedBytes: 100, load1: 1, latencyMs: 2 })));
   }
-  for (const [period, bucket] of [['7d', 2100], ['30d', 9000], ['24h', 300]] as const) {
+  // Samples from the past arrived after the job got further: roll up from the first sample again.
+  await t.kernel.dataSource.query('DELETE FROM metric_rollup_watermarks');
+  await new Rollups(t.kernel.dataSource, { now: () => new Date() }, pino({ level: 'silent' })).run();
+  for (const [period, bucket, resolution, most] of [['7d', 3600, '1h', 168], ['30d', 10800, '1h', 240], ['24h', 300, '5m', 288]] as const) {
     const res = await t.request('GET', `/api/metrics/servers/${serverId}?period=${period}`, { token: t.tokens.alice });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ serverId, period, bucketSeconds: bucket });
+    expect(res.body).toMatchObject({ serverId, period, bucketSeconds: bucket, resolution });
     const points = res.body.points as Array<{ at: string; cpuPercent: number; samples: number }>;
-    expect(points.length).toBeLessThanOrEqual(289);
-    expect(points.length).toBeGreaterThan(period === '30d' ? 60 : 250);
+    expect(points.length).toBeLessThanOrEqual(most);
+    expect(points.length).toBeGreaterThan(period === '30d' ? 50 : period === '7d' ? 160 : 250);
     // Every bucket wholly in the seeded range averages what was seeded there.
     const expected = new Map<number, number[]>();
     for (const s of seeded) {
@@ -97,12 +107,12 @@ test('a period is downsampled by SQL into at most 288 buckets, averages exact', 
       expect(p.cpuPercent).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 1);
       compared++;
     }
-    expect(compared).toBeGreaterThan(period === '30d' ? 40 : 200);
+    expect(compared).toBeGreaterThan(period === '30d' ? 40 : period === '7d' ? 150 : 200);
   }
   // The same through MCP.
   const viaMcp = resultText(await mcp.callTool({ name: 'get_server_metrics', arguments: { server_id: serverId, period: '7d' } }));
   expect(viaMcp.isError).toBe(false);
-  expect(JSON.parse(viaMcp.text)).toMatchObject({ serverId, period: '7d', bucketSeconds: 2100 });
+  expect(JSON.parse(viaMcp.text)).toMatchObject({ serverId, period: '7d', bucketSeconds: 3600, resolution: '1h' });
 });
 
 test('a stopped sshd: offline within three intervals, online again when it is back (activity entries)', async () => {
@@ -131,7 +141,11 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
   // Bob sees none of it.
   expect((await t.request('GET', `/api/logs?serverId=${id}`, { token: t.tokens.bob })).body.total).toBe(0);
 
-  // Deleting the server takes its samples with it.
+  // Deleting the server takes its samples and rollups with it (rolled up here as if ten minutes had passed).
+  await new Rollups(t.kernel.dataSource, { now: () => new Date(Date.now() + 600000) }, pino({ level: 'silent' })).run();
+  const rollupsOf = async () => Number((await t.kernel.dataSource.query('SELECT COUNT(*) AS n FROM metric_rollups WHERE serverId = ?', [id]))[0].n);
+  expect(await rollupsOf()).toBeGreaterThan(0);
   expect((await t.request('DELETE', `/api/servers/${id}`, { token: t.tokens.alice })).status).toBe(204);
   expect(await t.kernel.dataSource.getRepository(MetricSampleEntity).countBy({ serverId: id })).toBe(0);
+  expect(await rollupsOf()).toBe(0);
 }, 60000);

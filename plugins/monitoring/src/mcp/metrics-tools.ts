@@ -9,7 +9,7 @@ export function getServerMetricsTool(metrics: MetricsService): ToolDefinition<{ 
     name: 'get_server_metrics',
     title: 'Server metrics',
     description:
-      "A server's resource usage over a period (24h, 7d or 30d; default 24h): CPU %, memory and disk used/total in bytes, load, latency, averaged per time bucket (at most 288 points, oldest first).",
+      "A server's resource usage over a period (24h, 7d or 30d; default 24h): CPU % (average, min, max), memory and disk used (average, max) and total in bytes, Docker's disk, load and latency (average, max) per time bucket, oldest first: 5-minute buckets over 24h (288 points), hourly over 7d (168), 3-hour over 30d (240). `resolution` says which stored level they come from (5m or 1h rollups; raw for a server too new to have any); the latest minutes always come from the raw samples.",
     input: z.strictObject({
       server_id: z.uuid('must be a valid server id').describe('The server'),
       period: z.enum(['24h', '7d', '30d']).default('24h').describe('24h, 7d or 30d'),

@@ -1,15 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { LessThan } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
+import { MetricRollupEntity } from '../entities/metric-rollup.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import type { ContainerStatus } from './container-watch';
 import type { ProbeReading } from './probe';
+import { SERVER_SERIES } from './rollups';
+import { MAX_POINTS, readSeries, type Period } from './series-history';
 
-export type Period = '24h' | '7d' | '30d';
-const PERIOD_SECONDS: Record<Period, number> = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
-/** Charts get at most this many points: the period is cut into this many time buckets. */
-export const MAX_POINTS = 288;
+export { MAX_POINTS, type Period };
 
 /** What the poller knows of a server right now. */
 export interface PollState {
@@ -102,43 +101,39 @@ export class MetricsService {
     };
   }
 
-  /** One server over a period: averages per time bucket (maxima for load), at most {@link MAX_POINTS} points. */
+  /**
+   * One server over a period, at most {@link MAX_POINTS} points: 24h from the 5-minute rollups
+   * (288 points), 7d from the hourly ones (168), 30d from the hourly ones three at a time (240);
+   * the minutes not yet rolled up come from the raw samples (see {@link readSeries}). Each point
+   * has the average, and for CPU, memory, disk, load and latency the maximum (CPU: the minimum too).
+   */
   async history(principal: Principal, serverId: string, period: Period) {
     const server = await this.servers.get(principal, serverId);
-    const span = PERIOD_SECONDS[period];
-    const bucket = Math.ceil(span / MAX_POINTS);
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    const rows = await this.repo
-      .createQueryBuilder('s')
-      .select('s.ts - (s.ts % :bucket)', 'bucket')
-      .addSelect('AVG(s.cpuPercent)', 'cpuPercent')
-      .addSelect('AVG(s.memUsedBytes)', 'memUsedBytes')
-      .addSelect('MAX(s.memTotalBytes)', 'memTotalBytes')
-      .addSelect('AVG(s.diskUsedBytes)', 'diskUsedBytes')
-      .addSelect('MAX(s.diskTotalBytes)', 'diskTotalBytes')
-      .addSelect('AVG(s.load1)', 'load1')
-      .addSelect('AVG(s.latencyMs)', 'latencyMs')
-      .addSelect('COUNT(*)', 'samples')
-      .where('s.serverId = :serverId', { serverId: server.id })
-      .andWhere('s.ts > :since', { since: now - span })
-      .groupBy('s.ts - (s.ts % :bucket)')
-      .orderBy('bucket', 'ASC')
-      .setParameter('bucket', bucket)
-      .getRawMany<Record<string, unknown>>();
+    const series = await readSeries(this.dataSource, SERVER_SERIES, server.id, period, now);
     return {
       serverId: server.id,
       period,
-      bucketSeconds: bucket,
-      points: rows.map((r) => ({
-        at: new Date(Number(r.bucket) * 1000).toISOString(),
-        cpuPercent: round(n(r.cpuPercent)),
-        memUsedBytes: round(n(r.memUsedBytes), 0),
-        memTotalBytes: n(r.memTotalBytes),
-        diskUsedBytes: round(n(r.diskUsedBytes), 0),
-        diskTotalBytes: n(r.diskTotalBytes),
-        load1: round(n(r.load1), 2),
-        latencyMs: round(n(r.latencyMs)),
-        samples: Number(r.samples),
+      bucketSeconds: series.bucketSeconds,
+      resolution: series.resolution,
+      points: series.rows.map((r) => ({
+        at: new Date(r.bucket * 1000).toISOString(),
+        cpuPercent: round(r.cpuPercentAvg),
+        cpuPercentMin: round(r.cpuPercentMin),
+        cpuPercentMax: round(r.cpuPercentMax),
+        memUsedBytes: round(r.memUsedBytesAvg, 0),
+        memUsedBytesMax: r.memUsedBytesMax,
+        memTotalBytes: r.memTotalBytesMax,
+        diskUsedBytes: round(r.diskUsedBytesAvg, 0),
+        diskUsedBytesMax: r.diskUsedBytesMax,
+        diskTotalBytes: r.diskTotalBytesMax,
+        dockerDiskUsedBytes: round(r.dockerDiskUsedBytesAvg, 0),
+        dockerDiskTotalBytes: r.dockerDiskTotalBytesMax,
+        load1: round(r.load1Avg, 2),
+        load1Max: round(r.load1Max, 2),
+        latencyMs: round(r.latencyMsAvg),
+        latencyMsMax: round(r.latencyMsMax),
+        samples: r.samples ?? 0,
       })),
     };
   }
@@ -172,10 +167,7 @@ export class MetricsService {
 
   async forgetServer(serverId: string): Promise<void> {
     await this.repo.delete({ serverId });
+    await this.dataSource.getRepository(MetricRollupEntity).delete({ serverId });
   }
 
-  async prune(days: number): Promise<number> {
-    const cutoff = Math.floor(this.clock.now().getTime() / 1000) - days * 86400;
-    return (await this.repo.delete({ ts: LessThan(cutoff) })).affected ?? 0;
-  }
 }

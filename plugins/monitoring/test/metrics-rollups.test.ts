@@ -1,0 +1,281 @@
+/**
+ * Rollups and retention on a real SQLite file (the plugin's migrations), driven by a fake clock
+ * set years ahead (so the plugin's own job, on the wall clock, finds nothing complete to roll):
+ * exact min/avg/max per bucket, idempotent re-runs, incremental runs equal to one run over
+ * everything, incomplete buckets left alone, retention per level by age and never ahead of the
+ * next level, and the period queries (resolution, number of points, the raw tail).
+ */
+import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { authPlugin } from '../../auth/src/plugin';
+import { serversPlugin } from '../../servers/src/plugin';
+import { preparationPlugin } from '../../preparation/src/plugin';
+import { appsPlugin } from '../../apps/src/plugin';
+import { monitoringConfigSchema } from '../src/config';
+import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
+import { monitoringPlugin } from '../src/plugin';
+import { ROLLUP_GRACE_SECONDS, Rollups, SERVER_SERIES } from '../src/metrics/rollups';
+import { MAX_POINTS, readSeries } from '../src/metrics/series-history';
+
+const PLUGINS = [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monitoringPlugin];
+/** 2040-01-01T00:00:00Z: a whole day, far ahead of the wall clock. */
+const T0 = Date.UTC(2040, 0, 1) / 1000;
+const HOUR = 3600;
+const DAY = 86400;
+const A = '00000000-0000-4000-8000-00000000000a';
+const B = '00000000-0000-4000-8000-00000000000b';
+
+let t: TestKernel;
+let ds: DataSource;
+let now = T0;
+const clock = { now: () => new Date(now * 1000) };
+const rollups = () => new Rollups(ds, clock, pino({ level: 'silent' }));
+
+beforeAll(async () => {
+  t = await startTestKernel({ plugins: PLUGINS, listen: false });
+  ds = t.kernel.dataSource;
+});
+afterAll(async () => {
+  await t?.stop();
+});
+beforeEach(async () => {
+  for (const table of ['metric_samples', 'metric_rollups', 'metric_rollup_watermarks']) await ds.query(`DELETE FROM ${table}`);
+});
+
+interface Sample {
+  serverId: string;
+  ts: number;
+  cpuPercent: number | null;
+  memUsedBytes: number;
+  memTotalBytes: number;
+  load1: number;
+  latencyMs: number;
+}
+
+/** Samples every `step` seconds in [from, to): CPU missing every 17th (as after a failed poll), the rest varying. */
+function samples(serverId: string, from: number, to: number, step: number): Sample[] {
+  const out: Sample[] = [];
+  for (let ts = from, i = 0; ts < to; ts += step, i++) {
+    out.push({ serverId, ts, cpuPercent: i % 17 === 5 ? null : (i * 37) % 100 + 0.25, memUsedBytes: 1e9 + (i % 50) * 1e6, memTotalBytes: 4e9 + (i % 3), load1: (i % 7) / 2, latencyMs: 1 + (i % 5) });
+  }
+  return out;
+}
+
+async function insert(list: Sample[]): Promise<void> {
+  const repo = ds.getRepository(MetricSampleEntity);
+  for (let i = 0; i < list.length; i += 500) await repo.insert(list.slice(i, i + 500).map((s) => ({ ...s, diskTotalBytes: 1e11, diskUsedBytes: 5e10 })));
+}
+
+/** What a bucket of these samples must hold. */
+function expected(list: Sample[]) {
+  const cpu = list.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
+  const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return {
+    samples: list.length,
+    cpuPercentSamples: cpu.length,
+    cpuPercentMin: cpu.length ? Math.min(...cpu) : null,
+    cpuPercentAvg: cpu.length ? avg(cpu) : null,
+    cpuPercentMax: cpu.length ? Math.max(...cpu) : null,
+    memUsedBytesAvg: avg(list.map((s) => s.memUsedBytes)),
+    memUsedBytesMax: Math.max(...list.map((s) => s.memUsedBytes)),
+    memTotalBytesMax: Math.max(...list.map((s) => s.memTotalBytes)),
+    load1Avg: avg(list.map((s) => s.load1)),
+    load1Max: Math.max(...list.map((s) => s.load1)),
+    latencyMsAvg: avg(list.map((s) => s.latencyMs)),
+    latencyMsMax: Math.max(...list.map((s) => s.latencyMs)),
+  };
+}
+
+type Row = Record<string, number | string | null>;
+const rollupRows = (resolution?: number): Promise<Row[]> =>
+  ds.query(`SELECT * FROM metric_rollups ${resolution ? `WHERE resolution = ${resolution}` : ''} ORDER BY serverId, resolution, ts`);
+
+function expectBucket(row: Row | undefined, want: ReturnType<typeof expected>) {
+  expect(row).toBeDefined();
+  for (const [key, value] of Object.entries(want)) {
+    if (value === null) {
+      expect({ key, got: row![key] }).toEqual({ key, got: null });
+      continue;
+    }
+    const got = Number(row![key]);
+    if (key.endsWith('amples')) expect({ key, got }).toEqual({ key, got: value });
+    else expect({ key, off: Math.abs(got - value) <= Math.abs(value) * 1e-12 ? 0 : [got, value, row!.bucket ?? row!.ts] }).toEqual({ key, off: 0 });
+  }
+}
+
+describe('the rollup job', () => {
+  test('5-minute and hourly buckets hold the exact min/avg/max of their samples; incomplete buckets wait', async () => {
+    // Two hours and a quarter of samples every 30 s for A, every 60 s for B; the clock 2h10m in.
+    const a = samples(A, T0, T0 + 2 * HOUR + 15 * 60, 30);
+    const b = samples(B, T0 + 600, T0 + 2 * HOUR, 60);
+    now = T0 + 2 * HOUR + 10 * 60;
+    // The polls of the last 30 s are still running: their samples land after this run.
+    const inFlight = a.filter((s) => s.ts >= now - 30);
+    await insert([...a.filter((s) => s.ts < now - 30), ...b]);
+    const report = await rollups().run();
+
+    // 5-minute buckets complete ROLLUP_GRACE_SECONDS after their end: up to 2h05 here.
+    const completeBefore = now - ROLLUP_GRACE_SECONDS - ((now - ROLLUP_GRACE_SECONDS) % 300);
+    expect(completeBefore).toBe(T0 + 2 * HOUR + 300);
+    const five = await rollupRows(300);
+    expect(report.written['metric_rollups:300']).toBe(five.length);
+    expect(five.filter((r) => r.serverId === A).map((r) => Number(r.ts))).toEqual(Array.from({ length: 25 }, (_, i) => T0 + i * 300));
+    expect(five.filter((r) => r.serverId === B)).toHaveLength(22);
+    for (const row of five) {
+      const inBucket = [...a, ...b].filter((s) => s.serverId === row.serverId && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + 300);
+      expectBucket(row, expected(inBucket));
+    }
+    // Hourly: the two whole hours (their twelve 5-minute buckets are rolled), averages weighted exactly.
+    const hourly = await rollupRows(3600);
+    expect(hourly.map((r) => [r.serverId, Number(r.ts)])).toEqual([[A, T0], [A, T0 + HOUR], [B, T0], [B, T0 + HOUR]]);
+    for (const row of hourly) {
+      expectBucket(row, expected([...a, ...b].filter((s) => s.serverId === row.serverId && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + HOUR)));
+    }
+
+    // Running again changes nothing.
+    const before = await rollupRows();
+    const again = await rollups().run();
+    expect(again.written).toEqual({ 'metric_rollups:300': 0, 'metric_rollups:3600': 0 });
+    expect(await rollupRows()).toEqual(before);
+
+    // Samples that land late, in buckets not complete yet, are counted when those are rolled.
+    await insert(inFlight);
+    now += 15 * 60;
+    await rollups().run();
+    for (const start of [T0 + 2 * HOUR + 300, T0 + 2 * HOUR + 600]) {
+      const bucket = (await rollupRows(300)).find((r) => r.serverId === A && Number(r.ts) === start);
+      expectBucket(bucket, expected(a.filter((s) => s.ts >= start && s.ts < start + 300)));
+      expect(Number(bucket!.samples)).toBe(10);
+    }
+  });
+
+  test('incremental runs, minute by minute, give the same rows as one run over everything; rewriting is idempotent', async () => {
+    const list = samples(A, T0, T0 + 3 * HOUR, 30);
+    const job = rollups();
+    for (now = T0 + 60; now <= T0 + 3 * HOUR; now += 60) {
+      await insert(list.filter((s) => s.ts >= now - 60 && s.ts < now));
+      await job.run();
+    }
+    const incremental = await rollupRows();
+    expect(incremental.length).toBeGreaterThan(30);
+
+    await ds.query('DELETE FROM metric_rollups');
+    await ds.query('DELETE FROM metric_rollup_watermarks');
+    await rollups().run();
+    expect(await rollupRows()).toEqual(incremental);
+
+    // Forgetting the watermarks (rows kept) rolls everything again onto the same rows: same figures.
+    await ds.query('DELETE FROM metric_rollup_watermarks');
+    const rerun = await rollups().run();
+    expect(rerun.written['metric_rollups:300']).toBe(incremental.filter((r) => Number(r.resolution) === 300).length);
+    expect(await rollupRows()).toEqual(incremental);
+  });
+});
+
+describe('retention', () => {
+  test('each level loses exactly its rows past its age, and raw samples only where rollups cover them', async () => {
+    // Five days of samples every 5 minutes for A.
+    const list = samples(A, T0, T0 + 5 * DAY, 300);
+    await insert(list);
+    now = T0 + 5 * DAY;
+    const job = rollups();
+    await job.run();
+    const settings = { rawHours: 48, fiveMinuteDays: 2, hourlyDays: 3 };
+    const fiveBefore = await rollupRows(300);
+    const hourlyBefore = await rollupRows(3600);
+    const removed = await job.prune(settings);
+
+    const rawLeft: Array<{ ts: number }> = await ds.query('SELECT ts FROM metric_samples ORDER BY ts');
+    expect(rawLeft.map((r) => Number(r.ts))).toEqual(list.filter((s) => s.ts >= now - 48 * HOUR).map((s) => s.ts));
+    expect(removed.raw).toBe(list.filter((s) => s.ts < now - 48 * HOUR).length);
+    expect(await rollupRows(300)).toEqual(fiveBefore.filter((r) => Number(r.ts) >= now - 2 * DAY));
+    expect(removed.fiveMinute).toBe(fiveBefore.filter((r) => Number(r.ts) < now - 2 * DAY).length);
+    expect(await rollupRows(3600)).toEqual(hourlyBefore.filter((r) => Number(r.ts) >= now - 3 * DAY));
+    expect(removed.hourly).toBe(hourlyBefore.filter((r) => Number(r.ts) < now - 3 * DAY).length);
+    expect(removed.hourly).toBeGreaterThan(0);
+    // Again: nothing more to remove.
+    expect(await job.prune(settings)).toEqual({ raw: 0, fiveMinute: 0, hourly: 0 });
+  });
+
+  test('rows past their age stay while the next level does not cover them yet', async () => {
+    const list = samples(A, T0, T0 + 2 * DAY, 300);
+    await insert(list);
+    now = T0 + 2 * DAY;
+    const job = rollups();
+    expect(await job.prune({ rawHours: 1, fiveMinuteDays: 1, hourlyDays: 1 })).toEqual({ raw: 0, fiveMinute: 0, hourly: 0 }); // nothing rolled up yet
+    await job.run();
+    // Pretend the job had got only to T0 + 1 day (5-minute) and T0 + 12 h (hourly).
+    await ds.query('UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 300', [T0 + DAY]);
+    await ds.query('UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 3600', [T0 + 12 * HOUR]);
+    await job.prune({ rawHours: 1, fiveMinuteDays: 1, hourlyDays: 30 });
+    const oldestRaw: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_samples');
+    expect(Number(oldestRaw[0].ts)).toBe(T0 + DAY);
+    const oldest5m: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_rollups WHERE resolution = 300');
+    expect(Number(oldest5m[0].ts)).toBe(T0 + 12 * HOUR);
+  });
+});
+
+describe('period queries', () => {
+  test('24h, 7d, 30d: at most 288 points from the right level, exact, the raw tail included; from the rollups once raw samples are gone', async () => {
+    // 31 days of samples every 5 minutes for A, rolled up day by day and pruned with the defaults, as a running Tomo would.
+    const list = samples(A, T0, T0 + 31 * DAY, 300);
+    const job = rollups();
+    const settings = { rawHours: 48, fiveMinuteDays: 30, hourlyDays: 365 };
+    for (let day = 0; day < 31; day++) {
+      await insert(list.filter((s) => s.ts >= T0 + day * DAY && s.ts < T0 + (day + 1) * DAY));
+      now = T0 + (day + 1) * DAY;
+      await job.run();
+      await job.prune(settings);
+    }
+    // Then the last minutes, not rolled up yet: now is 00:01:40 past the last sample.
+    now = T0 + 31 * DAY + 100;
+    await insert([{ ...list[0], ts: T0 + 31 * DAY + 30, cpuPercent: 90 }, { ...list[0], ts: T0 + 31 * DAY + 60, cpuPercent: 70 }]);
+    await job.run();
+    const oldestRaw: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_samples');
+    expect(Number(oldestRaw[0].ts)).toBeGreaterThanOrEqual(T0 + 29 * DAY - 1);
+
+    for (const [period, bucket, points, resolution] of [['24h', 300, 288, '5m'], ['7d', 3600, 168, '1h'], ['30d', 10800, 240, '1h']] as const) {
+      const series = await readSeries(ds, SERVER_SERIES, A, period, now);
+      expect({ period, bucketSeconds: series.bucketSeconds, resolution: series.resolution }).toEqual({ period, bucketSeconds: bucket, resolution });
+      expect(series.rows.length).toBeLessThanOrEqual(MAX_POINTS);
+      expect(series.rows).toHaveLength(points);
+      // The newest point is the current bucket, from the two raw samples of the last minutes.
+      const last = series.rows[series.rows.length - 1];
+      expect(last.bucket).toBe(now - (now % bucket));
+      expect(last.samples).toBe(2 + list.filter((s) => s.ts >= last.bucket).length);
+      // Every older point holds exactly what its samples say.
+      for (const row of series.rows.slice(0, -1)) {
+        expectBucket(
+          { ...row } as Row,
+          expected(list.filter((s) => s.ts >= row.bucket && s.ts < row.bucket + bucket)),
+        );
+      }
+    }
+    // B polled for the first time a minute ago: its points come from raw samples.
+    await insert(samples(B, now - 50, now, 10));
+    for (const period of ['24h', '7d', '30d'] as const) {
+      const fresh = await readSeries(ds, SERVER_SERIES, B, period, now);
+      expect(fresh.resolution).toBe('raw');
+      expect(fresh.rows.reduce((n, r) => n + (r.samples ?? 0), 0)).toBe(5);
+    }
+  });
+});
+
+describe('configuration', () => {
+  const defaults = monitoringConfigSchema.parse({});
+
+  test('defaults: raw 48 hours, 5-minute rollups 30 days, hourly rollups 365 days', () => {
+    expect(defaults).toMatchObject({ metricsRawRetentionHours: 48, metrics5mRetentionDays: 30, metrics1hRetentionDays: 365 });
+  });
+
+  test.each([
+    [{ metricsRawRetentionHours: 0 }, 'monitoring.metricsRawRetentionHours: must be at least 1 hour'],
+    [{ metrics5mRetentionDays: 2.5 }, 'monitoring.metrics5mRetentionDays: must be a whole number of days'],
+    [{ metrics1hRetentionDays: 7 }, 'monitoring.metrics1hRetentionDays: must keep hourly rollups at least as long as 5-minute ones'],
+    [{ metricsRawRetentionHours: 72, metrics5mRetentionDays: 2 }, 'monitoring.metrics5mRetentionDays: must keep 5-minute rollups at least as long as raw samples'],
+    [{ metricsRetentionDays: 30 }, 'metricsRetentionDays'],
+  ])('%j is refused at start, naming the key', async (monitoring, message) => {
+    await expect(startTestKernel({ plugins: PLUGINS, listen: false, config: { monitoring } })).rejects.toThrow(message);
+  });
+});
