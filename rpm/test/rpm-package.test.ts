@@ -78,6 +78,8 @@ describe('files, owners and modes', () => {
       '/usr/lib/tomo/plugins/servers/dist/ui/index.js',
       '/usr/lib/tomo/plugins/apps/dist/plugin.js',
       '/usr/lib/tomo/plugins/apps/dist/ui/index.js',
+      '/usr/lib/tomo/plugins/monitoring/dist/plugin.js',
+      '/usr/lib/tomo/plugins/monitoring/dist/ui/index.js',
       '/usr/lib/tomo/catalog/portainer.yaml',
       '/usr/lib/tomo/catalog/nextcloud.yaml',
       '/usr/lib/tomo/ui-shell/dist/index.html',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { AppsTokens } from '@tomo/plugin-apps/api';
@@ -47,6 +48,19 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
   config: monitoringConfigSchema,
   entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity],
   migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000],
+
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [{ path: '/logs', component: 'LogsPage', title: 'Activity' }],
+    nav: [{ label: 'Activity', path: '/logs', icon: 'activity', order: 30 }],
+    widgets: [
+      { id: 'fleet', component: 'FleetWidget', title: 'Fleet', order: 10 },
+      { id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 12 },
+      { id: 'server-health', component: 'ServerHealthWidget', title: 'Server health', order: 14 },
+    ],
+    slots: { 'servers.detail.tabs': [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
+  },
 
   init(ctx) {
     const clock = ctx.resolve(KernelTokens.Clock);

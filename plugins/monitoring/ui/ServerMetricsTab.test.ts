@@ -1,0 +1,139 @@
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
+import { errorReply, installFakeFetch, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
+import type { ServerHistory } from './api';
+import ServerMetricsTab from './ServerMetricsTab.vue';
+import { charts, HOSTILE, makeHistory, makePoint, SERVER_A, sequence, signIn } from './test-fixtures';
+
+// jsdom has no canvas: the charts get a stand-in that keeps what uPlot would be given. The real
+// uPlot draws in Chromium (plugins/monitoring/test/monitoring-console.e2e.test.ts).
+jest.mock('uplot', () => jest.requireActual('./test-fixtures').FakeUPlot);
+
+enableAutoUnmount(afterEach);
+beforeEach(() => (charts.length = 0));
+afterEach(() => {
+  jest.useRealTimers();
+  window.localStorage.clear();
+});
+
+const HISTORY = `GET /api/metrics/servers/${SERVER_A}`;
+const reply = (history: ServerHistory) => ({ body: history });
+
+async function mountTab(routes: Record<string, FakeRoute>, props: Record<string, unknown> = {}) {
+  const fetch = installFakeFetch(routes);
+  signIn();
+  const wrapper = mount(ServerMetricsTab, { props: { serverId: SERVER_A, ...props }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, calls: fetch.calls };
+}
+
+const points = [makePoint(10), makePoint(5, { cpuPercent: null }), makePoint(0, { cpuPercent: 42 })];
+
+describe('ServerMetricsTab', () => {
+  it('draws five charts of the last 24 hours from the points, with the totals in the titles', async () => {
+    const { wrapper, calls } = await mountTab({ [HISTORY]: reply(makeHistory(points)) });
+    expect(calls.map((c) => c.url)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`]);
+    expect(wrapper.findAll('[data-testid^="chart-"]').map((c) => c.attributes('data-testid'))).toEqual(['chart-cpu', 'chart-memory', 'chart-disk', 'chart-load', 'chart-latency']);
+    expect(wrapper.findAll('figcaption').map((c) => c.text())).toEqual(['CPU', 'Memory used (of 8.0 GiB)', 'Disk used (/) (of 100 GiB)', 'Load (1 min)', 'SSH latency']);
+    expect(charts).toHaveLength(5);
+    const times = points.map((p) => Date.parse(p.at) / 1000);
+    expect(Array.from(charts[0].data[0])).toEqual(times);
+    // A gap stays a gap (null), not a zero.
+    expect(Array.from(charts[0].data[1])).toEqual([20, null, 42]);
+    expect(Array.from(charts[1].data[1])).toEqual([2 * 1024 ** 3, 2 * 1024 ** 3, 2 * 1024 ** 3]);
+    expect(charts[0].target.closest('[data-testid="chart-cpu"]')).not.toBeNull();
+    expect(wrapper.findAll('.mon-chart').map((c) => c.attributes('data-points'))).toEqual(['3', '3', '3', '3', '3']);
+    expect(wrapper.get('.mon-toolbar__note').text()).toContain('5-minute averages');
+    expect(wrapper.get('[data-testid="period-24h"]').attributes('aria-pressed')).toBe('true');
+  });
+
+  it('switches the period: the request names it and the same charts get the new data', async () => {
+    const { wrapper, calls } = await mountTab({
+      [HISTORY]: (call) => (call.url.endsWith('7d') ? reply(makeHistory([makePoint(600), makePoint(0)], { period: '7d', bucketSeconds: 3600 })) : reply(makeHistory(points))),
+    });
+    await wrapper.get('[data-testid="period-7d"]').trigger('click');
+    await flushPromises();
+    expect(calls.map((c) => c.url)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`, `/api/metrics/servers/${SERVER_A}?period=7d`]);
+    expect(wrapper.get('[data-testid="period-7d"]').attributes('aria-pressed')).toBe('true');
+    expect(wrapper.get('[data-testid="period-24h"]').attributes('aria-pressed')).toBe('false');
+    expect(charts).toHaveLength(5);
+    expect(charts[0].setDataCalls).toBe(1);
+    expect(charts[0].data[0]).toHaveLength(2);
+    expect(wrapper.get('.mon-chart').attributes('data-points')).toBe('2');
+    expect(wrapper.get('.mon-toolbar__note').text()).toContain('1-hour averages');
+  });
+
+  it('says it waits for the first polls when there are no points yet', async () => {
+    const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory([])) });
+    expect(wrapper.get('.t-empty__title').text()).toBe('No figures yet — waiting for the first polls');
+    expect(charts).toHaveLength(0);
+  });
+
+  it('shows an error with a retry, and a spinner while the first answer is on its way', async () => {
+    const { wrapper } = await mountTab({ [HISTORY]: sequence(errorReply(404, 'not_found', 'Server not found'), reply(makeHistory(points))) });
+    expect(wrapper.get('[role="alert"]').text()).toContain('The metrics could not be loaded: Server not found');
+    await wrapper.get('[role="alert"] button').trigger('click');
+    await flushPromises();
+    expect(charts).toHaveLength(5);
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+
+    const slow = installFakeFetch({
+      [HISTORY]: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return reply(makeHistory(points));
+      },
+    });
+    const again = mount(ServerMetricsTab, { props: { serverId: SERVER_A } });
+    await flushPromises();
+    expect(again.get('[role="status"]').text()).toContain('Loading the metrics');
+    await new Promise((r) => setTimeout(r, 30));
+    await flushPromises();
+    expect(again.find('[role="status"]').exists()).toBe(false);
+    expect(slow.calls).toHaveLength(1);
+  });
+
+  it('lists the app containers with state, CPU and memory, names as text', async () => {
+    const containers: NonNullable<ServerHistory['containers']> = [
+      { installationId: 'i-2', appId: 'jellyfin', appName: 'Jellyfin', containerName: 'tomo-jellyfin-1', state: 'crashed', detail: 'exited with code 137', cpuPercent: null, memBytes: null },
+      { installationId: 'i-1', appId: 'kuma', appName: HOSTILE, containerName: 'tomo-kuma-1', state: 'running', cpuPercent: 3.25, memBytes: 150 * 1024 ** 2 },
+    ];
+    const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory(points, { containers })) });
+    const rows = wrapper.findAll('[data-testid="containers"] tbody tr');
+    expect(rows.map((r) => r.attributes('data-testid'))).toEqual(['container-i-1', 'container-i-2']);
+    expect(rows[0].get('td').text()).toContain(HOSTILE);
+    expect(wrapper.find('[data-testid="containers"] img').exists()).toBe(false);
+    expect(rows[0].get('[data-state]').text()).toBe('Running');
+    expect([rows[0].get('[data-field="cpu"]').text(), rows[0].get('[data-field="mem"]').text()]).toEqual(['3.3 %', '150 MiB']);
+    expect(rows[1].get('[data-state]').classes()).toContain('t-badge--danger');
+    expect(rows[1].get('[data-field="detail"]').text()).toBe('exited with code 137');
+    expect([rows[1].get('[data-field="cpu"]').text(), rows[1].get('[data-field="mem"]').text()]).toEqual(['—', '—']);
+  });
+
+  it('says so when the server has no app containers, and shows no table when the API does not report them', async () => {
+    const none = await mountTab({ [HISTORY]: reply(makeHistory(points, { containers: [] })) });
+    expect(none.wrapper.get('[data-testid="containers"]').text()).toContain('No app containers on this server.');
+    none.wrapper.unmount();
+    const old = await mountTab({ [HISTORY]: reply(makeHistory(points)) });
+    expect(old.wrapper.find('[data-testid="containers"]').exists()).toBe(false);
+  });
+
+  it('refreshes in place (setData, no new chart) while auto-refresh is on, keeping the period; off stops it', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    const { wrapper, calls } = await mountTab({ [HISTORY]: sequence(reply(makeHistory(points)), reply(makeHistory([...points, makePoint(-5)]))) }, { refreshMs: 1000 });
+    await wrapper.get('[data-testid="period-30d"]').trigger('click');
+    await flushPromises();
+    jest.advanceTimersByTime(1000);
+    await flushPromises();
+    expect(calls.map((c) => c.url.split('=')[1])).toEqual(['24h', '30d', '30d']);
+    expect(charts).toHaveLength(5);
+    expect(charts.every((c) => !c.destroyed)).toBe(true);
+    expect(charts[0].data[0]).toHaveLength(4);
+    expect(wrapper.get('.mon-chart').attributes('data-points')).toBe('4');
+
+    await wrapper.get('[data-testid="auto-refresh"]').setValue(false);
+    jest.advanceTimersByTime(5000);
+    await flushPromises();
+    expect(calls).toHaveLength(3);
+    wrapper.unmount();
+    expect(charts.every((c) => c.destroyed)).toBe(true);
+  });
+});

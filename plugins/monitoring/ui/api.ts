@@ -1,0 +1,156 @@
+/**
+ * The monitoring plugin's HTTP API as the panels use it: the activity log (`/api/logs`) and the
+ * server metrics (`/api/metrics/...`). Every call rejects with the kit's `ApiError`. The shapes
+ * are written out here (the backend's zod schemas import zod at run time, which the browser
+ * bundle must not carry).
+ */
+import { api } from '@tomo/ui-shell/kit';
+
+export type PollStatus = 'online' | 'offline' | 'unknown';
+export type Period = '24h' | '7d' | '30d';
+export const PERIODS: readonly Period[] = ['24h', '7d', '30d'];
+
+/** One time bucket of a server's history, averaged over its `samples`. */
+export interface HistoryPoint {
+  at: string;
+  cpuPercent: number | null;
+  memUsedBytes: number | null;
+  memTotalBytes: number | null;
+  diskUsedBytes: number | null;
+  diskTotalBytes: number | null;
+  load1: number | null;
+  latencyMs: number | null;
+  samples: number;
+}
+
+export type ContainerState = 'running' | 'stopped' | 'crashed' | 'failed' | 'installing' | 'removing' | 'unknown';
+
+/** One of the server's app containers, as last polled. */
+export interface ContainerMetrics {
+  installationId: string;
+  appId: string;
+  appName: string;
+  containerName: string;
+  state: ContainerState;
+  /** Why it is crashed or failed, when known. */
+  detail?: string | null;
+  cpuPercent: number | null;
+  memBytes: number | null;
+}
+
+/** `GET /api/metrics/servers/:id?period=`. */
+export interface ServerHistory {
+  serverId: string;
+  period: Period;
+  bucketSeconds: number;
+  /** 'raw' (every sample), '5m' or '1h' buckets; absent on servers that do not say. */
+  resolution?: string;
+  points: HistoryPoint[];
+  /** The server's app containers with their state and figures at the last poll. */
+  containers?: ContainerMetrics[];
+}
+
+export interface AppCounts {
+  total: number;
+  running: number;
+  stopped: number;
+  crashed: number;
+  failed: number;
+  installing: number;
+  unknown: number;
+}
+
+export interface ServerSummary {
+  serverId: string;
+  name: string;
+  status: PollStatus;
+  cpuPercent: number | null;
+  memPercent: number | null;
+  diskPercent: number | null;
+  apps: AppCounts;
+}
+
+/** `GET /api/metrics/summary`: the dashboard's figures. */
+export interface FleetSummary {
+  servers: { total: number; online: number; offline: number; unknown: number };
+  apps: AppCounts;
+  averages: { cpuPercent: number | null; memPercent: number | null; diskPercent: number | null };
+  perServer: ServerSummary[];
+}
+
+export type ActivityResult = 'ok' | 'failed';
+export type Door = 'console' | 'api' | 'mcp' | 'cli' | 'system';
+
+/** One entry of the activity log. */
+export interface ActivityEntry {
+  id: string;
+  at: string;
+  userId: string | null;
+  username: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  serverId: string | null;
+  result: ActivityResult;
+  detail: string | null;
+  door: Door | null;
+  clientIp: string | null;
+}
+
+export interface ActivityPage {
+  entries: ActivityEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Filters of `GET /api/logs`; empty ones are left out of the request. */
+export interface ActivityQuery {
+  serverId?: string;
+  action?: string;
+  userId?: string;
+  /** ISO 8601 date or date-time, inclusive. */
+  from?: string;
+  /** ISO 8601 date or date-time, exclusive. */
+  to?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** A server or a user as a filter's choice. */
+export interface Choice {
+  id: string;
+  name: string;
+}
+
+const enc = encodeURIComponent;
+const QUERY_KEYS = ['serverId', 'action', 'userId', 'from', 'to', 'q', 'page', 'pageSize'] as const;
+
+/** The query string of `GET /api/logs` (the API rejects unknown and empty parameters). */
+export function activityQueryString(query: ActivityQuery): string {
+  const search = new URLSearchParams();
+  for (const key of QUERY_KEYS) {
+    const value = query[key];
+    if (value === undefined || value === null) continue;
+    const text = String(value).trim();
+    if (text) search.set(key, text);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const monitoringApi = {
+  /** The dashboard's counts (servers by status, apps by state), averages and per-server figures. */
+  summary: (signal?: AbortSignal): Promise<FleetSummary> => api.get<FleetSummary>('/api/metrics/summary', { signal }),
+  history: (serverId: string, period: Period, signal?: AbortSignal): Promise<ServerHistory> =>
+    api.get<ServerHistory>(`/api/metrics/servers/${enc(serverId)}?period=${enc(period)}`, { signal }),
+  logs: (query: ActivityQuery, signal?: AbortSignal): Promise<ActivityPage> => api.get<ActivityPage>(`/api/logs${activityQueryString(query)}`, { signal }),
+  /** The servers the caller may see, for the log's server filter. */
+  serverChoices: async (): Promise<Choice[]> =>
+    (await api.get<{ servers: Array<{ id: string; name: string }> }>('/api/servers')).servers.map((s) => ({ id: s.id, name: s.name })),
+  /** Admins only: every user, for the log's user filter. */
+  userChoices: async (): Promise<Choice[]> =>
+    (await api.get<{ users: Array<{ id: string; username: string }> }>('/api/users')).users.map((u) => ({ id: u.id, name: u.username })),
+};

@@ -1,0 +1,115 @@
+/** How the monitoring panels write figures, states and log entries. Pure functions (tested in format.test.ts). */
+import type { ActivityEntry, ContainerState, Door, PollStatus } from './api';
+
+export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
+
+/** Bytes in binary units: "7.6 GiB"; `fallback` when unknown. */
+export function formatBytes(bytes: number | null | undefined, fallback = '—'): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return fallback;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "42.5 %" (one decimal below 10, none above); `fallback` when unknown. */
+export function formatPercent(value: number | null | undefined, fallback = '—'): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return fallback;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} %`;
+}
+
+/** A percentage between 0 and 100 for a bar's width; 0 when unknown. */
+export function barWidth(value: number | null | undefined): number {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 0;
+  return Math.min(100, Math.max(0, value));
+}
+
+/** Green below 70 %, amber below 90 %, red from 90 %; grey when unknown. */
+export function loadTone(value: number | null | undefined): Tone {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'neutral';
+  if (value >= 90) return 'danger';
+  if (value >= 70) return 'warning';
+  return 'success';
+}
+
+export const STATUS_LABEL: Record<PollStatus, string> = { online: 'Online', offline: 'Offline', unknown: 'Unknown' };
+export const STATUS_TONE: Record<PollStatus, Tone> = { online: 'success', offline: 'danger', unknown: 'warning' };
+
+export const CONTAINER_LABEL: Record<ContainerState, string> = {
+  running: 'Running',
+  stopped: 'Stopped',
+  crashed: 'Crashed',
+  failed: 'Failed',
+  installing: 'Installing',
+  removing: 'Removing',
+  unknown: 'Unknown',
+};
+export const CONTAINER_TONE: Record<ContainerState, Tone> = {
+  running: 'success',
+  stopped: 'neutral',
+  crashed: 'danger',
+  failed: 'danger',
+  installing: 'info',
+  removing: 'info',
+  unknown: 'warning',
+};
+
+export const DOOR_LABEL: Record<Door, string> = { console: 'Console', api: 'API', mcp: 'MCP', cli: 'CLI', system: 'System' };
+
+/** Who did it: the username, "system" for the poller and other automatic entries. */
+export function who(entry: Pick<ActivityEntry, 'username' | 'userId' | 'door'>): string {
+  if (entry.username) return entry.username;
+  if (entry.userId) return 'deleted user';
+  return 'system';
+}
+
+/** What it was about: "Uptime Kuma (app)", the id when the name is gone, or "—". */
+export function target(entry: Pick<ActivityEntry, 'targetName' | 'targetType' | 'targetId'>): string {
+  const name = entry.targetName ?? entry.targetId;
+  if (!name) return '—';
+  return entry.targetType ? `${name} (${entry.targetType.replace(/_/g, ' ')})` : name;
+}
+
+/** "1–50 of 312"; "0 of 0" when empty. */
+export function pageRange(page: number, pageSize: number, total: number, shown: number): string {
+  if (!total || !shown) return `0 of ${total}`;
+  const first = (page - 1) * pageSize + 1;
+  return `${first}–${first + shown - 1} of ${total}`;
+}
+
+/** "3 d 4 h", "5 h 12 min", "7 min"; `fallback` when unknown. */
+export function formatDuration(seconds: number | null | undefined, fallback = '—'): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return fallback;
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days) return `${days} d ${hours} h`;
+  if (hours) return `${hours} h ${minutes} min`;
+  return `${minutes} min`;
+}
+
+/** A time of day for a log line: "14:05:09" today, "12 Mar, 14:05" before. */
+export function formatLogTime(value: string, now: Date = new Date()): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** Whether `value` is a `YYYY-MM-DD` date (what a date input gives). */
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * The start of a `YYYY-MM-DD` day in the browser's time zone, `addDays` later, as an ISO date-time:
+ * a "from" day is its midnight, a "to" day (inclusive for a person, exclusive for the API) the next midnight.
+ */
+export function dayStart(day: string, addDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d + addDays).toISOString();
+}
