@@ -8,6 +8,7 @@ import { SYSTEM_PRINCIPAL, tapActivityHooks } from './activity/recorders';
 import { MonitoringTokens } from './api';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
 import { ActivityEntryEntity } from './entities/activity-entry.entity';
+import { ContainerRollupEntity } from './entities/container-rollup.entity';
 import { ContainerSampleEntity } from './entities/container-sample.entity';
 import { MetricRollupEntity } from './entities/metric-rollup.entity';
 import { MetricSampleEntity } from './entities/metric-sample.entity';
@@ -23,6 +24,7 @@ import { MonitoringInitial1764900000000 } from './migrations/1764900000000-monit
 import { MonitoringMetrics1764900100000 } from './migrations/1764900100000-monitoring-metrics';
 import { MonitoringRollups1764900200000 } from './migrations/1764900200000-monitoring-rollups';
 import { MonitoringContainers1764900300000 } from './migrations/1764900300000-monitoring-containers';
+import { MonitoringContainerRollups1764900400000 } from './migrations/1764900400000-monitoring-container-rollups';
 import { registerLogRoutes } from './routes/logs.routes';
 import { registerMetricsRoutes } from './routes/metrics.routes';
 
@@ -46,8 +48,8 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
   // It taps the hooks of all four, and reads servers and users to name what an entry is about.
   dependsOn: ['auth', 'servers', 'preparation', 'apps'],
   config: monitoringConfigSchema,
-  entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity],
-  migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000],
+  entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
+  migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000, MonitoringContainerRollups1764900400000],
 
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -115,10 +117,6 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
         .then(() => rollups.prune(retention))
         .then((removed) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
         .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
-      await ctx.container
-        .resolve<ContainerMetrics>(CONTAINERS)
-        .prune(ctx.config.metrics5mRetentionDays)
-        .catch((err: Error) => ctx.logger.error({ err }, 'App metrics retention failed'));
     };
     await prune();
     const timer = setInterval(() => void prune(), DAY_MS);

@@ -208,7 +208,7 @@ describe('ownership (acceptance 5)', () => {
 describe('append-only (acceptance 5)', () => {
   test('every route of the monitoring plugin is a GET, and no route anywhere edits or deletes log entries', async () => {
     const mine = t.kernel.routes.all().filter((r) => r.owner === 'monitoring');
-    expect(mine.map((r) => `${r.definition.method} ${r.definition.path}`)).toEqual(['GET /api/logs', 'GET /api/metrics/servers', 'GET /api/metrics/servers/:id']);
+    expect(mine.map((r) => `${r.definition.method} ${r.definition.path}`)).toEqual(['GET /api/logs', 'GET /api/metrics/servers', 'GET /api/metrics/servers/:id', 'GET /api/metrics/summary', 'GET /api/metrics/apps/:id']);
     const writesOnLogs = t.kernel.routes
       .all()
       .filter((r) => ['DELETE', 'PUT', 'PATCH', 'POST'].includes(r.definition.method) && /\/(logs|activity)(\/|$)/.test(r.definition.path) && !/\/preparation\//.test(r.definition.path));
@@ -222,7 +222,7 @@ describe('append-only (acceptance 5)', () => {
 
   test('its MCP tools only read', () => {
     const mine = t.kernel.tools.all().filter((tool) => tool.owner === 'monitoring');
-    expect(mine.map((tool) => tool.definition.name)).toEqual(['get_activity_logs', 'get_server_metrics', 'get_dashboard_summary']);
+    expect(mine.map((tool) => tool.definition.name)).toEqual(['get_activity_logs', 'get_server_metrics', 'get_dashboard_summary', 'get_app_metrics']);
     for (const tool of mine) expect(tool.definition.annotations).toMatchObject({ readOnlyHint: true });
     const editing = t.kernel.tools.all().filter((tool) => /(delete|edit|update|clear|remove|purge)_?(activity|log)/.test(tool.definition.name));
     expect(editing).toEqual([]);

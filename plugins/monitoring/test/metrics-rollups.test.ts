@@ -15,7 +15,8 @@ import { appsPlugin } from '../../apps/src/plugin';
 import { monitoringConfigSchema } from '../src/config';
 import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
 import { monitoringPlugin } from '../src/plugin';
-import { ROLLUP_GRACE_SECONDS, Rollups, SERVER_SERIES } from '../src/metrics/rollups';
+import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
+import { CONTAINER_SERIES, ROLLUP_GRACE_SECONDS, Rollups, SERVER_SERIES } from '../src/metrics/rollups';
 import { MAX_POINTS, readSeries } from '../src/metrics/series-history';
 
 const PLUGINS = [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monitoringPlugin];
@@ -40,7 +41,7 @@ afterAll(async () => {
   await t?.stop();
 });
 beforeEach(async () => {
-  for (const table of ['metric_samples', 'metric_rollups', 'metric_rollup_watermarks']) await ds.query(`DELETE FROM ${table}`);
+  for (const table of ['metric_samples', 'metric_rollups', 'container_samples', 'container_rollups', 'metric_rollup_watermarks']) await ds.query(`DELETE FROM ${table}`);
 });
 
 interface Sample {
@@ -136,7 +137,7 @@ describe('the rollup job', () => {
     // Running again changes nothing.
     const before = await rollupRows();
     const again = await rollups().run();
-    expect(again.written).toEqual({ 'metric_rollups:300': 0, 'metric_rollups:3600': 0 });
+    expect(again.written).toEqual({ 'metric_rollups:300': 0, 'metric_rollups:3600': 0, 'container_rollups:300': 0, 'container_rollups:3600': 0 });
     expect(await rollupRows()).toEqual(before);
 
     // Samples that land late, in buckets not complete yet, are counted when those are rolled.
@@ -170,6 +171,42 @@ describe('the rollup job', () => {
     const rerun = await rollups().run();
     expect(rerun.written['metric_rollups:300']).toBe(incremental.filter((r) => Number(r.resolution) === 300).length);
     expect(await rollupRows()).toEqual(incremental);
+  });
+});
+
+describe('containers', () => {
+  test("an app's samples are rolled up the same way, its server carried along, read by period and pruned by the same ages", async () => {
+    const I = '00000000-0000-4000-8000-0000000000c1';
+    const list = Array.from({ length: 240 }, (_, i) => ({ installationId: I, serverId: A, ts: T0 + i * 30, cpuPercent: i % 17 === 3 ? null : (i * 13) % 50 + 0.5, memBytes: 2e8 + (i % 9) * 1e6 }));
+    const repo = ds.getRepository(ContainerSampleEntity);
+    for (let i = 0; i < list.length; i += 100) await repo.insert(list.slice(i, i + 100));
+    now = T0 + 2 * HOUR + ROLLUP_GRACE_SECONDS;
+    const job = rollups();
+    await job.run();
+    const rows: Row[] = await ds.query('SELECT * FROM container_rollups ORDER BY resolution, ts');
+    expect(rows.map((r) => [Number(r.resolution), Number(r.ts)])).toEqual([...Array.from({ length: 24 }, (_, i) => [300, T0 + i * 300]), [3600, T0], [3600, T0 + HOUR]]);
+    for (const row of rows) {
+      expect(row.serverId).toBe(A);
+      const inBucket = list.filter((s) => s.ts >= Number(row.ts) && s.ts < Number(row.ts) + Number(row.resolution));
+      const cpu = inBucket.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
+      expect({ samples: Number(row.samples), cpuPercentSamples: Number(row.cpuPercentSamples), min: row.cpuPercentMin, max: row.cpuPercentMax, memMax: Number(row.memBytesMax) }).toEqual({
+        samples: inBucket.length,
+        cpuPercentSamples: cpu.length,
+        min: Math.min(...cpu),
+        max: Math.max(...cpu),
+        memMax: Math.max(...inBucket.map((s) => s.memBytes)),
+      });
+      expect(Number(row.cpuPercentAvg)).toBeCloseTo(cpu.reduce((a, b) => a + b, 0) / cpu.length, 9);
+      expect(Number(row.memBytesAvg)).toBeCloseTo(inBucket.reduce((a, s) => a + s.memBytes, 0) / inBucket.length, 3);
+    }
+    const week = await readSeries(ds, CONTAINER_SERIES, I, '7d', now);
+    expect({ resolution: week.resolution, bucketSeconds: week.bucketSeconds, samples: week.rows.map((r) => r.samples) }).toEqual({ resolution: '1h', bucketSeconds: 3600, samples: [120, 120] });
+    now = T0 + 3 * DAY;
+    await job.run();
+    await job.prune({ rawHours: 48, fiveMinuteDays: 2, hourlyDays: 3 });
+    expect(await repo.count()).toBe(0);
+    const left: Row[] = await ds.query('SELECT resolution, COUNT(*) AS n FROM container_rollups GROUP BY resolution');
+    expect(left.map((r) => [Number(r.resolution), Number(r.n)])).toEqual([[3600, 2]]);
   });
 });
 

@@ -39,7 +39,7 @@ export function getAppMetricsTool(containers: ContainerMetrics): ToolDefinition<
     name: 'get_app_metrics',
     title: 'App metrics',
     description:
-      "An installed app's CPU (share of its server's whole CPU, %) and memory (bytes) over a period (24h, 7d or 30d; default 24h), averages and maxima per time bucket (at most 288 points, oldest first), plus its state at the last poll (running, stopped, crashed, failed, installing, unknown). Use get_installed_apps for the installation ids.",
+      "An installed app's CPU (share of its server's whole CPU, %) and memory (bytes) over a period (24h, 7d or 30d; default 24h), average, min and max CPU and average and max memory per time bucket, oldest first (5-minute buckets over 24h, hourly over 7d, 3-hour over 30d; `resolution` says which stored level they come from), plus its state at the last poll (running, stopped, crashed, failed, installing, unknown). Use get_installed_apps for the installation ids.",
     input: z.strictObject({
       installation_id: z.uuid('must be a valid installation id').describe('The installed app (an id from get_installed_apps)'),
       period: z.enum(['24h', '7d', '30d']).default('24h').describe('24h, 7d or 30d'),

@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { LessThan } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import type { AppsService } from '@tomo/plugin-apps/api';
+import { ContainerRollupEntity } from '../entities/container-rollup.entity';
 import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import type { ContainerStatus } from './container-watch';
-import { MAX_POINTS, type Period } from './metrics-service';
+import { CONTAINER_SERIES } from './rollups';
+import { readSeries, type Period } from './series-history';
 
-const PERIOD_SECONDS: Record<Period, number> = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
-const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const round = (v: number | null, digits = 1): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
 /** One app's figures over a period (`get_app_metrics`, `GET /api/metrics/apps/:id`). */
@@ -23,51 +22,38 @@ export class ContainerMetrics {
     return this.dataSource.getRepository(ContainerSampleEntity);
   }
 
-  /** Averages (and CPU maxima) per time bucket, at most {@link MAX_POINTS} points; 404 for an app the principal may not see. */
+  /**
+   * Averages (and CPU minima/maxima, memory maxima) per time bucket, at most 288
+   * points, read like a server's (24h: 5-minute rollups, 7d: hourly, 30d: 3-hourly, the latest
+   * minutes from raw samples); 404 for an app the principal may not see.
+   */
   async history(principal: Principal, installationId: string, period: Period) {
     const app = await this.apps.recordedOwned(principal, installationId);
-    const span = PERIOD_SECONDS[period];
-    const bucket = Math.ceil(span / MAX_POINTS);
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    const rows = await this.repo
-      .createQueryBuilder('s')
-      .select('s.ts - (s.ts % :bucket)', 'bucket')
-      .addSelect('AVG(s.cpuPercent)', 'cpuPercent')
-      .addSelect('MAX(s.cpuPercent)', 'cpuPercentMax')
-      .addSelect('AVG(s.memBytes)', 'memBytes')
-      .addSelect('MAX(s.memBytes)', 'memBytesMax')
-      .addSelect('COUNT(*)', 'samples')
-      .where('s.installationId = :id', { id: app.id })
-      .andWhere('s.ts > :since', { since: now - span })
-      .groupBy('s.ts - (s.ts % :bucket)')
-      .orderBy('bucket', 'ASC')
-      .setParameter('bucket', bucket)
-      .getRawMany<Record<string, unknown>>();
+    const series = await readSeries(this.dataSource, CONTAINER_SERIES, app.id, period, now);
     return {
       installationId: app.id,
       serverId: app.serverId,
       appId: app.appId,
       appName: app.appName,
       period,
-      bucketSeconds: bucket,
+      bucketSeconds: series.bucketSeconds,
+      resolution: series.resolution,
       current: this.statusOf(app.serverId, app.id),
-      points: rows.map((r) => ({
-        at: new Date(Number(r.bucket) * 1000).toISOString(),
-        cpuPercent: round(n(r.cpuPercent)),
-        cpuPercentMax: round(n(r.cpuPercentMax)),
-        memBytes: round(n(r.memBytes), 0),
-        memBytesMax: n(r.memBytesMax),
-        samples: Number(r.samples),
+      points: series.rows.map((r) => ({
+        at: new Date(r.bucket * 1000).toISOString(),
+        cpuPercent: round(r.cpuPercentAvg),
+        cpuPercentMin: round(r.cpuPercentMin),
+        cpuPercentMax: round(r.cpuPercentMax),
+        memBytes: round(r.memBytesAvg, 0),
+        memBytesMax: r.memBytesMax,
+        samples: r.samples ?? 0,
       })),
     };
   }
 
   async forgetServer(serverId: string): Promise<void> {
     await this.repo.delete({ serverId });
-  }
-
-  async prune(days: number): Promise<number> {
-    const cutoff = Math.floor(this.clock.now().getTime() / 1000) - days * 86400;
-    return (await this.repo.delete({ ts: LessThan(cutoff) })).affected ?? 0;
+    await this.dataSource.getRepository(ContainerRollupEntity).delete({ serverId });
   }
 }

@@ -62,6 +62,21 @@ export const SERVER_SERIES: SeriesSpec = {
   ],
 };
 
+/** Tomo-managed containers: one series per installation, its server carried along. */
+export const CONTAINER_SERIES: SeriesSpec = {
+  raw: 'container_samples',
+  rollup: 'container_rollups',
+  key: 'installationId',
+  carried: ['serverId'],
+  measures: [
+    { column: 'cpuPercent', aggs: ['Min', 'Avg', 'Max'], counted: true },
+    { column: 'memBytes', aggs: ['Avg', 'Max'] },
+  ],
+};
+
+/** Every series the monitoring plugin rolls up. */
+export const ALL_SERIES = [SERVER_SERIES, CONTAINER_SERIES];
+
 /** The rollup table's value columns, in order: `samples`, then per measure its count and aggregates. */
 export function rollupColumns(spec: SeriesSpec): string[] {
   return ['samples', ...spec.measures.flatMap((m) => [...(m.counted ? [`${m.column}Samples`] : []), ...m.aggs.map((a) => `${m.column}${a}`)])];
@@ -135,7 +150,7 @@ export class Rollups {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly series: SeriesSpec[] = [SERVER_SERIES],
+    private readonly series: SeriesSpec[] = ALL_SERIES,
   ) {}
 
   /** Rolls up every series once (after the run in flight, if any). */
@@ -182,7 +197,7 @@ export class Rollups {
       const fiveMinutesBefore = floorTo(now - ROLLUP_GRACE_SECONDS, RESOLUTIONS['5m']);
       written[`${spec.rollup}:300`] = await this.step(spec, RESOLUTIONS['5m'], null, fiveMinutesBefore);
       const rolled5m = await this.watermark(spec, RESOLUTIONS['5m']);
-      if (rolled5m !== null) written[`${spec.rollup}:3600`] = await this.step(spec, RESOLUTIONS['1h'], RESOLUTIONS['5m'], floorTo(rolled5m, RESOLUTIONS['1h']));
+      written[`${spec.rollup}:3600`] = rolled5m === null ? 0 : await this.step(spec, RESOLUTIONS['1h'], RESOLUTIONS['5m'], floorTo(rolled5m, RESOLUTIONS['1h']));
     }
     return { written, durationMs: Date.now() - started };
   }

@@ -61,8 +61,10 @@ const appHistorySchema = z.object({
   appName: z.string(),
   period: z.enum(['24h', '7d', '30d']),
   bucketSeconds: z.number(),
+  /** The stored level the points come from (see the server history). */
+  resolution: z.enum(['raw', '5m', '1h']),
   current: containerSchema.nullable(),
-  points: z.array(z.object({ at: z.string(), cpuPercent: num, cpuPercentMax: num, memBytes: num, memBytesMax: num, samples: z.number() })),
+  points: z.array(z.object({ at: z.string(), cpuPercent: num, cpuPercentMin: num, cpuPercentMax: num, memBytes: num, memBytesMax: num, samples: z.number() })),
 });
 const latestSchema = z.object({
   servers: z.array(
