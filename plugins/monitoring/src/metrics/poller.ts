@@ -63,11 +63,16 @@ export class Poller {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
+      const startedAt = Date.now();
       this.running = this.pollAll()
         .catch((err: Error) => this.logger.error({ err }, 'Monitoring poll failed'))
         .finally(() => {
           this.running = null;
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalSeconds * 1000).unref();
+          // Rounds start an interval apart (not an interval after the last one ended), so a
+          // server is polled every interval however long a round takes; a round longer than
+          // the interval is followed at once by the next.
+          const wait = Math.max(0, this.options.intervalSeconds * 1000 - (Date.now() - startedAt));
+          if (!this.stopped) this.timer = setTimeout(tick, wait).unref();
         });
     };
     tick();

@@ -41,6 +41,19 @@ test('parses every section', () => {
   });
 });
 
+test("one df for / and Docker's data root (header skipped); no Docker root, no Docker figures", () => {
+  const both = parseProbe('@df\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 100 40 60 40% /\n/dev/sdb1 200 50 150 25% /var/lib/docker\n');
+  expect(both).toMatchObject({ diskTotalBytes: 100 * 1024, diskUsedBytes: 40 * 1024, dockerDiskTotalBytes: 200 * 1024, dockerDiskUsedBytes: 50 * 1024 });
+  const rootOnly = parseProbe('@df\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 100 40 60 40% /\n');
+  expect(rootOnly).toMatchObject({ diskTotalBytes: 100 * 1024, dockerDiskTotalBytes: null, dockerDiskUsedBytes: null });
+});
+
+test('the probe starts one process (df) besides its shell: the rest are shell built-ins', () => {
+  const script = PROBE_ARGV[2];
+  expect(script.match(/\b(cat|head|tail|grep|sed|awk)\b/g)).toBeNull();
+  expect(script.match(/(^|; )df /gm)).toHaveLength(1);
+});
+
 const ID_A = 'a'.repeat(64);
 const ID_B = '0123456789abcdef'.repeat(4);
 
