@@ -58,8 +58,8 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     nav: [{ label: 'Activity', path: '/logs', icon: 'activity', order: 30 }],
     widgets: [
       { id: 'fleet', component: 'FleetWidget', title: 'Fleet', order: 10 },
-      { id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 12 },
-      { id: 'server-health', component: 'ServerHealthWidget', title: 'Server health', order: 14 },
+      { id: 'server-health', component: 'ServerHealthWidget', title: 'Server health', order: 12 },
+      { id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 14 },
     ],
     slots: { 'servers.detail.tabs': [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
   },

@@ -33,7 +33,9 @@ describe('ServerMetricsTab', () => {
     const { wrapper, calls } = await mountTab({ [HISTORY]: reply(makeHistory(points)) });
     expect(calls.map((c) => c.url)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`]);
     expect(wrapper.findAll('[data-testid^="chart-"]').map((c) => c.attributes('data-testid'))).toEqual(['chart-cpu', 'chart-memory', 'chart-disk', 'chart-load', 'chart-latency']);
-    expect(wrapper.findAll('figcaption').map((c) => c.text())).toEqual(['CPU', 'Memory used (of 8.0 GiB)', 'Disk used (/) (of 100 GiB)', 'Load (1 min)', 'SSH latency']);
+    expect(wrapper.findAll('figcaption span:first-child').map((c) => c.text())).toEqual(['CPU', 'Memory used (of 8.0 GiB)', 'Disk used (/) (of 100 GiB)', 'Load (1 min)', 'SSH latency']);
+    // The latest figure of each, the last CPU point being the 42 % after a gap.
+    expect(wrapper.findAll('figcaption [data-field="latest"]').map((c) => c.text())).toEqual(['42 %', '2.0 GiB', '40.0 GiB', '0.25', '4 ms']);
     expect(charts).toHaveLength(5);
     const times = points.map((p) => Date.parse(p.at) / 1000);
     expect(Array.from(charts[0].data[0])).toEqual(times);
@@ -44,6 +46,10 @@ describe('ServerMetricsTab', () => {
     expect(wrapper.findAll('.mon-chart').map((c) => c.attributes('data-points'))).toEqual(['3', '3', '3', '3', '3']);
     expect(wrapper.get('.mon-toolbar__note').text()).toContain('5-minute averages');
     expect(wrapper.get('[data-testid="period-24h"]').attributes('aria-pressed')).toBe('true');
+    // The x axis spans the whole 24 hours up to now, however few points there are.
+    const [from, to] = charts[0].opts.scales.x.range(charts[0], times[0], times[2]);
+    expect(to - from).toBe(86400);
+    expect(Math.abs(to - Date.now() / 1000)).toBeLessThan(60);
   });
 
   it('switches the period: the request names it and the same charts get the new data', async () => {
@@ -60,6 +66,8 @@ describe('ServerMetricsTab', () => {
     expect(charts[0].data[0]).toHaveLength(2);
     expect(wrapper.get('.mon-chart').attributes('data-points')).toBe('2');
     expect(wrapper.get('.mon-toolbar__note').text()).toContain('1-hour averages');
+    const [from, to] = charts[0].opts.scales.x.range(charts[0], 0, 0);
+    expect(to - from).toBe(7 * 86400);
   });
 
   it('says it waits for the first polls when there are no points yet', async () => {

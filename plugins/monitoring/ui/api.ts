@@ -43,7 +43,7 @@ export interface ServerHistory {
   serverId: string;
   period: Period;
   bucketSeconds: number;
-  /** 'raw' (every sample), '5m' or '1h' buckets; absent on servers that do not say. */
+  /** The coarsest stored level the points were read from ('raw', '5m' or '1h'); the points are `bucketSeconds` averages either way. */
   resolution?: string;
   points: HistoryPoint[];
   /** The server's app containers with their state and figures at the last poll. */

@@ -92,11 +92,11 @@ export function formatDuration(seconds: number | null | undefined, fallback = 'â
   return `${minutes} min`;
 }
 
-/** A time of day for a log line: "14:05:09" today, "12 Mar, 14:05" before. */
+/** A time for a log line: "14:05" today, "12 Mar, 14:05" before. */
 export function formatLogTime(value: string, now: Date = new Date()): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 

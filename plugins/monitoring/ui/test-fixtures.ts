@@ -97,7 +97,7 @@ export function makePage(entries: ActivityEntry[], total = entries.length, page 
 
 /** What the tests see of uPlot: each chart made, with its data and the calls on it. */
 export interface FakeChart {
-  opts: { series: Array<{ label?: string }> };
+  opts: { series: Array<{ label?: string }>; scales: { x: { range: (u: unknown, min: number, max: number) => [number, number] } } };
   data: Array<ArrayLike<number | null>>;
   target: HTMLElement;
   setDataCalls: number;
