@@ -147,7 +147,8 @@ test('in Chromium, its page and its dashboard card render inside the console, lo
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('alpine-widget').getByText(/5 Alpine releases supported · 1 mirror\(s\) chosen/).waitFor();
     await docsScreenshot(page, 'dashboard');
-    await page.getByRole('link', { name: 'Alpine' }).click();
+    // Exact: the dashboard's server health tile links the server "alpine-box" too.
+    await page.getByRole('link', { name: 'Alpine', exact: true }).click();
     await page.getByTestId('alpine-versions').getByText(/Alpine 3\.18, Alpine 3\.19/).waitFor();
     // The admin's Plugins page: the example active with its contributions, the broken ones with their cause.
     await page.getByRole('link', { name: 'Plugins' }).click();
