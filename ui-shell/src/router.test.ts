@@ -61,6 +61,29 @@ describe('console router guard', () => {
     expect(calls.filter((c) => c.url === '/api/ui/manifest')).toHaveLength(1);
   });
 
+  it('on a fresh load asks for the manifest together with the session, not after it (and once)', async () => {
+    // The session answer is held until the manifest has been asked for: sequential code would hang here.
+    let manifestAsked: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => (manifestAsked = resolve));
+    const { router, calls } = setup({
+      'GET /api/auth/me': async () => {
+        await asked;
+        return { body: makeUser() };
+      },
+      'GET /api/ui/manifest': () => {
+        manifestAsked();
+        return { body: manifest };
+      },
+    });
+    await router.push('/users');
+    expect(router.currentRoute.value.name).toBe('plugin:auth:/users');
+    expect(calls.filter((c) => c.url === '/api/ui/manifest')).toHaveLength(1);
+    // Signed out and in again: the next manifest is asked after the new session, as before.
+    usePluginRegistry().reset();
+    await router.push('/tokens');
+    expect(calls.filter((c) => c.url === '/api/ui/manifest')).toHaveLength(2);
+  });
+
   it('shows the not-found page inside the layout for unknown paths', async () => {
     const { router } = setup({ 'GET /api/auth/me': { body: makeUser() } });
     await router.push('/no/such/page');

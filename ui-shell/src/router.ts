@@ -40,7 +40,12 @@ async function needsSetup(): Promise<boolean | undefined> {
 export function consoleGuard(router: Router) {
   return async (to: RouteLocationNormalized): Promise<boolean | RouteLocationRaw> => {
     const session = useSession();
+    let manifest: Promise<unknown> | undefined;
     if (!session.checked) {
+      // On a fresh load the manifest is asked for together with the session: one round trip
+      // less before the dashboard can load its widgets. Dropped when nobody is signed in.
+      manifest = api.get<unknown>('/api/ui/manifest', { expectUnauthorized: true });
+      manifest.catch(() => undefined);
       try {
         await session.refresh();
       } catch (err) {
@@ -64,7 +69,7 @@ export function consoleGuard(router: Router) {
 
     const registry = usePluginRegistry();
     if (registry.loadedFor !== session.user.id) {
-      await registry.load(router, session.user.id);
+      await registry.load(router, session.user.id, manifest);
       if (!session.user) return loginLocation(to.fullPath);
       // The new routes may match this path better than the not-found page did.
       const again = router.resolve(to.fullPath);
