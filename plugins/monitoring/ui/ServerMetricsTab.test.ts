@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { errorReply, installFakeFetch, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
-import type { ServerHistory } from './api';
+import type { AppHistory, ServerHistory } from './api';
 import ServerMetricsTab from './ServerMetricsTab.vue';
 import { charts, HOSTILE, makeHistory, makePoint, SERVER_A, sequence, signIn } from './test-fixtures';
 
@@ -114,6 +114,70 @@ describe('ServerMetricsTab', () => {
     expect(rows[1].get('[data-state]').classes()).toContain('t-badge--danger');
     expect(rows[1].get('[data-field="detail"]').text()).toBe('exited with code 137');
     expect([rows[1].get('[data-field="cpu"]').text(), rows[1].get('[data-field="mem"]').text()]).toEqual(['—', '—']);
+  });
+
+  it("opens an app's CPU and memory chart (averages and peaks) for the tab's period, refreshed with the tab", async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    const containers: NonNullable<ServerHistory['containers']> = [
+      { installationId: 'i-1', appId: 'kuma', appName: 'Uptime Kuma', containerName: 'tomo-kuma-1', state: 'running', cpuPercent: 3, memBytes: 100 },
+    ];
+    const app = (period: string, n: number): AppHistory => ({
+      installationId: 'i-1',
+      serverId: SERVER_A,
+      appId: 'kuma',
+      appName: 'Uptime Kuma',
+      period: period as AppHistory['period'],
+      bucketSeconds: 300,
+      current: containers[0],
+      points: Array.from({ length: n }, (_, i) => ({ at: makePoint(n - i).at, cpuPercent: 2 + i, cpuPercentMax: 9 + i, memBytes: 1000 + i, memBytesMax: 2000 + i, samples: 5 })),
+    });
+    let appCalls = 0;
+    const { wrapper, calls } = await mountTab(
+      {
+        [HISTORY]: (call) => reply(makeHistory(points, { containers, period: call.url.endsWith('7d') ? '7d' : '24h' })),
+        'GET /api/metrics/apps/i-1': (call) => ({ body: app(call.url.split('=')[1], call.url.endsWith('7d') ? 4 : 2 + appCalls++) }),
+      },
+      { refreshMs: 1000 },
+    );
+    const toggle = wrapper.get('[data-testid="container-chart-toggle"]');
+    expect(toggle.attributes('aria-expanded')).toBe('false');
+    await toggle.trigger('click');
+    await flushPromises();
+    expect(toggle.attributes('aria-expanded')).toBe('true');
+    expect(calls.filter((c) => c.url.startsWith('/api/metrics/apps/')).map((c) => c.url)).toEqual(['/api/metrics/apps/i-1?period=24h']);
+    const appCharts = charts.slice(5);
+    expect(appCharts).toHaveLength(2);
+    expect(appCharts[0].opts.series.map((s) => s.label)).toEqual([undefined, 'Average', 'Peak']);
+    expect(Array.from(appCharts[0].data[1])).toEqual([2, 3]);
+    expect(Array.from(appCharts[0].data[2])).toEqual([9, 10]);
+    expect(Array.from(appCharts[1].data[2])).toEqual([2000, 2001]);
+    expect(wrapper.get('[data-testid="app-chart-i-1"] [data-testid="chart-app-cpu"]').attributes('data-points')).toBe('2');
+
+    // The tab's refresh brings the app's chart up to date too, in the same charts.
+    jest.advanceTimersByTime(1000);
+    await flushPromises();
+    expect(appCharts[0].data[0]).toHaveLength(3);
+    expect(charts).toHaveLength(7);
+
+    // Another period: asked for that period.
+    await wrapper.get('[data-testid="period-7d"]').trigger('click');
+    await flushPromises();
+    expect(calls.filter((c) => c.url.startsWith('/api/metrics/apps/')).at(-1)!.url).toBe('/api/metrics/apps/i-1?period=7d');
+    expect(appCharts[0].data[0]).toHaveLength(4);
+
+    await toggle.trigger('click');
+    expect(wrapper.find('[data-testid="app-chart-i-1"]').exists()).toBe(false);
+    expect(appCharts.every((c) => c.destroyed)).toBe(true);
+  });
+
+  it("shows why an app's chart could not be loaded", async () => {
+    const containers: NonNullable<ServerHistory['containers']> = [
+      { installationId: 'i-1', appId: 'kuma', appName: 'Uptime Kuma', containerName: 'tomo-kuma-1', state: 'stopped', cpuPercent: null, memBytes: null },
+    ];
+    const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory(points, { containers })), 'GET /api/metrics/apps/i-1': errorReply(404, 'not_found', 'App not found') });
+    await wrapper.get('[data-testid="container-chart-toggle"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="app-chart-i-1"] [role="alert"]').text()).toContain("The app's figures could not be loaded: App not found");
   });
 
   it('says so when the server has no app containers, and shows no table when the API does not report them', async () => {

@@ -50,6 +50,29 @@ export interface ServerHistory {
   containers?: ContainerMetrics[];
 }
 
+/** One time bucket of an app container's history: averages and peaks over its `samples`. */
+export interface AppPoint {
+  at: string;
+  cpuPercent: number | null;
+  cpuPercentMax: number | null;
+  memBytes: number | null;
+  memBytesMax: number | null;
+  samples: number;
+}
+
+/** `GET /api/metrics/apps/:installationId?period=`. */
+export interface AppHistory {
+  installationId: string;
+  serverId: string;
+  appId: string;
+  appName: string;
+  period: Period;
+  bucketSeconds: number;
+  /** Its state and figures at the last poll; null before the first. */
+  current: ContainerMetrics | null;
+  points: AppPoint[];
+}
+
 export interface AppCounts {
   total: number;
   running: number;
@@ -146,6 +169,9 @@ export const monitoringApi = {
   summary: (signal?: AbortSignal): Promise<FleetSummary> => api.get<FleetSummary>('/api/metrics/summary', { signal }),
   history: (serverId: string, period: Period, signal?: AbortSignal): Promise<ServerHistory> =>
     api.get<ServerHistory>(`/api/metrics/servers/${enc(serverId)}?period=${enc(period)}`, { signal }),
+  /** One installed app's CPU and memory over the period. */
+  appHistory: (installationId: string, period: Period, signal?: AbortSignal): Promise<AppHistory> =>
+    api.get<AppHistory>(`/api/metrics/apps/${enc(installationId)}?period=${enc(period)}`, { signal }),
   logs: (query: ActivityQuery, signal?: AbortSignal): Promise<ActivityPage> => api.get<ActivityPage>(`/api/logs${activityQueryString(query)}`, { signal }),
   /** The servers the caller may see, for the log's server filter. */
   serverChoices: async (): Promise<Choice[]> =>

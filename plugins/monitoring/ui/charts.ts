@@ -1,5 +1,5 @@
 /** The server's history turned into the Metrics tab's charts: times and series per chart (pure; tested). */
-import type { HistoryPoint } from './api';
+import type { AppPoint, HistoryPoint } from './api';
 import { formatBytes, formatPercent } from './format';
 
 export interface ChartSeries {
@@ -10,7 +10,7 @@ export interface ChartSeries {
 }
 
 export interface ChartSpec {
-  id: 'cpu' | 'memory' | 'disk' | 'load' | 'latency';
+  id: 'cpu' | 'memory' | 'disk' | 'load' | 'latency' | 'app-cpu' | 'app-memory';
   title: string;
   series: ChartSeries[];
   format: (value: number) => string;
@@ -26,7 +26,7 @@ const TEAL = '#1f7a8c';
 const number = (digits: number) => (value: number) => value.toFixed(digits);
 
 /** Unix seconds of each point, for the x axis. */
-export function timesOf(points: HistoryPoint[]): number[] {
+export function timesOf(points: Array<{ at: string }>): number[] {
   return points.map((p) => Math.round(Date.parse(p.at) / 1000));
 }
 
@@ -49,4 +49,29 @@ export function lastTotal(points: HistoryPoint[], pick: (p: HistoryPoint) => num
     if (value !== null && value !== undefined) return value;
   }
   return null;
+}
+
+/** An app container's two charts: CPU % and memory, each the bucket's average and its peak. */
+export function appChartSpecs(points: AppPoint[]): ChartSpec[] {
+  const pick = (f: (p: AppPoint) => number | null) => points.map((p) => f(p) ?? null);
+  return [
+    {
+      id: 'app-cpu',
+      title: 'CPU',
+      series: [
+        { label: 'Average', values: pick((p) => p.cpuPercent), color: BLUE },
+        { label: 'Peak', values: pick((p) => p.cpuPercentMax), color: AMBER },
+      ],
+      format: (v) => formatPercent(v),
+    },
+    {
+      id: 'app-memory',
+      title: 'Memory',
+      series: [
+        { label: 'Average', values: pick((p) => p.memBytes), color: GREEN },
+        { label: 'Peak', values: pick((p) => p.memBytesMax), color: AMBER },
+      ],
+      format: (v) => formatBytes(v),
+    },
+  ];
 }
