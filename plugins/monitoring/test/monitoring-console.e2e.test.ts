@@ -1,7 +1,8 @@
 /**
  * Issue 6, acceptance 1, against the built Tomo (`tomo serve`) and the test bed, polling every
- * second: with two servers polled (two records on the test bed's sshd), the dashboard in Chromium
- * shows both online with live figures; the Metrics tab's uPlot charts hold points; the Activity
+ * second: with two servers polled (two records on the test bed's sshd, an app running on one),
+ * the dashboard in Chromium shows both online with live figures and the app; the Metrics tab's
+ * uPlot charts hold points, the app's container row and chart too; the Activity
  * page filters by server and action and pages, its filters in the URL; and `curl` with a personal
  * API token gets the JSON endpoints, with the log's pagination totals.
  */
@@ -11,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
-import { testbed } from '../../apps/test/support/apps-kernel';
+import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../apps/test/support/apps-kernel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,6 +29,8 @@ let browser: Browser;
 let loginToken: string;
 let apiToken: string;
 const ids: { alpha: string; beta: string } = { alpha: '', beta: '' };
+/** The app installed on alpha. */
+let installationId: string;
 
 async function call(method: string, url: string, body?: unknown, token = loginToken): Promise<any> {
   const res = await fetch(`${server.url}${url}`, {
@@ -65,8 +68,9 @@ beforeAll(async () => {
   }
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-monitoring-ui-'));
   const config = path.join(dataDir, 'config.yaml');
-  fs.writeFileSync(config, 'monitoring:\n  intervalSeconds: 1\n');
-  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config };
+  const appsData = path.join(dataDir, 'apps');
+  fs.writeFileSync(config, `monitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${appsData}\n  stopTimeoutSeconds: 1\n`);
+  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
   server = await serveTomo(env, await freePort());
   const chromium = launchChromium();
@@ -79,6 +83,14 @@ beforeAll(async () => {
   for (let i = 0; i < RENAMES; i++) {
     for (const name of ['alpha', 'beta'] as const) await call('PATCH', `/api/servers/${ids[name]}`, { name: i % 2 === 0 ? `${name}-renamed` : name });
   }
+  // An app on alpha: its container's figures, state and chart.
+  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), ids.alpha);
+  installationId = (await call('POST', `/api/servers/${ids.alpha}/apps`, { appId: 'web-hello', ports: { '80/tcp': await freePort() } })).installation.id;
+  const installed = await waitFor('the app installed', async () => {
+    const { installation } = await call('GET', `/api/apps/installations/${installationId}`);
+    return installation.state !== 'installing' && installation;
+  }, 90000);
+  expect(installed.state).toBe('running');
   apiToken = (await call('POST', '/api/auth/tokens', { name: 'curl from the e2e test' })).token;
   browser = await chromium;
 });
@@ -86,6 +98,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  const docker = localDocker();
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${ids.alpha}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -110,10 +124,11 @@ async function signIn(page: Page, url: string): Promise<void> {
 }
 
 test('both servers polled: the dashboard shows them online with live figures, and the Metrics tab charts their points', async () => {
-  // Two polls each (CPU is a difference between two readings of /proc/stat).
-  await waitFor('both servers with a CPU figure', async () => {
+  // Two polls each (CPU is a difference between two readings of /proc/stat), the app's too.
+  await waitFor('both servers with a CPU figure, and the app', async () => {
     const { perServer } = await call('GET', '/api/metrics/summary');
-    return perServer.length === 2 && perServer.every((s: any) => s.status === 'online' && s.cpuPercent !== null);
+    const { containers } = await call('GET', `/api/metrics/servers/${ids.alpha}?period=24h`);
+    return perServer.length === 2 && perServer.every((s: any) => s.status === 'online' && s.cpuPercent !== null) && containers[0]?.cpuPercent !== null && containers[0]?.cpuPercent !== undefined;
   });
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -123,6 +138,7 @@ test('both servers polled: the dashboard shows them online with live figures, an
   const fleet = page.getByTestId('fleet-widget');
   await fleet.locator('[data-testid="fleet-servers"] [data-field="online"]').getByText('2', { exact: true }).waitFor();
   expect(await fleet.locator('[data-testid="fleet-servers"] [data-field="offline"]').innerText()).toBe('0');
+  expect(await fleet.locator('[data-testid="fleet-apps"] [data-field="running"]').innerText()).toBe('1');
   expect(await page.getByTestId('auto-refresh').first().isChecked()).toBe(true);
   for (const [name, id] of Object.entries(ids)) {
     const tile = page.getByTestId(`health-${id}`);
@@ -135,7 +151,7 @@ test('both servers polled: the dashboard shows them online with live figures, an
     for (const value of values) expect(value).toMatch(/^\d+(\.\d)? %$/);
     const widths = await tile.locator('.mon-bar__fill').evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.width));
     expect(widths.some((w) => Number.parseFloat(w) > 0)).toBe(true);
-    expect(await tile.locator('[data-field="apps"]').innerText()).toBe('No apps');
+    expect(await tile.locator('[data-field="apps"]').innerText()).toBe(name === 'alpha' ? '1 running' : 'No apps');
   }
   // The recent activity: the renames, newest first, by the admin through the API.
   const feed = page.getByTestId('activity-widget');
@@ -166,8 +182,15 @@ test('both servers polled: the dashboard shows them online with live figures, an
   const size = await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
   expect(size[0]).toBeGreaterThan(200);
   expect(size[1]).toBeGreaterThan(100);
-  expect(await page.getByTestId('containers').innerText()).toContain('No app containers on this server.');
+  // The app's container: running, with its CPU and memory; its chart opens with points.
+  const row = page.getByTestId(`container-${installationId}`);
+  expect(await row.locator('[data-state]').getAttribute('data-state')).toBe('running');
+  expect(await row.locator('[data-field="cpu"]').innerText()).toMatch(/^\d+(\.\d)? %$/);
+  expect(await row.locator('[data-field="mem"]').innerText()).toMatch(/^[\d.]+ (KiB|MiB|GiB)$/);
   await docsScreenshot(page, 'server-metrics-tab');
+  await row.getByTestId('container-chart-toggle').click();
+  await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="app-chart-${id}"] [data-testid="chart-app-cpu"]`)?.getAttribute('data-points')) > 0, installationId);
+  expect(await page.getByTestId(`app-chart-${installationId}`).locator('.uplot canvas').count()).toBe(2);
 
   // Another period asks for it and still draws.
   await page.getByTestId('period-7d').click();
@@ -246,10 +269,15 @@ test('curl with an API token gets the metrics and the activity log as JSON, with
   expect(history.body).toMatchObject({ serverId: ids.beta, period: '24h' });
   expect(history.body.points.length).toBeGreaterThan(0);
   expect(history.body.points.at(-1).cpuPercent).toEqual(expect.any(Number));
+  expect(curl(`/api/metrics/servers/${ids.alpha}?period=24h`).body.containers).toEqual([expect.objectContaining({ installationId, appId: 'web-hello', state: 'running' })]);
+  const app = curl(`/api/metrics/apps/${installationId}?period=24h`);
+  expect(app.status).toBe(200);
+  expect(app.body.points.length).toBeGreaterThan(0);
   expect(history.body.containers).toEqual([]);
 
   const summary = curl('/api/metrics/summary');
   expect(summary.body.servers).toEqual({ total: 2, online: 2, offline: 0, unknown: 0 });
+  expect(summary.body.apps).toMatchObject({ total: 1, running: 1 });
 
   const first = curl('/api/logs?page=1&pageSize=7');
   const second = curl('/api/logs?page=2&pageSize=7');
