@@ -1,0 +1,300 @@
+/**
+ * Coverage by construction: every HTTP route and MCP tool the plugins register (read from the
+ * kernel's registries, so a new one is covered without touching this file) is called
+ *   - without credentials (and with a forged one): 401 / an `unauthorized` tool error;
+ *   - as a `user` when it is admin-only: 403 / `forbidden`;
+ *   - as Bob with Alice's record ids (server, installation, API token; users and uploads are
+ *     admin-only): 404 / `not_found`, and filters by Alice's records give Bob nothing;
+ * and none of that changes a row of any table or reaches a server over SSH (the ServerService
+ * and its pool are counted, and Alice's server is a private sshd whose logins are counted).
+ * Sample input per route and tool: support/samples.ts; a registered one without an entry fails.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RouteEntry } from '../../kernel/src/http/route-registry';
+import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
+import { startOwnSshd, type OwnSshd } from '../../plugins/servers/test/support/own-sshd';
+import { testbed } from '../../plugins/apps/test/support/apps-kernel';
+import { ServersTokens } from '@tomo/plugin-servers/api';
+import { coverageProblems, fillPath, ROUTE_SAMPLES, routeKey, TOOL_SAMPLES, type IdKind, type Ids, type RecordKind } from './support/samples';
+import {
+  ADMIN,
+  ALICE,
+  BOB,
+  addUser,
+  countSsh,
+  diffDumps,
+  dumpDb,
+  insertInstallation,
+  insertPreparation,
+  login,
+  startSecurityKernel,
+  type SecurityKernel,
+} from './support/security-kernel';
+
+let t: SecurityKernel;
+let sshd: OwnSshd;
+let ids: Ids;
+const tokens = { admin: '', alice: '', bob: '' };
+const sent = { http: 0, mcp: 0 };
+
+beforeAll(async () => {
+  sshd = await startOwnSshd();
+  t = await startSecurityKernel();
+  await addUser(t, ADMIN, 'admin');
+  const aliceId = await addUser(t, ALICE, 'user');
+  await addUser(t, BOB, 'user');
+  tokens.admin = await login(t, ADMIN);
+  tokens.alice = await login(t, ALICE);
+  tokens.bob = await login(t, BOB);
+
+  // Alice's records: a server (the private sshd, password login, host key pinned by a first
+  // test), its preparation, an installed app, an API token. The admin's upload.
+  const { ssh } = testbed();
+  const server = await t.request('POST', '/api/servers', {
+    token: tokens.alice,
+    body: { name: 'alice-box', host: '127.0.0.1', port: sshd.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } },
+  });
+  expect(server.status).toBe(201);
+  const tested = await t.request('POST', `/api/servers/${server.body.id}/test`, { token: tokens.alice });
+  expect(tested.body).toMatchObject({ ok: true });
+  insertPreparation(t, server.body.id, 'failed');
+  const token = await t.request('POST', '/api/auth/tokens', { token: tokens.alice, body: { name: 'alice-cli' } });
+  expect(token.status).toBe(201);
+  const upload = await fetch(`${t.url}/api/backup/uploads`, { method: 'POST', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/octet-stream' }, body: 'not a backup' });
+  expect(upload.status).toBe(201);
+  ids = {
+    server: server.body.id,
+    installation: await insertInstallation(t, tokens.admin, server.body.id, aliceId, 'tomo-alice-web'),
+    token: token.body.record.id,
+    user: aliceId,
+    upload: ((await upload.json()) as { id: string }).id,
+    app: 'web-hello',
+  };
+  // No pooled connection left: any later use of Alice's server is a new, logged, login.
+  t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+});
+
+afterAll(async () => {
+  if (process.env.SECURITY_DEBUG) for (const l of t.logs()) if (/"level":(50|60)/.test(l)) console.log(l.slice(0, 3000));
+  await t?.stop();
+  await sshd?.cleanup();
+  console.log(`access-by-construction: ${t ? t.kernel.routes.all().length : 0} routes, ${t ? t.kernel.tools.all().length : 0} tools; ${sent.http} HTTP requests, ${sent.mcp} MCP tool calls`);
+});
+
+const routes = () => t.kernel.routes.all();
+const tools = () => t.kernel.tools.all();
+const recordIds = (declared: Record<string, IdKind> | undefined): RecordKind[] => Object.values(declared ?? {}).filter((k): k is RecordKind => k !== 'app');
+
+/** Sends a route's sample request with `who`'s credential (or `authorization` as given). */
+async function send(entry: RouteEntry, who: { token?: string; authorization?: string } = {}, overrideIds: Ids = ids): Promise<{ status: number; body: any }> {
+  const key = routeKey(entry);
+  const sample = ROUTE_SAMPLES[key];
+  const query = sample.query ? `?${new URLSearchParams(sample.query(overrideIds))}` : '';
+  const url = `${t.url}${fillPath(entry.definition.path, sample.params, overrideIds)}${query}`;
+  const headers: Record<string, string> = {};
+  if (who.token) headers.authorization = `Bearer ${who.token}`;
+  if (who.authorization) headers.authorization = who.authorization;
+  let body: string | Buffer | undefined;
+  if (sample.rawBody) {
+    headers['content-type'] = sample.rawBody.contentType;
+    body = sample.rawBody.bytes();
+  } else if (sample.body) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(sample.body(overrideIds));
+  }
+  sent.http += 1;
+  const res = await fetch(url, { method: entry.definition.method, headers, body, signal: AbortSignal.timeout(20000) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+async function callTool(client: Client, name: string, overrideIds: Ids = ids): Promise<{ text: string; isError: boolean; structured: any }> {
+  sent.mcp += 1;
+  return resultText(await client.callTool({ name, arguments: TOOL_SAMPLES[name].args(overrideIds) }));
+}
+
+/**
+ * Runs `sweep` and fails when it changed any row of any table or reached any server: the
+ * ServerService and pool calls counted, and the private sshd's accepted logins.
+ */
+async function withoutSideEffects(sweep: () => Promise<void>): Promise<void> {
+  const before = dumpDb(t);
+  const loginsBefore = sshd.acceptedLogins();
+  const ssh = countSsh(t);
+  try {
+    await sweep();
+  } finally {
+    ssh.restore();
+  }
+  await new Promise((r) => setTimeout(r, 300)); // anything a handler left running in the background
+  expect(diffDumps(before, dumpDb(t))).toEqual([]);
+  expect(ssh.counts).toEqual({ serviceExec: 0, serviceStream: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0 });
+  expect(sshd.acceptedLogins()).toBe(loginsBefore);
+}
+
+test('every registered route and tool has a sample, and every id it takes says what it names', () => {
+  expect(routes().length).toBeGreaterThan(50);
+  expect(tools().length).toBeGreaterThan(25);
+  expect(coverageProblems(routes(), tools())).toEqual([]);
+});
+
+test('no route without credentials: 401 with none and with a forged one, for every non-public route (raw ones included)', async () => {
+  const guarded = routes().filter((r) => r.definition.access !== 'public');
+  const answers: string[] = [];
+  await withoutSideEffects(async () => {
+    for (const entry of guarded) {
+      for (const authorization of [undefined, 'Bearer not-a-token', `Bearer ${tokens.alice.slice(0, -4)}AAAA`, 'Basic YWRtaW46YWRtaW4tcGFzc3dvcmQtMTIzNA==']) {
+        const res = await send(entry, { authorization });
+        answers.push(`${routeKey(entry)} [${authorization ?? 'none'}] -> ${res.status}${res.status === 401 ? '' : ` ${JSON.stringify(res.body).slice(0, 200)}`}`);
+      }
+    }
+  });
+  expect(answers.filter((a) => !a.endsWith('-> 401'))).toEqual([]);
+  expect(answers.length).toBe(guarded.length * 4);
+});
+
+test('admin-only routes refuse a user with 403, raw ones included', async () => {
+  const adminOnly = routes().filter((r) => r.definition.access === 'admin');
+  expect(adminOnly.length).toBeGreaterThan(10);
+  const wrong: string[] = [];
+  await withoutSideEffects(async () => {
+    for (const entry of adminOnly) {
+      const res = await send(entry, { token: tokens.bob });
+      if (res.status !== 403) wrong.push(`${routeKey(entry)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    }
+  });
+  expect(wrong).toEqual([]);
+});
+
+test("Bob on Alice's records: 404 on every route that takes one (403 when admin-only), no row changed, no SSH", async () => {
+  const taking = routes().filter((r) => recordIds({ ...ROUTE_SAMPLES[routeKey(r)].params, ...ROUTE_SAMPLES[routeKey(r)].bodyIds }).length > 0);
+  expect(taking.length).toBeGreaterThan(25);
+
+  // First, Alice (or, for admin-only routes, the admin) reads each of them: the ids are real.
+  for (const entry of taking.filter((r) => r.definition.method === 'GET')) {
+    const res = await send(entry, { token: entry.definition.access === 'admin' ? tokens.admin : tokens.alice });
+    expect(`${routeKey(entry)} -> ${res.status}`).toBe(`${routeKey(entry)} -> 200`);
+  }
+  t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+
+  const wrong: string[] = [];
+  await withoutSideEffects(async () => {
+    for (const entry of taking) {
+      const expected = entry.definition.access === 'admin' ? 403 : 404;
+      const res = await send(entry, { token: tokens.bob });
+      if (res.status !== expected) wrong.push(`${routeKey(entry)} -> ${res.status} (expected ${expected}) ${JSON.stringify(res.body).slice(0, 200)}`);
+    }
+  });
+  expect(wrong).toEqual([]);
+});
+
+test("filters by Alice's server or user give Bob nothing (and give Alice her entries)", async () => {
+  const filtering = routes().filter((r) => ROUTE_SAMPLES[routeKey(r)].filters);
+  expect(filtering.map(routeKey)).toContain('GET /api/logs');
+  for (const entry of filtering) {
+    for (const [name, kind] of Object.entries(ROUTE_SAMPLES[routeKey(entry)].filters ?? {})) {
+      const url = `${fillPath(entry.definition.path, ROUTE_SAMPLES[routeKey(entry)].params, ids)}?${name}=${ids[kind]}`;
+      sent.http += 2;
+      const alice = await t.request('GET', url, { token: tokens.alice });
+      expect(alice.status).toBe(200);
+      expect(alice.body.total).toBeGreaterThan(0);
+      const bob = await t.request('GET', url, { token: tokens.bob });
+      expect({ url, status: bob.status, total: bob.body.total, entries: bob.body.entries }).toEqual({ url, status: 200, total: 0, entries: [] });
+    }
+  }
+});
+
+describe('MCP tools, over a real MCP client', () => {
+  let anonymous: Client;
+  let forged: Client;
+  let bob: Client;
+  let alice: Client;
+  beforeAll(async () => {
+    anonymous = await connectMcp(t.url);
+    forged = await connectMcp(t.url, 'tomo_not-a-real-token');
+    bob = await connectMcp(t.url, tokens.bob);
+    alice = await connectMcp(t.url, tokens.alice);
+  });
+  afterAll(async () => {
+    for (const c of [anonymous, forged, bob, alice]) await c?.close();
+  });
+
+  test('the client lists every registered tool', async () => {
+    const listed = (await anonymous.listTools()).tools.map((x) => x.name).sort();
+    expect(listed).toEqual(tools().map((x) => x.definition.name).sort());
+  });
+
+  test('every non-public tool refuses a caller without (valid) credentials', async () => {
+    const guarded = tools().filter((x) => x.definition.access !== 'public');
+    const wrong: string[] = [];
+    await withoutSideEffects(async () => {
+      for (const entry of guarded) {
+        for (const client of [anonymous, forged]) {
+          const r = await callTool(client, entry.definition.name);
+          if (!r.isError || !/^unauthorized:/.test(r.text)) wrong.push(`${entry.definition.name} -> ${r.text.slice(0, 200)}`);
+        }
+      }
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  test('admin-only tools refuse a user', async () => {
+    const adminOnly = tools().filter((x) => x.definition.access === 'admin');
+    expect(adminOnly.length).toBeGreaterThanOrEqual(3);
+    const wrong: string[] = [];
+    await withoutSideEffects(async () => {
+      for (const entry of adminOnly) {
+        const r = await callTool(bob, entry.definition.name);
+        if (!r.isError || !/^forbidden:/.test(r.text)) wrong.push(`${entry.definition.name} -> ${r.text.slice(0, 200)}`);
+      }
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  test("Bob on Alice's records: every tool that takes one answers not found (forbidden when admin-only); nothing changes", async () => {
+    const taking = tools().filter((x) => recordIds(TOOL_SAMPLES[x.definition.name].ids).length > 0);
+    expect(taking.length).toBeGreaterThan(12);
+    for (const entry of taking.filter((x) => x.definition.annotations?.readOnlyHint && x.definition.access !== 'admin')) {
+      const r = await callTool(alice, entry.definition.name);
+      expect(`${entry.definition.name}: ${r.isError ? r.text : 'ok'}`).toBe(`${entry.definition.name}: ok`);
+    }
+    t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+    const wrong: string[] = [];
+    await withoutSideEffects(async () => {
+      for (const entry of taking) {
+        const expected = entry.definition.access === 'admin' ? /^forbidden:/ : /^not_found:/;
+        const r = await callTool(bob, entry.definition.name);
+        if (!r.isError || !expected.test(r.text)) wrong.push(`${entry.definition.name} -> ${r.text.slice(0, 200)}`);
+      }
+      // Filters: Bob asks about Alice's server and Alice herself, and gets nothing.
+      for (const entry of tools().filter((x) => TOOL_SAMPLES[x.definition.name].filters)) {
+        for (const [arg, kind] of Object.entries(TOOL_SAMPLES[entry.definition.name].filters ?? {})) {
+          sent.mcp += 1;
+          const r = resultText(await bob.callTool({ name: entry.definition.name, arguments: { ...TOOL_SAMPLES[entry.definition.name].args(ids), [arg]: ids[kind] } }));
+          if (r.isError || r.structured.total !== 0) wrong.push(`${entry.definition.name} ${arg}=Alice's -> ${r.text.slice(0, 200)}`);
+        }
+      }
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
+test('the SSH counters do count: Alice testing her own server logs in and goes through the pool', async () => {
+  const loginsBefore = sshd.acceptedLogins();
+  const ssh = countSsh(t);
+  try {
+    const res = await t.request('POST', `/api/servers/${ids.server}/test`, { token: tokens.alice });
+    sent.http += 1;
+    expect(res.body).toMatchObject({ ok: true });
+  } finally {
+    ssh.restore();
+  }
+  expect(ssh.counts.poolConnectFresh).toBe(1);
+  expect(sshd.acceptedLogins()).toBeGreaterThan(loginsBefore);
+});

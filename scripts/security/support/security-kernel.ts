@@ -1,0 +1,184 @@
+/**
+ * One kernel with every built-in plugin, for the security sweeps of scripts/security: users,
+ * their records, a dump of the whole database and counters of SSH activity.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KernelTokens } from '@tomo/kernel';
+import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
+import { AuthTokens } from '@tomo/plugin-auth/api';
+import { ServersTokens } from '@tomo/plugin-servers/api';
+import { appsPlugin, builtInCatalogModule } from '../../../plugins/apps/src/plugin';
+import { TEST_CATALOG } from '../../../plugins/apps/test/support/apps-kernel';
+import { authPlugin } from '../../../plugins/auth/src/plugin';
+import { backupPlugin } from '../../../plugins/backup/src/plugin';
+import { monitoringPlugin } from '../../../plugins/monitoring/src/plugin';
+import { builtInPreparersModule, preparationPlugin } from '../../../plugins/preparation/src/plugin';
+import { serversPlugin } from '../../../plugins/servers/src/plugin';
+
+export interface Who {
+  username: string;
+  password: string;
+}
+
+export const ADMIN: Who = { username: 'admin', password: 'admin-password-1234' };
+export const ALICE: Who = { username: 'alice', password: 'alice-password-1234' };
+export const BOB: Who = { username: 'bob', password: 'bob-password-12345' };
+
+export type SecurityKernel = TestKernel & { dataRoot: string };
+
+/**
+ * Auth, servers, preparation, apps (built-in and test catalogs), backup and monitoring. The
+ * poller's interval is an hour: it polls once at start (no servers yet), then not during a test.
+ */
+export async function startSecurityKernel(): Promise<SecurityKernel> {
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-security-apps-'));
+  const t = await startTestKernel({
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule],
+    config: {
+      catalog: { dirs: [TEST_CATALOG] },
+      apps: { dataRoot, stopTimeoutSeconds: 1 },
+      backup: { scryptWorkFactor: 10 },
+      monitoring: { intervalSeconds: 3600 },
+    },
+  });
+  return Object.assign(t, { dataRoot });
+}
+
+export const cliCall = (t: TestKernel) => ({ transport: 'cli' as const, clientIp: 'local', requestId: 'security-test', log: t.kernel.logger });
+
+/** Creates the user and returns their id. */
+export async function addUser(t: TestKernel, who: Who, role: 'admin' | 'user'): Promise<string> {
+  const user = await t.kernel.resolve(AuthTokens.UserService).create({ ...who, email: `${who.username}@example.com`, role }, cliCall(t));
+  return user.id;
+}
+
+/** A console session token (sessions are not written to on use, unlike API tokens' lastUsedAt). */
+export async function login(t: TestKernel, who: Who): Promise<string> {
+  const res = await t.request('POST', '/api/auth/login', { body: who });
+  if (res.status !== 200) throw new Error(`login ${who.username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+/** The kernel's own better-sqlite3 connection. */
+export function rawDb(t: TestKernel): import('better-sqlite3').Database {
+  return (t.kernel.dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection;
+}
+
+/**
+ * An installation row of the test catalog's web-hello as the apps plugin stores one (its
+ * definition read through the API), with no container behind it: nothing here starts one.
+ */
+export async function insertInstallation(t: TestKernel, adminToken: string, serverId: string, ownerId: string, containerName: string): Promise<string> {
+  const definition = await t.request('GET', '/api/apps/catalog/web-hello', { token: adminToken });
+  if (definition.status !== 200) throw new Error(`web-hello: ${definition.status} ${JSON.stringify(definition.body)}`);
+  const id = randomUUID();
+  const vault = t.kernel.resolve(KernelTokens.Vault);
+  const now = new Date().toISOString();
+  rawDb(t)
+    .prepare(
+      `INSERT INTO app_installations (id, serverId, ownerId, appId, appName, image, containerName, containerId, state, error, portsJson, settingsJson, secretNamesJson, secretsSealed, capabilitiesJson, definitionJson, dataDir, progressJson, createdBy, createdAt, updatedAt)
+       VALUES (?, ?, ?, 'web-hello', 'Web Hello', ?, ?, NULL, 'running', NULL, ?, '{}', '["TOKEN"]', ?, '{}', ?, ?, '[]', ?, ?, ?)`,
+    )
+    .run(
+      id,
+      serverId,
+      ownerId,
+      definition.body.app.image,
+      containerName,
+      JSON.stringify([{ container: 80, host: 18080, protocol: 'tcp' }]),
+      vault.seal(JSON.stringify({ TOKEN: 'never-shown' }), id),
+      JSON.stringify(definition.body.app),
+      `/srv/tomo/apps/${containerName}`,
+      ownerId,
+      now,
+      now,
+    );
+  return id;
+}
+
+/** A preparation row (completed or failed), as the preparation plugin stores a finished run. */
+export function insertPreparation(t: TestKernel, serverId: string, status: 'completed' | 'failed'): string {
+  const id = randomUUID();
+  const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  rawDb(t)
+    .prepare('INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt, startedAt, finishedAt, failedStep, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(id, serverId, status, '[]', at, at, at, status === 'failed' ? 'docker' : null, status === 'failed' ? 'test failure' : null);
+  return id;
+}
+
+export type Dump = Record<string, string[]>;
+
+/** Every row of every table (all columns), each table's rows sorted: two dumps are equal when nothing changed. */
+export function dumpDb(t: TestKernel): Dump {
+  const db = rawDb(t);
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>;
+  const dump: Dump = {};
+  for (const { name } of tables) {
+    const rows = db.prepare(`SELECT * FROM "${name}"`).all();
+    dump[name] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? `base64:${v.toString('base64')}` : typeof v === 'bigint' ? String(v) : v))).sort();
+  }
+  return dump;
+}
+
+/** What changed between two dumps, table by table (rows gone with "-", new rows with "+"); empty when nothing did. */
+export function diffDumps(before: Dump, after: Dump, limit = 6): string[] {
+  const out: string[] = [];
+  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = new Set(before[table] ?? []);
+    const b = new Set(after[table] ?? []);
+    const gone = [...a].filter((r) => !b.has(r));
+    const added = [...b].filter((r) => !a.has(r));
+    if (!(table in before) || !(table in after)) out.push(`${table}: table ${table in before ? 'dropped' : 'created'}`);
+    for (const r of gone.slice(0, limit)) out.push(`${table} - ${r.slice(0, 400)}`);
+    for (const r of added.slice(0, limit)) out.push(`${table} + ${r.slice(0, 400)}`);
+  }
+  return out;
+}
+
+/** Rows added to a table between two dumps (nothing else changed elsewhere is checked here). */
+export function addedRows(before: Dump, after: Dump, table: string): unknown[] {
+  const a = new Set(before[table] ?? []);
+  return (after[table] ?? []).filter((r) => !a.has(r)).map((r) => JSON.parse(r) as unknown);
+}
+
+export interface SshCounter {
+  /** Calls into ServerService.exec/openStream and into its connection pool (connectFresh, exec, openStream). */
+  counts: { serviceExec: number; serviceStream: number; poolConnectFresh: number; poolExec: number; poolStream: number };
+  total(): number;
+  restore(): void;
+}
+
+/**
+ * Counts every way a plugin reaches a server: the ServerService's `exec` and `openStream` (what
+ * preparation, apps and monitoring use), and its pool's (what `test_connection` uses directly).
+ */
+export function countSsh(t: TestKernel): SshCounter {
+  const service = t.kernel.resolve(ServersTokens.ServerService) as unknown as Record<string, unknown> & { pool: Record<string, unknown> };
+  const counts = { serviceExec: 0, serviceStream: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0 };
+  const wraps: Array<[Record<string, unknown>, string, keyof typeof counts]> = [
+    [service, 'exec', 'serviceExec'],
+    [service, 'openStream', 'serviceStream'],
+    [service.pool, 'connectFresh', 'poolConnectFresh'],
+    [service.pool, 'exec', 'poolExec'],
+    [service.pool, 'openStream', 'poolStream'],
+  ];
+  const originals: Array<() => void> = [];
+  for (const [target, method, key] of wraps) {
+    const original = target[method] as (...args: unknown[]) => unknown;
+    if (typeof original !== 'function') throw new Error(`no ${method} to count on the ServerService (renamed?)`);
+    const own = Object.prototype.hasOwnProperty.call(target, method);
+    target[method] = function counted(this: unknown, ...args: unknown[]) {
+      counts[key] += 1;
+      return original.apply(this, args);
+    };
+    originals.push(() => {
+      if (own) target[method] = original;
+      else delete target[method];
+    });
+  }
+  return { counts, total: () => Object.values(counts).reduce((a, b) => a + b, 0), restore: () => originals.forEach((r) => r()) };
+}
