@@ -43,6 +43,8 @@ describe('FleetWidget', () => {
     expect([field(wrapper, 'fleet-servers', 'online'), field(wrapper, 'fleet-servers', 'offline'), field(wrapper, 'fleet-servers', 'unknown')]).toEqual(['1', '1', '1']);
     // Crashed counts the crashed and the failed apps.
     expect([field(wrapper, 'fleet-apps', 'running'), field(wrapper, 'fleet-apps', 'stopped'), field(wrapper, 'fleet-apps', 'crashed')]).toEqual(['3', '1', '2']);
+    const labelOf = (testid: string) => document.getElementById(wrapper.get(`[data-testid="${testid}"]`).attributes('aria-labelledby')!)?.textContent;
+    expect([labelOf('fleet-servers'), labelOf('fleet-apps')]).toEqual(['Servers', 'Apps']);
     expect(wrapper.findAll('.mon-bar').map((b) => b.get('[data-field="value"]').text())).toEqual(['20 %', '50 %', '76 %']);
     expect(wrapper.findAll('.mon-bar .mon-bar__fill').map((b) => (b.element as HTMLElement).style.width)).toEqual(['20%', '50%', '75.5%']);
   });
