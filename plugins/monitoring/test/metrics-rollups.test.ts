@@ -212,8 +212,8 @@ describe('containers', () => {
 
 describe('retention', () => {
   test('each level loses exactly its rows past its age, and raw samples only where rollups cover them', async () => {
-    // Five days of samples every 5 minutes for A.
-    const list = samples(A, T0, T0 + 5 * DAY, 300);
+    // Five days of samples every 5 minutes for A, and a stray one a year older (a clock that was wrong).
+    const list = [...samples(A, T0 - 400 * DAY, T0 - 400 * DAY + 1, 300), ...samples(A, T0, T0 + 5 * DAY, 300)];
     await insert(list);
     now = T0 + 5 * DAY;
     const job = rollups();
@@ -221,6 +221,9 @@ describe('retention', () => {
     const settings = { rawHours: 48, fiveMinuteDays: 2, hourlyDays: 3 };
     const fiveBefore = await rollupRows(300);
     const hourlyBefore = await rollupRows(3600);
+    // The stray sample is rolled up too, and the year between is skipped, not walked chunk by chunk.
+    expect(Number(fiveBefore[0].ts)).toBe(T0 - 400 * DAY);
+    expect(fiveBefore).toHaveLength(1 + 5 * 288 - 1);
     const removed = await job.prune(settings);
 
     const rawLeft: Array<{ ts: number }> = await ds.query('SELECT ts FROM metric_samples ORDER BY ts');
