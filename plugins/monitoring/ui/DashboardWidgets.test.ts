@@ -112,6 +112,8 @@ describe('ServerHealthWidget', () => {
     ];
     const { wrapper } = await mountWidget(ServerHealthWidget, { [SUMMARY]: { body: makeSummary(servers) } });
     const tile = (id: string) => wrapper.get(`[data-testid="health-${id}"]`);
+    // Offline first, then not polled yet, then online.
+    expect(wrapper.findAll('.mon-tile__name').map((n) => n.text())).toEqual(['pi', 'new', 'nas']);
     expect(tile(SERVER_A).get('.mon-tile__name').text()).toBe('nas');
     const badge = (id: string) => tile(id).get('.t-badge');
     expect([badge(SERVER_A).text(), badge(SERVER_A).classes()]).toEqual(['Online', expect.arrayContaining(['t-badge--success'])]);
