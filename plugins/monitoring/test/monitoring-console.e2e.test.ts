@@ -172,6 +172,10 @@ test('both servers polled: the dashboard shows them online with live figures, an
   await page.getByTestId(`health-${ids.alpha}`).locator('.mon-tile__name').click();
   await page.getByRole('tab', { name: 'Metrics' }).waitFor();
   expect(new URL(page.url()).searchParams.get('tab')).toBe('monitoring:metrics');
+  const now = page.getByTestId('metrics-now');
+  await now.waitFor();
+  expect(await now.locator('.t-badge').innerText()).toBe('Online');
+  expect(await now.locator('[data-field="uptime"]').innerText()).toMatch(/^up \d+ (d|h|min)/);
   const cpu = page.getByTestId('chart-cpu').locator('.mon-chart');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-cpu"] .mon-chart')?.getAttribute('data-points')) > 0);
   expect(Number(await cpu.getAttribute('data-points'))).toBeGreaterThan(0);

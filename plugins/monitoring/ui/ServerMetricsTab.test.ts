@@ -1,5 +1,5 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
-import { errorReply, installFakeFetch, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
+import { errorReply, installFakeFetch, type FakeCall, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
 import type { AppHistory, ServerHistory } from './api';
 import ServerMetricsTab from './ServerMetricsTab.vue';
 import { charts, HOSTILE, makeHistory, makePoint, SERVER_A, sequence, signIn } from './test-fixtures';
@@ -26,12 +26,15 @@ async function mountTab(routes: Record<string, FakeRoute>, props: Record<string,
   return { wrapper, calls: fetch.calls };
 }
 
+/** The history requests made (the tab also reads `/api/metrics/servers` for its status strip). */
+const historyCalls = (calls: FakeCall[]) => calls.filter((c) => c.url.startsWith(`/api/metrics/servers/${SERVER_A}`)).map((c) => c.url);
+
 const points = [makePoint(10), makePoint(5, { cpuPercent: null }), makePoint(0, { cpuPercent: 42 })];
 
 describe('ServerMetricsTab', () => {
   it('draws five charts of the last 24 hours from the points, with the totals in the titles', async () => {
     const { wrapper, calls } = await mountTab({ [HISTORY]: reply(makeHistory(points)) });
-    expect(calls.map((c) => c.url)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`]);
+    expect(historyCalls(calls)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`]);
     expect(wrapper.findAll('[data-testid^="chart-"]').map((c) => c.attributes('data-testid'))).toEqual(['chart-cpu', 'chart-memory', 'chart-disk', 'chart-load', 'chart-latency']);
     expect(wrapper.findAll('figcaption span:first-child').map((c) => c.text())).toEqual(['CPU', 'Memory used (of 8.0 GiB)', 'Disk used (/) (of 100 GiB)', 'Load (1 min)', 'SSH latency']);
     // The latest figure of each, the last CPU point being the 42 % after a gap.
@@ -52,13 +55,39 @@ describe('ServerMetricsTab', () => {
     expect(Math.abs(to - Date.now() / 1000)).toBeLessThan(60);
   });
 
+  it('shows the server\'s status, last poll, uptime and load above the charts; why it is offline', async () => {
+    const latest = { at: '2026-11-29T10:00:00.000Z', cpuPercent: 5, memTotalBytes: 1, memUsedBytes: 1, diskTotalBytes: 1, diskUsedBytes: 1, load1: 0.5, load5: 0.25, load15: null, uptimeSeconds: 90000, latencyMs: 3 };
+    const online = { serverId: SERVER_A, name: 'nas', status: 'online', consecutiveFailures: 0, lastError: null, lastPollAt: '2026-11-29T10:00:00.000Z', latest };
+    const other = { ...online, serverId: 'other', name: 'pi' };
+    const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory(points)), 'GET /api/metrics/servers': { body: { servers: [other, online] } } });
+    const strip = wrapper.get('[data-testid="metrics-now"]');
+    expect(strip.get('.t-badge').text()).toBe('Online');
+    expect(strip.get('[data-field="uptime"]').text()).toBe('up 1 d 1 h');
+    expect(strip.get('[data-field="load"]').text()).toBe('load 0.50 / 0.25 / —');
+    expect(strip.find('[data-field="error"]').exists()).toBe(false);
+    wrapper.unmount();
+
+    const offline = { ...online, status: 'offline', consecutiveFailures: 4, lastError: `Connection refused ${HOSTILE}` };
+    const down = await mountTab({ [HISTORY]: reply(makeHistory(points)), 'GET /api/metrics/servers': { body: { servers: [offline] } } });
+    expect(down.wrapper.get('[data-testid="metrics-now"] .t-badge').text()).toBe('Offline');
+    expect(down.wrapper.get('[data-testid="metrics-now"] [data-field="error"]').text()).toBe(`Connection refused ${HOSTILE}`);
+    expect(down.wrapper.find('[data-testid="metrics-now"] img').exists()).toBe(false);
+  });
+
+  it('still draws the charts when the status strip cannot be read', async () => {
+    const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory(points)), 'GET /api/metrics/servers': errorReply(500, 'internal', 'Boom') });
+    expect(wrapper.find('[data-testid="metrics-now"]').exists()).toBe(false);
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+    expect(charts).toHaveLength(5);
+  });
+
   it('switches the period: the request names it and the same charts get the new data', async () => {
     const { wrapper, calls } = await mountTab({
       [HISTORY]: (call) => (call.url.endsWith('7d') ? reply(makeHistory([makePoint(600), makePoint(0)], { period: '7d', bucketSeconds: 3600 })) : reply(makeHistory(points))),
     });
     await wrapper.get('[data-testid="period-7d"]').trigger('click');
     await flushPromises();
-    expect(calls.map((c) => c.url)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`, `/api/metrics/servers/${SERVER_A}?period=7d`]);
+    expect(historyCalls(calls)).toEqual([`/api/metrics/servers/${SERVER_A}?period=24h`, `/api/metrics/servers/${SERVER_A}?period=7d`]);
     expect(wrapper.get('[data-testid="period-7d"]').attributes('aria-pressed')).toBe('true');
     expect(wrapper.get('[data-testid="period-24h"]').attributes('aria-pressed')).toBe('false');
     expect(charts).toHaveLength(5);
@@ -96,7 +125,7 @@ describe('ServerMetricsTab', () => {
     await new Promise((r) => setTimeout(r, 30));
     await flushPromises();
     expect(again.find('[role="status"]').exists()).toBe(false);
-    expect(slow.calls).toHaveLength(1);
+    expect(historyCalls(slow.calls)).toHaveLength(1);
   });
 
   it('lists the app containers with state, CPU and memory, names as text', async () => {
@@ -195,7 +224,7 @@ describe('ServerMetricsTab', () => {
     await flushPromises();
     jest.advanceTimersByTime(1000);
     await flushPromises();
-    expect(calls.map((c) => c.url.split('=')[1])).toEqual(['24h', '30d', '30d']);
+    expect(historyCalls(calls).map((url) => url.split('=')[1])).toEqual(['24h', '30d', '30d']);
     expect(charts).toHaveLength(5);
     expect(charts.every((c) => !c.destroyed)).toBe(true);
     expect(charts[0].data[0]).toHaveLength(4);
@@ -204,7 +233,7 @@ describe('ServerMetricsTab', () => {
     await wrapper.get('[data-testid="auto-refresh"]').setValue(false);
     jest.advanceTimersByTime(5000);
     await flushPromises();
-    expect(calls).toHaveLength(3);
+    expect(historyCalls(calls)).toHaveLength(3);
     wrapper.unmount();
     expect(charts.every((c) => c.destroyed)).toBe(true);
   });

@@ -10,6 +10,32 @@ export type PollStatus = 'online' | 'offline' | 'unknown';
 export type Period = '24h' | '7d' | '30d';
 export const PERIODS: readonly Period[] = ['24h', '7d', '30d'];
 
+/** The latest sample of a server (`GET /api/metrics/servers`). Any figure may be null (not measured). */
+export interface LatestSample {
+  at: string;
+  cpuPercent: number | null;
+  memTotalBytes: number | null;
+  memUsedBytes: number | null;
+  diskTotalBytes: number | null;
+  diskUsedBytes: number | null;
+  load1: number | null;
+  load5: number | null;
+  load15: number | null;
+  uptimeSeconds: number | null;
+  latencyMs: number | null;
+}
+
+/** A server's poll status and latest sample. */
+export interface ServerMetrics {
+  serverId: string;
+  name: string;
+  status: PollStatus;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastPollAt: string | null;
+  latest: LatestSample | null;
+}
+
 /** One time bucket of a server's history, averaged over its `samples`. */
 export interface HistoryPoint {
   at: string;
@@ -165,6 +191,8 @@ export function activityQueryString(query: ActivityQuery): string {
 }
 
 export const monitoringApi = {
+  /** Every server the caller may see, with its poll status and latest sample. */
+  servers: async (signal?: AbortSignal): Promise<ServerMetrics[]> => (await api.get<{ servers: ServerMetrics[] }>('/api/metrics/servers', { signal })).servers,
   /** The dashboard's counts (servers by status, apps by state), averages and per-server figures. */
   summary: (signal?: AbortSignal): Promise<FleetSummary> => api.get<FleetSummary>('/api/metrics/summary', { signal }),
   history: (serverId: string, period: Period, signal?: AbortSignal): Promise<ServerHistory> =>
