@@ -210,6 +210,26 @@ test("filters by Alice's server or user give Bob nothing (and give Alice her ent
   }
 });
 
+test("no list, summary or search shows Bob anything of Alice's (the same answers show Alice hers)", async () => {
+  // Every GET route Bob may call that names no record: lists, summaries, the activity log.
+  const reads = routes().filter((r) => r.definition.method === 'GET' && r.definition.access !== 'admin' && recordIds(ROUTE_SAMPLES[routeKey(r)].params).length === 0);
+  expect(reads.length).toBeGreaterThan(10);
+  const secrets = [ids.server, ids.installation, ids.token, ids.user, 'alice-box', 'tomo-alice-web', 'alice-cli', 'alice@example.com'];
+  const leaks: string[] = [];
+  let aliceSees = '';
+  for (const entry of reads) {
+    const bob = await send(entry, { token: tokens.bob });
+    const alice = await send(entry, { token: tokens.alice });
+    expect(`${routeKey(entry)} -> ${bob.status}/${alice.status}`).toBe(`${routeKey(entry)} -> 200/200`);
+    const text = JSON.stringify(bob.body);
+    for (const s of secrets) if (text.includes(s)) leaks.push(`${routeKey(entry)} shows Bob ${s}`);
+    aliceSees += JSON.stringify(alice.body);
+  }
+  expect(leaks).toEqual([]);
+  // The check can see them: Alice's own answers hold every one of them.
+  expect(secrets.filter((s) => !aliceSees.includes(s))).toEqual([]);
+});
+
 describe('MCP tools, over a real MCP client', () => {
   let anonymous: Client;
   let forged: Client;
@@ -228,6 +248,29 @@ describe('MCP tools, over a real MCP client', () => {
   test('the client lists every registered tool', async () => {
     const listed = (await anonymous.listTools()).tools.map((x) => x.name).sort();
     expect(listed).toEqual(tools().map((x) => x.definition.name).sort());
+  });
+
+  test("no read-only tool shows Bob anything of Alice's when asked without an id (it shows Alice hers)", async () => {
+    const reads = tools().filter((x) => x.definition.annotations?.readOnlyHint && x.definition.access !== 'admin');
+    const secrets = [ids.server, ids.installation, ids.user, 'alice-box', 'tomo-alice-web', 'alice@example.com'];
+    const leaks: string[] = [];
+    let aliceSees = '';
+    let called = 0;
+    for (const entry of reads) {
+      const sample = TOOL_SAMPLES[entry.definition.name];
+      const args = Object.fromEntries(Object.entries(sample.args(ids)).filter(([k]) => !sample.ids?.[k] && !sample.filters?.[k]));
+      sent.mcp += 2;
+      const bobResult = resultText(await bob.callTool({ name: entry.definition.name, arguments: args }));
+      // Tools that cannot be called without their id are covered by the not-found test.
+      if (bobResult.isError && /^validation_failed:/.test(bobResult.text)) continue;
+      called += 1;
+      expect(`${entry.definition.name}: ${bobResult.isError ? bobResult.text : 'ok'}`).toBe(`${entry.definition.name}: ok`);
+      for (const s of secrets) if (bobResult.text.includes(s)) leaks.push(`${entry.definition.name} shows Bob ${s}`);
+      aliceSees += resultText(await alice.callTool({ name: entry.definition.name, arguments: args })).text;
+    }
+    expect(called).toBeGreaterThanOrEqual(5);
+    expect(leaks).toEqual([]);
+    expect(secrets.filter((s) => !aliceSees.includes(s))).toEqual([]);
   });
 
   test('every non-public tool refuses a caller without (valid) credentials', async () => {
