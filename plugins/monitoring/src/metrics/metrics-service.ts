@@ -91,14 +91,23 @@ export class MetricsService {
   /** Every server the principal may see, with its poll state and latest sample. */
   async latest(principal: Principal) {
     const servers = await this.servers.list(principal);
+    const latest = await this.latestSamples(servers.map((s) => s.id));
     return {
-      servers: await Promise.all(
-        servers.map(async (server) => {
-          const sample = await this.repo.findOne({ where: { serverId: server.id }, order: { ts: 'DESC', id: 'DESC' } });
-          return { serverId: server.id, name: server.name, ...this.state(server.id), latest: sample ? toSampleView(sample) : null, apps: countApps(this.containers(server.id)) };
-        }),
-      ),
+      servers: servers.map((server) => {
+        const sample = latest.get(server.id);
+        return { serverId: server.id, name: server.name, ...this.state(server.id), latest: sample ? toSampleView(sample) : null, apps: countApps(this.containers(server.id)) };
+      }),
     };
+  }
+
+  /** The newest sample of each server, in one query (one index seek per server; a query per server cost ~0.3 ms each at 200 servers). */
+  private async latestSamples(serverIds: string[]): Promise<Map<string, MetricSampleEntity>> {
+    if (!serverIds.length) return new Map();
+    const samples = await this.repo
+      .createQueryBuilder('m')
+      .where('m.id IN (SELECT (SELECT s.id FROM metric_samples s WHERE s.serverId = k.value ORDER BY s.ts DESC, s.id DESC LIMIT 1) FROM json_each(:ids) k)', { ids: JSON.stringify(serverIds) })
+      .getMany();
+    return new Map(samples.map((s) => [s.serverId, s]));
   }
 
   /**
