@@ -35,6 +35,7 @@ let t: SecurityKernel;
 let sshd: OwnSshd;
 let ids: Ids;
 const tokens = { admin: '', alice: '', bob: '' };
+let bobBefore: Record<string, unknown>;
 const sent = { http: 0, mcp: 0 };
 
 beforeAll(async () => {
@@ -46,6 +47,9 @@ beforeAll(async () => {
   tokens.admin = await login(t, ADMIN);
   tokens.alice = await login(t, ALICE);
   tokens.bob = await login(t, BOB);
+
+  // What Bob sees before Alice has anything: compared with what he sees after.
+  bobBefore = await bobsReads();
 
   // Alice's records: a server (the private sshd, password login, host key pinned by a first
   // test), its preparation, an installed app, an API token. The admin's upload.
@@ -81,17 +85,42 @@ afterAll(async () => {
   console.log(`access-by-construction: ${t ? t.kernel.routes.all().length : 0} routes, ${t ? t.kernel.tools.all().length : 0} tools; ${sent.http} HTTP requests, ${sent.mcp} MCP tool calls`);
 });
 
+/** Times and durations change between two reads; everything else in an answer must not. */
+function stable(value: unknown): unknown {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return '<time>';
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /uptime|Ms$|^ms$|At$|^time|^now/i.test(k) && typeof v === 'number' ? '<number>' : stable(v)]));
+  }
+  return value;
+}
+
+/**
+ * Bob's answers from every GET route he may call that names no record (lists, summaries,
+ * counts, the activity log, his own account and tokens), times left out.
+ */
+async function bobsReads(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const entry of t.kernel.routes.all()) {
+    const sample = ROUTE_SAMPLES[routeKey(entry)];
+    if (entry.definition.method !== 'GET' || entry.definition.access === 'admin' || Object.keys(sample?.params ?? {}).length > 0) continue;
+    const res = await send(entry, { token: tokens.bob });
+    out[routeKey(entry)] = { status: res.status, body: stable(res.body) };
+  }
+  return out;
+}
+
 const routes = () => t.kernel.routes.all();
 const tools = () => t.kernel.tools.all();
 const recordIds = (declared: Record<string, IdKind> | undefined): RecordKind[] => Object.values(declared ?? {}).filter((k): k is RecordKind => k !== 'app');
 
 /** Sends a route's sample request with `who`'s credential (or `authorization` as given). */
-async function send(entry: RouteEntry, who: { token?: string; authorization?: string } = {}, overrideIds: Ids = ids): Promise<{ status: number; body: any }> {
+async function send(entry: RouteEntry, who: { token?: string; authorization?: string; headers?: Record<string, string> } = {}, overrideIds: Ids = ids): Promise<{ status: number; body: any }> {
   const key = routeKey(entry);
   const sample = ROUTE_SAMPLES[key];
   const query = sample.query ? `?${new URLSearchParams(sample.query(overrideIds))}` : '';
   const url = `${t.url}${fillPath(entry.definition.path, sample.params, overrideIds)}${query}`;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...who.headers };
   if (who.token) headers.authorization = `Bearer ${who.token}`;
   if (who.authorization) headers.authorization = who.authorization;
   let body: string | Buffer | undefined;
@@ -144,19 +173,32 @@ test('every registered route and tool has a sample, and every id it takes says w
   expect(coverageProblems(routes(), tools())).toEqual([]);
 });
 
-test('no route without credentials: 401 with none and with a forged one, for every non-public route (raw ones included)', async () => {
+test('no route without credentials: 401 with none, forged ones, basic auth, or a session cookie without the console header, for every non-public route (raw ones included)', async () => {
   const guarded = routes().filter((r) => r.definition.access !== 'public');
   const answers: string[] = [];
+  // The admin's valid session cookie, but without the console's header (what a cross-site form
+  // or a page's fetch would send): a cookie counts only with X-Requested-With: tomo-console.
+  const cookie = `tomo_session=${tokens.admin}`;
+  const variants: Array<[string, { authorization?: string; headers?: Record<string, string> }]> = [
+    ['none', {}],
+    ['forged bearer', { authorization: 'Bearer not-a-token' }],
+    ['tampered session token', { authorization: `Bearer ${tokens.alice.slice(0, -4)}AAAA` }],
+    ['basic auth with a real password', { authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}` }],
+    ['session cookie without the console header', { headers: { cookie } }],
+    ['session cookie with another X-Requested-With', { headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } }],
+  ];
+  // The cookie itself is good: with the console's header it works.
+  expect((await t.request('GET', '/api/auth/me', { headers: { cookie, 'x-requested-with': 'tomo-console' } })).body.username).toBe('admin');
   await withoutSideEffects(async () => {
     for (const entry of guarded) {
-      for (const authorization of [undefined, 'Bearer not-a-token', `Bearer ${tokens.alice.slice(0, -4)}AAAA`, 'Basic YWRtaW46YWRtaW4tcGFzc3dvcmQtMTIzNA==']) {
-        const res = await send(entry, { authorization });
-        answers.push(`${routeKey(entry)} [${authorization ?? 'none'}] -> ${res.status}${res.status === 401 ? '' : ` ${JSON.stringify(res.body).slice(0, 200)}`}`);
+      for (const [name, who] of variants) {
+        const res = await send(entry, who);
+        answers.push(`${routeKey(entry)} [${name}] -> ${res.status}${res.status === 401 ? '' : ` ${JSON.stringify(res.body).slice(0, 200)}`}`);
       }
     }
   });
   expect(answers.filter((a) => !a.endsWith('-> 401'))).toEqual([]);
-  expect(answers.length).toBe(guarded.length * 4);
+  expect(answers.length).toBe(guarded.length * variants.length);
 });
 
 test('admin-only routes refuse a user with 403, raw ones included', async () => {
@@ -228,6 +270,12 @@ test("no list, summary or search shows Bob anything of Alice's (the same answers
   expect(leaks).toEqual([]);
   // The check can see them: Alice's own answers hold every one of them.
   expect(secrets.filter((s) => !aliceSees.includes(s))).toEqual([]);
+});
+
+test("Bob's lists, counts and summaries are the same as before Alice had a server, an app and a token", async () => {
+  const after = await bobsReads();
+  expect(Object.keys(after).length).toBeGreaterThan(10);
+  expect(after).toEqual(bobBefore);
 });
 
 describe('MCP tools, over a real MCP client', () => {
