@@ -9,6 +9,7 @@
  * and its pool are counted, and Alice's server is a private sshd whose logins are counted).
  * Sample input per route and tool: support/samples.ts; a registered one without an entry fails.
  */
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RouteEntry } from '../../kernel/src/http/route-registry';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
@@ -109,6 +110,9 @@ async function bobsReads(): Promise<Record<string, unknown>> {
   }
   return out;
 }
+
+/** Well-formed ids of no record (the same catalog app). */
+const unknownIds = (): Ids => ({ server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), app: ids.app });
 
 const routes = () => t.kernel.routes.all();
 const tools = () => t.kernel.tools.all();
@@ -214,7 +218,7 @@ test('admin-only routes refuse a user with 403, raw ones included', async () => 
   expect(wrong).toEqual([]);
 });
 
-test("Bob on Alice's records: 404 on every route that takes one (403 when admin-only), no row changed, no SSH", async () => {
+test("Bob on Alice's records: 404 on every route that takes one (403 when admin-only), the same answer as for an id of nothing, no row changed, no SSH", async () => {
   const taking = routes().filter((r) => recordIds({ ...ROUTE_SAMPLES[routeKey(r)].params, ...ROUTE_SAMPLES[routeKey(r)].bodyIds }).length > 0);
   expect(taking.length).toBeGreaterThan(25);
 
@@ -231,6 +235,9 @@ test("Bob on Alice's records: 404 on every route that takes one (403 when admin-
       const expected = entry.definition.access === 'admin' ? 403 : 404;
       const res = await send(entry, { token: tokens.bob });
       if (res.status !== expected) wrong.push(`${routeKey(entry)} -> ${res.status} (expected ${expected}) ${JSON.stringify(res.body).slice(0, 200)}`);
+      // No oracle: Alice's id gets exactly the answer an id of nothing gets.
+      const nothing = await send(entry, { token: tokens.bob }, unknownIds());
+      if (JSON.stringify(nothing) !== JSON.stringify(res)) wrong.push(`${routeKey(entry)}: Alice's id -> ${JSON.stringify(res).slice(0, 200)}, an unknown id -> ${JSON.stringify(nothing).slice(0, 200)}`);
     }
   });
   expect(wrong).toEqual([]);
@@ -362,6 +369,8 @@ describe('MCP tools, over a real MCP client', () => {
         const expected = entry.definition.access === 'admin' ? /^forbidden:/ : /^not_found:/;
         const r = await callTool(bob, entry.definition.name);
         if (!r.isError || !expected.test(r.text)) wrong.push(`${entry.definition.name} -> ${r.text.slice(0, 200)}`);
+        const nothing = await callTool(bob, entry.definition.name, unknownIds());
+        if (nothing.text !== r.text) wrong.push(`${entry.definition.name}: Alice's id -> ${r.text.slice(0, 200)}, an unknown id -> ${nothing.text.slice(0, 200)}`);
       }
       // Filters: Bob asks about Alice's server and Alice herself, and gets nothing.
       for (const entry of tools().filter((x) => TOOL_SAMPLES[x.definition.name].filters)) {
