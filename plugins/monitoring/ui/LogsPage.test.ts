@@ -106,6 +106,18 @@ describe('LogsPage', () => {
     expect((byId(wrapper, 'filter-from').element as HTMLInputElement).value).toBe('2026-11-02');
   });
 
+  it('narrows the view from a row: a click on an action or a server filters by it', async () => {
+    const { wrapper, router, calls } = await mountPage('/logs?q=kuma&page=2', { body: makePage([makeEntry(1), makeEntry(2, { action: 'app.stop', serverId: SERVER_B })], 52, 2) });
+    await wrapper.get('[data-testid="log-e-2"] [data-field="action-filter"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ q: 'kuma', action: 'app.stop' });
+    expect((byId(wrapper, 'filter-action').element as HTMLSelectElement).value).toBe('app.stop');
+    await wrapper.get('[data-testid="log-e-2"] [data-field="server-filter"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ q: 'kuma', action: 'app.stop', serverId: SERVER_B });
+    expect(logQueries(calls).at(-1)).toEqual({ serverId: SERVER_B, action: 'app.stop', q: 'kuma', page: '1', pageSize: '50' });
+  });
+
   it('drops values from a hand-edited link that the API would refuse', async () => {
     const { calls } = await mountPage('/logs?serverId=not-an-id&action=DROP%20TABLE&from=yesterday&page=-4&extra=1', { body: makePage([]) });
     expect(logQueries(calls)).toEqual([{ page: '1', pageSize: '50' }]);
