@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+'use strict';
+// Monitoring storage (issue 6, acceptance 6b): on a generated database of 200 servers x 30 days
+// of metrics at a 30-second interval, the p95 of the dashboard summary (target <= 100 ms) and of
+// one server's 30-day metrics (target <= 200 ms), and the database size.
+//
+// The database is what 30 days of operation leave, made by the real code paths: the migrations
+// of the built Tomo (`tomo admin create`), then day by day the raw samples a poller writes (one
+// row per server per 30 s, realistic values), the built rollup job (plugins/monitoring/dist,
+// metrics/rollups.js) and the built retention with the default ages, driven by a clock that
+// walks through the 30 days up to now. Then the built `tomo serve` starts on it (its own start-up
+// rollup and retention run) and the two requests are timed through HTTP with an admin's token:
+// GET /api/metrics/summary and GET /api/metrics/servers/:id?period=30d (24h and 7d for reference).
+//
+// Needs the build: `npx tsc -b plugins/monitoring` (or `npm run build`).
+// Usage: node bench/monitoring-history.js    (module: `await require('./bench/monitoring-history').run()`;
+//        bench/monitoring.js prints it as its part (b) through measureHistory())
+// Settings: BENCH_MON_SERVERS (200), BENCH_MON_DAYS (30), BENCH_MON_INTERVAL (30 s), BENCH_QUERY_RUNS (50).
+// Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark broke.
+const fs = require('node:fs');
+const path = require('node:path');
+const { request } = require('./lib/http');
+const { envInt } = require('./lib/env');
+const { machineLines } = require('./lib/machine');
+const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
+const { percentile } = require('./lib/stats');
+const { ROOT, createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
+
+const TARGETS = { summaryMs: 100, historyMs: 200 };
+const DAY = 86400;
+const MONITORING_DIST = path.join(ROOT, 'plugins', 'monitoring', 'dist');
+
+function ensureMonitoringBuilt() {
+  ensureBuilt();
+  for (const file of ['metrics/rollups.js', 'config.js', 'migrations/1764900200000-monitoring-rollups.js']) {
+    if (!fs.existsSync(path.join(MONITORING_DIST, file))) throw new Error(`plugins/monitoring/dist/${file} is missing: build first with \`npx tsc -b plugins/monitoring\``);
+  }
+}
+
+/** Small deterministic PRNG (mulberry32), so every run generates the same values. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GiB = 1024 ** 3;
+
+/** A server's fixed traits: size, how busy, how full. */
+function serverProfile(i) {
+  const r = prng(1000 + i);
+  const cores = [1, 2, 4, 8, 16][Math.floor(r() * 5)];
+  return {
+    id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+    cores,
+    baseCpu: 3 + r() * 40,
+    swing: 2 + r() * 25,
+    phase: r() * DAY,
+    memTotal: [2, 4, 8, 16, 32][Math.floor(r() * 5)] * GiB,
+    memShare: 0.25 + r() * 0.5,
+    diskTotal: Math.round((50 + r() * 450) * 1e9),
+    diskShare: 0.1 + r() * 0.6,
+    dockerTotal: Math.round((50 + r() * 450) * 1e9),
+    latency: 0.8 + r() * 15,
+    rand: r,
+  };
+}
+
+/** One poll's row, as the poller writes it (poller.ts: pollOne). */
+function sampleRow(p, ts, start) {
+  const r = p.rand;
+  const daily = Math.sin(((ts + p.phase) / DAY) * 2 * Math.PI);
+  const cpu = Math.min(100, Math.max(0, p.baseCpu + p.swing * daily + (r() - 0.5) * 10));
+  const load1 = Math.max(0, (cpu / 100) * p.cores + (r() - 0.5) * 0.3);
+  const memUsed = Math.round(p.memTotal * Math.min(0.98, p.memShare + 0.05 * daily + (r() - 0.5) * 0.02));
+  const grown = (ts - start) / (30 * DAY); // disks fill slowly
+  const diskUsed = Math.round(p.diskTotal * Math.min(0.99, p.diskShare + 0.05 * grown));
+  const dockerUsed = Math.round(p.dockerTotal * Math.min(0.99, p.diskShare * 0.5 + 0.05 * grown));
+  return [
+    p.id, ts, Math.round(cpu * 10) / 10, p.memTotal, memUsed, p.diskTotal, diskUsed, p.dockerTotal, dockerUsed,
+    Math.round(load1 * 100) / 100, Math.round(load1 * 95) / 100, Math.round(load1 * 90) / 100, ts - start + 86400, Math.round((p.latency + r() * 3) * 10) / 10,
+  ];
+}
+
+function fileSizes(dbFile) {
+  const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  return { db: size(dbFile), wal: size(`${dbFile}-wal`), shm: size(`${dbFile}-shm`) };
+}
+
+const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+const ms = (n) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+const ratio = (value, target) => `${(value / target).toFixed(2)} of target`;
+
+/**
+ * Writes `days` days of samples for `servers` servers into the migrated database, rolling up and
+ * applying retention after each day with the built job, the clock at the end of that day.
+ */
+async function generate(dbFile, { servers, days, interval, end, ownerId, log }) {
+  const { DataSource } = require('typeorm');
+  const { Rollups } = require(path.join(MONITORING_DIST, 'metrics', 'rollups.js'));
+  const { monitoringConfigSchema } = require(path.join(MONITORING_DIST, 'config.js'));
+  const defaults = monitoringConfigSchema.parse({});
+  const retention = { rawHours: defaults.metricsRawRetentionHours, fiveMinuteDays: defaults.metrics5mRetentionDays, hourlyDays: defaults.metrics1hRetentionDays };
+  const ds = new DataSource({ type: 'better-sqlite3', database: dbFile, prepareDatabase: (db) => db.pragma('busy_timeout = 5000') });
+  await ds.initialize();
+  const db = ds.driver.databaseConnection;
+  let now = end - days * DAY;
+  const clock = { now: () => new Date(now * 1000) };
+  const rollups = new Rollups(ds, clock, require('pino')({ level: 'silent' }));
+  const times = { insertMs: 0, rollupMs: 0, pruneMs: 0, rows: 0 };
+  try {
+    // The servers (sealed credentials as the servers plugin stores them), owned by the admin;
+    // they point at a closed loopback port so the poller's one round at start fails at once.
+    const { SecretVault } = require(path.join(ROOT, 'kernel', 'dist', 'index.js'));
+    const vault = SecretVault.fromKeyFile(path.join(path.dirname(dbFile), 'secrets', 'vault.key'));
+    const iso = new Date(end * 1000).toISOString();
+    const insertServer = db.prepare("INSERT INTO servers (id, name, host, port, username, authType, credentialsSealed, status, ownerId, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', 1, 'root', 'password', ?, 'unknown', ?, ?, ?)");
+    const profiles = Array.from({ length: servers }, (_, i) => serverProfile(i));
+    db.transaction(() => {
+      for (const [i, p] of profiles.entries()) insertServer.run(p.id, `server-${String(i).padStart(3, '0')}`, vault.seal(JSON.stringify({ type: 'password', password: `pw-${i}` }), p.id), ownerId, iso, iso);
+    })();
+    const insertSample = db.prepare(
+      'INSERT INTO metric_samples (serverId, ts, cpuPercent, memTotalBytes, memUsedBytes, diskTotalBytes, diskUsedBytes, dockerDiskTotalBytes, dockerDiskUsedBytes, load1, load5, load15, uptimeSeconds, latencyMs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const start = now;
+    for (let day = 0; day < days; day++) {
+      const from = start + day * DAY;
+      let t0 = performance.now();
+      db.transaction(() => {
+        for (let ts = from; ts < from + DAY; ts += interval) {
+          for (const p of profiles) insertSample.run(...sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start));
+        }
+      })();
+      times.rows += (DAY / interval) * servers;
+      times.insertMs += performance.now() - t0;
+      now = from + DAY;
+      t0 = performance.now();
+      await rollups.run();
+      times.rollupMs += performance.now() - t0;
+      t0 = performance.now();
+      await rollups.prune(retention);
+      times.pruneMs += performance.now() - t0;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      if ((day + 1) % 5 === 0 || day === days - 1) log(`   day ${day + 1}/${days}: ${(times.rows / 1e6).toFixed(2)} M samples written, insert ${(times.insertMs / 1000).toFixed(0)} s, rollups ${(times.rollupMs / 1000).toFixed(1)} s, retention ${(times.pruneMs / 1000).toFixed(1)} s`);
+    }
+    const counts = {};
+    counts.raw = db.prepare('SELECT COUNT(*) AS n FROM metric_samples').get().n;
+    for (const r of db.prepare('SELECT resolution, COUNT(*) AS n FROM metric_rollups GROUP BY resolution').all()) counts[r.resolution === 300 ? 'fiveMinute' : 'hourly'] = r.n;
+    return { times, counts, ids: profiles.map((p) => p.id), retention };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function timeRuns(runs, fn) {
+  for (let i = 0; i < 3; i++) await fn(i); // warm-up
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), runs };
+}
+
+/** Generates the database, starts Tomo on it, measures; returns the figures (and prints them unless `quiet`). */
+async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envInt('BENCH_MON_DAYS', 30, 3), interval = envInt('BENCH_MON_INTERVAL', 30, 1), runs = envInt('BENCH_QUERY_RUNS', 50, 5), quiet = false } = {}) {
+  const log = quiet ? () => undefined : (line) => console.log(line);
+  ensureMonitoringBuilt();
+  installCleanupHandlers();
+  const tmp = makeTempDir('tomo-bench-monitoring-');
+  const dataDir = path.join(tmp, 'data');
+  const dbFile = path.join(dataDir, 'tomo.db');
+  const config = path.join(tmp, 'config.yaml');
+  // One poll round at start (every server refuses at once), the next an hour later: nothing polls during the measurement.
+  fs.writeFileSync(config, 'log:\n  level: warn\nmonitoring:\n  intervalSeconds: 3600\n  maxConcurrentPolls: 16\n');
+
+  log(`Monitoring storage: ${servers} servers x ${days} days at a ${interval}-second interval`);
+  const t0 = performance.now();
+  const admin = await createAdmin(dataDir); // creates and migrates the database with the built Tomo
+  const Database = require('better-sqlite3');
+  const ownerDb = new Database(dbFile, { readonly: true });
+  const ownerId = ownerDb.prepare('SELECT id FROM auth_users WHERE username = ?').get(admin.username).id;
+  ownerDb.close();
+  const end = Math.floor(Date.now() / 1000);
+  const gen = await generate(dbFile, { servers, days, interval, end, ownerId, log });
+  const generationMs = performance.now() - t0;
+
+  const tomo = await startTomo({ dataDir, env: { TOMO_CONFIG: config }, timeoutMs: 120000 });
+  try {
+    const token = await login(tomo.url, admin);
+    const get = async (route) => {
+      const res = await request('GET', `${tomo.url}${route}`, { headers: { Authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`GET ${route}: HTTP ${res.status} ${res.body}`);
+      return res.json;
+    };
+    // Wait for the poller's one round (every server refused) so it does not run during the measurement.
+    for (const deadline = Date.now() + 60000; ; ) {
+      const { servers: list } = await get('/api/metrics/servers');
+      if (list.length === servers && list.every((s) => s.lastPollAt)) break;
+      if (Date.now() > deadline) throw new Error('the poller did not finish its first round within 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const summaryBody = await get('/api/metrics/summary');
+    if (summaryBody.servers.total !== servers) throw new Error(`the summary counts ${summaryBody.servers.total} servers, not ${servers}`);
+    const sample = await get(`/api/metrics/servers/${gen.ids[0]}?period=30d`);
+    const summary = await timeRuns(runs, () => get('/api/metrics/summary'));
+    const history = {};
+    for (const period of ['30d', '7d', '24h']) {
+      history[period] = await timeRuns(runs, (i) => get(`/api/metrics/servers/${gen.ids[(i * 37) % gen.ids.length]}?period=${period}`));
+    }
+    const sizes = fileSizes(dbFile);
+    const inspect = new Database(dbFile, { readonly: true, fileMustExist: true });
+    const pageSize = inspect.pragma('page_size', { simple: true });
+    sizes.freeBytes = inspect.pragma('freelist_count', { simple: true }) * pageSize;
+    // Bytes per table and index (dbstat, when SQLite has it), largest first.
+    try {
+      sizes.perTable = inspect.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6').all();
+    } catch {
+      sizes.perTable = [];
+    }
+    inspect.close();
+    const figures = {
+      servers,
+      days,
+      intervalSeconds: interval,
+      samplesWritten: gen.times.rows,
+      generationSeconds: generationMs / 1000,
+      generation: { insertSeconds: gen.times.insertMs / 1000, rollupSeconds: gen.times.rollupMs / 1000, retentionSeconds: gen.times.pruneMs / 1000 },
+      retention: gen.retention,
+      rows: gen.counts,
+      database: { ...sizes, totalBytes: sizes.db + sizes.wal },
+      summary,
+      history,
+      history30d: { points: sample.points.length, resolution: sample.resolution, bucketSeconds: sample.bucketSeconds },
+      targets: TARGETS,
+      pass: { summary: summary.p95 <= TARGETS.summaryMs, history30d: history['30d'].p95 <= TARGETS.historyMs },
+    };
+    if (!quiet) print(figures);
+    return figures;
+  } finally {
+    await tomo.handle.stop(10000);
+  }
+}
+
+function print(f) {
+  console.log(`\nGeneration: ${(f.samplesWritten / 1e6).toFixed(2)} M samples in ${f.generationSeconds.toFixed(0)} s (insert ${f.generation.insertSeconds.toFixed(0)} s, rollup job ${f.generation.rollupSeconds.toFixed(1)} s, retention ${f.generation.retentionSeconds.toFixed(1)} s)`);
+  console.log(`Kept (raw ${f.retention.rawHours} h, 5-minute ${f.retention.fiveMinuteDays} d, hourly ${f.retention.hourlyDays} d): ${f.rows.raw} raw samples, ${f.rows.fiveMinute} 5-minute rows, ${f.rows.hourly} hourly rows`);
+  console.log(`Database: ${mib(f.database.totalBytes)} (file ${mib(f.database.db)} + WAL ${mib(f.database.wal)}), ${(f.database.totalBytes / f.servers / 1048576).toFixed(2)} MiB per server; of the file, ${mib(f.database.freeBytes)} free pages (left by the daily retention, reused by the next samples)`);
+  if (f.database.perTable.length) console.log(`   largest: ${f.database.perTable.map((t) => `${t.name} ${mib(t.bytes)}`).join(', ')}`);
+  console.log(`\nThrough HTTP (admin token, ${f.servers} servers), ${f.summary.runs} runs each after 3 warm-ups:`);
+  console.log(`   dashboard summary  p50 ${ms(f.summary.p50)}   p95 ${ms(f.summary.p95)} (target <= ${TARGETS.summaryMs} ms, ${ratio(f.summary.p95, TARGETS.summaryMs)})   ${verdict(f.pass.summary)}`);
+  const h = f.history['30d'];
+  console.log(`   30-day history     p50 ${ms(h.p50)}   p95 ${ms(h.p95)} (target <= ${TARGETS.historyMs} ms, ${ratio(h.p95, TARGETS.historyMs)})   ${verdict(f.pass.history30d)}   [${f.history30d.points} points, ${f.history30d.resolution}, ${f.history30d.bucketSeconds / 3600} h buckets]`);
+  for (const period of ['7d', '24h']) console.log(`   ${period.padEnd(3)} history (ref.) p50 ${ms(f.history[period].p50)}   p95 ${ms(f.history[period].p95)}`);
+  console.log(
+    `\nSUMMARY: summary p95 ${ms(f.summary.p95)} (${verdict(f.pass.summary)}), 30-day history p95 ${ms(h.p95)} (${verdict(f.pass.history30d)}), database ${mib(f.database.totalBytes)}, generated in ${f.generationSeconds.toFixed(0)} s`,
+  );
+}
+
+/**
+ * The figures bench/monitoring.js prints as its part (b): `run()`'s, plus the names it reads
+ * (`generatedSeconds`, `databaseBytes`, `rowsLine`, `thirtyDays`). Prints its own lines when `print`.
+ */
+async function measureHistory({ print = true, ...options } = {}) {
+  const f = await run({ ...options, quiet: !print });
+  return {
+    ...f,
+    generatedSeconds: f.generationSeconds,
+    databaseBytes: f.database.totalBytes,
+    rowsLine: `raw samples of the last ${f.retention.rawHours} h: ${f.rows.raw}, 5-minute rows: ${f.rows.fiveMinute}, hourly rows: ${f.rows.hourly}`,
+    thirtyDays: { ...f.history['30d'], points: f.history30d.points },
+  };
+}
+
+module.exports = { run, measureHistory };
+
+if (require.main === module) {
+  for (const line of machineLines()) console.log(line);
+  run().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err.stack || err.message);
+      process.exit(1);
+    },
+  );
+}
