@@ -285,6 +285,42 @@ test("Bob's lists, counts and summaries are the same as before Alice had a serve
   expect(after).toEqual(bobBefore);
 });
 
+test('host access stays admin-only for every catalog app that declares it (required or opted in), over HTTP and MCP', async () => {
+  const own = await t.request('POST', '/api/servers', { token: tokens.bob, body: { name: 'bob-box', host: '192.0.2.20', port: 22, username: 'root', authType: 'password', credentials: { password: 'bob-ssh-password' } } });
+  expect(own.status).toBe(201);
+  const catalog = await t.request('GET', '/api/apps/catalog?limit=5000', { token: tokens.bob });
+  const requests: Array<{ appId: string; capabilities?: string[] }> = [];
+  for (const summary of catalog.body.apps as Array<{ id: string; requiresAdmin: boolean }>) {
+    const { app } = (await t.request('GET', `/api/apps/catalog/${summary.id}`, { token: tokens.bob })).body;
+    if (summary.requiresAdmin) requests.push({ appId: app.id });
+    for (const cap of app.hostAccess.capabilities as Array<{ name: string; optional: boolean }>) if (cap.optional) requests.push({ appId: app.id, capabilities: [cap.name] });
+  }
+  expect(requests.length).toBeGreaterThanOrEqual(5);
+  const bobMcp = await connectMcp(t.url, tokens.bob);
+  const wrong: string[] = [];
+  try {
+    await withoutSideEffects(async () => {
+      for (const request of requests) {
+        sent.http += 2;
+        sent.mcp += 1;
+        const install = await t.request('POST', `/api/servers/${own.body.id}/apps`, { token: tokens.bob, body: request });
+        if (install.status !== 403) wrong.push(`install ${JSON.stringify(request)} -> ${install.status} ${JSON.stringify(install.body).slice(0, 200)}`);
+        const preflight = await t.request('POST', `/api/servers/${own.body.id}/apps/preflight`, { token: tokens.bob, body: request });
+        if (preflight.body.ok !== false || !/only an admin/.test(JSON.stringify(preflight.body.errors))) wrong.push(`preflight ${JSON.stringify(request)} -> ${JSON.stringify(preflight.body).slice(0, 200)}`);
+        const tool = resultText(await bobMcp.callTool({ name: 'install_app', arguments: { server_id: own.body.id, app_id: request.appId, capabilities: request.capabilities } }));
+        if (!/^forbidden:/.test(tool.text)) wrong.push(`install_app ${JSON.stringify(request)} -> ${tool.text.slice(0, 200)}`);
+      }
+      // The rule is what stops them: an app without host access gets past it (to "not prepared").
+      const plain = await t.request('POST', `/api/servers/${own.body.id}/apps`, { token: tokens.bob, body: { appId: 'web-hello' } });
+      expect(plain.status).toBe(409);
+    });
+  } finally {
+    await bobMcp.close();
+    await t.request('DELETE', `/api/servers/${own.body.id}`, { token: tokens.bob });
+  }
+  expect(wrong).toEqual([]);
+});
+
 describe('MCP tools, over a real MCP client', () => {
   let anonymous: Client;
   let forged: Client;
