@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { countNotes, testNotesPlugin } from './support/notes-plugin';
 import { ADMIN_TOKEN, testAuthPlugin } from './support/test-auth';
@@ -93,6 +94,31 @@ test.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-da
 test('a body with no content type at all: 415', async () => {
   const res = await post({ rawBody: '{"title":"x","priority":1}' });
   expect(res.status).toBe(415);
+});
+
+test.each([
+  ['gzip', Buffer.from('not gzip at all')],
+  ['deflate', Buffer.from('xx')],
+  ['br', Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])],
+  ['gzip', zlib.gzipSync(Buffer.from('{"title":"x","priority":1}')).subarray(0, 12)],
+])('a body its Content-Encoding (%s) cannot decode: 400 invalid_body, not a 500', async (encoding, bytes) => {
+  const res = await fetch(`${t.url}/api/notes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'content-encoding': encoding },
+    body: bytes,
+  });
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({ error: { code: 'invalid_body', message: 'Request body could not be decoded with its Content-Encoding', field: 'content-encoding' } });
+});
+
+test('a gzip body that decodes is parsed (and validated) as usual', async () => {
+  const res = await fetch(`${t.url}/api/notes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: zlib.gzipSync(Buffer.from('{"title":"x","priority":"high"}')),
+  });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: { field: string } }).error.field).toBe('priority');
 });
 
 test('a streamed (chunked) non-JSON body without Content-Length: 415, not parsed as {}', async () => {

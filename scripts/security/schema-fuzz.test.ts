@@ -112,7 +112,8 @@ async function probe(entry: RouteEntry, part: string, p: Probe): Promise<void> {
   let body: string | Uint8Array | undefined;
   if (p.body && 'text' in p.body) {
     if (p.body.contentType) headers['content-type'] = p.body.contentType;
-    body = p.body.text || undefined;
+    if (p.body.contentEncoding) headers['content-encoding'] = p.body.contentEncoding;
+    body = p.body.bytes ?? (p.body.text || undefined);
   } else if (p.body) {
     headers['content-type'] = p.body.contentType;
     body = p.body.bytes;

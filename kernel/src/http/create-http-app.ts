@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
+import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { ShellFiles } from '../ui/shell-files';
@@ -51,6 +52,11 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
       jsonStrict: true,
       encoding: 'utf-8',
       onError: (err) => {
+        // A Content-Encoding (gzip, deflate, br) the bytes do not match fails in zlib, with no
+        // HTTP status: the client's fault, not an internal error.
+        if (/^(Z_|ERR_BROTLI|ERR__ERROR_)/.test(String((err as { code?: unknown }).code))) {
+          throw new AppError(400, 'invalid_body', 'Request body could not be decoded with its Content-Encoding', 'content-encoding');
+        }
         throw err;
       },
     }),

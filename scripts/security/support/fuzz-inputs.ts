@@ -3,6 +3,7 @@
  * types, huge strings, deep nesting, prototype-pollution keys, unicode (lone surrogates and
  * control characters included), numbers at their limits, malformed JSON and wrong content types.
  */
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 
 const HUGE = 300_000;
@@ -81,12 +82,21 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.dictionary(nastyString, nastyString, { maxKeys: 4 }), weight: 1 },
 );
 
-/** One request body: its text and content type. */
+/** One request body: its text and content type (and, compressed, its bytes and Content-Encoding). */
 export interface FuzzBody {
   kind: string;
   text: string;
   contentType: string | null;
+  contentEncoding?: string;
+  bytes?: Uint8Array;
 }
+
+const compress: Record<string, (b: Buffer) => Buffer> = {
+  gzip: (b) => zlib.gzipSync(b),
+  deflate: (b) => zlib.deflateSync(b),
+  br: (b) => zlib.brotliCompressSync(b),
+  identity: (b) => b,
+};
 
 const json = (kind: string, value: unknown): FuzzBody => ({ kind, text: JSON.stringify(value) ?? 'null', contentType: 'application/json' });
 
@@ -125,6 +135,19 @@ export function fuzzBody(keys: string[], sample: unknown): fc.Arbitrary<FuzzBody
     { arbitrary: fc.string({ maxLength: 200 }).map((s) => ({ kind: 'malformed json', text: `{${s}`, contentType: 'application/json' })), weight: 1 },
     { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/xml').map((ct) => ({ kind: `content-type ${ct}`, text: JSON.stringify(base), contentType: ct })), weight: 1 },
     { arbitrary: fc.constant({ kind: 'no body', text: '', contentType: null }), weight: 1 },
+    // A Content-Encoding the bytes do or do not match (a truncated stream, junk, a tiny bomb).
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'), fc.constantFrom('valid', 'junk', 'truncated', 'bomb'), fc.uint8Array({ minLength: 1, maxLength: 64 }))
+        .map(([encoding, how, junk]) => {
+          const text = JSON.stringify(base);
+          const pack = compress[encoding] ?? compress.identity;
+          const packed = how === 'bomb' ? pack(Buffer.alloc(8 * 1024 * 1024, 32)) : pack(Buffer.from(text));
+          const bytes = how === 'junk' ? junk : how === 'truncated' ? packed.subarray(0, Math.max(1, packed.length >> 1)) : packed;
+          return { kind: `content-encoding ${encoding}, ${how}`, text, contentType: 'application/json', contentEncoding: encoding, bytes };
+        }),
+      weight: 2,
+    },
   ];
   return fc.oneof(...options);
 }
