@@ -99,6 +99,18 @@ describe('ServerMetricsTab', () => {
     expect(to - from).toBe(7 * 86400);
   });
 
+  it("draws each bucket's peak as a dashed line beside the average when the API sends peaks", async () => {
+    const peaks = [makePoint(10, { cpuPercentMax: 55, load1Max: 1.5 }), makePoint(0, { cpuPercent: 42, cpuPercentMax: 97, load1Max: 3 })];
+    await mountTab({ [HISTORY]: reply(makeHistory(peaks, { resolution: '5m' })) });
+    const cpu = charts[0] as unknown as { opts: { series: Array<{ label?: string; dash?: number[]; fill?: string }> }; data: number[][] };
+    expect(cpu.opts.series.map((s) => s.label)).toEqual([undefined, 'CPU', 'Peak']);
+    expect(cpu.opts.series[2].dash).toEqual([4, 3]);
+    expect(cpu.opts.series[2].fill).toBeUndefined();
+    expect(Array.from(cpu.data[2])).toEqual([55, 97]);
+    // The disk has no peak series.
+    expect(charts[2].opts.series).toHaveLength(2);
+  });
+
   it('says it waits for the first polls when there are no points yet', async () => {
     const { wrapper } = await mountTab({ [HISTORY]: reply(makeHistory([])) });
     expect(wrapper.get('.t-empty__title').text()).toBe('No figures yet — waiting for the first polls');

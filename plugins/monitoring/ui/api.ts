@@ -47,6 +47,13 @@ export interface HistoryPoint {
   load1: number | null;
   latencyMs: number | null;
   samples: number;
+  /** The bucket's lowest and highest figures (servers that keep rollups send them). */
+  cpuPercentMin?: number | null;
+  cpuPercentMax?: number | null;
+  memUsedBytesMax?: number | null;
+  diskUsedBytesMax?: number | null;
+  load1Max?: number | null;
+  latencyMsMax?: number | null;
 }
 
 export type ContainerState = 'running' | 'stopped' | 'crashed' | 'failed' | 'installing' | 'removing' | 'unknown';

@@ -7,6 +7,8 @@ export interface ChartSeries {
   values: Array<number | null>;
   /** A hex colour (#rrggbb). */
   color: string;
+  /** A bucket's highest figure: drawn as a thin dashed line, not filled. */
+  peak?: boolean;
 }
 
 export interface ChartSpec {
@@ -30,15 +32,21 @@ export function timesOf(points: Array<{ at: string }>): number[] {
   return points.map((p) => Math.round(Date.parse(p.at) / 1000));
 }
 
-/** The five charts: CPU %, memory used, disk used, load (1 min), SSH latency. */
+/** The five charts: CPU %, memory used, disk used, load (1 min), SSH latency; with each bucket's peak when the API sends it. */
 export function chartSpecs(points: HistoryPoint[]): ChartSpec[] {
-  const pick = (f: (p: HistoryPoint) => number | null) => points.map((p) => f(p) ?? null);
+  const pick = (f: (p: HistoryPoint) => number | null | undefined) => points.map((p) => f(p) ?? null);
+  /** The average's series, and the peak's when any point has one. */
+  const series = (label: string, color: string, avg: (p: HistoryPoint) => number | null, max: (p: HistoryPoint) => number | null | undefined): ChartSeries[] => {
+    const main: ChartSeries = { label, values: pick(avg), color };
+    const peaks = pick(max);
+    return peaks.some((v) => v !== null) ? [main, { label: 'Peak', values: peaks, color, peak: true }] : [main];
+  };
   return [
-    { id: 'cpu', title: 'CPU', series: [{ label: 'CPU', values: pick((p) => p.cpuPercent), color: BLUE }], format: (v) => formatPercent(v), max: 100 },
-    { id: 'memory', title: 'Memory used', series: [{ label: 'Used', values: pick((p) => p.memUsedBytes), color: GREEN }], format: (v) => formatBytes(v) },
+    { id: 'cpu', title: 'CPU', series: series('CPU', BLUE, (p) => p.cpuPercent, (p) => p.cpuPercentMax), format: (v) => formatPercent(v), max: 100 },
+    { id: 'memory', title: 'Memory used', series: series('Used', GREEN, (p) => p.memUsedBytes, (p) => p.memUsedBytesMax), format: (v) => formatBytes(v) },
     { id: 'disk', title: 'Disk used (/)', series: [{ label: 'Used', values: pick((p) => p.diskUsedBytes), color: PURPLE }], format: (v) => formatBytes(v) },
-    { id: 'load', title: 'Load (1 min)', series: [{ label: 'Load', values: pick((p) => p.load1), color: AMBER }], format: number(2) },
-    { id: 'latency', title: 'SSH latency', series: [{ label: 'Latency', values: pick((p) => p.latencyMs), color: TEAL }], format: (v) => `${Math.round(v)} ms` },
+    { id: 'load', title: 'Load (1 min)', series: series('Load', AMBER, (p) => p.load1, (p) => p.load1Max), format: number(2) },
+    { id: 'latency', title: 'SSH latency', series: series('Latency', TEAL, (p) => p.latencyMs, (p) => p.latencyMsMax), format: (v) => `${Math.round(v)} ms` },
   ];
 }
 
@@ -60,7 +68,7 @@ export function appChartSpecs(points: AppPoint[]): ChartSpec[] {
       title: 'CPU',
       series: [
         { label: 'Average', values: pick((p) => p.cpuPercent), color: BLUE },
-        { label: 'Peak', values: pick((p) => p.cpuPercentMax), color: AMBER },
+        { label: 'Peak', values: pick((p) => p.cpuPercentMax), color: BLUE, peak: true },
       ],
       format: (v) => formatPercent(v),
     },
@@ -69,7 +77,7 @@ export function appChartSpecs(points: AppPoint[]): ChartSpec[] {
       title: 'Memory',
       series: [
         { label: 'Average', values: pick((p) => p.memBytes), color: GREEN },
-        { label: 'Peak', values: pick((p) => p.memBytesMax), color: AMBER },
+        { label: 'Peak', values: pick((p) => p.memBytesMax), color: GREEN, peak: true },
       ],
       format: (v) => formatBytes(v),
     },

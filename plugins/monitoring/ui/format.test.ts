@@ -83,6 +83,12 @@ describe('charts and summaries', () => {
     expect(specs[0].series[0].values).toEqual([15, null]);
     expect(specs[0].max).toBe(100);
     expect(specs.map((s) => s.format(1536))).toEqual(['1536 %', '1.5 KiB', '1.5 KiB', '1536.00', '1536 ms']);
+    // Without peaks in the answer, one series each.
+    expect(specs.map((s) => s.series.length)).toEqual([1, 1, 1, 1, 1]);
+    const withPeaks = chartSpecs([makePoint(5, { cpuPercentMax: 80, memUsedBytesMax: 9, diskUsedBytesMax: 7, load1Max: 2, latencyMsMax: 30 }), makePoint(0, { cpuPercentMax: null })]);
+    expect(withPeaks.map((s) => s.series.map((x) => `${x.label}${x.peak ? '*' : ''}`))).toEqual([['CPU', 'Peak*'], ['Used', 'Peak*'], ['Used'], ['Load', 'Peak*'], ['Latency', 'Peak*']]);
+    expect(withPeaks[0].series[1].values).toEqual([80, null]);
+    expect(withPeaks[0].series[1].color).toBe(withPeaks[0].series[0].color);
     expect(lastTotal(points, (p) => p.memTotalBytes)).toBe(8 * 1024 ** 3);
     expect(lastTotal([], (p) => p.memTotalBytes)).toBeNull();
   });
