@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
@@ -33,7 +34,6 @@ let installationId: string;
 let containerName: string;
 let sourceServers: string[];
 
-const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 beforeAll(async () => {
   assertBuilt();
@@ -180,15 +180,34 @@ test('--on-conflict skip keeps this instance\'s records, overwrite takes the bac
   expect(runTomo(['import', backupFile, '--password-file', passwordFile, '--on-conflict', 'merge'], env(freshDir)).stderr).toMatch(/--on-conflict: must be skip or overwrite/);
 }, 60000);
 
-test('a wrong password through the CLI: a clear message, exit code 2, the database file unchanged', () => {
+/**
+ * Every table's rows but the activity log's (which records the failed attempt, as an audit trail
+ * should), hashed; and the activity entries about imports.
+ */
+function databaseState(file: string): { content: string; imports: Array<{ action: string; result: string; door: string }> } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const hash = crypto.createHash('sha256');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('activity_log') ORDER BY name").all() as Array<{ name: string }>;
+    for (const { name } of tables) hash.update(name).update(JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()));
+    const imports = db.prepare("SELECT action, result, door FROM activity_log WHERE action = 'backup.import'").all() as Array<{ action: string; result: string; door: string }>;
+    return { content: hash.digest('hex'), imports };
+  } finally {
+    db.close();
+  }
+}
+
+test('a wrong password through the CLI: a clear message, exit code 2, nothing imported (only the failed attempt in the activity log)', () => {
   const db = path.join(freshDir, 'tomo.db');
-  const before = sha(db);
+  const before = databaseState(db);
   const wrong = path.join(work, 'wrong');
   fs.writeFileSync(wrong, 'not-the-backup-password\n');
   const res = runTomo(['import', backupFile, '--password-file', wrong], env(freshDir));
   expect(res.status).toBe(2);
   expect(res.stderr).toBe('tomo import: Wrong password: this backup does not open with it\n');
-  expect(sha(db)).toBe(before);
+  const after = databaseState(db);
+  expect(after.content).toBe(before.content);
+  expect(after.imports).toEqual([...before.imports, { action: 'backup.import', result: 'failed', door: 'cli' }]);
   const missing = runTomo(['import', path.join(work, 'nope.enc'), '--password-file', passwordFile], env(freshDir));
   expect(missing.stderr).toMatch(/<file>: .*nope\.enc is not a file/);
 });

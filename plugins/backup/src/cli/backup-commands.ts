@@ -37,9 +37,13 @@ function fail(command: string, err: unknown): void {
   process.exitCode = 2;
 }
 
-/** `tomo export --output <file>` and `tomo import <file>`. */
 /** The command line as a door: the operator at the machine (root or the service account). */
 const cliCall = (kernel: BootedKernel): CallContext => ({ transport: 'cli', clientIp: 'local', requestId: randomUUID(), log: kernel.logger });
+
+/** The file's message without Node's `open '<path>'` tail: the path is said once, by us. */
+const outputError = (err: Error, file: string) => new Error(`--output: cannot write ${file}: ${err.message.replace(/, open '.*$/s, '')}`);
+
+/** `tomo export --output <file>` and `tomo import <file>`. */
 
 export const backupCli: CliContribution = (program, boot) => {
   program
@@ -53,14 +57,25 @@ export const backupCli: CliContribution = (program, boot) => {
       let kernel: BootedKernel | undefined;
       const output = path.resolve(opts.output);
       const partial = `${output}.partial`;
+      let fd: number | undefined;
+      let created = false;
       try {
         if (fs.existsSync(output) && !opts.force) throw new Error(`--output: ${output} exists (use --force to replace it)`);
+        // Opened first, so an output that cannot be written (no such folder, name too long, no
+        // permission) is one clear line before the password is even asked for.
+        try {
+          fd = fs.openSync(partial, 'w', 0o600);
+          created = true;
+        } catch (err) {
+          throw outputError(err as Error, output);
+        }
         const password = await readBackupPassword({ passwordFile: opts.passwordFile, confirm: true });
         kernel = await boot();
         const started = Date.now();
         const progress = progressPrinter('Exporting');
         // Written next to the target and renamed at the end: a failed export leaves no half file.
-        const file = fs.createWriteStream(partial, { mode: 0o600 });
+        const file = fs.createWriteStream('', { fd });
+        fd = undefined; // the stream closes it
         const result = await kernel.resolve(BackupTokens.BackupService).export(file, {
           password,
           includeHistory: Boolean(opts.includeHistory),
@@ -72,7 +87,8 @@ export const backupCli: CliContribution = (program, boot) => {
         const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ');
         process.stdout.write(`Exported ${counts} to ${output} (${(result.bytes / 1048576).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       } catch (err) {
-        fs.rmSync(partial, { force: true });
+        if (fd !== undefined) fs.closeSync(fd);
+        if (created) fs.rmSync(partial, { force: true });
         fail('export', err);
       } finally {
         await kernel?.stop();
