@@ -205,6 +205,28 @@ test('no route without credentials: 401 with none, forged ones, basic auth, or a
   expect(answers.length).toBe(guarded.length * variants.length);
 });
 
+test('no route (nor /mcp) lets another origin in: preflights and requests from a foreign Origin get no CORS grant', async () => {
+  const grants: string[] = [];
+  const paths = [...new Set(routes().map((r) => fillPath(r.definition.path, ROUTE_SAMPLES[routeKey(r)].params, ids))), '/mcp'];
+  for (const path of paths) {
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+      sent.http += 1;
+      const res = await fetch(`${t.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type, x-requested-with' },
+      });
+      for (const [name, value] of res.headers) if (name.startsWith('access-control-')) grants.push(`OPTIONS ${path} (${method}): ${name}: ${value}`);
+    }
+  }
+  for (const entry of routes().filter((r) => r.definition.method === 'GET' && !r.definition.path.endsWith('/events'))) {
+    sent.http += 1;
+    const res = await fetch(`${t.url}${fillPath(entry.definition.path, ROUTE_SAMPLES[routeKey(entry)].params, ids)}`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${tokens.alice}` } });
+    await res.arrayBuffer();
+    for (const [name, value] of res.headers) if (name.startsWith('access-control-')) grants.push(`${routeKey(entry)}: ${name}: ${value}`);
+  }
+  expect(grants).toEqual([]);
+});
+
 test('admin-only routes refuse a user with 403, raw ones included', async () => {
   const adminOnly = routes().filter((r) => r.definition.access === 'admin');
   expect(adminOnly.length).toBeGreaterThan(10);
