@@ -26,6 +26,11 @@ export const authHooks = defineHookSet('auth', () => ({
   loginFailed: new AsyncSeriesHook<[{ username: string; reason: 'invalid_credentials' | 'throttled'; call: CallContext }]>(['event']),
   /** A session was ended by its owner. */
   loggedOut: new AsyncSeriesHook<[{ userId: string; call: CallContext }]>(['event']),
+  /**
+   * An admin signed a user out everywhere: `sessions` of theirs ended (API tokens are kept; disabling
+   * the user or changing their password ends those too).
+   */
+  sessionsRevoked: new AsyncSeriesHook<[{ user: PublicUser; sessions: number; call: CallContext }]>(['event']),
   userCreated: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext }]>(['event']),
   /** `changes` lists the field names that changed (never their secret values). */
   userUpdated: new AsyncSeriesHook<[{ user: PublicUser; changes: string[]; call: CallContext }]>(['event']),

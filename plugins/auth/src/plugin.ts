@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { definePlugin, kernelHooks } from '@tomo/kernel';
+import { definePlugin, kernelHooks, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from './api';
 import { adminCli } from './cli/admin-command';
-import { authConfigSchema, durationMs, type AuthConfig } from './config';
+import { authConfigSchema, durationMs, effectiveIdleTimeoutMs, type AuthConfig } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
@@ -12,6 +12,7 @@ import { listUsersTool } from './mcp/list-users.tool';
 import { loginTool } from './mcp/login.tool';
 import { logoutTool } from './mcp/logout.tool';
 import { AuthInitial1763900000000 } from './migrations/1763900000000-auth-initial';
+import { AuthSessionLastSeen1765000000000 } from './migrations/1765000000000-auth-session-last-seen';
 import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
 import { registerUserRoutes } from './routes/users.routes';
@@ -39,7 +40,7 @@ export const authPlugin = definePlugin<AuthConfig>({
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
   entities: [UserEntity, SessionEntity, ApiTokenEntity],
-  migrations: [AuthInitial1763900000000],
+  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000],
   cli: adminCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -57,9 +58,14 @@ export const authPlugin = definePlugin<AuthConfig>({
 
   init(ctx) {
     const hasher = new PasswordHasher(ctx.config.bcryptCost);
+    const clock = ctx.resolve(KernelTokens.Clock);
     const sessionTtlMs = durationMs(ctx.config.sessionTtl);
-    const cache = new CredentialCache();
-    const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), sessionTtlMs, cache);
+    const idle = effectiveIdleTimeoutMs(ctx.config);
+    if (idle.capped) {
+      ctx.logger.info(`auth.sessionIdleTimeout (${ctx.config.sessionIdleTimeout}) is longer than auth.sessionTtl (${ctx.config.sessionTtl}): sessions end at ${ctx.config.sessionTtl} whether used or not`);
+    }
+    const cache = new CredentialCache(undefined, undefined, () => clock.now().getTime());
+    const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), { ttlMs: sessionTtlMs, idleMs: idle.ms }, cache, clock);
     const users = new UserService(ctx.dataSource, hasher, ctx.hooks, cache);
     const tokens = new ApiTokenService(ctx.dataSource, cache);
     const throttle = new LoginThrottle(ctx.config.throttle);
@@ -89,6 +95,11 @@ export const authPlugin = definePlugin<AuthConfig>({
     ctx.mcp.tool(getCurrentUserTool(s));
     ctx.mcp.tool(createUserTool(s));
     ctx.mcp.tool(listUsersTool(s));
+  },
+
+  async shutdown(ctx) {
+    // Last uses not yet on disk (written about once a minute), so the idle clock survives the restart exactly.
+    await ctx.container.resolve<AuthServices>(SERVICES).sessions.flushLastSeen();
   },
 
   async ready(ctx) {

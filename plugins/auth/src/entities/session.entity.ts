@@ -34,4 +34,12 @@ export class SessionEntity {
 
   @Column({ type: 'datetime', nullable: true })
   revokedAt: Date | null;
+
+  /**
+   * Last authenticated request, written at most about once a minute (the exact time is kept in
+   * memory), so the idle timeout survives a restart. Null on sessions from before this column:
+   * their idle clock starts at `createdAt`.
+   */
+  @Column({ type: 'datetime', nullable: true })
+  lastSeenAt: Date | null;
 }

@@ -44,6 +44,18 @@ export function registerUserRoutes(ctx: PluginContext, s: AuthServices): void {
   });
   ctx.http.route({
     method: 'DELETE',
+    path: '/api/users/:id/sessions',
+    summary: 'Sign a user out everywhere: all their login sessions end at once (their API tokens are kept; disable the user to end those too)',
+    access: 'admin',
+    params: idParams,
+    // No options: `?tokens=true` and the like are refused (400), not silently ignored.
+    query: z.strictObject({}),
+    handler: async ({ params }, call) => {
+      await s.login.signOutEverywhere(params.id, call);
+    },
+  });
+  ctx.http.route({
+    method: 'DELETE',
     path: '/api/users/:id',
     summary: 'Delete a user (their sessions and tokens end)',
     access: 'admin',

@@ -11,6 +11,9 @@ interface Entry {
  * database read. Exact within this process: every revocation, disabling, role or password
  * change goes through the auth services, which call `forget*` before answering. A change made
  * by another process (a CLI command on the same database) takes effect within `ttlMs`.
+ *
+ * A hit is not the end of the checks: the session service still applies its idle timeout to a
+ * cached session (see SessionService.authenticate), so a cached entry never outlives idleness.
  */
 export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
@@ -18,12 +21,14 @@ export class CredentialCache {
   constructor(
     private readonly ttlMs = 15000,
     private readonly maxEntries = 10000,
+    /** Epoch ms now: the kernel's Clock in the plugin, so tests can move time. */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get(credential: string): Principal | undefined {
     const entry = this.entries.get(credential);
     if (!entry) return undefined;
-    if (entry.until <= Date.now()) {
+    if (entry.until <= this.now()) {
       this.entries.delete(credential);
       return undefined;
     }
@@ -37,7 +42,7 @@ export class CredentialCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(credential, { principal, until: Math.min(Date.now() + this.ttlMs, expiresAt) });
+    this.entries.set(credential, { principal, until: Math.min(this.now() + this.ttlMs, expiresAt) });
   }
 
   /** A session or API token (by its record id) was revoked. */

@@ -55,6 +55,18 @@ export class LoginService {
     return { token: session.token, expiresAt: session.expiresAt, user: publicUser };
   }
 
+  /**
+   * An admin signs a user out everywhere: every login session of theirs ends at once (console,
+   * API, MCP). Their API tokens are kept: to cut those too, disable the user or set a new password.
+   * Unknown user: 404, nothing changed.
+   */
+  async signOutEverywhere(userId: string, call: CallContext): Promise<number> {
+    const user = await this.users.get(userId);
+    const sessions = await this.sessions.revokeAllForUser(user.id);
+    await this.hooks.of(authHooks).sessionsRevoked.promise({ user, sessions, call });
+    return sessions;
+  }
+
   /** Ends the caller's session (an API token is not revoked by logout; revoke it explicitly). */
   async logout(principal: Principal, call: CallContext): Promise<void> {
     if (principal.credentialKind === 'session' && principal.sessionId) await this.sessions.revoke(principal.sessionId);

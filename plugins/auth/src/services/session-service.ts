@@ -1,7 +1,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { IsNull, Not, type DataSource } from 'typeorm';
-import type { CallContext, Principal } from '@tomo/kernel';
+import type { CallContext, Clock, Principal } from '@tomo/kernel';
 import { SessionEntity } from '../entities/session.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { CredentialCache } from './credential-cache';
@@ -10,6 +10,8 @@ const ISSUER = 'tomo';
 const AUDIENCE = 'tomo-session';
 /** Pinned: a token signed any other way (including `none`) is refused. */
 const ALGORITHM = 'HS256' as const;
+/** Write a session's `lastSeenAt` at most this often: last use is exact in memory, coarse on disk. */
+export const LAST_SEEN_WRITE_INTERVAL_MS = 60000;
 
 /** A freshly issued login token. */
 export interface IssuedSession {
@@ -18,42 +20,78 @@ export interface IssuedSession {
   expiresAt: string;
 }
 
+/** How long sessions live. */
+export interface SessionLimits {
+  /** Absolute lifetime (`auth.sessionTtl`): a session ends then, however busy. */
+  ttlMs: number;
+  /** A session unused this long ends (`auth.sessionIdleTimeout`, capped at the TTL). */
+  idleMs: number;
+}
+
+/** Last use of a live session, in memory (epoch ms). */
+interface Activity {
+  userId: string;
+  /** Last authenticated request. */
+  seen: number;
+  /** What `lastSeenAt` on disk holds. */
+  written: number;
+}
+
 /**
  * Login sessions: a signed JWT (subject = user, `sid` = session record) plus the record itself.
- * A token authenticates only while its signature, expiry, session record (not revoked) and user
- * (not disabled) all agree.
+ * A token authenticates only while its signature, expiry, session record (not revoked, not past
+ * `expiresAt`), idle time and user (not disabled) all agree.
+ *
+ * Idle timeout: every authenticated request is use. The time of last use is kept in memory per
+ * session and written to `lastSeenAt` at most once a minute (and at shutdown), so a restart keeps
+ * the idle clock (a crash loses at most a minute of it, which can only end a session sooner).
+ * The check runs on every request, cached credential or not.
  */
 export class SessionService {
   /** A KeyObject, not a Buffer: given a Buffer, jsonwebtoken first tries (and fails) to parse it as a public key on every call. */
   private readonly key: KeyObject;
+  private readonly activity = new Map<string, Activity>();
+  private lastSweep = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     secret: Buffer,
-    private readonly ttlMs: number,
+    private readonly limits: SessionLimits,
     private readonly cache: CredentialCache,
+    private readonly clock: Clock = { now: () => new Date() },
   ) {
     this.key = createSecretKey(secret);
   }
 
+  private get repo() {
+    return this.dataSource.getRepository(SessionEntity);
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
+  }
+
   async issue(user: UserEntity, call: Pick<CallContext, 'transport' | 'clientIp'>): Promise<IssuedSession> {
     const sessionId = randomUUID();
-    const expiresAt = new Date(Date.now() + this.ttlMs);
-    await this.dataSource.getRepository(SessionEntity).insert({
+    const now = this.nowMs();
+    const expiresAt = new Date(now + this.limits.ttlMs);
+    await this.repo.insert({
       id: sessionId,
       userId: user.id,
       transport: call.transport,
       clientIp: call.clientIp.slice(0, 64),
-      createdAt: new Date(),
+      createdAt: new Date(now),
       expiresAt,
       revokedAt: null,
+      lastSeenAt: new Date(now),
     });
-    const token = jwt.sign({ sid: sessionId }, this.key, {
+    this.activity.set(sessionId, { userId: user.id, seen: now, written: now });
+    const iat = Math.floor(now / 1000);
+    const token = jwt.sign({ sid: sessionId, iat, exp: iat + Math.floor(this.limits.ttlMs / 1000) }, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
       audience: AUDIENCE,
-      expiresIn: Math.floor(this.ttlMs / 1000),
     });
     return { token, sessionId, expiresAt: expiresAt.toISOString() };
   }
@@ -61,43 +99,101 @@ export class SessionService {
   /** The principal for a session token, or undefined for anything not currently valid. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const cached = this.cache.get(token);
-    if (cached) return cached;
+    // A cached session still has to pass the idle check; without its activity entry (swept), look it up again.
+    if (cached?.sessionId && this.activity.has(cached.sessionId)) return (await this.touch(cached.sessionId)) ? cached : undefined;
+    const now = this.nowMs();
     let claims: jwt.JwtPayload;
     try {
-      claims = jwt.verify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      claims = jwt.verify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, clockTimestamp: Math.floor(now / 1000) }) as jwt.JwtPayload;
     } catch {
       return undefined;
     }
     if (typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return undefined;
-    const row = await this.dataSource
-      .getRepository(SessionEntity)
+    const row = await this.repo
       .createQueryBuilder('s')
-      .innerJoin(UserEntity, 'u', 'u.id = s.userId')
-      .select(['u.id AS id', 'u.username AS username', 'u.role AS role'])
-      .where('s.id = :sid AND s.userId = :sub AND s.revokedAt IS NULL AND u.disabled = :disabled', { sid: claims.sid, sub: claims.sub, disabled: false })
-      .getRawOne<{ id: string; username: string; role: 'admin' | 'user' }>();
-    if (!row) return undefined;
-    const principal: Principal = { id: row.id, name: row.username, role: row.role, sessionId: claims.sid, credentialKind: 'session' };
-    this.cache.set(token, principal, (claims.exp ?? 0) * 1000);
+      .innerJoin('s.user', 'u')
+      .select(['s.id', 's.createdAt', 's.lastSeenAt', 's.expiresAt', 'u.id', 'u.username', 'u.role'])
+      .where('s.id = :sid AND s.userId = :sub AND s.revokedAt IS NULL AND s.expiresAt > :now AND u.disabled = :disabled', {
+        sid: claims.sid,
+        sub: claims.sub,
+        now: new Date(now),
+        disabled: false,
+      })
+      .getOne();
+    if (!row?.user) return undefined;
+    const onDisk = (row.lastSeenAt ?? row.createdAt).getTime();
+    if (!(await this.touch(row.id, { userId: row.user.id, onDisk }))) return undefined;
+    const principal: Principal = { id: row.user.id, name: row.user.username, role: row.user.role, sessionId: row.id, credentialKind: 'session' };
+    this.cache.set(token, principal, Math.min((claims.exp ?? 0) * 1000, row.expiresAt.getTime()));
     return principal;
   }
 
+  /**
+   * Records a use of a session, or ends it when it has been idle too long (false). `fromDisk` is
+   * what the record says (on a cache miss): the later of it and the memory's last use counts.
+   */
+  private async touch(sessionId: string, fromDisk?: { userId: string; onDisk: number }): Promise<boolean> {
+    const now = this.nowMs();
+    const known = this.activity.get(sessionId);
+    const userId = known?.userId ?? fromDisk?.userId ?? '';
+    const seen = Math.max(known?.seen ?? 0, fromDisk?.onDisk ?? 0);
+    if (now - seen > this.limits.idleMs) {
+      await this.revoke(sessionId);
+      return false;
+    }
+    const written = Math.max(known?.written ?? 0, fromDisk?.onDisk ?? 0);
+    const entry: Activity = { userId, seen: now, written };
+    this.activity.set(sessionId, entry);
+    if (now - written >= LAST_SEEN_WRITE_INTERVAL_MS) {
+      entry.written = now;
+      await this.repo.update({ id: sessionId }, { lastSeenAt: new Date(now) });
+    }
+    this.sweep(now);
+    return true;
+  }
+
+  /** Forgets the activity of sessions idle past the limit (about once a minute): they are over anyway. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < LAST_SEEN_WRITE_INTERVAL_MS) return;
+    this.lastSweep = now;
+    for (const [id, a] of this.activity) if (now - a.seen > this.limits.idleMs) this.activity.delete(id);
+  }
+
+  /** Writes every last use not yet on disk (at shutdown, so a restart keeps the exact idle clock). */
+  async flushLastSeen(): Promise<void> {
+    for (const [id, a] of this.activity) {
+      if (a.seen > a.written) {
+        await this.repo.update({ id, revokedAt: IsNull() }, { lastSeenAt: new Date(a.seen) });
+        a.written = a.seen;
+      }
+    }
+  }
+
   async revoke(sessionId: string): Promise<void> {
-    await this.dataSource.getRepository(SessionEntity).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.repo.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    this.activity.delete(sessionId);
     this.cache.forgetRecord(sessionId);
   }
 
-  /** Ends every session of a user, except `keepSessionId` (the one changing its own password). */
-  async revokeAllForUser(userId: string, keepSessionId?: string): Promise<void> {
-    await this.dataSource
-      .getRepository(SessionEntity)
-      .update({ userId, revokedAt: IsNull(), ...(keepSessionId ? { id: Not(keepSessionId) } : {}) }, { revokedAt: new Date() });
+  /**
+   * Ends every session of a user, except `keepSessionId` (the one changing its own password).
+   * Returns how many ended.
+   */
+  async revokeAllForUser(userId: string, keepSessionId?: string): Promise<number> {
+    const result = await this.repo.update({ userId, revokedAt: IsNull(), ...(keepSessionId ? { id: Not(keepSessionId) } : {}) }, { revokedAt: this.clock.now() });
+    this.forgetUser(userId, keepSessionId);
+    return result.affected ?? 0;
+  }
+
+  /** Drops what memory holds about a user's sessions (after they were revoked elsewhere). */
+  forgetUser(userId: string, keepSessionId?: string): void {
+    for (const [id, a] of this.activity) if (a.userId === userId && id !== keepSessionId) this.activity.delete(id);
     this.cache.forgetUser(userId);
   }
 
   /** Deletes records that expired more than a day ago (kept briefly for troubleshooting). */
   async pruneExpired(): Promise<void> {
-    const cutoff = new Date(Date.now() - 86400000);
-    await this.dataSource.getRepository(SessionEntity).createQueryBuilder().delete().where('expiresAt < :cutoff', { cutoff }).execute();
+    const cutoff = new Date(this.nowMs() - 86400000);
+    await this.repo.createQueryBuilder().delete().where('expiresAt < :cutoff', { cutoff }).execute();
   }
 }
