@@ -205,6 +205,52 @@ test('no route without credentials: 401 with none, forged ones, basic auth, or a
   expect(answers.length).toBe(guarded.length * variants.length);
 });
 
+test('credentials that stopped counting open nothing: a logged-out session, a revoked API token, a disabled user\'s session and token', async () => {
+  const carol = { username: 'carol', password: 'carol-password-1234' };
+  const erin = { username: 'erin', password: 'erin-password-12345' };
+  await addUser(t, carol, 'admin');
+  const erinId = await addUser(t, erin, 'admin');
+  const carolSession = await login(t, carol);
+  const carolToken = (await t.request('POST', '/api/auth/tokens', { token: carolSession, body: { name: 'revoked soon' } })).body;
+  const erinSession = await login(t, erin);
+  const erinToken = (await t.request('POST', '/api/auth/tokens', { token: erinSession, body: { name: 'disabled soon' } })).body.token as string;
+  const carolSecondSession = await login(t, carol);
+  // Each works until it stops counting (all admins: every route would otherwise let them in).
+  for (const credential of [carolSession, carolToken.token, erinSession, erinToken, carolSecondSession]) {
+    expect((await t.request('GET', '/api/plugins', { token: credential })).status).toBe(200);
+  }
+  expect((await t.request('POST', '/api/auth/logout', { token: carolSession })).status).toBe(204);
+  expect((await t.request('DELETE', `/api/auth/tokens/${carolToken.record.id}`, { token: carolSecondSession })).status).toBe(204);
+  expect((await t.request('PATCH', `/api/users/${erinId}`, { token: tokens.admin, body: { disabled: true } })).status).toBe(200);
+  const dead: Array<[string, string]> = [
+    ['logged-out session', carolSession],
+    ['revoked API token', carolToken.token],
+    ["disabled user's session", erinSession],
+    ["disabled user's API token", erinToken],
+  ];
+  const wrong: string[] = [];
+  const mcp = await Promise.all(dead.map(([, credential]) => connectMcp(t.url, credential)));
+  try {
+    await withoutSideEffects(async () => {
+      for (const entry of routes().filter((r) => r.definition.access !== 'public')) {
+        for (const [name, credential] of dead) {
+          const res = await send(entry, { token: credential });
+          if (res.status !== 401) wrong.push(`${routeKey(entry)} [${name}] -> ${res.status} ${JSON.stringify(res.body).slice(0, 150)}`);
+        }
+      }
+      for (const entry of tools().filter((x) => x.definition.access !== 'public')) {
+        for (const [i, [name]] of dead.entries()) {
+          const r = await callTool(mcp[i], entry.definition.name);
+          if (!/^unauthorized:/.test(r.text)) wrong.push(`${entry.definition.name} [${name}] -> ${r.text.slice(0, 150)}`);
+        }
+      }
+    });
+  } finally {
+    for (const c of mcp) await c.close();
+  }
+  expect(wrong).toEqual([]);
+});
+
 test('no route (nor /mcp) lets another origin in: preflights and requests from a foreign Origin get no CORS grant', async () => {
   const grants: string[] = [];
   const paths = [...new Set(routes().map((r) => fillPath(r.definition.path, ROUTE_SAMPLES[routeKey(r)].params, ids))), '/mcp'];
