@@ -105,21 +105,26 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     const log = ctx.container.resolve<ActivityLog>(LOG);
     const rollups = ctx.container.resolve<Rollups>(ROLLUPS);
     const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
-    const prune = async () => {
+    // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
+    // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
+    const pruneMetrics = () =>
+      rollups
+        .maintain(retention)
+        .then(({ removed }) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
+        .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
+    const pruneActivity = async () => {
       const removed = await log.prune(ctx.config.activityRetentionDays).catch((err: Error) => {
         ctx.logger.error({ err }, 'Activity log retention failed');
         return 0;
       });
       if (removed) ctx.logger.info(`Activity log: ${removed} entr${removed === 1 ? 'y' : 'ies'} older than ${ctx.config.activityRetentionDays} days removed`);
-      // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
-      await rollups
-        .run()
-        .then(() => rollups.prune(retention))
-        .then((removed) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
-        .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
     };
-    await prune();
-    const timer = setInterval(() => void prune(), DAY_MS);
+    await pruneActivity();
+    void pruneMetrics();
+    const timer = setInterval(() => {
+      void pruneActivity();
+      void pruneMetrics();
+    }, DAY_MS);
     timer.unref();
     ctx.container.register(RETENTION_TIMER, { useValue: timer });
     rollups.start(ROLLUP_INTERVAL_MS);

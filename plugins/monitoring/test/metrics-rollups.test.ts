@@ -5,6 +5,7 @@
  * everything, incomplete buckets left alone, retention per level by age and never ahead of the
  * next level, and the period queries (resolution, number of points, the raw tail).
  */
+import fs from 'node:fs';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
@@ -298,6 +299,42 @@ describe('period queries', () => {
       const fresh = await readSeries(ds, SERVER_SERIES, B, period, now);
       expect(fresh.resolution).toBe('raw');
       expect(fresh.rows.reduce((n, r) => n + (r.samples ?? 0), 0)).toBe(5);
+    }
+  });
+});
+
+describe('the plugin', () => {
+  test('at start it rolls up what is pending and applies retention, in the background; a stop right after a start logs no failure', async () => {
+    const k = await startTestKernel({ plugins: PLUGINS, listen: false });
+    const wall = Math.floor(Date.now() / 1000);
+    try {
+      // Three days of samples every 5 minutes, up to 10 minutes ago, written while Tomo was down.
+      const repo = k.kernel.dataSource.getRepository(MetricSampleEntity);
+      const list = samples(A, wall - 3 * DAY, wall - 600, 300);
+      for (let i = 0; i < list.length; i += 500) await repo.insert(list.slice(i, i + 500));
+      await k.stop({ keepData: true });
+      const again = await startTestKernel({ plugins: PLUGINS, listen: false, dataDir: k.dataDir });
+      try {
+        const db = again.kernel.dataSource;
+        for (const deadline = Date.now() + 20000; !again.logs().some((l) => l.includes('Metrics retention: raw samples and rollups past their age removed')); ) {
+          if (Date.now() > deadline) throw new Error('no retention at start');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const oldest: Array<{ ts: number }> = await db.query('SELECT MIN(ts) AS ts FROM metric_samples');
+        expect(Number(oldest[0].ts)).toBeGreaterThanOrEqual(wall - 48 * HOUR);
+        const five: Array<{ n: number; samples: number }> = await db.query('SELECT COUNT(*) AS n, SUM(samples) AS samples FROM metric_rollups WHERE resolution = 300');
+        // Every sample up to the last complete bucket is in a 5-minute row, those gone from the raw table included.
+        const completeBefore = wall - ROLLUP_GRACE_SECONDS - ((wall - ROLLUP_GRACE_SECONDS) % 300);
+        expect(Number(five[0].samples)).toBe(list.filter((x) => x.ts < completeBefore).length);
+      } finally {
+        await again.stop({ keepData: true });
+      }
+      // Stopped right after a start, while the start-up job runs: no error from a closed database.
+      const third = await startTestKernel({ plugins: PLUGINS, listen: false, dataDir: k.dataDir });
+      await third.stop({ keepData: true });
+      expect(third.logs().filter((l) => l.includes('Metrics retention failed') || l.includes('rollup failed'))).toEqual([]);
+    } finally {
+      fs.rmSync(k.dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -148,7 +148,8 @@ export interface RetentionSettings {
 
 /** The rollup job and retention over one or more series. */
 export class Rollups {
-  private running: Promise<RollupReport> | null = null;
+  /** The last queued job (a run or a retention): jobs run one after the other, never together. */
+  private running: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -158,14 +159,25 @@ export class Rollups {
     private readonly series: SeriesSpec[] = ALL_SERIES,
   ) {}
 
-  /** Rolls up every series once (after the run in flight, if any). */
+  /** Rolls up every series once (after the job in flight, if any). */
   run(): Promise<RollupReport> {
+    return this.queue(() => this.runOnce());
+  }
+
+  /** Rolls up, then applies retention, as one job (so {@link stop} waits for both). */
+  maintain(settings: RetentionSettings): Promise<{ rollup: RollupReport; removed: { raw: number; fiveMinute: number; hourly: number } }> {
+    return this.queue(async () => ({ rollup: await this.runOnce(), removed: await this.pruneOnce(settings) }));
+  }
+
+  private queue<T>(job: () => Promise<T>): Promise<T> {
     const previous = this.running ?? Promise.resolve(null);
-    const next = previous.catch(() => null).then(() => this.runOnce());
+    const next = previous.catch(() => null).then(job);
     this.running = next;
-    void next.finally(() => {
-      if (this.running === next) this.running = null;
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.running === next) this.running = null;
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -178,7 +190,7 @@ export class Rollups {
     this.timer.unref();
   }
 
-  /** Stops the timer and waits for a run in flight. */
+  /** Stops the timer and waits for the jobs queued (runs and retention). */
   async stop(): Promise<void> {
     this.stopTimer();
     await this.running?.catch(() => undefined);
@@ -265,7 +277,11 @@ export class Rollups {
    * Deletes raw samples, 5-minute and hourly rollups past their ages; raw samples and 5-minute
    * rows only where the next level already covers them. Returns the rows removed per level.
    */
-  async prune(settings: RetentionSettings): Promise<{ raw: number; fiveMinute: number; hourly: number }> {
+  prune(settings: RetentionSettings): Promise<{ raw: number; fiveMinute: number; hourly: number }> {
+    return this.queue(() => this.pruneOnce(settings));
+  }
+
+  private async pruneOnce(settings: RetentionSettings): Promise<{ raw: number; fiveMinute: number; hourly: number }> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const removed = { raw: 0, fiveMinute: 0, hourly: 0 };
     for (const spec of this.series) {
