@@ -4,7 +4,8 @@
  * right keys with wrong types, huge strings, deep nesting, prototype-pollution keys, unicode,
  * numbers at their limits, malformed JSON and wrong content types; raw routes get the same for
  * what they read. Every answer must be below 500, and a 4xx must leave every table as it was
- * (the one write allowed is an activity-log entry of a failed action, e.g. a failed login).
+ * (the one write allowed is an activity-log entry of a failed action, e.g. a failed login) and
+ * reach no server (the ServerService and its pool are counted).
  * A 2xx may change things (a valid body creates or updates): the dump is taken afresh after it.
  * MCP tools get the same for their arguments: never an `internal` error.
  *
@@ -19,7 +20,7 @@ import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-clie
 import { freePort } from '../../plugins/servers/test/support/own-sshd';
 import { fuzzBody, fuzzQuery, fuzzSegment, nastyString, nastyValue, type FuzzBody } from './support/fuzz-inputs';
 import { fillPath, NOT_A_BACKUP, ROUTE_SAMPLES, routeKey, shapeKeys, TOOL_SAMPLES, type Ids } from './support/samples';
-import { ADMIN, addUser, addedRows, diffDumps, dumpDb, insertInstallation, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel } from './support/security-kernel';
+import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertInstallation, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
@@ -32,6 +33,8 @@ let valid: Ids;
 let spare: Ids;
 const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), app: 'no-such-app' };
 let baseline: Dump;
+/** Calls that reach a server (ServerService and its pool), counted for the whole file. */
+let ssh: SshCounter;
 const stats = { routes: 0, properties: 0, cases: 0, accepted: 0, auditedFailures: new Map<string, number>(), httpRefusals: new Map<string, number>(), byStatus: new Map<number, number>() };
 
 beforeAll(async () => {
@@ -64,16 +67,19 @@ beforeAll(async () => {
   };
   spare = { ...valid, server: spareServer };
   baseline = dumpDb(t);
+  ssh = countSsh(t);
 });
 
 afterAll(async () => {
   await t?.stop();
+  ssh?.restore();
   const statuses = [...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
   const audited = [...stats.auditedFailures].map(([k, n]) => `${k} (${n})`).join(', ');
   console.log(
     `schema-fuzz (seed ${SEED}, ${RUNS} runs a property): ${stats.routes} routes, ${stats.properties} properties, ${stats.cases} cases; statuses ${statuses}; ` +
       `${stats.accepted} accepted (2xx); 4xx that wrote only a failed-action activity entry: ${audited || 'none'}; ` +
-      `MCP calls refused over HTTP: ${[...stats.httpRefusals].map(([k, n]) => `${k}×${n}`).join(' ') || 'none'}`,
+      `MCP calls refused over HTTP: ${[...stats.httpRefusals].map(([k, n]) => `${k}×${n}`).join(' ') || 'none'}; ` +
+      `calls to a server (all after an accepted request): ${ssh ? ssh.total() : 0}`,
   );
 });
 
@@ -120,12 +126,14 @@ async function probe(entry: RouteEntry, part: string, p: Probe): Promise<void> {
   }
   const url = `${t.url}${p.path}${p.search ? `?${p.search}` : ''}`;
   stats.cases += 1;
+  const sshBefore = ssh.total();
   const res = await fetch(url, { method: entry.definition.method, headers, body, signal: AbortSignal.timeout(20000) });
   const text = await res.text();
   stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
   const what = `${key} [${part}: ${p.body?.kind ?? (p.search ? 'query' : 'path')}] ${url.slice(t.url.length, t.url.length + 300)} ${p.body && 'text' in p.body ? p.body.text.slice(0, 300) : ''}`;
   if (res.status >= 500) throw new Error(`${what}\n  -> ${res.status} ${text.slice(0, 500)}`);
   if (res.status >= 400) {
+    if (ssh.total() !== sshBefore) throw new Error(`${what}\n  -> ${res.status} ${text.slice(0, 300)}\n  but it reached a server: ${JSON.stringify(ssh.counts)}`);
     const after = dumpDb(t);
     const diff = diffDumps(baseline, after);
     if (diff.length === 0) return;
@@ -257,6 +265,7 @@ describe('MCP tools', () => {
         await fc.assert(
           fc.asyncProperty(args, async ({ kind, value }) => {
             stats.cases += 1;
+            const sshBefore = ssh.total();
             let r: ReturnType<typeof resultText>;
             try {
               r = resultText(await client.callTool({ name, arguments: value as Record<string, unknown> }));
@@ -275,6 +284,7 @@ describe('MCP tools', () => {
               baseline = await settledDump();
               return;
             }
+            if (ssh.total() !== sshBefore) throw new Error(`${what}\n  -> ${r.text.slice(0, 300)}\n  but it reached a server: ${JSON.stringify(ssh.counts)}`);
             const after = dumpDb(t);
             const diff = diffDumps(baseline, after);
             const audit = addedRows(baseline, after, 'activity_log') as Array<{ result: string; action: string }>;
