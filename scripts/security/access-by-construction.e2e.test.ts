@@ -1,13 +1,19 @@
 /**
  * Coverage by construction: every HTTP route and MCP tool the plugins register (read from the
  * kernel's registries, so a new one is covered without touching this file) is called
- *   - without credentials (and with a forged one): 401 / an `unauthorized` tool error;
- *   - as a `user` when it is admin-only: 403 / `forbidden`;
+ *   - without credentials, with forged ones, with a cookie lacking the console's header, and with
+ *     credentials that stopped counting (logged out, revoked, user disabled): 401 / `unauthorized`;
+ *   - from a foreign Origin: no CORS grant;
+ *   - as a `user` when it is admin-only: 403 / `forbidden` (and installing any catalog app with
+ *     host access, on the user's own server);
  *   - as Bob with Alice's record ids (server, installation, API token; users and uploads are
- *     admin-only): 404 / `not_found`, and filters by Alice's records give Bob nothing;
- * and none of that changes a row of any table or reaches a server over SSH (the ServerService
- * and its pool are counted, and Alice's server is a private sshd whose logins are counted).
- * Sample input per route and tool: support/samples.ts; a registered one without an entry fails.
+ *     admin-only): 404 / `not_found`, the very answer an id of nothing gets, and filters by
+ *     Alice's records give Bob nothing; Bob's lists and summaries hold nothing of hers and are
+ *     as they were before she had records;
+ * and none of the refused calls changes a row of any table or reaches a server over SSH (the
+ * ServerService and its pool are counted, and Alice's server is a private sshd whose logins are
+ * counted). Sample input per route and tool: support/samples.ts; a registered one without an
+ * entry fails the first test.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
