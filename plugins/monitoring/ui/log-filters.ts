@@ -52,6 +52,7 @@ export const ACTIONS: readonly string[] = [
   'user.create',
   'user.update',
   'user.delete',
+  'user.sessions_revoked',
   'backup.export',
   'backup.import',
 ];

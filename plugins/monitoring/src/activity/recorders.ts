@@ -75,6 +75,9 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   auth.userDeleted.tapPromise(TAP, safely('userDeleted', async ({ user, call }) => {
     await log.record({ action: 'user.delete', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username });
   }));
+  auth.sessionsRevoked.tapPromise(TAP, safely('sessionsRevoked', async ({ user, sessions, call }) => {
+    await log.record({ action: 'user.sessions_revoked', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: `signed out everywhere: ${sessions} session${sessions === 1 ? '' : 's'} ended` });
+  }));
   auth.apiTokenCreated.tapPromise(TAP, safely('apiTokenCreated', async ({ userId, tokenId, name, call }) => {
     await log.record({ action: 'auth.token_create', result: 'ok', ...actor(call), ownerId: userId, targetType: 'api_token', targetId: tokenId, targetName: name });
   }));
