@@ -181,10 +181,11 @@ export class Rollups {
     return next;
   }
 
-  /** Runs every `intervalMs` (the timer does not keep the process alive). */
+  /** Runs every `intervalMs` (the timer does not keep the process alive); a tick while a job is still running is skipped. */
   start(intervalMs = 60000): void {
     this.stopTimer();
     this.timer = setInterval(() => {
+      if (this.running) return;
       this.run().catch((err: Error) => this.logger.error({ err }, 'Metrics rollup failed'));
     }, intervalMs);
     this.timer.unref();
