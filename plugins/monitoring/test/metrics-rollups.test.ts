@@ -175,6 +175,34 @@ describe('the rollup job', () => {
   });
 });
 
+describe('the timer', () => {
+  test('start() rolls up on its interval until stop()', async () => {
+    now = T0 + HOUR;
+    await insert(samples(A, T0, T0 + HOUR, 30));
+    const job = rollups();
+    job.start(50);
+    try {
+      for (const deadline = Date.now() + 5000; (await rollupRows(300)).length < 11; ) {
+        if (Date.now() > deadline) throw new Error('the timer did not roll up');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      now = T0 + 2 * HOUR;
+      await insert(samples(A, T0 + HOUR, T0 + 2 * HOUR, 30));
+      for (const deadline = Date.now() + 5000; (await rollupRows(300)).length < 23; ) {
+        if (Date.now() > deadline) throw new Error('the timer did not roll up the next hour');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await job.stop();
+    }
+    // Stopped: new complete buckets stay as they are.
+    now = T0 + 3 * HOUR;
+    await insert(samples(A, T0 + 2 * HOUR, T0 + 3 * HOUR, 30));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await rollupRows(300)).toHaveLength(23);
+  });
+});
+
 describe('containers', () => {
   test("an app's samples are rolled up the same way, its server carried along, read by period and pruned by the same ages", async () => {
     const I = '00000000-0000-4000-8000-0000000000c1';
