@@ -1,6 +1,7 @@
 /** The server's history turned into the Metrics tab's charts: times and series per chart (pure; tested). */
 import type { AppPoint, HistoryPoint } from './api';
-import { formatBytes, formatPercent } from './format';
+import { formatBytes } from '@tomo/ui-shell/kit';
+import { formatPercent } from './format';
 
 export interface ChartSeries {
   label: string;

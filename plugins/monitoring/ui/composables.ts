@@ -1,4 +1,4 @@
-/** State the monitoring panels share: the auto-refresh switch and its timer, a debounced value. */
+/** State the monitoring panels share: the auto-refresh switch and its timer. */
 import { getCurrentScope, onScopeDispose, ref, watch, type Ref } from 'vue';
 
 /** Where the auto-refresh choice is remembered (one choice for the dashboard, the metrics tab and the log). */
@@ -73,14 +73,3 @@ export function useAutoRefresh(tick: () => Promise<unknown>, ms: number = AUTO_R
   return { enabled };
 }
 
-/** `source`, but only after it stopped changing for `ms` (typing in a search box). */
-export function useDebounced<T>(source: Ref<T>, ms: number): Ref<T> {
-  const settled = ref(source.value) as Ref<T>;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  watch(source, (value) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => (settled.value = value), ms);
-  });
-  if (getCurrentScope()) onScopeDispose(() => clearTimeout(timer));
-  return settled;
-}

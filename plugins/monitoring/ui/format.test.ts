@@ -1,6 +1,7 @@
 import { activityQueryString } from './api';
 import { chartSpecs, lastTotal, timesOf } from './charts';
-import { barWidth, dayStart, formatBytes, formatDuration, formatPercent, isDay, loadTone, pageRange, target, who } from './format';
+import { formatBytes } from '@tomo/ui-shell/kit';
+import { barWidth, dayStart, formatDuration, formatPercent, isDay, loadTone, pageRange, target, who } from './format';
 import { apiQueryOf, filtersFromQuery, isFiltered, lastPage, NO_FILTERS, queryFromFilters } from './log-filters';
 import { makePoint, SERVER_A, SERVER_B } from './test-fixtures';
 

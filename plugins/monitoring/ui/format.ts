@@ -3,19 +3,6 @@ import type { ActivityEntry, ContainerState, Door, PollStatus } from './api';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
 
-/** Bytes in binary units: "7.6 GiB"; `fallback` when unknown. */
-export function formatBytes(bytes: number | null | undefined, fallback = '—'): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return fallback;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
 /** "42.5 %" (one decimal below 10, none above); `fallback` when unknown. */
 export function formatPercent(value: number | null | undefined, fallback = '—'): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return fallback;

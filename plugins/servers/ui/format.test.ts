@@ -1,4 +1,5 @@
-import { address, formatBytes, formatMs, hostKeyFile, osLabel, relativeTime } from './format';
+import { formatBytes } from '@tomo/ui-shell/kit';
+import { address, formatMs, hostKeyFile, osLabel, relativeTime } from './format';
 
 describe('format helpers', () => {
   const now = Date.parse('2025-03-10T12:00:00Z');

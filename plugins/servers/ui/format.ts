@@ -24,19 +24,6 @@ export function relativeTime(value: string | null | undefined, now: number = Dat
   return format.format(Math.round(seconds / 60) || Math.sign(seconds), 'minute');
 }
 
-/** Bytes in binary units: "7.6 GiB"; `fallback` when unknown. */
-export function formatBytes(bytes: number | null | undefined, fallback = '—'): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return fallback;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** "Debian GNU/Linux 12 (bookworm)", else "debian 12", else `fallback`. */
 export function osLabel(facts: SystemFacts | null | undefined, fallback = '—'): string {
   if (!facts) return fallback;

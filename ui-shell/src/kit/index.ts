@@ -23,7 +23,8 @@ export {
   PASSWORD_MIN_LENGTH,
   USERNAME_PATTERN,
 } from './validation';
-export { formatDate, formatDateTime } from './format';
+export { formatBytes, formatDate, formatDateTime } from './format';
+export { useDebounced } from './composables';
 export { pluginSlotResolver, registerPluginSlots, usePluginSlot } from './plugin-slots';
 export type { PluginSlotItem, PluginSlotResolver } from './plugin-slots';
 export type { LoginResponse, Role, User } from './types';
