@@ -257,6 +257,49 @@ test('credentials that stopped counting open nothing: a logged-out session, a re
   expect(wrong).toEqual([]);
 });
 
+// A changed role ends every credential of the user (plugins/auth user-service): the old ones then
+// answer 401, which is stricter than the 403 a fresh user credential gets.
+test('an admin made a user loses every admin-only route and tool at once, session and API token alike', async () => {
+  const frank = { username: 'frank', password: 'frank-password-1234' };
+  const frankId = await addUser(t, frank, 'admin');
+  const session = await login(t, frank);
+  const apiToken = (await t.request('POST', '/api/auth/tokens', { token: session, body: { name: 'demoted soon' } })).body.token as string;
+  const adminRoutes = routes().filter((r) => r.definition.access === 'admin' && r.definition.method === 'GET');
+  // Warm every cache: as an admin, both credentials read the admin-only GET routes.
+  for (const entry of adminRoutes) for (const credential of [session, apiToken]) expect((await send(entry, { token: credential })).status).toBe(200);
+  const mcp = await Promise.all([session, apiToken].map((credential) => connectMcp(t.url, credential)));
+  try {
+    expect((await callTool(mcp[0], 'list_users')).isError).toBe(false);
+    expect((await t.request('PATCH', `/api/users/${frankId}`, { token: tokens.admin, body: { role: 'user' } })).status).toBe(200);
+    const wrong: string[] = [];
+    await withoutSideEffects(async () => {
+      for (const entry of routes().filter((r) => r.definition.access === 'admin')) {
+        for (const credential of [session, apiToken]) {
+          const res = await send(entry, { token: credential });
+          if (res.status !== 401) wrong.push(`${routeKey(entry)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 150)}`);
+        }
+      }
+      for (const entry of tools().filter((x) => x.definition.access === 'admin')) {
+        for (const client of mcp) {
+          const r = await callTool(client, entry.definition.name);
+          if (!/^unauthorized:/.test(r.text)) wrong.push(`${entry.definition.name} -> ${r.text.slice(0, 150)}`);
+        }
+      }
+    });
+    expect(wrong).toEqual([]);
+    // Logged in again, as the user Frank now is: 403 on every admin-only route.
+    const fresh = await login(t, frank);
+    const still: string[] = [];
+    for (const entry of routes().filter((r) => r.definition.access === 'admin')) {
+      const res = await send(entry, { token: fresh });
+      if (res.status !== 403) still.push(`${routeKey(entry)} -> ${res.status}`);
+    }
+    expect(still).toEqual([]);
+  } finally {
+    for (const c of mcp) await c.close();
+  }
+});
+
 test('no route (nor /mcp) lets another origin in: preflights and requests from a foreign Origin get no CORS grant', async () => {
   const grants: string[] = [];
   const paths = [...new Set(routes().map((r) => fillPath(r.definition.path, ROUTE_SAMPLES[routeKey(r)].params, ids))), '/mcp'];
