@@ -107,7 +107,11 @@ async function measureDashboard({ tomo, admin }) {
     await page.getByTestId('health-widget').waitFor({ timeout: 30000 });
     const tiles = `[data-testid="health-widget"] [data-testid^="health-"][data-status="online"]`;
     const loads = [];
+    // BENCH_TRACE=1: print each request of every load (start and end from navigation), to see where the time goes.
+    const trace = [];
+    if (process.env.BENCH_TRACE === '1') page.on('requestfinished', (r) => trace.push({ url: r.url().replace(tomo.url, ''), end: performance.now() }));
     for (let i = 0; i < PAGE_LOADS + 1; i++) {
+      trace.length = 0;
       const t0 = performance.now();
       await page.goto(`${tomo.url}/?load=${i}`);
       await page.waitForFunction(([selector, n]) => globalThis.document.querySelectorAll(selector).length >= n, [tiles, SERVERS], { timeout: 30000, polling: 'raf' });
@@ -117,6 +121,7 @@ async function measureDashboard({ tomo, admin }) {
         return { domContentLoadedMs: entry.domContentLoadedEventEnd, loadMs: entry.loadEventEnd };
       });
       loads.push({ totalMs, ...nav, warm: i > 0 });
+      for (const r of trace) console.log(`   load ${i}: ${ms(r.end - t0).padStart(8)}  ${r.url}`);
     }
     return loads;
   } finally {
