@@ -97,6 +97,38 @@ describe('UsersPage', () => {
     expect(wrapper.get('[role="dialog"] .t-alert--danger').text()).toBe('Internal error (request 7)');
   });
 
+  it('signs a user out everywhere after confirmation, saying their API tokens keep working; the row stays', async () => {
+    const { calls } = installFakeFetch({ 'GET /api/users': { body: { users: [admin, bob] } }, 'DELETE /api/users/u-bob/sessions': { status: 204 } });
+    const wrapper = await mountPage();
+    const signOuts = () => calls.filter((c) => c.method === 'DELETE');
+
+    // Cancelling sends nothing.
+    await wrapper.get('button[aria-label="Sign bob out everywhere"]').trigger('click');
+    let confirm = wrapper.get('[role="dialog"]');
+    expect(confirm.text()).toContain('Sign bob out everywhere?');
+    expect(confirm.text()).toContain("All of bob's sessions end at once");
+    expect(confirm.text()).toContain('API tokens keep working');
+    await confirm.findAll('button').find((b) => b.text() === 'Cancel')!.trigger('click');
+    expect(wrapper.find('[role="dialog"]').exists()).toBe(false);
+    expect(signOuts()).toHaveLength(0);
+
+    await wrapper.get('button[aria-label="Sign bob out everywhere"]').trigger('click');
+    confirm = wrapper.get('[role="dialog"]');
+    await confirm.findAll('button').find((b) => b.text() === 'Sign out everywhere')!.trigger('click');
+    await flushPromises();
+    expect(signOuts().map((c) => c.url)).toEqual(['/api/users/u-bob/sessions']);
+    expect(wrapper.find('[role="dialog"]').exists()).toBe(false);
+    expect(useToasts().toasts.map((t) => t.message)).toContain('bob is signed out everywhere');
+    expect(wrapper.findAll('tbody tr').map((r) => r.attributes('data-user'))).toEqual(['admin', 'bob']);
+  });
+
+  it('warns an admin signing themself out everywhere that this session ends too', async () => {
+    installFakeFetch({ 'GET /api/users': { body: { users: [admin, bob] } } });
+    const wrapper = await mountPage();
+    await wrapper.get('button[aria-label="Sign admin out everywhere"]').trigger('click');
+    expect(wrapper.get('[role="dialog"]').text()).toContain('this one included: you will have to sign in again');
+  });
+
   it('deletes a user after confirmation', async () => {
     const { calls } = installFakeFetch({ 'GET /api/users': { body: { users: [admin, bob] } }, 'DELETE /api/users/u-bob': { status: 204 } });
     const wrapper = await mountPage();

@@ -42,6 +42,8 @@ export const authApi = {
   createUser: (user: NewUser): Promise<User> => api.post<User>('/api/users', user),
   updateUser: (id: string, changes: UserChanges): Promise<User> => api.patch<User>(`/api/users/${enc(id)}`, changes),
   deleteUser: (id: string): Promise<void> => api.del(`/api/users/${enc(id)}`),
+  /** Ends every session of a user (console, API and MCP sign-ins); their API tokens are kept. */
+  signOutEverywhere: (id: string): Promise<void> => api.del(`/api/users/${enc(id)}/sessions`),
   listTokens: async (): Promise<ApiTokenRecord[]> => (await api.get<{ tokens: ApiTokenRecord[] }>('/api/auth/tokens')).tokens,
   createToken: (name: string, expiresInDays?: number): Promise<CreatedToken> =>
     api.post<CreatedToken>('/api/auth/tokens', expiresInDays === undefined ? { name } : { name, expiresInDays }),
