@@ -2,7 +2,8 @@
  * Coverage by construction: every HTTP route and MCP tool the plugins register (read from the
  * kernel's registries, so a new one is covered without touching this file) is called
  *   - without credentials, with forged ones, with a cookie lacking the console's header, and with
- *     credentials that stopped counting (logged out, revoked, user disabled): 401 / `unauthorized`;
+ *     credentials that stopped counting (logged out, revoked, user disabled, password changed, role
+ *     taken away): 401 / `unauthorized`;
  *   - from a foreign Origin: no CORS grant;
  *   - as a `user` when it is admin-only: 403 / `forbidden` (and installing any catalog app with
  *     host access, on the user's own server);
@@ -211,7 +212,7 @@ test('no route without credentials: 401 with none, forged ones, basic auth, or a
   expect(answers.length).toBe(guarded.length * variants.length);
 });
 
-test('credentials that stopped counting open nothing: a logged-out session, a revoked API token, a disabled user\'s session and token', async () => {
+test('credentials that stopped counting open nothing: a logged-out session, a revoked API token, a disabled user\'s session and token, the other session and token after a password change', async () => {
   const carol = { username: 'carol', password: 'carol-password-1234' };
   const erin = { username: 'erin', password: 'erin-password-12345' };
   await addUser(t, carol, 'admin');
@@ -221,18 +222,26 @@ test('credentials that stopped counting open nothing: a logged-out session, a re
   const erinSession = await login(t, erin);
   const erinToken = (await t.request('POST', '/api/auth/tokens', { token: erinSession, body: { name: 'disabled soon' } })).body.token as string;
   const carolSecondSession = await login(t, carol);
+  const gina = { username: 'gina', password: 'gina-password-12345' };
+  await addUser(t, gina, 'admin');
+  const ginaOtherSession = await login(t, gina);
+  const ginaToken = (await t.request('POST', '/api/auth/tokens', { token: ginaOtherSession, body: { name: 'before the new password' } })).body.token as string;
+  const ginaSession = await login(t, gina);
   // Each works until it stops counting (all admins: every route would otherwise let them in).
-  for (const credential of [carolSession, carolToken.token, erinSession, erinToken, carolSecondSession]) {
+  for (const credential of [carolSession, carolToken.token, erinSession, erinToken, carolSecondSession, ginaOtherSession, ginaToken, ginaSession]) {
     expect((await t.request('GET', '/api/plugins', { token: credential })).status).toBe(200);
   }
   expect((await t.request('POST', '/api/auth/logout', { token: carolSession })).status).toBe(204);
   expect((await t.request('DELETE', `/api/auth/tokens/${carolToken.record.id}`, { token: carolSecondSession })).status).toBe(204);
   expect((await t.request('PATCH', `/api/users/${erinId}`, { token: tokens.admin, body: { disabled: true } })).status).toBe(200);
+  expect((await t.request('POST', '/api/auth/me/password', { token: ginaSession, body: { currentPassword: gina.password, newPassword: 'gina-new-password-678' } })).status).toBe(204);
   const dead: Array<[string, string]> = [
     ['logged-out session', carolSession],
     ['revoked API token', carolToken.token],
     ["disabled user's session", erinSession],
     ["disabled user's API token", erinToken],
+    ['another session, after a password change', ginaOtherSession],
+    ['an API token, after a password change', ginaToken],
   ];
   const wrong: string[] = [];
   const mcp = await Promise.all(dead.map(([, credential]) => connectMcp(t.url, credential)));
