@@ -223,6 +223,33 @@ test('every route with path parameters, a query or a body: generated input never
   expect(stats.routes).toBeGreaterThan(30);
 }, 240000);
 
+test('no mass assignment: a valid body plus an owner, role or id field it does not declare is refused (400) and changes nothing', async () => {
+  const smuggled = { ownerId: randomUUID(), userId: randomUUID(), role: 'admin', createdBy: randomUUID(), id: randomUUID(), disabled: false, isAdmin: true };
+  const wrong: string[] = [];
+  let sentCount = 0;
+  for (const entry of t.kernel.routes.all()) {
+    const sample = ROUTE_SAMPLES[routeKey(entry)];
+    if (!sample.body) continue;
+    const declared = entry.raw ? Object.keys(sample.body(valid) as object) : shapeKeys(entry.definition.body);
+    const ids = sample.fuzzUnknownIds ? unknown : sample.fuzzSpare ? spare : valid;
+    for (const [key, value] of Object.entries(smuggled)) {
+      if (declared.includes(key)) continue;
+      sentCount += 1;
+      const before = dumpDb(t);
+      const res = await t.request(entry.definition.method, fillPath(entry.definition.path, sample.params, ids), {
+        token: callerOf(entry.definition.access),
+        body: { ...(sample.body(ids) as object), [key]: value },
+      });
+      stats.cases += 1;
+      const diff = diffDumps(before, dumpDb(t));
+      if (res.status !== 400 || diff.length > 0) wrong.push(`${routeKey(entry)} + ${key} -> ${res.status} ${JSON.stringify(res.body).slice(0, 150)} ${diff.join('; ').slice(0, 300)}`);
+    }
+  }
+  baseline = dumpDb(t);
+  expect(sentCount).toBeGreaterThan(80);
+  expect(wrong).toEqual([]);
+});
+
 describe('MCP tools', () => {
   let admin: Client;
   let fuzzer: Client;
