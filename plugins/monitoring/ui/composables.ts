@@ -1,5 +1,6 @@
-/** State the monitoring panels share: the auto-refresh switch and its timer. */
-import { getCurrentScope, onScopeDispose, ref, watch, type Ref } from 'vue';
+/** State the monitoring panels share: the auto-refresh switch and its timer, the newest answer of a load. */
+import { isApiError } from '@tomo/ui-shell/kit';
+import { getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 
 /** Where the auto-refresh choice is remembered (one choice for the dashboard, the metrics tab and the log). */
 export const AUTO_REFRESH_KEY = 'tomo.monitoring.autoRefresh';
@@ -73,3 +74,31 @@ export function useAutoRefresh(tick: () => Promise<unknown>, ms: number = AUTO_R
   return { enabled };
 }
 
+/**
+ * `fetch()`'s answer in `data`, keeping only the newest when loads overlap (a slow answer to an
+ * old filter or period must not replace a newer one). An API error goes to `error` and the data
+ * shown stays; a 401 or a bug goes on to the shell's handler. `quiet`: only the first load shows
+ * `loading` (refreshes replace the figures in place).
+ */
+export function useNewestAnswer<T>(fetch: () => Promise<T>, options: { quiet?: boolean } = {}): { data: ShallowRef<T | null>; loading: Ref<boolean>; error: Ref<string>; load: () => Promise<void> } {
+  const data = shallowRef<T | null>(null);
+  const loading = ref(true);
+  const error = ref('');
+  let ticket = 0;
+  async function load(): Promise<void> {
+    const mine = ++ticket;
+    if (!options.quiet) loading.value = true;
+    try {
+      const found = await fetch();
+      if (mine !== ticket) return;
+      data.value = found;
+      error.value = '';
+    } catch (err) {
+      if (!isApiError(err) || err.status === 401) throw err;
+      if (mine === ticket) error.value = err.message;
+    } finally {
+      if (mine === ticket) loading.value = false;
+    }
+  }
+  return { data, loading, error, load };
+}
