@@ -7,6 +7,7 @@ import type { ActivityLog } from './activity/activity-log';
 
 export type { ActivityLog, ActivityInput, ActivityEntryView, ActivityFilters, ActivityPage } from './activity/activity-log';
 export type { Door } from './activity/door';
+export type { AppCounts } from './views';
 
 export const MonitoringTokens = Object.freeze({
   /** Append an entry: `ctx.resolve(MonitoringTokens.ActivityLog).record({ action: 'my_plugin.did', result: 'ok', door: 'system' })`. */

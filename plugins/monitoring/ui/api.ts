@@ -1,10 +1,14 @@
 /**
  * The monitoring plugin's HTTP API as the panels use it: the activity log (`/api/logs`) and the
- * server metrics (`/api/metrics/...`). Every call rejects with the kit's `ApiError`. The shapes
- * are written out here (the backend's zod schemas import zod at run time, which the browser
- * bundle must not carry).
+ * server metrics (`/api/metrics/...`). Every call rejects with the kit's `ApiError`. The activity
+ * entry, the door and the app counts come from the backend's import-free `src/views.ts`; the rest
+ * is written out here (the backend's zod schemas import zod at run time, which the browser bundle
+ * must not carry).
  */
 import { api } from '@tomo/ui-shell/kit';
+import type { ActivityEntryView, AppCounts, Door } from '../src/views';
+
+export type { AppCounts, Door };
 
 export type PollStatus = 'online' | 'offline' | 'unknown';
 export type Period = '24h' | '7d' | '30d';
@@ -106,16 +110,6 @@ export interface AppHistory {
   points: AppPoint[];
 }
 
-export interface AppCounts {
-  total: number;
-  running: number;
-  stopped: number;
-  crashed: number;
-  failed: number;
-  installing: number;
-  unknown: number;
-}
-
 export interface ServerSummary {
   serverId: string;
   name: string;
@@ -134,25 +128,10 @@ export interface FleetSummary {
   perServer: ServerSummary[];
 }
 
-export type ActivityResult = 'ok' | 'failed';
-export type Door = 'console' | 'api' | 'mcp' | 'cli' | 'system';
+export type ActivityResult = ActivityEntryView['result'];
 
 /** One entry of the activity log. */
-export interface ActivityEntry {
-  id: string;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  serverId: string | null;
-  result: ActivityResult;
-  detail: string | null;
-  door: Door | null;
-  clientIp: string | null;
-}
+export type ActivityEntry = ActivityEntryView;
 
 export interface ActivityPage {
   entries: ActivityEntry[];

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { LessThan, type DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import { ActivityEntryEntity } from '../entities/activity-entry.entity';
-import type { Door } from './door';
+import type { ActivityEntryView, Door } from '../views';
+
+export type { ActivityEntryView };
 
 /** What a recorder hands to {@link ActivityLog.record}. Never put a secret in any field. */
 export interface ActivityInput {
@@ -22,24 +24,6 @@ export interface ActivityInput {
   clientIp?: string | null;
   /** Defaults to the clock's now. */
   at?: Date;
-}
-
-/** One entry as HTTP and MCP show it. */
-export interface ActivityEntryView {
-  id: string;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  serverId: string | null;
-  result: 'ok' | 'failed';
-  detail: string | null;
-  /** `console`, `api`, `mcp`, `cli`, `system`; null when the event did not say (see the docs). */
-  door: Door | null;
-  clientIp: string | null;
 }
 
 export interface ActivityFilters {

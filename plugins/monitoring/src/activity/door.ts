@@ -1,7 +1,7 @@
 import type { CallContext } from '@tomo/kernel';
+import type { Door } from '../views';
 
-/** Which door an action came through. `system` is Tomo itself (background jobs, finished runs). */
-export type Door = 'console' | 'api' | 'mcp' | 'cli' | 'system';
+export type { Door };
 
 /**
  * The door of a call. HTTP calls are the console's when they come with the console's header and

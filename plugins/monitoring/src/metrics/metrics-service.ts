@@ -4,6 +4,7 @@ import type { ServerService } from '@tomo/plugin-servers/api';
 import { MetricRollupEntity } from '../entities/metric-rollup.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import type { ContainerStatus } from './container-watch';
+import type { AppCounts } from '../views';
 import type { ProbeReading } from './probe';
 import { SERVER_SERIES } from './rollups';
 import { MAX_POINTS, readSeries, type Period } from './series-history';
@@ -44,17 +45,6 @@ function toSampleView(s: MetricSampleEntity): SampleView {
     uptimeSeconds: n(s.uptimeSeconds),
     latencyMs: n(s.latencyMs),
   };
-}
-
-/** Apps per state; `installing` also counts removals in flight. */
-export interface AppCounts {
-  total: number;
-  running: number;
-  stopped: number;
-  crashed: number;
-  failed: number;
-  installing: number;
-  unknown: number;
 }
 
 function countApps(list: ContainerStatus[]): AppCounts {
