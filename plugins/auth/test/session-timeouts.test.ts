@@ -9,6 +9,7 @@ import { authPlugin } from '../src/plugin';
 import { CredentialCache } from '../src/services/credential-cache';
 import { SessionService } from '../src/services/session-service';
 import { ADMIN, USER, startAuthKernel } from './support/auth-kernel';
+import { connectMcp, resultText } from './support/mcp-client';
 import { MINUTE, loginWithCookie, meStatus, movableClock, sessionRecord } from './support/sessions';
 
 test('a session used within the idle limit lives on; one idle past it answers 401 (bearer and console cookie) and its record is revoked', async () => {
@@ -122,6 +123,33 @@ test('the idle clock survives a restart on the same data folder (last use writte
     if (second) await second.stop();
     else await first.stop();
     await import('node:fs').then((fs) => fs.rmSync(first.dataDir, { recursive: true, force: true }));
+  }
+});
+
+test('an MCP session logged in with the login tool follows the same idle limit, and ends when an admin signs the user out everywhere', async () => {
+  const t = await startAuthKernel({ auth: { sessionIdleTimeout: '30m' } });
+  const idle = await connectMcp(t.url);
+  const busy = await connectMcp(t.url);
+  try {
+    const clock = movableClock(t);
+    const me = async (client: typeof idle) => resultText(await client.callTool({ name: 'get_current_user', arguments: {} }));
+    for (const client of [idle, busy]) expect(resultText(await client.callTool({ name: 'login', arguments: { username: USER.username, password: USER.password } })).isError).toBe(false);
+    clock.advance(20 * MINUTE);
+    expect((await me(busy)).structured).toMatchObject({ username: 'bob' });
+    clock.advance(20 * MINUTE);
+    expect((await me(busy)).structured).toMatchObject({ username: 'bob' });
+    const ended = await me(idle);
+    expect(ended.isError).toBe(true);
+    expect(ended.text).toMatch(/^unauthorized:/);
+
+    const admin = await t.login(ADMIN);
+    const bobId = (await t.request('GET', '/api/users', { token: admin })).body.users.find((u: { username: string }) => u.username === 'bob').id;
+    expect((await t.request('DELETE', `/api/users/${bobId}/sessions`, { token: admin })).status).toBe(204);
+    expect((await me(busy)).text).toMatch(/^unauthorized:/);
+  } finally {
+    await idle.close();
+    await busy.close();
+    await t.stop();
   }
 });
 
