@@ -38,7 +38,7 @@ module.exports = definePlugin({
   );
 }
 
-test('tomo migrate --status on a fresh data dir lists the auth migration pending; tomo migrate applies it', async () => {
+test('tomo migrate --status on a fresh data dir lists the auth migrations pending; tomo migrate applies them', async () => {
   const dataDir = makeTempDir('tomo-cli-migrate-');
   const env = { TOMO_DATA_DIR: dataDir };
 
@@ -46,7 +46,8 @@ test('tomo migrate --status on a fresh data dir lists the auth migration pending
   expect(before.stderr).toBe('');
   expect(before.code).toBe(0);
   expect(before.stdout).toContain('pending  AuthInitial1763900000000\n');
-  expect(before.stdout).toContain(`0 applied, 1 pending (${dataDir}/tomo.db)`);
+  expect(before.stdout).toContain('pending  AuthSessionLastSeen1765000000000\n');
+  expect(before.stdout).toContain(`0 applied, 2 pending (${dataDir}/tomo.db)`);
 
   const apply = await runTomo(['migrate'], env);
   expect(apply.code).toBe(0);
@@ -55,7 +56,8 @@ test('tomo migrate --status on a fresh data dir lists the auth migration pending
   const after = await runTomo(['migrate', '--status'], env);
   expect(after.code).toBe(0);
   expect(after.stdout).toContain('applied  AuthInitial1763900000000\n');
-  expect(after.stdout).toContain('1 applied, 0 pending');
+  expect(after.stdout).toContain('applied  AuthSessionLastSeen1765000000000\n');
+  expect(after.stdout).toContain('2 applied, 0 pending');
 });
 
 test('tomo serve --port <p>: answers /health, and on SIGTERM exits 0 quickly logging "Tomo stopped"', async () => {
