@@ -12,10 +12,27 @@ interface HttpishError {
   expose?: boolean;
 }
 
+/**
+ * The disk holding the data folder is full: SQLite's SQLITE_FULL (better-sqlite3's error, or
+ * TypeORM's QueryFailedError that copies its `code` and keeps it as `driverError`) or a file
+ * write's ENOSPC. Nothing the caller did wrong and nothing internal to hide: 507 Insufficient
+ * Storage (RFC 4918: the server cannot store what the request needs) says so, and a retry once
+ * space is freed succeeds.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const codes = (e: unknown): unknown[] => [(e as { code?: unknown })?.code, (e as { driverError?: { code?: unknown } })?.driverError?.code];
+  return codes(err).some((c) => c === 'SQLITE_FULL' || c === 'ENOSPC');
+}
+
+/** The answer to a write refused because the data folder's disk is full. */
+export const diskFullError = (): AppError =>
+  new AppError(507, 'insufficient_storage', "Tomo's data folder is out of disk space, so nothing can be saved right now; free some space on that disk and try again");
+
 /** Maps a thrown value to an AppError; unknown errors become a 500 that reveals nothing. */
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return zodErrorToAppError(err, 'body');
+  if (isDiskFull(err)) return diskFullError();
   const e = err as HttpishError;
   const status = e?.status ?? e?.statusCode;
   if (status === 413 || e?.type === 'entity.too.large') {
@@ -45,6 +62,8 @@ export function errorMiddleware(log: Logger): Middleware {
     } catch (err) {
       const mapped = toAppError(err);
       if (mapped) {
+        // The operator must hear of a full disk (the log file may be on it: see createLogger).
+        if (mapped.status === 507) log.error({ requestId: ctx.state.requestId, path: ctx.path }, 'A write was refused: the data folder is out of disk space');
         ctx.status = mapped.status;
         ctx.body = mapped.toJSON();
         if (mapped instanceof TooManyRequestsError) ctx.set('Retry-After', String(mapped.retryAfterSeconds));

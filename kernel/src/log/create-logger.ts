@@ -31,10 +31,33 @@ export const LOG_FILE_NAME = 'tomo.log';
  */
 export function createLogger(options: LoggerOptions): Logger {
   fs.mkdirSync(options.logDir, { recursive: true, mode: 0o750 });
-  const file = pino.destination({ dest: path.join(options.logDir, LOG_FILE_NAME), sync: true, mkdir: true });
+  const dest = path.join(options.logDir, LOG_FILE_NAME);
+  // maxLength: lines that could not be written (a full disk) wait in memory for the next write,
+  // up to 1 MiB; beyond that they are dropped, so a long outage cannot grow the heap.
+  const file = pino.destination({ dest, sync: true, mkdir: true, maxLength: 1048576 });
+  // A failed write (ENOSPC, EIO) is emitted as 'error': without a listener that is thrown into
+  // whoever logged (a request's error handler, a poller), turning a full disk into crashes and
+  // non-JSON 500s. Logging never throws: the failure is said once on stderr (the journal under
+  // systemd), again only after a write has succeeded in between.
+  let failing = false;
+  file.on('error', (err: NodeJS.ErrnoException) => {
+    if (failing) return;
+    failing = true;
+    process.stderr.write(`Tomo cannot write its log file ${dest}: ${err.code ?? err.message}; lines wait in memory (up to 1 MiB) until it can\n`);
+  });
+  file.on('write', () => (failing = false));
   // Lines logged after close (a late timer in some plugin) are dropped instead of throwing.
   let closed = false;
-  const guarded = { write: (line: string) => (closed ? true : file.write(line)) };
+  const guarded = {
+    write: (line: string) => {
+      if (closed) return true;
+      try {
+        return file.write(line);
+      } catch {
+        return true;
+      }
+    },
+  };
   const streams: pino.StreamEntry[] = [{ level: options.level as pino.Level, stream: guarded }];
   if (options.pretty) {
     streams.push({ level: options.level as pino.Level, stream: pretty({ colorize: process.stdout.isTTY, sync: true }) });
