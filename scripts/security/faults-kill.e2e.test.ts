@@ -116,7 +116,7 @@ function seedHistory(dbFile: string, rows: number): void {
 
 describe('SIGKILL during `tomo import`', () => {
   test('killed while applying: every table as before, the database intact; the import run again applies it all', async () => {
-    const ROWS = 40000;
+    const ROWS = 20000;
     const source = await createInstance();
     // The target: the same fresh instance (same admin: a conflict, skipped), with a history of its own.
     const target = await createInstance({ copyDatabase: source.dbFile });

@@ -9,15 +9,14 @@
  * a preloaded hook on SIGUSR2) must not have grown beyond a small tolerance.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { assertBuilt } from '../../plugins/auth/test/support/tomo-cli';
 import { startOwnSshd, type OwnSshd } from '../../plugins/servers/test/support/own-sshd';
 import { testbed } from '../../plugins/apps/test/support/apps-kernel';
-import { createInstance, socketCount, waitFor, type Instance } from './support/faults';
+import { createInstance, installProbe, socketCount, waitFor, type Instance } from './support/faults';
 
 jest.setTimeout(120000);
 
-const CYCLES = 6;
+const CYCLES = 5;
 
 let t: Instance | undefined;
 let sshd: OwnSshd | undefined;
@@ -29,25 +28,10 @@ afterAll(async () => {
   if (t) fs.rmSync(t.dir, { recursive: true, force: true });
 });
 
-/** Written into the instance's folder, loaded into `tomo serve` with NODE_OPTIONS=--require. */
-const RESOURCE_HOOK = `
-const fs = require('node:fs');
-process.on('SIGUSR2', () => {
-  const counts = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] || 0) + 1;
-  fs.writeFileSync(process.env.TOMO_TEST_RESOURCES + '.tmp', JSON.stringify(counts));
-  fs.renameSync(process.env.TOMO_TEST_RESOURCES + '.tmp', process.env.TOMO_TEST_RESOURCES);
-});
-`;
-
 test(`${CYCLES} kill/restart cycles of a polled server's sshd: no crash, sockets, descriptors, handles and timers do not grow`, async () => {
   sshd = await startOwnSshd();
-  const probe = { file: '' };
   t = await createInstance({ config: 'monitoring:\n  intervalSeconds: 1\nservers:\n  ssh:\n    keepaliveIntervalMs: 1000\n    handshakeTimeoutMs: 2000\n' });
-  const hook = path.join(t.dir, 'resources-hook.js');
-  fs.writeFileSync(hook, RESOURCE_HOOK);
-  probe.file = path.join(t.dir, 'resources.json');
-  Object.assign(t.env, { NODE_OPTIONS: `--require ${hook}`, TOMO_TEST_RESOURCES: probe.file });
+  const probe = installProbe(t);
   const served = await t.serve();
   const token = await t.login();
   const { ssh } = testbed();
@@ -69,12 +53,7 @@ test(`${CYCLES} kill/restart cycles of a polled server's sshd: no crash, sockets
     }, 30000, 250).catch((err: Error) => {
       throw new Error(`${err.message}; last seen: ${JSON.stringify(seen)}`);
     });
-  const resources = async (): Promise<Record<string, number>> => {
-    fs.rmSync(probe.file, { force: true });
-    process.kill(served.pid, 'SIGUSR2');
-    await waitFor('the resource report', () => fs.existsSync(probe.file), 5000, 20);
-    return JSON.parse(fs.readFileSync(probe.file, 'utf8'));
-  };
+  const resources = async () => (await probe.read(served.pid)).resources;
   const snapshot = async () => {
     // Between two polls, both servers answering: the steady state.
     await polledSince(Date.now());
@@ -105,7 +84,7 @@ test(`${CYCLES} kill/restart cycles of a polled server's sshd: no crash, sockets
   expect(served.pid).toBeGreaterThan(0);
   expect((await t.call('GET', '/health')).status).toBe(200);
   // Tolerance 2: a poll or an SSH keepalive may be in flight at either reading. A leak of one
-  // connection or timer per cycle would be 6 more.
+  // connection or timer per cycle would be 5 more.
   expect(after.sockets).toBeLessThanOrEqual(before.sockets + 2);
   expect(after.fds).toBeLessThanOrEqual(before.fds + 2);
   expect(timers(after.resources)).toBeLessThanOrEqual(timers(before.resources) + 2);

@@ -149,3 +149,45 @@ export function rssBytes(pid: number): number {
   if (!m) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
 }
+
+/**
+ * A hook preloaded into `tomo serve` (NODE_OPTIONS=--require, test only): on SIGUSR2 it writes
+ * the process's active resources (`process.getActiveResourcesInfo()`, counted by kind) and, when
+ * `--expose-gc` is on too, its memory after a full collection, to $TOMO_TEST_PROBE.
+ */
+const PROBE_HOOK = `
+const fs = require('node:fs');
+process.on('SIGUSR2', () => {
+  const resources = {};
+  for (const r of process.getActiveResourcesInfo()) resources[r] = (resources[r] || 0) + 1;
+  if (typeof global.gc === 'function') { global.gc(); global.gc(); }
+  const m = process.memoryUsage();
+  const out = process.env.TOMO_TEST_PROBE;
+  fs.writeFileSync(out + '.tmp', JSON.stringify({ resources, rss: m.rss, heapUsed: m.heapUsed, external: m.external, gc: typeof global.gc === 'function' }));
+  fs.renameSync(out + '.tmp', out);
+});
+`;
+
+export interface ProbeReport {
+  resources: Record<string, number>;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  gc: boolean;
+}
+
+/** Adds the probe hook to the instance's environment (before `serve()`); `read(pid)` asks for a report. */
+export function installProbe(t: Instance, options: { exposeGc?: boolean } = {}): { read(pid: number): Promise<ProbeReport> } {
+  const hook = path.join(t.dir, 'probe-hook.js');
+  const file = path.join(t.dir, 'probe.json');
+  fs.writeFileSync(hook, PROBE_HOOK);
+  Object.assign(t.env, { NODE_OPTIONS: `--require ${hook}${options.exposeGc ? ' --expose-gc' : ''}`, TOMO_TEST_PROBE: file });
+  return {
+    async read(pid) {
+      fs.rmSync(file, { force: true });
+      process.kill(pid, 'SIGUSR2');
+      await waitFor('the probe report', () => fs.existsSync(file), 10000, 20);
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    },
+  };
+}
