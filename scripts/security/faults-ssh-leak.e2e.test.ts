@@ -81,7 +81,6 @@ test(`${CYCLES} kill/restart cycles of a polled server's sshd: no crash, sockets
   const handles = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
   console.log(`ssh leak check: ${CYCLES} cycles (${failedPolls + 0} saw failed polls); sockets ${before.sockets} -> ${after.sockets}, fds ${before.fds} -> ${after.fds}, timers ${timers(before.resources)} -> ${timers(after.resources)}, handles ${handles(before.resources)} -> ${handles(after.resources)} (${JSON.stringify(after.resources)})`);
 
-  expect(served.pid).toBeGreaterThan(0);
   expect((await t.call('GET', '/health')).status).toBe(200);
   // Tolerance 2: a poll or an SSH keepalive may be in flight at either reading. A leak of one
   // connection or timer per cycle would be 5 more.
