@@ -74,8 +74,11 @@ export class ApiTokenService {
     if (!user || user.disabled) return undefined;
     const now = Date.now();
     if (now - (this.lastUsedWrites.get(record.id) ?? 0) > LAST_USED_WRITE_INTERVAL_MS) {
-      this.lastUsedWrites.set(record.id, now);
-      await this.repo.update({ id: record.id }, { lastUsedAt: new Date(now) });
+      // Bookkeeping only: a write that fails (a full disk) must not fail the request it came with.
+      await this.repo.update({ id: record.id }, { lastUsedAt: new Date(now) }).then(
+        () => this.lastUsedWrites.set(record.id, now),
+        () => undefined,
+      );
     }
     const principal: Principal = { id: user.id, name: user.username, role: user.role, sessionId: record.id, credentialKind: 'api_token' };
     this.cache.set(token, principal, record.expiresAt ? record.expiresAt.getTime() : undefined);

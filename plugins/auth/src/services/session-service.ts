@@ -138,15 +138,20 @@ export class SessionService {
     const userId = known?.userId ?? fromDisk?.userId ?? '';
     const seen = Math.max(known?.seen ?? 0, fromDisk?.onDisk ?? 0);
     if (now - seen > this.limits.idleMs) {
-      await this.revoke(sessionId);
+      // Refused either way; a record that cannot be marked now (a full disk) is refused again next time.
+      await this.revoke(sessionId).catch(() => undefined);
       return false;
     }
     const written = Math.max(known?.written ?? 0, fromDisk?.onDisk ?? 0);
     const entry: Activity = { userId, seen: now, written };
     this.activity.set(sessionId, entry);
     if (now - written >= LAST_SEEN_WRITE_INTERVAL_MS) {
-      entry.written = now;
-      await this.repo.update({ id: sessionId }, { lastSeenAt: new Date(now) });
+      // Bookkeeping only: when it cannot be written (a full disk), the memory still holds the
+      // exact last use and the write is tried again later; the request itself goes on.
+      await this.repo.update({ id: sessionId }, { lastSeenAt: new Date(now) }).then(
+        () => (entry.written = now),
+        () => undefined,
+      );
     }
     this.sweep(now);
     return true;
