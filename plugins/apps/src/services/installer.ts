@@ -101,7 +101,7 @@ export async function runInstall(
     await progress.set('health', 'done', detail);
   } catch (err) {
     // Leave nothing half-done: the container goes, the data folders (bind mounts) stay.
-    await container.remove({ force: true, v: false }).catch(() => undefined);
+    await removeLeftover(container);
     throw err;
   }
   timings.totalMs = elapsed(started);
@@ -194,4 +194,21 @@ async function waitHealthy(plan: InstallPlan, engine: EngineAccess, container: D
 function portOnServer(plan: InstallPlan, containerPort: number): number | undefined {
   if (plan.app.hostAccess.hostNetwork) return containerPort;
   return plan.ports.find((p) => p.container === containerPort && p.protocol === 'tcp')?.host;
+}
+
+/**
+ * Removes a failed install's container. Docker can refuse for a moment (a container restarting
+ * under its restart policy, a removal already under way, a busy connection): tried a few times,
+ * as a container left behind would restart on the user's server for ever.
+ */
+async function removeLeftover(container: Docker.Container, attempts = 4): Promise<void> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      await container.remove({ force: true, v: false });
+      return;
+    } catch (err) {
+      if (engineStatus(err) === 404) return;
+      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 }
