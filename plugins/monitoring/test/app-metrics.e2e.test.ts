@@ -10,6 +10,7 @@ import { ServersTokens } from '@tomo/plugin-servers/api';
 import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
 import { addTestbedServer, freePort, localDocker, markPrepared, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitInstalled } from '../../apps/test/support/apps-kernel';
+import { waitFor } from './support/wait-for';
 
 let t: MonitoringKernel;
 let mcp: Client;
@@ -28,16 +29,6 @@ afterAll(async () => {
   await bobMcp?.close();
   await t?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function install(): Promise<{ id: string; containerName: string }> {
   const res = await t.request('POST', `/api/servers/${serverId}/apps`, { token: t.tokens.alice, body: { appId: 'web-hello', ports: { '80/tcp': await freePort() } } });

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
 import { Rollups } from '../src/metrics/rollups';
 import { addTestbedServer, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
+import { waitFor } from './support/wait-for';
 
 let t: MonitoringKernel;
 let sshd: OwnSshd;
@@ -28,16 +29,6 @@ afterAll(async () => {
   await t?.stop();
   await sshd?.cleanup();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const latestOf = async (id: string, token = t.tokens.alice) => {
   const res = await t.request('GET', '/api/metrics/servers', { token });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../apps/test/support/apps-kernel';
+import { waitFor } from './support/wait-for';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,16 +50,6 @@ function curl(url: string): { status: number; body: any } {
   expect(run.status).toBe(0);
   const at = run.stdout.lastIndexOf('\n');
   return { status: Number(run.stdout.slice(at + 1)), body: JSON.parse(run.stdout.slice(0, at)) };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(async () => {
