@@ -26,6 +26,8 @@ interface ServerPollState extends PollState {
 }
 
 const MAX_BACKOFF_INTERVALS = 8;
+/** The longest a round's polls are spread over. */
+const MAX_SPREAD_MS = 10000;
 
 /**
  * Polls every server on an interval, a few at a time, with one SSH command per server per poll.
@@ -37,6 +39,7 @@ export class Poller {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private readonly pauses = new Set<() => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,7 +84,21 @@ export class Poller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const wake of this.pauses) wake();
     await this.running;
+  }
+
+  /** Waits `ms`, or less when the poller stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
+    });
   }
 
   forget(serverId: string): void {
@@ -93,10 +110,18 @@ export class Poller {
     const servers = await this.servers.list(SYSTEM_PRINCIPAL);
     const now = this.clock.now().getTime();
     const due = servers.filter((s) => (this.states.get(s.id)?.nextPollAt ?? 0) <= now);
+    // A fleet larger than one batch is spread over up to half the interval (10 s at most), so
+    // Tomo's CPU is not spent in one burst that the console's requests would wait behind.
+    const spreadMs = due.length > this.options.maxConcurrentPolls ? Math.min((this.options.intervalSeconds * 1000) / 2, MAX_SPREAD_MS) : 0;
+    const startedAt = Date.now();
     let next = 0;
     const worker = async () => {
       while (next < due.length && !this.stopped) {
-        const server = due[next++];
+        const index = next++;
+        const server = due[index];
+        const wait = startedAt + (spreadMs * index) / due.length - Date.now();
+        if (wait > 0) await this.pause(wait);
+        if (this.stopped) return;
         await this.pollOne(server.id, server.name, server.ownerId);
       }
     };
