@@ -344,6 +344,11 @@ export class Kernel {
     });
     this.server = http.createServer(app.callback());
     this.server.requestTimeout = 60000;
+    // An idle keep-alive connection is closed after 65 s, not Node's 5 s: the reverse proxy in
+    // front of Tomo (nginx's upstream keepalive, a load balancer's 60 s idle timeout) must be the
+    // side that closes first, or a request it sends at the moment Tomo closes is reset and its
+    // user gets a 502. The same race hit clients that were slow to send their next request.
+    this.server.keepAliveTimeout = 65000;
     this.sockets = trackSockets(this.server);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, this.config.server.host, this.config.server.port)));
