@@ -112,6 +112,9 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
   expect(added.status).toBe(201);
   const id = added.body.id as string;
   await waitFor('own sshd online', async () => (await latestOf(id))?.status === 'online');
+  // The server's own record follows the poller (no connection test was run: it was `unknown`).
+  const record = async () => (await t.request('GET', `/api/servers/${id}`, { token: t.tokens.alice })).body;
+  expect(await waitFor('the record online', async () => ((await record()).status === 'online' ? true : null))).toBe(true);
 
   await sshd.kill();
   const killedAt = Date.now();
@@ -120,6 +123,7 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
   expect(Date.now() - killedAt).toBeLessThan(8000);
   expect(offline).toMatchObject({ door: 'system', result: 'failed', targetName: 'own-sshd', userId: null, detail: expect.stringMatching(/^3 polls failed: /) });
   expect(await latestOf(id)).toMatchObject({ status: 'offline', consecutiveFailures: expect.any(Number), lastError: expect.any(String) });
+  expect(await record()).toMatchObject({ status: 'offline', lastError: expect.stringMatching(/refused|answer/i) });
 
   const summary = JSON.parse(resultText(await mcp.callTool({ name: 'get_dashboard_summary', arguments: {} })).text);
   expect(summary.servers).toEqual({ total: 2, online: 1, offline: 1, unknown: 0 });
@@ -129,6 +133,7 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
   const online = await waitFor('server.online', async () => (await t.request('GET', `/api/logs?serverId=${id}&action=server.online`, { token: t.tokens.alice })).body.entries[0], 20000);
   expect(online).toMatchObject({ door: 'system', result: 'ok', targetName: 'own-sshd' });
   expect((await latestOf(id)).status).toBe('online');
+  expect(await waitFor('the record online again', async () => ((await record()).status === 'online' ? await record() : null))).toMatchObject({ lastError: null });
   // Bob sees none of it.
   expect((await t.request('GET', `/api/logs?serverId=${id}`, { token: t.tokens.bob })).body.total).toBe(0);
 

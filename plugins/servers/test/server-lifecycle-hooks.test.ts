@@ -99,3 +99,34 @@ test('updates name the changed fields without values; status changes are announc
   await t.request('PATCH', `/api/servers/${id}`, { token: t.tokens.alice, body: { name: 'watched-2', port: ssh.port } });
   expect(events).toEqual([]);
 });
+
+test('a background check (the poller) records reachability: changes only, offline vs error by cause, a changed host key left as the key check wrote it', async () => {
+  const { SshError } = await import('../src/services/ssh-errors');
+  const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('polled') });
+  const id = added.body.id as string;
+  const service = serviceOf(t);
+  const record = async () => (await t.request('GET', `/api/servers/${id}`, { token: t.tokens.alice })).body;
+  events.length = 0;
+
+  await service.recordReachability(id, { ok: true });
+  await service.recordReachability(id, { ok: true });
+  expect(await record()).toMatchObject({ status: 'online', lastError: null });
+  const checkedAt = (await record()).lastCheckedAt;
+  expect(checkedAt).toEqual(expect.any(String));
+
+  await service.recordReachability(id, { ok: false, error: new SshError('connection_refused') });
+  expect(await record()).toMatchObject({ status: 'offline', lastError: expect.stringMatching(/^Connection refused/) });
+  await service.recordReachability(id, { ok: false, error: new Error('the probe exited with 1') });
+  expect((await record()).lastError).toMatch(/^Connection refused/); // same status: nothing written
+
+  await service.recordReachability(id, { ok: false, error: new SshError('auth_failed') });
+  expect((await record()).status).toBe('error');
+  await service.recordReachability(id, { ok: false, error: new SshError('host_key_changed') });
+  expect((await record()).status).toBe('error');
+  await service.recordReachability(id, { ok: true });
+  expect(await record()).toMatchObject({ status: 'online', lastError: null });
+  // A server deleted meanwhile: nothing to record, no error.
+  await expect(service.recordReachability('00000000-0000-4000-8000-000000000000', { ok: true })).resolves.toBeUndefined();
+
+  expect(events.filter((e) => e.hook === 'serverStatusChanged').map((e) => `${e.event.from}>${e.event.to}`)).toEqual(['unknown>online', 'online>offline', 'offline>error', 'error>online']);
+});

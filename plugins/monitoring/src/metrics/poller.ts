@@ -23,6 +23,8 @@ interface ServerPollState extends PollState {
   /** Epoch ms before which the server is not polled again (backoff while offline). */
   nextPollAt: number;
   containers: ContainerWatchState;
+  /** The status last written to the server's record (online/offline), so only changes are written. */
+  reported: 'online' | 'offline' | null;
 }
 
 const MAX_BACKOFF_INTERVALS = 8;
@@ -129,7 +131,7 @@ export class Poller {
   }
 
   private async pollOne(serverId: string, name: string, ownerId: string): Promise<void> {
-    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState() };
+    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState(), reported: null };
     this.states.set(serverId, state);
     const intervalMs = this.options.intervalSeconds * 1000;
     const at = this.clock.now();
@@ -162,6 +164,7 @@ export class Poller {
       if (wasOffline) {
         await this.activity.record({ action: 'server.online', result: 'ok', door: 'system', serverId, ownerId, targetType: 'server', targetId: serverId, targetName: name, detail: 'answers again' });
       }
+      await this.report(serverId, state, { ok: true });
     } catch (err) {
       if ((err as { status?: number }).status === 404) return; // deleted meanwhile
       const message = err instanceof Error ? err.message : String(err);
@@ -183,11 +186,24 @@ export class Poller {
           targetName: name,
           detail: `${state.consecutiveFailures} polls failed: ${state.lastError}`,
         });
+        await this.report(serverId, state, { ok: false, error: err });
       }
       if (state.status === 'offline') {
         const beyond = state.consecutiveFailures - this.options.offlineAfterFailures;
         state.nextPollAt = at.getTime() + intervalMs * Math.min(2 ** beyond, MAX_BACKOFF_INTERVALS) - intervalMs / 2;
       }
+    }
+  }
+
+  /** Writes the poll's verdict to the server's record when it changed; a failure here costs only the write. */
+  private async report(serverId: string, state: ServerPollState, outcome: { ok: true } | { ok: false; error: unknown }): Promise<void> {
+    const status = outcome.ok ? 'online' : 'offline';
+    if (state.reported === status) return;
+    try {
+      await this.servers.recordReachability(serverId, outcome);
+      state.reported = status;
+    } catch (err) {
+      this.logger.warn({ err, serverId }, 'Recording the server status from the poll failed');
     }
   }
 

@@ -208,6 +208,30 @@ export class ServerService {
     return result;
   }
 
+  /**
+   * Records what a background check (the monitoring poller) found, so the server's status on its
+   * record and in the console follows the poller and not only the last manual connection test.
+   * Writes only on a change; a failure that is not about reachability (refused login) is `error`,
+   * and a changed host key keeps the status the key check wrote.
+   */
+  async recordReachability(id: string, outcome: { ok: true } | { ok: false; error: unknown }): Promise<void> {
+    const entity = await this.repo.findOneBy({ id });
+    if (!entity) return; // deleted meanwhile
+    let status: PublicServer['status'] = 'online';
+    let lastError: string | null = null;
+    if (!outcome.ok) {
+      const error = outcome.error instanceof SshError ? outcome.error : null;
+      if (error?.code === 'host_key_changed') return;
+      status = error && !OFFLINE_CODES.has(error.code) ? 'error' : 'offline';
+      lastError = (error ?? (outcome.error instanceof Error ? outcome.error : null))?.message ?? 'the server does not answer';
+    }
+    if (entity.status === status && (status !== 'online' || entity.lastError === null)) return;
+    await this.recordStatus(id, status, lastError);
+    if (entity.status !== status) {
+      await this.hooks.of(serversHooks).serverStatusChanged.promise({ serverId: id, from: entity.status, to: status, error: lastError });
+    }
+  }
+
   /** An admin trusts the new host key the server presented, after comparing its fingerprint. */
   async acceptHostKey(principal: Principal, id: string, fingerprint: string): Promise<PublicServer> {
     const entity = await this.getEntity(principal, id);
