@@ -314,7 +314,11 @@ export class Kernel {
       requireToolPrefix: !c.source.builtin,
     });
     try {
-      await def.init?.(context);
+      try {
+        await def.init?.(context);
+      } finally {
+        staged.close();
+      }
       this.routes.check(staged.routes);
       this.tools.check(staged.tools);
       const uiWarning = def.ui ? this.ui.add(def.id, def.version, def.ui) : undefined;

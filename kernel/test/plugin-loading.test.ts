@@ -213,6 +213,40 @@ module.exports = definePlugin({
     expect(calls).toEqual(['started tapper', 'stopping']);
   });
 
+  test('routes and tools contributed after init are refused loudly (they would never be served)', async () => {
+    const refusals: string[] = [];
+    const late = definePlugin({
+      id: 'late',
+      init() {},
+      ready(ctx) {
+        const attempts = [
+          () => ctx.http.route({ method: 'GET', path: '/api/late', summary: 'x', access: 'public', handler: () => ({ late: true }) }),
+          () => ctx.http.rawRoute({ method: 'GET', path: '/api/late-raw', summary: 'x', access: 'public', handler: () => undefined }),
+          () => ctx.mcp.tool({ name: 'late_ping', description: 'x', access: 'public', input: z.object({}), handler: () => 'pong' }),
+        ];
+        for (const attempt of attempts) {
+          try {
+            attempt();
+          } catch (err) {
+            refusals.push((err as Error).message);
+          }
+        }
+      },
+    });
+    const t = await startTestKernel({ plugins: [testAuthPlugin, late] });
+    try {
+      expect(refusals).toEqual([
+        'Plugin "late": route GET /api/late was contributed after init; routes and MCP tools can only be contributed in init',
+        'Plugin "late": route GET /api/late-raw was contributed after init; routes and MCP tools can only be contributed in init',
+        'Plugin "late": MCP tool "late_ping" was contributed after init; routes and MCP tools can only be contributed in init',
+      ]);
+      expect((await t.request('GET', '/api/late')).status).toBe(404);
+      expect(t.kernel.tools.get('late_ping')).toBeUndefined();
+    } finally {
+      await t.stop();
+    }
+  });
+
   test('built-in: start() is refused with the reason', async () => {
     const err = await startupError({ plugins: [definePlugin({ id: 'flaky', init: () => Promise.reject(new Error('cannot reach the moon')) })] });
     expect(err).toBeInstanceOf(PluginLoadError);

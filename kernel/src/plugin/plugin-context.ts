@@ -18,6 +18,8 @@ export interface StagedContributions {
   tools: ToolEntry[];
   /** Applies the hook taps made during `init`. */
   commitTaps(): void;
+  /** Ends `init`: a route or tool contributed later throws (it would never be served). */
+  close(): void;
 }
 
 /** Registers a provider in a tsyringe container. */
@@ -45,10 +47,16 @@ export interface PluginContextDeps<TConfig> {
 /** Builds the context a plugin's `init`, `ready` and `shutdown` receive. */
 export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions } {
   const hooks = new StagedHookRegistry(deps.hooks);
-  const staged: StagedContributions = { routes: [], tools: [], commitTaps: () => hooks.commit() };
+  let open = true;
+  const staged: StagedContributions = { routes: [], tools: [], commitTaps: () => hooks.commit(), close: () => void (open = false) };
   const container = deps.container ?? deps.rootContainer.createChildContainer();
   const owner = deps.pluginId;
   const toolPrefix = `${owner.replace(/-/g, '_')}_`;
+  // The HTTP router and the MCP tool list are built from what `init` contributed; one added later
+  // (in `ready`, a timer, a hook) would be silently missing, so it fails loudly instead.
+  const requireInit = (what: string) => {
+    if (!open) throw new Error(`Plugin "${owner}": ${what} was contributed after init; routes and MCP tools can only be contributed in init`);
+  };
   const context: PluginContext<TConfig> = {
     pluginId: owner,
     config: deps.config,
@@ -71,14 +79,17 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
     },
     http: {
       route<B, Q, P, R>(definition: RouteDefinition<B, Q, P, R>) {
+        requireInit(`route ${definition.method} ${definition.path}`);
         staged.routes.push({ owner, raw: false, definition: definition as RouteDefinition<unknown, unknown, unknown, unknown> });
       },
       rawRoute(definition: RawRouteDefinition) {
+        requireInit(`route ${definition.method} ${definition.path}`);
         staged.routes.push({ owner, raw: true, definition });
       },
     },
     mcp: {
       tool<I extends Record<string, unknown>>(definition: ToolDefinition<I>) {
+        requireInit(`MCP tool "${definition.name}"`);
         if (deps.requireToolPrefix && !definition.name.startsWith(toolPrefix)) {
           throw new Error(`MCP tool "${definition.name}" must be prefixed with "${toolPrefix}" (third-party tools carry their plugin id)`);
         }
