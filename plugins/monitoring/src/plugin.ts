@@ -89,7 +89,7 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     ctx.expose(MonitoringTokens.ActivityLog, { useValue: log });
     tapActivityHooks({ hooks: ctx.hooks, log, servers, users: ctx.resolve(AuthTokens.UserService), logger: ctx.logger });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('monitoring', async ({ server }) => {
-      poller.forget(server.id);
+      await poller.forget(server.id);
       await metrics.forgetServer(server.id);
       await containers.forgetServer(server.id);
     });

@@ -25,6 +25,10 @@ interface ServerPollState extends PollState {
   containers: ContainerWatchState;
   /** The status last written to the server's record (online/offline), so only changes are written. */
   reported: 'online' | 'offline' | null;
+  /** Set when the server is being deleted: a poll in flight writes nothing more. */
+  forgotten: boolean;
+  /** The samples a poll is writing, so a deletion can wait for them and then remove them. */
+  writing: Promise<void> | null;
 }
 
 const MAX_BACKOFF_INTERVALS = 8;
@@ -103,8 +107,16 @@ export class Poller {
     });
   }
 
-  forget(serverId: string): void {
+  /**
+   * Drops a server that is being deleted. A poll of it in flight writes nothing after this; one
+   * already writing is waited for, so the caller's clean-up that follows removes all it wrote.
+   */
+  async forget(serverId: string): Promise<void> {
+    const state = this.states.get(serverId);
     this.states.delete(serverId);
+    if (!state) return;
+    state.forgotten = true;
+    await state.writing?.catch(() => undefined);
   }
 
   /** One round: every due server, at most `maxConcurrentPolls` at a time. */
@@ -131,7 +143,7 @@ export class Poller {
   }
 
   private async pollOne(serverId: string, name: string, ownerId: string): Promise<void> {
-    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState(), reported: null };
+    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState(), reported: null, forgotten: false, writing: null };
     this.states.set(serverId, state);
     const intervalMs = this.options.intervalSeconds * 1000;
     const at = this.clock.now();
@@ -141,23 +153,10 @@ export class Poller {
       if (run.exitCode !== 0 && !run.stdout.includes('@meminfo')) throw new Error(`the probe exited with ${run.exitCode}`);
       const reading = parseProbe(run.stdout);
       const ts = Math.floor(at.getTime() / 1000);
-      await this.dataSource.getRepository(MetricSampleEntity).insert({
-        serverId,
-        ts,
-        cpuPercent: cpuPercent(state.lastCpu, reading.cpu),
-        memTotalBytes: reading.memTotalBytes,
-        memUsedBytes: reading.memUsedBytes,
-        diskTotalBytes: reading.diskTotalBytes,
-        diskUsedBytes: reading.diskUsedBytes,
-        dockerDiskTotalBytes: reading.dockerDiskTotalBytes,
-        dockerDiskUsedBytes: reading.dockerDiskUsedBytes,
-        load1: reading.load1,
-        load5: reading.load5,
-        load15: reading.load15,
-        uptimeSeconds: reading.uptimeSeconds === null ? null : Math.floor(reading.uptimeSeconds),
-        latencyMs: Math.round(run.durationMs * 10) / 10,
-      });
-      await this.observeContainers(serverId, ts, state, reading);
+      if (state.forgotten) return;
+      // Checked and started in the same tick as forget() would run: it either sees this or stops it.
+      state.writing = this.writeSamples(serverId, ts, state, reading, run.durationMs);
+      await state.writing;
       state.lastCpu = reading.cpu;
       const wasOffline = state.status === 'offline';
       Object.assign(state, { status: 'online', consecutiveFailures: 0, lastError: null, nextPollAt: 0 });
@@ -166,13 +165,8 @@ export class Poller {
       }
       await this.report(serverId, state, { ok: true });
     } catch (err) {
-      if ((err as { status?: number }).status === 404) return; // deleted meanwhile
-      const message = err instanceof Error ? err.message : String(err);
-      state.consecutiveFailures += 1;
-      state.lastError = message.slice(0, 300);
-      state.lastCpu = null;
-      state.containers.cpuNs.clear();
-      state.containers.statuses = state.containers.statuses.map((c) => ({ ...c, state: 'unknown', detail: 'the server does not answer', cpuPercent: null, memBytes: null }));
+      if ((err as { status?: number }).status === 404 || state.forgotten) return; // deleted meanwhile
+      this.recordFailure(serverId, state, err);
       if (state.status !== 'offline' && state.consecutiveFailures >= this.options.offlineAfterFailures) {
         state.status = 'offline';
         await this.activity.record({
@@ -192,7 +186,40 @@ export class Poller {
         const beyond = state.consecutiveFailures - this.options.offlineAfterFailures;
         state.nextPollAt = at.getTime() + intervalMs * Math.min(2 ** beyond, MAX_BACKOFF_INTERVALS) - intervalMs / 2;
       }
+    } finally {
+      state.writing = null;
     }
+  }
+
+  /** Counts a failed poll: the error kept, the CPU baseline and app figures dropped. */
+  private recordFailure(serverId: string, state: ServerPollState, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    state.consecutiveFailures += 1;
+    state.lastError = message.slice(0, 300);
+    state.lastCpu = null;
+    state.containers.cpuNs.clear();
+    state.containers.statuses = state.containers.statuses.map((c) => ({ ...c, state: 'unknown', detail: 'the server does not answer', cpuPercent: null, memBytes: null }));
+  }
+
+  /** The server's figures, then its apps', from one probe reading. */
+  private async writeSamples(serverId: string, ts: number, state: ServerPollState, reading: ProbeReading, durationMs: number): Promise<void> {
+    await this.dataSource.getRepository(MetricSampleEntity).insert({
+      serverId,
+      ts,
+      cpuPercent: cpuPercent(state.lastCpu, reading.cpu),
+      memTotalBytes: reading.memTotalBytes,
+      memUsedBytes: reading.memUsedBytes,
+      diskTotalBytes: reading.diskTotalBytes,
+      diskUsedBytes: reading.diskUsedBytes,
+      dockerDiskTotalBytes: reading.dockerDiskTotalBytes,
+      dockerDiskUsedBytes: reading.dockerDiskUsedBytes,
+      load1: reading.load1,
+      load5: reading.load5,
+      load15: reading.load15,
+      uptimeSeconds: reading.uptimeSeconds === null ? null : Math.floor(reading.uptimeSeconds),
+      latencyMs: Math.round(durationMs * 10) / 10,
+    });
+    await this.observeContainers(serverId, ts, state, reading);
   }
 
   /** Writes the poll's verdict to the server's record when it changed; a failure here costs only the write. */

@@ -1,0 +1,49 @@
+/**
+ * A server deleted while a poll of it is in flight leaves nothing behind: the poll's answer
+ * arrives after the deletion's clean-up and writes no sample, no app state, no status. (It did:
+ * a CI run under load found a sample of a deleted server.) The poll is held on purpose here by
+ * wrapping the servers service's exec.
+ */
+import { ServersTokens } from '@tomo/plugin-servers/api';
+import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
+import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
+import { addTestbedServer, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
+import { waitFor } from './support/wait-for';
+
+let t: MonitoringKernel | undefined;
+afterAll(async () => {
+  await t?.stop();
+});
+
+test('a poll in flight when its server is deleted writes nothing afterwards', async () => {
+  t = await startMonitoringKernel({ config: { monitoring: { intervalSeconds: 1 } } });
+  const kernel = t;
+  const servers = kernel.kernel.resolve(ServersTokens.ServerService);
+  const id = await addTestbedServer(kernel, kernel.tokens.alice, 'deleted-mid-poll');
+  const samples = () => kernel.kernel.dataSource.getRepository(MetricSampleEntity).countBy({ serverId: id });
+  await waitFor('a first sample', async () => (await samples()) > 0);
+
+  // Hold the next poll's answer until the server is gone.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held = false;
+  const exec = servers.exec.bind(servers);
+  servers.exec = (async (...args: Parameters<typeof exec>) => {
+    const answer = await exec(...args);
+    if (args[0] === id && !held) {
+      held = true;
+      await released;
+    }
+    return answer;
+  }) as typeof exec;
+  await waitFor('a poll held with its answer', async () => held);
+
+  expect((await kernel.request('DELETE', `/api/servers/${id}`, { token: kernel.tokens.alice })).status).toBe(204);
+  expect(await samples()).toBe(0);
+  release();
+  // Two more intervals: the held poll finished, and no later round polls the deleted server.
+  await new Promise((r) => setTimeout(r, 2500));
+  expect(await samples()).toBe(0);
+  expect(await kernel.kernel.dataSource.getRepository(ContainerSampleEntity).countBy({ serverId: id })).toBe(0);
+  expect((await kernel.request('GET', '/api/metrics/servers', { token: kernel.tokens.alice })).body.servers).toEqual([]);
+});
