@@ -273,8 +273,7 @@ export class SshConnectionPool {
       const timer = setTimeout(() => {
         finish(() => reject(new SshError('command_timed_out', `after ${timeoutMs} ms`)));
         // Closing the channel alone leaves the command running on the server (no pty): kill it first.
-        if (channel) killRemote(channel);
-        channel?.close();
+        if (channel) stopRemote(channel);
       }, timeoutMs);
       timer.unref();
       try {
@@ -283,8 +282,7 @@ export class SshConnectionPool {
           if (finished) {
             // The deadline passed while the server was starting the command: stop it, nobody waits for it.
             stream.on('error', () => undefined);
-            killRemote(stream);
-            stream.close();
+            stopRemote(stream);
             return;
           }
           channel = stream;
@@ -417,6 +415,28 @@ function killRemote(channel: ClientChannel): void {
     if (c.outgoing && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) c._client?._protocol?.signal(c.outgoing.id, 'KILL');
   } catch {
     // the connection is going away: nothing left to stop
+  }
+}
+
+/** When the KILL request is sent again, in ms after the first; then the channel is closed. */
+const KILL_RETRIES_MS = [100, 300, 1000];
+
+/**
+ * Stops a command nobody waits for any more: KILL now, and again a few times until the channel
+ * closes, then closes it. Again, because sshd signals the command's process group, which exists
+ * only once the forked child has called setsid(): a KILL that arrives just after the command
+ * started (a deadline passing as the channel opens) finds no group and is lost.
+ */
+function stopRemote(channel: ClientChannel): void {
+  let closed = false;
+  channel.once('close', () => (closed = true));
+  killRemote(channel);
+  for (const [i, ms] of KILL_RETRIES_MS.entries()) {
+    setTimeout(() => {
+      if (closed) return;
+      killRemote(channel);
+      if (i === KILL_RETRIES_MS.length - 1) channel.close();
+    }, ms).unref();
   }
 }
 
