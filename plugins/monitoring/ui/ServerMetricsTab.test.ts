@@ -125,16 +125,19 @@ describe('ServerMetricsTab', () => {
     expect(charts).toHaveLength(5);
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
 
+    // The answer is held until the spinner was seen (a timer could fire first on a loaded machine).
+    let answer!: () => void;
+    const held = new Promise<void>((r) => (answer = r));
     const slow = installFakeFetch({
       [HISTORY]: async () => {
-        await new Promise((r) => setTimeout(r, 20));
+        await held;
         return reply(makeHistory(points));
       },
     });
     const again = mount(ServerMetricsTab, { props: { serverId: SERVER_A } });
     await flushPromises();
     expect(again.get('[role="status"]').text()).toContain('Loading the metrics');
-    await new Promise((r) => setTimeout(r, 30));
+    answer();
     await flushPromises();
     expect(again.find('[role="status"]').exists()).toBe(false);
     expect(historyCalls(slow.calls)).toHaveLength(1);
