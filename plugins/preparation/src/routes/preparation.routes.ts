@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { z } from 'zod';
 import type { PluginContext } from '@tomo/kernel';
+import { logAnswerSchema, planAnswerSchema, preparationStatusAnswerSchema, preparationViewSchema, preparersAnswerSchema } from '../response-schemas';
 import { logQuery, planInput, serverIdParams, startInput } from '../schemas';
 import type { LogLine, PreparationLog } from '../services/preparation-log';
 import type { PreparationService, PreparationView } from '../services/preparation-service';
@@ -12,6 +12,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     path: '/api/preparation/preparers',
     summary: 'The OS preparers (built-in and from plugins) and the OS versions each supports',
     access: 'authenticated',
+    response: preparersAnswerSchema,
     handler: () => ({ preparers: service.listPreparers() }),
   });
   ctx.http.route({
@@ -20,6 +21,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     summary: 'Which preparer and steps a server reporting this OS (os-release ID, VERSION_ID, ID_LIKE) would get',
     access: 'authenticated',
     body: planInput,
+    response: planAnswerSchema,
     handler: ({ body }) => service.planFor({ id: body.id, versionId: body.versionId, idLike: body.idLike, codename: null, prettyName: `${body.id} ${body.versionId}`, architecture: body.architecture }),
   });
   ctx.http.route({
@@ -29,6 +31,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     access: 'authenticated',
     params: serverIdParams,
     body: startInput,
+    response: preparationViewSchema,
     successStatus: 202,
     handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, false),
   });
@@ -39,6 +42,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     access: 'authenticated',
     params: serverIdParams,
     body: startInput,
+    response: preparationViewSchema,
     successStatus: 202,
     handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, true),
   });
@@ -48,6 +52,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     summary: 'Preparation status: state, current step, the steps, the last log lines',
     access: 'authenticated',
     params: serverIdParams,
+    response: preparationStatusAnswerSchema,
     handler: ({ params }, call) => service.status(call.principal!, params.id),
   });
   ctx.http.route({
@@ -57,7 +62,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     access: 'authenticated',
     params: serverIdParams,
     query: logQuery,
-    response: z.object({ lines: z.array(z.object({ id: z.number(), at: z.string(), step: z.string().nullable(), level: z.string(), message: z.string() })) }),
+    response: logAnswerSchema,
     handler: async ({ params, query }, call) => ({ lines: await service.readLog(call.principal!, params.id, query.afterId) }),
   });
   ctx.http.rawRoute({
