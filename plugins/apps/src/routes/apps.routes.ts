@@ -1,4 +1,14 @@
 import type { PluginContext } from '@tomo/kernel';
+import {
+  catalogAppResponse,
+  catalogListResponse,
+  catalogStatusResponse,
+  installationListResponse,
+  installationResponse,
+  installTargetsResponse,
+  preflightResponse,
+  uninstallResponse,
+} from '../response-schemas';
 import { appIdParams, catalogQuery, installationIdParams, installRequestSchema, serverIdParams, uninstallQuery } from '../schemas';
 import type { AppsService } from '../services/apps-service';
 import type { CatalogService } from '../services/catalog-service';
@@ -11,6 +21,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: 'Search the app catalog (`q`: words that must all appear; `category`; `limit`), with every category and its count',
     access: 'authenticated',
     query: catalogQuery,
+    response: catalogListResponse,
     handler: ({ query }) => catalog.search(query),
   });
   ctx.http.route({
@@ -19,6 +30,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: "An app's full definition: ports, volumes, settings, requirements, host-access warnings, and its catalog",
     access: 'authenticated',
     params: appIdParams,
+    response: catalogAppResponse,
     handler: ({ params }) => catalog.get(params.appId),
   });
   ctx.http.route({
@@ -26,6 +38,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     path: '/api/apps/catalogs',
     summary: 'The catalog sources, their apps, and every broken definition with its file and field (admin)',
     access: 'admin',
+    response: catalogStatusResponse,
     handler: () => catalog.status(),
   });
   ctx.http.route({
@@ -33,6 +46,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     path: '/api/apps/catalogs/reload',
     summary: 'Reload every catalog source without restarting Tomo (admin)',
     access: 'admin',
+    response: catalogStatusResponse,
     handler: () => catalog.reload(),
   });
   ctx.http.route({
@@ -40,6 +54,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     path: '/api/apps/targets',
     summary: 'Your servers and whether each can take apps (prepared)',
     access: 'authenticated',
+    response: installTargetsResponse,
     handler: async (_input, call) => ({ servers: await apps.targets(call.principal!) }),
   });
   ctx.http.route({
@@ -47,6 +62,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     path: '/api/apps/installations',
     summary: 'Your installed apps on every server, with their state checked against Docker',
     access: 'authenticated',
+    response: installationListResponse,
     handler: async (_input, call) => ({ installations: await apps.list(call.principal!) }),
   });
   ctx.http.route({
@@ -55,6 +71,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: "The server's installed apps, with their state checked against Docker",
     access: 'authenticated',
     params: serverIdParams,
+    response: installationListResponse,
     handler: async ({ params }, call) => ({ installations: await apps.list(call.principal!, params.serverId) }),
   });
   ctx.http.route({
@@ -64,6 +81,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: serverIdParams,
     body: installRequestSchema,
+    response: preflightResponse,
     handler: ({ params, body }, call) => apps.preflight(call.principal!, params.serverId, body),
   });
   ctx.http.route({
@@ -74,6 +92,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     params: serverIdParams,
     body: installRequestSchema,
     successStatus: 202,
+    response: installationResponse,
     handler: async ({ params, body }, call) => ({ installation: await apps.install(call.principal!, params.serverId, body, call) }),
   });
   ctx.http.route({
@@ -82,6 +101,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: 'One installation: state (checked against Docker), install progress, ports, settings (secrets never shown)',
     access: 'authenticated',
     params: installationIdParams,
+    response: installationResponse,
     handler: async ({ params }, call) => ({ installation: await apps.get(call.principal!, params.id) }),
   });
   ctx.http.route({
@@ -90,6 +110,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: "Start the app's container",
     access: 'authenticated',
     params: installationIdParams,
+    response: installationResponse,
     handler: async ({ params }, call) => ({ installation: await apps.start(call.principal!, params.id, call) }),
   });
   ctx.http.route({
@@ -98,6 +119,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: "Stop the app's container",
     access: 'authenticated',
     params: installationIdParams,
+    response: installationResponse,
     handler: async ({ params }, call) => ({ installation: await apps.stop(call.principal!, params.id, call) }),
   });
   ctx.http.route({
@@ -107,6 +129,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: installationIdParams,
     query: uninstallQuery,
+    response: uninstallResponse,
     handler: ({ params, query }, call) => apps.uninstall(call.principal!, params.id, query.deleteData === 'true', call),
   });
 }
