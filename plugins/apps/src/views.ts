@@ -39,7 +39,8 @@ export interface CatalogIssueView {
   file: string;
   field: string;
   message: string;
-  entry?: string;
+  /** 1-based line of the field in the file, when known (YAML files). */
+  line?: number;
 }
 
 /** `GET /api/apps/catalogs`: each source with its apps and problems (admins see file paths). */

@@ -181,7 +181,7 @@ describe('CatalogPage', () => {
     const folder = status.get('[data-catalog="folder:/etc/tomo/apps"]');
     expect(folder.get('h3').text()).toBe('/etc/tomo/apps');
     const rows = (kind: string) => folder.findAll(`[data-issues="${kind}"] tbody tr`).map((tr) => tr.findAll('td').map((td) => td.text()));
-    expect(rows('errors')).toEqual([['/etc/tomo/apps/broken.yaml', 'ports.0.host', 'must be 1 to 65535']]);
+    expect(rows('errors')).toEqual([['/etc/tomo/apps/broken.yaml, line 7', 'ports.0.host', 'must be 1 to 65535']]);
     expect(rows('warnings')).toEqual([['/etc/tomo/apps/jellyfin.yaml', 'volumes.0.host', '"/media" is outside the app data root']]);
     expect(status.get('[data-catalog="builtin"]').text()).toContain('No problems.');
 

@@ -192,7 +192,7 @@ export function makeStatus(overrides: Partial<CatalogStatusView> = {}): CatalogS
         kind: 'folder',
         precedence: 3,
         appIds: ['jellyfin'],
-        errors: [{ file: '/etc/tomo/apps/broken.yaml', field: 'ports.0.host', message: 'must be 1 to 65535' }],
+        errors: [{ file: '/etc/tomo/apps/broken.yaml', field: 'ports.0.host', message: 'must be 1 to 65535', line: 7 }],
         warnings: [{ file: '/etc/tomo/apps/jellyfin.yaml', field: 'volumes.0.host', message: '"/media" is outside the app data root' }],
         skipped: [],
       },
