@@ -49,6 +49,12 @@ export interface KernelOptions {
   logger?: Logger;
   /** Extra log destination (tests read logs from it). */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Checks every JSON route's answer against the route's `response` schema (a route without one
+   * must answer 204), so the OpenAPI document cannot drift from what routes send. A mismatch is a
+   * 500 naming the route and the field. On in test kernels; off in production (it costs a parse).
+   */
+  checkResponses?: boolean;
 }
 
 interface ActivePlugin {
@@ -345,6 +351,7 @@ export class Kernel {
       log: this.logger,
       bodyLimitBytes: this.config.server.bodyLimitBytes,
       trustProxy: this.config.server.trustProxy,
+      checkResponses: this.options.checkResponses ?? false,
     });
     this.server = http.createServer(app.callback());
     this.server.requestTimeout = 60000;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { definePlugin } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 
@@ -6,7 +7,7 @@ import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 const echo = definePlugin({
   id: 'echo-ip',
   init(ctx) {
-    ctx.http.route({ method: 'GET', path: '/api/echo-ip', summary: 'The caller as Tomo sees it', access: 'public', handler: (_input, call) => ({ ip: call.clientIp }) });
+    ctx.http.route({ method: 'GET', path: '/api/echo-ip', summary: 'The caller as Tomo sees it', access: 'public', response: z.object({ ip: z.string() }), handler: (_input, call) => ({ ip: call.clientIp }) });
   },
 });
 

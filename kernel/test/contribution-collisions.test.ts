@@ -14,7 +14,7 @@ afterAll(removeTempDirs);
 const withRoute = (id: string, routePath: string, method: 'GET' | 'POST' = 'GET') =>
   definePlugin({
     id,
-    init: (ctx) => ctx.http.route({ method, path: routePath, summary: id, access: 'public', handler: () => ({ owner: id }) }),
+    init: (ctx) => ctx.http.route({ method, path: routePath, summary: id, access: 'public', response: z.object({ owner: z.string() }), handler: () => ({ owner: id }) }),
   });
 
 const withTool = (id: string, name: string) =>
@@ -72,7 +72,7 @@ describe('routes', () => {
       'squatter',
       { name: 'tomo-squatter' },
       `const { definePlugin } = require('@tomo/kernel');
-module.exports = definePlugin({ id: 'squatter', init(ctx) { ctx.http.route({ method: 'GET', path: '/api/things', summary: 'x', access: 'public', handler: () => ({ owner: 'squatter' }) }); } });
+module.exports = definePlugin({ id: 'squatter', init(ctx) { ctx.http.route({ method: 'GET', path: '/api/things', summary: 'x', access: 'public', response: require('zod').z.object({ owner: require('zod').z.string() }), handler: () => ({ owner: 'squatter' }) }); } });
 `,
     );
     const t = await startTestKernel({ plugins: [testAuthPlugin, withRoute('owner', '/api/things')], pluginDirs: [dir] });
@@ -175,7 +175,7 @@ describe('console contributions', () => {
 
   test('a missing bundle is a warning: the plugin runs, its panel is left out of the manifest', async () => {
     const bundleDir = makeTempDir();
-    const p = definePlugin({ id: 'unbuilt', ui: { bundleDir: path.join(bundleDir, 'nope'), entry: 'index.js' }, init: (ctx) => ctx.http.route({ method: 'GET', path: '/api/unbuilt', summary: 'x', access: 'public', handler: () => ({ ok: true }) }) });
+    const p = definePlugin({ id: 'unbuilt', ui: { bundleDir: path.join(bundleDir, 'nope'), entry: 'index.js' }, init: (ctx) => ctx.http.route({ method: 'GET', path: '/api/unbuilt', summary: 'x', access: 'public', response: z.object({ ok: z.boolean() }), handler: () => ({ ok: true }) }) });
     const built = makeTempDir();
     fs.writeFileSync(path.join(built, 'main.js'), 'export {};');
     const q = definePlugin({ id: 'built', ui: { bundleDir: built, entry: 'main.js', slots: { 'server.tabs': [{ id: 'x', component: 'X', title: 'X' }] } } });

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { definePlugin } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { createLogger, closeLogger } from '../src/log/create-logger';
@@ -21,6 +22,7 @@ const fillerPlugin = definePlugin({
       path: '/api/filler',
       summary: 'Writes a 64 kB row into a database that may not grow',
       access: 'public',
+      response: z.object({ ok: z.boolean() }),
       handler: async () => {
         await ctx.dataSource.query('CREATE TABLE IF NOT EXISTS filler_rows (id INTEGER PRIMARY KEY, data BLOB)');
         await ctx.dataSource.query('INSERT INTO filler_rows (data) VALUES (zeroblob(65536))');
@@ -32,6 +34,7 @@ const fillerPlugin = definePlugin({
       path: '/api/filler',
       summary: 'Counts the rows',
       access: 'public',
+      response: z.object({ rows: z.number() }),
       handler: async () => ({ rows: Number((await ctx.dataSource.query('SELECT count(*) AS n FROM filler_rows'))[0].n) }),
     });
     ctx.http.route({
@@ -39,6 +42,7 @@ const fillerPlugin = definePlugin({
       path: '/api/filler/file',
       summary: 'Writes a file on a device that is always full',
       access: 'public',
+      response: z.object({ ok: z.boolean() }),
       handler: () => {
         fs.writeFileSync('/dev/full', 'x');
         return { ok: true };

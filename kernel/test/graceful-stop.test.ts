@@ -25,6 +25,7 @@ const slowPlugin = definePlugin({
       summary: 'Answers after ?ms',
       access: 'public',
       query: z.object({ ms: z.coerce.number().int() }),
+      response: z.object({ waited: z.number() }),
       handler: async ({ query }) => {
         await sleep(query.ms);
         return { waited: query.ms };

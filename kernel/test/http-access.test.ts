@@ -15,6 +15,7 @@ const probePlugin = definePlugin({
       path: '/api/probe/whoami',
       summary: 'Who is calling (public: principal optional)',
       access: 'public',
+      response: z.object({ principal: z.string().nullable() }),
       handler: (_input, call) => {
         seen.push({ principal: call.principal?.id, transport: call.transport, requestId: call.requestId });
         return { principal: call.principal?.id ?? null };
@@ -26,6 +27,7 @@ const probePlugin = definePlugin({
       summary: 'Sets and clears a cookie',
       access: 'public',
       body: z.object({ value: z.string().nullable() }),
+      response: z.object({ had: z.string().nullable() }),
       handler: ({ body }, call) => {
         call.cookies!.set('probe', body.value, { maxAgeMs: 60000 });
         return { had: call.cookies!.get('probe') ?? null };

@@ -90,7 +90,9 @@ describe('/api/openapi.json', () => {
     expect(schema.required).toEqual(['title', 'priority']);
     expect(schema.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
     expect(schema.properties.priority).toMatchObject({ type: 'integer', minimum: 0, maximum: 5 });
-    expect(post.responses['201']).toEqual({ description: 'Success' });
+    expect(post.responses['201'].content['application/json'].schema).toMatchObject({ type: 'object', required: ['id', 'title', 'priority', 'ownerId'] });
+    // A route without a response schema answers 204, and says so.
+    expect(doc.paths['/api/notes/{id}'].delete.responses['204']).toEqual({ description: 'Done; no content' });
     expect(post.responses['400'].content['application/json'].schema.properties.error.required).toEqual(['code', 'message']);
   });
 
@@ -98,7 +100,7 @@ describe('/api/openapi.json', () => {
     const get = doc.paths['/api/notes/{id}'].get;
     expect(get.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ type: 'integer' }) }]);
     expect(get.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401', '404']);
     expect(Object.keys(doc.paths['/api/notes/{id}'].delete.responses)).toEqual(expect.arrayContaining(['401', '403']));
 
     const put = doc.paths['/api/stream/settings/{name}'].put;

@@ -12,6 +12,7 @@ test('a kernel with one plugin route serves it and health', async () => {
         summary: 'Say hello',
         access: 'public',
         body: z.object({ name: z.string().min(1) }),
+        response: z.object({ greeting: z.string() }),
         handler: ({ body }) => ({ greeting: `hello ${body.name}` }),
       });
     },

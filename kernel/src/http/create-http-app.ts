@@ -21,6 +21,8 @@ export interface HttpAppDeps {
   log: Logger;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** See `KernelOptions.checkResponses`. */
+  checkResponses?: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     // One child logger per plugin, made once: a child per request costs measurable CPU.
     if (!pluginLogs.has(entry.owner)) pluginLogs.set(entry.owner, log.child({ plugin: entry.owner }));
     const routeLog = pluginLogs.get(entry.owner) as Logger;
-    router[method](entry.definition.path, (ctx) => runRoute(ctx, entry, deps.hooks, routeLog));
+    router[method](entry.definition.path, (ctx) => runRoute(ctx, entry, deps.hooks, routeLog, deps.checkResponses ?? false));
   }
   router.all('/mcp', (ctx) => deps.mcp.handle(ctx));
   app.use(router.routes());

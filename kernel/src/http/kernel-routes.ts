@@ -10,6 +10,51 @@ export interface StatusReport {
   database: { ok: boolean; error?: string };
 }
 
+const statusSchema = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  plugins: z.array(z.object({ id: z.string(), version: z.string(), state: z.enum(['active', 'disabled']), error: z.string().optional() })),
+  database: z.object({ ok: z.boolean(), error: z.string().optional() }),
+});
+
+const pluginReportSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['plugin', 'module']),
+  version: z.string(),
+  packageName: z.string(),
+  builtin: z.boolean(),
+  state: z.enum(['active', 'disabled']),
+  error: z.string().optional().describe('Why it is disabled'),
+  description: z.string().optional(),
+  targetPlugin: z.string().optional().describe("A module's plugin"),
+  contributes: z.object({
+    routes: z.array(z.string()).describe('`METHOD /path`'),
+    tools: z.array(z.string()),
+    pages: z.array(z.string()),
+    widgets: z.array(z.string()),
+    slots: z.array(z.string()).describe('`slot: title`'),
+    extensionPoints: z.array(z.string()),
+    migrations: z.array(z.string()),
+  }),
+});
+
+const access = z.enum(['authenticated', 'admin']).optional();
+const slotItem = z.object({ id: z.string(), component: z.string(), title: z.string(), order: z.number().optional() });
+const manifestSchema = z.object({
+  plugins: z.array(
+    z.object({
+      id: z.string(),
+      version: z.string(),
+      entry: z.string().describe("URL of the bundle's entry module"),
+      styles: z.array(z.string()).describe('URLs of its style sheets'),
+      routes: z.array(z.object({ path: z.string(), component: z.string(), title: z.string(), access })),
+      nav: z.array(z.object({ label: z.string(), path: z.string(), icon: z.string().optional(), order: z.number().optional(), access })),
+      widgets: z.array(slotItem),
+      slots: z.record(z.string(), z.array(slotItem)),
+    }),
+  ),
+});
+
 /** The kernel's own routes; registered like any plugin's, under the owner `kernel`. */
 export function kernelRoutes(deps: {
   status: () => Promise<StatusReport>;
@@ -33,6 +78,7 @@ export function kernelRoutes(deps: {
       summary: 'Version, uptime, loaded plugins and database health',
       access: 'authenticated',
       tag: 'kernel',
+      response: statusSchema,
       handler: () => deps.status(),
     },
     {
@@ -41,6 +87,7 @@ export function kernelRoutes(deps: {
       summary: 'Every plugin and module: version, package, built-in or third-party, state (with the reason when disabled), and what it contributes',
       access: 'admin',
       tag: 'kernel',
+      response: z.object({ plugins: z.array(pluginReportSchema) }),
       handler: () => ({ plugins: deps.plugins() }),
     },
     {
@@ -49,6 +96,7 @@ export function kernelRoutes(deps: {
       summary: 'This API as an OpenAPI 3.1 document',
       access: 'public',
       tag: 'kernel',
+      response: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }).loose(),
       handler: () => deps.openApi(),
     },
     {
@@ -57,6 +105,7 @@ export function kernelRoutes(deps: {
       summary: "The console's plugin manifest: bundles, routes, navigation, widgets and slots",
       access: 'authenticated',
       tag: 'kernel',
+      response: manifestSchema,
       handler: (_input, call) => deps.manifest(call.principal!),
     },
   ] as RouteDefinition[];

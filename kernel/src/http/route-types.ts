@@ -43,7 +43,11 @@ export interface RouteDefinition<B = unknown, Q = unknown, P = unknown, R = unkn
   query?: z.ZodType<Q>;
   /** Schema of the path parameters (strings). */
   params?: z.ZodType<P>;
-  /** Documents the success body in OpenAPI (not enforced at run time). */
+  /**
+   * The success body, for the OpenAPI document. Required when the handler returns a body; without
+   * it the route is documented as 204. Test kernels check every answer against it
+   * (`KernelOptions.checkResponses`); production does not.
+   */
   response?: z.ZodType<R>;
   /** Status of a successful response with a body; default 200 (use 201 for a creation). */
   successStatus?: number;

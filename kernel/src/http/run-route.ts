@@ -21,8 +21,52 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, location
   return result.data;
 }
 
+/**
+ * Test kernels only: the answer must be what the OpenAPI document says (the route's `response`
+ * schema, or no body at all). A programming error, so a plain Error (a 500 with its message logged).
+ */
+function checkResponse(method: string, path: string, schema: z.ZodType | undefined, result: unknown): void {
+  const where = `Route ${method} ${path}`;
+  if (!schema) {
+    if (result !== undefined) throw new Error(`${where} answered a body but declares no response schema (the OpenAPI document says 204)`);
+    return;
+  }
+  if (result === undefined) throw new Error(`${where} answered 204 but declares a response schema`);
+  // Through JSON first: what a client receives (dates as strings, undefined fields gone).
+  const sent: unknown = JSON.parse(JSON.stringify(result));
+  const parsed = schema.safeParse(sent);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    throw new Error(`${where} answered a body that does not match its response schema: ${issues.join('; ')}`);
+  }
+  // zod drops keys an object schema does not declare; the document says there are none, and an
+  // undeclared field is how a secret column would slip out: it must be declared or not sent.
+  const extra = undeclaredField(sent, parsed.data, '');
+  if (extra) throw new Error(`${where} answered a field its response schema does not declare: ${extra}`);
+}
+
+/** The first key present in what was sent but gone after parsing (an undeclared field), as a path. */
+function undeclaredField(sent: unknown, parsed: unknown, at: string): string | null {
+  if (Array.isArray(sent) && Array.isArray(parsed)) {
+    for (let i = 0; i < sent.length; i++) {
+      const found = undeclaredField(sent[i], parsed[i], `${at}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (sent && typeof sent === 'object' && parsed && typeof parsed === 'object' && !Array.isArray(sent)) {
+    for (const [key, value] of Object.entries(sent)) {
+      const path = at ? `${at}.${key}` : key;
+      if (!(key in parsed)) return path;
+      const found = undeclaredField(value, (parsed as Record<string, unknown>)[key], path);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Runs one route: authenticate, authorise, validate params/query/body, call the handler, send JSON. */
-export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegistry, log: Logger): Promise<void> {
+export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegistry, log: Logger, checkResponses = false): Promise<void> {
   const def = entry.definition;
   const principal = await authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
   const call = callFromKoa(ctx, principal, log);
@@ -42,6 +86,7 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
     body = parseWith(route.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
   }
   const result = await route.handler({ body, query, params }, call);
+  if (checkResponses) checkResponse(route.method, route.path, route.response, result);
   if (result === undefined) {
     ctx.status = 204;
     return;

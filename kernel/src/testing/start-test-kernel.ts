@@ -83,6 +83,7 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
     builtinPluginDirs: options.builtinPluginDirs,
     uiShellDir: options.uiShellDir,
     logStream: stream,
+    checkResponses: true,
   });
   const listen = options.listen ?? true;
   try {

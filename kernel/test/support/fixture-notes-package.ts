@@ -71,6 +71,7 @@ module.exports = definePlugin({
       access: 'authenticated',
       body: z.object({ text: z.string().min(1).max(200) }),
       successStatus: 201,
+      response: z.object({ id: z.number(), text: z.string() }),
       handler: ({ body }) => notes().save({ text: body.text }),
     });
     ctx.http.route({
@@ -78,6 +79,7 @@ module.exports = definePlugin({
       path: '/api/fixture-notes',
       summary: 'List notes',
       access: 'authenticated',
+      response: z.array(z.object({ id: z.number(), text: z.string() })),
       handler: () => notes().find({ order: { id: 'ASC' } }),
     });
     ctx.mcp.tool({

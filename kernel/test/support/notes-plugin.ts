@@ -40,6 +40,8 @@ export const noteBody = z.object({
   priority: z.number().int().min(0).max(5),
 });
 
+const noteSchema = z.object({ id: z.number(), title: z.string(), priority: z.number(), ownerId: z.string() });
+
 /**
  * A throwaway plugin with an entity, a migration and CRUD-ish routes that write rows, so tests
  * can prove bad input never reaches the database.
@@ -57,6 +59,7 @@ export const testNotesPlugin = definePlugin({
       access: 'authenticated',
       body: noteBody,
       successStatus: 201,
+      response: noteSchema,
       handler: async ({ body }, call) => repo().save(repo().create({ ...body, ownerId: call.principal!.id })),
     });
     ctx.http.route({
@@ -65,6 +68,7 @@ export const testNotesPlugin = definePlugin({
       summary: 'List the notes the caller may see',
       access: 'authenticated',
       query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+      response: z.array(noteSchema),
       handler: async ({ query }, call) => repo().find({ where: { ...ownerScope(call.principal!) }, order: { id: 'ASC' }, take: query.limit }),
     });
     ctx.http.route({
@@ -73,6 +77,7 @@ export const testNotesPlugin = definePlugin({
       summary: 'One note',
       access: 'authenticated',
       params: z.object({ id: z.coerce.number().int().positive() }),
+      response: noteSchema,
       handler: async ({ params }, call) => requireOwned(call.principal!, await repo().findOneBy({ id: params.id }), 'Note'),
     });
     ctx.http.route({

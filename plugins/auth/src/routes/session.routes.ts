@@ -25,6 +25,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     access: 'public',
     body: setupInput,
     successStatus: 201,
+    response: z.object({ user: publicUserSchema }),
     handler: async ({ body }, call) => {
       await s.throttle.check(call.clientIp, '#setup');
       let user;

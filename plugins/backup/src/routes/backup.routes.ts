@@ -20,6 +20,28 @@ const importBody = z.strictObject({
 
 const uploadParams = z.object({ id: z.uuid('must be an upload id') });
 
+const onConflict = z.enum(['skip', 'overwrite']);
+/** What an import did (apply) or would do (preview). */
+const importSummarySchema = z.object({
+  source: z.object({ tomoVersion: z.string(), createdAt: z.string(), formatVersion: z.number(), includesHistory: z.boolean() }).describe('Where the backup came from'),
+  onConflict,
+  applied: z.boolean().describe('False for a preview: nothing was written'),
+  tables: z.array(
+    z.object({
+      table: z.string(),
+      label: z.string().describe('What the table holds, for people'),
+      inBackup: z.number(),
+      added: z.number(),
+      replaced: z.number(),
+      skipped: z.number(),
+      absent: z.boolean().optional().describe('The table is not on this instance (its plugin is not installed): its rows are left out'),
+    }),
+  ),
+  conflicts: z.array(z.object({ table: z.string(), what: z.string(), action: onConflict })).describe('Records both hold, the first 500'),
+  conflictCount: z.number(),
+  catalogs: z.array(z.object({ name: z.string(), files: z.number(), restoredTo: z.string() })).describe('App catalogs restored with the backup'),
+});
+
 /** An uploaded backup waits this long for its preview and apply, then is removed. */
 const UPLOAD_TTL_MS = 60 * 60 * 1000;
 
@@ -104,6 +126,7 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
       access: 'admin',
       params: uploadParams,
       body: importBody,
+      response: z.object({ summary: importSummarySchema }),
       handler: async ({ params, body }, call) => {
         const file = uploadFile(params.id);
         if (!fs.existsSync(file)) throw notFound('Upload');
