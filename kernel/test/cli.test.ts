@@ -176,6 +176,16 @@ describe('tomo mcp (stdio bridge)', () => {
     }
   });
 
+  test('without --url and with a config it cannot read, it says so and uses the default address', async () => {
+    const unreadable = makeTempDir(); // a folder: reading it fails, as /etc/tomo/config.yaml does for a desktop user
+    const result = await runTomo(['mcp'], { TOMO_CONFIG: unreadable });
+    expect(result.stderr).toContain(`tomo mcp: Config file ${unreadable} cannot be read: EISDIR`);
+    expect(result.stderr).toContain('connecting to http://127.0.0.1:8080 (pass --url to choose)');
+    // It went on to the next check (the token) instead of stopping at the config.
+    expect(result.stderr).toMatch(/tomo mcp: No API token/);
+    expect(result.code).toBe(2);
+  });
+
   test('without a token it exits 2 and says how to get one', async () => {
     const result = await runTomo(['mcp', '--url', t.url], {});
     expect(result.code).toBe(2);

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { TomoConfig } from '../config/config-schema';
+import { ConfigError } from '../errors';
 import { bridgeStdioToHttp } from '../mcp/stdio-bridge';
+
+/** Where Tomo listens by default (`server.host` and `server.port`). */
+const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 /** Where the stdio bridge finds its API token: a file, or TOMO_API_TOKEN (never an argument, which `ps` shows). */
 function readToken(tokenFile: string | undefined): string {
@@ -21,9 +25,17 @@ export function addMcpCommand(program: Command, getConfig: () => TomoConfig): vo
     .action(async (opts: { url?: string; tokenFile?: string }) => {
       let base = opts.url;
       if (!base) {
-        const { server } = getConfig();
-        const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host;
-        base = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+        try {
+          const { server } = getConfig();
+          const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host;
+          base = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          // A desktop client runs this as its user, who usually cannot read the service's config:
+          // the default address is the likely one; say so on stderr (stdout carries MCP).
+          base = DEFAULT_URL;
+          process.stderr.write(`tomo mcp: ${err.message}; connecting to ${DEFAULT_URL} (pass --url to choose)\n`);
+        }
       }
       let token: string;
       try {

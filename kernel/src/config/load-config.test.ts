@@ -86,6 +86,13 @@ test('a YAML file that is not a mapping is refused; an empty one is fine', () =>
   expect(loadConfig({ file: empty, env: {} }).server.port).toBe(8080);
 });
 
+test('a config file that cannot be read is refused naming the file and why (not as bad YAML)', () => {
+  const folder = fs.mkdtempSync(path.join(dir, 'a-folder-'));
+  const err = configError(() => loadConfig({ file: folder, env: {} }));
+  expect(err.message).toMatch(new RegExp(`^Config file ${folder} cannot be read: EISDIR`));
+  expect(err.message).not.toMatch(/YAML/);
+});
+
 test('an explicit config file that does not exist is an error (TOMO_CONFIG too)', () => {
   const missing = path.join(dir, 'missing.yaml');
   expect(configError(() => loadConfig({ file: missing, env: {} })).message).toBe(`Config file ${missing} does not exist`);

@@ -59,9 +59,17 @@ function readFile(file: string, explicit: boolean): Record<string, unknown> {
     if (explicit) throw new ConfigError(`Config file ${file} does not exist`);
     return {};
   }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    // Under the RPM the file is readable by root and the tomo group only.
+    const denied = (err as NodeJS.ErrnoException).code === 'EACCES';
+    throw new ConfigError(`Config file ${file} cannot be read: ${denied ? 'permission denied (run as root or a member of the tomo group, or pass --config)' : (err as Error).message}`);
+  }
   let parsed: unknown;
   try {
-    parsed = YAML.parse(fs.readFileSync(file, 'utf8'));
+    parsed = YAML.parse(text);
   } catch (err) {
     throw new ConfigError(`Config file ${file} is not valid YAML: ${(err as Error).message}`);
   }
