@@ -2,6 +2,7 @@ import { useToasts } from '@tomo/ui-shell/kit';
 import { DOMWrapper, enableAutoUnmount, flushPromises, mount, VueWrapper } from '@vue/test-utils';
 import { errorReply, installFakeFetch, makeUser, type FakeReply } from '../../../ui-shell/src/test-utils/fake-fetch';
 import type { ConnectionTestResult, PublicServer } from './api';
+import { listRefresh } from './composables';
 import { DEBIAN_FACTS, FINGERPRINT_NEW, FINGERPRINT_OLD, makeServer, panelRouter, RouteOutlet, signIn } from './test-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -56,6 +57,30 @@ function held(): { route: () => Promise<FakeReply>; answer: (reply: FakeReply) =
 }
 
 describe('ServersPage', () => {
+  it('refreshes the list by itself, quietly: a status the poller recorded shows without a reload', async () => {
+    const usual = listRefresh.ms;
+    listRefresh.ms = 30;
+    try {
+      const { wrapper, routes, calls } = await mountPage([backup, nas]);
+      expect(row(wrapper, 'backup').get('[data-status]').attributes('data-status')).toBe('offline');
+      routes['GET /api/servers'] = { body: { servers: [{ ...backup, status: 'online', lastError: null }, nas] } };
+      for (let i = 0; i < 100 && row(wrapper, 'backup').get('[data-status]').attributes('data-status') !== 'online'; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(row(wrapper, 'backup').get('[data-status]').attributes('data-status')).toBe('online');
+      expect(wrapper.find('[role="status"]').exists()).toBe(false);
+      // A failed refresh keeps the list (no error banner); leaving the page stops the refreshes.
+      routes['GET /api/servers'] = errorReply(503, 'unavailable', 'Try later');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(wrapper.find('tr[data-server="nas"]').exists()).toBe(true);
+      expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+      wrapper.unmount();
+      const before = calls.length;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls.length).toBe(before);
+    } finally {
+      listRefresh.ms = usual;
+    }
+  });
+
   it('lists servers with status badges, address, user, OS and last check; a name opens its page', async () => {
     const { wrapper, router } = await mountPage([web, nas, pi, backup]);
     expect(wrapper.findAll('tbody tr[data-server]').map((r) => r.attributes('data-server'))).toEqual(['backup', 'nas', 'pi', 'web']);

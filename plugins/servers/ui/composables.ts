@@ -49,3 +49,26 @@ export function useNow(intervalMs = 30000): Ref<number> {
   onBeforeUnmount(() => clearInterval(timer));
   return now;
 }
+
+/** How often the servers list refreshes itself, in ms (a test shortens it). */
+export const listRefresh = { ms: 15000 };
+
+/**
+ * Calls `refresh` every {@link listRefresh} ms while the page is open and the browser tab is
+ * visible, never two at once, so statuses the monitoring poller records show without a reload.
+ */
+export function useQuietRefresh(refresh: () => Promise<void>): void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || (typeof document !== 'undefined' && document.hidden)) return;
+    busy = true;
+    try {
+      await refresh();
+    } catch {
+      // A failed background refresh keeps what is shown; the next one (or any action) tries again.
+    } finally {
+      busy = false;
+    }
+  }, listRefresh.ms);
+  onBeforeUnmount(() => clearInterval(timer));
+}
