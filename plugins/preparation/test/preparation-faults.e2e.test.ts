@@ -47,6 +47,10 @@ describe('the connection is cut during the Docker install', () => {
     await fresh.reconnectNetwork();
     const retry = await t.request('POST', `/api/servers/${serverId}/preparation/retry`, { token: t.token, body: {} });
     expect(retry.status).toBe(202);
+    // The retry's answer keeps the plan and the detected OS; the failed step waits again.
+    expect(retry.body).toMatchObject({ status: 'in_progress', failedStep: null, error: null, os: expect.objectContaining({ id: expect.any(String) }) });
+    expect(retry.body.steps.find((s: { id: string }) => s.id === 'install-docker').state).toBe('pending');
+    expect(retry.body.steps.some((s: { state: string }) => s.state === 'failed' || s.state === 'rolled_back')).toBe(false);
     const done = await waitForPreparation(t, serverId);
     expect(done.error).toBeNull();
     expect(done.status).toBe('completed');

@@ -76,6 +76,13 @@ test('a preparer added by a throwaway module is chosen for a server reporting it
   expect(done.preparer).toBe('tomo-test-os');
   expect(done.steps.map((s: { id: string }) => s.id)).toEqual(['detect-os', 'say-hello']);
   expect(applied).toEqual(['0']);
+
+  // Preparing again starts from detection: the previous run's OS and preparer are not shown as this run's.
+  const again = await t.request('POST', `/api/servers/${id}/preparation`, { token: t.token, body: {} });
+  expect(again.status).toBe(202);
+  expect(again.body).toMatchObject({ status: 'in_progress', os: null, preparer: null, steps: [{ id: 'detect-os', state: 'pending' }] });
+  expect(await waitForPreparation(t, id, 60000)).toMatchObject({ status: 'completed', preparer: 'tomo-test-os', os: expect.objectContaining({ id: 'tomotestos' }) });
+  expect(applied).toEqual(['0', '0']);
 });
 
 test('an unsupported OS fails at detection with the supported list, before any change', async () => {

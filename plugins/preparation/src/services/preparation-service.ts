@@ -93,8 +93,11 @@ export class PreparationService {
     if (retry && entity?.status !== 'failed') throw conflict('There is no failed preparation to retry for this server', 'server_id');
     const now = new Date();
     const resumeFrom = retry ? entity?.failedStep ?? null : null;
-    const steps: StepView[] = retry && entity ? (JSON.parse(entity.stepsJson) as StepView[]) : [{ ...DETECT }];
-    const patch = { status: 'in_progress' as const, currentStep: DETECT.id, failedStep: null, error: null, startedBy: principal.id, startedAt: now, finishedAt: null, updatedAt: now, stepsJson: JSON.stringify(steps) };
+    // A retry keeps the plan (the failed, rolled-back step waits again); a new run starts from detection and
+    // forgets the previous run's OS and preparer until it has detected them itself.
+    const steps: StepView[] = retry && entity ? (JSON.parse(entity.stepsJson) as StepView[]).map((s) => (s.state === 'failed' || s.state === 'rolled_back' ? { ...s, state: 'pending' as const } : s)) : [{ ...DETECT }];
+    const fresh = retry ? {} : { preparerId: null, osJson: null };
+    const patch = { status: 'in_progress' as const, currentStep: DETECT.id, failedStep: null, error: null, startedBy: principal.id, startedAt: now, finishedAt: null, updatedAt: now, stepsJson: JSON.stringify(steps), ...fresh };
     if (entity) {
       await this.repo.update({ id: entity.id }, patch);
       entity = { ...entity, ...patch };
