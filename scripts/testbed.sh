@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tomo test bed: installs and starts everything the full test suite needs on
 # this machine (an OpenSSH server with a test user, a Docker engine with two
-# locally built images, Chromium, and the tools the packaging tests call).
+# locally built images, Chromium, and the tools the packaging and docs tests call).
 #
 #   sudo bash scripts/testbed.sh        # as root, on Debian 12 (or similar)
 #
@@ -42,9 +42,12 @@ HTTPD_IMAGE=tomo-test/httpd:1
 HTTPD_TEXT='tomo-test-httpd ok'
 CHROMIUM=/usr/bin/chromium
 
+# nginx and caddy: the docs tests check the reverse proxy examples with `nginx -t` and
+# `caddy validate` (openssl makes nginx's test certificate); jq is used by documented commands.
 PACKAGES=(
   openssh-server openssh-client sudo docker.io chromium busybox-static age
   rpm rpmlint debootstrap iproute2 procps curl ca-certificates
+  nginx caddy openssl jq
 )
 
 # ---------------------------------------------------------------- helpers --
@@ -180,7 +183,7 @@ fi
 # machines have another, newer docker client earlier in PATH.)
 if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=$(command -v docker) || die "no docker client"; fi
 DOCKERD=$(command -v dockerd) || die "no dockerd binary"
-for tool in age rpm rpmlint debootstrap ip ss pgrep curl ssh ssh-keygen "$SSHD" /bin/busybox "$CHROMIUM"; do
+for tool in age rpm rpmlint debootstrap ip ss pgrep curl ssh ssh-keygen nginx caddy openssl jq "$SSHD" /bin/busybox "$CHROMIUM"; do
   command -v "$tool" >/dev/null || die "$tool is missing although its package is installed"
 done
 

@@ -12,7 +12,7 @@ import { parseMarkdown, type Fence } from './support/markdown';
 // What the documentation claims about the code, checked against the built code: every
 // configuration key, environment variable and command is in the admin guide; the configuration
 // example loads; the MCP client configurations connect; the proxy examples hold what live
-// streams need (and nginx/caddy accept them, where installed).
+// streams need, and nginx and Caddy (installed by the test bed) accept them.
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOMO = path.join(ROOT, 'bin', 'tomo.js');
@@ -33,7 +33,17 @@ function tomo(args: string[], env: Record<string, string> = {}, input?: string) 
   return spawnSync(process.execPath, [TOMO, ...args], { env: { PATH: process.env.PATH ?? '', TOMO_CONFIG: '/dev/null', ...env }, input, encoding: 'utf8', timeout: 60000 });
 }
 
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+/**
+ * The absolute path of a tool the test bed installs (`scripts/testbed.sh`); throws when it is
+ * missing, so a check that needs it fails instead of passing unchecked. The sbin folders are
+ * searched too: nginx lives in /usr/sbin, which a non-root PATH often lacks.
+ */
+function testbedTool(command: string): string {
+  const searchPath = [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin'].join(':');
+  const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { encoding: 'utf8', env: { PATH: searchPath } });
+  if (found.status !== 0) throw new Error(`${command} is not installed: run \`sudo bash scripts/testbed.sh\` (it installs the tools these checks call)`);
+  return found.stdout.trim();
+}
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'kernel/dist/index.js'))) throw new Error('kernel/dist is missing: run `npm run build` before the docs tests');
@@ -279,16 +289,13 @@ describe('the reverse proxy examples', () => {
     expect(caddy.content).not.toMatch(/^\s*encode\b/m);
   });
 
-  test('nginx accepts the example (nginx -t), where nginx is installed', () => {
-    if (!has('nginx') || !has('openssl')) {
-      console.log('nginx -t not run: nginx (and openssl, for a test certificate) is not installed on this machine. `apt-get install nginx` makes this test check the example.');
-      return;
-    }
+  test('nginx accepts the example (nginx -t)', () => {
+    const [nginxBin, openssl] = [testbedTool('nginx'), testbedTool('openssl')];
     const dir = tempDir('tomo-docs-nginx-');
     try {
       const cert = path.join(dir, 'cert.pem');
       const key = path.join(dir, 'key.pem');
-      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=tomo.example.com', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+      const made = spawnSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=tomo.example.com', '-keyout', key, '-out', cert], { encoding: 'utf8' });
       expect(made.status).toBe(0);
       const site = nginx.content
         .replace('/etc/letsencrypt/live/tomo.example.com/fullchain.pem', cert)
@@ -298,26 +305,28 @@ describe('the reverse proxy examples', () => {
         path.join(dir, 'nginx.conf'),
         `pid ${path.join(dir, 'nginx.pid')};\nerror_log ${path.join(dir, 'error.log')};\nevents {}\nhttp {\n    access_log off;\n${temp}\n${site}}\n`,
       );
-      const checkedConf = spawnSync('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
+      const checkedConf = spawnSync(nginxBin, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
       expect({ status: checkedConf.status, output: checkedConf.stderr }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('Caddy accepts the example (caddy validate), where Caddy is installed', () => {
-    if (!has('caddy')) {
-      console.log('caddy validate not run: caddy is not installed on this machine (Debian: apt-get install caddy).');
-      return;
-    }
+  test('Caddy accepts the example (caddy validate)', () => {
+    const caddyBin = testbedTool('caddy');
     const dir = tempDir('tomo-docs-caddy-');
     try {
       fs.writeFileSync(path.join(dir, 'Caddyfile'), caddy.content);
-      const validated = spawnSync('caddy', ['validate', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
+      const validated = spawnSync(caddyBin, ['validate', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
         encoding: 'utf8',
         env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
       });
-      expect({ status: validated.status, output: validated.stderr.slice(-2000) }).toEqual({ status: 0, output: expect.stringContaining('Valid configuration') });
+      // Caddy prints its verdict on stdout and logs to stderr (shown when the check fails).
+      expect({ status: validated.status, verdict: validated.stdout.trim(), log: validated.stderr.slice(-2000) }).toEqual({
+        status: 0,
+        verdict: 'Valid configuration',
+        log: expect.any(String),
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
