@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { LABELS } from '../src/install/container-spec';
 import { addTestbedServer, fetchPage, freePort, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from './support/apps-kernel';
 
 let t: AppsKernel;
@@ -100,7 +101,8 @@ test('uninstall without "delete data" keeps the data folder', async () => {
 });
 
 describe('host ports already in use are refused before anything is created, naming the port', () => {
-  const containerCount = async () => (await localDocker().listContainers({ all: true })).length;
+  // Only this server's Tomo containers: the engine is shared with tests running in parallel.
+  const containerCount = async () => (await localDocker().listContainers({ all: true, filters: { label: [`${LABELS.server}=${serverId}`] } })).length;
   const rowCount = async () => (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.length;
 
   test('a port held by a program listening on the server', async () => {
