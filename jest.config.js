@@ -29,6 +29,12 @@ module.exports = {
   // Many backend tests spawn real processes (tomo, sshd, containers, Chromium) and hash with
   // bcrypt cost 12: jest's 5 s default is too tight on a loaded 2-core CI machine.
   testTimeout: 30000,
+  // One worker, whatever the machine: the value CI's 2 cores always gave (jest's default is
+  // cores - 1), now fixed so a many-core machine does not run a dozen e2e files at once against
+  // the one test sshd and Docker engine. Each e2e file already runs Tomo, sshd sessions, dockerd
+  // work and often Chromium beside the worker: together they use both cores, and the load and
+  // fault tests time what they measure.
+  maxWorkers: 1,
   coverageReporters: ['text-summary', 'text', 'json-summary'],
   coverageDirectory: 'coverage',
   // What coverage counts: product code only (not tests, helpers or build configs).
