@@ -1,16 +1,47 @@
 #!/usr/bin/env bash
 # The full test suite, exactly as CI runs it (`npm test`). It sets up everything the tests need
 # (test bed: sshd, Docker engine, Chromium, test images), builds, then runs the quality gates
-# in order: lint, type-check (TypeScript and Vue templates), and every jest test with coverage
-# (kernel and auth must keep >= 90% line coverage). A missing test bed fails the run; nothing
-# is skipped.
+# in order: lint (no warnings allowed), type-check (TypeScript and Vue templates), and every jest
+# test with coverage (kernel and each plugin backend must keep >= 90% line coverage). A missing
+# test bed fails the run; nothing is skipped. Each phase's duration is printed when it ends and
+# again in a table at the end (also when a phase fails), so a slow CI run shows where it went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-step() { printf '\n=== %s\n' "$*"; }
+phases=()    # "name<TAB>seconds<TAB>result" of every phase that ran
+current=""   # the phase running now, empty between phases
+current_started=0
 
-step "test bed (sshd, Docker engine, Chromium, test images)"
+# A phase starts with `phase <name>` and ends with `phase_done [result]`.
+phase() {
+  current=$1
+  current_started=$(date +%s)
+  printf '\n=== %s\n' "$current"
+}
+phase_done() {
+  local result=${1:-ok} took=$(( $(date +%s) - current_started ))
+  phases+=("$current"$'\t'"$took"$'\t'"$result")
+  printf '=== %s: %s in %d s\n' "$current" "$result" "$took"
+  current=""
+}
+# The table of phase times. On EXIT so a phase that fails (set -e) is reported too.
+print_times() {
+  local status=$?
+  [[ -n $current ]] && phase_done "FAILED"
+  printf '\nphase times:\n'
+  local row name took result
+  for row in "${phases[@]}"; do
+    IFS=$'\t' read -r name took result <<<"$row"
+    printf '  %-52s %5d s  %2dm%02ds  %s\n' "$name" "$took" $((took / 60)) $((took % 60)) "$result"
+  done
+  local total=$(( $(date +%s) - started ))
+  printf '  %-52s %5d s  %2dm%02ds\n' "total" "$total" $((total / 60)) $((total % 60))
+  exit "$status"
+}
+trap print_times EXIT
+
+phase "test bed (sshd, Docker engine, Chromium, test images)"
 if [ "$(id -u)" -eq 0 ]; then
   bash scripts/testbed.sh
 elif command -v sudo >/dev/null; then
@@ -19,17 +50,21 @@ else
   echo "The test bed needs root: run 'sudo bash scripts/testbed.sh' once, then npm test again." >&2
   exit 1
 fi
+phase_done
 
-step "build (kernel, plugins, console)"
+phase "build (kernel, plugins, console)"
 npm run build
+phase_done
 
-step "lint"
-npx eslint .
+phase "lint (eslint, no warnings)"
+npm run lint
+phase_done
 
-step "type-check (tsc and vue-tsc)"
+phase "type-check (tsc and vue-tsc)"
 npm run typecheck
+phase_done
 
-step "tests (backend, console, end-to-end) with coverage"
+phase "tests (backend, console, end-to-end) with coverage"
 results=$(mktemp)
 status=0
 npx jest --ci --coverage --json --outputFile="$results" || status=$?
@@ -43,5 +78,5 @@ node -e '
 ' "$results" || status=1
 rm -f "$results"
 node scripts/coverage-by-area.js
-echo "total time: $(( $(date +%s) - started )) s"
+if ((status)); then phase_done "FAILED"; else phase_done; fi
 exit "$status"
