@@ -1,4 +1,4 @@
-import { categoryLabel, colourOf, count, formatMemory, initialOf, publishedPort, stateLook, volumeSource, webUrl } from './format';
+import { categoryLabel, colourOf, count, formatMemory, initialOf, publishedPort, volumeSource, webUrl } from './format';
 
 describe('format', () => {
   it('labels categories', () => {
@@ -26,11 +26,6 @@ describe('format', () => {
     expect(volumeSource({ kind: 'data', subPath: '', containerPath: '/data', readOnly: false })).toBe('App data folder');
     expect(volumeSource({ kind: 'host', hostPath: '/media', containerPath: '/media', readOnly: true, dockerSocket: false })).toBe('/media');
     expect([count(1, 'app'), count(2, 'app')]).toEqual(['1 app', '2 apps']);
-  });
-
-  it('looks up states, including one this console does not know', () => {
-    expect(stateLook('running').tone).toBe('success');
-    expect(stateLook('paused')).toEqual({ tone: 'warning', label: 'paused', hint: '' });
   });
 });
 

@@ -1,27 +1,9 @@
 /** Words and labels the apps panels show; plain functions so they are tested without a component. */
+import { busyStates } from '@tomo/ui-shell/kit';
 import type { AppVolume, InstallationState, InstalledPortView } from './api';
 
-type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
-
-/** How each installation state looks: running is good, failures are red, work in progress is blue. */
-export const STATE_LOOK: Record<InstallationState, { tone: Tone; label: string; hint: string }> = {
-  running: { tone: 'success', label: 'Running', hint: 'The container runs' },
-  stopped: { tone: 'neutral', label: 'Stopped', hint: 'Stopped through Tomo' },
-  error: { tone: 'danger', label: 'Error', hint: 'The container exited or keeps restarting' },
-  missing: { tone: 'danger', label: 'Missing', hint: 'The container is gone from Docker' },
-  failed: { tone: 'danger', label: 'Install failed', hint: 'The install did not finish' },
-  installing: { tone: 'info', label: 'Installing', hint: 'Tomo is installing it' },
-  removing: { tone: 'info', label: 'Removing', hint: 'Tomo is removing it' },
-  unknown: { tone: 'warning', label: 'Unknown', hint: 'Docker on the server could not be asked' },
-};
-
-/** The look of a state, also for a state this console does not know yet. */
-export function stateLook(state: string): { tone: Tone; label: string; hint: string } {
-  return STATE_LOOK[state as InstallationState] ?? { tone: 'warning', label: state, hint: '' };
-}
-
 /** States in which Tomo is still working on the installation (the lists refresh by themselves). */
-export const BUSY_STATES: ReadonlySet<InstallationState> = new Set(['installing', 'removing']);
+export const BUSY_STATES = busyStates('app') as ReadonlySet<InstallationState>;
 
 /** `media-server` → `Media server`. */
 export function categoryLabel(slug: string): string {

@@ -3,10 +3,9 @@
  * while it is `installing` and exposes where it got to. A failed poll is retried (a blip of the
  * network must not look like a failed install); only a 404 (the installation is gone) ends it.
  */
-import { isApiError } from '@tomo/ui-shell/kit';
+import { isApiError, usePolling } from '@tomo/ui-shell/kit';
 import { computed, ref, shallowRef } from 'vue';
 import { appsApi, type InstallationView } from './api';
-import { usePoller } from './composables';
 
 /**
  * How an install ended, for the wizard's result block. `cleanedUp`: the installer removed what it
@@ -21,7 +20,7 @@ export function useInstallProgress(pollMs = 700) {
   /** The installation disappeared while it was followed (removed elsewhere). */
   const gone = ref(false);
 
-  const poller = usePoller(async () => {
+  const poller = usePolling(async () => {
     const current = installation.value;
     if (!current) return false;
     try {
@@ -37,7 +36,7 @@ export function useInstallProgress(pollMs = 700) {
       return true;
     }
     return installation.value.state === 'installing';
-  }, pollMs);
+  }, pollMs, { pauseWhileHidden: false });
 
   /** Starts following `view` (the answer of the install request). */
   function follow(view: InstallationView): void {

@@ -210,7 +210,7 @@ describe('BackupPage: export', () => {
     await fillExport(wrapper, PASSWORD);
     await byId(wrapper, 'export-form').trigger('submit');
     await flushPromises();
-    expect(byId(wrapper, 'export-error').text()).toContain('The export stopped part way and the file is incomplete');
+    expect(byId(wrapper, 'export-error').text()).toContain('The download stopped part way and the file is incomplete');
     expect(saved).toEqual([]);
   });
 });

@@ -116,9 +116,10 @@ describe('ServerHealthWidget', () => {
     expect(wrapper.findAll('.mon-tile__name').map((n) => n.text())).toEqual(['pi', 'new', 'nas']);
     expect(tile(SERVER_A).get('.mon-tile__name').text()).toBe('nas');
     const badge = (id: string) => tile(id).get('.t-badge');
+    // The kit's one tone table: the same colours as on the servers page.
     expect([badge(SERVER_A).text(), badge(SERVER_A).classes()]).toEqual(['Online', expect.arrayContaining(['t-badge--success'])]);
-    expect([badge(SERVER_B).text(), badge(SERVER_B).classes()]).toEqual(['Offline', expect.arrayContaining(['t-badge--danger'])]);
-    expect([badge('c').text(), badge('c').classes()]).toEqual(['Unknown', expect.arrayContaining(['t-badge--warning'])]);
+    expect([badge(SERVER_B).text(), badge(SERVER_B).classes()]).toEqual(['Offline', expect.arrayContaining(['t-badge--warning'])]);
+    expect([badge('c').text(), badge('c').classes()]).toEqual(['Unknown', expect.arrayContaining(['t-badge--neutral'])]);
     const bars = (id: string) => tile(id).findAll('.mon-bar').map((b) => [b.get('[data-field="value"]').text(), b.attributes('data-tone')]);
     expect(bars(SERVER_A)).toEqual([
       ['13 %', 'success'],

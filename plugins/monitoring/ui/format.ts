@@ -1,5 +1,5 @@
 /** How the monitoring panels write figures, states and log entries. Pure functions (tested in format.test.ts). */
-import type { ActivityEntry, ContainerState, Door, PollStatus } from './api';
+import type { ActivityEntry, Door } from './api';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
 
@@ -22,28 +22,6 @@ export function loadTone(value: number | null | undefined): Tone {
   if (value >= 70) return 'warning';
   return 'success';
 }
-
-export const STATUS_LABEL: Record<PollStatus, string> = { online: 'Online', offline: 'Offline', unknown: 'Unknown' };
-export const STATUS_TONE: Record<PollStatus, Tone> = { online: 'success', offline: 'danger', unknown: 'warning' };
-
-export const CONTAINER_LABEL: Record<ContainerState, string> = {
-  running: 'Running',
-  stopped: 'Stopped',
-  crashed: 'Crashed',
-  failed: 'Failed',
-  installing: 'Installing',
-  removing: 'Removing',
-  unknown: 'Unknown',
-};
-export const CONTAINER_TONE: Record<ContainerState, Tone> = {
-  running: 'success',
-  stopped: 'neutral',
-  crashed: 'danger',
-  failed: 'danger',
-  installing: 'info',
-  removing: 'info',
-  unknown: 'warning',
-};
 
 export const DOOR_LABEL: Record<Door, string> = { console: 'Console', api: 'API', mcp: 'MCP', cli: 'CLI', system: 'System' };
 

@@ -61,7 +61,7 @@ test('the stepper advances and the live log shows lines as they arrive', async (
   const deadline = Date.now() + 240000;
   for (;;) {
     const sample = await page.evaluate(() => ({
-      running: [...document.querySelectorAll('.prep-step[data-state="running"] .prep-step__title')].map((e) => e.textContent?.trim() ?? ''),
+      running: [...document.querySelectorAll('.t-step[data-state="running"] .t-step__title')].map((e) => e.textContent?.trim() ?? ''),
       lines: document.querySelectorAll('.prep-log__line').length,
       text: document.body.innerText,
     }));

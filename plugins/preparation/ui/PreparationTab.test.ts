@@ -31,8 +31,8 @@ async function mountTab(routes: Record<string, FakeRoute>, serverId = SERVER_ID)
 
 const button = (wrapper: VueWrapper, action: string) => wrapper.get(`[data-action="${action}"]`);
 const badge = (wrapper: VueWrapper) => wrapper.get('.prep-badge').text();
-const stepStates = (wrapper: VueWrapper) => wrapper.findAll('.prep-step').map((li) => `${li.attributes('data-step')}:${li.attributes('data-state')}`);
-const currentStep = (wrapper: VueWrapper) => wrapper.find('.prep-step[aria-current="step"]').attributes('data-step');
+const stepStates = (wrapper: VueWrapper) => wrapper.findAll('.t-step').map((li) => `${li.attributes('data-step')}:${li.attributes('data-state')}`);
+const currentStep = (wrapper: VueWrapper) => wrapper.find('.t-step[aria-current="step"]').attributes('data-step');
 const logMessages = (wrapper: VueWrapper) => wrapper.findAll('.prep-log__line .prep-log__message').map((m) => m.text());
 const posts = (calls: FakeCall[]) => calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body]);
 
@@ -82,7 +82,7 @@ describe('PreparationTab', () => {
     expect(button(wrapper, 'prepare').attributes('disabled')).toBeUndefined();
     expect(wrapper.find('[data-action="again"]').exists()).toBe(false);
     expect(wrapper.get('.prep-intro').text()).toContain('installs Docker');
-    expect(wrapper.find('.prep-steps').exists()).toBe(false);
+    expect(wrapper.find('.t-steps').exists()).toBe(false);
     expect(wrapper.find('[data-result]').exists()).toBe(false);
     expect(wrapper.get('.prep-log').text()).toBe('No log yet.');
     expect(server.connections).toHaveLength(0);
@@ -99,8 +99,8 @@ describe('PreparationTab', () => {
     expect(wrapper.get('[data-result="completed"]').text()).toContain('Docker is installed, running and usable by the SSH user. 3 steps done, 2 already in place.');
     expect(wrapper.get('[data-fact="os"]').text()).toBe('Debian GNU/Linux 12 (bookworm) · x86_64 · preparer debian-family');
     expect(stepStates(wrapper)).toEqual(['detect-os:applied', 'update-package-index:satisfied', 'install-docker:applied', 'start-docker:applied', 'docker-group:satisfied']);
-    expect(wrapper.findAll('.prep-step__state').map((s) => s.text())).toEqual(['Done', 'Already done', 'Done', 'Done', 'Already done']);
-    expect(wrapper.find('.prep-step[aria-current]').exists()).toBe(false);
+    expect(wrapper.findAll('.t-step__state').map((s) => s.text())).toEqual(['Done', 'Already done', 'Done', 'Done', 'Already done']);
+    expect(wrapper.find('.t-step[aria-current]').exists()).toBe(false);
     expect(server.connections).toHaveLength(0);
 
     await button(wrapper, 'again').trigger('click');
@@ -125,8 +125,8 @@ describe('PreparationTab', () => {
     expect(badge(wrapper)).toBe('Preparing');
     expect(button(wrapper, 'prepare').attributes('disabled')).toBeDefined();
     expect(currentStep(wrapper)).toBe('install-docker');
-    expect(wrapper.find('[data-step="install-docker"] .prep-step__marker .t-spinner').exists()).toBe(true);
-    expect(wrapper.get('[data-step="install-docker"] .prep-step__state').text()).toBe('Running…');
+    expect(wrapper.find('[data-step="install-docker"] .t-step__marker .t-spinner').exists()).toBe(true);
+    expect(wrapper.get('[data-step="install-docker"] .t-step__state').text()).toBe('Running…');
     expect(server.connections).toHaveLength(1);
     const c = server.current;
     expect(c.url).toBe(`${BASE}/events?afterId=11`);
@@ -222,7 +222,7 @@ describe('PreparationTab', () => {
     expect(card.get('.prep-result__title').text()).toBe('Preparation stopped at “Install Docker”');
     expect(card.get('.prep-result__message').text()).toBe('apt-get could not download docker-ce: the mirror answered 404');
     expect(card.text()).toContain("The step's partial changes were undone.");
-    expect(wrapper.get('[data-step="install-docker"] .prep-step__state').text()).toBe('Failed, changes undone');
+    expect(wrapper.get('[data-step="install-docker"] .t-step__state').text()).toBe('Failed, changes undone');
     // Starting over is allowed too, but Retry is the main action.
     expect(button(wrapper, 'prepare').attributes('disabled')).toBeUndefined();
     expect(button(wrapper, 'prepare').classes()).toContain('t-btn--secondary');
@@ -335,7 +335,7 @@ describe('PreparationTab', () => {
     routeStreamsTo(server);
     const wrapper = mount(PreparationTab, { props: { serverId: SERVER_ID } });
     await flushPromises();
-    expect(wrapper.get('.prep-live-error').text()).toBe('The live log stopped: The server answered 404');
+    expect(wrapper.get('.prep-live-error').text()).toBe('The live log stopped: Server not found');
     expect(fake.calls.filter((c) => c.url === BASE)).toHaveLength(2);
     expect(badge(wrapper)).toBe('Failed');
   });

@@ -24,9 +24,6 @@ export const preparationApi = {
   eventsUrl: (serverId: string, afterId?: number): string => `${base(serverId)}/events${afterId !== undefined ? `?afterId=${afterId}` : ''}`,
 };
 
-/** The header the kernel requires before it accepts the session cookie (the kit's client sends it too). */
-export const CONSOLE_HEADERS: Record<string, string> = { 'X-Requested-With': 'tomo-console' };
-
 /**
  * Adds `incoming` lines to `lines` (both oldest first): no line twice (same id), order by id.
  * Returns `lines` itself when nothing is new.

@@ -2,10 +2,9 @@
  * One server's preparation as the tab shows it: the status, the log, and the live stream that
  * keeps both current while a run is in progress.
  */
-import { isApiError } from '@tomo/ui-shell/kit';
+import { api, isApiError, type EventStream, type StreamEvent, type StreamOptions } from '@tomo/ui-shell/kit';
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
-import { CONSOLE_HEADERS, mergeLines, preparationApi, type LogLine, type PreparationView, type StartOptions } from './api';
-import { openEventStream, type EventStream, type EventStreamOptions, type SseEvent } from './sse';
+import { mergeLines, preparationApi, type LogLine, type PreparationView, type StartOptions } from './api';
 
 /** The most lines the tab keeps (the oldest go first). */
 export const MAX_LINES = 3000;
@@ -13,8 +12,8 @@ export const MAX_LINES = 3000;
 /** How the live stream is doing: `off` (not needed), `connecting`, `open`, or `reconnecting` after a drop. */
 export type LiveState = 'off' | 'connecting' | 'open' | 'reconnecting';
 
-/** Options for tests: the stream's fetch and timings. */
-export type StreamTuning = Pick<EventStreamOptions, 'fetch' | 'retryMs' | 'maxRetryMs' | 'idleTimeoutMs'>;
+/** Options for tests: the stream's timings. */
+export type StreamTuning = Pick<StreamOptions, 'retryMs' | 'maxRetryMs' | 'idleTimeoutMs'>;
 
 export function usePreparation(serverId: Ref<string>, tuning: StreamTuning = {}) {
   const view = ref<PreparationView | null>(null);
@@ -71,7 +70,7 @@ export function usePreparation(serverId: Ref<string>, tuning: StreamTuning = {})
     }
   }
 
-  function onEvent(event: SseEvent, gen: number): void {
+  function onEvent(event: StreamEvent, gen: number): void {
     if (gen !== generation) return;
     let data: unknown;
     try {
@@ -103,28 +102,28 @@ export function usePreparation(serverId: Ref<string>, tuning: StreamTuning = {})
     runBaseId = lastLineId();
     liveError.value = '';
     live.value = 'connecting';
-    stream = openEventStream({
-      ...tuning,
-      url: () => preparationApi.eventsUrl(id, lastLineId()),
-      headers: CONSOLE_HEADERS,
-      lastEventId: runBaseId !== undefined ? String(runBaseId) : undefined,
-      onEvent: (event) => onEvent(event, gen),
-      onOpen: () => {
-        if (gen === generation) live.value = 'open';
+    stream = api.stream(
+      () => preparationApi.eventsUrl(id, lastLineId()),
+      {
+        onEvent: (event) => onEvent(event, gen),
+        onOpen: () => {
+          if (gen === generation) live.value = 'open';
+        },
+        onError: (error, willRetry) => {
+          if (gen !== generation) return;
+          if (willRetry) {
+            live.value = 'reconnecting';
+            return;
+          }
+          stream = null;
+          live.value = 'off';
+          liveError.value = `The live log stopped: ${error.message}`;
+          // Through the kit's client: a 401 signs the user out, anything else shows on the tab.
+          void load().catch(() => undefined);
+        },
       },
-      onError: (error, willRetry) => {
-        if (gen !== generation) return;
-        if (willRetry) {
-          live.value = 'reconnecting';
-          return;
-        }
-        stream = null;
-        live.value = 'off';
-        liveError.value = `The live log stopped: ${error.message}`;
-        // Through the kit's client: a 401 signs the user out, anything else shows on the tab.
-        void load().catch(() => undefined);
-      },
-    });
+      { ...tuning, lastEventId: runBaseId !== undefined ? String(runBaseId) : undefined },
+    );
   }
 
   function stopStream(): void {

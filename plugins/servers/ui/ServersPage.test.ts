@@ -87,9 +87,9 @@ describe('ServersPage', () => {
 
     const badge = (name: string) => row(wrapper, name).get('.servers-status');
     expect([badge('nas').text(), badge('nas').classes()]).toEqual(['Online', expect.arrayContaining(['t-badge--success'])]);
-    expect([badge('backup').text(), badge('backup').classes()]).toEqual(['Offline', expect.arrayContaining(['t-badge--neutral'])]);
+    expect([badge('backup').text(), badge('backup').classes()]).toEqual(['Offline', expect.arrayContaining(['t-badge--warning'])]);
     expect([badge('web').text(), badge('web').classes()]).toEqual(['Error', expect.arrayContaining(['t-badge--danger'])]);
-    expect([badge('pi').text(), badge('pi').classes()]).toEqual(['Unknown', expect.arrayContaining(['t-badge--info'])]);
+    expect([badge('pi').text(), badge('pi').classes()]).toEqual(['Unknown', expect.arrayContaining(['t-badge--neutral'])]);
     expect(badge('web').attributes('title')).toBe('Authentication failed');
 
     const cells = (name: string) => row(wrapper, name).findAll('td').map((td) => td.text());

@@ -1,5 +1,5 @@
 /** State shared by the servers panels: connection tests in flight and a clock for "5 minutes ago". */
-import { isApiError } from '@tomo/ui-shell/kit';
+import { isApiError, usePolling } from '@tomo/ui-shell/kit';
 import { onBeforeUnmount, reactive, ref, type Ref } from 'vue';
 import { serversApi, type ConnectionTestResult } from './api';
 
@@ -56,19 +56,8 @@ export const listRefresh = { ms: 15000 };
 /**
  * Calls `refresh` every {@link listRefresh} ms while the page is open and the browser tab is
  * visible, never two at once, so statuses the monitoring poller records show without a reload.
+ * A failed background refresh keeps what is shown; the next one (or any action) tries again.
  */
 export function useQuietRefresh(refresh: () => Promise<void>): void {
-  let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || (typeof document !== 'undefined' && document.hidden)) return;
-    busy = true;
-    try {
-      await refresh();
-    } catch {
-      // A failed background refresh keeps what is shown; the next one (or any action) tries again.
-    } finally {
-      busy = false;
-    }
-  }, listRefresh.ms);
-  onBeforeUnmount(() => clearInterval(timer));
+  usePolling(() => refresh().catch(() => undefined), () => listRefresh.ms, { enabled: true });
 }

@@ -61,3 +61,44 @@ describe('api client', () => {
     remove();
   });
 });
+
+describe('api: files', () => {
+  it('posts a Blob as it is, as application/octet-stream, with the console header', async () => {
+    const { calls } = installFakeFetch({ 'POST /api/backup/uploads': { status: 201, body: { id: 'u1', bytes: 3 } } });
+    const file = new Blob(['abc']);
+    await expect(api.post('/api/backup/uploads', file)).resolves.toEqual({ id: 'u1', bytes: 3 });
+    expect(calls[0].rawBody).toBe(file);
+    expect(calls[0].headers).toMatchObject({ 'Content-Type': 'application/octet-stream', 'X-Requested-With': 'tomo-console' });
+  });
+
+  it('download() saves the answer under the server\'s file name (else the one given) and says what it saved', async () => {
+    const saved: string[] = [];
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    (URL as unknown as { createObjectURL: () => string }).createObjectURL = () => 'blob:tomo/1';
+    (URL as unknown as { revokeObjectURL: () => void }).revokeObjectURL = () => undefined;
+    try {
+      const { calls } = installFakeFetch({
+        'POST /api/backup/export': { body: 'secret-bytes', headers: { 'Content-Disposition': 'attachment; filename="tomo-1.enc"' } },
+        'GET /api/files/1': { body: 'abc' },
+      });
+      await expect(api.download('/api/backup/export', 'fallback.enc', { method: 'POST', body: { password: 'p' } })).resolves.toEqual({ fileName: 'tomo-1.enc', bytes: 12 });
+      expect(calls[0]).toMatchObject({ method: 'POST', body: { password: 'p' }, credentials: 'same-origin' });
+      expect(calls[0].headers).toMatchObject({ 'Content-Type': 'application/json', 'X-Requested-With': 'tomo-console' });
+      await expect(api.download('/api/files/1', 'one.txt')).resolves.toEqual({ fileName: 'one.txt', bytes: 3 });
+      expect(calls[1].headers['Content-Type']).toBeUndefined();
+      expect(saved).toEqual(['tomo-1.enc', 'one.txt']);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
+  it('download() rejects with the server\'s error, and with download_interrupted when the body breaks off', async () => {
+    installFakeFetch({ 'POST /api/backup/export': errorReply(400, 'validation_failed', 'password: too short', 'password') });
+    await expect(api.download('/api/backup/export', 'x', { method: 'POST', body: {} })).rejects.toMatchObject({ status: 400, field: 'password' });
+    const broken = { ok: true, status: 200, headers: { get: () => null }, blob: async () => Promise.reject(new TypeError('network error')) } as unknown as Response;
+    (globalThis as { fetch: unknown }).fetch = jest.fn().mockResolvedValue(broken);
+    await expect(api.download('/api/backup/export', 'x')).rejects.toMatchObject({ status: 0, code: 'download_interrupted' });
+  });
+});

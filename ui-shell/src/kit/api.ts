@@ -1,125 +1,43 @@
 /**
  * The console's HTTP client. Every request carries the session cookie (same origin only) and the
- * `X-Requested-With: tomo-console` header the server requires before it accepts that cookie
- * (its CSRF guard). The console never sees or stores a token.
+ * console's CSRF header (`consoleHeaders`, http.ts). The console never sees or stores a token.
  */
+import { fileNameFrom, saveFile } from './download';
+import { ApiError, consoleHeaders, errorFromResponse, networkError, reportUnauthorized, type RequestOptions } from './http';
+import { openStream, type EventStream, type StreamHandlers, type StreamOptions, type StreamUrl } from './stream';
 
-/** The JSON error body every Tomo endpoint answers with on a 4xx/5xx. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+export { ApiError, isApiError, onUnauthorized } from './http';
+export type { ApiErrorBody, RequestOptions } from './http';
 
-/**
- * A request that did not succeed: an error answer from the server (`status` 4xx/5xx), or no
- * answer at all (`status` 0, code `network_error`).
- */
-export class ApiError extends Error {
-  /** HTTP status; 0 when the server could not be reached. */
-  readonly status: number;
-  /** Stable machine-readable code from the server, e.g. `invalid_credentials`. */
-  readonly code: string;
-  /** Dotted path of the input field at fault, when the server named one. */
-  readonly field?: string;
-  /** Seconds to wait before trying again (from `Retry-After`, sent with 429). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(status: number, code: string, message: string, field?: string, retryAfterSeconds?: number) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    if (field !== undefined) this.field = field;
-    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
-  }
-
-  /**
-   * The message without a leading `"<field>: "` (the server's validation messages start with the
-   * field name, which is redundant when the message is shown under that field).
-   */
-  get fieldMessage(): string {
-    if (this.field && this.message.startsWith(`${this.field}: `)) {
-      const rest = this.message.slice(this.field.length + 2);
-      return rest.charAt(0).toUpperCase() + rest.slice(1);
-    }
-    return this.message;
-  }
-}
-
-/** True when `err` is an {@link ApiError}. */
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
-}
-
-/** Options for one request. */
-export interface RequestOptions {
-  /**
-   * A 401 is an expected answer here (signing in, probing for a session), not the session ending:
-   * the unauthorized handler is not called. The promise still rejects with the {@link ApiError}.
-   */
-  expectUnauthorized?: boolean;
-  /** Cancels the request. */
-  signal?: AbortSignal;
-}
-
-type UnauthorizedHandler = (error: ApiError) => void;
-let unauthorizedHandler: UnauthorizedHandler | undefined;
-
-/**
- * Sets the function called when any request answers 401 (the session ended). The shell installs
- * one that clears the session and goes to the login page; panels need not care.
- * Returns a function that removes the handler.
- */
-export function onUnauthorized(handler: UnauthorizedHandler): () => void {
-  unauthorizedHandler = handler;
-  return () => {
-    if (unauthorizedHandler === handler) unauthorizedHandler = undefined;
-  };
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-async function errorFromResponse(response: Response): Promise<ApiError> {
-  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-  let body: Partial<ApiErrorBody> | undefined;
-  try {
-    body = (await response.json()) as Partial<ApiErrorBody>;
-  } catch {
-    body = undefined;
-  }
-  const e = body?.error;
-  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
-    return new ApiError(response.status, e.code, e.message, typeof e.field === 'string' ? e.field : undefined, retryAfter);
-  }
-  const text = response.statusText ? ` ${response.statusText}` : '';
-  return new ApiError(response.status, `http_${response.status}`, `The server answered ${response.status}${text}`, undefined, retryAfter);
-}
-
-async function request<T>(method: string, url: string, body: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { 'X-Requested-With': 'tomo-console', Accept: 'application/json' };
-  const init: RequestInit = { method, credentials: 'same-origin', headers, signal: options.signal };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+/** Sends one request with the console's headers; an answer that is not ok rejects with its {@link ApiError}. */
+async function send(method: string, url: string, init: { headers: Record<string, string>; body?: BodyInit }, options: RequestOptions = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, init);
+    response = await fetch(url, { method, credentials: 'same-origin', headers: consoleHeaders(init.headers), body: init.body, signal: options.signal });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network_error', 'Cannot reach the Tomo server. Check the connection and try again.');
+    throw networkError();
   }
   if (!response.ok) {
     const error = await errorFromResponse(response);
-    if (error.status === 401 && !options.expectUnauthorized) unauthorizedHandler?.(error);
+    reportUnauthorized(error, options.expectUnauthorized);
     throw error;
   }
+  return response;
+}
+
+/** JSON in and out; a `Blob` body is sent as it is (`application/octet-stream`), e.g. an upload. */
+async function request<T>(method: string, url: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let payload: BodyInit | undefined;
+  if (body instanceof Blob) {
+    headers['Content-Type'] = 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await send(method, url, { headers, body: payload }, options);
   if (response.status === 204 || response.status === 205) return undefined as T;
   const text = await response.text();
   if (!text) return undefined as T;
@@ -128,6 +46,19 @@ async function request<T>(method: string, url: string, body: unknown, options: R
   } catch {
     throw new ApiError(response.status, 'invalid_response', 'The server sent an answer the console cannot read');
   }
+}
+
+/** Options of {@link api.download}. */
+export interface DownloadOptions extends RequestOptions {
+  /** `GET` unless said; a `POST` sends `body` as JSON. */
+  method?: 'GET' | 'POST';
+  body?: unknown;
+}
+
+/** A file {@link api.download} saved. */
+export interface DownloadedFile {
+  fileName: string;
+  bytes: number;
 }
 
 /**
@@ -142,7 +73,7 @@ export const api = {
   get<T>(url: string, options?: RequestOptions): Promise<T> {
     return request<T>('GET', url, undefined, options);
   },
-  /** POST `body` as JSON to `url`. */
+  /** POST `body` to `url`: as JSON, or as it is when it is a `Blob`. */
   post<T>(url: string, body?: unknown, options?: RequestOptions): Promise<T> {
     return request<T>('POST', url, body, options);
   },
@@ -153,5 +84,33 @@ export const api = {
   /** DELETE `url`. */
   del<T = void>(url: string, options?: RequestOptions): Promise<T> {
     return request<T>('DELETE', url, undefined, options);
+  },
+  /**
+   * Fetches a file and hands it to the browser as a download, named as the server's
+   * `Content-Disposition` says (else `fileName`). Rejects with an {@link ApiError}; one with code
+   * `download_interrupted` when the body broke off part way (the file would be incomplete).
+   */
+  async download(url: string, fileName: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
+    const json = options.body !== undefined;
+    const headers: Record<string, string> = { Accept: 'application/octet-stream, application/json' };
+    if (json) headers['Content-Type'] = 'application/json';
+    const response = await send(options.method ?? 'GET', url, { headers, body: json ? JSON.stringify(options.body) : undefined }, options);
+    let blob: Blob;
+    try {
+      blob = await response.blob();
+    } catch {
+      throw new ApiError(0, 'download_interrupted', 'The download stopped part way and the file is incomplete. Try again.');
+    }
+    const name = fileNameFrom(response.headers.get('Content-Disposition')) ?? fileName;
+    saveFile(blob, name);
+    return { fileName: name, bytes: blob.size };
+  },
+  /**
+   * Follows a server-sent-events stream with the console's cookie and header, reconnecting with
+   * `Last-Event-ID` and back-off until `close()` or an answer retrying cannot fix. Inside a
+   * component it closes on unmount. `url` may be a function of the last event id, to resume by query.
+   */
+  stream(url: StreamUrl, handlers: StreamHandlers, options?: StreamOptions): EventStream {
+    return openStream(url, handlers, options);
   },
 };

@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 export { api, ApiError, isApiError, onUnauthorized } from './api';
-export type { ApiErrorBody, RequestOptions } from './api';
+export type { ApiErrorBody, DownloadedFile, DownloadOptions, RequestOptions } from './api';
+export type { EventStream, StreamEvent, StreamHandlers, StreamOptions, StreamUrl } from './stream';
 export { useSession } from './session';
 export { useToasts } from './toasts';
 export type { Toast, ToastKind, ToastOptions } from './toasts';
@@ -25,6 +26,14 @@ export {
 } from './validation';
 export { formatBytes, formatDate, formatDateTime } from './format';
 export { useDebounced } from './composables';
+export { useLoad } from './use-load';
+export type { LoadOptions, LoadState } from './use-load';
+export { usePolling } from './use-polling';
+export type { Polling, PollingOptions } from './use-polling';
+export { busyStates, statusLook, stepLook } from './status-looks';
+export type { StatusKind, StatusLook, StepLook, Tone } from './status-looks';
+export { ICON_PATHS } from './icons';
+export type { IconName } from './icons';
 export { pluginSlotResolver, registerPluginSlots, usePluginSlot } from './plugin-slots';
 export type { PluginSlotItem, PluginSlotResolver } from './plugin-slots';
 export type { LoginResponse, Role, User } from './types';
@@ -43,6 +52,13 @@ export { default as TConfirmDialog } from './components/TConfirmDialog.vue';
 export { default as TBadge } from './components/TBadge.vue';
 /** A friendly "nothing here yet" block with room for a call to action. */
 export { default as TEmptyState } from './components/TEmptyState.vue';
+/** A state (`kind` server, app, preparation or result) as a badge, from the kit's one tone table. */
+export { default as TStatusBadge } from './components/TStatusBadge.vue';
+/** The steps of a run with their states, the current one highlighted. */
+export { default as TStepList } from './components/TStepList.vue';
+export type { StepListItem } from './components/TStepList.vue';
+/** A line icon from the kit's table (`ICON_PATHS`); an unknown name shows a dot. */
+export { default as TIcon } from './components/TIcon.vue';
 /** Renders every item other plugins placed into a named slot (manifest `slots`), each with `props`. */
 export { default as TPluginSlot } from './components/TPluginSlot.vue';
 /** Renders one slot item from `usePluginSlot(name)`; a broken item shows an error card. */

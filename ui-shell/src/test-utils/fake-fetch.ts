@@ -10,6 +10,8 @@ export interface FakeCall {
   method: string;
   url: string;
   body: unknown;
+  /** The body as sent when it is not a JSON string (a `Blob` upload). */
+  rawBody?: unknown;
   headers: Record<string, string>;
   credentials?: RequestCredentials;
 }
@@ -40,6 +42,7 @@ function fakeResponse(reply: FakeReply): Response {
     headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
     text: async () => text,
     json: async () => JSON.parse(text),
+    blob: async () => new Blob([text]),
   } as unknown as Response;
 }
 
@@ -53,6 +56,7 @@ export function installFakeFetch(routes: Record<string, FakeRoute>): { calls: Fa
       method,
       url,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      rawBody: typeof init.body === 'string' ? undefined : (init.body ?? undefined),
       headers: { ...(init.headers as Record<string, string>) },
       credentials: init.credentials,
     };

@@ -1,113 +1,24 @@
-import { FakeStreamServer, frame } from './test-fixtures';
-import { EventStreamError, openEventStream, SseParser, type EventStream, type SseEvent } from './sse';
+import { effectScope } from 'vue';
+import { installFakeFetch } from '../test-utils/fake-fetch';
+import { FakeStreamServer, frame, routeStreamsTo } from '../test-utils/fake-stream';
+import { api, onUnauthorized, type ApiError } from './api';
+import type { EventStream, StreamEvent, StreamHandlers, StreamOptions } from './stream';
 
 /** Lets the stream's promise chain (fetch, reader.read) run. */
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-function parse(...chunks: string[]): { events: SseEvent[]; retries: number[]; parser: SseParser } {
-  const events: SseEvent[] = [];
-  const retries: number[] = [];
-  const parser = new SseParser(
-    (e) => events.push(e),
-    (ms) => retries.push(ms),
-  );
-  for (const chunk of chunks) parser.feed(chunk);
-  return { events, retries, parser };
-}
-
-describe('SseParser', () => {
-  it('reads named events with their data and id', () => {
-    const { events, parser } = parse('id: 7\nevent: line\ndata: {"id":7}\n\n');
-    expect(events).toEqual([{ type: 'line', data: '{"id":7}', lastEventId: '7' }]);
-    expect(parser.lastEventId).toBe('7');
-  });
-
-  it('joins multi-line data with \\n, and calls an unnamed event "message"', () => {
-    const { events } = parse('data: first\ndata: second\ndata:\ndata:  indented\n\n');
-    expect(events).toEqual([{ type: 'message', data: 'first\nsecond\n\n indented', lastEventId: '' }]);
-  });
-
-  it('keeps the last id for later events without one; an empty id clears it; an id with NUL is ignored', () => {
-    const { events } = parse('id: 3\ndata: a\n\n', 'event: state\ndata: b\n\n', 'id\ndata: c\n\n', 'id: 9\0\ndata: d\n\n');
-    expect(events.map((e) => [e.type, e.data, e.lastEventId])).toEqual([
-      ['message', 'a', '3'],
-      ['state', 'b', '3'],
-      ['message', 'c', ''],
-      ['message', 'd', ''],
-    ]);
-  });
-
-  it('ignores comments (keep-alives), unknown fields and events without data', () => {
-    const { events } = parse(': keep-alive\n\n', 'event: end\n\n', 'foo: bar\nevent: end\ndata: {}\n\n');
-    expect(events).toEqual([{ type: 'end', data: '{}', lastEventId: '' }]);
-  });
-
-  it('reassembles events split at any point across chunks', () => {
-    const text = `${frame('line', { id: 1, message: 'héllo: wörld' }, 1)}: keep-alive\n\n${frame('state', { status: 'in_progress' })}${frame('end', {})}`;
-    const whole = parse(text).events;
-    expect(whole.map((e) => e.type)).toEqual(['line', 'state', 'end']);
-    for (let size = 1; size <= 7; size++) {
-      const chunks: string[] = [];
-      for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
-      expect(parse(...chunks).events).toEqual(whole);
-    }
-  });
-
-  it('accepts CRLF and CR line ends, also with the CR and LF in different chunks', () => {
-    expect(parse('event: a\r\ndata: 1\r\n\r\n').events).toEqual([{ type: 'a', data: '1', lastEventId: '' }]);
-    expect(parse('event: b\rdata: 2\r\r').events).toEqual([{ type: 'b', data: '2', lastEventId: '' }]);
-    // "\r" | "\n" split: one line break, not two (which would dispatch early).
-    expect(parse('event: c\r', '\ndata: 3\r', '\n', '\r', '\n').events).toEqual([{ type: 'c', data: '3', lastEventId: '' }]);
-  });
-
-  it('removes only one leading space of a value; a line without a colon is a field with an empty value', () => {
-    expect(parse('data:no-space\n\n').events[0].data).toBe('no-space');
-    expect(parse('data:   three\n\n').events[0].data).toBe('  three');
-    expect(parse('data\n\n').events).toEqual([{ type: 'message', data: '', lastEventId: '' }]);
-  });
-
-  it('drops a leading byte-order mark', () => {
-    expect(parse('\uFEFFdata: x\n\n').events).toEqual([{ type: 'message', data: 'x', lastEventId: '' }]);
-  });
-
-  it('passes retry: values that are digits only', () => {
-    expect(parse('retry: 2500\n', 'retry: soon\n', 'retry: 1.5\n').retries).toEqual([2500]);
-  });
-
-  it('drops a half-received event on reset and keeps the id', () => {
-    const { events, parser } = parse('id: 4\ndata: a\n\n', 'event: line\ndata: half');
-    parser.reset();
-    parser.feed('data: b\n\n');
-    expect(events.map((e) => [e.type, e.data, e.lastEventId])).toEqual([
-      ['message', 'a', '4'],
-      ['message', 'b', '4'],
-    ]);
-  });
-
-  it('an id counts once its event is complete; an event of only an id still moves it', () => {
-    const { events, parser } = parse('id: 1\ndata: a\n\n', 'id: 2\ndata: b');
-    expect(parser.lastEventId).toBe('1');
-    parser.feed('\n\nid: 3\n\n');
-    expect(parser.lastEventId).toBe('3');
-    expect(events.map((e) => e.lastEventId)).toEqual(['1', '2']);
-  });
-
-  it('starts from an initial last event id', () => {
-    const parser = new SseParser(() => undefined, undefined, '12');
-    expect(parser.lastEventId).toBe('12');
-  });
-});
-
-describe('openEventStream', () => {
+describe('api.stream', () => {
   let server: FakeStreamServer;
   let stream: EventStream | undefined;
-  const events: SseEvent[] = [];
-  const errors: Array<[EventStreamError, boolean]> = [];
+  const events: StreamEvent[] = [];
+  const errors: Array<[ApiError, boolean]> = [];
 
   beforeEach(() => {
+    installFakeFetch({});
     server = new FakeStreamServer();
+    routeStreamsTo(server);
     events.length = 0;
     errors.length = 0;
   });
@@ -117,28 +28,24 @@ describe('openEventStream', () => {
     jest.useRealTimers();
   });
 
-  function open(overrides: Partial<Parameters<typeof openEventStream>[0]> = {}): EventStream {
-    stream = openEventStream({
-      url: (last) => `/api/servers/s/preparation/events${last ? `?afterId=${last}` : ''}`,
-      headers: { 'X-Requested-With': 'tomo-console' },
-      onEvent: (e) => events.push(e),
-      onError: (e, again) => errors.push([e, again]),
-      fetch: server.fetch,
-      idleTimeoutMs: 0,
-      ...overrides,
-    });
+  function open(options: StreamOptions = {}, handlers: Partial<StreamHandlers> = {}): EventStream {
+    stream = api.stream(
+      (last) => `/api/servers/s/preparation/events${last ? `?afterId=${last}` : ''}`,
+      { onEvent: (e) => events.push(e), onError: (e, again) => errors.push([e, again]), ...handlers },
+      { idleTimeoutMs: 0, ...options },
+    );
     return stream;
   }
 
   it('sends the console header, reads the events as they arrive, and decodes UTF-8 split across chunks', async () => {
     const opened = jest.fn();
-    open({ onOpen: opened });
+    open({}, { onOpen: opened });
     await settle();
     expect(server.connections).toHaveLength(1);
     const c = server.current;
     expect(c.url).toBe('/api/servers/s/preparation/events');
     expect(c.headers).toEqual({ Accept: 'text/event-stream', 'X-Requested-With': 'tomo-console' });
-    expect(server.fetch.mock.calls[0][1]).toMatchObject({ method: 'GET', credentials: 'same-origin', cache: 'no-store' });
+    expect((globalThis.fetch as jest.Mock).mock.calls[0][1]).toMatchObject({ method: 'GET', credentials: 'same-origin', cache: 'no-store' });
     expect(opened).toHaveBeenCalledTimes(1);
 
     c.push('id: 1\nevent: line\nda');
@@ -223,14 +130,14 @@ describe('openEventStream', () => {
     expect(s.closed).toBe(true);
     jest.advanceTimersByTime(60000);
     await settle();
-    expect(server.fetch).toHaveBeenCalledTimes(1);
+    expect(globalThis.fetch).toHaveBeenCalledTimes(1);
   });
 
   it('an answer that is not an event stream is retried', async () => {
     jest.useFakeTimers();
     const plain = { ok: true, status: 200, headers: { get: () => 'text/html' }, body: {} } as unknown as Response;
-    const fetch = jest.fn().mockResolvedValueOnce(plain).mockImplementation((url: string, init: RequestInit) => server.handle(url, init));
-    open({ fetch, retryMs: 10 });
+    (globalThis as { fetch: unknown }).fetch = jest.fn().mockResolvedValueOnce(plain).mockImplementation((url: string, init: RequestInit) => server.handle(url, init));
+    open({ retryMs: 10 });
     await settle();
     expect(errors[0][0].message).toBe('The server did not answer with an event stream');
     jest.advanceTimersByTime(10);
@@ -262,12 +169,15 @@ describe('openEventStream', () => {
   });
 
   it('closing from inside onEvent drops the rest of the chunk', async () => {
-    const s = open({
-      onEvent: (e) => {
-        events.push(e);
-        if (e.type === 'end') s.close();
+    const s = open(
+      {},
+      {
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'end') s.close();
+        },
       },
-    });
+    );
     await settle();
     server.current.push(`${frame('line', 1, 1)}${frame('end', {})}${frame('line', 2, 2)}`);
     await settle();
@@ -295,15 +205,51 @@ describe('openEventStream', () => {
     expect(server.connections).toHaveLength(2);
   });
 
-  it('uses the global fetch by default', async () => {
-    const previous = globalThis.fetch;
-    (globalThis as { fetch: unknown }).fetch = server.fetch;
+  it('a 401 ends the session through the kit\'s handler and stops; the error is the server\'s', async () => {
+    const handler = jest.fn();
+    const remove = onUnauthorized(handler);
     try {
-      open({ fetch: undefined });
+      server.answers.push({ status: 401, body: { error: { code: 'unauthorized', message: 'Authentication required' } } });
+      const s = open();
       await settle();
-      expect(server.fetch).toHaveBeenCalledTimes(1);
+      expect(handler).toHaveBeenCalledTimes(1);
+      expect(errors.map(([e, again]) => [e.status, e.code, again])).toEqual([[401, 'unauthorized', false]]);
+      expect(s.closed).toBe(true);
     } finally {
-      (globalThis as { fetch: unknown }).fetch = previous;
+      remove();
     }
+  });
+
+  it('closes when the component that opened it goes away', async () => {
+    const scope = effectScope();
+    scope.run(() => open());
+    await settle();
+    const c = server.current;
+    expect(stream!.closed).toBe(false);
+    scope.stop();
+    await settle();
+    expect(stream!.closed).toBe(true);
+    expect(c.aborted).toBe(true);
+  });
+
+  it('takes a fixed URL as well, and resumes with Last-Event-ID only', async () => {
+    jest.useFakeTimers();
+    stream = api.stream('/api/things/1/events', { onEvent: (e) => events.push(e) }, { retryMs: 10, idleTimeoutMs: 0, lastEventId: '3' });
+    await settle();
+    expect(server.current.url).toBe('/api/things/1/events');
+    expect(server.current.headers['Last-Event-ID']).toBe('3');
+    server.current.push(frame('message-less', 1, 4) + 'data: plain\n\n');
+    server.current.end();
+    await settle();
+    jest.advanceTimersByTime(10);
+    await settle();
+    expect(server.connections.map((c) => [c.url, c.headers['Last-Event-ID']])).toEqual([
+      ['/api/things/1/events', '3'],
+      ['/api/things/1/events', '4'],
+    ]);
+    expect(events.map((e) => [e.type, e.data, e.lastEventId])).toEqual([
+      ['message-less', '1', '4'],
+      ['message', 'plain', '4'],
+    ]);
   });
 });
