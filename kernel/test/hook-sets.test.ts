@@ -64,7 +64,7 @@ test('authenticate is a bail hook: the first tap returning a principal wins; sta
   });
   const probe = definePlugin({
     id: 'probe',
-    init: (ctx) => ctx.http.route({ method: 'GET', path: '/api/probe', summary: 'x', access: 'authenticated', response: z.object({ id: z.string() }), handler: (_i, call) => ({ id: call.principal!.id }) }),
+    init: (ctx) => ctx.http.route({ method: 'GET', path: '/api/probe', summary: 'x', access: 'authenticated', response: z.object({ id: z.string() }), handler: (_i, call) => ({ id: call.principal.id }) }),
   });
   const t = await startTestKernel({ plugins: [late, early, probe] });
   try {

@@ -18,7 +18,7 @@ const toolsPlugin = definePlugin({
       input: z.object({ title: z.string().min(1).describe('What the note says'), priority: z.number().int().min(0).max(5) }),
       handler: async (input, call) => {
         const repo = ctx.dataSource.getRepository(TestNoteEntity);
-        return repo.save(repo.create({ ...input, ownerId: call.principal!.id }));
+        return repo.save(repo.create({ ...input, ownerId: call.principal.id }));
       },
     });
     ctx.mcp.tool({

@@ -34,7 +34,7 @@ export function registerMirrorRoutes(ctx: PluginContext): void {
       const visible = [];
       for (const m of mirrors) {
         try {
-          await ownedServer(ctx, call.principal!, m.serverId);
+          await ownedServer(ctx, call.principal, m.serverId);
           visible.push(m);
         } catch {
           // another user's server: not shown
@@ -50,7 +50,7 @@ export function registerMirrorRoutes(ctx: PluginContext): void {
     access: 'authenticated',
     params: z.strictObject({ serverId }),
     body: z.strictObject({ url: mirrorUrl }),
-    handler: ({ params, body }, call) => setMirror(ctx, call.principal!, params.serverId, body.url),
+    handler: ({ params, body }, call) => setMirror(ctx, call.principal, params.serverId, body.url),
   });
 }
 
@@ -63,6 +63,6 @@ export function setMirrorTool(ctx: PluginContext): ToolDefinition<{ server_id: s
     input: z.strictObject({ server_id: serverId, url: mirrorUrl }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => setMirror(ctx, call.principal!, a.server_id, a.url),
+    handler: (a, call) => setMirror(ctx, call.principal, a.server_id, a.url),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Principal } from '../access/principal';
 import type { PluginReport } from '../plugin/plugin-report';
 import type { RouteDefinition } from './route-types';
 
@@ -60,7 +61,7 @@ export function kernelRoutes(deps: {
   status: () => Promise<StatusReport>;
   plugins: () => PluginReport[];
   openApi: () => Record<string, unknown>;
-  manifest: (principal: NonNullable<Parameters<RouteDefinition['handler']>[1]['principal']>) => unknown;
+  manifest: (principal: Principal) => unknown;
 }): RouteDefinition[] {
   return [
     {
@@ -106,7 +107,7 @@ export function kernelRoutes(deps: {
       access: 'authenticated',
       tag: 'kernel',
       response: manifestSchema,
-      handler: (_input, call) => deps.manifest(call.principal!),
+      handler: (_input, call) => deps.manifest(call.principal),
     },
   ] as RouteDefinition[];
 }

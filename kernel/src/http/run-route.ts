@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { invokeHandler } from '../access/invoke-handler';
 import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
 import { authorize } from './authenticate';
@@ -71,7 +72,7 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
   const principal = await authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
   const call = callFromKoa(ctx, principal, log);
   if (entry.raw) {
-    await entry.definition.handler(ctx, call);
+    await invokeHandler(entry.definition, ctx, call);
     return;
   }
   const route = entry.definition;
@@ -85,7 +86,7 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
     }
     body = parseWith(route.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
   }
-  const result = await route.handler({ body, query, params }, call);
+  const result = await invokeHandler(route, { body, query, params }, call);
   if (checkResponses) checkResponse(route.method, route.path, route.response, result);
   if (result === undefined) {
     ctx.status = 204;

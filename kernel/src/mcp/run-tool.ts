@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { McpSessionState } from '../access/call-context';
+import { invokeHandler } from '../access/invoke-handler';
 import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
 import { authorize } from '../http/authenticate';
@@ -51,7 +52,7 @@ export async function runTool(
     const principal = await authorize(hooks, def.access, credential, 'mcp', request.clientIp);
     const parsed = strictIfObject(def.input).safeParse(args ?? {});
     if (!parsed.success) throw zodErrorToAppError(parsed.error, 'arguments');
-    const result = await def.handler(parsed.data, {
+    const result = await invokeHandler(def, parsed.data, {
       principal,
       transport: 'mcp',
       clientIp: request.clientIp,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Access } from '../access/principal';
-import type { CallContext } from '../access/call-context';
+import type { CallFor } from '../http/route-types';
 
 /** MCP tool annotations: hints an agent uses to decide whether to ask before calling. */
 export interface ToolAnnotations {
@@ -14,11 +14,8 @@ export interface ToolAnnotations {
   openWorldHint?: boolean;
 }
 
-/**
- * An MCP tool. The input schema is a zod object (made strict: unknown arguments are an error);
- * the handler's result is returned as JSON text and as structured content.
- */
-export interface ToolDefinition<I extends Record<string, unknown> = Record<string, unknown>> {
+/** An MCP tool with one access level; {@link ToolDefinition} is the union over the levels. */
+export interface ToolDefinitionFor<A extends Access, I extends Record<string, unknown> = Record<string, unknown>> {
   /** snake_case; a third-party plugin's tools start with its id (`os_alpine_...`). */
   name: string;
   /** A human-readable name clients may show instead of `name`. */
@@ -30,14 +27,25 @@ export interface ToolDefinition<I extends Record<string, unknown> = Record<strin
    * by it (strictly) before the handler runs. Describe each field (`.describe()`) for the agent.
    */
   input: z.ZodObject<z.ZodRawShape, z.core.$strip | z.core.$strict> & z.ZodType<I>;
-  /** Who may call it, checked as for routes ({@link RouteDefinition.access}). */
-  access: Access;
+  /** Who may call it, checked as for routes ({@link RouteDefinitionFor.access}). */
+  access: A;
   /** Hints for the agent; sent with the tool list. */
   annotations?: ToolAnnotations;
   /**
    * Does the work with validated arguments. The result is sent back as JSON (text and structured
    * content); a thrown {@link AppError} becomes a tool error the agent can read (`code: message`),
-   * anything else an `internal` error naming the request id.
+   * anything else an `internal` error naming the request id. The call's principal is set unless
+   * the tool is `public` ({@link CallFor}).
    */
-  handler(input: I, call: CallContext): Promise<unknown> | unknown;
+  handler: (input: I, call: CallFor<A>) => Promise<unknown> | unknown;
 }
+
+/**
+ * An MCP tool. The input schema is a zod object (made strict: unknown arguments are an error);
+ * the handler's result is returned as JSON text and as structured content. A union over the
+ * access levels, so the handler's `call` follows `access` as for {@link RouteDefinition}.
+ */
+export type ToolDefinition<I extends Record<string, unknown> = Record<string, unknown>> =
+  | ToolDefinitionFor<'public', I>
+  | ToolDefinitionFor<'authenticated', I>
+  | ToolDefinitionFor<'admin', I>;

@@ -60,7 +60,7 @@ export const testNotesPlugin = definePlugin({
       body: noteBody,
       successStatus: 201,
       response: noteSchema,
-      handler: async ({ body }, call) => repo().save(repo().create({ ...body, ownerId: call.principal!.id })),
+      handler: async ({ body }, call) => repo().save(repo().create({ ...body, ownerId: call.principal.id })),
     });
     ctx.http.route({
       method: 'GET',
@@ -69,7 +69,7 @@ export const testNotesPlugin = definePlugin({
       access: 'authenticated',
       query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
       response: z.array(noteSchema),
-      handler: async ({ query }, call) => repo().find({ where: { ...ownerScope(call.principal!) }, order: { id: 'ASC' }, take: query.limit }),
+      handler: async ({ query }, call) => repo().find({ where: { ...ownerScope(call.principal) }, order: { id: 'ASC' }, take: query.limit }),
     });
     ctx.http.route({
       method: 'GET',
@@ -78,7 +78,7 @@ export const testNotesPlugin = definePlugin({
       access: 'authenticated',
       params: z.object({ id: z.coerce.number().int().positive() }),
       response: noteSchema,
-      handler: async ({ params }, call) => requireOwned(call.principal!, await repo().findOneBy({ id: params.id }), 'Note'),
+      handler: async ({ params }, call) => requireOwned(call.principal, await repo().findOneBy({ id: params.id }), 'Note'),
     });
     ctx.http.route({
       method: 'DELETE',

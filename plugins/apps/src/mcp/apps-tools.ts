@@ -62,9 +62,9 @@ export function installAppTool(apps: AppsService): ToolDefinition<z.output<typeo
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, call) => {
-      const started = await apps.install(call.principal!, a.server_id, { appId: a.app_id, ports: a.ports, settings: a.settings, capabilities: a.capabilities }, call);
+      const started = await apps.install(call.principal, a.server_id, { appId: a.app_id, ports: a.ports, settings: a.settings, capabilities: a.capabilities }, call);
       await Promise.race([apps.waitFor(started.id), new Promise((resolve) => setTimeout(resolve, INSTALL_WAIT_MS).unref())]);
-      return { installation: await apps.get(call.principal!, started.id) };
+      return { installation: await apps.get(call.principal, started.id) };
     },
   };
 }
@@ -78,7 +78,7 @@ export function getInstalledAppsTool(apps: AppsService): ToolDefinition<{ server
     input: z.strictObject({ server_id: serverId.optional() }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    handler: async (a, call) => ({ installations: await apps.list(call.principal!, a.server_id) }),
+    handler: async (a, call) => ({ installations: await apps.list(call.principal, a.server_id) }),
   };
 }
 
@@ -91,7 +91,7 @@ export function startStopAppTool(apps: AppsService, action: 'start' | 'stop'): T
     input: z.strictObject({ installation_id: installationId }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: action === 'stop', idempotentHint: true, openWorldHint: true },
-    handler: async (a, call) => ({ installation: await (action === 'start' ? apps.start(call.principal!, a.installation_id, call) : apps.stop(call.principal!, a.installation_id, call)) }),
+    handler: async (a, call) => ({ installation: await (action === 'start' ? apps.start(call.principal, a.installation_id, call) : apps.stop(call.principal, a.installation_id, call)) }),
   };
 }
 
@@ -104,6 +104,6 @@ export function uninstallAppTool(apps: AppsService): ToolDefinition<{ installati
     input: z.strictObject({ installation_id: installationId, delete_data: z.boolean().optional() }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    handler: (a, call) => apps.uninstall(call.principal!, a.installation_id, a.delete_data ?? false, call),
+    handler: (a, call) => apps.uninstall(call.principal, a.installation_id, a.delete_data ?? false, call),
   };
 }

@@ -55,7 +55,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: 'Your servers and whether each can take apps (prepared)',
     access: 'authenticated',
     response: installTargetsResponse,
-    handler: async (_input, call) => ({ servers: await apps.targets(call.principal!) }),
+    handler: async (_input, call) => ({ servers: await apps.targets(call.principal) }),
   });
   ctx.http.route({
     method: 'GET',
@@ -63,7 +63,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     summary: 'Your installed apps on every server, with their state checked against Docker',
     access: 'authenticated',
     response: installationListResponse,
-    handler: async (_input, call) => ({ installations: await apps.list(call.principal!) }),
+    handler: async (_input, call) => ({ installations: await apps.list(call.principal) }),
   });
   ctx.http.route({
     method: 'GET',
@@ -72,7 +72,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: serverIdParams,
     response: installationListResponse,
-    handler: async ({ params }, call) => ({ installations: await apps.list(call.principal!, params.serverId) }),
+    handler: async ({ params }, call) => ({ installations: await apps.list(call.principal, params.serverId) }),
   });
   ctx.http.route({
     method: 'POST',
@@ -82,7 +82,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     params: serverIdParams,
     body: installRequestSchema,
     response: preflightResponse,
-    handler: ({ params, body }, call) => apps.preflight(call.principal!, params.serverId, body),
+    handler: ({ params, body }, call) => apps.preflight(call.principal, params.serverId, body),
   });
   ctx.http.route({
     method: 'POST',
@@ -93,7 +93,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     body: installRequestSchema,
     successStatus: 202,
     response: installationResponse,
-    handler: async ({ params, body }, call) => ({ installation: await apps.install(call.principal!, params.serverId, body, call) }),
+    handler: async ({ params, body }, call) => ({ installation: await apps.install(call.principal, params.serverId, body, call) }),
   });
   ctx.http.route({
     method: 'GET',
@@ -102,7 +102,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: installationIdParams,
     response: installationResponse,
-    handler: async ({ params }, call) => ({ installation: await apps.get(call.principal!, params.id) }),
+    handler: async ({ params }, call) => ({ installation: await apps.get(call.principal, params.id) }),
   });
   ctx.http.route({
     method: 'POST',
@@ -111,7 +111,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: installationIdParams,
     response: installationResponse,
-    handler: async ({ params }, call) => ({ installation: await apps.start(call.principal!, params.id, call) }),
+    handler: async ({ params }, call) => ({ installation: await apps.start(call.principal, params.id, call) }),
   });
   ctx.http.route({
     method: 'POST',
@@ -120,7 +120,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     access: 'authenticated',
     params: installationIdParams,
     response: installationResponse,
-    handler: async ({ params }, call) => ({ installation: await apps.stop(call.principal!, params.id, call) }),
+    handler: async ({ params }, call) => ({ installation: await apps.stop(call.principal, params.id, call) }),
   });
   ctx.http.route({
     method: 'DELETE',
@@ -130,6 +130,6 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     params: installationIdParams,
     query: uninstallQuery,
     response: uninstallResponse,
-    handler: ({ params, query }, call) => apps.uninstall(call.principal!, params.id, query.deleteData === 'true', call),
+    handler: ({ params, query }, call) => apps.uninstall(call.principal, params.id, query.deleteData === 'true', call),
   });
 }

@@ -11,6 +11,6 @@ export function getCurrentUserTool(s: AuthServices): ToolDefinition<Record<strin
     input: z.strictObject({}),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (_input, call) => s.users.get(call.principal!.id),
+    handler: (_input, call) => s.users.get(call.principal.id),
   };
 }

@@ -12,7 +12,7 @@ export function logoutTool(s: AuthServices): ToolDefinition<Record<string, never
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async (_input, call) => {
-      await s.login.logout(call.principal!, call);
+      await s.login.logout(call.principal, call);
       if (call.mcpSession) call.mcpSession.credential = undefined;
       return { loggedOut: true };
     },

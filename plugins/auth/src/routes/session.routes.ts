@@ -61,7 +61,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     summary: 'End the current session',
     access: 'authenticated',
     handler: async (_input, call) => {
-      await s.login.logout(call.principal!, call);
+      await s.login.logout(call.principal, call);
       setSessionCookie(call, null, 0);
     },
   });
@@ -72,7 +72,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     summary: 'The logged-in user',
     access: 'authenticated',
     response: publicUserSchema,
-    handler: (_input, call) => s.users.get(call.principal!.id),
+    handler: (_input, call) => s.users.get(call.principal.id),
   });
 
   ctx.http.route({
@@ -82,7 +82,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     access: 'authenticated',
     body: changePasswordInput,
     handler: async ({ body }, call) => {
-      await s.users.changeOwnPassword(call.principal!, body.currentPassword, body.newPassword, call);
+      await s.users.changeOwnPassword(call.principal, body.currentPassword, body.newPassword, call);
     },
   });
 }

@@ -12,7 +12,7 @@ export function registerTokenRoutes(ctx: PluginContext, s: AuthServices): void {
     summary: 'Your API tokens (without their secret part)',
     access: 'authenticated',
     response: z.object({ tokens: z.array(publicTokenSchema) }),
-    handler: async (_input, call) => ({ tokens: await s.tokens.list(call.principal!) }),
+    handler: async (_input, call) => ({ tokens: await s.tokens.list(call.principal) }),
   });
   ctx.http.route({
     method: 'POST',
@@ -23,8 +23,8 @@ export function registerTokenRoutes(ctx: PluginContext, s: AuthServices): void {
     response: z.object({ token: z.string(), record: publicTokenSchema }),
     successStatus: 201,
     handler: async ({ body }, call) => {
-      const created = await s.tokens.create(call.principal!, body, call);
-      await ctx.hooks.of(authHooks).apiTokenCreated.promise({ userId: call.principal!.id, tokenId: created.record.id, name: created.record.name, call });
+      const created = await s.tokens.create(call.principal, body, call);
+      await ctx.hooks.of(authHooks).apiTokenCreated.promise({ userId: call.principal.id, tokenId: created.record.id, name: created.record.name, call });
       return created;
     },
   });
@@ -35,8 +35,8 @@ export function registerTokenRoutes(ctx: PluginContext, s: AuthServices): void {
     access: 'authenticated',
     params: idParams,
     handler: async ({ params }, call) => {
-      await s.tokens.revoke(call.principal!, params.id);
-      await ctx.hooks.of(authHooks).apiTokenRevoked.promise({ userId: call.principal!.id, tokenId: params.id, call });
+      await s.tokens.revoke(call.principal, params.id);
+      await ctx.hooks.of(authHooks).apiTokenRevoked.promise({ userId: call.principal.id, tokenId: params.id, call });
     },
   });
 }

@@ -22,6 +22,6 @@ export function getActivityLogsTool(log: ActivityLog): ToolDefinition<ActivityQu
     input: input as unknown as ToolDefinition<ActivityQuery>['input'],
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => log.query(call.principal!, a),
+    handler: (a, call) => log.query(call.principal, a),
   };
 }

@@ -16,7 +16,7 @@ export function getServerMetricsTool(metrics: MetricsService): ToolDefinition<{ 
     }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => metrics.history(call.principal!, a.server_id, a.period),
+    handler: (a, call) => metrics.history(call.principal, a.server_id, a.period),
   };
 }
 
@@ -29,7 +29,7 @@ export function getDashboardSummaryTool(metrics: MetricsService): ToolDefinition
     input: z.strictObject({}),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (_a, call) => metrics.summary(call.principal!),
+    handler: (_a, call) => metrics.summary(call.principal),
   };
 }
 
@@ -46,6 +46,6 @@ export function getAppMetricsTool(containers: ContainerMetrics): ToolDefinition<
     }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => containers.history(call.principal!, a.installation_id, a.period),
+    handler: (a, call) => containers.history(call.principal, a.installation_id, a.period),
   };
 }

@@ -13,6 +13,6 @@ export function registerLogRoutes(ctx: PluginContext, log: ActivityLog): void {
     access: 'authenticated',
     query: activityQuery,
     response: activityPageSchema,
-    handler: ({ query }, call) => log.query(call.principal!, query),
+    handler: ({ query }, call) => log.query(call.principal, query),
   });
 }

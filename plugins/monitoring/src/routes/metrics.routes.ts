@@ -119,7 +119,7 @@ export function registerMetricsRoutes(ctx: PluginContext, metrics: MetricsServic
     summary: "Every server you may see: poll status (online, offline, unknown) and its latest sample (CPU, memory, disk, load, uptime, latency)",
     access: 'authenticated',
     response: latestSchema,
-    handler: (_input, call) => metrics.latest(call.principal!),
+    handler: (_input, call) => metrics.latest(call.principal),
   });
   ctx.http.route({
     method: 'GET',
@@ -130,7 +130,7 @@ export function registerMetricsRoutes(ctx: PluginContext, metrics: MetricsServic
     query: z.strictObject({ period: periodSchema.default('24h') }),
     response: historySchema.extend({ containers: z.array(containerSchema) }),
     handler: async ({ params, query }, call) => {
-      const history = await metrics.history(call.principal!, params.id, query.period);
+      const history = await metrics.history(call.principal, params.id, query.period);
       return { ...history, containers: metrics.containersOf(history.serverId) };
     },
   });
@@ -140,7 +140,7 @@ export function registerMetricsRoutes(ctx: PluginContext, metrics: MetricsServic
     summary: 'The dashboard: servers online/offline/unknown, apps per state (running, stopped, crashed…), average CPU, memory and disk use, and each server\'s latest figures',
     access: 'authenticated',
     response: summarySchema,
-    handler: (_input, call) => metrics.summary(call.principal!),
+    handler: (_input, call) => metrics.summary(call.principal),
   });
   ctx.http.route({
     method: 'GET',
@@ -150,6 +150,6 @@ export function registerMetricsRoutes(ctx: PluginContext, metrics: MetricsServic
     params: z.strictObject({ id: z.uuid('must be a valid installation id') }),
     query: z.strictObject({ period: periodSchema.default('24h') }),
     response: appHistorySchema,
-    handler: ({ params, query }, call) => containers.history(call.principal!, params.id, query.period),
+    handler: ({ params, query }, call) => containers.history(call.principal, params.id, query.period),
   });
 }

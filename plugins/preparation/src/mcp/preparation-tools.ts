@@ -22,7 +22,7 @@ export function prepareServerTool(service: PreparationService): ToolDefinition<R
     input: runArgs,
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: (a, call) => service.start(call.principal!, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, false),
+    handler: (a, call) => service.start(call.principal, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, false),
   };
 }
 
@@ -35,7 +35,7 @@ export function getPreparationStatusTool(service: PreparationService): ToolDefin
     input: z.strictObject({ server_id: serverId }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => service.status(call.principal!, a.server_id),
+    handler: (a, call) => service.status(call.principal, a.server_id),
   };
 }
 
@@ -48,7 +48,7 @@ export function getPreparationLogTool(service: PreparationService): ToolDefiniti
     input: z.strictObject({ server_id: serverId, after_id: z.number().int().min(0).optional() }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async (a, call) => ({ lines: await service.readLog(call.principal!, a.server_id, a.after_id) }),
+    handler: async (a, call) => ({ lines: await service.readLog(call.principal, a.server_id, a.after_id) }),
   };
 }
 
@@ -61,6 +61,6 @@ export function retryPreparationTool(service: PreparationService): ToolDefinitio
     input: runArgs,
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: (a, call) => service.start(call.principal!, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, true),
+    handler: (a, call) => service.start(call.principal, a.server_id, { sudoPassword: a.sudo_password, dockerSource: a.docker_source }, call, true),
   };
 }

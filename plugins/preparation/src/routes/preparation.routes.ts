@@ -33,7 +33,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     body: startInput,
     response: preparationViewSchema,
     successStatus: 202,
-    handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, false),
+    handler: ({ params, body }, call) => service.start(call.principal, params.id, body, call, false),
   });
   ctx.http.route({
     method: 'POST',
@@ -44,7 +44,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     body: startInput,
     response: preparationViewSchema,
     successStatus: 202,
-    handler: ({ params, body }, call) => service.start(call.principal!, params.id, body, call, true),
+    handler: ({ params, body }, call) => service.start(call.principal, params.id, body, call, true),
   });
   ctx.http.route({
     method: 'GET',
@@ -53,7 +53,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     access: 'authenticated',
     params: serverIdParams,
     response: preparationStatusAnswerSchema,
-    handler: ({ params }, call) => service.status(call.principal!, params.id),
+    handler: ({ params }, call) => service.status(call.principal, params.id),
   });
   ctx.http.route({
     method: 'GET',
@@ -63,7 +63,7 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
     params: serverIdParams,
     query: logQuery,
     response: logAnswerSchema,
-    handler: async ({ params, query }, call) => ({ lines: await service.readLog(call.principal!, params.id, query.afterId) }),
+    handler: async ({ params, query }, call) => ({ lines: await service.readLog(call.principal, params.id, query.afterId) }),
   });
   ctx.http.rawRoute({
     method: 'GET',
@@ -107,8 +107,8 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
       let backlog: LogLine[];
       let status: PreparationView;
       try {
-        backlog = await service.readLog(call.principal!, params.id, afterId);
-        status = await service.status(call.principal!, params.id);
+        backlog = await service.readLog(call.principal, params.id, afterId);
+        status = await service.status(call.principal, params.id);
       } catch (err) {
         close();
         throw err;

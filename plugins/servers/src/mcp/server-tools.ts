@@ -17,7 +17,7 @@ export function addServerTool(servers: ServerService): ToolDefinition<Args<typeo
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     handler: (a, call) =>
-      servers.create({ name: a.name, host: a.host, port: a.port, username: a.username, authType: a.auth_type, credentials: a.credentials }, { ...call, principal: call.principal! }),
+      servers.create({ name: a.name, host: a.host, port: a.port, username: a.username, authType: a.auth_type, credentials: a.credentials }, { ...call, principal: call.principal }),
   };
 }
 
@@ -32,7 +32,7 @@ export function testConnectionTool(servers: ServerService): ToolDefinition<{ ser
     input: z.strictObject({ server_id: serverIdArg }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: (a, call) => servers.testConnection(call.principal!, a.server_id),
+    handler: (a, call) => servers.testConnection(call.principal, a.server_id),
   };
 }
 
@@ -45,7 +45,7 @@ export function listServersTool(servers: ServerService): ToolDefinition<Record<s
     input: z.strictObject({}),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async (_a, call) => ({ servers: await servers.list(call.principal!) }),
+    handler: async (_a, call) => ({ servers: await servers.list(call.principal) }),
   };
 }
 
@@ -58,7 +58,7 @@ export function getServerTool(servers: ServerService): ToolDefinition<{ server_i
     input: z.strictObject({ server_id: serverIdArg }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => servers.get(call.principal!, a.server_id),
+    handler: (a, call) => servers.get(call.principal, a.server_id),
   };
 }
 
@@ -73,7 +73,7 @@ export function updateServerTool(servers: ServerService): ToolDefinition<Args<ty
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: (a, call) =>
-      servers.update(a.server_id, { name: a.name, host: a.host, port: a.port, username: a.username, authType: a.auth_type, credentials: a.credentials }, { ...call, principal: call.principal! }),
+      servers.update(a.server_id, { name: a.name, host: a.host, port: a.port, username: a.username, authType: a.auth_type, credentials: a.credentials }, { ...call, principal: call.principal }),
   };
 }
 
@@ -87,7 +87,7 @@ export function deleteServerTool(servers: ServerService): ToolDefinition<{ serve
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async (a, call) => {
-      await servers.delete(a.server_id, { ...call, principal: call.principal! });
+      await servers.delete(a.server_id, { ...call, principal: call.principal });
       return { deleted: true, server_id: a.server_id };
     },
   };
@@ -103,6 +103,6 @@ export function acceptHostKeyTool(servers: ServerService): ToolDefinition<{ serv
     input: z.strictObject({ server_id: serverIdArg, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint (SHA256:…)') }),
     access: 'admin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => servers.acceptHostKey(call.principal!, a.server_id, a.fingerprint),
+    handler: (a, call) => servers.acceptHostKey(call.principal, a.server_id, a.fingerprint),
   };
 }

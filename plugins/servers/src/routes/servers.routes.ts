@@ -11,7 +11,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     summary: 'Your servers (all servers for an admin), with status; never credentials',
     access: 'authenticated',
     response: z.object({ servers: z.array(publicServerSchema) }),
-    handler: async (_i, call) => ({ servers: await servers.list(call.principal!) }),
+    handler: async (_i, call) => ({ servers: await servers.list(call.principal) }),
   });
   ctx.http.route({
     method: 'POST',
@@ -21,7 +21,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     body: createServerInput,
     response: publicServerSchema,
     successStatus: 201,
-    handler: ({ body }, call) => servers.create(body, { ...call, principal: call.principal! }),
+    handler: ({ body }, call) => servers.create(body, { ...call, principal: call.principal }),
   });
   ctx.http.route({
     method: 'GET',
@@ -30,7 +30,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     access: 'authenticated',
     params: serverIdParams,
     response: publicServerSchema,
-    handler: ({ params }, call) => servers.get(call.principal!, params.id),
+    handler: ({ params }, call) => servers.get(call.principal, params.id),
   });
   ctx.http.route({
     method: 'PATCH',
@@ -40,7 +40,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     params: serverIdParams,
     body: updateServerInput,
     response: publicServerSchema,
-    handler: ({ params, body }, call) => servers.update(params.id, body, { ...call, principal: call.principal! }),
+    handler: ({ params, body }, call) => servers.update(params.id, body, { ...call, principal: call.principal }),
   });
   ctx.http.route({
     method: 'DELETE',
@@ -49,7 +49,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     access: 'authenticated',
     params: serverIdParams,
     handler: async ({ params }, call) => {
-      await servers.delete(params.id, { ...call, principal: call.principal! });
+      await servers.delete(params.id, { ...call, principal: call.principal });
     },
   });
   ctx.http.route({
@@ -59,7 +59,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     access: 'authenticated',
     params: serverIdParams,
     response: connectionTestResultSchema,
-    handler: ({ params }, call) => servers.testConnection(call.principal!, params.id),
+    handler: ({ params }, call) => servers.testConnection(call.principal, params.id),
   });
   ctx.http.route({
     method: 'POST',
@@ -69,6 +69,6 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     params: serverIdParams,
     body: acceptHostKeyInput,
     response: publicServerSchema,
-    handler: ({ params, body }, call) => servers.acceptHostKey(call.principal!, params.id, body.fingerprint),
+    handler: ({ params, body }, call) => servers.acceptHostKey(call.principal, params.id, body.fingerprint),
   });
 }

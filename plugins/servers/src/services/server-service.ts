@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
+import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type AuthenticatedCall, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { SecretVault } from '@tomo/kernel';
 import { serversHooks } from '../api';
 import { ServerEntity } from '../entities/server.entity';
@@ -63,7 +63,7 @@ export class ServerService {
     if (clash && clash.id !== exceptId) throw conflict(`You already have a server named "${name}"`, 'name');
   }
 
-  async create(input: CreateServerInput, call: CallContext & { principal: Principal }): Promise<PublicServer> {
+  async create(input: CreateServerInput, call: AuthenticatedCall): Promise<PublicServer> {
     const credentials = checkCredentials(input.authType, input.credentials);
     await this.assertNameFree(call.principal.id, input.name);
     const id = randomUUID();
@@ -96,7 +96,7 @@ export class ServerService {
     return server;
   }
 
-  async update(id: string, input: UpdateServerInput, call: CallContext & { principal: Principal }): Promise<PublicServer> {
+  async update(id: string, input: UpdateServerInput, call: AuthenticatedCall): Promise<PublicServer> {
     const entity = await this.getEntity(call.principal, id);
     const patch: Partial<ServerEntity> = {};
     const changes: string[] = [];
@@ -136,7 +136,7 @@ export class ServerService {
   }
 
   /** Deletes the record and its credentials, closes its connection, and tells other plugins. */
-  async delete(id: string, call: CallContext & { principal: Principal }): Promise<void> {
+  async delete(id: string, call: AuthenticatedCall): Promise<void> {
     const entity = await this.getEntity(call.principal, id);
     // Dependants clean up first (their rows refer to the server) or refuse (work in flight on it),
     // then the connection and the record go: a refusal must not cut the work it protects.
