@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
-import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
+import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { AppsTokens, appsCatalogsExtensionPoint } from './api';
 import { yamlFolderSource, type CatalogSource } from './catalog/catalog-registry';
 import { appsConfigSchema, catalogConfigSchema, type AppsConfig } from './config';
@@ -54,7 +54,7 @@ export const appsPlugin = definePlugin<AppsConfig>({
     entry: 'index.js',
     routes: [{ path: '/apps', component: 'CatalogPage', title: 'Apps' }],
     nav: [{ label: 'Apps', path: '/apps', icon: 'apps', order: 20 }],
-    slots: { 'servers.detail.tabs': [{ id: 'apps', component: 'ServerAppsTab', title: 'Apps', order: 20 }] },
+    slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'apps', component: 'ServerAppsTab', title: 'Apps', order: 20 }] },
   },
 
   register(ctx) {

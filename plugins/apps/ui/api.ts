@@ -68,12 +68,14 @@ export const appsApi = {
   targets: async (): Promise<InstallTargetView[]> => (await api.get<{ servers: InstallTargetView[] }>('/api/apps/targets')).servers,
   /** Would this install be accepted? Nothing is created. */
   preflight: (serverId: string, request: InstallRequest): Promise<PreflightView> => api.post<PreflightView>(`/api/servers/${enc(serverId)}/apps/preflight`, request),
-  /** Starts an install in the background (202); poll `installation(id)` for its progress. */
+  /** Starts an install in the background (202); follow `eventsUrl(id)` for its progress. */
   install: async (serverId: string, request: InstallRequest): Promise<InstallationView> =>
     (await api.post<{ installation: InstallationView }>(`/api/servers/${enc(serverId)}/apps`, request)).installation,
   /** A server's installations, their state reconciled with Docker. */
   installations: async (serverId: string): Promise<InstallationView[]> =>
     (await api.get<{ installations: InstallationView[] }>(`/api/servers/${enc(serverId)}/apps`)).installations,
+  /** The installation's event stream (`installation`, `progress`, `end`), for the kit's `api.stream`. */
+  eventsUrl: (id: string): string => `/api/apps/installations/${enc(id)}/events`,
   installation: async (id: string): Promise<InstallationView> => (await api.get<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}`)).installation,
   start: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/start`)).installation,
   stop: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/stop`)).installation,

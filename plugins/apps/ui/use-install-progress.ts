@@ -1,11 +1,13 @@
 /**
- * Follows an install the server runs in the background: polls the installation every `pollMs`
- * while it is `installing` and exposes where it got to. A failed poll is retried (a blip of the
- * network must not look like a failed install); only a 404 (the installation is gone) ends it.
+ * Follows an install the server runs in the background, on the installation's event stream
+ * (`GET /api/apps/installations/:id/events`, through the kit's `api.stream`): the whole view first
+ * and last, the steps as they change. A dropped stream reconnects by itself (each connection
+ * starts with the whole view, so nothing is missed) and says so meanwhile; only a 404 (the
+ * installation is gone) ends it.
  */
-import { isApiError, usePolling } from '@tomo/ui-shell/kit';
+import { api, type EventStream, type StreamEvent, type StreamOptions } from '@tomo/ui-shell/kit';
 import { computed, ref, shallowRef } from 'vue';
-import { appsApi, type InstallationView } from './api';
+import { appsApi, type InstallationView, type InstallStepView } from './api';
 
 /**
  * How an install ended, for the wizard's result block. `cleanedUp`: the installer removed what it
@@ -13,43 +15,53 @@ import { appsApi, type InstallationView } from './api';
  */
 export type InstallOutcome = { kind: 'success'; installation: InstallationView } | { kind: 'failed'; message: string; cleanedUp: boolean };
 
-export function useInstallProgress(pollMs = 700) {
+/** `tuning`: the stream's reconnect timings (tests shorten them). */
+export function useInstallProgress(tuning: StreamOptions = {}) {
   const installation = shallowRef<InstallationView | null>(null);
-  /** A poll that failed; polling goes on. */
-  const pollProblem = ref('');
+  /** The stream dropped and is reconnecting. */
+  const streamProblem = ref('');
   /** The installation disappeared while it was followed (removed elsewhere). */
   const gone = ref(false);
+  let stream: EventStream | null = null;
 
-  const poller = usePolling(async () => {
-    const current = installation.value;
-    if (!current) return false;
-    try {
-      installation.value = await appsApi.installation(current.id);
-      pollProblem.value = '';
-    } catch (err) {
-      if (!isApiError(err) || err.status === 401) throw err;
-      if (err.status === 404) {
-        gone.value = true;
-        return false;
-      }
-      pollProblem.value = `Tomo did not answer (${err.message}). Trying again…`;
-      return true;
-    }
-    return installation.value.state === 'installing';
-  }, pollMs, { pauseWhileHidden: false });
+  function onEvent(event: StreamEvent): void {
+    const data = JSON.parse(event.data) as { installation?: InstallationView; steps?: InstallStepView[] };
+    if (event.type === 'installation' && data.installation) installation.value = data.installation;
+    else if (event.type === 'progress' && data.steps && installation.value) installation.value = { ...installation.value, progress: data.steps };
+    else if (event.type === 'end') stop();
+  }
+
+  function stop(): void {
+    stream?.close();
+    stream = null;
+  }
 
   /** Starts following `view` (the answer of the install request). */
   function follow(view: InstallationView): void {
+    stop();
     installation.value = view;
-    pollProblem.value = '';
+    streamProblem.value = '';
     gone.value = false;
-    if (view.state === 'installing') poller.start();
+    if (view.state !== 'installing') return;
+    stream = api.stream(
+      appsApi.eventsUrl(view.id),
+      {
+        onEvent,
+        onOpen: () => (streamProblem.value = ''),
+        onError: (err, willRetry) => {
+          if (willRetry) streamProblem.value = `Tomo did not answer (${err.message}). Trying again…`;
+          else if (err.status === 404) gone.value = true;
+          else streamProblem.value = `The install can no longer be followed here (${err.message}). See the server's Apps tab.`;
+        },
+      },
+      tuning,
+    );
   }
 
   function reset(): void {
-    poller.stop();
+    stop();
     installation.value = null;
-    pollProblem.value = '';
+    streamProblem.value = '';
     gone.value = false;
   }
 
@@ -64,5 +76,5 @@ export function useInstallProgress(pollMs = 700) {
     return { kind: 'failed', message: `The app was installed but is not running (${view.state})${detail ? `: ${detail}` : '.'}`, cleanedUp: false };
   });
 
-  return { installation, pollProblem, outcome, follow, reset, polling: poller.active };
+  return { installation, streamProblem, outcome, follow, reset };
 }

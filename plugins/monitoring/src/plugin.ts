@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { AppsTokens } from '@tomo/plugin-apps/api';
-import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
+import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { ActivityLog } from './activity/activity-log';
 import { SYSTEM_PRINCIPAL, tapActivityHooks } from './activity/recorders';
 import { MonitoringTokens } from './api';
@@ -61,7 +61,7 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
       { id: 'server-health', component: 'ServerHealthWidget', title: 'Server health', order: 12 },
       { id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 14 },
     ],
-    slots: { 'servers.detail.tabs': [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
+    slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
   },
 
   init(ctx) {

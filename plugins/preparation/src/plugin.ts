@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
-import { ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
+import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { PreparationTokens, preparationOsPreparersExtensionPoint } from './api';
 import { preparationConfigSchema, type PreparationConfig } from './config';
 import { PreparationLogEntity } from './entities/preparation-log.entity';
@@ -32,7 +32,7 @@ export const preparationPlugin = definePlugin<PreparationConfig>({
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
-    slots: { 'servers.detail.tabs': [{ id: 'preparation', component: 'PreparationTab', title: 'Preparation', order: 10 }] },
+    slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'preparation', component: 'PreparationTab', title: 'Preparation', order: 10 }] },
   },
 
   register(ctx) {

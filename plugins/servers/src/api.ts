@@ -11,6 +11,7 @@ export type { PublicServer, ServerStatus, SystemFacts } from './schemas';
 export type { ServerService, ConnectionTestResult } from './services/server-service';
 export type { ExecOptions, ExecResult, StreamDestination } from './services/ssh-connection-pool';
 export { SshError, type SshErrorCode } from './services/ssh-errors';
+export { SERVER_DETAIL_TABS_SLOT } from './slots';
 
 export const ServersTokens = Object.freeze({
   ServerService: createServiceToken<ServerService>('servers.ServerService'),

@@ -38,8 +38,7 @@ export interface ConnectionTestResult {
   facts?: SystemFacts;
 }
 
-/** The slot other plugins place tabs of the server page into (manifest `ui.slots`). Each item gets the prop `serverId`. */
-export const SERVER_DETAIL_TABS_SLOT = 'servers.detail.tabs';
+export { SERVER_DETAIL_TABS_SLOT } from '../src/slots';
 
 const enc = encodeURIComponent;
 

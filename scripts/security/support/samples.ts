@@ -109,6 +109,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'POST /api/servers/:serverId/apps': { params: { serverId: 'server' }, body: installBody, bodyIds: { appId: 'app' } },
   'POST /api/servers/:serverId/apps/preflight': { params: { serverId: 'server' }, body: installBody, bodyIds: { appId: 'app' } },
   'GET /api/apps/installations/:id': { params: { id: 'installation' } },
+  'GET /api/apps/installations/:id/events': { params: { id: 'installation' } },
   'DELETE /api/apps/installations/:id': { params: { id: 'installation' }, query: () => ({ deleteData: 'true' }), fuzzUnknownIds: true },
   'POST /api/apps/installations/:id/start': { params: { id: 'installation' } },
   'POST /api/apps/installations/:id/stop': { params: { id: 'installation' } },

@@ -12,6 +12,7 @@ import {
 import { appIdParams, catalogQuery, installationIdParams, installRequestSchema, serverIdParams, uninstallQuery } from '../schemas';
 import type { AppsService } from '../services/apps-service';
 import type { CatalogService } from '../services/catalog-service';
+import { registerInstallEventsRoute } from './install-events.route';
 
 /** HTTP routes of the apps plugin: the catalog, install targets and checks, installations. */
 export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalog: CatalogService): void {
@@ -87,7 +88,7 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
   ctx.http.route({
     method: 'POST',
     path: '/api/servers/:serverId/apps',
-    summary: 'Install an app on the server; returns at once (202), poll the installation for progress',
+    summary: 'Install an app on the server; returns at once (202), follow the installation\'s event stream (or poll it) for progress',
     access: 'authenticated',
     params: serverIdParams,
     body: installRequestSchema,
@@ -132,4 +133,5 @@ export function registerAppsRoutes(ctx: PluginContext, apps: AppsService, catalo
     response: uninstallResponse,
     handler: ({ params, query }, call) => apps.uninstall(call.principal, params.id, query.deleteData === 'true', call),
   });
+  registerInstallEventsRoute(ctx, apps);
 }

@@ -10,7 +10,7 @@ import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
 import { InstallationEntity } from '../entities/installation.entity';
 import { buildContainerSpec, checkServerFit, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
-import type { InstallationView, InstallRequest, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
+import type { InstallationView, InstallRequest, InstallStepView, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
 import type { CatalogService } from './catalog-service';
 import { DOCKER_SOCKET, type EngineAccess } from './engine-access';
 import { initialProgress, InstallProgress } from './install-progress';
@@ -244,6 +244,18 @@ export class AppsService {
 
   /** Progress of installs in flight (fresher than the saved copy: pull progress lines). */
   private readonly liveProgress = new Map<string, InstallProgress>();
+
+  /**
+   * Follows an install in flight: `onProgress` gets the steps on every change, and `done`
+   * resolves when the install is over (at once when none runs). `stop()` unsubscribes early.
+   */
+  followInstall(installationId: string, onProgress: (steps: InstallStepView[]) => void): { done: Promise<void>; stop: () => void } {
+    const progress = this.liveProgress.get(installationId);
+    const job = this.running.get(installationId) ?? Promise.resolve();
+    progress?.changes.on('change', onProgress);
+    const stop = () => void progress?.changes.off('change', onProgress);
+    return { done: job.then(stop, stop), stop };
+  }
 
   /** Resolves when the installation's background install (if any) is over. */
   async waitFor(installationId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { InstallStepId, InstallStepState, InstallStepView } from '../views';
 
 const STEPS: ReadonlyArray<[InstallStepId, string]> = [
@@ -19,6 +20,8 @@ export function initialProgress(): InstallStepView[] {
  */
 export class InstallProgress {
   readonly steps: InstallStepView[];
+  /** Emits `change` with a copy of the steps on every change (state or detail line): the install's event stream follows it. */
+  readonly changes = new EventEmitter();
 
   constructor(
     steps: InstallStepView[],
@@ -33,12 +36,18 @@ export class InstallProgress {
 
   async set(id: InstallStepId, state: InstallStepState, detail: string | null = null): Promise<void> {
     Object.assign(this.step(id), { state, detail });
+    this.changed();
     await this.persist(this.steps);
   }
 
   /** A new detail line for the running step (kept in memory; saved with the next state change). */
   detail(id: InstallStepId, detail: string): void {
     this.step(id).detail = detail;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.changes.emit('change', this.steps.map((s) => ({ ...s })));
   }
 
   /** The step that was running, or the first pending one: where a failure belongs. */

@@ -1,5 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount, VueWrapper } from '@vue/test-utils';
 import { errorReply, installFakeFetch, type FakeCall, type FakeRoute } from '../../../../ui-shell/src/test-utils/fake-fetch';
+import { FakeStreamServer, frame, routeStreamsTo } from '../../../../ui-shell/src/test-utils/fake-stream';
 import type { AppDefinition, InstallationView } from '../api';
 import { ADMIN, ALICE, DNS_APP, HOSTILE_NAME, makeApp, makeInstallation, progress, sequence, signIn, TARGETS } from '../test-fixtures';
 import InstallWizard from './InstallWizard.vue';
@@ -287,50 +288,44 @@ describe('InstallWizard: confirming', () => {
 describe('InstallWizard: the install', () => {
   const CONTAINED = makeApp();
   const started = makeInstallation({ state: 'installing', url: null, progress: progress({ check: 'running' }) });
+  const EVENTS = `/api/apps/installations/${started.id}/events`;
 
-  async function startInstall(routes: Record<string, FakeRoute>) {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    const mounted = await mountWizard({ app: CONTAINED, routes: { [INSTALL]: { status: 202, body: { installation: started } }, ...routes } });
+  async function startInstall(routes: Record<string, FakeRoute> = {}) {
+    const mounted = await mountWizard({ app: CONTAINED, routes: { [INSTALL]: { status: 202, body: { installation: started } }, ...routes }, props: { streamTuning: { retryMs: 5, idleTimeoutMs: 0 } } });
+    const server = new FakeStreamServer();
+    routeStreamsTo(server);
     await toConfigure(mounted.wrapper);
     await click(mounted.wrapper, 'wizard-next');
     await click(mounted.wrapper, 'wizard-install');
     expect(step(mounted.wrapper)).toBe('deploy');
-    return mounted;
+    return { ...mounted, server };
   }
 
-  async function tick(ms = 700) {
-    jest.advanceTimersByTime(ms);
+  async function push(server: FakeStreamServer, text: string) {
+    server.current.push(text);
     await flushPromises();
   }
 
   const states = (wrapper: VueWrapper) => ['check', 'pull', 'create', 'start', 'health'].map((id) => `${id}:${byId(wrapper, `install-step-${id}`).attributes('data-state')}`);
-  const gets = (calls: FakeCall[]) => calls.filter((c) => c.method === 'GET' && c.url === `/api/apps/installations/${started.id}`).length;
+  const installationFrame = (overrides: Partial<InstallationView>) => frame('installation', { installation: makeInstallation({ state: 'installing', url: null, ...overrides }) });
 
-  it('polls the installation and shows each step until it runs, then links to the app', async () => {
-    const view = (overrides: Partial<InstallationView>) => ({ body: { installation: makeInstallation({ state: 'installing', url: null, ...overrides }) } });
-    const { wrapper, calls } = await startInstall({
-      [`GET /api/apps/installations/${started.id}`]: sequence(
-        view({ progress: progress({ check: 'done', pull: 'running' }, { check: 'Docker 24.0.7, 3.1 GiB free', pull: 'Downloading 12.3 MB / 40.1 MB' }) }),
-        view({ progress: progress({ check: 'done', pull: 'done', create: 'done', start: 'done', health: 'running' }, { pull: 'image already present' }) }),
-        { body: { installation: makeInstallation() } },
-      ),
-    });
+  it('follows the install on its event stream and shows each step until it runs, then links to the app', async () => {
+    const { wrapper, server } = await startInstall();
+    expect(server.connections.map((c) => [c.url, c.headers['X-Requested-With']])).toEqual([[EVENTS, 'tomo-console']]);
     expect(states(wrapper)).toEqual(['check:running', 'pull:pending', 'create:pending', 'start:pending', 'health:pending']);
     expect(wrapper.get('[role="status"][aria-live="polite"]').text()).toBe('Check the server: running');
     expect(has(wrapper, 'install-result')).toBe(false);
 
-    await tick(699);
-    expect(gets(calls)).toBe(0);
-    await tick(1);
-    expect(gets(calls)).toBe(1);
+    await push(server, installationFrame({ progress: progress({ check: 'done', pull: 'running' }, { check: 'Docker 24.0.7, 3.1 GiB free' }) }));
+    await push(server, frame('progress', { steps: progress({ check: 'done', pull: 'running' }, { check: 'Docker 24.0.7, 3.1 GiB free', pull: 'Downloading 12.3 MB / 40.1 MB' }) }));
     expect(states(wrapper)).toEqual(['check:done', 'pull:running', 'create:pending', 'start:pending', 'health:pending']);
     expect(byId(wrapper, 'install-step-pull').text()).toContain('Downloading 12.3 MB / 40.1 MB');
     expect(byId(wrapper, 'install-step-pull').attributes('aria-current')).toBe('step');
 
-    await tick();
+    await push(server, frame('progress', { steps: progress({ check: 'done', pull: 'done', create: 'done', start: 'done', health: 'running' }, { pull: 'image already present' }) }));
     expect(states(wrapper)).toEqual(['check:done', 'pull:done', 'create:done', 'start:done', 'health:running']);
 
-    await tick();
+    await push(server, frame('installation', { installation: makeInstallation() }) + frame('end', {}));
     expect(states(wrapper)).toEqual(['check:done', 'pull:done', 'create:done', 'start:done', 'health:done']);
     const result = byId(wrapper, 'install-result');
     expect(result.attributes('data-result')).toBe('success');
@@ -341,10 +336,9 @@ describe('InstallWizard: the install', () => {
     expect(link.attributes('rel')).toContain('noopener');
     expect(wrapper.emitted('installed')).toHaveLength(1);
     expect(byId(wrapper, 'wizard-close').text()).toBe('Close');
-
-    // Finished: no more polling.
-    await tick(5000);
-    expect(gets(calls)).toBe(3);
+    // Finished: the stream is closed, and nothing polls.
+    expect(server.current.aborted).toBe(true);
+    expect(server.connections).toHaveLength(1);
   });
 
   it('ends with the failure in plain words, and lets the user change the settings', async () => {
@@ -354,8 +348,8 @@ describe('InstallWizard: the install', () => {
       error: 'The image louislam/uptime-kuma:2 could not be downloaded: the registry answered "manifest unknown"',
       progress: progress({ check: 'done', pull: 'failed' }, { pull: 'manifest unknown' }),
     });
-    const { wrapper, calls } = await startInstall({ [`GET /api/apps/installations/${started.id}`]: { body: { installation: failed } } });
-    await tick();
+    const { wrapper, server } = await startInstall();
+    await push(server, frame('installation', { installation: failed }) + frame('end', {}));
     expect(states(wrapper)).toEqual(['check:done', 'pull:failed', 'create:pending', 'start:pending', 'health:pending']);
     const result = byId(wrapper, 'install-result');
     expect(result.attributes('data-result')).toBe('failed');
@@ -363,40 +357,60 @@ describe('InstallWizard: the install', () => {
     expect(result.text()).toContain('could not be downloaded: the registry answered "manifest unknown"');
     expect(result.text()).toContain("the app's data folder was kept");
     expect(wrapper.emitted('installed')).toBeUndefined();
-    await tick(5000);
-    expect(gets(calls)).toBe(1);
 
     await click(wrapper, 'wizard-retry');
     expect(step(wrapper)).toBe('configure');
   });
 
-  it('keeps polling through a failed request, saying so', async () => {
-    const { wrapper } = await startInstall({
-      [`GET /api/apps/installations/${started.id}`]: sequence(errorReply(502, 'bad_gateway', 'Bad gateway'), { body: { installation: makeInstallation() } }),
-    });
-    await tick();
-    expect(byId(wrapper, 'install-poll-problem').text()).toContain('Tomo did not answer (Bad gateway)');
-    await tick();
-    expect(has(wrapper, 'install-poll-problem')).toBe(false);
-    expect(byId(wrapper, 'install-result').attributes('data-result')).toBe('success');
+  it('says so while the stream reconnects after a drop, and goes on from the whole view it sends again', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      const { wrapper, server } = await startInstall();
+      server.answers.push({ status: 502, body: { error: { code: 'bad_gateway', message: 'Bad gateway' } } });
+      server.current.fail();
+      await flushPromises();
+      expect(byId(wrapper, 'install-stream-problem').text()).toContain('Tomo did not answer (The live stream was interrupted)');
+      jest.advanceTimersByTime(5);
+      await flushPromises();
+      expect(byId(wrapper, 'install-stream-problem').text()).toContain('Tomo did not answer (Bad gateway)');
+      jest.advanceTimersByTime(10);
+      await flushPromises();
+      expect(server.connections).toHaveLength(2);
+      expect(has(wrapper, 'install-stream-problem')).toBe(false);
+      await push(server, frame('installation', { installation: makeInstallation() }) + frame('end', {}));
+      expect(byId(wrapper, 'install-result').attributes('data-result')).toBe('success');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('an installation removed meanwhile (404) ends the install with that said', async () => {
+    const { wrapper, server } = await startInstall();
+    server.answers.push({ status: 404, body: { error: { code: 'not_found', message: 'Installation not found' } } });
+    server.current.end();
+    await flushPromises();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await flushPromises();
+    expect(server.connections).toHaveLength(1);
+    expect(byId(wrapper, 'install-result').text()).toContain('The installation was removed while it was being installed.');
   });
 
   it('says so when the app was installed but does not run', async () => {
     const crashed = makeInstallation({ state: 'error', stateDetail: 'exited with code 1 at 10:02' });
-    const { wrapper } = await startInstall({ [`GET /api/apps/installations/${started.id}`]: { body: { installation: crashed } } });
-    await tick();
+    const { wrapper, server } = await startInstall();
+    await push(server, frame('installation', { installation: crashed }) + frame('end', {}));
     expect(byId(wrapper, 'install-result').text()).toContain('The app was installed but is not running (error): exited with code 1 at 10:02');
   });
 
-  it('stops polling when closed', async () => {
-    const { wrapper, calls } = await startInstall({ [`GET /api/apps/installations/${started.id}`]: { body: { installation: started } } });
-    await tick();
-    expect(gets(calls)).toBe(1);
+  it('closes the stream when closed', async () => {
+    const { wrapper, server } = await startInstall();
+    const connection = server.current;
     await click(wrapper, 'wizard-close');
     expect(wrapper.emitted('close')).toHaveLength(1);
     await wrapper.setProps({ app: null });
-    await tick(5000);
-    expect(gets(calls)).toBe(1);
+    await flushPromises();
+    expect(connection.aborted).toBe(true);
+    expect(server.connections).toHaveLength(1);
   });
 });
 
