@@ -20,7 +20,7 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
     access: 'authenticated',
     handler: async (koa, call) => {
       const { id } = installationIdParams.parse({ id: koa.params.id });
-      const principal = call.principal!;
+      const { principal } = call;
       const first = await apps.get(principal, id);
       const events = startEventStream(koa);
       events.send('installation', { installation: first });
