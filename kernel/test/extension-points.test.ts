@@ -95,9 +95,27 @@ test('asking for an extension point nobody provides names it', async () => {
   expect((await startupError({ plugins: [catalogPlugin([])], modules: [mod] })).message).toBe('Module "lost" failed in register: Module "lost": no extension point "catalog.nothingHere"');
 });
 
-test('a module whose target plugin is not installed is refused by name', async () => {
-  const mod = definePluginModule({ id: 'orphan', targetPlugin: 'ghost', register: () => undefined });
-  expect((await startupError({ modules: [mod] })).message).toBe('Module "orphan" extends "ghost", which is not installed or not active');
+test('a built-in module whose target plugin is not installed is left out by name, and never runs', async () => {
+  const mod = definePluginModule({ id: 'orphan', targetPlugin: 'ghost', register: () => { throw new Error('must not run'); } });
+  const t = await startTestKernel({ plugins: [serversPlugin], modules: [mod], listen: false });
+  try {
+    expect(t.kernel.pluginStatuses().find((s) => s.id === 'orphan')).toMatchObject({ kind: 'module', state: 'disabled', error: 'Module "orphan" extends "ghost", which is not installed or not active' });
+    expect(t.logs().map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('Plugin disabled: Module "orphan" extends "ghost", which is not installed or not active');
+  } finally {
+    await t.stop();
+  }
+});
+
+test('a built-in module whose target plugin is disabled in the configuration is left out, and start-up goes on', async () => {
+  // auth's module adding its tables to backup must not stop Tomo when an admin disables backup.
+  const mod = definePluginModule({ id: 'catalog-extra', targetPlugin: 'catalog', register() { throw new Error('must not run'); } });
+  const t = await startTestKernel({ plugins: [catalogPlugin([]), serversPlugin], modules: [mod], config: { plugins: { disabled: ['catalog'] } }, listen: false });
+  try {
+    expect(t.kernel.pluginStatuses().find((s) => s.id === 'catalog-extra')).toMatchObject({ kind: 'module', state: 'disabled', error: 'Module "catalog-extra" extends "catalog", which is not installed or not active' });
+    expect(t.kernel.pluginStatuses().find((s) => s.id === 'servers')).toMatchObject({ state: 'active' });
+  } finally {
+    await t.stop();
+  }
 });
 
 test('a third-party module whose target plugin is disabled is disabled too, and never runs', async () => {

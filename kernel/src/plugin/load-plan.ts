@@ -44,6 +44,11 @@ export interface LoadPlan {
 /** Marks a candidate disabled, or throws when it is a built-in (a broken built-in must stop start-up). */
 export function refuse(statuses: PluginStatus[], c: Candidate<PluginDefinition | PluginModuleDefinition>, message: string): void {
   if (c.source.builtin) throw new PluginLoadError(message, c.definition.id);
+  markDisabled(statuses, c, message);
+}
+
+/** Marks a candidate disabled with the reason, built-in or not. */
+function markDisabled(statuses: PluginStatus[], c: Candidate<PluginDefinition | PluginModuleDefinition>, message: string): void {
   const status = statuses.find((s) => s.id === c.definition.id && s.kind === (c.definition.kind === 'tomo.plugin' ? 'plugin' : 'module'));
   if (status) {
     status.state = 'disabled';
@@ -113,7 +118,10 @@ export function planLoad(packages: readonly DiscoveredPackage[], disabledIds: re
   }
   for (const c of modules) {
     if (statuses.some((s) => s.id === c.definition.id && s.state === 'active') && !isActive(c.definition.targetPlugin)) {
-      refuse(statuses, c, `Module "${c.definition.id}" extends "${c.definition.targetPlugin}", which is not installed or not active`);
+      // A module is optional by nature, built-in or not: it is left out (with the reason, logged
+      // at start) when its target is disabled or not installed, so a plugin declaring its tables
+      // to backup keeps starting when backup is disabled, or absent from a smaller distribution.
+      markDisabled(statuses, c, `Module "${c.definition.id}" extends "${c.definition.targetPlugin}", which is not installed or not active`);
     }
   }
 

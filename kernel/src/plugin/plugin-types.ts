@@ -196,7 +196,11 @@ export interface PluginModuleDefinition {
   readonly kind: 'tomo.module';
   /** kebab-case; shares one namespace with plugin ids. */
   readonly id: string;
-  /** The plugin whose extension points this module uses. */
+  /**
+   * The plugin whose extension points this module uses. When that plugin is disabled or not
+   * installed, the module is left out (disabled, with the reason), never an error: a module is
+   * optional, so a plugin may ship one for a plugin it does not depend on.
+   */
   readonly targetPlugin: string;
   /** As {@link PluginDefinition.apiVersion}: refused when it is not the kernel's {@link KERNEL_API_VERSION}. */
   readonly apiVersion: number;
