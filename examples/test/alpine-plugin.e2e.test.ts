@@ -3,7 +3,7 @@
  * `npm pack`, installed from the tarball into the plugin folder of a fresh Tomo (the built one,
  * `tomo serve`), and everything it contributes is live: its catalog in `list_catalog`, its
  * preparer chosen for Alpine, its MCP tool listed and working, its route answering, its migration
- * applied; in Chromium its page and dashboard card render, loaded at run time while the console's
+ * applied, its table in a backup and restored by an import into a fresh Tomo; in Chromium its page and dashboard card render, loaded at run time while the console's
  * own build output stays untouched.
  */
 import { execFileSync } from 'node:child_process';
@@ -46,6 +46,12 @@ function writeBrokenPlugin(parent: string, name: string, definition: string): vo
   fs.writeFileSync(path.join(dir, 'index.js'), `const { definePlugin } = require('@tomo/kernel');\nmodule.exports = definePlugin(${definition});\n`);
 }
 
+/** Rows of a Tomo's database, read by a separate process (the running Tomo holds the file). */
+function query(dataDir: string, sql: string): unknown {
+  const out = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(JSON.stringify(d.prepare(process.argv[2]).all()))`, path.join(dataDir, 'tomo.db'), sql], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
 const api = async (method: string, route: string, body?: unknown) => {
   const res = await fetch(`${server.url}${route}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   return { status: res.status, body: (await res.json()) as any };
@@ -78,12 +84,13 @@ afterAll(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('it loads as an active third-party plugin, with its two modules', async () => {
+test('it loads as an active third-party plugin, with its three modules', async () => {
   const status = await api('GET', '/api/status');
   expect(status.body.plugins).toEqual(expect.arrayContaining([
     expect.objectContaining({ id: 'alpine', version: '1.0.0', state: 'active' }),
     expect.objectContaining({ id: 'alpine-preparer', state: 'active' }),
     expect.objectContaining({ id: 'alpine-catalog', state: 'active' }),
+    expect.objectContaining({ id: 'alpine-backup', state: 'active' }),
   ]));
 });
 
@@ -131,8 +138,30 @@ test('its preparer is the one chosen for a server reporting Alpine', async () =>
 });
 
 test('its migration ran', () => {
-  const out = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(JSON.stringify(d.prepare("SELECT name FROM migrations WHERE name LIKE 'Alpine%'").all()))`, path.join(work, 'data', 'tomo.db')], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
-  expect(JSON.parse(out)).toEqual([{ name: 'AlpineMirrorsInitial1790000000000' }]);
+  expect(query(path.join(work, 'data'), "SELECT name FROM migrations WHERE name LIKE 'Alpine%'")).toEqual([{ name: 'AlpineMirrorsInitial1790000000000' }]);
+});
+
+/** `tomo export` of the instance (a low scrypt cost: tests only), returning the file and the command's output. */
+function exportBackup(name: string): { file: string; stdout: string } {
+  const config = path.join(work, 'backup-config.yaml');
+  fs.writeFileSync(config, 'backup:\n  scryptWorkFactor: 10\n');
+  fs.writeFileSync(path.join(work, 'backup-password'), 'alpine-backup-password-1\n', { mode: 0o600 });
+  const file = path.join(work, name);
+  const res = runTomo(['export', '--output', file, '--password-file', path.join(work, 'backup-password')], { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: path.join(work, 'plugins'), TOMO_CONFIG: config });
+  if (res.status !== 0) throw new Error(`tomo export failed (${String(res.status)}): ${res.stderr}`);
+  return { file, stdout: res.stdout };
+}
+
+test('its mirrors are in a backup, which a fresh Tomo with the plugin restores; every table is declared', () => {
+  const { file, stdout } = exportBackup('with-alpine.age');
+  expect(stdout).toMatch(/\b1 alpine_mirrors\b/);
+  expect(stdout).not.toMatch(/no plugin declares/);
+  const fresh = path.join(work, 'fresh');
+  const env = { TOMO_DATA_DIR: fresh, TOMO_PLUGIN_DIRS: path.join(work, 'plugins'), TOMO_CONFIG: path.join(work, 'backup-config.yaml') };
+  const imported = runTomo(['import', file, '--password-file', path.join(work, 'backup-password')], env);
+  expect(imported.status).toBe(0);
+  expect(imported.stdout).toMatch(/apk mirrors: 1 in the backup, 1 added, 0 replaced, 0 skipped/);
+  expect(query(fresh, 'SELECT s.name, m.url FROM alpine_mirrors m JOIN servers s ON s.id = m.serverId')).toEqual([{ name: 'alpine-box', url: 'https://dl-cdn.alpinelinux.org/alpine' }]);
 });
 
 test('in Chromium, its page and its dashboard card render inside the console, loaded at run time', async () => {
@@ -177,6 +206,9 @@ test('removing the plugin leaves its data in place, and Tomo starts without it',
   expect(ids).not.toContain('alpine');
   expect(ids).toEqual(expect.arrayContaining(['auth', 'servers', 'preparation', 'apps']));
   expect((await api('GET', '/api/alpine/mirrors')).status).toBe(404);
-  const out = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(JSON.stringify(d.prepare('SELECT url FROM alpine_mirrors').all()))`, path.join(work, 'data', 'tomo.db')], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
-  expect(JSON.parse(out)).toEqual([{ url: 'https://dl-cdn.alpinelinux.org/alpine' }]);
+  expect(query(path.join(work, 'data'), 'SELECT url FROM alpine_mirrors')).toEqual([{ url: 'https://dl-cdn.alpinelinux.org/alpine' }]);
+  // Its table stays, declared by nobody now: an export says so, and leaves it out without --include-history.
+  const { stdout } = exportBackup('without-alpine.age');
+  expect(stdout).toMatch(/Note: no plugin declares alpine_mirrors for backups; not in this backup/);
+  expect(stdout).not.toMatch(/alpine_mirrors,|\d+ alpine_mirrors/);
 });

@@ -4,11 +4,13 @@
  * - an OS preparer for Alpine Linux (preparation's `preparation.osPreparers` extension point);
  * - a catalog of Alpine-based apps (apps' `apps.catalogs` extension point);
  * - an entity with its migration (`alpine_mirrors`), routes and an MCP tool (`alpine_set_mirror`);
+ * - that table in Tomo's backups (backup's `backup.tables` extension point);
  * - a console page (/alpine) and a dashboard card, from its own Vite build (dist/ui).
  */
 import path from 'node:path';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
 import { appsCatalogsExtensionPoint, yamlFolderSource } from '@tomo/plugin-apps/api';
+import { backupTablesExtensionPoint } from '@tomo/plugin-backup/api';
 import { preparationOsPreparersExtensionPoint } from '@tomo/plugin-preparation/api';
 import { alpinePreparer } from './alpine-preparer';
 import { registerMirrorRoutes, setMirrorTool } from './mirror-routes';
@@ -63,5 +65,20 @@ export const alpineCatalogModule = definePluginModule({
   apiVersion: BUILT_FOR_KERNEL_API,
   register(ctx) {
     ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: path.join(ROOT, 'catalog'), kind: 'plugin', id: 'plugin:alpine', label: 'Alpine apps (tomo-plugin-alpine)' }));
+  },
+});
+
+/**
+ * The mirrors in Tomo's backups, declared the way Tomo's own plugins declare their tables. A
+ * mirror belongs to its server: it is added, replaced or skipped with it on import, and follows
+ * the server's id when the server matched one the target already had.
+ */
+export const alpineBackupModule = definePluginModule({
+  id: 'alpine-backup',
+  targetPlugin: 'backup',
+  version: '1.0.0',
+  apiVersion: BUILT_FOR_KERNEL_API,
+  register(ctx) {
+    ctx.getExtensionPoint(backupTablesExtensionPoint).addTable({ table: 'alpine_mirrors', label: 'apk mirrors', owner: { column: 'serverId', table: 'servers' } });
   },
 });

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { ConfigError, definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
+import { definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { AppsTokens, appsCatalogsExtensionPoint } from './api';
 import { yamlFolderSource, type CatalogSource } from './catalog/catalog-registry';
-import { appsConfigSchema, catalogConfigSchema, type AppsConfig } from './config';
+import { extraCatalogEntries } from './catalog/extra-catalogs';
+import { appsConfigSchema, type AppsConfig } from './config';
 import { InstallationEntity } from './entities/installation.entity';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
@@ -23,21 +24,6 @@ const SOURCES = 'apps.Sources';
 
 /** Where Tomo's own catalog lives: `catalog/` at the top of the installation (repository or RPM). */
 export const BUILTIN_CATALOG_DIR = path.resolve(__dirname, '..', '..', '..', 'catalog');
-
-/**
- * The admin's extra catalogs: `catalog.dirs` in the config file, then `TOMO_CATALOG_DIRS`
- * (separated like PATH). Relative paths are taken from the working directory.
- */
-export function extraCatalogEntries(section: unknown, env: NodeJS.ProcessEnv = process.env): string[] {
-  const parsed = catalogConfigSchema.safeParse(section ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = ['catalog', ...issue.path.map(String)].join('.');
-    throw new ConfigError(`Invalid configuration: ${key}: ${issue.message}`, key);
-  }
-  const fromEnv = (env.TOMO_CATALOG_DIRS ?? '').split(path.delimiter).filter(Boolean);
-  return [...new Set([...parsed.data.dirs, ...fromEnv].map((p) => path.resolve(p)))];
-}
 
 /** App catalog and installs: the catalog from every source, installs through the Docker API over SSH. */
 export const appsPlugin = definePlugin<AppsConfig>({
@@ -119,5 +105,7 @@ export const builtInCatalogModule = definePluginModule({
     ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: BUILTIN_CATALOG_DIR, kind: 'builtin' }));
   },
 });
+
+export { appsBackupTablesModule } from './backup-tables';
 
 export default appsPlugin;

@@ -113,4 +113,6 @@ export const authPlugin = definePlugin<AuthConfig>({
   },
 });
 
+export { authBackupTablesModule } from './backup-tables';
+
 export default authPlugin;

@@ -1,23 +1,145 @@
 /**
- * What other plugins may use from the backup plugin: the service (export and import) and the
- * table registry, where a plugin declares its own tables so their rows travel in backups with
- * the right matching rules (a table nobody declares is carried only as history).
+ * The backup plugin's contract: what other plugins may use. Plain types, the service interface,
+ * its token, its hooks and the `backup.tables` extension point through which every plugin (built-in
+ * or third-party) declares its own tables, so backup itself knows no other plugin's schema.
+ * Imports nothing of this plugin's own modules: they import from here, never the other way.
  */
 import { AsyncSeriesHook } from 'tapable';
-import { createServiceToken, defineHookSet, type CallContext } from '@tomo/kernel';
-import type { BackupService } from './backup-service';
-import type { OnConflict } from './import/applier';
-import type { TableSpec } from './tables';
+import type { Readable, Writable } from 'node:stream';
+import { createExtensionPoint, createServiceToken, defineHookSet, type CallContext, type TomoConfig } from '@tomo/kernel';
 
-export type { BackupService } from './backup-service';
-export type { TableSpec } from './tables';
-export type { ImportSummary } from './import/import-backup';
-export type { OnConflict, TableOutcome, Conflict } from './import/applier';
-export { BackupError, type BackupErrorCode } from './errors';
+export type { BackupErrorCode } from './errors';
 
-/** Declare a table: `ctx.resolve(BackupTokens.Tables).add({ table: 'monitoring_samples', label: 'metric samples', history: true })`. */
-export interface BackupTables {
-  add(spec: TableSpec): void;
+/**
+ * One table a plugin carries in backups, and how its rows find their match on the instance they
+ * are imported into. Tables refer to each other by name; backup orders them so parents come
+ * before the rows that point at them (contribution order does not matter).
+ */
+export interface BackupTableSpec {
+  table: string;
+  /** What a person calls these rows, for summaries and progress ("pinned notes"). */
+  label: string;
+  /** Only with `--include-history` (activity, metrics: large, and not needed to run). */
+  history?: boolean;
+  /** Columns holding vault-sealed values bound to the row's `id`: opened on export, sealed again for the new id on import. */
+  sealed?: readonly string[];
+  /** Columns that point at another carried table's `id`: remapped when that row matched an existing one. */
+  refs?: Readonly<Record<string, string>>;
+  /**
+   * Columns that name the same record on another instance, besides its id: each inner list is
+   * one unique key, compared after reference columns were remapped.
+   */
+  naturalKeys?: readonly (readonly string[])[];
+  /** Rows that belong to a parent row follow its fate (inserted, replaced, or skipped with it). */
+  owner?: { column: string; table: string };
+  /** The id is an integer the database hands out: not carried, a new one is given on import. */
+  generatedId?: boolean;
+  /**
+   * Rows of other tables that stop being valid when an import replaces one of these rows, found
+   * by the column holding its id: deleted then (a replaced user's sessions end).
+   */
+  deleteOnReplace?: readonly { table: string; column: string }[];
+  /** Renders a row's natural key for the conflict list (no secret, ever). */
+  describe?(row: Record<string, unknown>): string;
+}
+
+/** A folder or a single file that travels with a backup (machine-specific paths do not: only `name`). */
+export interface BackupFileLocation {
+  /** Its base name; restored to `<backup data>/catalogs/<index>-<name>/`. */
+  name: string;
+  /** Absolute path: a folder (its regular files; hidden files and symlinks left out) or one file. */
+  path: string;
+  /** What its owner calls it, carried in the manifest as is (e.g. `folder`). */
+  kind: string;
+}
+
+/** Files a plugin carries in backups besides its tables (the apps plugin: the admin's catalogs). */
+export interface BackupFileSource {
+  /** Unique among sources, named in errors (`apps.catalogs`). */
+  id: string;
+  /** The folders and files to carry, asked at each export with the running configuration; missing paths are left out. */
+  locations(config: TomoConfig): readonly BackupFileLocation[];
+}
+
+/** The `backup.tables` extension point: how a plugin puts its data into backups. */
+export interface BackupTablesExtension {
+  /** Carries `spec.table`. A table declared twice, or a spec naming a table nobody carries, stops start-up naming both. */
+  addTable(spec: BackupTableSpec): void;
+  /** Never carries `table`, on purpose (`why` is for people: sessions bound to the source's signing key). Silences the "not declared" warning. */
+  leaveOut(table: string, why: string): void;
+  /** Carries these files too. */
+  addFiles(source: BackupFileSource): void;
+}
+
+/**
+ * Plugins add their tables through a module targeting `backup` (so they do not depend on backup:
+ * with backup disabled the module is simply not run):
+ * `ctx.getExtensionPoint(backupTablesExtensionPoint).addTable({ table: 'notes_pins', label: 'pinned notes', refs: { hostId: 'notes_hosts' } })`.
+ */
+export const backupTablesExtensionPoint = createExtensionPoint<BackupTablesExtension>({ id: 'backup.tables' });
+
+/** What importing does on a record both the backup and this instance hold. */
+export type OnConflict = 'skip' | 'overwrite';
+
+/** What happened (or, in a dry run, would happen) to one table. */
+export interface TableOutcome {
+  table: string;
+  label: string;
+  inBackup: number;
+  added: number;
+  replaced: number;
+  skipped: number;
+  /** The table is not on this instance (its plugin is not installed): its rows are left out. */
+  absent?: boolean;
+}
+
+/** A record the backup and this instance both hold (matched by id or natural key). */
+export interface Conflict {
+  table: string;
+  what: string;
+  action: OnConflict;
+}
+
+/** What an import found in the backup and did (or would do) to this instance. */
+export interface ImportSummary {
+  source: { tomoVersion: string; createdAt: string; formatVersion: number; includesHistory: boolean };
+  onConflict: OnConflict;
+  applied: boolean;
+  tables: TableOutcome[];
+  /** The first 500; `conflictCount` has them all. */
+  conflicts: Conflict[];
+  conflictCount: number;
+  catalogs: { name: string; files: number; restoredTo: string }[];
+}
+
+/** Where a running export is: rows written so far out of the total. */
+export interface ExportProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+/** What an export wrote. */
+export interface ExportResult {
+  /** Rows per table, and `catalog files`. */
+  counts: Record<string, number>;
+  bytes: number;
+  /**
+   * Tables in the database no plugin declared (through {@link backupTablesExtensionPoint}): carried
+   * row for row as history with `--include-history`, left out otherwise. Logged as a warning.
+   */
+  undeclared: string[];
+}
+
+/** Export and import of the whole instance; the CLI, the HTTP routes and the tests all come here. */
+export interface BackupService {
+  /** Writes an encrypted backup to `output`. A password under 12 characters is a 400 naming `password`. */
+  export(output: Writable, options: { password: string; includeHistory: boolean; onProgress?(p: ExportProgress): void; call?: CallContext }): Promise<ExportResult>;
+  /** Checks a backup and says what importing it would change (`apply` false), or imports it. */
+  import(
+    open: () => Readable,
+    options: { password: string; onConflict: OnConflict; apply: boolean; onProgress?(p: { done: number; total: number; phase: string }): void; call?: CallContext },
+  ): Promise<ImportSummary>;
 }
 
 /**
@@ -33,5 +155,4 @@ export const backupHooks = defineHookSet('backup', () => ({
 
 export const BackupTokens = Object.freeze({
   BackupService: createServiceToken<BackupService>('backup.BackupService'),
-  Tables: createServiceToken<BackupTables>('backup.Tables'),
 });

@@ -5,14 +5,13 @@ import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { badRequest, KERNEL_VERSION, type CallContext, type HookRegistry, type SecretVault, type TomoConfig } from '@tomo/kernel';
-import { backupHooks } from './api';
-import { customCatalogs } from './catalog-files';
+import { backupHooks, type BackupService, type ExportProgress, type ExportResult, type ImportSummary, type OnConflict } from './api';
 import type { BackupConfig } from './config';
 import { BackupError } from './errors';
-import { exportBackup, type ExportProgress, type ExportResult } from './export/export-backup';
-import type { OnConflict } from './import/applier';
-import { importBackup, type ImportSummary } from './import/import-backup';
-import type { TableSpec } from './tables';
+import { exportBackup } from './export/export-backup';
+import { fileLocations } from './files/file-locations';
+import { importBackup } from './import/import-backup';
+import type { DeclaredTables } from './tables/table-registry';
 
 /** A backup password must resist offline guessing: the file may travel anywhere. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -24,14 +23,15 @@ export interface BackupServiceDeps {
   config: BackupConfig;
   /** The plugin's private data folder (snapshots, restored catalogs). */
   dataDir: string;
-  specs: readonly TableSpec[];
+  /** What the plugins declared through `backup.tables`. */
+  declared: DeclaredTables;
   logger: Logger;
   /** Where `backupHooks` fire (the activity log listens). */
   hooks?: HookRegistry;
 }
 
-/** Export and import of the whole instance; the CLI, the HTTP routes and the tests all come here. */
-export class BackupService {
+/** {@link BackupService} on this instance's SQLite database, vault and data folder. */
+export class LocalBackupService implements BackupService {
   private running = false;
 
   constructor(private readonly deps: BackupServiceDeps) {}
@@ -50,14 +50,23 @@ export class BackupService {
           workDir: path.join(this.deps.dataDir, 'tmp'),
           vault: this.deps.vault,
           tomoVersion: KERNEL_VERSION,
-          specs: this.deps.specs,
-          catalogs: customCatalogs(this.deps.kernelConfig.sections.catalog),
+          specs: this.deps.declared.specs,
+          leftOut: this.deps.declared.leftOut,
+          files: fileLocations(this.deps.declared.files, this.deps.kernelConfig),
           scryptWorkFactor: this.deps.config.scryptWorkFactor,
         },
         options,
         output,
       );
       this.deps.logger.info({ counts: result.counts, bytes: result.bytes, includeHistory: options.includeHistory, durationMs: Date.now() - started }, 'Backup exported');
+      if (result.undeclared.length) {
+        this.deps.logger.warn(
+          { tables: result.undeclared, includeHistory: options.includeHistory },
+          options.includeHistory
+            ? 'Tables no plugin declares for backups were carried row for row, without matching rules'
+            : 'Tables no plugin declares for backups are not in this backup (--include-history carries them row for row)',
+        );
+      }
       return result;
     }).catch(async (err: Error) => {
       await finished?.promise({ ...event, result: 'failed', error: err.message });
@@ -86,7 +95,7 @@ export class BackupService {
           dbFile: this.deps.kernelConfig.database.file,
           busyTimeoutMs: this.deps.kernelConfig.database.busyTimeoutMs,
           vault: this.deps.vault,
-          specs: this.deps.specs,
+          specs: this.deps.declared.specs,
           knownMigrations: new Set(this.deps.dataSource.migrations.map((m) => m.name ?? m.constructor.name)),
           tomoVersion: KERNEL_VERSION,
           catalogRoot,

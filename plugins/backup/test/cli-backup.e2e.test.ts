@@ -19,7 +19,7 @@ import { builtInPreparersModule, preparationPlugin } from '../../preparation/src
 import { serversPlugin } from '../../servers/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
 import { backupPlugin } from '../src/plugin';
-import { BACKUP_PASSWORD, tempDir } from './support/backup-kernel';
+import { BACKUP_PASSWORD, BACKUP_TABLE_MODULES, tempDir } from './support/backup-kernel';
 
 const ALICE = { username: 'alice', password: 'alice-password-1234' };
 const ADMIN = { username: 'admin', password: 'admin-password-1234' };
@@ -52,7 +52,7 @@ beforeAll(async () => {
   // The instance to move: populated through its own API, as a user would.
   const src: TestKernel = await startTestKernel({
     plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES],
     dataDir: sourceDir,
     config: { catalog: { dirs: [customCatalog] }, apps: { dataRoot, stopTimeoutSeconds: 1 }, backup: { scryptWorkFactor: 10 } },
   });
@@ -88,7 +88,8 @@ test('tomo export writes an age file (mode 0600); the password comes from a file
   const res = runTomo(['export', '--output', backupFile, '--password-file', passwordFile], env(sourceDir));
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
-  expect(res.stdout).toMatch(/^Exported 2 auth_users, 0 auth_api_tokens, 2 servers, .*1 app_installations, 1 catalog files to .*backup\.enc/);
+  // Parents first (users before their tokens and servers); the rest in the order backup computed.
+  expect(res.stdout).toMatch(/^Exported 2 auth_users, 0 auth_api_tokens, 2 servers, .*1 app_installations, .*1 catalog files to .*backup\.enc/);
   expect(fs.readFileSync(backupFile).subarray(0, 21).toString()).toBe('age-encryption.org/v1');
   expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
 

@@ -6,10 +6,8 @@
  */
 import { api, type DownloadedFile } from '@tomo/ui-shell/kit';
 
-export type { ImportSummary } from '../src/import/import-backup';
-export type { Conflict, OnConflict, TableOutcome } from '../src/import/applier';
-import type { ImportSummary } from '../src/import/import-backup';
-import type { OnConflict } from '../src/import/applier';
+export type { Conflict, ImportSummary, OnConflict, TableOutcome } from '../src/api';
+import type { ImportSummary, OnConflict } from '../src/api';
 
 /** `POST /api/backup/uploads`: the upload's id and size. */
 export interface UploadView {

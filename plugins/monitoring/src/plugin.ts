@@ -138,4 +138,6 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
   },
 });
 
+export { monitoringBackupTablesModule } from './backup-tables';
+
 export default monitoringPlugin;

@@ -8,10 +8,10 @@ import { BackupTokens } from '@tomo/plugin-backup/api';
 import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
 import { authPlugin } from '../../auth/src/plugin';
 import { backupPlugin } from '../../backup/src/plugin';
-import { addServer, addUser, ADMIN, BACKUP_PASSWORD, CAROL, login } from '../../backup/test/support/backup-kernel';
+import { addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, CAROL, login } from '../../backup/test/support/backup-kernel';
 import { builtInPreparersModule, preparationPlugin } from '../../preparation/src/plugin';
 import { serversPlugin } from '../../servers/src/plugin';
-import { monitoringPlugin } from '../src/plugin';
+import { monitoringBackupTablesModule, monitoringPlugin } from '../src/plugin';
 
 let t: TestKernel;
 let admin: string;
@@ -20,7 +20,7 @@ let carol: string;
 beforeAll(async () => {
   t = await startTestKernel({
     plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule],
     listen: true,
     config: { backup: { scryptWorkFactor: 10 }, monitoring: { intervalSeconds: 3600 } },
   });

@@ -85,4 +85,6 @@ export const builtInPreparersModule = definePluginModule({
   },
 });
 
+export { preparationBackupTablesModule } from './backup-tables';
+
 export default preparationPlugin;

@@ -54,4 +54,6 @@ export const serversPlugin = definePlugin<ServersConfig>({
   },
 });
 
+export { serversBackupTablesModule } from './backup-tables';
+
 export default serversPlugin;

@@ -12,9 +12,10 @@ import { AuthTokens } from '@tomo/plugin-auth/api';
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { appsPlugin, builtInCatalogModule } from '../../../plugins/apps/src/plugin';
 import { TEST_CATALOG } from '../../../plugins/apps/test/support/apps-kernel';
+import { BACKUP_TABLE_MODULES } from '../../../plugins/backup/test/support/backup-kernel';
 import { authPlugin } from '../../../plugins/auth/src/plugin';
 import { backupPlugin } from '../../../plugins/backup/src/plugin';
-import { monitoringPlugin } from '../../../plugins/monitoring/src/plugin';
+import { monitoringBackupTablesModule, monitoringPlugin } from '../../../plugins/monitoring/src/plugin';
 import { builtInPreparersModule, preparationPlugin } from '../../../plugins/preparation/src/plugin';
 import { serversPlugin } from '../../../plugins/servers/src/plugin';
 
@@ -37,7 +38,7 @@ export async function startSecurityKernel(): Promise<SecurityKernel> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-security-apps-'));
   const t = await startTestKernel({
     plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule],
     config: {
       catalog: { dirs: [TEST_CATALOG] },
       apps: { dataRoot, stopTimeoutSeconds: 1 },

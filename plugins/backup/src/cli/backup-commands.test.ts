@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { TestKernel } from '@tomo/kernel/testing';
 import { addServer, addUser, ADMIN, BACKUP_PASSWORD, login, startBackupKernel, tempDir } from '../../test/support/backup-kernel';
 import { decodeValue, encodeValue, upgradeRecord } from '../format/payload';
-import { backupCli } from './backup-commands';
+import { backupCli, undeclaredNote } from './backup-commands';
 import { readBackupPassword } from './read-backup-password';
 
 // The spawned-process tests (test/cli-backup.e2e.test.ts) prove the commands end to end; these
@@ -79,4 +79,9 @@ test('payload values: bytes travel as base64, booleans as 0/1; anything else is 
   expect(decodeValue(undefined)).toBeNull();
   expect(() => decodeValue({ nested: 1 })).toThrow(/not a database value/);
   expect(upgradeRecord({ t: 'x' }, 1)).toEqual({ t: 'x' });
+});
+
+test('an export names the tables no plugin declares, and says what became of them', () => {
+  expect(undeclaredNote(['orphan_notes', 'old_pins'], false)).toBe('Note: no plugin declares orphan_notes, old_pins for backups; not in this backup (--include-history carries them row for row).\n');
+  expect(undeclaredNote(['orphan_notes'], true)).toBe('Note: no plugin declares orphan_notes for backups; carried row for row, without matching rules.\n');
 });

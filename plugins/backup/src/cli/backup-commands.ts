@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError, type BootedKernel, type CallContext, type CliContribution } from '@tomo/kernel';
-import { BackupTokens } from '../api';
-import type { OnConflict } from '../import/applier';
+import { BackupTokens, type OnConflict } from '../api';
 import { formatSummary } from './format-summary';
 import { PASSWORD_ENV, readBackupPassword } from './read-backup-password';
 
@@ -42,6 +41,13 @@ const cliCall = (kernel: BootedKernel): CallContext => ({ transport: 'cli', clie
 
 /** The file's message without Node's `open '<path>'` tail: the path is said once, by us. */
 const outputError = (err: Error, file: string) => new Error(`--output: cannot write ${file}: ${err.message.replace(/, open '.*$/s, '')}`);
+
+/** Says which tables no plugin declares for backups, and what became of them in this one. */
+export function undeclaredNote(tables: readonly string[], includeHistory: boolean): string {
+  return includeHistory
+    ? `Note: no plugin declares ${tables.join(', ')} for backups; carried row for row, without matching rules.\n`
+    : `Note: no plugin declares ${tables.join(', ')} for backups; not in this backup (--include-history carries them row for row).\n`;
+}
 
 /** `tomo export --output <file>` and `tomo import <file>`. */
 
@@ -86,6 +92,7 @@ export const backupCli: CliContribution = (program, boot) => {
         fs.renameSync(partial, output);
         const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ');
         process.stdout.write(`Exported ${counts} to ${output} (${(result.bytes / 1048576).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        if (result.undeclared.length) process.stdout.write(undeclaredNote(result.undeclared, Boolean(opts.includeHistory)));
       } catch (err) {
         if (fd !== undefined) fs.closeSync(fd);
         if (created) fs.rmSync(partial, { force: true });

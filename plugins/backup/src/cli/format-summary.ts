@@ -1,4 +1,4 @@
-import type { ImportSummary } from '../import/import-backup';
+import type { ImportSummary } from '../api';
 
 /** The import summary as a person reads it on a terminal. */
 export function formatSummary(s: ImportSummary): string {

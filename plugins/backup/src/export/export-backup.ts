@@ -4,19 +4,13 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
-import { catalogFiles, type CatalogLocation } from '../catalog-files';
+import type { BackupTableSpec, ExportProgress, ExportResult } from '../api';
 import { BackupError } from '../errors';
+import { locationFiles, type FileLocation } from '../files/file-locations';
 import { encryptStream } from '../format/age-stream';
 import { CATALOG_FILES, encodeValue, FORMAT_NAME, FORMAT_VERSION, type Manifest } from '../format/payload';
-import { NEVER_CARRIED, unclaimedTableSpec, type TableSpec } from '../tables';
+import { undeclaredTables, undeclaredTableSpec } from '../tables/undeclared';
 import { Snapshot } from './snapshot';
-
-/** Where a running export is: rows written so far out of the total. */
-export interface ExportProgress {
-  done: number;
-  total: number;
-  label: string;
-}
 
 export interface ExportSources {
   /** The live database connection (the snapshot is taken from it). */
@@ -25,8 +19,11 @@ export interface ExportSources {
   workDir: string;
   vault: SecretVault;
   tomoVersion: string;
-  specs: readonly TableSpec[];
-  catalogs: readonly CatalogLocation[];
+  /** The declared tables, parents first. */
+  specs: readonly BackupTableSpec[];
+  /** Tables left out on purpose. */
+  leftOut: ReadonlyMap<string, string>;
+  files: readonly FileLocation[];
   scryptWorkFactor: number;
 }
 
@@ -36,19 +33,20 @@ export interface ExportOptions {
   onProgress?(progress: ExportProgress): void;
 }
 
-export interface ExportResult {
-  counts: Record<string, number>;
-  bytes: number;
-}
-
-/** The tables this export carries, in order: the specs that exist, then history if asked. */
-export function tablesToExport(present: Set<string>, specs: readonly TableSpec[], includeHistory: boolean): TableSpec[] {
-  const claimed = new Set(specs.map((s) => s.table));
-  const chosen = specs.filter((s) => present.has(s.table) && (includeHistory || !s.history));
-  if (includeHistory) {
-    for (const table of [...present].sort()) if (!claimed.has(table) && !NEVER_CARRIED.has(table)) chosen.push(unclaimedTableSpec(table));
-  }
-  return chosen;
+/**
+ * The tables this export carries, in order: the declared ones that exist, then, with history,
+ * the undeclared ones (row for row); and which tables no plugin declared.
+ */
+export function tablesToExport(
+  present: Set<string>,
+  specs: readonly BackupTableSpec[],
+  leftOut: ReadonlyMap<string, string>,
+  includeHistory: boolean,
+): { tables: BackupTableSpec[]; undeclared: string[] } {
+  const tables = specs.filter((s) => present.has(s.table) && (includeHistory || !s.history));
+  const undeclared = undeclaredTables(present, specs, leftOut);
+  if (includeHistory) tables.push(...undeclared.map(undeclaredTableSpec));
+  return { tables, undeclared };
 }
 
 /**
@@ -58,7 +56,7 @@ export function tablesToExport(present: Set<string>, specs: readonly TableSpec[]
 export async function exportBackup(sources: ExportSources, options: ExportOptions, output: Writable): Promise<ExportResult> {
   const snapshot = await Snapshot.take(sources.live, sources.workDir);
   try {
-    const tables = tablesToExport(snapshot.tables(), sources.specs, options.includeHistory);
+    const { tables, undeclared } = tablesToExport(snapshot.tables(), sources.specs, sources.leftOut, options.includeHistory);
     const migrations = snapshot.tables().has('migrations')
       ? (snapshot.db.prepare('SELECT name FROM migrations ORDER BY id').all() as { name: string }[]).map((m) => m.name)
       : [];
@@ -70,7 +68,7 @@ export async function exportBackup(sources: ExportSources, options: ExportOption
       schemaMigrations: migrations,
       includesHistory: options.includeHistory,
       tables: tables.map((t) => ({ table: t.table, label: t.label })),
-      catalogs: sources.catalogs.map(({ index, name, kind }) => ({ index, name, kind })),
+      catalogs: sources.files.map(({ index, name, kind }) => ({ index, name, kind })),
     };
     const total = tables.reduce((n, t) => n + (snapshot.db.prepare(`SELECT COUNT(*) AS n FROM "${t.table}"`).get() as { n: number }).n, 0);
     const counts: Record<string, number> = {};
@@ -79,7 +77,7 @@ export async function exportBackup(sources: ExportSources, options: ExportOption
     const encrypted = await encryptStream(Readable.from(lines), options.password, sources.scryptWorkFactor);
     encrypted.on('data', (c: Buffer) => (bytes += c.length));
     await pipeline(encrypted, output);
-    return { counts, bytes };
+    return { counts, bytes, undeclared };
   } finally {
     snapshot.close();
   }
@@ -100,7 +98,7 @@ function rowOrder(db: Snapshot['db'], table: string): string {
 
 async function* payloadLines(
   snapshot: Snapshot,
-  tables: readonly TableSpec[],
+  tables: readonly BackupTableSpec[],
   manifest: Manifest,
   sources: ExportSources,
   counts: Record<string, number>,
@@ -124,9 +122,9 @@ async function* payloadLines(
   progress(done, 'catalog files');
   const fileHash = createHash('sha256');
   let files = 0;
-  for (const catalog of sources.catalogs) {
-    for (const file of catalogFiles(catalog)) {
-      yield line(fileHash, { f: { catalog: catalog.index, path: file.rel }, d: fs.readFileSync(file.abs).toString('base64') });
+  for (const location of sources.files) {
+    for (const file of locationFiles(location)) {
+      yield line(fileHash, { f: { catalog: location.index, path: file.rel }, d: fs.readFileSync(file.abs).toString('base64') });
       files++;
     }
   }
@@ -142,7 +140,7 @@ function line(hash: Hash, value: unknown): Buffer {
 }
 
 /** One row as it travels: sealed columns opened (the archive itself is the protection). */
-function rowLine(spec: TableSpec, row: Record<string, unknown>, vault: SecretVault): { t: string; r: Record<string, unknown>; s?: Record<string, string | null> } {
+function rowLine(spec: BackupTableSpec, row: Record<string, unknown>, vault: SecretVault): { t: string; r: Record<string, unknown>; s?: Record<string, string | null> } {
   const r: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) r[k] = encodeValue(v);
   if (!spec.sealed?.length) return { t: spec.table, r };

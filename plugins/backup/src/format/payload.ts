@@ -20,8 +20,11 @@ export const manifestSchema = z.object({
   includesHistory: z.boolean(),
   /** Tables in the order their rows follow. */
   tables: z.array(z.object({ table: z.string().min(1), label: z.string() })),
-  /** Custom catalogs: a folder of YAML definitions or a Portainer template file each. */
-  catalogs: z.array(z.object({ index: z.number().int().min(0), name: z.string().min(1), kind: z.enum(['folder', 'portainer']) })),
+  /**
+   * Folders and files plugins carry (through `addFiles`; the apps plugin: custom catalogs). `kind`
+   * is the owner's word, carried as is (e.g. `folder`).
+   */
+  catalogs: z.array(z.object({ index: z.number().int().min(0), name: z.string().min(1), kind: z.string().min(1) })),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -1,29 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
 import { BackupError } from '../errors';
+import type { BackupTableSpec, Conflict, OnConflict, TableOutcome } from '../api';
 import { decodeValue, type RowLine, type SqlValue } from '../format/payload';
-import type { TableSpec } from '../tables';
-
-export type OnConflict = 'skip' | 'overwrite';
-
-/** What happened (or, in a dry run, would happen) to one table. */
-export interface TableOutcome {
-  table: string;
-  label: string;
-  inBackup: number;
-  added: number;
-  replaced: number;
-  skipped: number;
-  /** The table is not on this instance (its plugin is not installed): its rows are left out. */
-  absent?: boolean;
-}
-
-/** A record the backup and this instance both hold (matched by id or natural key). */
-export interface Conflict {
-  table: string;
-  what: string;
-  action: OnConflict;
-}
 
 /** Conflicts listed one by one at most; beyond, only counted (history tables can be huge). */
 export const MAX_LISTED_CONFLICTS = 500;
@@ -59,11 +38,11 @@ export class Applier {
   ) {}
 
   /** Registers the backup's tables (from the manifest) so tables without rows show in the summary. */
-  begin(specs: readonly TableSpec[]): void {
+  begin(specs: readonly BackupTableSpec[]): void {
     for (const spec of specs) this.outcome(spec);
   }
 
-  apply(spec: TableSpec, line: RowLine): void {
+  apply(spec: BackupTableSpec, line: RowLine): void {
     const outcome = this.outcome(spec);
     outcome.inBackup++;
     if (outcome.absent) return;
@@ -92,7 +71,7 @@ export class Applier {
   }
 
   /** Rows that belong to a parent (tokens of a user, preparation of a server) share its fate. */
-  private applyOwned(spec: TableSpec, row: Row, line: RowLine, outcome: TableOutcome): void {
+  private applyOwned(spec: BackupTableSpec, row: Row, line: RowLine, outcome: TableOutcome): void {
     const { column, table } = spec.owner!;
     const parentId = String(row[column]);
     const decision = this.decisions.get(table)?.get(parentId) ?? 'insert';
@@ -116,8 +95,8 @@ export class Applier {
     this.insert(spec, row, line, 'INSERT');
   }
 
-  /** Rows with an identity of their own (users, servers, installed apps): matched, then added, replaced or kept. */
-  private applyKeyed(spec: TableSpec, row: Row, line: RowLine, outcome: TableOutcome, backupId: string | undefined): void {
+  /** Rows with an identity of their own (a natural key): matched, then added, replaced or kept. */
+  private applyKeyed(spec: BackupTableSpec, row: Row, line: RowLine, outcome: TableOutcome, backupId: string | undefined): void {
     if (!backupId) throw new BackupError('invalid_content', `The backup holds ${spec.label} without an id`);
     const match = this.findMatch(spec, row, backupId);
     const ids = this.idMaps.get(spec.table) ?? this.idMaps.set(spec.table, new Map()).get(spec.table)!;
@@ -139,16 +118,18 @@ export class Applier {
     outcome.replaced++;
     row.id = match;
     if (this.write) {
-      // Replacing a user ends their sessions: the password or role may have changed.
-      if (spec.table === 'auth_users' && this.targetColumns('auth_sessions')) this.db.prepare('DELETE FROM auth_sessions WHERE "userId" = ?').run(match);
+      // What the owner says stops being valid with the row (a replaced user's sessions: the password or role may have changed).
+      for (const { table, column } of spec.deleteOnReplace ?? []) {
+        if (this.targetColumns(table)?.has(column)) this.statement(`DELETE FROM "${table}" WHERE "${column}" = ?`).run(match);
+      }
       this.seal(spec, row, line);
       const sets = Object.keys(row).filter((k) => k !== 'id');
       this.statement(`UPDATE "${spec.table}" SET ${sets.map((k) => `"${k}" = @${k}`).join(', ')} WHERE id = @id`).run(row);
     }
   }
 
-  /** History and other unclaimed tables: row for row, by primary key. */
-  private applyPlain(spec: TableSpec, row: Row, outcome: TableOutcome): void {
+  /** Tables without natural keys or an owner (history, undeclared ones): row for row, by primary key. */
+  private applyPlain(spec: BackupTableSpec, row: Row, outcome: TableOutcome): void {
     if (!this.write) {
       outcome.added++;
       return;
@@ -159,7 +140,7 @@ export class Applier {
     else outcome.skipped++;
   }
 
-  private findMatch(spec: TableSpec, row: Row, backupId: string): string | undefined {
+  private findMatch(spec: BackupTableSpec, row: Row, backupId: string): string | undefined {
     const byId = this.statement(`SELECT id FROM "${spec.table}" WHERE id = ?`).get(backupId) as { id: string } | undefined;
     if (byId) return byId.id;
     for (const key of spec.naturalKeys ?? []) {
@@ -170,7 +151,7 @@ export class Applier {
     return undefined;
   }
 
-  private insert(spec: TableSpec, row: Row, line: RowLine, verb: string): boolean {
+  private insert(spec: BackupTableSpec, row: Row, line: RowLine, verb: string): boolean {
     if (!this.write) return true;
     this.seal(spec, row, line);
     const keys = Object.keys(row);
@@ -179,7 +160,7 @@ export class Applier {
   }
 
   /** Seals opened secrets with this instance's vault, bound to the row's id here. */
-  private seal(spec: TableSpec, row: Row, line: RowLine): void {
+  private seal(spec: BackupTableSpec, row: Row, line: RowLine): void {
     for (const column of spec.sealed ?? []) {
       const plain = line.s?.[column];
       row[column] = plain == null ? null : this.vault.seal(plain, String(row.id));
@@ -191,7 +172,7 @@ export class Applier {
     if (this.conflicts.length < MAX_LISTED_CONFLICTS) this.conflicts.push({ table, what, action: this.onConflict });
   }
 
-  private outcome(spec: TableSpec): TableOutcome {
+  private outcome(spec: BackupTableSpec): TableOutcome {
     let o = this.outcomes.get(spec.table);
     if (!o) {
       o = { table: spec.table, label: spec.label, inBackup: 0, added: 0, replaced: 0, skipped: 0, ...(this.targetColumns(spec.table) ? {} : { absent: true }) };

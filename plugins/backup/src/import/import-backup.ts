@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
-import { restoredPath } from '../catalog-files';
+import type { BackupTableSpec, ImportSummary, OnConflict } from '../api';
 import { BackupError } from '../errors';
+import { restoredPath } from '../files/file-locations';
 import { decryptStream, readHeader, unlockFileKey } from '../format/age-stream';
 import type { Manifest } from '../format/payload';
-import { unclaimedTableSpec, type TableSpec } from '../tables';
-import { Applier, type Conflict, type OnConflict, type TableOutcome } from './applier';
+import { undeclaredTableSpec } from '../tables/undeclared';
+import { Applier } from './applier';
 import { readPayload, type ReaderLimits } from './read-payload';
 
 export interface ImportSources extends ReaderLimits {
@@ -17,7 +18,8 @@ export interface ImportSources extends ReaderLimits {
   dbFile: string;
   busyTimeoutMs: number;
   vault: SecretVault;
-  specs: readonly TableSpec[];
+  /** The declared tables (a table the backup holds and none declares here is taken row for row). */
+  specs: readonly BackupTableSpec[];
   /** Where restored catalogs go: `<root>/<index>-<name>/`. */
   catalogRoot: string;
 }
@@ -28,18 +30,6 @@ export interface ImportOptions {
   /** false: check everything and say what would change, write nothing. */
   apply: boolean;
   onProgress?(progress: { done: number; total: number; phase: 'checking' | 'applying' }): void;
-}
-
-/** What an import found in the backup and did (or would do) to this instance. */
-export interface ImportSummary {
-  source: { tomoVersion: string; createdAt: string; formatVersion: number; includesHistory: boolean };
-  onConflict: OnConflict;
-  applied: boolean;
-  tables: TableOutcome[];
-  /** The first {@link MAX_LISTED_CONFLICTS}; `conflictCount` has them all. */
-  conflicts: Conflict[];
-  conflictCount: number;
-  catalogs: { name: string; files: number; restoredTo: string }[];
 }
 
 /**
@@ -88,8 +78,8 @@ export async function importBackup(open: () => Readable, sources: ImportSources,
   }
 }
 
-function specFor(table: string, specs: readonly TableSpec[]): TableSpec {
-  return specs.find((s) => s.table === table) ?? unclaimedTableSpec(table);
+function specFor(table: string, specs: readonly BackupTableSpec[]): BackupTableSpec {
+  return specs.find((s) => s.table === table) ?? undeclaredTableSpec(table);
 }
 
 const PROGRESS_EVERY = 5000;
@@ -105,7 +95,7 @@ async function pass(
   incoming?: string,
 ): Promise<{ summary: ImportSummary; rows: number }> {
   let manifest: Manifest | undefined;
-  let specs: TableSpec[] = [];
+  let specs: BackupTableSpec[] = [];
   const files = new Map<number, number>();
   let rows = 0;
   for await (const item of readPayload(await decryptStream(open(), fileKey), sources)) {

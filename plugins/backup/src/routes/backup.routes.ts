@@ -5,7 +5,7 @@ import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AppError, badRequest, notFound, type PluginContext } from '@tomo/kernel';
-import type { BackupService } from '../backup-service';
+import type { BackupService } from '../api';
 import { MIN_PASSWORD_LENGTH } from '../backup-service';
 
 const exportBody = z.strictObject({

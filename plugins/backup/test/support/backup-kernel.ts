@@ -5,10 +5,10 @@ import path from 'node:path';
 import { KernelTokens } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
-import { authPlugin } from '../../../auth/src/plugin';
-import { builtInPreparersModule, preparationPlugin } from '../../../preparation/src/plugin';
-import { serversPlugin } from '../../../servers/src/plugin';
-import { appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
+import { authBackupTablesModule, authPlugin } from '../../../auth/src/plugin';
+import { builtInPreparersModule, preparationBackupTablesModule, preparationPlugin } from '../../../preparation/src/plugin';
+import { serversBackupTablesModule, serversPlugin } from '../../../servers/src/plugin';
+import { appsBackupTablesModule, appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
 import { BackupTokens } from '../../src/api';
 import { backupPlugin } from '../../src/plugin';
 
@@ -18,11 +18,14 @@ export const CAROL = { username: 'carol', password: 'carol-password-1234' };
 export const SERVER_PASSWORD = 'ssh-secret-Zp9-do-not-leak';
 export const APP_SECRET = 'generated-app-secret-Kw4-do-not-leak';
 
+/** How auth, servers, preparation and apps declare their tables (and apps its catalogs) to backup, as `tomo serve` finds them. */
+export const BACKUP_TABLE_MODULES = [authBackupTablesModule, serversBackupTablesModule, preparationBackupTablesModule, appsBackupTablesModule];
+
 /** A kernel with every plugin a backup carries, low scrypt cost (tests only), an optional catalog folder. */
 export async function startBackupKernel(options: { dataDir?: string; catalogDir?: string } = {}): Promise<TestKernel> {
   return startTestKernel({
     plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES],
     dataDir: options.dataDir,
     listen: true,
     config: { backup: { scryptWorkFactor: 10 }, catalog: { dirs: options.catalogDir ? [options.catalogDir] : [] } },

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import { definePlugin, definePluginModule } from '@tomo/kernel';
+import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
+import { backupTablesExtensionPoint } from '@tomo/plugin-backup/api';
+import { EntitySchema, Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
+import { authPlugin } from '../../auth/src/plugin';
+import { builtInPreparersModule, preparationPlugin } from '../../preparation/src/plugin';
+import { serversPlugin } from '../../servers/src/plugin';
+import { backupPlugin } from '../src/plugin';
+import { addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, CAROL, exportTo, login, rawDb, startBackupKernel, tempDir } from './support/backup-kernel';
+
+// The `backup.tables` extension point on real kernels: a plugin backup knows nothing about gets its
+// rows carried and matched by what it declares; what nobody declares is said out loud.
+
+/** A plugin of the kind a third party writes: one table of its own, pointing at servers. */
+const pinsPlugin = definePlugin({
+  id: 'pins',
+  dependsOn: ['servers'],
+  entities: [
+    new EntitySchema<{ id: string; serverId: string; label: string }>({
+      name: 'Pin',
+      tableName: 'pins',
+      columns: { id: { type: 'varchar', length: 36, primary: true }, serverId: { type: 'varchar', length: 36 }, label: { type: 'varchar', length: 100 } },
+    }),
+  ],
+  migrations: [
+    class PinsInitial1799000000000 implements MigrationInterface {
+      name = 'PinsInitial1799000000000';
+      async up(q: QueryRunner): Promise<void> {
+        await q.createTable(new Table({ name: 'pins', columns: [{ name: 'id', type: 'varchar', length: '36', isPrimary: true }, { name: 'serverId', type: 'varchar', length: '36' }, { name: 'label', type: 'varchar', length: '100' }] }));
+      }
+      async down(q: QueryRunner): Promise<void> {
+        await q.dropTable('pins');
+      }
+    },
+  ],
+});
+const pinsBackupModule = definePluginModule({
+  id: 'pins-backup',
+  targetPlugin: 'backup',
+  register: (ctx) =>
+    ctx.getExtensionPoint(backupTablesExtensionPoint).addTable({ table: 'pins', label: 'pins', refs: { serverId: 'servers' }, naturalKeys: [['serverId', 'label']], describe: (r) => `pin ${String(r.label)}` }),
+});
+
+const startWithPins = (dataDir?: string) =>
+  startTestKernel({
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, pinsPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, pinsBackupModule],
+    dataDir,
+    listen: true,
+    config: { backup: { scryptWorkFactor: 10 } },
+  });
+
+const importInto = (t: TestKernel, file: string, onConflict: 'skip' | 'overwrite' = 'skip') =>
+  backupService(t).import(() => fs.createReadStream(file), { password: BACKUP_PASSWORD, onConflict, apply: true });
+
+let work: string;
+beforeAll(() => {
+  work = tempDir('tomo-backup-declared-');
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test("a plugin's declared table travels without --include-history, and its references follow the server they point at", async () => {
+  const source = await startWithPins();
+  const target = await startWithPins();
+  try {
+    await addUser(source, ADMIN, 'admin');
+    const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
+    rawDb(source).prepare('INSERT INTO pins (id, serverId, label) VALUES (?, ?, ?)').run('pin-1', serverId, 'rack 3');
+    const file = await exportTo(source, work);
+
+    // The target already has "alpha" of "admin" under other ids: the import matches it by name and the pin follows.
+    await addUser(target, ADMIN, 'admin');
+    const targetServer = await addServer(target, await login(target, ADMIN), 'alpha');
+    expect(targetServer).not.toBe(serverId);
+    const summary = await importInto(target, file);
+    const order = summary.tables.map((t) => t.table);
+    expect(order.indexOf('pins')).toBeGreaterThan(order.indexOf('servers'));
+    expect(summary.tables.find((t) => t.table === 'pins')).toMatchObject({ label: 'pins', inBackup: 1, added: 1 });
+    expect(rawDb(target).prepare('SELECT serverId, label FROM pins').all()).toEqual([{ serverId: targetServer, label: 'rack 3' }]);
+    // Imported again: the pin matches by its natural key and is a conflict, described by its owner's words.
+    const again = await importInto(target, file);
+    expect(again.conflicts).toContainEqual({ table: 'pins', what: 'pin rack 3', action: 'skip' });
+  } finally {
+    await source.stop();
+    await target.stop();
+  }
+});
+
+test('a module declaring a table that names one nobody declares stops start-up, naming both', async () => {
+  const broken = definePluginModule({
+    id: 'broken-backup',
+    targetPlugin: 'backup',
+    register: (ctx) => ctx.getExtensionPoint(backupTablesExtensionPoint).addTable({ table: 'widgets', label: 'widgets', refs: { gadgetId: 'gadgets' } }),
+  });
+  await expect(startTestKernel({ plugins: [backupPlugin], modules: [broken], listen: false })).rejects.toThrow(
+    'Backup table "widgets" refers to table "gadgets" (gadgetId), which no plugin declares for backups',
+  );
+});
+
+test('a table nobody declares: a warning at start, named by every export, carried row for row only with --include-history', async () => {
+  const dataDir = tempDir('tomo-backup-undeclared-');
+  const first = await startBackupKernel({ dataDir });
+  rawDb(first).exec('CREATE TABLE orphan_notes (id INTEGER PRIMARY KEY, body TEXT)');
+  rawDb(first).prepare('INSERT INTO orphan_notes (body) VALUES (?)').run('left behind by a removed plugin');
+  await first.stop();
+  const source = await startBackupKernel({ dataDir });
+  try {
+    const warning = source.logs().find((l) => l.includes('No plugin declares these tables for backups'));
+    expect(warning).toBeDefined();
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40, tables: ['orphan_notes'] });
+
+    const without = await backupService(source).export(fs.createWriteStream(`${work}/without.enc`), { password: BACKUP_PASSWORD, includeHistory: false });
+    expect(without.undeclared).toEqual(['orphan_notes']);
+    expect(without.counts.orphan_notes).toBeUndefined();
+    const withHistory = await backupService(source).export(fs.createWriteStream(`${work}/with.enc`), { password: BACKUP_PASSWORD, includeHistory: true });
+    expect(withHistory.undeclared).toEqual(['orphan_notes']);
+    expect(withHistory.counts.orphan_notes).toBe(1);
+    expect(source.logs().filter((l) => l.includes('Tables no plugin declares for backups')).length).toBe(2);
+  } finally {
+    await source.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("replacing a user ends that user's sessions on the target (auth declares it), and keeps other users'", async () => {
+  const source = await startBackupKernel();
+  const target = await startBackupKernel();
+  try {
+    await addUser(source, ADMIN, 'admin');
+    await addUser(source, CAROL);
+    const file = await exportTo(source, work);
+    await addUser(target, ADMIN, 'admin');
+    await addUser(target, { username: 'dave', password: 'dave-password-12345' });
+    await login(target, ADMIN);
+    await login(target, { username: 'dave', password: 'dave-password-12345' });
+    const sessions = () => rawDb(target).prepare('SELECT u.username, COUNT(s.id) AS n FROM auth_users u LEFT JOIN auth_sessions s ON s.userId = u.id GROUP BY u.username ORDER BY u.username').all();
+    expect(sessions()).toEqual([{ username: 'admin', n: 1 }, { username: 'dave', n: 1 }]);
+    await importInto(target, file, 'overwrite');
+    expect(sessions()).toEqual([{ username: 'admin', n: 0 }, { username: 'carol', n: 0 }, { username: 'dave', n: 1 }]);
+  } finally {
+    await source.stop();
+    await target.stop();
+  }
+});
+
+test('with backup disabled, the other plugins still start: their declaring modules are left out, not an error', async () => {
+  const t = await startTestKernel({
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES],
+    config: { plugins: { disabled: ['backup'] } },
+    listen: false,
+  });
+  try {
+    const states = Object.fromEntries(t.kernel.pluginStatuses().map((s) => [s.id, s.state]));
+    expect(states).toMatchObject({ auth: 'active', servers: 'active', preparation: 'active', apps: 'active', backup: 'disabled', 'auth-backup-tables': 'disabled', 'apps-backup-tables': 'disabled' });
+  } finally {
+    await t.stop();
+  }
+});
