@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { backupTablesExtensionPoint } from '@tomo/plugin-backup/api';
@@ -7,8 +10,9 @@ import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
 import { authPlugin } from '../../auth/src/plugin';
 import { builtInPreparersModule, preparationPlugin } from '../../preparation/src/plugin';
 import { serversPlugin } from '../../servers/src/plugin';
+import { decryptStream, encryptStream, readHeader, unlockFileKey } from '../src/format/age-stream';
 import { backupPlugin } from '../src/plugin';
-import { addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, CAROL, exportTo, login, rawDb, startBackupKernel, tempDir } from './support/backup-kernel';
+import { addInstallation, addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, CAROL, exportTo, login, rawDb, startBackupKernel, tempDir } from './support/backup-kernel';
 
 // The `backup.tables` extension point on real kernels: a plugin backup knows nothing about gets its
 // rows carried and matched by what it declares; what nobody declares is said out loud.
@@ -157,5 +161,48 @@ test('with backup disabled, the other plugins still start: their declaring modul
     expect(states).toMatchObject({ auth: 'active', servers: 'active', preparation: 'active', apps: 'active', backup: 'disabled', 'auth-backup-tables': 'disabled', 'apps-backup-tables': 'disabled' });
   } finally {
     await t.stop();
+  }
+});
+
+/** The order the built-in tables travelled in before their owners declared them (a fixed list in backup). */
+const EARLIER_ORDER = ['auth_users', 'auth_api_tokens', 'servers', 'preparations', 'preparation_logs', 'app_installations'];
+
+/** Rewrites a backup with its tables in `order` (each table's lines, checksums and counts unchanged), as an earlier Tomo wrote it. */
+async function reorder(file: string, order: string[], out: string): Promise<void> {
+  const key = await unlockFileKey(await readHeader(fs.createReadStream(file)), BACKUP_PASSWORD);
+  const chunks: Buffer[] = [];
+  for await (const c of await decryptStream(fs.createReadStream(file), key)) chunks.push(c as Buffer);
+  const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
+  const manifest = JSON.parse(lines[0]) as { tables: Array<{ table: string }> };
+  const rank = (table: string) => (order.includes(table) ? order.indexOf(table) : order.length);
+  manifest.tables.sort((a, b) => rank(a.table) - rank(b.table));
+  const rows = lines.slice(1, -1).filter((l) => l.startsWith('{"t":'));
+  const others = lines.slice(1, -1).filter((l) => !l.startsWith('{"t":'));
+  const ordered = manifest.tables.flatMap(({ table }) => rows.filter((l) => (JSON.parse(l) as { t: string }).t === table));
+  const text = [JSON.stringify(manifest), ...ordered, ...others, lines[lines.length - 1]].join('\n') + '\n';
+  await pipeline(await encryptStream(Readable.from([Buffer.from(text)]), BACKUP_PASSWORD, 10), fs.createWriteStream(out));
+}
+
+test('a backup written in the earlier fixed table order, with a Portainer template file, imports', async () => {
+  const templates = path.join(work, 'templates.json');
+  fs.writeFileSync(templates, JSON.stringify({ version: '2', templates: [] }));
+  const source = await startBackupKernel({ catalogDir: templates });
+  const target = await startBackupKernel();
+  try {
+    await addUser(source, ADMIN, 'admin');
+    const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
+    addInstallation(source, serverId, rawDb(source).prepare('SELECT id FROM auth_users').pluck().get() as string);
+    rawDb(source).prepare("INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt) VALUES ('prep-1', ?, 'completed', '[]', ?)").run(serverId, new Date().toISOString());
+    const earlier = path.join(work, 'earlier-order.enc');
+    await reorder(await exportTo(source, work), EARLIER_ORDER, earlier);
+
+    const summary = await importInto(target, earlier);
+    expect(summary.tables.map((t) => t.table)).toEqual(EARLIER_ORDER);
+    expect(summary.tables.map((t) => [t.table, t.added])).toEqual([['auth_users', 1], ['auth_api_tokens', 0], ['servers', 1], ['preparations', 1], ['preparation_logs', 0], ['app_installations', 1]]);
+    expect(summary.catalogs).toEqual([expect.objectContaining({ name: 'templates.json', files: 1 })]);
+    expect(rawDb(target).prepare('SELECT serverId FROM app_installations').pluck().get()).toBe(serverId);
+  } finally {
+    await source.stop();
+    await target.stop();
   }
 });
