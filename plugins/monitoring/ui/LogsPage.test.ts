@@ -49,7 +49,7 @@ describe('LogsPage', () => {
     const cell = (id: string, name: string) => wrapper.get(`[data-testid="log-${id}"] [data-field="${name}"]`).text();
     expect([cell('e-1', 'who'), cell('e-1', 'action'), cell('e-1', 'server'), cell('e-1', 'detail')]).toEqual(['alice', 'app.install', 'on nas', 'tomo-test/httpd:1 as tomo-web-1']);
     expect(wrapper.get('[data-testid="log-e-1"] [data-field="door"] span').text()).toBe('Console');
-    expect(wrapper.get('[data-testid="log-e-1"] [data-field="door"] .mon-mono').text()).toBe('192.168.1.10');
+    expect(wrapper.get('[data-testid="log-e-1"] [data-field="door"] .t-mono').text()).toBe('192.168.1.10');
     expect([cell('e-2', 'who'), cell('e-2', 'target'), cell('e-2', 'door')]).toEqual(['system', 'pi (server)', 'System']);
     expect(wrapper.get('[data-testid="log-e-2"] .t-badge').text()).toBe('Failed');
     expect(byId(wrapper, 'page-range').text()).toBe('1–2 of 2');

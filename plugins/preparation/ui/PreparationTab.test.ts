@@ -219,8 +219,8 @@ describe('PreparationTab', () => {
     expect(badge(wrapper)).toBe('Failed');
     const card = wrapper.get('[data-result="failed"]');
     expect(card.attributes('role')).toBe('alert');
-    expect(card.get('.prep-result__title').text()).toBe('Preparation stopped at “Install Docker”');
-    expect(card.get('.prep-result__message').text()).toBe('apt-get could not download docker-ce: the mirror answered 404');
+    expect(card.get('.t-result__title').text()).toBe('Preparation stopped at “Install Docker”');
+    expect(card.get('.t-result__message').text()).toBe('apt-get could not download docker-ce: the mirror answered 404');
     expect(card.text()).toContain("The step's partial changes were undone.");
     expect(wrapper.get('[data-step="install-docker"] .t-step__state').text()).toBe('Failed, changes undone');
     // Starting over is allowed too, but Retry is the main action.

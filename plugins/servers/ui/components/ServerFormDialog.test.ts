@@ -46,7 +46,7 @@ describe('ServerFormDialog: SSH keys', () => {
     await wrapper.get('input[type="radio"][value="key"]').setValue(true);
     expect(wrapper.findAll('.t-field label').map((l) => l.text().replace(/\s*\*$/, ''))).toEqual(['Name', 'Host', 'Port', 'Username', 'Private key', 'Passphrase']);
     expect(wrapper.findAll('button').some((b) => b.text() === 'Load from file…')).toBe(true);
-    expect(wrapper.get('label.servers-segmented__option.is-selected').text()).toBe('SSH key');
+    expect(wrapper.get('label.t-segmented__option.is-selected').text()).toBe('SSH key');
   });
 
   it('"Load from file" reads the key in the browser into the textarea; the key and passphrase go only into the POST', async () => {
