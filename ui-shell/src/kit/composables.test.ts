@@ -22,6 +22,15 @@ describe('useLoad', () => {
     expect(state.loading.value).toBe(false);
   });
 
+  it('starts from `initial` when given (a list shows empty, not null), and a panel may assign the data', async () => {
+    const state = useLoad(async () => ['a', 'b'], { initial: [] as string[] });
+    expect(state.data.value).toEqual([]);
+    await state.load();
+    expect(state.data.value).toEqual(['a', 'b']);
+    state.data.value = [...state.data.value, 'c'];
+    expect(state.data.value).toEqual(['a', 'b', 'c']);
+  });
+
   it('an API error is shown and keeps the data; a 401 or a bug goes on', async () => {
     let fail: unknown;
     const state = useLoad(async () => {

@@ -8,10 +8,10 @@ export interface LoadOptions {
   quiet?: boolean;
 }
 
-/** What {@link useLoad} gives a panel. */
-export interface LoadState<T> {
-  /** The newest answer; null until the first one arrived. */
-  data: ShallowRef<T | null>;
+/** What {@link useLoad} gives a panel. `E` is what `data` holds before the first answer. */
+export interface LoadState<T, E = null> {
+  /** The newest answer; `initial` (else null) until the first one arrived. A panel may assign it (after a change it made). */
+  data: ShallowRef<T | E>;
   loading: Ref<boolean>;
   /** The message of the last load's API error; '' after a load that worked. */
   error: Ref<string>;
@@ -25,11 +25,13 @@ export interface LoadState<T> {
  * stays; a 401 or a bug goes on to the shell's handler.
  *
  * @example
- * const { data: users, loading, error, load } = useLoad(() => api.get<User[]>('/api/users'));
- * void load();
+ * const { data: users, loading, error, load } = useLoad(() => api.get<User[]>('/api/users'), { initial: [] });
+ * onMounted(load);
  */
-export function useLoad<T>(fetch: () => Promise<T>, options: LoadOptions = {}): LoadState<T> {
-  const data = shallowRef<T | null>(null);
+export function useLoad<T>(fetch: () => Promise<T>, options: LoadOptions & { initial: T }): LoadState<T, T>;
+export function useLoad<T>(fetch: () => Promise<T>, options?: LoadOptions): LoadState<T>;
+export function useLoad<T>(fetch: () => Promise<T>, options: LoadOptions & { initial?: T } = {}): LoadState<T, T | null> {
+  const data = shallowRef<T | null>(options.initial ?? null);
   const loading = ref(true);
   const error = ref('');
   let ticket = 0;
