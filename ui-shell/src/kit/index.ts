@@ -52,7 +52,7 @@ export { default as TConfirmDialog } from './components/TConfirmDialog.vue';
 export { default as TBadge } from './components/TBadge.vue';
 /** A friendly "nothing here yet" block with room for a call to action. */
 export { default as TEmptyState } from './components/TEmptyState.vue';
-/** A state (`kind` server, app, preparation or result) as a badge, from the kit's one tone table. */
+/** A state (`kind` server, app, preparation, result, account or plugin) as a badge, from the kit's one tone table. */
 export { default as TStatusBadge } from './components/TStatusBadge.vue';
 /** The steps of a run with their states, the current one highlighted. */
 export { default as TStepList } from './components/TStepList.vue';

@@ -17,9 +17,9 @@ export interface StatusLook {
 
 /**
  * The kinds of state the kit knows: a server's reachability, an installed app (installation or
- * container), a server's preparation, and the result of a recorded action.
+ * container), a server's preparation, the result of a recorded action, a user account, a plugin.
  */
-export type StatusKind = 'server' | 'app' | 'preparation' | 'result';
+export type StatusKind = 'server' | 'app' | 'preparation' | 'result' | 'account' | 'plugin';
 
 const LOOKS: Record<StatusKind, Record<string, StatusLook>> = {
   server: {
@@ -49,6 +49,14 @@ const LOOKS: Record<StatusKind, Record<string, StatusLook>> = {
   result: {
     ok: { tone: 'success', label: 'OK', hint: 'It worked' },
     failed: { tone: 'danger', label: 'Failed', hint: 'It did not work' },
+  },
+  account: {
+    active: { tone: 'success', label: 'Active', hint: 'Can sign in' },
+    disabled: { tone: 'danger', label: 'Disabled', hint: 'Cannot sign in; its sessions and API tokens do not work' },
+  },
+  plugin: {
+    active: { tone: 'success', label: 'Active', hint: 'Loaded and running' },
+    disabled: { tone: 'danger', label: 'Disabled', hint: 'Did not start; the cause is shown below' },
   },
 };
 

@@ -1,10 +1,10 @@
 import { mount } from '@vue/test-utils';
-import { busyStates } from '../status-looks';
+import { busyStates, type StatusKind } from '../status-looks';
 import TIcon from './TIcon.vue';
 import TStatusBadge from './TStatusBadge.vue';
 import TStepList from './TStepList.vue';
 
-const badge = (kind: 'server' | 'app' | 'preparation' | 'result', status: string, detail?: string) => mount(TStatusBadge, { props: { kind, status, detail } });
+const badge = (kind: StatusKind, status: string, detail?: string) => mount(TStatusBadge, { props: { kind, status, detail } });
 
 describe('TStatusBadge', () => {
   it('one tone per server status, wherever it is shown', () => {
@@ -32,6 +32,7 @@ describe('TStatusBadge', () => {
     expect(running.find('.t-spinner').exists()).toBe(false);
     expect(badge('preparation', 'completed').text()).toBe('Prepared');
     expect(badge('result', 'failed').classes()).toContain('t-badge--danger');
+    expect([badge('account', 'disabled').text(), badge('plugin', 'active').text()]).toEqual(['Disabled', 'Active']);
   });
 
   it('shows the hint on hover, a detail instead when given, and an unknown state as itself in amber', () => {
