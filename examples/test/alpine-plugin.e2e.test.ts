@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
@@ -75,7 +75,7 @@ beforeAll(async () => {
 
   const env = { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: pluginDir };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   token = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
 });
 
@@ -200,7 +200,7 @@ test('removing the plugin leaves its data in place, and Tomo starts without it',
   const pluginDir = path.join(work, 'plugins');
   fs.rmSync(path.join(pluginDir, 'node_modules', 'tomo-plugin-alpine'), { recursive: true, force: true });
   const env = { TOMO_DATA_DIR: path.join(work, 'data'), TOMO_PLUGIN_DIRS: pluginDir };
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   token = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
   const ids = (await api('GET', '/api/plugins')).body.plugins.map((p: { id: string }) => p.id);
   expect(ids).not.toContain('alpine');

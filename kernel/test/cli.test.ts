@@ -6,9 +6,10 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { writeFixtureNotesPackage } from './support/fixture-notes-package';
 import { connectMcp } from './support/mcp-client';
-import { buildKernel, cleanEnv, finished, freePort, REPO_ROOT, runTomo, spawnTomo, TOMO_BIN, useTomoCommand, waitForOk, writeTomoCommand } from './support/processes';
+import { buildKernel, cleanEnv, finished, REPO_ROOT, runTomo, spawnTomo, TOMO_BIN, useTomoCommand, waitForOk, writeTomoCommand } from './support/processes';
 import { makeTempDir, removeTempDirs, writePluginPackage } from './support/temp-dir';
 import { USER_TOKEN, testAuthPlugin } from './support/test-auth';
+import { freePort } from '../../test-support/ports';
 
 // These run `tomo` as separate processes: the compiled kernel (kernel/dist, rebuilt first) with
 // the built auth plugin of this repository as its only built-in, exactly as bin/tomo.js runs it.

@@ -7,11 +7,11 @@
 // committed tree, the packaging files and the Node.js version; TOMO_RPM=<file> tests a given one.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { assertTools, builtRpm, packagedFiles, REF, REPO_ROOT, RPM_DIR, rpmQuery, unpackPayload, type PackagedFile } from './support/rpm-build';
 import { SystemdMachine } from './support/systemd-machine';
+import { freePort } from '../../test-support/ports';
 
 const BUILD_TIMEOUT_MS = 30 * 60 * 1000;
 
@@ -518,15 +518,4 @@ async function waitForHealth(base: string, child: ChildProcess, output: () => st
     if (Date.now() > deadline) throw new Error(`tomo serve did not answer /health within 30 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -6,8 +6,9 @@ import YAML from 'yaml';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { DOCS_PASSWORD, freePort } from './support/doc-session';
+import { DOCS_PASSWORD } from './support/doc-session';
 import { parseMarkdown, type Fence } from './support/markdown';
+import { freePort } from '../../test-support/ports';
 
 // What the documentation claims about the code, checked against the built code: every
 // configuration key, environment variable and command is in the admin guide; the configuration

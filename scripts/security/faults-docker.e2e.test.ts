@@ -16,9 +16,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { killTree, startOwnSshd, type OwnSshd } from '../../plugins/servers/test/support/own-sshd';
-import { addTestbedServer, freePort, localDocker, markPrepared, testbed, waitInstalled } from '../../plugins/apps/test/support/apps-kernel';
+import { addTestbedServer, localDocker, markPrepared, testbed, waitInstalled } from '../../plugins/apps/test/support/apps-kernel';
 import { startMonitoringKernel, type MonitoringKernel } from '../../plugins/monitoring/test/support/monitoring-kernel';
 import { waitFor } from './support/faults';
+import { freePort } from '../../test-support/ports';
 
 jest.setTimeout(120000);
 

@@ -19,8 +19,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertBuilt, runTomo, TOMO_BIN } from '../../plugins/auth/test/support/tomo-cli';
-import { fetchPage, freePort, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../plugins/apps/test/support/apps-kernel';
+import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../plugins/apps/test/support/apps-kernel';
 import { BACKUP_PASSWORD, createInstance, integrityCheck, tableDigests, waitFor, type Instance } from './support/faults';
+import { freePort } from '../../test-support/ports';
 
 jest.setTimeout(120000);
 

@@ -15,7 +15,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
 import { assertBuilt, runTomo } from '../../plugins/auth/test/support/tomo-cli';
-import { addTestbedServer, freePort, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from '../../plugins/apps/test/support/apps-kernel';
+import { addTestbedServer, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from '../../plugins/apps/test/support/apps-kernel';
+import { freePort } from '../../test-support/ports';
 jest.setTimeout(180000);
 
 const TAG = crypto.randomBytes(4).toString('hex');

@@ -12,8 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
 import { markPreparedInDatabase, TEST_CATALOG, testbed } from '../../plugins/apps/test/support/apps-kernel';
+import { freePort } from '../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 jest.setTimeout(180000);
@@ -61,7 +62,7 @@ beforeAll(async () => {
   fs.writeFileSync(config, `monitoring:\n  intervalSeconds: 2\napps:\n  dataRoot: ${path.join(dataDir, 'apps')}\n  stopTimeoutSeconds: 1\n`);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: [TEST_CATALOG, catalogDir].join(path.delimiter) };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   const launching = launchChromium();
   token = (await call('POST', '/api/auth/login', ADMIN, '')).body.token;
 

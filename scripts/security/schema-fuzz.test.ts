@@ -17,10 +17,10 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RouteEntry } from '../../kernel/src/http/route-registry';
 import type { ToolEntry } from '../../kernel/src/mcp/tool-registry';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
-import { freePort } from '../../plugins/servers/test/support/own-sshd';
 import { fuzzBody, fuzzQuery, fuzzSegment, nastyString, nastyValue, type FuzzBody } from './support/fuzz-inputs';
 import { fillPath, NOT_A_BACKUP, ROUTE_SAMPLES, routeKey, shapeKeys, TOOL_SAMPLES, type Ids } from './support/samples';
 import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertInstallation, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
+import { freePort } from '../../test-support/ports';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 15);

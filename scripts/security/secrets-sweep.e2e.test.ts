@@ -14,8 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
 import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../plugins/apps/test/support/apps-kernel';
+import { freePort } from '../../test-support/ports';
 jest.setTimeout(240000);
 
 const tag = crypto.randomBytes(4).toString('hex');
@@ -75,7 +76,7 @@ beforeAll(async () => {
   fs.writeFileSync(config, `log:\n  level: debug\nmonitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${path.join(dataDir, 'apps')}\n  stopTimeoutSeconds: 1\nbackup:\n  scryptWorkFactor: 10\n`);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  tomo = await serveTomo(env, await freePort());
+  tomo = await serveTomo(env);
 });
 
 afterAll(async () => {

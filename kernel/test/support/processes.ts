@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 /** The repository root. */
@@ -41,18 +40,6 @@ export function buildKernel(): Promise<void> {
     execFile(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'kernel'], { cwd: REPO_ROOT }, (err, stdout, stderr) =>
       err ? reject(new Error(`tsc -b kernel failed:\n${stdout}${stderr}`)) : resolve(),
     );
-  });
-}
-
-/** A port nobody listens on right now: open a server on port 0, read its port, close it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
+import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   fs.writeFileSync(config, `apps:\n  dataRoot: ${dataRoot}\n  stopTimeoutSeconds: 1\n`);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   const { token } = (await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
   const { ssh } = testbed();
   const added = await fetch(`${server.url}/api/servers`, {

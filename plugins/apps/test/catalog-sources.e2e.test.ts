@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 
 jest.setTimeout(60000);
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   for (const [file, [text]] of Object.entries(BROKEN)) fs.writeFileSync(path.join(folder, file), text);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CATALOG_DIRS: [folder, PORTAINER].join(path.delimiter) };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   token = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
 });
 

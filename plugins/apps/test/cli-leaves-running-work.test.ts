@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('better-sqlite3');
@@ -43,7 +43,7 @@ test('an install in flight stays in flight through CLI commands, and is marked i
   expect(runTomo(['migrate'], env).status).toBe(0);
   expect(stateOf()).toBe('installing');
 
-  const server = await serveTomo(env, await freePort());
+  const server = await serveTomo(env);
   await server.stop();
   expect(stateOf()).toBe('failed');
 });

@@ -3,7 +3,8 @@
  * after starting, the app never passes its health check. Each ends `failed` with the reason in
  * plain words, at the step that failed, with no container left behind (data folders are kept).
  */
-import { addTestbedServer, freePort, localDocker, markPrepared, startAppsKernel, waitInstalled, type AppsKernel } from './support/apps-kernel';
+import { addTestbedServer, localDocker, markPrepared, startAppsKernel, waitInstalled, type AppsKernel } from './support/apps-kernel';
+import { freePort } from '../../../test-support/ports';
 
 let t: AppsKernel;
 let serverId: string;

@@ -13,7 +13,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { LABELS } from '../src/install/container-spec';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { addTestbedServer, fetchPage, freePort, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from './support/apps-kernel';
+import { addTestbedServer, fetchPage, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from './support/apps-kernel';
+import { freePort } from '../../../test-support/ports';
 
 let t: AppsKernel;
 let serverId: string;

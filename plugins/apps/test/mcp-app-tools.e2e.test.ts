@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
-import { addTestbedServer, fetchPage, freePort, localDocker, markPrepared, startAppsKernel, type AppsKernel } from './support/apps-kernel';
+import { addTestbedServer, fetchPage, localDocker, markPrepared, startAppsKernel, type AppsKernel } from './support/apps-kernel';
+import { freePort } from '../../../test-support/ports';
 
 let t: AppsKernel;
 let alice: Client;

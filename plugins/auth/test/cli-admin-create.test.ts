@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertBuilt, freePort, runTomo, serveTomo } from './support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from './support/tomo-cli';
 
 let dataDir: string;
 beforeAll(() => assertBuilt());
@@ -17,7 +17,7 @@ test('`tomo admin create --password-stdin` creates an admin who can log in to a 
   expect(created.stdout).toMatch(/Created admin "ops"/);
   expect(created.stdout).not.toContain('a-long-cli-password');
 
-  const server = await serveTomo({ TOMO_DATA_DIR: dataDir }, await freePort());
+  const server = await serveTomo({ TOMO_DATA_DIR: dataDir });
   try {
     const res = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',

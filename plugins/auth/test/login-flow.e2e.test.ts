@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from './support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from './support/tomo-cli';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-e2e-'));
   const created = runTomo(['admin', 'create', '--username', 'homelab', '--email', 'me@example.com', '--password-stdin'], { TOMO_DATA_DIR: dataDir }, 'e2e-admin-password-1');
   expect(created.status).toBe(0);
-  server = await serveTomo({ TOMO_DATA_DIR: dataDir }, await freePort());
+  server = await serveTomo({ TOMO_DATA_DIR: dataDir });
   browser = await launchChromium();
 });
 

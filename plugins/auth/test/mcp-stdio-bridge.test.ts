@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { assertBuilt, freePort, runTomo, serveTomo, TOMO_BIN } from './support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo, TOMO_BIN } from './support/tomo-cli';
 import { resultText } from './support/mcp-client';
 
 test('`tomo mcp` bridges a desktop MCP client over stdio to the running service with an API token', async () => {
@@ -11,7 +11,7 @@ test('`tomo mcp` bridges a desktop MCP client over stdio to the running service 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-bridge-'));
   const created = runTomo(['admin', 'create', '--username', 'desk', '--email', 'desk@example.com', '--password-stdin'], { TOMO_DATA_DIR: dataDir }, 'desktop-user-password');
   expect(created.status).toBe(0);
-  const server = await serveTomo({ TOMO_DATA_DIR: dataDir }, await freePort());
+  const server = await serveTomo({ TOMO_DATA_DIR: dataDir });
   try {
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',

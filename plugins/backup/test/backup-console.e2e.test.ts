@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { tempDir } from './support/backup-kernel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
@@ -32,7 +32,7 @@ const servers: Awaited<ReturnType<typeof serveTomo>>[] = [];
 async function startTomo(name: string): Promise<string> {
   const env = { TOMO_DATA_DIR: path.join(work, name), TOMO_CONFIG: config };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'admin@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  const server = await serveTomo(env, await freePort());
+  const server = await serveTomo(env);
   servers.push(server);
   return server.url;
 }

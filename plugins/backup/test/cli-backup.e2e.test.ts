@@ -12,7 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { addTestbedServer, localDocker, markPrepared, TEST_CATALOG, testbed, waitInstalled } from '../../apps/test/support/apps-kernel';
 import { authPlugin } from '../../auth/src/plugin';
 import { builtInPreparersModule, preparationPlugin } from '../../preparation/src/plugin';
@@ -20,6 +20,7 @@ import { serversPlugin } from '../../servers/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
 import { backupPlugin } from '../src/plugin';
 import { BACKUP_PASSWORD, BACKUP_TABLE_MODULES, tempDir } from './support/backup-kernel';
+import { freePort } from '../../../test-support/ports';
 
 const ALICE = { username: 'alice', password: 'alice-password-1234' };
 const ADMIN = { username: 'admin', password: 'admin-password-1234' };
@@ -112,7 +113,7 @@ test('a fresh data folder imports it; the old user logs in, both servers connect
   expect(res.stdout).toMatch(/installed apps: 1 in the backup, 1 added/);
   expect(res.stdout).toMatch(/catalog "custom-catalog": 1 file\(s\) restored to /);
 
-  const server = await serveTomo(env(freshDir), await freePort());
+  const server = await serveTomo(env(freshDir));
   try {
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALICE) });
     expect(login.status).toBe(200);
@@ -148,7 +149,7 @@ test('a fresh data folder imports it; the old user logs in, both servers connect
 
 test('--on-conflict skip keeps this instance\'s records, overwrite takes the backup\'s; both list the conflicts', async () => {
   // The instance now holds the same users and servers; give alice another password here.
-  const server = await serveTomo(env(freshDir), await freePort());
+  const server = await serveTomo(env(freshDir));
   try {
     const adminLogin = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     const admin = ((await adminLogin.json()) as { token: string }).token;
@@ -171,7 +172,7 @@ test('--on-conflict skip keeps this instance\'s records, overwrite takes the bac
   expect(over.stdout).toMatch(/user alice: overwrite/);
   expect(over.stdout).toMatch(/servers: 2 in the backup, 0 added, 2 replaced, 0 skipped/);
 
-  const after = await serveTomo(env(freshDir), await freePort());
+  const after = await serveTomo(env(freshDir));
   try {
     const oldPassword = await fetch(`${after.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALICE) });
     expect(oldPassword.status).toBe(200);

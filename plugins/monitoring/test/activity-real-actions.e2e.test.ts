@@ -9,7 +9,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ActivityEntryEntity } from '../src/entities/activity-entry.entity';
-import { ADMIN, ALICE, BOB, addTestbedServer, freePort, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
+import { ADMIN, ALICE, BOB, addTestbedServer, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
+import { freePort } from '../../../test-support/ports';
 
 let t: MonitoringKernel;
 let mcp: Client;

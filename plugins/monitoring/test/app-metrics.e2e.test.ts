@@ -8,9 +8,10 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
-import { addTestbedServer, freePort, localDocker, markPrepared, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
+import { addTestbedServer, localDocker, markPrepared, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitInstalled } from '../../apps/test/support/apps-kernel';
 import { waitFor } from './support/wait-for';
+import { freePort } from '../../../test-support/ports';
 
 let t: MonitoringKernel;
 let mcp: Client;

@@ -11,9 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../apps/test/support/apps-kernel';
 import { waitFor } from './support/wait-for';
+import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -63,7 +64,7 @@ beforeAll(async () => {
   fs.writeFileSync(config, `monitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${appsData}\n  stopTimeoutSeconds: 1\n`);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
-  server = await serveTomo(env, await freePort());
+  server = await serveTomo(env);
   const chromium = launchChromium();
   loginToken = (await call('POST', '/api/auth/login', ADMIN, '')).token;
   const { ssh } = testbed();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { startFreshServer, type FreshServer } from './support/preparation-kernel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
@@ -21,7 +21,7 @@ beforeAll(async () => {
   fresh = await startFreshServer({ sudo: 'password' });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-prep-ui-'));
   expect(runTomo(['admin', 'create', '--username', 'admin', '--email', 'a@example.com', '--password-stdin'], { TOMO_DATA_DIR: dataDir }, 'admin-password-1234').status).toBe(0);
-  server = await serveTomo({ TOMO_DATA_DIR: dataDir }, await freePort());
+  server = await serveTomo({ TOMO_DATA_DIR: dataDir });
   browser = await launchChromium();
 });
 

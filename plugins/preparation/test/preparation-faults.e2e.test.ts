@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { addFreshServer, startFreshServer, startPreparationKernel, waitForPreparation, type FreshServer, type PreparationKernel } from './support/preparation-kernel';
+import { freePort } from '../../../test-support/ports';
 
 // Faults during a real preparation of a fresh Debian 12 server: the connection is cut in the
 // middle of the Docker install, and Tomo itself is killed mid-run. Both end `failed` with a

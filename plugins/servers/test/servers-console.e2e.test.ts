@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, freePort, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,7 +35,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-e2e-servers-'));
   const created = runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'me@example.com', '--password-stdin'], { TOMO_DATA_DIR: dataDir }, ADMIN.password);
   expect(created.status).toBe(0);
-  server = await serveTomo({ TOMO_DATA_DIR: dataDir }, await freePort());
+  server = await serveTomo({ TOMO_DATA_DIR: dataDir });
   browser = await launchChromium();
 });
 

@@ -5,8 +5,8 @@
  * tests of classifySshError (src/services/ssh-errors.test.ts).
  */
 import { passwordServer, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
-import { freePort } from './support/own-sshd';
 import { keygenFingerprint, keyServer, passwordServerAt, silentTcpServer } from './support/ssh-helpers';
+import { freePort } from '../../../test-support/ports';
 
 // Real sshd round trips (and PAM's ~2 s delay on a wrong password) need more than jest's 5 s under load.
 jest.setTimeout(20000);

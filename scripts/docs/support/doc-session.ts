@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseMarkdown, type Fence } from './markdown';
+import { freePort } from '../../../test-support/ports';
 
 /**
  * Runs the shell blocks of one documentation page the way a reader would: in order, in one
@@ -161,17 +161,6 @@ export function outputMatches(expected: readonly string[], actual: readonly stri
     if (!found) return { ok: false, missing: want };
   }
   return { ok: true };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface SessionResult {

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { freePort, runTomo, serveTomo } from '../../../plugins/auth/test/support/tomo-cli';
+import { runTomo, serveTomo } from '../../../plugins/auth/test/support/tomo-cli';
+import { freePort } from '../../../test-support/ports';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
 export const BACKUP_PASSWORD = 'backup-pass-Xq7-correct-horse';

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -80,18 +79,6 @@ export async function markPrepared(t: TestKernel, serverId: string): Promise<voi
 
 /** The test bed's engine, straight through its socket (to look behind Tomo's back). */
 export const localDocker = () => new Docker({ socketPath: testbed().docker.socket });
-
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls the installation until it leaves `installing`. */
 export async function waitInstalled(t: TestKernel, token: string, id: string, timeoutMs = 60000): Promise<any> {

@@ -22,28 +22,37 @@ export function runTomo(args: string[], env: Record<string, string>, input?: str
   });
 }
 
-/** Starts `tomo serve` on a free port and waits for /health. */
-export async function serveTomo(env: Record<string, string>, port: number): Promise<{ url: string; pid: number; stop(): Promise<number | null>; kill(): Promise<void> }> {
+/** What `tomo serve` prints once it listens: "Tomo <version> listening on <url> (data: …)". */
+const LISTENING = /listening on (http:\/\/\S+)/;
+
+/**
+ * Starts `tomo serve` and waits for /health. Without a port, Tomo binds port 0 and the URL is
+ * read from its "listening on" line: the port is never free-then-taken by another process in
+ * between. A given port is used as it is (a test that must know it beforehand).
+ */
+export async function serveTomo(env: Record<string, string>, port = 0): Promise<{ url: string; pid: number; stop(): Promise<number | null>; kill(): Promise<void> }> {
   const child = spawn(process.execPath, [TOMO_BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     env: { PATH: process.env.PATH ?? '', TOMO_CONFIG: '/dev/null', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const healthy = (url: string) => fetch(`${url}/health`).then((res) => res.ok, () => false);
   const deadline = Date.now() + 20000;
+  let url: string | undefined;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`tomo serve exited early: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
+    // Only this child's own line says where it listens: /health on a guessed port could be
+    // answered by another Tomo.
+    url ??= LISTENING.exec(stdout)?.[1];
+    if (url && (await healthy(url))) break;
     if (Date.now() > deadline) throw new Error(`tomo serve did not answer: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url,
+    url: url as string, // the loop ends only with a URL that answered
     pid: child.pid as number,
     /** SIGKILL: no shutdown at all, as a crash or an OOM kill. */
     kill: () =>
@@ -59,17 +68,4 @@ export async function serveTomo(env: Record<string, string>, port: number): Prom
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -10,7 +10,7 @@ import { appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
 import { TEST_CATALOG } from '../../../apps/test/support/apps-kernel';
 import { monitoringPlugin } from '../../src/plugin';
 
-export { addTestbedServer, markPrepared, freePort, testbed, localDocker } from '../../../apps/test/support/apps-kernel';
+export { addTestbedServer, markPrepared, testbed, localDocker } from '../../../apps/test/support/apps-kernel';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
 export const ALICE = { username: 'alice', password: 'alice-password-1234' };

@@ -3,20 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { onFreePort } from '../../../../test-support/ports';
 
 const SSHD = '/usr/sbin/sshd';
-
-/** A port nobody listens on right now (the OS picks it for a listener that is closed at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** pid -> parent pid of every process, read from /proc/<pid>/stat. */
 function parentLinks(): Map<number, number> {
@@ -140,11 +129,18 @@ export interface OwnSshdOptions {
   extraConfig?: string[];
 }
 
-/** Starts a throwaway sshd (as root) that lets the test bed's user log in with its password or keys. */
-export async function startOwnSshd(options: OwnSshdOptions = {}): Promise<OwnSshd> {
+/**
+ * Starts a throwaway sshd (as root) that lets the test bed's user log in with its password or keys.
+ * sshd cannot bind port 0 and say which port it got, so a port taken between the pick and sshd's
+ * bind (another test) is retried on another one.
+ */
+export function startOwnSshd(options: OwnSshdOptions = {}): Promise<OwnSshd> {
+  return onFreePort((port) => startOwnSshdOn(port, options));
+}
+
+async function startOwnSshdOn(port: number, options: OwnSshdOptions): Promise<OwnSshd> {
   const keyType = options.hostKeyType ?? 'ed25519';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-own-sshd-'));
-  const port = await freePort();
   const hostKey = path.join(dir, `host_${keyType}_key`);
   const pidFile = path.join(dir, 'sshd.pid');
   const logFile = path.join(dir, 'sshd.log');
@@ -187,7 +183,10 @@ export async function startOwnSshd(options: OwnSshdOptions = {}): Promise<OwnSsh
       execFileSync(SSHD, ['-f', config, '-E', logFile], { stdio: 'pipe' });
       const deadline = Date.now() + 5000;
       while (!fs.existsSync(pidFile) || !fs.readFileSync(pidFile, 'utf8').trim()) {
-        if (Date.now() > deadline) throw new Error(`sshd wrote no pid file; log:\n${fs.readFileSync(logFile, 'utf8')}`);
+        // sshd binds after it went to the background: a taken port shows only in its log
+        // ("Bind to port … failed: Address already in use", then "Cannot bind any address").
+        const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+        if (log.includes('Cannot bind any address') || Date.now() > deadline) throw new Error(`sshd wrote no pid file; log:\n${log}`);
         await new Promise((r) => setTimeout(r, 10));
       }
       pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
@@ -209,6 +208,11 @@ export async function startOwnSshd(options: OwnSshdOptions = {}): Promise<OwnSsh
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-  await sshd.start();
+  try {
+    await sshd.start();
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return sshd;
 }
