@@ -134,10 +134,11 @@ async function send(entry: RouteEntry, who: { token?: string; authorization?: st
   const headers: Record<string, string> = { ...who.headers };
   if (who.token) headers.authorization = `Bearer ${who.token}`;
   if (who.authorization) headers.authorization = who.authorization;
-  let body: string | Buffer | undefined;
+  // fetch takes bytes in an ArrayBuffer of their own (a Buffer may be a view into a shared pool): copied.
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (sample.rawBody) {
     headers['content-type'] = sample.rawBody.contentType;
-    body = sample.rawBody.bytes();
+    body = new Uint8Array(sample.rawBody.bytes());
   } else if (sample.body) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(sample.body(overrideIds));

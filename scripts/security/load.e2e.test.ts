@@ -87,6 +87,9 @@ test(`${CONNECTIONS} concurrent authenticated clients, mixed reads and writes fo
   const auth = (context: Ctx) => ({ authorization: `Bearer ${who(context).token}`, 'content-type': 'application/json' });
   const get = (p: string) => ({ method: 'GET' as const, setupRequest: (req: any, context: Ctx) => ({ ...req, path: p, headers: auth(context) }) });
 
+  // The callback form: it returns the running instance (for its events) and hands over the result.
+  let finished!: (outcome: { err: Error | null; result: autocannon.Result }) => void;
+  const outcome = new Promise<{ err: Error | null; result: autocannon.Result }>((resolve) => (finished = resolve));
   const instance = autocannon({
     url: `http://127.0.0.1:${t.port}`,
     connections: CONNECTIONS,
@@ -118,15 +121,13 @@ test(`${CONNECTIONS} concurrent authenticated clients, mixed reads and writes fo
         setupRequest: (req: any, context: Ctx) => ({ ...req, path: `/api/auth/tokens/${context.tokenId ?? 'none'}`, headers: auth(context) }),
       },
     ],
-  } as any);
+  } as any, (err, result) => finished({ err, result }));
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, _ms: number) => {
     if (statusCode < 200 || statusCode >= 300) note(String(statusCode), `HTTP ${statusCode}`);
   });
   instance.on('reqError', (err: Error) => note('reqError', err.message));
-  const result: autocannon.Result = await new Promise((resolve, reject) => {
-    instance.once('done', resolve);
-    instance.once('error', reject);
-  });
+  const { err, result } = await outcome;
+  if (err) throw err;
 
   // Settle: sockets close, timers run out. The RSS after 10 s is reported as it is; then a full
   // GC (the probe) and the bounds.

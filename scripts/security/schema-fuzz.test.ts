@@ -115,14 +115,15 @@ async function probe(entry: RouteEntry, part: string, p: Probe): Promise<void> {
   const headers: Record<string, string> = {};
   const token = callerOf(entry.definition.access);
   if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | Uint8Array | undefined;
+  // fetch takes bytes in an ArrayBuffer of their own (not a view into a shared pool): copied.
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (p.body && 'text' in p.body) {
     if (p.body.contentType) headers['content-type'] = p.body.contentType;
     if (p.body.contentEncoding) headers['content-encoding'] = p.body.contentEncoding;
-    body = p.body.bytes ?? (p.body.text || undefined);
+    body = p.body.bytes ? new Uint8Array(p.body.bytes) : p.body.text || undefined;
   } else if (p.body) {
     headers['content-type'] = p.body.contentType;
-    body = p.body.bytes;
+    body = p.body.bytes && new Uint8Array(p.body.bytes);
   }
   const url = `${t.url}${p.path}${p.search ? `?${p.search}` : ''}`;
   stats.cases += 1;

@@ -5,6 +5,7 @@
  */
 import { addTestbedServer, localDocker, markPrepared, startAppsKernel, waitInstalled, type AppsKernel } from './support/apps-kernel';
 import { freePort } from '../../../test-support/ports';
+import { AppsTokens } from '../src/api';
 
 let t: AppsKernel;
 let serverId: string;
@@ -66,7 +67,6 @@ test('a restart marks installs that were cut off as failed', async () => {
   await waitInstalled(t, t.tokens.alice, res.body.installation.id);
   await service.update({ id: res.body.installation.id }, { state: 'installing' });
   // What `ready` runs at start-up.
-  const { AppsTokens } = await import('../src/api');
   expect(await t.kernel.resolve(AppsTokens.AppsService).markInterrupted()).toBe(1);
   const after = (await t.request('GET', `/api/apps/installations/${res.body.installation.id}`, { token: t.tokens.alice })).body.installation;
   expect(after).toMatchObject({ state: 'failed', error: expect.stringMatching(/interrupted by a restart/) });

@@ -30,7 +30,7 @@ async function download(t: TestKernel, token: string, body: unknown): Promise<Re
   return fetch(`${t.url}/api/backup/export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 async function upload(t: TestKernel, token: string, bytes: Buffer): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${t.url}/api/backup/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const res = await fetch(`${t.url}/api/backup/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
   return { status: res.status, body: await res.json() };
 }
 

@@ -58,7 +58,7 @@ afterAll(async () => {
 /** The seed indexes of the entries answered, in answer order. */
 const indexes = (entries: Array<{ at: string }>) => entries.map((e) => (Date.parse(e.at) - T0) / HOUR);
 const get = async (query: Record<string, string | number>, token = t.tokens.admin) => {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const res = await t.request('GET', `/api/logs${qs ? `?${qs}` : ''}`, { token });
   expect(res.status).toBe(200);
   return { ...res.body, idx: indexes(res.body.entries) } as { idx: number[]; total: number; page: number; pageSize: number; entries: any[] };

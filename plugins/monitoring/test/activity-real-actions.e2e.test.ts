@@ -9,7 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ActivityEntryEntity } from '../src/entities/activity-entry.entity';
-import { ADMIN, ALICE, BOB, addTestbedServer, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
+import { ADMIN, ALICE, BOB, addTestbedServer, markPrepared, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
 import { freePort } from '../../../test-support/ports';
 
 let t: MonitoringKernel;
@@ -76,7 +76,6 @@ test('servers: added from the console, changed and deleted through the API; app 
     ['api', 'alice-box-2', 'changed: name'],
   ]);
   expect((await t.request('PATCH', `/api/servers/${serverId}`, { token: t.tokens.alice, body: { credentials: { password: ssh.password } } })).status).toBe(200);
-  const { markPrepared } = await import('./support/monitoring-kernel');
   await markPrepared(t, serverId);
 
   // MCP: install, with the app's secret setting given.
@@ -110,7 +109,6 @@ test('servers: added from the console, changed and deleted through the API; app 
 
 test('a failed install is recorded as failed, with its reason', async () => {
   const serverId = await addTestbedServer(t, t.tokens.bob, 'bob-box');
-  const { markPrepared } = await import('./support/monitoring-kernel');
   await markPrepared(t, serverId);
   const res = await t.request('POST', `/api/servers/${serverId}/apps`, { token: t.tokens.bob, body: { appId: 'exits-at-once', ports: {} } });
   expect(res.status).toBe(202);

@@ -7,6 +7,7 @@ import { conflict } from '@tomo/kernel';
 import { serversHooks } from '@tomo/plugin-servers/api';
 import { passwordServer, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
 import { connectionPortOf, poolOf, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
+import { SshError } from '../src/services/ssh-errors';
 
 // Real sshd round trips (and PAM's ~2 s delay on a wrong password) need more than jest's 5 s under load.
 jest.setTimeout(20000);
@@ -101,7 +102,6 @@ test('updates name the changed fields without values; status changes are announc
 });
 
 test('a background check (the poller) records reachability: changes only, offline vs error by cause, a changed host key left as the key check wrote it', async () => {
-  const { SshError } = await import('../src/services/ssh-errors');
   const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('polled') });
   const id = added.body.id as string;
   const service = serviceOf(t);

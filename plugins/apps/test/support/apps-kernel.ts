@@ -11,11 +11,10 @@ import { PreparationEntity } from '../../../preparation/src/entities/preparation
 import { builtInPreparersModule, preparationPlugin } from '../../../preparation/src/plugin';
 import { serversPlugin } from '../../../servers/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../src/plugin';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadTestbed } = require('../../../../scripts/testbed/testbed.js');
+import { loadTestbed } from '../../../../scripts/testbed/testbed.js';
 
 export const TEST_CATALOG = path.join(__dirname, '..', 'fixtures', 'test-catalog');
-export const testbed = () => loadTestbed() as { ssh: { host: string; port: number; username: string; password: string }; docker: { socket: string; images: { busybox: string; httpd: string } } };
+export const testbed = loadTestbed;
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
 export const ALICE = { username: 'alice', password: 'alice-password-1234' };

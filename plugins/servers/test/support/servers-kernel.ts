@@ -3,21 +3,10 @@ import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { authPlugin } from '../../../auth/src/plugin';
 import { serversPlugin } from '../../src/plugin';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadTestbed } = require('../../../../scripts/testbed/testbed.js');
+import { loadTestbed } from '../../../../scripts/testbed/testbed.js';
 
-/** The test bed (fails, never skips, when it is missing). */
-export interface Testbed {
-  ssh: {
-    host: string;
-    port: number;
-    username: string;
-    password: string;
-    keys: { ed25519: string; rsa: string; ed25519Encrypted: string; ed25519EncryptedPassphrase: string };
-    hostKeys: { ed25519: string; rsa: string };
-  };
-}
-export const testbed = (): Testbed => loadTestbed() as Testbed;
+/** The test bed (fails, never skips, when it is missing); typed by testbed.js's JSDoc. */
+export const testbed = loadTestbed;
 export const readKey = (file: string): string => fs.readFileSync(file, 'utf8');
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
