@@ -1,5 +1,4 @@
-import { PassThrough } from 'node:stream';
-import type { PluginContext } from '@tomo/kernel';
+import { openEventStream, type EventStream, type PluginContext } from '@tomo/kernel';
 import { logAnswerSchema, planAnswerSchema, preparationStatusAnswerSchema, preparationViewSchema, preparersAnswerSchema } from '../response-schemas';
 import { logQuery, planInput, serverIdParams, startInput } from '../schemas';
 import type { LogLine, PreparationLog } from '../services/preparation-log';
@@ -75,31 +74,25 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
       const afterId = logQuery.parse({ afterId: koa.query.afterId || koa.get('last-event-id') || undefined }).afterId;
       // Subscribe first and hold what arrives, so nothing emitted while the backlog is read is lost.
       const held: Array<['line', LogLine] | ['state', PreparationView] | ['end']> = [];
-      let live = false;
-      const stream = new PassThrough();
-      const send = (event: string, data: unknown, id?: number) => {
-        stream.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
+      // Set once the stream is open; until then what arrives is held.
+      let events: EventStream | undefined = undefined;
       let lastSent = afterId ?? 0;
       const sendLine = (line: LogLine) => {
         if (line.id <= lastSent) return;
         lastSent = line.id;
-        send('line', line, line.id);
+        events?.send('line', line, line.id);
       };
-      const onLine = (line: LogLine) => (live ? sendLine(line) : held.push(['line', line]));
-      const onState = (view: PreparationView) => (live ? send('state', view) : held.push(['state', view]));
-      const onEnd = () => (live ? finish() : held.push(['end']));
-      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15000);
-      const close = () => {
+      const finish = () => {
+        events?.send('end', {});
+        events?.close();
+      };
+      const onLine = (line: LogLine) => (events ? sendLine(line) : held.push(['line', line]));
+      const onState = (view: PreparationView) => (events ? events.send('state', view) : held.push(['state', view]));
+      const onEnd = () => (events ? finish() : held.push(['end']));
+      const unsubscribe = () => {
         log.events.off(`line:${params.id}`, onLine);
         log.events.off(`state:${params.id}`, onState);
         log.events.off(`end:${params.id}`, onEnd);
-        clearInterval(heartbeat);
-        stream.end();
-      };
-      const finish = () => {
-        send('end', {});
-        close();
       };
       log.events.on(`line:${params.id}`, onLine);
       log.events.on(`state:${params.id}`, onState);
@@ -110,25 +103,18 @@ export function registerPreparationRoutes(ctx: PluginContext, service: Preparati
         backlog = await service.readLog(call.principal, params.id, afterId);
         status = await service.status(call.principal, params.id);
       } catch (err) {
-        close();
+        unsubscribe();
         throw err;
       }
-      koa.req.socket.setTimeout(0);
-      koa.req.socket.setNoDelay(true);
-      koa.set('Content-Type', 'text/event-stream; charset=utf-8');
-      koa.set('Cache-Control', 'no-cache, no-transform');
-      // Reverse proxies (nginx) must not buffer the stream.
-      koa.set('X-Accel-Buffering', 'no');
-      koa.status = 200;
-      koa.body = stream;
-      koa.req.on('close', close);
+      events = openEventStream(koa);
+      events.onClose(unsubscribe);
+      // Backlog, state, then what was held, before anything new: all synchronous, so nothing interleaves.
       for (const line of backlog) sendLine(line);
-      send('state', { ...status, recentLog: undefined });
-      live = true;
+      events.send('state', { ...status, recentLog: undefined });
       let ended = false;
       for (const item of held) {
         if (item[0] === 'line') sendLine(item[1]);
-        else if (item[0] === 'state') send('state', item[1]);
+        else if (item[0] === 'state') events.send('state', item[1]);
         else ended = true;
       }
       if (ended || status.status !== 'in_progress') finish();
