@@ -20,6 +20,8 @@ export type {
   RegisterContext,
   ModuleContext,
   ServiceProvider,
+  ServiceDeps,
+  ResolvedDeps,
   CliContribution,
   BootedKernel,
   ClassType,

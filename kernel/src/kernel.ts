@@ -23,7 +23,9 @@ import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
 import { planLoad, refuse, type Candidate, type PluginStatus } from './plugin/load-plan';
 import { createPluginContext, registerProvider } from './plugin/plugin-context';
+import type { PluginLifecycle } from './plugin/plugin-lifecycle';
 import { buildPluginReport, type PluginReport } from './plugin/plugin-report';
+import { resolveDeps } from './plugin/resolve-deps';
 import type { ClassType, EntityType, PluginContext, PluginDefinition, PluginModuleDefinition } from './plugin/plugin-types';
 import { installSharedModuleResolution } from './plugin/shared-modules';
 import { ShellFiles } from './ui/shell-files';
@@ -60,6 +62,7 @@ export interface KernelOptions {
 interface ActivePlugin {
   definition: PluginDefinition;
   context: PluginContext;
+  lifecycle: PluginLifecycle;
 }
 
 /**
@@ -91,6 +94,8 @@ export class Kernel {
   private readonly active: ActivePlugin[] = [];
   /** Each plugin's child container, made before `register` and handed to `init`. */
   private readonly pluginContainers = new Map<string, DependencyContainer>();
+  /** What each plugin's `register` returned, for its `init`. */
+  private readonly registered = new Map<string, unknown>();
   private dataSourceValue?: DataSource;
   private server?: http.Server;
   private sockets?: { closeIdle(): void };
@@ -229,7 +234,12 @@ export class Kernel {
 
     this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs);
     if (listen) await this.listen();
-    if (runReady) for (const p of this.active) await p.definition.ready?.(p.context);
+    if (runReady) {
+      for (const p of this.active) {
+        await p.definition.ready?.(p.context);
+        await p.lifecycle.runReady();
+      }
+    }
     await this.hooks.of(kernelHooks).started.promise({ url: this.url, plugins: this.active.map((p) => p.definition.id) });
     this.logger.info({ url: this.url, plugins: this.active.map((p) => p.definition.id) }, listen ? `Tomo listening on ${this.url}` : 'Tomo kernel started');
   }
@@ -245,7 +255,7 @@ export class Kernel {
       try {
         const container = this.container.createChildContainer();
         this.pluginContainers.set(owner, container);
-        c.definition.register?.({
+        const registered = c.definition.register?.({
           pluginId: owner,
           container,
           registerExtensionPoint(ref, impl) {
@@ -254,6 +264,7 @@ export class Kernel {
             points.set(ref.id, { owner, impl });
           },
         });
+        this.registered.set(owner, registered);
       } catch (err) {
         refuse(this.statuses, c, `Plugin "${owner}" failed in register: ${(err as Error).message}`);
       }
@@ -308,7 +319,7 @@ export class Kernel {
 
   private async initPlugin(c: Candidate<PluginDefinition>, config: unknown): Promise<void> {
     const def = c.definition;
-    const { context, staged } = createPluginContext({
+    const { context, staged, lifecycle } = createPluginContext({
       pluginId: def.id,
       config,
       kernelConfig: this.config,
@@ -321,7 +332,8 @@ export class Kernel {
     });
     try {
       try {
-        await def.init?.(context);
+        const deps = resolveDeps(def.id, def.deps, context.container);
+        await def.init?.(context, deps, this.registered.get(def.id));
       } finally {
         staged.close();
       }
@@ -331,6 +343,9 @@ export class Kernel {
       if (uiWarning) this.logger.warn(uiWarning);
     } catch (err) {
       const message = err instanceof PluginLoadError ? err.message : `Plugin "${def.id}" failed to start: ${(err as Error).message}`;
+      // Whatever init opened before it failed (a connection pool, a timer) is closed again, before
+      // a refused built-in stops start-up.
+      await lifecycle.runShutdown();
       refuse(this.statuses, c, message);
       this.logger.error({ plugin: def.id }, message);
       return;
@@ -338,7 +353,7 @@ export class Kernel {
     for (const route of staged.routes) this.routes.add(route);
     for (const tool of staged.tools) this.tools.add(tool);
     staged.commitTaps();
-    this.active.push({ definition: def, context: context as PluginContext });
+    this.active.push({ definition: def, context: context as PluginContext, lifecycle });
   }
 
   private async listen(): Promise<void> {
@@ -419,6 +434,7 @@ export class Kernel {
     }
     await this.mcp?.close();
     for (const p of [...this.active].reverse()) {
+      await p.lifecycle.runShutdown();
       try {
         await p.definition.shutdown?.(p.context);
       } catch (err) {

@@ -1,10 +1,10 @@
 import { KERNEL_API_VERSION } from '../version';
-import type { PluginDefinition, PluginModuleDefinition } from './plugin-types';
+import type { PluginDefinition, PluginModuleDefinition, ServiceDeps } from './plugin-types';
 
 /** Plugin and module ids: kebab-case, lower-case words joined by single hyphens (`servers`, `os-alpine`). */
 export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
-type PluginInput<TConfig> = Omit<PluginDefinition<TConfig>, 'kind' | 'apiVersion' | 'version'> & {
+type PluginInput<TConfig, TDeps extends ServiceDeps, TRegistered> = Omit<PluginDefinition<TConfig, TDeps, TRegistered>, 'kind' | 'apiVersion' | 'version'> & {
   apiVersion?: number;
   version?: string;
 };
@@ -22,9 +22,13 @@ function checkId(kind: string, id: string): void {
  * @param input a {@link PluginDefinition} without `kind`, and with `version` (default `0.0.0`)
  *   and `apiVersion` optional. `apiVersion` defaults to the {@link KERNEL_API_VERSION} of the
  *   `@tomo/kernel` whose `definePlugin` runs, which inside Tomo is the host's own: declare it to
- *   have the version checked (see {@link KERNEL_API_VERSION}).
+ *   have the version checked (see {@link KERNEL_API_VERSION}). The type parameters are inferred:
+ *   the config from `config`, the services `init` receives from `deps`, and what `register`
+ *   hands to `init` from its return value.
  */
-export function definePlugin<TConfig = unknown>(input: PluginInput<TConfig>): PluginDefinition<TConfig> {
+export function definePlugin<TConfig = unknown, TDeps extends ServiceDeps = ServiceDeps, TRegistered = unknown>(
+  input: PluginInput<TConfig, TDeps, TRegistered>,
+): PluginDefinition<TConfig, TDeps, TRegistered> {
   checkId('Plugin', input.id);
   return Object.freeze({
     ...input,

@@ -10,6 +10,7 @@ import type { RouteEntry } from '../http/route-registry';
 import type { RawRouteDefinition, RouteDefinition } from '../http/route-types';
 import type { ToolEntry } from '../mcp/tool-registry';
 import type { ToolDefinition } from '../mcp/tool-types';
+import { PluginLifecycle } from './plugin-lifecycle';
 import type { PluginContext, ServiceProvider } from './plugin-types';
 
 /** Routes, tools and hook taps a plugin contributed during `init`, committed only if `init` succeeds. */
@@ -44,13 +45,14 @@ export interface PluginContextDeps<TConfig> {
   requireToolPrefix: boolean;
 }
 
-/** Builds the context a plugin's `init`, `ready` and `shutdown` receive. */
-export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions } {
+/** Builds the context a plugin's `init`, `ready` and `shutdown` receive, and the lifecycle its `onReady`/`onShutdown` fill. */
+export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): { context: PluginContext<TConfig>; staged: StagedContributions; lifecycle: PluginLifecycle } {
   const hooks = new StagedHookRegistry(deps.hooks);
   let open = true;
   const staged: StagedContributions = { routes: [], tools: [], commitTaps: () => hooks.commit(), close: () => void (open = false) };
   const container = deps.container ?? deps.rootContainer.createChildContainer();
   const owner = deps.pluginId;
+  const lifecycle = new PluginLifecycle(owner, deps.logger);
   const toolPrefix = `${owner.replace(/-/g, '_')}_`;
   // The HTTP router and the MCP tool list are built from what `init` contributed; one added later
   // (in `ready`, a timer, a hook) would be silently missing, so it fails loudly instead.
@@ -87,6 +89,14 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
         staged.routes.push({ owner, raw: true, definition });
       },
     },
+    onReady(fn) {
+      // Ready callbacks run once, right after init: one added later would never run.
+      if (!open) throw new Error(`Plugin "${owner}": onReady was called after init; add ready callbacks in init`);
+      lifecycle.addReady(fn);
+    },
+    onShutdown(fn) {
+      lifecycle.addShutdown(fn);
+    },
     mcp: {
       tool<I extends Record<string, unknown>>(definition: ToolDefinition<I>) {
         requireInit(`MCP tool "${definition.name}"`);
@@ -97,5 +107,5 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
       },
     },
   };
-  return { context, staged };
+  return { context, staged, lifecycle };
 }

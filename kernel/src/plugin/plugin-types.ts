@@ -63,6 +63,15 @@ export type ServiceProvider<T> =
       useClass: new (...args: never[]) => T;
     };
 
+/**
+ * Services a plugin's `init` needs, by the name it receives each under:
+ * `{ servers: ServersTokens.ServerService, vault: KernelTokens.Vault }` (see {@link PluginDefinition.deps}).
+ */
+export type ServiceDeps = Readonly<Record<string, ServiceToken<unknown>>>;
+
+/** A {@link ServiceDeps} map resolved: each name holds the service its token stands for, with its type. */
+export type ResolvedDeps<D extends ServiceDeps> = { readonly [K in keyof D]: D[K] extends ServiceToken<infer T> ? T : never };
+
 /** Given to `init`, `ready` and `shutdown`. */
 export interface PluginContext<TConfig = unknown> {
   /** The plugin's id. */
@@ -102,6 +111,20 @@ export interface PluginContext<TConfig = unknown> {
     /** For streaming responses (server-sent events, downloads) that cannot be plain JSON. */
     rawRoute(definition: RawRouteDefinition): void;
   };
+  /**
+   * Runs `fn` when Tomo has started as the service: after every plugin's `init` and after this
+   * plugin's `ready`, in the order added (start background jobs, recover from a restart here). Not
+   * run for one-shot CLI commands. Add it in `init`: this throws later. An error stops start-up.
+   */
+  onReady(fn: () => void | Promise<void>): void;
+  /**
+   * Runs `fn` when Tomo stops, after HTTP requests have drained: this plugin's callbacks newest
+   * first, before its `shutdown`, plugins in reverse start order (stop timers, close connections,
+   * flush). An error is logged with the plugin id and the other callbacks still run. Add it in
+   * `init` or in an `onReady` callback. If `init` fails, the callbacks it added run at once, so
+   * what it opened is closed.
+   */
+  onShutdown(fn: () => void | Promise<void>): void;
   /** MCP tools of this plugin. As with routes: add them in `init`; tools added later are not served. */
   readonly mcp: {
     /**
@@ -131,8 +154,14 @@ export interface BootedKernel {
   stop(): Promise<void>;
 }
 
-/** A plugin, as written by `definePlugin`. Plain data plus lifecycle functions. */
-export interface PluginDefinition<TConfig = unknown> {
+/**
+ * A plugin, as written by `definePlugin`. Plain data plus lifecycle functions.
+ *
+ * @typeParam TConfig its configuration section, as {@link PluginDefinition.config} parses it.
+ * @typeParam TDeps the services `init` receives ({@link PluginDefinition.deps}).
+ * @typeParam TRegistered what `register` hands to `init`.
+ */
+export interface PluginDefinition<TConfig = unknown, TDeps extends ServiceDeps = ServiceDeps, TRegistered = unknown> {
   /** Set by {@link definePlugin}: how the kernel tells a plugin from a module when it loads a package. */
   readonly kind: 'tomo.plugin';
   /** kebab-case, unique. */
@@ -167,25 +196,36 @@ export interface PluginDefinition<TConfig = unknown> {
   /** Subcommands this plugin adds to the `tomo` command line. */
   readonly cli?: CliContribution;
   /**
-   * Runs first, before the database opens, in dependency order: provide this plugin's extension
-   * points here (synchronously). If it throws, the plugin is refused.
+   * Services `init` needs, by name: `{ servers: ServersTokens.ServerService }`. They are resolved
+   * just before `init` and passed to it as its second argument, each with its token's type. A token
+   * nothing provides refuses the plugin, naming it: list the plugins that expose them in `dependsOn`.
    */
-  register?(ctx: RegisterContext): void;
+  readonly deps?: TDeps;
+  /**
+   * Runs first, before the database opens, in dependency order: provide this plugin's extension
+   * points here (synchronously). What it returns (say, the list its extension point fills) is
+   * passed to `init` as its third argument. If it throws, the plugin is refused.
+   */
+  register?(ctx: RegisterContext): TRegistered;
   /**
    * Runs after the database is migrated, in dependency order: add routes, tools and hook taps,
-   * expose services. If it throws, nothing it added stays and the plugin is refused (a built-in
-   * one stops start-up).
+   * expose services, and hand later work to `ctx.onReady` and `ctx.onShutdown`. If it throws,
+   * nothing it added stays and the plugin is refused (a built-in one stops start-up).
+   *
+   * @param deps the services named in {@link PluginDefinition.deps}, resolved.
+   * @param registered what {@link PluginDefinition.register} returned (undefined without one).
    */
-  init?(ctx: PluginContext<TConfig>): void | Promise<void>;
+  init?(ctx: PluginContext<TConfig>, deps: ResolvedDeps<TDeps>, registered: TRegistered): void | Promise<void>;
   /**
    * After every plugin's `init`, when Tomo starts as the service (`tomo serve`): recover from a
    * restart, start background jobs. Not run for one-shot CLI commands, which may run while the
-   * service is up.
+   * service is up. `ctx.onReady` in `init` does the same with what `init` made at hand.
    */
   ready?(ctx: PluginContext<TConfig>): void | Promise<void>;
   /**
    * Tomo is stopping (after the `stopping` hook and the HTTP drain), in reverse start order: stop
-   * background work. An error is logged and the next plugin still shuts down.
+   * background work. An error is logged and the next plugin still shuts down. Runs after the
+   * plugin's `ctx.onShutdown` callbacks, which are the typed way to do the same from `init`.
    */
   shutdown?(ctx: PluginContext<TConfig>): void | Promise<void>;
 }

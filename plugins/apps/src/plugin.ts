@@ -5,7 +5,7 @@ import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plug
 import { AppsTokens, appsCatalogsExtensionPoint } from './api';
 import { yamlFolderSource, type CatalogSource } from './catalog/catalog-registry';
 import { extraCatalogEntries } from './catalog/extra-catalogs';
-import { appsConfigSchema, type AppsConfig } from './config';
+import { appsConfigSchema } from './config';
 import { InstallationEntity } from './entities/installation.entity';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
@@ -17,21 +17,17 @@ import { EngineAccess } from './services/engine-access';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-const SERVICE = 'apps.Service';
-const CATALOG = 'apps.Catalog';
-/** Catalogs added through the extension point (kept in the plugin's container from register to init). */
-const SOURCES = 'apps.Sources';
-
 /** Where Tomo's own catalog lives: `catalog/` at the top of the installation (repository or RPM). */
 export const BUILTIN_CATALOG_DIR = path.resolve(__dirname, '..', '..', '..', 'catalog');
 
 /** App catalog and installs: the catalog from every source, installs through the Docker API over SSH. */
-export const appsPlugin = definePlugin<AppsConfig>({
+export const appsPlugin = definePlugin({
   id: 'apps',
   version,
   description: 'App catalog and installs on prepared servers through the Docker Engine API over SSH',
   dependsOn: ['servers', 'preparation'],
   config: appsConfigSchema,
+  deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault },
   configSections: ['catalog'],
   entities: [InstallationEntity],
   migrations: [AppsInitial1764400000000],
@@ -44,36 +40,34 @@ export const appsPlugin = definePlugin<AppsConfig>({
   },
 
   register(ctx) {
+    // Filled by modules through the extension point before init, which gets it back from here.
     const sources: CatalogSource[] = [];
-    ctx.container.register(SOURCES, { useValue: sources });
     ctx.registerExtensionPoint(appsCatalogsExtensionPoint, {
       addCatalog(source: CatalogSource) {
         if (sources.some((s) => s.id === source.id)) throw new Error(`Catalog "${source.id}" is added twice`);
         sources.push(source);
       },
     });
+    return { sources };
   },
 
-  async init(ctx) {
+  async init(ctx, { servers, preparation, vault }, registered) {
     const extra = extraCatalogEntries(ctx.kernelConfig.sections.catalog);
-    const sources = [...ctx.container.resolve<CatalogSource[]>(SOURCES), ...configuredSources(extra)];
+    const sources = [...registered.sources, ...configuredSources(extra)];
     const catalog = new CatalogService(sources, ctx.logger.child({ component: 'catalog' }));
     await catalog.reload();
-    const servers = ctx.resolve(ServersTokens.ServerService);
     const engine = new EngineAccess(servers, ctx.config.dockerTimeoutMs);
     const apps = new AppsService(
       ctx.dataSource,
       servers,
-      ctx.resolve(PreparationTokens.PreparationService),
+      preparation,
       catalog,
       engine,
-      ctx.resolve(KernelTokens.Vault),
+      vault,
       ctx.hooks,
       ctx.logger,
       ctx.config,
     );
-    ctx.container.register(SERVICE, { useValue: apps });
-    ctx.container.register(CATALOG, { useValue: catalog });
     ctx.expose(AppsTokens.AppsService, { useValue: apps });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('apps', ({ server }) => apps.forgetServer(server.id));
     registerAppsRoutes(ctx, apps, catalog);
@@ -84,15 +78,12 @@ export const appsPlugin = definePlugin<AppsConfig>({
     ctx.mcp.tool(startStopAppTool(apps, 'start'));
     ctx.mcp.tool(startStopAppTool(apps, 'stop'));
     ctx.mcp.tool(uninstallAppTool(apps));
-  },
 
-  async ready(ctx) {
-    const interrupted = await ctx.container.resolve<AppsService>(SERVICE).markInterrupted();
-    if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
-  },
-
-  async shutdown(ctx) {
-    await ctx.container.resolve<AppsService>(SERVICE).drain(5000);
+    ctx.onReady(async () => {
+      const interrupted = await apps.markInterrupted();
+      if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
+    });
+    ctx.onShutdown(() => apps.drain(5000));
   },
 });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin, kernelHooks, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from './api';
 import { adminCli } from './cli/admin-command';
-import { authConfigSchema, durationMs, effectiveIdleTimeoutMs, type AuthConfig } from './config';
+import { authConfigSchema, durationMs, effectiveIdleTimeoutMs } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
@@ -30,15 +30,13 @@ import { UserService } from './services/user-service';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-/** Private to this plugin: how `ready` finds what `init` wired (one set per running kernel). */
-const SERVICES = 'auth.Services';
-
 /** Users, roles, sessions, API tokens, login throttling and first-run setup. */
-export const authPlugin = definePlugin<AuthConfig>({
+export const authPlugin = definePlugin({
   id: 'auth',
   version,
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
+  deps: { clock: KernelTokens.Clock },
   entities: [UserEntity, SessionEntity, ApiTokenEntity],
   migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000],
   cli: adminCli,
@@ -56,9 +54,8 @@ export const authPlugin = definePlugin<AuthConfig>({
     ],
   },
 
-  init(ctx) {
+  init(ctx, { clock }) {
     const hasher = new PasswordHasher(ctx.config.bcryptCost);
-    const clock = ctx.resolve(KernelTokens.Clock);
     const sessionTtlMs = durationMs(ctx.config.sessionTtl);
     const idle = effectiveIdleTimeoutMs(ctx.config);
     if (idle.capped) {
@@ -78,7 +75,6 @@ export const authPlugin = definePlugin<AuthConfig>({
       login: new LoginService(users, sessions, hasher, throttle, ctx.hooks),
       setup: new SetupService(users),
     };
-    ctx.container.register(SERVICES, { useValue: s });
     ctx.expose(AuthTokens.UserService, { useValue: users });
     ctx.expose(AuthTokens.ApiTokenService, { useValue: tokens });
 
@@ -95,21 +91,17 @@ export const authPlugin = definePlugin<AuthConfig>({
     ctx.mcp.tool(getCurrentUserTool(s));
     ctx.mcp.tool(createUserTool(s));
     ctx.mcp.tool(listUsersTool(s));
-  },
 
-  async shutdown(ctx) {
+    ctx.onReady(async () => {
+      await sessions.pruneExpired();
+      const code = await s.setup.prepareCode();
+      if (code) {
+        // Deliberately in the message: the setup code is meant to be read from this log by the machine's admin.
+        ctx.logger.warn(`No admin account yet. Create one with \`tomo admin create\`, or open the console's /setup page and enter the setup code ${code}`);
+      }
+    });
     // Last uses not yet on disk (written about once a minute), so the idle clock survives the restart exactly.
-    await ctx.container.resolve<AuthServices>(SERVICES).sessions.flushLastSeen();
-  },
-
-  async ready(ctx) {
-    const services = ctx.container.resolve<AuthServices>(SERVICES);
-    await services.sessions.pruneExpired();
-    const code = await services.setup.prepareCode();
-    if (code) {
-      // Deliberately in the message: the setup code is meant to be read from this log by the machine's admin.
-      ctx.logger.warn(`No admin account yet. Create one with \`tomo admin create\`, or open the console's /setup page and enter the setup code ${code}`);
-    }
+    ctx.onShutdown(() => sessions.flushLastSeen());
   },
 });
 

@@ -3,7 +3,7 @@ import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { BackupTokens, backupTablesExtensionPoint } from './api';
 import { LocalBackupService } from './backup-service';
 import { backupCli } from './cli/backup-commands';
-import { backupConfigSchema, type BackupConfig } from './config';
+import { backupConfigSchema } from './config';
 import { registerBackupRoutes } from './routes/backup.routes';
 import { TableRegistry } from './tables/table-registry';
 import { undeclaredTables } from './tables/undeclared';
@@ -11,11 +11,8 @@ import { undeclaredTables } from './tables/undeclared';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-/** What modules add through `backup.tables` (kept in the plugin's container from register to init). */
-const TABLES = 'backup.TableRegistry';
-
 /** Encrypted export and import of the whole instance (`tomo export`, `tomo import`, Settings → Backup). */
-export const backupPlugin = definePlugin<BackupConfig>({
+export const backupPlugin = definePlugin({
   id: 'backup',
   version,
   description: 'Encrypted export and import of the whole instance (age format, password-protected)',
@@ -23,6 +20,7 @@ export const backupPlugin = definePlugin<BackupConfig>({
   // plugin's migrations have run before any `init`. Without the auth plugin its routes answer 401.
   dependsOn: [],
   config: backupConfigSchema,
+  deps: { vault: KernelTokens.Vault },
   cli: backupCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -33,13 +31,14 @@ export const backupPlugin = definePlugin<BackupConfig>({
 
   register(ctx) {
     const registry = new TableRegistry();
-    ctx.container.register(TABLES, { useValue: registry });
     ctx.registerExtensionPoint(backupTablesExtensionPoint, registry);
+    // Filled by modules through the extension point before init, which gets it back from here.
+    return { registry };
   },
 
-  async init(ctx) {
+  async init(ctx, { vault }, { registry }) {
     // Throws (and so stops start-up) when a declared table names one nobody declares.
-    const declared = ctx.container.resolve<TableRegistry>(TABLES).resolve();
+    const declared = registry.resolve();
     const present = ((await ctx.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as Array<{ name: string }>).map((r) => r.name);
     const undeclared = undeclaredTables(present, declared.specs, declared.leftOut);
     if (undeclared.length) {
@@ -48,7 +47,7 @@ export const backupPlugin = definePlugin<BackupConfig>({
     }
     const service = new LocalBackupService({
       dataSource: ctx.dataSource,
-      vault: ctx.resolve(KernelTokens.Vault),
+      vault,
       kernelConfig: ctx.kernelConfig,
       config: ctx.config,
       dataDir: ctx.pluginDataDir(),

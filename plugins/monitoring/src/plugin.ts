@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { definePlugin, KernelTokens } from '@tomo/kernel';
+import { definePlugin, KernelTokens, type PluginContext } from '@tomo/kernel';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { AppsTokens } from '@tomo/plugin-apps/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
@@ -31,23 +31,18 @@ import { registerMetricsRoutes } from './routes/metrics.routes';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-const LOG = 'monitoring.ActivityLog';
-const METRICS = 'monitoring.Metrics';
-const POLLER = 'monitoring.Poller';
-const ROLLUPS = 'monitoring.Rollups';
-const CONTAINERS = 'monitoring.ContainerMetrics';
-const RETENTION_TIMER = 'monitoring.RetentionTimer';
 const DAY_MS = 24 * 3600 * 1000;
 const ROLLUP_INTERVAL_MS = 60 * 1000;
 
 /** Activity log of every action and system event; server metrics from a poller over SSH. */
-export const monitoringPlugin = definePlugin<MonitoringConfig>({
+export const monitoringPlugin = definePlugin({
   id: 'monitoring',
   version,
   description: 'Activity log of user actions and system events; server metrics polled over SSH',
   // It taps the hooks of all four, and reads servers and users to name what an entry is about.
   dependsOn: ['auth', 'servers', 'preparation', 'apps'],
   config: monitoringConfigSchema,
+  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService, users: AuthTokens.UserService },
   entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
   migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000, MonitoringContainerRollups1764900400000],
 
@@ -64,10 +59,7 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
   },
 
-  init(ctx) {
-    const clock = ctx.resolve(KernelTokens.Clock);
-    const servers = ctx.resolve(ServersTokens.ServerService);
-    const apps = ctx.resolve(AppsTokens.AppsService);
+  init(ctx, { clock, servers, apps, users }) {
     const log = new ActivityLog(ctx.dataSource, clock, ctx.logger);
     const watch = { watch: new ContainerWatch(apps, log, SYSTEM_PRINCIPAL), recorded: (serverId: string) => apps.recorded(serverId) };
     const poller = new Poller(
@@ -81,13 +73,9 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     );
     const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), (id) => poller.containers(id));
     const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null);
-    ctx.container.register(CONTAINERS, { useValue: containers });
-    ctx.container.register(LOG, { useValue: log });
-    ctx.container.register(METRICS, { useValue: metrics });
-    ctx.container.register(POLLER, { useValue: poller });
-    ctx.container.register(ROLLUPS, { useValue: new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' })) });
+    const rollups = new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' }));
     ctx.expose(MonitoringTokens.ActivityLog, { useValue: log });
-    tapActivityHooks({ hooks: ctx.hooks, log, servers, users: ctx.resolve(AuthTokens.UserService), logger: ctx.logger });
+    tapActivityHooks({ hooks: ctx.hooks, log, servers, users, logger: ctx.logger });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('monitoring', async ({ server }) => {
       await poller.forget(server.id);
       await metrics.forgetServer(server.id);
@@ -99,44 +87,41 @@ export const monitoringPlugin = definePlugin<MonitoringConfig>({
     ctx.mcp.tool(getServerMetricsTool(metrics));
     ctx.mcp.tool(getDashboardSummaryTool(metrics));
     ctx.mcp.tool(getAppMetricsTool(containers));
-  },
-
-  async ready(ctx) {
-    const log = ctx.container.resolve<ActivityLog>(LOG);
-    const rollups = ctx.container.resolve<Rollups>(ROLLUPS);
-    const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
-    // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
-    // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
-    const pruneMetrics = () =>
-      rollups
-        .maintain(retention)
-        .then(({ removed }) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
-        .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
-    const pruneActivity = async () => {
-      const removed = await log.prune(ctx.config.activityRetentionDays).catch((err: Error) => {
-        ctx.logger.error({ err }, 'Activity log retention failed');
-        return 0;
-      });
-      if (removed) ctx.logger.info(`Activity log: ${removed} entr${removed === 1 ? 'y' : 'ies'} older than ${ctx.config.activityRetentionDays} days removed`);
-    };
-    await pruneActivity();
-    void pruneMetrics();
-    const timer = setInterval(() => {
-      void pruneActivity();
-      void pruneMetrics();
-    }, DAY_MS);
-    timer.unref();
-    ctx.container.register(RETENTION_TIMER, { useValue: timer });
-    rollups.start(ROLLUP_INTERVAL_MS);
-    ctx.container.resolve<Poller>(POLLER).start();
-  },
-
-  async shutdown(ctx) {
-    if (ctx.container.isRegistered(RETENTION_TIMER)) clearInterval(ctx.container.resolve<NodeJS.Timeout>(RETENTION_TIMER));
-    await ctx.container.resolve<Poller>(POLLER).stop();
-    await ctx.container.resolve<Rollups>(ROLLUPS).stop();
+    // Newest first at shutdown: the poller stops before the rollups it feeds.
+    ctx.onShutdown(() => rollups.stop());
+    ctx.onShutdown(() => poller.stop());
+    ctx.onReady(() => startBackgroundWork(ctx, log, rollups, poller));
   },
 });
+
+/** Retention of the activity log and metrics (daily), the rollups and the poller: from `ready` on. */
+async function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, log: ActivityLog, rollups: Rollups, poller: Poller): Promise<void> {
+  const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
+  // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
+  // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
+  const pruneMetrics = () =>
+    rollups
+      .maintain(retention)
+      .then(({ removed }) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
+      .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
+  const pruneActivity = async () => {
+    const removed = await log.prune(ctx.config.activityRetentionDays).catch((err: Error) => {
+      ctx.logger.error({ err }, 'Activity log retention failed');
+      return 0;
+    });
+    if (removed) ctx.logger.info(`Activity log: ${removed} entr${removed === 1 ? 'y' : 'ies'} older than ${ctx.config.activityRetentionDays} days removed`);
+  };
+  await pruneActivity();
+  void pruneMetrics();
+  const timer = setInterval(() => {
+    void pruneActivity();
+    void pruneMetrics();
+  }, DAY_MS);
+  timer.unref();
+  ctx.onShutdown(() => clearInterval(timer));
+  rollups.start(ROLLUP_INTERVAL_MS);
+  poller.start();
+}
 
 export { monitoringBackupTablesModule } from './backup-tables';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { PreparationTokens, preparationOsPreparersExtensionPoint } from './api';
-import { preparationConfigSchema, type PreparationConfig } from './config';
+import { preparationConfigSchema } from './config';
 import { PreparationLogEntity } from './entities/preparation-log.entity';
 import { PreparationEntity } from './entities/preparation.entity';
 import { getPreparationLogTool, getPreparationStatusTool, prepareServerTool, retryPreparationTool } from './mcp/preparation-tools';
@@ -16,17 +16,14 @@ import { PreparationService } from './services/preparation-service';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-const SERVICE = 'preparation.Service';
-/** Preparers added through the extension point (kept in the plugin's container from register to init). */
-const PREPARERS = 'preparation.Preparers';
-
 /** Server preparation: OS preparers as an extension point, tracked and resumable runs. */
-export const preparationPlugin = definePlugin<PreparationConfig>({
+export const preparationPlugin = definePlugin({
   id: 'preparation',
   version,
   description: 'Prepares servers for apps: detects the OS, installs and verifies Docker',
   dependsOn: ['servers'],
   config: preparationConfigSchema,
+  deps: { servers: ServersTokens.ServerService },
   entities: [PreparationEntity, PreparationLogEntity],
   migrations: [PreparationInitial1763900200000],
   ui: {
@@ -36,22 +33,20 @@ export const preparationPlugin = definePlugin<PreparationConfig>({
   },
 
   register(ctx) {
+    // Filled by modules through the extension point before init, which gets it back from here.
     const preparers: OsPreparer[] = [];
-    ctx.container.register(PREPARERS, { useValue: preparers });
     ctx.registerExtensionPoint(preparationOsPreparersExtensionPoint, {
       addPreparer(preparer: OsPreparer) {
         if (preparers.some((p) => p.id === preparer.id)) throw new Error(`OS preparer "${preparer.id}" is added twice`);
         preparers.push(preparer);
       },
     });
+    return { preparers };
   },
 
-  init(ctx) {
-    const preparers = ctx.container.resolve<OsPreparer[]>(PREPARERS);
+  init(ctx, { servers }, { preparers }) {
     const log = new PreparationLog(ctx.dataSource);
-    const servers = ctx.resolve(ServersTokens.ServerService);
     const service = new PreparationService(ctx.dataSource, servers, preparers, log, ctx.hooks, ctx.logger, ctx.config);
-    ctx.container.register(SERVICE, { useValue: service });
     ctx.expose(PreparationTokens.PreparationService, { useValue: service });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('preparation', ({ server }) => service.forgetServer(server.id));
     registerPreparationRoutes(ctx, service, log);
@@ -59,15 +54,12 @@ export const preparationPlugin = definePlugin<PreparationConfig>({
     ctx.mcp.tool(getPreparationStatusTool(service));
     ctx.mcp.tool(getPreparationLogTool(service));
     ctx.mcp.tool(retryPreparationTool(service));
-  },
 
-  async ready(ctx) {
-    const interrupted = await ctx.container.resolve<PreparationService>(SERVICE).markInterrupted();
-    if (interrupted) ctx.logger.warn(`${interrupted} preparation(s) were cut off by a restart and are marked failed; retry them`);
-  },
-
-  async shutdown(ctx) {
-    await ctx.container.resolve<PreparationService>(SERVICE).drain(5000);
+    ctx.onReady(async () => {
+      const interrupted = await service.markInterrupted();
+      if (interrupted) ctx.logger.warn(`${interrupted} preparation(s) were cut off by a restart and are marked failed; retry them`);
+    });
+    ctx.onShutdown(() => service.drain(5000));
   },
 });
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { ServersTokens } from './api';
-import { serversConfigSchema, type ServersConfig } from './config';
+import { serversConfigSchema } from './config';
 import { ServerEntity } from './entities/server.entity';
 import { acceptHostKeyTool, addServerTool, deleteServerTool, getServerTool, listServersTool, testConnectionTool, updateServerTool } from './mcp/server-tools';
 import { ServersInitial1763900100000 } from './migrations/1763900100000-servers-initial';
@@ -12,15 +12,14 @@ import { SshConnectionPool } from './services/ssh-connection-pool';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
 
-const POOL = 'servers.Pool';
-
 /** Servers over SSH: encrypted credentials, host-key trust, a pooled connection per server. */
-export const serversPlugin = definePlugin<ServersConfig>({
+export const serversPlugin = definePlugin({
   id: 'servers',
   version,
   description: 'Servers reached over SSH: encrypted credentials, host-key trust, pooled connections',
   dependsOn: ['auth'],
   config: serversConfigSchema,
+  deps: { vault: KernelTokens.Vault },
   entities: [ServerEntity],
   migrations: [ServersInitial1763900100000],
   ui: {
@@ -33,10 +32,10 @@ export const serversPlugin = definePlugin<ServersConfig>({
     nav: [{ label: 'Servers', path: '/servers', icon: 'server', order: 10 }],
   },
 
-  init(ctx) {
+  init(ctx, { vault }) {
     const pool = new SshConnectionPool(ctx.config.ssh, ctx.logger.child({ component: 'ssh' }));
-    ctx.container.register(POOL, { useValue: pool });
-    const servers = new ServerService(ctx.dataSource, ctx.resolve(KernelTokens.Vault), pool, ctx.hooks);
+    ctx.onShutdown(() => pool.closeAll());
+    const servers = new ServerService(ctx.dataSource, vault, pool, ctx.hooks);
     ctx.expose(ServersTokens.ServerService, { useValue: servers });
 
     registerServerRoutes(ctx, servers);
@@ -47,10 +46,6 @@ export const serversPlugin = definePlugin<ServersConfig>({
     ctx.mcp.tool(updateServerTool(servers));
     ctx.mcp.tool(deleteServerTool(servers));
     ctx.mcp.tool(acceptHostKeyTool(servers));
-  },
-
-  async shutdown(ctx) {
-    await ctx.container.resolve<SshConnectionPool>(POOL).closeAll();
   },
 });
 
