@@ -1,7 +1,6 @@
-import type { PluginContext } from '@tomo/kernel';
+import { openEventStream, type PluginContext } from '@tomo/kernel';
 import { installationIdParams } from '../schemas';
 import type { AppsService } from '../services/apps-service';
-import { startEventStream } from './event-stream';
 
 /**
  * `GET /api/apps/installations/:id/events`: an install's progress as server-sent events, for the
@@ -22,11 +21,11 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
       const { id } = installationIdParams.parse({ id: koa.params.id });
       const { principal } = call;
       const first = await apps.get(principal, id);
-      const events = startEventStream(koa);
+      const events = openEventStream(koa);
       events.send('installation', { installation: first });
       if (first.state !== 'installing') {
         events.send('end', {});
-        events.end();
+        events.close();
         return;
       }
       const follow = apps.followInstall(id, (steps) => events.send('progress', { steps }));
@@ -39,7 +38,7 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
         } catch {
           // Uninstalled meanwhile: the stream just ends; the console's next read says 404.
         }
-        events.end();
+        events.close();
       });
     },
   });
