@@ -83,7 +83,7 @@ beforeAll(async () => {
     app: 'web-hello',
   };
   // No pooled connection left: any later use of Alice's server is a new, logged, login.
-  t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+  (await t.kernel.resolve(ServersTokens.ServerService).forSystem(ids.server)).reconnect();
 });
 
 afterAll(async () => {
@@ -175,7 +175,7 @@ async function withoutSideEffects(sweep: () => Promise<void>): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 300)); // anything a handler left running in the background
   expect(diffDumps(before, dumpDb(t))).toEqual([]);
-  expect(ssh.counts).toEqual({ serviceExec: 0, serviceStream: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0 });
+  expect(ssh.counts).toEqual({ handleExec: 0, handleStream: 0, handleFiles: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0, poolSftp: 0 });
   expect(sshd.acceptedLogins()).toBe(loginsBefore);
 }
 
@@ -354,7 +354,7 @@ test("Bob on Alice's records: 404 on every route that takes one (403 when admin-
     const res = await send(entry, { token: entry.definition.access === 'admin' ? tokens.admin : tokens.alice });
     expect(`${routeKey(entry)} -> ${res.status}`).toBe(`${routeKey(entry)} -> 200`);
   }
-  t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+  (await t.kernel.resolve(ServersTokens.ServerService).forSystem(ids.server)).reconnect();
 
   const wrong: string[] = [];
   await withoutSideEffects(async () => {
@@ -525,7 +525,7 @@ describe('MCP tools, over a real MCP client', () => {
       const r = await callTool(alice, entry.definition.name);
       expect(`${entry.definition.name}: ${r.isError ? r.text : 'ok'}`).toBe(`${entry.definition.name}: ok`);
     }
-    t.kernel.resolve(ServersTokens.ServerService).disconnect(ids.server);
+    (await t.kernel.resolve(ServersTokens.ServerService).forSystem(ids.server)).reconnect();
     const wrong: string[] = [];
     await withoutSideEffects(async () => {
       for (const entry of taking) {

@@ -56,7 +56,7 @@ export const appsPlugin = definePlugin({
     const sources = [...registered.sources, ...configuredSources(extra)];
     const catalog = new CatalogService(sources, ctx.logger.child({ component: 'catalog' }));
     await catalog.reload();
-    const engine = new EngineAccess(servers, ctx.config.dockerTimeoutMs);
+    const engine = new EngineAccess(ctx.config.dockerTimeoutMs);
     const apps = new AppsService(
       ctx.dataSource,
       servers,

@@ -23,13 +23,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const dockerFor = (socketPath = '/var/run/docker.sock') => {
-  const servers = t.kernel.resolve(ServersTokens.ServerService);
-  return dockerOverSsh(() => servers.openStream(serverId, { socketPath }), { timeoutMs: 20000 });
+/** The system's handle on the test bed server (a handle per test: one operation each). */
+const handle = () => t.kernel.resolve(ServersTokens.ServerService).forSystem(serverId);
+
+const dockerFor = async (socketPath = '/var/run/docker.sock') => {
+  const server = await handle();
+  return dockerOverSsh(() => server.openStream({ socketPath }), { timeoutMs: 20000 });
 };
 
 test('the engine answers version and lists the test bed images over SSH', async () => {
-  const docker = dockerFor();
+  const docker = await dockerFor();
   const version = await docker.version();
   expect(version.ApiVersion).toMatch(/^\d+\.\d+$/);
   const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
@@ -37,14 +40,14 @@ test('the engine answers version and lists the test bed images over SSH', async 
 });
 
 test('many requests share one pooled SSH connection', async () => {
-  const docker = dockerFor();
+  const docker = await dockerFor();
   await Promise.all(Array.from({ length: 20 }, () => docker.ping()));
   const pool = (t.kernel.resolve(ServersTokens.ServerService) as unknown as { pool: { size: number } }).pool;
   expect(pool.size).toBe(1);
 });
 
 test('a container runs and its logs stream back through the channel', async () => {
-  const docker = dockerFor();
+  const docker = await dockerFor();
   const container = await docker.createContainer({ Image: images.busybox, Cmd: ['echo', 'hello over ssh'], Labels: { 'io.tomo.test': 'docker-over-ssh' } });
   try {
     await container.start();
@@ -61,7 +64,7 @@ test('a TCP stream reaches a port as the server sees it', async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   try {
-    const stream = await t.kernel.resolve(ServersTokens.ServerService).openStream(serverId, { host: '127.0.0.1', port });
+    const stream = await (await handle()).openStream({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('pong');
@@ -71,10 +74,9 @@ test('a TCP stream reaches a port as the server sees it', async () => {
 });
 
 test('a missing socket is a clear error, not a hang', async () => {
-  await expect(dockerFor('/run/no-such-docker.sock').ping()).rejects.toThrow(/refused to forward.*no-such-docker\.sock/s);
+  await expect((await dockerFor('/run/no-such-docker.sock')).ping()).rejects.toThrow(/refused to forward.*no-such-docker\.sock/s);
 });
 
 test('a closed TCP port is a clear error naming the address', async () => {
-  const servers = t.kernel.resolve(ServersTokens.ServerService);
-  await expect(servers.openStream(serverId, { host: '127.0.0.1', port: 1 })).rejects.toThrow(/127\.0\.0\.1:1/);
+  await expect((await handle()).openStream({ host: '127.0.0.1', port: 1 })).rejects.toThrow(/127\.0\.0\.1:1/);
 });

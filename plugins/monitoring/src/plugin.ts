@@ -4,7 +4,7 @@ import { AuthTokens } from '@tomo/plugin-auth/api';
 import { AppsTokens } from '@tomo/plugin-apps/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { ActivityLog } from './activity/activity-log';
-import { SYSTEM_PRINCIPAL, tapActivityHooks } from './activity/recorders';
+import { tapActivityHooks } from './activity/recorders';
 import { MonitoringTokens } from './api';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
 import { ActivityEntryEntity } from './entities/activity-entry.entity';
@@ -61,7 +61,7 @@ export const monitoringPlugin = definePlugin({
 
   init(ctx, { clock, servers, apps, users }) {
     const log = new ActivityLog(ctx.dataSource, clock, ctx.logger);
-    const watch = { watch: new ContainerWatch(apps, log, SYSTEM_PRINCIPAL), recorded: (serverId: string) => apps.recorded(serverId) };
+    const watch = { watch: new ContainerWatch(apps, log), recorded: (serverId: string) => apps.recorded(serverId) };
     const poller = new Poller(
       ctx.dataSource,
       servers,

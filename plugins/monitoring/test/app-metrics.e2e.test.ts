@@ -7,6 +7,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ServersTokens } from '@tomo/plugin-servers/api';
+import { spyOnHandles } from '../../servers/test/support/handle-spy';
 import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
 import { addTestbedServer, localDocker, markPrepared, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitInstalled } from '../../apps/test/support/apps-kernel';
@@ -83,16 +84,11 @@ test('a running app: CPU and memory from its cgroup, in the server metrics, the 
 test('steady state: one SSH channel per server per poll, apps included', async () => {
   const servers = t.kernel.resolve(ServersTokens.ServerService);
   const counts = { exec: 0, stream: 0 };
-  const exec = servers.exec.bind(servers);
-  const openStream = servers.openStream.bind(servers);
-  servers.exec = (async (...args: Parameters<typeof exec>) => {
-    if (args[0] === serverId) counts.exec += 1;
-    return exec(...args);
-  }) as typeof exec;
-  servers.openStream = (async (...args: Parameters<typeof openStream>) => {
-    if (args[0] === serverId) counts.stream += 1;
-    return openStream(...args);
-  }) as typeof openStream;
+  const restore = spyOnHandles(servers, (call, proceed) => {
+    if (call.serverId === serverId && call.method === 'exec') counts.exec += 1;
+    if (call.serverId === serverId && call.method === 'openStream') counts.stream += 1;
+    return proceed();
+  });
   try {
     const before = (await t.kernel.dataSource.getRepository(ContainerSampleEntity).countBy({ installationId: app.id }));
     await new Promise((r) => setTimeout(r, 4500));
@@ -100,8 +96,7 @@ test('steady state: one SSH channel per server per poll, apps included', async (
     expect(polls).toBeGreaterThanOrEqual(3);
     expect(counts).toEqual({ exec: polls, stream: 0 });
   } finally {
-    servers.exec = exec;
-    servers.openStream = openStream;
+    restore();
   }
 });
 

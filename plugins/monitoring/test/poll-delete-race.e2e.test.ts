@@ -2,9 +2,10 @@
  * A server deleted while a poll of it is in flight leaves nothing behind: the poll's answer
  * arrives after the deletion's clean-up and writes no sample, no app state, no status. (It did:
  * a CI run under load found a sample of a deleted server.) The poll is held on purpose here by
- * wrapping the servers service's exec.
+ * wrapping the exec of the servers' handles.
  */
 import { ServersTokens } from '@tomo/plugin-servers/api';
+import { spyOnHandles } from '../../servers/test/support/handle-spy';
 import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
 import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
 import { addTestbedServer, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
@@ -27,15 +28,14 @@ test('a poll in flight when its server is deleted writes nothing afterwards', as
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let held = false;
-  const exec = servers.exec.bind(servers);
-  servers.exec = (async (...args: Parameters<typeof exec>) => {
-    const answer = await exec(...args);
-    if (args[0] === id && !held) {
+  spyOnHandles(servers, async (call, proceed) => {
+    const answer = await proceed();
+    if (call.method === 'exec' && call.serverId === id && !held) {
       held = true;
       await released;
     }
     return answer;
-  }) as typeof exec;
+  });
   await waitFor('a poll held with its answer', async () => held);
 
   expect((await kernel.request('DELETE', `/api/servers/${id}`, { token: kernel.tokens.alice })).status).toBe(204);

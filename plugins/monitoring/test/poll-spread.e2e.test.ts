@@ -5,6 +5,7 @@
  * polls start about 1 s / 6 apart.
  */
 import { ServersTokens } from '@tomo/plugin-servers/api';
+import { spyOnHandles } from '../../servers/test/support/handle-spy';
 import { addTestbedServer, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitFor } from './support/wait-for';
 
@@ -19,11 +20,10 @@ test('six servers, one at a time, every 2 s: the polls of a round start spread o
   const ids = new Set<string>();
   for (let i = 0; i < 6; i++) ids.add(await addTestbedServer(t, t.tokens.alice, `spread-${i}`));
   const starts: number[] = [];
-  const exec = servers.exec.bind(servers);
-  servers.exec = (async (...args: Parameters<typeof exec>) => {
-    if (ids.has(args[0])) starts.push(Date.now());
-    return exec(...args);
-  }) as typeof exec;
+  spyOnHandles(servers, (call, proceed) => {
+    if (call.method === 'exec' && ids.has(call.serverId)) starts.push(Date.now());
+    return proceed();
+  });
   // A whole round of the six, after the first (which also opened the connections).
   await waitFor('two rounds', async () => starts.length >= 12, 30000, 100);
   const round = starts.slice(6, 12);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
-import { ServersTokens } from './api';
 import { serversConfigSchema } from './config';
 import { ServerEntity } from './entities/server.entity';
 import { acceptHostKeyTool, addServerTool, deleteServerTool, getServerTool, listServersTool, testConnectionTool, updateServerTool } from './mcp/server-tools';
@@ -8,6 +7,7 @@ import { ServersInitial1763900100000 } from './migrations/1763900100000-servers-
 import { registerServerRoutes } from './routes/servers.routes';
 import { ServerService } from './services/server-service';
 import { SshConnectionPool } from './services/ssh-connection-pool';
+import { ServersTokens } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };

@@ -6,7 +6,7 @@ import net from 'node:net';
  */
 import { startOwnSshd, type OwnSshd } from './support/own-sshd';
 import { startServersKernel, type ServersKernel } from './support/servers-kernel';
-import { connectionPortOf, passwordServerAt, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
+import { connectionPortOf, execOn, passwordServerAt, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
 
 // Real sshd round trips (and PAM's ~2 s delay on a wrong password) need more than jest's 5 s under load.
 jest.setTimeout(20000);
@@ -45,7 +45,7 @@ test('a first connection test logs in once, and the commands after it reuse that
 
   const service = serviceOf(t);
   const port = await connectionPortOf(service, id);
-  for (let i = 0; i < 10; i++) expect((await service.exec(id, ['true'])).exitCode).toBe(0);
+  for (let i = 0; i < 10; i++) expect((await execOn(t, id, ['true'])).exitCode).toBe(0);
   expect(await connectionPortOf(service, id)).toBe(port);
   await loginsSettled(logins + 1);
 
@@ -61,12 +61,11 @@ test('the pooled connection turns Nagle off, so a command is one round trip (no 
   const spy = jest.spyOn(net.Socket.prototype, 'setNoDelay');
   try {
     const id = await addServer('quick');
-    const service = serviceOf(t);
-    await service.exec(id, ['true']);
+    await execOn(t, id, ['true']);
     expect(spy.mock.calls.some((args) => args.length === 0 || args[0] === true)).toBe(true);
     // And the connection is reused: ten more commands open no new socket.
     const calls = spy.mock.calls.length;
-    for (let i = 0; i < 10; i++) await service.exec(id, ['true']);
+    for (let i = 0; i < 10; i++) await execOn(t, id, ['true']);
     expect(spy.mock.calls.length).toBe(calls);
   } finally {
     spy.mockRestore();
@@ -75,11 +74,10 @@ test('the pooled connection turns Nagle off, so a command is one round trip (no 
 
 test('commands beyond the channel limit wait their turn on the same connection', async () => {
   const id = await addServer('busy');
-  const service = serviceOf(t);
-  await service.exec(id, ['true']);
+  await execOn(t, id, ['true']);
   const logins = sshd.acceptedLogins();
   const started = Date.now();
-  const runs = await Promise.all(Array.from({ length: MAX_CHANNELS * 2 }, (_, i) => service.exec(id, ['sh', '-c', `sleep 0.3; echo ${i} $SSH_CONNECTION`])));
+  const runs = await Promise.all(Array.from({ length: MAX_CHANNELS * 2 }, (_, i) => execOn(t, id, ['sh', '-c', `sleep 0.3; echo ${i} $SSH_CONNECTION`])));
   const elapsed = Date.now() - started;
   expect(runs.map((r) => r.exitCode)).toEqual(Array(MAX_CHANNELS * 2).fill(0));
   expect(new Set(runs.map((r) => r.stdout.split(' ')[2])).size).toBe(1); // one connection
@@ -92,7 +90,7 @@ test('a connection test does not cut a command that is running on the pooled con
   const id = await addServer('running');
   const service = serviceOf(t);
   const oldPort = await connectionPortOf(service, id);
-  const running = service.exec(id, ['sh', '-c', 'sleep 1; echo finished']);
+  const running = execOn(t, id, ['sh', '-c', 'sleep 1; echo finished']);
   await new Promise((r) => setTimeout(r, 200));
   const res = await t.request('POST', `/api/servers/${id}/test`, { token: t.tokens.alice });
   expect(res.body.ok).toBe(true);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { passwordServer, startServersKernel, type ServersKernel } from './support/servers-kernel';
-import { exists, markerPath, poolOf, serviceOf } from './support/ssh-helpers';
+import { execOn, exists, markerPath, poolOf } from './support/ssh-helpers';
 
 // Real sshd round trips (and PAM's ~2 s delay on a wrong password) need more than jest's 5 s under load.
 jest.setTimeout(20000);
@@ -70,17 +70,16 @@ test('exec passes each argument verbatim: nothing in it is run by the remote she
   const m = marker();
   const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('quoting') });
   const id = added.body.id as string;
-  const service = serviceOf(t);
   const tricky = `$(touch ${m}); \`touch ${m}\`; 'quoted' "dq"\nline2`;
-  const run = await service.exec(id, ['printf', '%s', tricky]);
+  const run = await execOn(t, id, ['printf', '%s', tricky]);
   expect(run).toMatchObject({ exitCode: 0, stdout: tricky, stderr: '' });
 
   // More: globs, variables, redirections, a leading dash, an empty argument, unicode.
   const args = ['*', '$HOME', `> ${m}`, `| touch ${m}`, `&& touch ${m}`, '-n', '', "it's", '\\', 'ünï ✓', `\${IFS}touch\${IFS}${m}`];
-  const each = await service.exec(id, ['printf', '[%s]', ...args]);
+  const each = await execOn(t, id, ['printf', '[%s]', ...args]);
   expect(each.stdout).toBe(args.map((a) => `[${a}]`).join(''));
   expect(exists(m)).toBe(false);
 
   // A NUL byte cannot be quoted: refused before anything is sent.
-  await expect(service.exec(id, ['printf', 'a\0b'])).rejects.toThrow(/NUL/);
+  await expect(execOn(t, id, ['printf', 'a\0b'])).rejects.toThrow(/NUL/);
 });

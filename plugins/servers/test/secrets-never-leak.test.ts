@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { passwordServer, readKey, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
-import { keyServer, serviceOf } from './support/ssh-helpers';
+import { execOn, keyServer } from './support/ssh-helpers';
 
 jest.setTimeout(30000);
 
@@ -76,7 +76,7 @@ test('a full run through HTTP and MCP leaves no secret in responses, logs or the
     expect(renamed.body).toMatchObject({ name: `${String(body.name)}-renamed`, hasCredentials: true, authType: body.authType });
     // The stored credentials still work after an update that did not send them.
     expect((await http('POST', `/api/servers/${added.body.id}/test`)).body).toMatchObject({ ok: true, status: 'online' });
-    expect((await serviceOf(t).exec(added.body.id, ['whoami'])).stdout).toBe(`${ssh.username}\n`);
+    expect((await execOn(t, added.body.id, ['whoami'])).stdout).toBe(`${ssh.username}\n`);
   }
   // Replacing credentials (same secret again) and switching the auth type.
   const replaced = await http('PATCH', `/api/servers/${ids[0]}`, { authType: 'key', credentials: { privateKey: readKey(ssh.keys.ed25519Encrypted), passphrase: ssh.keys.ed25519EncryptedPassphrase } });

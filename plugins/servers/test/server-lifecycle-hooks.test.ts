@@ -6,7 +6,7 @@
 import { conflict } from '@tomo/kernel';
 import { serversHooks } from '@tomo/plugin-servers/api';
 import { passwordServer, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
-import { connectionPortOf, poolOf, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
+import { connectionPortOf, execOn, poolOf, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
 import { SshError } from '../src/services/ssh-errors';
 
 // Real sshd round trips (and PAM's ~2 s delay on a wrong password) need more than jest's 5 s under load.
@@ -61,7 +61,7 @@ test('delete runs serverDeleting (record and connection still there: a dependant
   // The TCP connection to sshd is gone, and the server cannot be used any more.
   await waitUntil(() => !tcpConnectionOpen(port, testbed().ssh.port), 'the pooled connection to close');
   expect(poolOf(t).size).toBe(0);
-  await expect(service.exec(id, ['true'])).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(service.forSystem(id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
 });
 
 test('a dependant refusing in serverDeleting keeps the server', async () => {
@@ -76,7 +76,7 @@ test('a dependant refusing in serverDeleting keeps the server', async () => {
   expect(events.map((e) => e.hook)).toEqual(['serverDeleting']);
   expect((await t.request('GET', `/api/servers/${added.body.id}`, { token: t.tokens.alice })).status).toBe(200);
   // ... and it still works.
-  expect((await serviceOf(t).exec(added.body.id, ['true'])).exitCode).toBe(0);
+  expect((await execOn(t, added.body.id, ['true'])).exitCode).toBe(0);
 });
 
 test('updates name the changed fields without values; status changes are announced once', async () => {
@@ -104,29 +104,32 @@ test('updates name the changed fields without values; status changes are announc
 test('a background check (the poller) records reachability: changes only, offline vs error by cause, a changed host key left as the key check wrote it', async () => {
   const added = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('polled') });
   const id = added.body.id as string;
-  const service = serviceOf(t);
+  const handle = await serviceOf(t).forSystem(id);
   const record = async () => (await t.request('GET', `/api/servers/${id}`, { token: t.tokens.alice })).body;
   events.length = 0;
 
-  await service.recordReachability(id, { ok: true });
-  await service.recordReachability(id, { ok: true });
+  await handle.reportReachability({ ok: true });
+  await handle.reportReachability({ ok: true });
   expect(await record()).toMatchObject({ status: 'online', lastError: null });
   const checkedAt = (await record()).lastCheckedAt;
   expect(checkedAt).toEqual(expect.any(String));
 
-  await service.recordReachability(id, { ok: false, error: new SshError('connection_refused') });
+  await handle.reportReachability({ ok: false, error: new SshError('connection_refused') });
   expect(await record()).toMatchObject({ status: 'offline', lastError: expect.stringMatching(/^Connection refused/) });
-  await service.recordReachability(id, { ok: false, error: new Error('the probe exited with 1') });
+  await handle.reportReachability({ ok: false, error: new Error('the probe exited with 1') });
   expect((await record()).lastError).toMatch(/^Connection refused/); // same status: nothing written
 
-  await service.recordReachability(id, { ok: false, error: new SshError('auth_failed') });
+  await handle.reportReachability({ ok: false, error: new SshError('auth_failed') });
   expect((await record()).status).toBe('error');
-  await service.recordReachability(id, { ok: false, error: new SshError('host_key_changed') });
+  await handle.reportReachability({ ok: false, error: new SshError('host_key_changed') });
   expect((await record()).status).toBe('error');
-  await service.recordReachability(id, { ok: true });
+  await handle.reportReachability({ ok: true });
   expect(await record()).toMatchObject({ status: 'online', lastError: null });
-  // A server deleted meanwhile: nothing to record, no error.
-  await expect(service.recordReachability('00000000-0000-4000-8000-000000000000', { ok: true })).resolves.toBeUndefined();
+  // A server deleted while its poll ran: nothing to record, no error.
+  const gone = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer('polled-then-deleted') });
+  const goneHandle = await serviceOf(t).forSystem(gone.body.id);
+  expect((await t.request('DELETE', `/api/servers/${gone.body.id}`, { token: t.tokens.alice })).status).toBe(204);
+  await expect(goneHandle.reportReachability({ ok: true })).resolves.toBeUndefined();
 
   expect(events.filter((e) => e.hook === 'serverStatusChanged').map((e) => `${e.event.from}>${e.event.to}`)).toEqual(['unknown>online', 'online>offline', 'offline>error', 'error>online']);
 });

@@ -18,6 +18,7 @@ import { backupPlugin } from '../../../plugins/backup/src/plugin';
 import { monitoringBackupTablesModule, monitoringPlugin } from '../../../plugins/monitoring/src/plugin';
 import { builtInPreparersModule, preparationPlugin } from '../../../plugins/preparation/src/plugin';
 import { serversPlugin } from '../../../plugins/servers/src/plugin';
+import { spyOnHandles } from '../../../plugins/servers/test/support/handle-spy';
 
 export interface Who {
   username: string;
@@ -157,39 +158,49 @@ export function addedRows(before: Dump, after: Dump, table: string): unknown[] {
 }
 
 export interface SshCounter {
-  /** Calls into ServerService.exec/openStream and into its connection pool (connectFresh, exec, openStream). */
-  counts: { serviceExec: number; serviceStream: number; poolConnectFresh: number; poolExec: number; poolStream: number };
+  /** SSH work through server handles (exec, openStream, SFTP upload/download) and in the connection pool (connectFresh, exec, openStream, SFTP). */
+  counts: { handleExec: number; handleStream: number; handleFiles: number; poolConnectFresh: number; poolExec: number; poolStream: number; poolSftp: number };
   total(): number;
   restore(): void;
 }
 
+type Methods = Record<string, unknown>;
+
+/** Replaces `target[method]` with a wrapper that counts under `key`; returns the undo. */
+function countCalls<K extends string>(counts: Record<K, number>, target: Methods, method: string, key: K): () => void {
+  const original = target[method] as (...args: unknown[]) => unknown;
+  if (typeof original !== 'function') throw new Error(`no ${method} to count on the connection pool (renamed?)`);
+  const own = Object.prototype.hasOwnProperty.call(target, method);
+  target[method] = function counted(this: unknown, ...args: unknown[]) {
+    counts[key] += 1;
+    return original.apply(this, args);
+  };
+  return () => {
+    if (own) target[method] = original;
+    else delete target[method];
+  };
+}
+
+const HANDLE_KEYS = { exec: 'handleExec', openStream: 'handleStream', upload: 'handleFiles', download: 'handleFiles' } as const;
+
 /**
- * Counts every way a plugin reaches a server: the ServerService's `exec` and `openStream` (what
- * preparation, apps and monitoring use), and its pool's (what `test_connection` uses directly).
+ * Counts every way a plugin reaches a server: SSH work through the handles the ServerService
+ * gives (what preparation, apps and monitoring use; making a handle alone reaches nothing), and
+ * its pool's (what `test_connection` uses directly).
  */
 export function countSsh(t: TestKernel): SshCounter {
-  const service = t.kernel.resolve(ServersTokens.ServerService) as unknown as Record<string, unknown> & { pool: Record<string, unknown> };
-  const counts = { serviceExec: 0, serviceStream: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0 };
-  const wraps: Array<[Record<string, unknown>, string, keyof typeof counts]> = [
-    [service, 'exec', 'serviceExec'],
-    [service, 'openStream', 'serviceStream'],
-    [service.pool, 'connectFresh', 'poolConnectFresh'],
-    [service.pool, 'exec', 'poolExec'],
-    [service.pool, 'openStream', 'poolStream'],
+  const service = t.kernel.resolve(ServersTokens.ServerService);
+  const pool = (service as unknown as { pool: Methods }).pool;
+  const counts = { handleExec: 0, handleStream: 0, handleFiles: 0, poolConnectFresh: 0, poolExec: 0, poolStream: 0, poolSftp: 0 };
+  const undo = [
+    spyOnHandles(service, (call, proceed) => {
+      counts[HANDLE_KEYS[call.method]] += 1;
+      return proceed();
+    }),
+    countCalls(counts, pool, 'connectFresh', 'poolConnectFresh'),
+    countCalls(counts, pool, 'exec', 'poolExec'),
+    countCalls(counts, pool, 'openStream', 'poolStream'),
+    countCalls(counts, pool, 'withSftp', 'poolSftp'),
   ];
-  const originals: Array<() => void> = [];
-  for (const [target, method, key] of wraps) {
-    const original = target[method] as (...args: unknown[]) => unknown;
-    if (typeof original !== 'function') throw new Error(`no ${method} to count on the ServerService (renamed?)`);
-    const own = Object.prototype.hasOwnProperty.call(target, method);
-    target[method] = function counted(this: unknown, ...args: unknown[]) {
-      counts[key] += 1;
-      return original.apply(this, args);
-    };
-    originals.push(() => {
-      if (own) target[method] = original;
-      else delete target[method];
-    });
-  }
-  return { counts, total: () => Object.values(counts).reduce((a, b) => a + b, 0), restore: () => originals.forEach((r) => r()) };
+  return { counts, total: () => Object.values(counts).reduce((a, b) => a + b, 0), restore: () => undo.forEach((r) => r()) };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type Docker from 'dockerode';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { AppError, badRequest, conflict, forbidden, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal, type SecretVault } from '@tomo/kernel';
 import type { PreparationService } from '@tomo/plugin-preparation/api';
-import type { PublicServer, ServerService } from '@tomo/plugin-servers/api';
+import type { PublicServer, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import { appsHooks } from '../api';
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
@@ -12,7 +13,7 @@ import { InstallationEntity } from '../entities/installation.entity';
 import { buildContainerSpec, checkServerFit, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
 import type { InstallationView, InstallRequest, InstallStepView, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
 import type { CatalogService } from './catalog-service';
-import { DOCKER_SOCKET, type EngineAccess } from './engine-access';
+import { DOCKER_SOCKET, type EngineAccess, type ServerEngine } from './engine-access';
 import { initialProgress, InstallProgress } from './install-progress';
 import { reconcileState, type ContainerSnapshot, type EngineView } from './installation-state';
 import { toInstallationView } from './installation-view';
@@ -39,6 +40,8 @@ interface FieldError {
 /** Everything the checks decided, for an install to go ahead. */
 interface CheckedRequest {
   server: PublicServer;
+  /** The server's engine, through the operation's handle (re-used by the install that follows). */
+  engine: ServerEngine;
   app: AppDefinition;
   resolved: ResolvedInstall;
   /** The server has less memory than the app wants, and the like: shown, not enforced. */
@@ -50,7 +53,8 @@ const MANAGED_LABEL = 'io.tomo.managed=true';
 /**
  * Installations of catalog apps on prepared servers: the checks before anything is created, the
  * install in the background with its progress, the state reconciled with the engine, start, stop
- * and uninstall. Every operation checks ownership first (another user's ids are 404s).
+ * and uninstall. Every operation takes one server handle first (ownership checked once: another
+ * user's ids are 404s) and does all its SSH and Docker work through it.
  */
 export class AppsService {
   private readonly repo: Repository<InstallationEntity>;
@@ -101,8 +105,8 @@ export class AppsService {
 
   /** Would this install be accepted? Runs every check (ports included) and creates nothing. */
   async preflight(principal: Principal, serverId: string, request: InstallRequest): Promise<PreflightView> {
-    await this.servers.get(principal, serverId); // 404 for an unknown or foreign server
-    const { errors, checked } = await this.check(principal, serverId, request);
+    const server = await this.servers.forCaller(principal, serverId); // 404 for an unknown or foreign server
+    const { errors, checked } = await this.check(principal, server, request);
     return { ok: errors.length === 0, errors: errors.map(({ field, message }) => ({ field, message })), warnings: checked ? [...checked.app.security.warnings.map((w) => w.message), ...checked.fitWarnings] : [] };
   }
 
@@ -110,8 +114,10 @@ export class AppsService {
    * All checks of an install, in order, stopping at the first stage that fails: the request
    * against the definition, the admin rule, the server prepared, Docker answering, host ports free.
    */
-  private async check(principal: Principal, serverId: string, request: InstallRequest): Promise<{ errors: FieldError[]; checked?: CheckedRequest }> {
-    const server = await this.servers.get(principal, serverId);
+  private async check(principal: Principal, handle: ServerHandle, request: InstallRequest): Promise<{ errors: FieldError[]; checked?: CheckedRequest }> {
+    const server = handle.info;
+    const serverId = server.id;
+    const engine = this.engine.for(handle);
     const app = typeof request.appId === 'string' ? this.catalog.find(request.appId) : undefined;
     if (!app) return { errors: [{ field: 'appId', message: `no app "${String(request.appId)}" in the catalog`, status: 400 }] };
     const resolved = resolveInstallRequest(app, request, { isAdmin: principal.role === 'admin' });
@@ -120,21 +126,20 @@ export class AppsService {
       return { errors: resolved.errors.map((p) => ({ field: p.path.map(String).join('.'), message: p.message, status })) };
     }
     const fit = checkServerFit(app, server.facts);
-    const checked = { server, app, resolved: resolved.value, fitWarnings: fit.warnings };
+    const checked = { server, engine, app, resolved: resolved.value, fitWarnings: fit.warnings };
     if (fit.error) return { checked, errors: [{ field: 'serverId', message: fit.error, status: 409 }] };
-    const prep = await this.preparation.status(principal, serverId);
+    const prep = await this.preparation.statusFor(handle);
     if (prep.status !== 'completed') {
       return { checked, errors: [{ field: 'serverId', message: `server "${server.name}" is not prepared (${prep.status.replace('_', ' ')}): prepare it first`, status: 409 }] };
     }
-    const docker = this.engine.docker(serverId);
-    let containers: Awaited<ReturnType<typeof docker.listContainers>>;
+    let containers: Awaited<ReturnType<Docker['listContainers']>>;
     try {
-      containers = await docker.listContainers({ all: true });
+      containers = await engine.docker.listContainers({ all: true });
     } catch (err) {
       return { checked, errors: [{ field: 'serverId', message: `Docker on "${server.name}" is not answering at ${DOCKER_SOCKET}: ${engineMessage(err)}`, status: 502 }] };
     }
     const conflicts = findPortConflicts(resolved.value.ports, {
-      listening: await this.listeningPorts(serverId),
+      listening: await this.listeningPorts(engine),
       containers: publishedPortsOfContainers(containers),
       installations: await this.portsOfInstallations(serverId),
     });
@@ -142,10 +147,10 @@ export class AppsService {
   }
 
   /** Ports with a listening socket on the server, from /proc (read-only, argv only). */
-  private async listeningPorts(serverId: string): Promise<{ tcp: Set<number>; udp: Set<number> }> {
+  private async listeningPorts(engine: ServerEngine): Promise<{ tcp: Set<number>; udp: Set<number> }> {
     // A file may be missing (IPv6 disabled): cat still prints the others and exits non-zero.
-    const tcp = await this.engine.exec(serverId, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
-    const udp = await this.engine.exec(serverId, ['cat', '/proc/net/udp', '/proc/net/udp6']);
+    const tcp = await engine.exec(['cat', '/proc/net/tcp', '/proc/net/tcp6']);
+    const udp = await engine.exec(['cat', '/proc/net/udp', '/proc/net/udp6']);
     return { tcp: parseProcNetListening(tcp.stdout, 'tcp'), udp: parseProcNetListening(udp.stdout, 'udp') };
   }
 
@@ -166,12 +171,13 @@ export class AppsService {
    * installation and runs the install in the background; poll {@link get} for its progress.
    */
   async install(principal: Principal, serverId: string, request: InstallRequest, call: CallContext): Promise<InstallationView> {
-    await this.servers.get(principal, serverId);
+    // One handle for the whole install, checks and background work: one ownership check, one decrypt.
+    const handle = await this.servers.forCaller(principal, serverId);
     // Checks and the insert are serialised per server, so two installs cannot both take a free port.
     return this.withServerLock(serverId, async () => {
-      const { errors, checked } = await this.check(principal, serverId, request);
+      const { errors, checked } = await this.check(principal, handle, request);
       if (errors.length > 0) throw toAppError(errors);
-      const { server, app, resolved } = checked!;
+      const { server, engine, app, resolved } = checked!;
       const id = randomUUID();
       const containerName = containerNameFor(app.id, id);
       const dataDir = dataDirFor(this.config.dataRoot, containerName);
@@ -185,7 +191,7 @@ export class AppsService {
       const entity = this.repo.create({
         id,
         serverId,
-        ownerId: (await this.servers.getEntity(principal, serverId)).ownerId,
+        ownerId: server.ownerId,
         appId: app.id,
         appName: app.name,
         image: app.image,
@@ -208,7 +214,7 @@ export class AppsService {
       await this.repo.insert(entity);
       this.busy.add(id);
       const plan: InstallPlan = { serverId, app, spec, ports: resolved.ports };
-      const job = this.runInBackground(entity, plan, server, call).finally(() => {
+      const job = this.runInBackground(entity, plan, engine, call).finally(() => {
         this.busy.delete(id);
         this.running.delete(id);
       });
@@ -217,11 +223,11 @@ export class AppsService {
     });
   }
 
-  private async runInBackground(entity: InstallationEntity, plan: InstallPlan, server: PublicServer, call: CallContext): Promise<void> {
+  private async runInBackground(entity: InstallationEntity, plan: InstallPlan, engine: ServerEngine, call: CallContext): Promise<void> {
     const progress = new InstallProgress(JSON.parse(entity.progressJson), (steps) => this.save(entity, { progressJson: JSON.stringify(steps) }));
     this.liveProgress.set(entity.id, progress);
     try {
-      const { containerId, timings } = await runInstall(plan, this.engine, progress, {
+      const { containerId, timings } = await runInstall(plan, engine, progress, {
         pullTimeoutMs: this.config.pullTimeoutMs,
         onContainer: (containerId) => this.save(entity, { containerId }),
       });
@@ -238,7 +244,7 @@ export class AppsService {
     } finally {
       this.liveProgress.delete(entity.id);
     }
-    const view = toInstallationView(entity, { state: entity.state, detail: null }, server.host);
+    const view = toInstallationView(entity, { state: entity.state, detail: null }, engine.server.info.host);
     await this.hooks.of(appsHooks).installFinished.promise({ installation: view, call }).catch((err: Error) => this.log.error({ err }, 'installFinished hook failed'));
   }
 
@@ -268,14 +274,21 @@ export class AppsService {
 
   /** The caller's installations (on one server, or all), with their state checked against the engine. */
   async list(principal: Principal, serverId?: string): Promise<InstallationView[]> {
-    if (serverId) await this.servers.get(principal, serverId);
+    const handle = serverId ? await this.servers.forCaller(principal, serverId) : undefined;
     const rows = await this.repo.find({ where: { ...ownerScope(principal), ...(serverId ? { serverId } : {}) }, order: { createdAt: 'ASC' } });
-    return this.views(principal, rows);
+    return this.views(rows, (id) => (handle && id === handle.info.id ? Promise.resolve(handle) : this.servers.forCaller(principal, id)));
   }
 
   async get(principal: Principal, installationId: string): Promise<InstallationView> {
     const row = await this.owned(principal, installationId);
-    return (await this.views(principal, [row]))[0];
+    return (await this.views([row], (id) => this.servers.forCaller(principal, id)))[0];
+  }
+
+  /** Every installation on a server with its state checked against the engine, for Tomo's own jobs (the monitoring poller's crash check). */
+  async listForSystem(serverId: string): Promise<InstallationView[]> {
+    const handle = await this.servers.forSystem(serverId);
+    const rows = await this.repo.find({ where: { serverId }, order: { createdAt: 'ASC' } });
+    return this.views(rows, async () => handle);
   }
 
   /** A server's installations as recorded (no Docker call, no ownership check: for Tomo's own jobs). */
@@ -297,15 +310,17 @@ export class AppsService {
     return requireOwned(principal, await this.repo.findOneBy({ id: installationId }), 'Installation');
   }
 
-  private async views(principal: Principal, rows: InstallationEntity[]): Promise<InstallationView[]> {
+  /** Views of rows with their state checked against each server's engine, through one handle per server. */
+  private async views(rows: InstallationEntity[], handleFor: (serverId: string) => Promise<ServerHandle>): Promise<InstallationView[]> {
     const serverIds = [...new Set(rows.map((r) => r.serverId))];
     const servers = new Map<string, PublicServer>();
     const engines = new Map<string, EngineView>();
     await Promise.all(
       serverIds.map(async (id) => {
-        servers.set(id, await this.servers.get(principal, id));
+        const handle = await handleFor(id);
+        servers.set(id, handle.info);
         const needsEngine = rows.some((r) => r.serverId === id && (r.state === 'running' || r.state === 'stopped'));
-        if (needsEngine) engines.set(id, await this.engineView(id));
+        if (needsEngine) engines.set(id, await this.engineView(this.engine.for(handle)));
       }),
     );
     return rows.map((row) => {
@@ -317,9 +332,9 @@ export class AppsService {
   }
 
   /** One call per server: every Tomo-managed container and its state. */
-  private async engineView(serverId: string): Promise<EngineView> {
+  private async engineView(engine: ServerEngine): Promise<EngineView> {
     try {
-      const list = await this.engine.docker(serverId).listContainers({ all: true, filters: { label: [MANAGED_LABEL] } });
+      const list = await engine.docker.listContainers({ all: true, filters: { label: [MANAGED_LABEL] } });
       const containers = new Map<string, ContainerSnapshot>();
       for (const c of list) {
         const id = c.Labels?.['io.tomo.installation'];
@@ -347,7 +362,8 @@ export class AppsService {
     const row = await this.owned(principal, installationId);
     if (row.state === 'installing' || row.state === 'removing' || this.busy.has(row.id)) throw conflict(`${row.appName} is being ${row.state === 'removing' ? 'removed' : 'installed'}; wait for it to finish`);
     if (row.state === 'failed') throw conflict(`${row.appName} failed to install: uninstall it and install it again`);
-    const container = this.engine.docker(row.serverId).getContainer(row.containerId ?? row.containerName);
+    const handle = await this.servers.forCaller(principal, row.serverId);
+    const container = this.engine.for(handle).docker.getContainer(row.containerId ?? row.containerName);
     this.busy.add(row.id);
     try {
       if (action === 'start') await container.start();
@@ -360,7 +376,7 @@ export class AppsService {
       this.busy.delete(row.id);
     }
     await this.save(row, { state: action === 'start' ? 'running' : 'stopped' });
-    const view = await this.get(principal, installationId);
+    const [view] = await this.views([row], async () => handle);
     const hooks = this.hooks.of(appsHooks);
     await (action === 'start' ? hooks.appStarted : hooks.appStopped).promise({ installation: view, call });
     return view;
@@ -373,25 +389,25 @@ export class AppsService {
   async uninstall(principal: Principal, installationId: string, deleteData: boolean, call: CallContext): Promise<UninstallResult> {
     const row = await this.owned(principal, installationId);
     if (this.busy.has(row.id)) throw conflict(`${row.appName} is busy (installing, starting or stopping); try again when it is done`);
+    const handle = await this.servers.forCaller(principal, row.serverId);
+    const engine = this.engine.for(handle);
     const previous: Recorded = row.state;
     this.busy.add(row.id);
     try {
       await this.save(row, { state: 'removing' });
-      const docker = this.engine.docker(row.serverId);
       try {
-        await docker.getContainer(row.containerId ?? row.containerName).remove({ force: true, v: false });
+        await engine.docker.getContainer(row.containerId ?? row.containerName).remove({ force: true, v: false });
       } catch (err) {
         if (engineStatus(err) !== 404) throw new AppError(502, 'engine_failed', `Docker could not remove ${row.appName}: ${engineMessage(err)}`);
       }
       // The app is gone from here on: a data folder that cannot be deleted is reported, not a reason to keep the record.
       let dataError: string | undefined;
       if (deleteData) {
-        await deleteDataDir(this.engine, row.serverId, { dataDir: row.dataDir, dataRoot: path.posix.dirname(row.dataDir), image: row.image }).catch((err: Error) => {
+        await deleteDataDir(engine, { dataDir: row.dataDir, dataRoot: path.posix.dirname(row.dataDir), image: row.image }).catch((err: Error) => {
           dataError = err.message;
         });
       }
-      const server = await this.servers.get(principal, row.serverId);
-      const view = toInstallationView(row, { state: 'removing', detail: null }, server.host);
+      const view = toInstallationView(row, { state: 'removing', detail: null }, handle.info.host);
       await this.repo.delete({ id: row.id });
       const dataDeleted = deleteData && !dataError;
       await this.hooks.of(appsHooks).appUninstalled.promise({ installation: view, dataDeleted, call });
@@ -428,7 +444,6 @@ export class AppsService {
       throw conflict('An app is being installed, started, stopped or removed on this server; wait for it to finish before deleting the server', 'id');
     }
     await this.repo.delete({ serverId });
-    this.engine.forget(serverId);
   }
 
   /** Waits (bounded) for installs in flight, at shutdown. */

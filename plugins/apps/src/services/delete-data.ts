@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AppError } from '@tomo/kernel';
-import type { EngineAccess } from './engine-access';
+import type { ServerEngine } from './engine-access';
 import { engineMessage } from './installer';
 
 const MOUNT = '/tomo-apps';
@@ -13,12 +13,12 @@ const MOUNT = '/tomo-apps';
  * name is Tomo's own (`tomo-<app>-<id>`), never user input, and is checked to sit directly
  * under the data root.
  */
-export async function deleteDataDir(engine: EngineAccess, serverId: string, target: { dataDir: string; dataRoot: string; image: string }): Promise<void> {
+export async function deleteDataDir(engine: ServerEngine, target: { dataDir: string; dataRoot: string; image: string }): Promise<void> {
   const name = path.posix.basename(target.dataDir);
   if (path.posix.dirname(target.dataDir) !== target.dataRoot || !/^tomo-[a-z0-9-]+$/.test(name)) {
     throw new AppError(500, 'internal', `Refusing to delete ${target.dataDir}: not an installation folder under ${target.dataRoot}`);
   }
-  const docker = engine.docker(serverId);
+  const docker = engine.docker;
   // `rm -rf` exits 0 only when the path is gone (or never was): that exit code is the proof.
   try {
     const helper = await docker.createContainer({
@@ -39,7 +39,7 @@ export async function deleteDataDir(engine: EngineAccess, serverId: string, targ
   } catch {
     // No `rm` in the image (distroless), or the engine refused: try as the login user.
   }
-  const result = await engine.exec(serverId, ['rm', '-rf', '--', target.dataDir]).catch((err: Error) => ({ exitCode: null, stderr: engineMessage(err) }));
+  const result = await engine.exec(['rm', '-rf', '--', target.dataDir]).catch((err: Error) => ({ exitCode: null, stderr: engineMessage(err) }));
   if (result.exitCode !== 0) {
     throw new AppError(502, 'data_not_deleted', `The app's data folder ${target.dataDir} could not be deleted completely (${String(result.stderr).trim().slice(0, 200) || 'permission denied'}); the app itself was removed`);
   }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type Docker from 'dockerode';
-import type { ServerService } from '@tomo/plugin-servers/api';
+import type { ServerHandle } from '@tomo/plugin-servers/api';
 import { dockerOverSsh } from '../docker/docker-over-ssh';
 import { StreamAgent } from '../docker/stream-agent';
 
@@ -14,42 +14,44 @@ export interface ProbeResult {
   detail: string;
 }
 
-/**
- * Tomo's way into each server's Docker engine and app ports, all through the server's pooled SSH
- * connection: a dockerode client per server, and HTTP/TCP probes of a port as the server itself
- * sees it (so a health check works even when a firewall hides the port from Tomo).
- */
+/** Makes the {@link ServerEngine} of a server handle, with the plugin's Docker timeout. */
 export class EngineAccess {
-  private readonly clients = new Map<string, Docker>();
+  constructor(private readonly timeoutMs: number) {}
+
+  /** The engine and ports of the server behind `server`, for one operation. */
+  for(server: ServerHandle): ServerEngine {
+    return new ServerEngine(server, this.timeoutMs);
+  }
+}
+
+/**
+ * Tomo's way into one server's Docker engine and app ports for one operation, all through the
+ * server's handle (its pooled SSH connection, credentials opened once): a dockerode client, and
+ * HTTP/TCP probes of a port as the server itself sees it (so a health check works even when a
+ * firewall hides the port from Tomo).
+ */
+export class ServerEngine {
+  private client: Docker | undefined;
 
   constructor(
-    private readonly servers: ServerService,
+    readonly server: ServerHandle,
     private readonly timeoutMs: number,
   ) {}
 
-  /** The engine client of a server (callers check ownership first). */
-  docker(serverId: string): Docker {
-    let client = this.clients.get(serverId);
-    if (!client) {
-      client = dockerOverSsh(() => this.servers.openStream(serverId, { socketPath: DOCKER_SOCKET }), { timeoutMs: this.timeoutMs });
-      this.clients.set(serverId, client);
-    }
-    return client;
-  }
-
-  /** Drops a server's client (server deleted). */
-  forget(serverId: string): void {
-    this.clients.delete(serverId);
+  /** The engine client (made on first use; every request opens a stream on the handle). */
+  get docker(): Docker {
+    this.client ??= dockerOverSsh(() => this.server.openStream({ socketPath: DOCKER_SOCKET }), { timeoutMs: this.timeoutMs });
+    return this.client;
   }
 
   /** Runs a read-only command on the server (argv, never a shell string). */
-  exec(serverId: string, argv: readonly string[]) {
-    return this.servers.exec(serverId, argv, { timeoutMs: this.timeoutMs });
+  exec(argv: readonly string[]) {
+    return this.server.exec(argv, { timeoutMs: this.timeoutMs });
   }
 
   /** GET `path` on the server's `port` (loopback as the server sees it); ok when the status is expected (any 2xx/3xx when `expect` is empty). */
-  probeHttp(serverId: string, port: number, path: string, expect: readonly number[], timeoutMs: number): Promise<ProbeResult> {
-    const agent = new StreamAgent(() => this.servers.openStream(serverId, { host: '127.0.0.1', port }));
+  probeHttp(port: number, path: string, expect: readonly number[], timeoutMs: number): Promise<ProbeResult> {
+    const agent = new StreamAgent(() => this.server.openStream({ host: '127.0.0.1', port }));
     return new Promise<ProbeResult>((resolve) => {
       const req = http.request({ agent, host: '127.0.0.1', port, path, method: 'GET', headers: { Host: `127.0.0.1:${port}`, 'User-Agent': 'tomo-healthcheck' } }, (res) => {
         res.resume();
@@ -64,9 +66,9 @@ export class EngineAccess {
   }
 
   /** Opens a TCP connection to the server's `port` (as the server sees it); ok when it connects. */
-  async probeTcp(serverId: string, port: number): Promise<ProbeResult> {
+  async probeTcp(port: number): Promise<ProbeResult> {
     try {
-      const stream = await this.servers.openStream(serverId, { host: '127.0.0.1', port });
+      const stream = await this.server.openStream({ host: '127.0.0.1', port });
       stream.destroy();
       return { ok: true, detail: `port ${port} accepts connections` };
     } catch (err) {

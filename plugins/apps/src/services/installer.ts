@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { ResolvedPort } from '../install';
-import type { EngineAccess } from './engine-access';
+import type { ServerEngine } from './engine-access';
 import type { InstallProgress } from './install-progress';
 
 /** Everything decided before the install runs in the background. */
@@ -53,12 +53,12 @@ function megabytes(bytes: number): string {
  */
 export async function runInstall(
   plan: InstallPlan,
-  engine: EngineAccess,
+  engine: ServerEngine,
   progress: InstallProgress,
   options: { pullTimeoutMs: number; onContainer(id: string): Promise<void> },
 ): Promise<{ containerId: string; timings: InstallTimings }> {
   const started = process.hrtime.bigint();
-  const docker = engine.docker(plan.serverId);
+  const docker = engine.docker;
   const timings: InstallTimings = { totalMs: 0, pullMs: 0, createMs: 0, startMs: 0, healthMs: 0 };
 
   let t = process.hrtime.bigint();
@@ -154,7 +154,7 @@ async function pullImage(docker: Docker, image: string, timeoutMs: number, onLin
  * Healthy = the container runs and, when the definition has a check, its HTTP path or TCP port
  * answers on the server within the check's timeout. A container that exits meanwhile fails at once.
  */
-async function waitHealthy(plan: InstallPlan, engine: EngineAccess, container: Docker.Container, onLine: (line: string) => void): Promise<string> {
+async function waitHealthy(plan: InstallPlan, engine: ServerEngine, container: Docker.Container, onLine: (line: string) => void): Promise<string> {
   const check = plan.app.healthcheck;
   const deadline = Date.now() + (check?.timeoutSeconds ?? 30) * 1000;
   const intervalMs = Math.min((check?.intervalSeconds ?? 1) * 1000, 2000);
@@ -178,8 +178,8 @@ async function waitHealthy(plan: InstallPlan, engine: EngineAccess, container: D
       }
       if (hostPort === undefined) return `The container is running (port ${check.port} is not published, so it was not probed)`;
       const result = check.type === 'http'
-        ? await engine.probeHttp(plan.serverId, hostPort, check.path, check.expectStatus, Math.max(1000, Math.min(5000, deadline - Date.now())))
-        : await engine.probeTcp(plan.serverId, hostPort);
+        ? await engine.probeHttp(hostPort, check.path, check.expectStatus, Math.max(1000, Math.min(5000, deadline - Date.now())))
+        : await engine.probeTcp(hostPort);
       if (result.ok) return result.detail;
       last = result.detail;
       onLine(`Waiting for the app to answer (${last})`);

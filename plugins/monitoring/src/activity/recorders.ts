@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallContext, HookRegistry, Principal } from '@tomo/kernel';
+import type { CallContext, HookRegistry } from '@tomo/kernel';
 import { authHooks, type UserService } from '@tomo/plugin-auth/api';
 import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '@tomo/plugin-preparation/api';
@@ -9,9 +9,6 @@ import type { ActivityInput, ActivityLog } from './activity-log';
 import { doorOf } from './door';
 
 const TAP = 'monitoring';
-
-/** Background work reads servers as the system: an admin-like principal that is nobody. */
-export const SYSTEM_PRINCIPAL: Principal = Object.freeze({ id: 'system', name: 'system', role: 'admin', credentialKind: 'api_token' });
 
 /** Who and which door, from a call: never a credential. */
 function actor(call: CallContext): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
@@ -33,8 +30,8 @@ const serverTarget = (server: PublicServer): Pick<ActivityInput, 'targetType' | 
 export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; servers: ServerService; users: UserService; logger: Logger }): void {
   const { hooks, log, servers, users, logger } = deps;
 
-  /** The server as the system sees it (its name and owner), or null once it is gone. */
-  const serverInfo = async (serverId: string): Promise<PublicServer | null> => servers.get(SYSTEM_PRINCIPAL, serverId).catch(() => null);
+  /** The server (its name and owner) read by the system, acting as nobody; null once it is gone. */
+  const serverInfo = async (serverId: string): Promise<PublicServer | null> => (await servers.forSystem(serverId).catch(() => null))?.info ?? null;
   const about = async (serverId: string, targetType: string, targetId: string, targetName: string | null) => {
     const server = await serverInfo(serverId);
     return { serverId, ownerId: server?.ownerId ?? null, targetType, targetId, targetName: targetName ?? server?.name ?? null };

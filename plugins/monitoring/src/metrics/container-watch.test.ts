@@ -22,14 +22,14 @@ function setup(engine: () => Promise<Array<Partial<InstallationView>>>, recorded
   const asked = { count: 0 };
   const events: unknown[] = [];
   const apps = {
-    list: async () => {
+    listForSystem: async () => {
       asked.count += 1;
       return (await engine()) as InstallationView[];
     },
     recorded: async () => recorded$.list,
   } as unknown as AppsService;
   const log = { record: async (e: unknown) => void events.push(e) } as unknown as ActivityLog;
-  const watch = new ContainerWatch(apps, log, { id: 'system', name: 'system', role: 'admin', credentialKind: 'api_token' });
+  const watch = new ContainerWatch(apps, log);
   const state = newContainerWatchState();
   const observe = (seen: Map<string, { cpuNs: number | null; memBytes: number | null }> | null) =>
     watch.observe(state, { serverId: 'srv', recorded: recorded$.list, seen, hostPrevious: null, hostCurrent: null });

@@ -1,5 +1,4 @@
 import type { AppsService, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
-import type { Principal } from '@tomo/kernel';
 import type { ActivityLog } from '../activity/activity-log';
 import { containerCpuPercent, type ContainerReading, type CpuTimes } from './probe';
 
@@ -63,7 +62,6 @@ export class ContainerWatch {
   constructor(
     private readonly apps: AppsService,
     private readonly activity: ActivityLog,
-    private readonly system: Principal,
   ) {}
 
   async observe(state: ContainerWatchState, input: ContainerWatchInput): Promise<ContainerSampleRow[]> {
@@ -142,7 +140,7 @@ export class ContainerWatch {
 
   private async engineViews(serverId: string): Promise<Map<string, InstallationView> | null> {
     try {
-      return new Map((await this.apps.list(this.system, serverId)).map((v) => [v.id, v]));
+      return new Map((await this.apps.listForSystem(serverId)).map((v) => [v.id, v]));
     } catch {
       return null;
     }

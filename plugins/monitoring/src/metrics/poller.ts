@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '@tomo/kernel';
 import type { RecordedInstallation } from '@tomo/plugin-apps/api';
-import type { ServerService } from '@tomo/plugin-servers/api';
+import type { ReachabilityOutcome, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import type { ActivityLog } from '../activity/activity-log';
-import { SYSTEM_PRINCIPAL } from '../activity/recorders';
 import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
@@ -121,7 +120,7 @@ export class Poller {
 
   /** One round: every due server, at most `maxConcurrentPolls` at a time. */
   async pollAll(): Promise<void> {
-    const servers = await this.servers.list(SYSTEM_PRINCIPAL);
+    const servers = await this.servers.listForSystem();
     const now = this.clock.now().getTime();
     const due = servers.filter((s) => (this.states.get(s.id)?.nextPollAt ?? 0) <= now);
     // A fleet larger than one batch is spread over up to half the interval (10 s at most), so
@@ -148,8 +147,11 @@ export class Poller {
     const intervalMs = this.options.intervalSeconds * 1000;
     const at = this.clock.now();
     state.lastPollAt = at.toISOString();
+    // The poll is one operation of the system's: one handle, its credentials opened once.
+    let server: ServerHandle | undefined;
     try {
-      const run = await this.servers.exec(serverId, PROBE_ARGV, { timeoutMs: Math.max(5000, Math.min(intervalMs, 30000)), maxOutputBytes: 64 * 1024 });
+      server = await this.servers.forSystem(serverId);
+      const run = await server.exec(PROBE_ARGV, { timeoutMs: Math.max(5000, Math.min(intervalMs, 30000)), maxOutputBytes: 64 * 1024 });
       if (run.exitCode !== 0 && !run.stdout.includes('@meminfo')) throw new Error(`the probe exited with ${run.exitCode}`);
       const reading = parseProbe(run.stdout);
       const ts = Math.floor(at.getTime() / 1000);
@@ -163,7 +165,7 @@ export class Poller {
       if (wasOffline) {
         await this.activity.record({ action: 'server.online', result: 'ok', door: 'system', serverId, ownerId, targetType: 'server', targetId: serverId, targetName: name, detail: 'answers again' });
       }
-      await this.report(serverId, state, { ok: true });
+      await this.report(server, state, { ok: true });
     } catch (err) {
       if ((err as { status?: number }).status === 404 || state.forgotten) return; // deleted meanwhile
       this.recordFailure(serverId, state, err);
@@ -180,7 +182,7 @@ export class Poller {
           targetName: name,
           detail: `${state.consecutiveFailures} polls failed: ${state.lastError}`,
         });
-        await this.report(serverId, state, { ok: false, error: err });
+        if (server) await this.report(server, state, { ok: false, error: err });
       }
       if (state.status === 'offline') {
         const beyond = state.consecutiveFailures - this.options.offlineAfterFailures;
@@ -223,11 +225,12 @@ export class Poller {
   }
 
   /** Writes the poll's verdict to the server's record when it changed; a failure here costs only the write. */
-  private async report(serverId: string, state: ServerPollState, outcome: { ok: true } | { ok: false; error: unknown }): Promise<void> {
+  private async report(server: ServerHandle, state: ServerPollState, outcome: ReachabilityOutcome): Promise<void> {
     const status = outcome.ok ? 'online' : 'offline';
     if (state.reported === status) return;
+    const serverId = server.info.id;
     try {
-      await this.servers.recordReachability(serverId, outcome);
+      await server.reportReachability(outcome);
       state.reported = status;
     } catch (err) {
       this.logger.warn({ err, serverId }, 'Recording the server status from the poll failed');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { badRequest, conflict, quoteShellArg, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
-import type { ServerService } from '@tomo/plugin-servers/api';
+import type { ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '../api';
 import { PreparationEntity } from '../entities/preparation.entity';
 import type { OsPreparer, PreparationStep, Privilege, StepContext } from '../preparer-types';
@@ -68,14 +68,19 @@ export class PreparationService {
   }
 
   async status(principal: Principal, serverId: string): Promise<PreparationView> {
-    await this.servers.getEntity(principal, serverId);
+    return this.statusFor(await this.servers.forCaller(principal, serverId));
+  }
+
+  /** The status of the server behind a handle another plugin already holds (the handle is the proof of access). */
+  async statusFor(server: ServerHandle): Promise<PreparationView> {
+    const serverId = server.info.id;
     const view = this.view(await this.repo.findOneBy({ serverId }), serverId);
     return { ...view, recentLog: await this.log.read(serverId, { limit: 50 }) };
   }
 
   /** Checks ownership and returns the log lines (after `afterId`). */
   async readLog(principal: Principal, serverId: string, afterId?: number): Promise<LogLine[]> {
-    await this.servers.getEntity(principal, serverId);
+    await this.servers.get(principal, serverId);
     return this.log.read(serverId, { afterId });
   }
 
@@ -86,7 +91,8 @@ export class PreparationService {
 
   /** Starts a preparation (or, with `retry`, resumes a failed one at its failed step); returns at once. */
   async start(principal: Principal, serverId: string, options: StartOptions, call: CallContext, retry = false): Promise<PreparationView> {
-    await this.servers.getEntity(principal, serverId);
+    // The run works through this one handle: one ownership check, the credentials opened once.
+    const server = await this.servers.forCaller(principal, serverId);
     if (this.running.has(serverId)) throw conflict('A preparation of this server is already running', 'server_id');
     let entity = await this.repo.findOneBy({ serverId });
     if (entity?.status === 'in_progress') throw conflict('A preparation of this server is already running', 'server_id');
@@ -105,7 +111,7 @@ export class PreparationService {
       entity = this.repo.create({ id: randomUUID(), serverId, preparerId: null, osJson: null, ...patch });
       await this.repo.insert(entity);
     }
-    const run = this.execute(entity, options, resumeFrom, call)
+    const run = this.execute(entity, server, options, resumeFrom, call)
       .catch((err: Error) => this.logger.error({ err, serverId }, 'Preparation runner failed'))
       .finally(() => this.running.delete(serverId));
     this.running.set(serverId, run);
@@ -124,9 +130,9 @@ export class PreparationService {
     this.log.events.emit(`state:${entity.serverId}`, this.view(entity, entity.serverId));
   }
 
-  private async execute(entity: PreparationEntity, options: StartOptions, resumeFrom: string | null, call: CallContext): Promise<void> {
+  private async execute(entity: PreparationEntity, server: ServerHandle, options: StartOptions, resumeFrom: string | null, call: CallContext): Promise<void> {
     const serverId = entity.serverId;
-    const loginPassword = await this.servers.loginPassword(serverId);
+    const loginPassword = await server.loginPassword();
     const sudoPassword = options.sudoPassword ?? loginPassword;
     const redactor = new SecretRedactor([loginPassword, options.sudoPassword]);
     let stepId: string | null = DETECT.id;
@@ -139,7 +145,7 @@ export class PreparationService {
       return next.then(() => undefined);
     };
     const timeoutMs = this.defaults.commandTimeoutMs;
-    const run: StepContext['run'] = (argv, opts = {}) => this.servers.exec(serverId, argv, { timeoutMs, ...opts, stdin: opts.stdin });
+    const run: StepContext['run'] = (argv, opts = {}) => server.exec(argv, { timeoutMs, ...opts, stdin: opts.stdin });
     let steps = JSON.parse(entity.stepsJson) as StepView[];
     const setState = async (id: string, state: StepState) => {
       steps = steps.map((s) => (s.id === id ? { ...s, state } : s));
@@ -161,7 +167,7 @@ export class PreparationService {
 
       const ctx: StepContext = {
         os,
-        username: (await this.servers.exec(serverId, ['id', '-un'], { timeoutMs: 15000 })).stdout.trim(),
+        username: (await server.exec(['id', '-un'], { timeoutMs: 15000 })).stdout.trim(),
         privilege,
         dockerSource: options.dockerSource ?? this.defaults.dockerSource,
         run: async (argv, opts) => {
@@ -185,7 +191,7 @@ export class PreparationService {
           void write(line, level);
         },
         reconnect: async () => {
-          this.servers.disconnect(serverId);
+          server.reconnect();
         },
       };
 

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { HostKeyInfo } from '../contract/ssh-types';
 
-/** A server's public host key as the user compares it with `ssh-keygen -lf`. */
-export interface HostKeyInfo {
-  /** `SHA256:<base64 without padding>`, the OpenSSH format. */
-  fingerprint: string;
-  /** The key type from the key blob, e.g. `ssh-ed25519`. */
-  algorithm: string;
-}
+export type { HostKeyInfo } from '../contract/ssh-types';
 
 /** Fingerprint and type of a raw SSH public key blob (what ssh2's `hostVerifier` receives). */
 export function describeHostKey(blob: Buffer): HostKeyInfo {

@@ -1,60 +1,81 @@
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type AuthenticatedCall, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { SecretVault } from '@tomo/kernel';
-import { serversHooks } from '../api';
+import type { ReachabilityOutcome, ServerActor, ServerHandle } from '../contract/server-handle';
+import type { ConnectionTestResult, ServerService as ServerServiceContract } from '../contract/server-service';
+import { serversHooks } from '../hooks';
 import { ServerEntity } from '../entities/server.entity';
 import type { CreateServerInput, PublicServer, SystemFacts, UpdateServerInput } from '../schemas';
-import type { HostKeyInfo } from './host-key';
 import { checkCredentials, type StoredCredentials } from './ssh-credentials';
-import type { ExecOptions, ExecResult, HostKeyEvents, SshConnectionPool, SshTarget, StreamDestination } from './ssh-connection-pool';
+import { SshServerHandle, type HandleServices } from './server-handle';
+import type { HostKeyEvents, SshConnectionPool, SshTarget } from './ssh-connection-pool';
 import { SshError } from './ssh-errors';
 import { FACTS_ARGV, parseFacts } from './system-facts';
 import { toPublicServer } from './to-public-server';
 
-/** What `test_connection` reports. */
-export interface ConnectionTestResult {
-  ok: boolean;
-  status: PublicServer['status'];
-  /** Present when the connection failed: a code and a sentence a user can act on. */
-  error?: { code: string; message: string };
-  latency?: { connectMs: number; commandMs: number };
-  hostKey?: HostKeyInfo & { firstSeen: boolean };
-  facts?: SystemFacts;
-}
+export type { ConnectionTestResult } from '../contract/server-service';
 
 /** Which failures mean "not reachable" (offline) rather than "reachable but refused" (error). */
 const OFFLINE_CODES = new Set(['connection_refused', 'host_unreachable', 'host_not_found', 'timed_out', 'connection_lost']);
 
 /**
  * Servers: records with sealed credentials, the ownership rule, connection tests, host-key
- * trust, and command execution for other plugins (preparation, apps, monitoring).
+ * trust, and handles through which other plugins (preparation, apps, monitoring) work on a server.
  */
-export class ServerService {
+export class ServerService implements ServerServiceContract {
+  /** What the handles this service makes use of it. */
+  private readonly handleServices: HandleServices;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly vault: SecretVault,
     private readonly pool: SshConnectionPool,
     private readonly hooks: HookRegistry,
-  ) {}
+  ) {
+    this.handleServices = {
+      pool,
+      openCredentials: (entity) => this.openCredentials(entity),
+      hostKeyEvents: (entity) => this.hostKeyEvents(entity),
+      recordReachability: (serverId, outcome) => this.recordReachability(serverId, outcome),
+    };
+  }
 
   private get repo() {
     return this.dataSource.getRepository(ServerEntity);
   }
 
   /** The record when the principal may access it; otherwise 404 (never 403, so ids cannot be probed). */
-  async getEntity(principal: Principal, id: string): Promise<ServerEntity> {
+  private async owned(principal: Principal, id: string): Promise<ServerEntity> {
     return requireOwned(principal, await this.repo.findOneBy({ id }), 'Server');
   }
 
   async get(principal: Principal, id: string): Promise<PublicServer> {
-    return toPublicServer(await this.getEntity(principal, id));
+    return toPublicServer(await this.owned(principal, id));
   }
 
   async list(principal: Principal): Promise<PublicServer[]> {
     const rows = await this.repo.find({ where: { ...ownerScope(principal) }, order: { name: 'ASC' } });
     return rows.map(toPublicServer);
+  }
+
+  async listForSystem(): Promise<PublicServer[]> {
+    return (await this.repo.find({ order: { name: 'ASC' } })).map(toPublicServer);
+  }
+
+  /** One read of the record and one ownership check; the handle decrypts on its first SSH call. */
+  async forCaller(principal: Principal, serverId: string): Promise<ServerHandle> {
+    return this.handle(await this.owned(principal, serverId), { kind: 'user', principal });
+  }
+
+  async forSystem(serverId: string): Promise<ServerHandle> {
+    const entity = await this.repo.findOneBy({ id: serverId });
+    if (!entity) throw notFound('Server');
+    return this.handle(entity, { kind: 'system' });
+  }
+
+  private handle(entity: ServerEntity, actor: ServerActor): ServerHandle {
+    return new SshServerHandle(entity, actor, this.handleServices);
   }
 
   /** Names are unique per owner (the server's owner: an admin may edit another user's server). */
@@ -97,7 +118,7 @@ export class ServerService {
   }
 
   async update(id: string, input: UpdateServerInput, call: AuthenticatedCall): Promise<PublicServer> {
-    const entity = await this.getEntity(call.principal, id);
+    const entity = await this.owned(call.principal, id);
     const patch: Partial<ServerEntity> = {};
     const changes: string[] = [];
     if (input.name !== undefined && input.name !== entity.name) {
@@ -137,7 +158,7 @@ export class ServerService {
 
   /** Deletes the record and its credentials, closes its connection, and tells other plugins. */
   async delete(id: string, call: AuthenticatedCall): Promise<void> {
-    const entity = await this.getEntity(call.principal, id);
+    const entity = await this.owned(call.principal, id);
     // Dependants clean up first (their rows refer to the server) or refuse (work in flight on it),
     // then the connection and the record go: a refusal must not cut the work it protects.
     await this.hooks.of(serversHooks).serverDeleting.promise({ server: toPublicServer(entity), call });
@@ -146,13 +167,16 @@ export class ServerService {
     await this.hooks.of(serversHooks).serverDeleted.promise({ server: toPublicServer(entity), call });
   }
 
-  private target(entity: ServerEntity): SshTarget {
-    let credentials: StoredCredentials;
+  private openCredentials(entity: ServerEntity): StoredCredentials {
     try {
-      credentials = JSON.parse(this.vault.openText(entity.credentialsSealed, entity.id)) as StoredCredentials;
+      return JSON.parse(this.vault.openText(entity.credentialsSealed, entity.id)) as StoredCredentials;
     } catch {
       throw new AppError(500, 'credentials_unreadable', 'The stored credentials of this server cannot be decrypted (was the vault key replaced?); enter them again');
     }
+  }
+
+  private target(entity: ServerEntity): SshTarget {
+    const credentials = this.openCredentials(entity);
     return { id: entity.id, host: entity.host, port: entity.port, username: entity.username, credentials, trustedFingerprint: entity.hostKeyFingerprint };
   }
 
@@ -178,7 +202,7 @@ export class ServerService {
 
   /** Connects afresh, runs one round trip, records status and facts. A failure is a result, not an exception. */
   async testConnection(principal: Principal, id: string): Promise<ConnectionTestResult> {
-    const entity = await this.getEntity(principal, id);
+    const entity = await this.owned(principal, id);
     const before = entity.status;
     const hadKey = Boolean(entity.hostKeyFingerprint);
     const target = this.target(entity);
@@ -209,12 +233,12 @@ export class ServerService {
   }
 
   /**
-   * Records what a background check (the monitoring poller) found, so the server's status on its
-   * record and in the console follows the poller and not only the last manual connection test.
-   * Writes only on a change; a failure that is not about reachability (refused login) is `error`,
-   * and a changed host key keeps the status the key check wrote.
+   * Records what a background check (the monitoring poller, through its handle) found, so the
+   * server's status on its record and in the console follows the poller and not only the last
+   * manual connection test. Writes only on a change; a failure that is not about reachability
+   * (refused login) is `error`, and a changed host key keeps the status the key check wrote.
    */
-  async recordReachability(id: string, outcome: { ok: true } | { ok: false; error: unknown }): Promise<void> {
+  private async recordReachability(id: string, outcome: ReachabilityOutcome): Promise<void> {
     const entity = await this.repo.findOneBy({ id });
     if (!entity) return; // deleted meanwhile
     let status: PublicServer['status'] = 'online';
@@ -234,7 +258,7 @@ export class ServerService {
 
   /** An admin trusts the new host key the server presented, after comparing its fingerprint. */
   async acceptHostKey(principal: Principal, id: string, fingerprint: string): Promise<PublicServer> {
-    const entity = await this.getEntity(principal, id);
+    const entity = await this.owned(principal, id);
     if (!entity.pendingHostKeyFingerprint) throw conflict('This server has presented no new host key to accept', 'fingerprint');
     if (entity.pendingHostKeyFingerprint !== fingerprint) {
       throw badRequest('fingerprint', 'fingerprint: does not match the key the server presented; check it again');
@@ -253,42 +277,5 @@ export class ServerService {
     await this.repo.update({ id }, patch);
     this.pool.drop(id);
     return toPublicServer({ ...entity, ...patch });
-  }
-
-  /** Closes the server's pooled connection, so the next command logs in afresh (e.g. after a group change). */
-  disconnect(serverId: string): void {
-    this.pool.drop(serverId);
-  }
-
-  /**
-   * The server's SSH login password, or null for key logins. Only for feeding `sudo -S` on
-   * stdin (preparation); never log, store or return it.
-   */
-  async loginPassword(serverId: string): Promise<string | null> {
-    const entity = await this.repo.findOneBy({ id: serverId });
-    if (!entity) throw notFound('Server');
-    const credentials = this.target(entity).credentials;
-    return credentials.type === 'password' ? credentials.password : null;
-  }
-
-  /**
-   * Runs `argv` on a server for another plugin. Callers check ownership first (`getEntity`);
-   * background jobs (monitoring) run as the system. Never throws for a non-zero exit.
-   */
-  async exec(serverId: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const entity = await this.repo.findOneBy({ id: serverId });
-    if (!entity) throw notFound('Server');
-    return this.pool.exec(this.target(entity), argv, options, this.hostKeyEvents(entity));
-  }
-
-  /**
-   * A byte stream to a Unix socket or TCP address on the server, through its pooled SSH
-   * connection (the apps plugin speaks the Docker Engine API and probes app ports this way).
-   * Callers check ownership first. Close the stream when done: it holds a channel slot.
-   */
-  async openStream(serverId: string, destination: StreamDestination): Promise<Duplex> {
-    const entity = await this.repo.findOneBy({ id: serverId });
-    if (!entity) throw notFound('Server');
-    return this.pool.openStream(this.target(entity), destination, this.hostKeyEvents(entity));
   }
 }

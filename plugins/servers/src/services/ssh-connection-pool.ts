@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { Logger } from 'pino';
 import { quoteShellArg } from '@tomo/kernel';
 import type { SshConfig } from '../config';
+import type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
 import { describeHostKey, type HostKeyInfo } from './host-key';
 import type { StoredCredentials } from './ssh-credentials';
 import { classifySshError, SshError } from './ssh-errors';
+
+export type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
 
 /** Everything needed to reach one server. */
 export interface SshTarget {
@@ -26,30 +29,8 @@ export interface HostKeyEvents {
   onMismatch(key: HostKeyInfo): Promise<void> | void;
 }
 
-/** Options of one command. */
-export interface ExecOptions {
-  /** Written to the command's standard input, then closed (how secrets reach a command: never argv). */
-  stdin?: string | Buffer;
-  timeoutMs?: number;
-  /** Output kept per stream; the rest is dropped and `truncated` set. */
-  maxOutputBytes?: number;
-}
-
-/** Where a forwarded stream goes, as seen from the server. */
-export type StreamDestination = { socketPath: string } | { host: string; port: number };
-
 function describeDestination(destination: StreamDestination): string {
   return 'socketPath' in destination ? `cannot open ${destination.socketPath} on the server` : `cannot connect to ${destination.host}:${destination.port} from the server`;
-}
-
-/** What a command did. */
-export interface ExecResult {
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  durationMs: number;
 }
 
 interface Pooled {
@@ -362,6 +343,49 @@ export class SshConnectionPool {
       try {
         if ('socketPath' in destination) pooled.client.openssh_forwardOutStreamLocal(destination.socketPath, done);
         else pooled.client.forwardOut('127.0.0.1', 0, destination.host, destination.port, done);
+      } catch (e) {
+        reject(pooled.closed ? new ChannelOpenError() : classifySshError(e));
+      }
+    });
+  }
+
+  /**
+   * Runs `work` on an SFTP session over the server's pooled connection (one channel slot, held
+   * until `work` settles; the session is closed after it). Paths travel as SFTP data, never
+   * through a shell.
+   */
+  async withSftp<T>(target: SshTarget, events: HostKeyEvents, work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const pooled = await this.acquire(target, events);
+      await this.takeChannel(pooled);
+      let sftp: SFTPWrapper;
+      try {
+        sftp = await this.openSftp(pooled);
+      } catch (err) {
+        this.releaseChannel(target, pooled);
+        if (attempt === 0 && err instanceof ChannelOpenError) {
+          this.drop(target.id);
+          continue;
+        }
+        throw err;
+      }
+      try {
+        return await work(sftp);
+      } finally {
+        sftp.end();
+        this.releaseChannel(target, pooled);
+      }
+    }
+  }
+
+  private openSftp(pooled: Pooled): Promise<SFTPWrapper> {
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      if (pooled.closed) return reject(new ChannelOpenError());
+      try {
+        pooled.client.sftp((err, sftp) => {
+          if (err) return reject(pooled.closed ? new ChannelOpenError() : new SshError('file_refused', 'the SFTP subsystem could not be started'));
+          resolve(sftp);
+        });
       } catch (e) {
         reject(pooled.closed ? new ChannelOpenError() : classifySshError(e));
       }

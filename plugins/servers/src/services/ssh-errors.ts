@@ -1,18 +1,7 @@
 import { AppError } from '@tomo/kernel';
+import type { SshErrorCode } from '../contract/ssh-failure';
 
-/** Why an SSH operation failed, in words a user can act on. */
-export type SshErrorCode =
-  | 'auth_failed'
-  | 'connection_refused'
-  | 'host_unreachable'
-  | 'host_not_found'
-  | 'timed_out'
-  | 'host_key_changed'
-  | 'connection_lost'
-  | 'command_timed_out'
-  | 'key_invalid'
-  | 'forward_refused'
-  | 'ssh_failed';
+export type { SshErrorCode } from '../contract/ssh-failure';
 
 const MESSAGES: Record<SshErrorCode, string> = {
   auth_failed: 'Authentication failed: the server refused the username, password or key',
@@ -26,10 +15,16 @@ const MESSAGES: Record<SshErrorCode, string> = {
   command_timed_out: 'The command did not finish before its deadline and was stopped',
   key_invalid: 'The private key could not be read',
   forward_refused: 'The server refused to forward the connection (is the socket or port there, and does sshd allow forwarding?)',
+  file_not_found: 'No such file on the server',
+  file_refused: 'The server refused the file operation (permission denied, a missing folder, or a full disk)',
+  file_too_large: 'The file on the server is larger than allowed',
   ssh_failed: 'SSH connection failed',
 };
 
-/** An SSH failure. HTTP 502: the fault is between Tomo and the server, not in the request. */
+/**
+ * An SSH failure. HTTP 502: the fault is between Tomo and the server, not in the request. Other
+ * plugins recognise it with `isSshError` from the contract (`sshCode` equals `code`).
+ */
 export class SshError extends AppError {
   constructor(
     readonly sshCode: SshErrorCode,

@@ -2,12 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { ServersTokens, type ServerService } from '@tomo/plugin-servers/api';
+import { ServersTokens, type ExecOptions, type ExecResult, type ServerService } from '@tomo/plugin-servers/api';
 import type { SshConnectionPool } from '../../src/services/ssh-connection-pool';
 import { readKey, testbed, type ServersKernel } from './servers-kernel';
 
 /** The servers plugin's service, as other plugins get it. */
 export const serviceOf = (t: ServersKernel): ServerService => t.kernel.resolve(ServersTokens.ServerService);
+
+/** Runs one command through a fresh system handle (what one operation of another plugin does). */
+export const execOn = async (t: ServersKernel, serverId: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> =>
+  (await serviceOf(t).forSystem(serverId)).exec(argv, options);
 
 /** The service's connection pool (private field: read for assertions only). */
 export const poolOf = (t: ServersKernel): SshConnectionPool => (serviceOf(t) as unknown as { pool: SshConnectionPool }).pool;
@@ -77,7 +81,7 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
 
 /** The client side port of the SSH connection a command ran on (from `$SSH_CONNECTION` on the server). */
 export async function connectionPortOf(service: ServerService, serverId: string): Promise<number> {
-  const run = await service.exec(serverId, ['sh', '-c', 'echo "$SSH_CONNECTION"']);
+  const run = await (await service.forSystem(serverId)).exec(['sh', '-c', 'echo "$SSH_CONNECTION"']);
   const port = Number(run.stdout.trim().split(' ')[1]);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`no SSH_CONNECTION in ${JSON.stringify(run)}`);
   return port;
