@@ -305,12 +305,31 @@ export class SshConnectionPool {
    * (`AllowStreamLocalForwarding` / `AllowTcpForwarding`, both on by default).
    */
   async openStream(target: SshTarget, destination: StreamDestination, events: HostKeyEvents): Promise<ClientChannel> {
+    const { pooled, opened: channel } = await this.openOnSlot(target, events, (p) => this.forward(p, destination));
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.releaseChannel(target, pooled);
+    };
+    channel.once('close', release);
+    // A connection that dies takes its channels with it; some never emit 'close' then.
+    pooled.client.once('close', release);
+    channel.once('close', () => pooled.client.removeListener('close', release));
+    return channel;
+  }
+
+  /**
+   * Takes a channel slot on the server's connection and opens something on it (a forwarded
+   * stream, an SFTP session); the slot is the caller's to release once it succeeded. A connection
+   * found dead only now is replaced once.
+   */
+  private async openOnSlot<T>(target: SshTarget, events: HostKeyEvents, open: (pooled: Pooled) => Promise<T>): Promise<{ pooled: Pooled; opened: T }> {
     for (let attempt = 0; ; attempt++) {
       const pooled = await this.acquire(target, events);
       await this.takeChannel(pooled);
-      let channel: ClientChannel;
       try {
-        channel = await this.forward(pooled, destination);
+        return { pooled, opened: await open(pooled) };
       } catch (err) {
         this.releaseChannel(target, pooled);
         if (attempt === 0 && err instanceof ChannelOpenError) {
@@ -319,17 +338,6 @@ export class SshConnectionPool {
         }
         throw err;
       }
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        this.releaseChannel(target, pooled);
-      };
-      channel.once('close', release);
-      // A connection that dies takes its channels with it; some never emit 'close' then.
-      pooled.client.once('close', release);
-      channel.once('close', () => pooled.client.removeListener('close', release));
-      return channel;
     }
   }
 
@@ -355,26 +363,12 @@ export class SshConnectionPool {
    * through a shell.
    */
   async withSftp<T>(target: SshTarget, events: HostKeyEvents, work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const pooled = await this.acquire(target, events);
-      await this.takeChannel(pooled);
-      let sftp: SFTPWrapper;
-      try {
-        sftp = await this.openSftp(pooled);
-      } catch (err) {
-        this.releaseChannel(target, pooled);
-        if (attempt === 0 && err instanceof ChannelOpenError) {
-          this.drop(target.id);
-          continue;
-        }
-        throw err;
-      }
-      try {
-        return await work(sftp);
-      } finally {
-        sftp.end();
-        this.releaseChannel(target, pooled);
-      }
+    const { pooled, opened: sftp } = await this.openOnSlot(target, events, (p) => this.openSftp(p));
+    try {
+      return await work(sftp);
+    } finally {
+      sftp.end();
+      this.releaseChannel(target, pooled);
     }
   }
 
