@@ -1,6 +1,6 @@
 /**
  * The servers plugin's contract: what other plugins may use. Interfaces, the service token, the
- * hooks and plain data types only: no class, no entity. Work on a server goes through a
+ * hooks, the console slot ids and plain data types only: no class, no entity. Work on a server goes through a
  * {@link ServerHandle} (`forCaller` / `forSystem`), which checks access once and decrypts the
  * credentials at most once per operation.
  */
