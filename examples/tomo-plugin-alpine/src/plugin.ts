@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
-import { appsCatalogsExtensionPoint, yamlFolderSource } from '@tomo/plugin-apps/api';
+import { appsCatalogsExtensionPoint } from '@tomo/plugin-apps/api';
 import { backupTablesExtensionPoint } from '@tomo/plugin-backup/api';
 import { preparationOsPreparersExtensionPoint } from '@tomo/plugin-preparation/api';
 import { alpinePreparer } from './alpine-preparer';
@@ -64,7 +64,7 @@ export const alpineCatalogModule = definePluginModule({
   version: '1.0.0',
   apiVersion: BUILT_FOR_KERNEL_API,
   register(ctx) {
-    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: path.join(ROOT, 'catalog'), kind: 'plugin', id: 'plugin:alpine', label: 'Alpine apps (tomo-plugin-alpine)' }));
+    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addFolder({ dir: path.join(ROOT, 'catalog'), id: 'plugin:alpine', label: 'Alpine apps (tomo-plugin-alpine)' });
   },
 });
 

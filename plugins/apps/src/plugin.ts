@@ -2,17 +2,19 @@ import path from 'node:path';
 import { definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
-import { AppsTokens, appsCatalogsExtensionPoint } from './api';
-import { yamlFolderSource, type CatalogSource } from './catalog/catalog-registry';
+import type { CatalogSource } from './catalog/catalog-types';
+import { catalogsExtension } from './catalog/catalogs-extension';
 import { extraCatalogEntries } from './catalog/extra-catalogs';
 import { appsConfigSchema } from './config';
 import { InstallationEntity } from './entities/installation.entity';
+import { appsCatalogsExtensionPoint } from './extension-points';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
 import { registerAppsRoutes } from './routes/apps.routes';
 import { AppsService } from './services/apps-service';
 import { CatalogService, configuredSources } from './services/catalog-service';
 import { EngineAccess } from './services/engine-access';
+import { AppsTokens } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
@@ -42,12 +44,7 @@ export const appsPlugin = definePlugin({
   register(ctx) {
     // Filled by modules through the extension point before init, which gets it back from here.
     const sources: CatalogSource[] = [];
-    ctx.registerExtensionPoint(appsCatalogsExtensionPoint, {
-      addCatalog(source: CatalogSource) {
-        if (sources.some((s) => s.id === source.id)) throw new Error(`Catalog "${source.id}" is added twice`);
-        sources.push(source);
-      },
-    });
+    ctx.registerExtensionPoint(appsCatalogsExtensionPoint, catalogsExtension(sources));
     return { sources };
   },
 
@@ -93,7 +90,7 @@ export const builtInCatalogModule = definePluginModule({
   targetPlugin: 'apps',
   version,
   register(ctx) {
-    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addCatalog(yamlFolderSource({ dir: BUILTIN_CATALOG_DIR, kind: 'builtin' }));
+    ctx.getExtensionPoint(appsCatalogsExtensionPoint).addFolder({ dir: BUILTIN_CATALOG_DIR, kind: 'builtin' });
   },
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { definePlugin, kernelHooks, KernelTokens } from '@tomo/kernel';
-import { AuthTokens } from './api';
+import { AuthTokens } from './tokens';
 import { adminCli } from './cli/admin-command';
 import { authConfigSchema, durationMs, effectiveIdleTimeoutMs } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { definePlugin, definePluginModule } from '@tomo/kernel';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
-import { PreparationTokens, preparationOsPreparersExtensionPoint } from './api';
 import { preparationConfigSchema } from './config';
 import { PreparationLogEntity } from './entities/preparation-log.entity';
 import { PreparationEntity } from './entities/preparation.entity';
+import { preparationOsPreparersExtensionPoint } from './extension-points';
 import { getPreparationLogTool, getPreparationStatusTool, prepareServerTool, retryPreparationTool } from './mcp/preparation-tools';
 import { PreparationInitial1763900200000 } from './migrations/1763900200000-preparation-initial';
 import type { OsPreparer } from './preparer-types';
@@ -12,6 +12,7 @@ import { builtInPreparers } from './preparers';
 import { registerPreparationRoutes } from './routes/preparation.routes';
 import { PreparationLog } from './services/preparation-log';
 import { PreparationService } from './services/preparation-service';
+import { PreparationTokens } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };

@@ -28,7 +28,7 @@ export interface StepContext {
   run(argv: readonly string[], options?: RunOptions): Promise<ExecResult>;
   /** Runs as root: directly, with `sudo -n`, or with `sudo -S` fed the password on stdin. */
   runAsRoot(argv: readonly string[], options?: RunOptions): Promise<ExecResult>;
-  /** Like `runAsRoot`, but throws a {@link StepFailure} (with the output's tail) on a non-zero exit. */
+  /** Like `runAsRoot`, but a non-zero exit fails the step with `failure` as its message and the output's tail as detail. */
   mustRunAsRoot(argv: readonly string[], options?: RunOptions & { failure?: string }): Promise<ExecResult>;
   /** Adds a line to this step's log (secrets are redacted before it is stored or streamed). */
   log(line: string, level?: 'info' | 'warn' | 'error'): void;
@@ -64,15 +64,4 @@ export interface OsPreparer {
 /** The `preparation.osPreparers` extension point: how built-in and third-party preparers are added. */
 export interface OsPreparersExtension {
   addPreparer(preparer: OsPreparer): void;
-}
-
-/** A step failed: `message` is the actionable sentence; `detail` the output's tail (redacted). */
-export class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-    this.name = 'StepFailure';
-  }
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { parseAppDefinition, type AppDefinition, type NormalizeOptions } from './definition-schema';
+import { parseAppDefinition, type NormalizeOptions } from './definition-schema';
 import type { CatalogIssue } from './issues';
-import { loadYamlCatalog, type CatalogLoadResult, type YamlCatalogOptions } from './load-yaml-catalog';
+import type { CatalogEntry, CatalogLoadResult, CatalogSource, CatalogSourceInfo, CatalogSourceKind } from './catalog-types';
+import { loadYamlCatalog, type YamlCatalogOptions } from './load-yaml-catalog';
 import { loadPortainerTemplates } from './portainer-templates';
 
 /*
@@ -15,37 +16,10 @@ import { loadPortainerTemplates } from './portainer-templates';
  * Within one kind, sources registered later win over earlier ones.
  */
 
-export type CatalogSourceKind = 'import' | 'builtin' | 'plugin' | 'folder';
+export type { CatalogEntry, CatalogLoadResult, CatalogSource, CatalogSourceInfo, CatalogSourceKind } from './catalog-types';
 
 /** Rank of each kind: higher wins. */
 export const SOURCE_PRECEDENCE: Readonly<Record<CatalogSourceKind, number>> = Object.freeze({ import: 0, builtin: 1, plugin: 2, folder: 3 });
-
-/** Where apps come from: a folder, a template file, a plugin. `load` must not throw (if it does, the error is reported). */
-export interface CatalogSource {
-  /** Unique among the registry's sources, e.g. `builtin`, `folder:/srv/tomo/apps`, `plugin:media-pack`. */
-  id: string;
-  /** Shown to admins (catalog status page). */
-  label: string;
-  kind: CatalogSourceKind;
-  load(): Promise<CatalogLoadResult>;
-}
-
-/** Public description of a source. */
-export interface CatalogSourceInfo {
-  id: string;
-  label: string;
-  kind: CatalogSourceKind;
-}
-
-/** An app of the merged catalog and where its definition comes from. */
-export interface CatalogEntry {
-  definition: AppDefinition;
-  source: CatalogSourceInfo;
-  /** File of the definition. */
-  file: string;
-  /** Place in the file, for multi-app files (Portainer `templates.3`). */
-  entry?: string;
-}
 
 /** Where one definition of an id comes from. */
 export interface CatalogRef {

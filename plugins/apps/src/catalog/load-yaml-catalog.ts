@@ -1,29 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Document } from 'yaml';
-import { parseAppDefinition, type AppDefinition, type DefinitionResult, type NormalizeOptions } from './definition-schema';
+import { parseAppDefinition, type DefinitionResult, type NormalizeOptions } from './definition-schema';
 import { parseYamlQuickly } from './fast-yaml';
+import type { CatalogLoadResult } from './catalog-types';
 import type { CatalogIssue } from './issues';
 
-/** A valid definition and where it came from. */
-export interface LoadedApp {
-  definition: AppDefinition;
-  /** The file it was read from. */
-  file: string;
-  /** Where in the file, for files holding several apps (e.g. `templates.3` of a Portainer file). */
-  entry?: string;
-}
-
-/** What loading a catalog gives: the valid apps, and everything that was wrong or skipped. Never thrown. */
-export interface CatalogLoadResult {
-  apps: LoadedApp[];
-  /** Problems that kept a definition (or a whole file) out of the catalog. */
-  errors: CatalogIssue[];
-  /** Problems worth fixing that did not keep anything out. */
-  warnings: CatalogIssue[];
-  /** Entries deliberately left out, with the reason (e.g. Portainer stack templates). */
-  skipped: CatalogIssue[];
-}
+export type { CatalogLoadResult, LoadedApp } from './catalog-types';
 
 /** Limits that keep a hostile or broken file from costing more than a normal one. */
 export interface YamlLimits {

@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import type Docker from 'dockerode';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { AppError, badRequest, conflict, forbidden, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal, type SecretVault } from '@tomo/kernel';
-import type { PreparationService } from '@tomo/plugin-preparation/api';
+import type { PreparationApi } from '@tomo/plugin-preparation/api';
 import type { PublicServer, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
-import { appsHooks } from '../api';
+import type { AppsApi } from '../apps-api';
+import { appsHooks } from '../hooks';
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
 import { InstallationEntity } from '../entities/installation.entity';
@@ -56,7 +57,7 @@ const MANAGED_LABEL = 'io.tomo.managed=true';
  * and uninstall. Every operation takes one server handle first (ownership checked once: another
  * user's ids are 404s) and does all its SSH and Docker work through it.
  */
-export class AppsService {
+export class AppsService implements AppsApi {
   private readonly repo: Repository<InstallationEntity>;
   /** Installs and removals in flight (installation ids), so two operations never race on one app. */
   private readonly busy = new Set<string>();
@@ -69,7 +70,7 @@ export class AppsService {
   constructor(
     dataSource: DataSource,
     private readonly servers: ServerService,
-    private readonly preparation: PreparationService,
+    private readonly preparation: PreparationApi,
     private readonly catalog: CatalogService,
     private readonly engine: EngineAccess,
     private readonly vault: SecretVault,

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Command } from 'commander';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
-import { AuthTokens } from '../api';
+import { AuthTokens } from '../tokens';
 import { authPlugin } from '../plugin';
 import { adminCli } from './admin-command';
 import { readPasswordFromStdin } from './read-password';

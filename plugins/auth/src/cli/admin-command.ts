@@ -1,6 +1,6 @@
 import type { BootedKernel, CliContribution } from '@tomo/kernel';
 import { AppError } from '@tomo/kernel';
-import { AuthTokens } from '../api';
+import { AuthTokens } from '../tokens';
 import { createUserInput } from '../schemas';
 import { promptHidden, readPasswordFromStdin } from './read-password';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authHooks } from '../api';
+import { authHooks } from '../hooks';
 import type { PluginContext } from '@tomo/kernel';
 import { createTokenInput, idParams, publicTokenSchema } from '../schemas';
 import type { AuthServices } from '../services/auth-services';

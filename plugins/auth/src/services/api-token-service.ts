@@ -5,6 +5,7 @@ import { ApiTokenEntity } from '../entities/api-token.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { PublicApiToken } from '../schemas';
 import type { CredentialCache } from './credential-cache';
+import type { ApiTokensApi, CreatedApiToken } from '../users-api';
 import { toPublicToken } from './to-public';
 
 /** Recognisable prefix: secret scanners and people can tell a Tomo token at a glance. */
@@ -15,7 +16,7 @@ const LAST_USED_WRITE_INTERVAL_MS = 60000;
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** Personal API tokens: created (shown once), listed, revoked; stored as SHA-256 only. */
-export class ApiTokenService {
+export class ApiTokenService implements ApiTokensApi {
   private readonly lastUsedWrites = new Map<string, number>();
 
   constructor(
@@ -27,7 +28,7 @@ export class ApiTokenService {
     return this.dataSource.getRepository(ApiTokenEntity);
   }
 
-  async create(principal: Principal, input: { name: string; expiresInDays?: number }, _call?: CallContext): Promise<{ token: string; record: PublicApiToken }> {
+  async create(principal: Principal, input: { name: string; expiresInDays?: number }, _call?: CallContext): Promise<CreatedApiToken> {
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const entity = this.repo.create({
       id: randomUUID(),

@@ -1,5 +1,5 @@
 import { AppError, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
-import { authHooks } from '../api';
+import { authHooks } from '../hooks';
 import type { PublicUser } from '../schemas';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
@@ -40,7 +40,7 @@ export class LoginService {
       await hooks.loginFailed.promise({ username, reason: 'throttled', call });
       throw err;
     }
-    const user = await this.users.findByUsername(username);
+    const user = await this.users.findEntityByUsername(username);
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstNothing(password);
     if (!user || !ok || user.disabled) {
       await this.throttle.recordFailure(call.clientIp, username);

@@ -71,7 +71,7 @@ export class SessionService {
     return this.clock.now().getTime();
   }
 
-  async issue(user: UserEntity, call: Pick<CallContext, 'transport' | 'clientIp'>): Promise<IssuedSession> {
+  async issue(user: Pick<UserEntity, 'id'>, call: Pick<CallContext, 'transport' | 'clientIp'>): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const now = this.nowMs();
     const expiresAt = new Date(now + this.limits.ttlMs);

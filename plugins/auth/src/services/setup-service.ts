@@ -1,7 +1,8 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { AppError, conflict, type CallContext } from '@tomo/kernel';
 import type { PublicUser } from '../schemas';
-import type { NewUser, UserService } from './user-service';
+import type { NewUser } from '../users-api';
+import type { UserService } from './user-service';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: easy to copy from a log
 

@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { AppError, conflict, notFound, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
-import { authHooks } from '../api';
+import { authHooks } from '../hooks';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity } from '../entities/session.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { PublicUser } from '../schemas';
+import type { NewUser, UserChanges, UsersApi } from '../users-api';
 import type { CredentialCache } from './credential-cache';
 import type { PasswordHasher } from './password-hasher';
 import { toPublicUser } from './to-public';
-
-/** Input to create a user (already validated by `createUserInput`). */
-export interface NewUser {
-  username: string;
-  email: string;
-  password: string;
-  role: 'admin' | 'user';
-}
-
-/** Fields an admin may change. */
-export interface UserChanges {
-  email?: string;
-  role?: 'admin' | 'user';
-  disabled?: boolean;
-  password?: string;
-}
 
 /** Ends every session and API token of a user inside the caller's transaction. */
 async function revokeCredentials(manager: EntityManager, userId: string, keepSessionId?: string): Promise<void> {
@@ -36,7 +21,7 @@ async function revokeCredentials(manager: EntityManager, userId: string, keepSes
 }
 
 /** Users and their life cycle. Admin-only operations are enforced by the routes and tools. */
-export class UserService {
+export class UserService implements UsersApi {
   /** Public views by id, so reading your own profile costs no query; dropped on every write. */
   private readonly publicById = new Map<string, { user: PublicUser; until: number }>();
 
@@ -62,8 +47,14 @@ export class UserService {
     return (await this.repo.countBy({ role: 'admin' })) === 0;
   }
 
-  async findByUsername(username: string): Promise<UserEntity | null> {
+  /** The record with its password hash: for the login check only, never handed out. */
+  async findEntityByUsername(username: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ usernameKey: username.trim().toLowerCase() });
+  }
+
+  async findByUsername(username: string): Promise<PublicUser | null> {
+    const user = await this.findEntityByUsername(username);
+    return user ? toPublicUser(user) : null;
   }
 
   async getEntity(id: string): Promise<UserEntity> {

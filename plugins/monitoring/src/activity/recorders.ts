@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallContext, HookRegistry } from '@tomo/kernel';
-import { authHooks, type UserService } from '@tomo/plugin-auth/api';
+import { authHooks, type UsersApi } from '@tomo/plugin-auth/api';
 import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '@tomo/plugin-preparation/api';
 import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
@@ -27,7 +27,7 @@ const serverTarget = (server: PublicServer): Pick<ActivityInput, 'targetType' | 
  * Taps the other plugins' hooks and turns each event into an activity entry. A tap never throws
  * (a failed write must not fail the user's action): {@link ActivityLog.record} swallows and logs.
  */
-export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; servers: ServerService; users: UserService; logger: Logger }): void {
+export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; servers: ServerService; users: UsersApi; logger: Logger }): void {
   const { hooks, log, servers, users, logger } = deps;
 
   /** The server (its name and owner) read by the system, acting as nobody; null once it is gone. */

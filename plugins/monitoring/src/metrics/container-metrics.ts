@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
-import type { AppsService } from '@tomo/plugin-apps/api';
+import type { AppsApi } from '@tomo/plugin-apps/api';
 import { ContainerRollupEntity } from '../entities/container-rollup.entity';
 import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import type { ContainerStatus } from './container-watch';
@@ -13,7 +13,7 @@ const round = (v: number | null, digits = 1): number | null => (v === null ? nul
 export class ContainerMetrics {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly apps: AppsService,
+    private readonly apps: AppsApi,
     private readonly clock: Clock,
     private readonly statusOf: (serverId: string, installationId: string) => ContainerStatus | null,
   ) {}

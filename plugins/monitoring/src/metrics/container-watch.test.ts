@@ -1,4 +1,4 @@
-import type { AppsService, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
+import type { AppsApi, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
 import type { ActivityLog } from '../activity/activity-log';
 import { BLIND_ENGINE_CHECK_EVERY, ContainerWatch, newContainerWatchState } from './container-watch';
 
@@ -27,7 +27,7 @@ function setup(engine: () => Promise<Array<Partial<InstallationView>>>, recorded
       return (await engine()) as InstallationView[];
     },
     recorded: async () => recorded$.list,
-  } as unknown as AppsService;
+  } as unknown as AppsApi;
   const log = { record: async (e: unknown) => void events.push(e) } as unknown as ActivityLog;
   const watch = new ContainerWatch(apps, log);
   const state = newContainerWatchState();

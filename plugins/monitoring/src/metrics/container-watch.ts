@@ -1,4 +1,4 @@
-import type { AppsService, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
+import type { AppsApi, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
 import type { ActivityLog } from '../activity/activity-log';
 import { containerCpuPercent, type ContainerReading, type CpuTimes } from './probe';
 
@@ -60,7 +60,7 @@ export interface ContainerWatchInput {
  */
 export class ContainerWatch {
   constructor(
-    private readonly apps: AppsService,
+    private readonly apps: AppsApi,
     private readonly activity: ActivityLog,
   ) {}
 

@@ -1,4 +1,5 @@
-import { StepFailure, type DockerSource } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DockerSource } from '../preparer-types';
 import { APT_LISTS_FRESH_SCRIPT, debianFamilyPreparer } from './debian-family';
 import { FakeStepContext, fail, loadOs, ok, runPlan, runStep, stepOf, type As } from './__fixtures__/fake-step-context';
 

@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs, type OsPreparer, type PreparationStep, type StepContext } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs, OsPreparer, PreparationStep, StepContext } from '../preparer-types';
 import {
   COMMAND_V_DOCKER_SCRIPT,
   CURL_CONNECT_TIMEOUT_S,

@@ -1,4 +1,4 @@
-import { StepFailure } from '../preparer-types';
+import { StepFailure } from '../step-failure';
 import { OsReleaseError, parseOsRelease, parseOsReleaseFields } from './parse-os-release';
 import { osReleaseText } from './__fixtures__/fake-step-context';
 

@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs } from '../preparer-types';
 
 /** `/etc/os-release` (or `uname -m`) does not say what Tomo needs. */
 export class OsReleaseError extends StepFailure {

@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs, type DockerSource } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs, DockerSource } from '../preparer-types';
 import { DNF_METADATA_FRESH_SCRIPT, rhelFamilyPreparer } from './rhel-family';
 import { FakeStepContext, fail, loadOs, ok, runPlan, runStep, stepOf, type As } from './__fixtures__/fake-step-context';
 

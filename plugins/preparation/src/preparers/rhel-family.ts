@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs, type OsPreparer, type PreparationStep, type StepContext } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs, OsPreparer, PreparationStep, StepContext } from '../preparer-types';
 import { CURL_CONNECT_TIMEOUT_S, DOCKER_CE_PACKAGES, DOWNLOAD_TIMEOUT_MS, PACKAGE_TIMEOUT_MS, isDockerInstalled, outputTail, sharedDockerSteps, succeeded } from './steps';
 
 /** Enterprise Linux rebuilds (and RHEL) this preparer claims, by `ID`, with their display names. */

@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs, type OsPreparer } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs, OsPreparer } from '../preparer-types';
 import { builtInPreparers, debianFamilyPreparer, rhelFamilyPreparer, selectPreparer, UnsupportedOsError } from './index';
 import { loadOs } from './__fixtures__/fake-step-context';
 

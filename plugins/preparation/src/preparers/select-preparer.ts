@@ -1,4 +1,5 @@
-import { StepFailure, type DetectedOs, type OsPreparer } from '../preparer-types';
+import { StepFailure } from '../step-failure';
+import type { DetectedOs, OsPreparer } from '../preparer-types';
 
 /** No preparer supports the server's OS; the message lists what is supported. */
 export class UnsupportedOsError extends StepFailure {

@@ -2,7 +2,8 @@ import { openEventStream, type EventStream, type PluginContext } from '@tomo/ker
 import { logAnswerSchema, planAnswerSchema, preparationStatusAnswerSchema, preparationViewSchema, preparersAnswerSchema } from '../response-schemas';
 import { logQuery, planInput, serverIdParams, startInput } from '../schemas';
 import type { LogLine, PreparationLog } from '../services/preparation-log';
-import type { PreparationService, PreparationView } from '../services/preparation-service';
+import type { PreparationService } from '../services/preparation-service';
+import type { PreparationView } from '../views';
 
 /** HTTP routes of the preparation plugin, plus the live log as server-sent events. */
 export function registerPreparationRoutes(ctx: PluginContext, service: PreparationService, log: PreparationLog): void {

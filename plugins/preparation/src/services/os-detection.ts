@@ -1,5 +1,5 @@
 import type { DetectedOs, Privilege, StepContext } from '../preparer-types';
-import { StepFailure } from '../preparer-types';
+import { StepFailure } from '../step-failure';
 import { parseOsRelease } from '../preparers/parse-os-release';
 
 /** Reads `/etc/os-release` and the architecture as the SSH user (no privilege needed, nothing changed). */

@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { badRequest, conflict, quoteShellArg, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { ServerHandle, ServerService } from '@tomo/plugin-servers/api';
-import { preparationHooks } from '../api';
+import { preparationHooks } from '../hooks';
+import type { PreparationApi } from '../preparation-api';
 import { PreparationEntity } from '../entities/preparation.entity';
 import type { OsPreparer, PreparationStep, Privilege, StepContext } from '../preparer-types';
+import { StepFailure } from '../step-failure';
 import type { DetectedOs, DockerSource, LogLine, PreparationView, StartOptions, StepState, StepView } from '../views';
-
-export type { PreparationStatus, PreparationView, StartOptions, StepState, StepView } from '../views';
-import { StepFailure } from '../preparer-types';
 import { selectPreparer } from '../preparers/select-preparer';
 import { asRoot, detectOs, detectPrivilege } from './os-detection';
 import type { PreparationLog } from './preparation-log';
@@ -31,7 +30,7 @@ function tail(text: string): string {
  * redacted, live events, one run per server, retry from the failed step, and recovery of runs
  * cut off by a restart.
  */
-export class PreparationService {
+export class PreparationService implements PreparationApi {
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(

@@ -6,15 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecResult } from '@tomo/plugin-servers/api';
-import {
-  StepFailure,
-  type DetectedOs,
-  type DockerSource,
-  type PreparationStep,
-  type Privilege,
-  type RunOptions,
-  type StepContext,
-} from '../../preparer-types';
+import { StepFailure } from '../../step-failure';
+import type { DetectedOs, DockerSource, PreparationStep, Privilege, RunOptions, StepContext } from '../../preparer-types';
 import { parseOsRelease } from '../parse-os-release';
 
 export type As = 'user' | 'root';

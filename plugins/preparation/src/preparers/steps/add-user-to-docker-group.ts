@@ -1,4 +1,5 @@
-import { StepFailure, type PreparationStep, type StepContext } from '../../preparer-types';
+import { StepFailure } from '../../step-failure';
+import type { PreparationStep, StepContext } from '../../preparer-types';
 import { succeeded } from './exec';
 
 /**

@@ -1,4 +1,4 @@
-import { StepFailure } from '../../preparer-types';
+import { StepFailure } from '../../step-failure';
 import { FakeStepContext, fail, loadOs, ok, runStep } from '../__fixtures__/fake-step-context';
 import { enableDockerServiceStep } from './enable-docker-service';
 

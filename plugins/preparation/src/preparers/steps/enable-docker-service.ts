@@ -1,4 +1,5 @@
-import { StepFailure, type PreparationStep } from '../../preparer-types';
+import { StepFailure } from '../../step-failure';
+import type { PreparationStep } from '../../preparer-types';
 import { succeeded } from './exec';
 
 export const NO_SYSTEMD_MESSAGE = 'This server does not run systemd; Tomo needs systemd to manage the Docker service';

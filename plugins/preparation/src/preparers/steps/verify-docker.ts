@@ -1,4 +1,5 @@
-import { StepFailure, type PreparationStep, type StepContext } from '../../preparer-types';
+import { StepFailure } from '../../step-failure';
+import type { PreparationStep, StepContext } from '../../preparer-types';
 import { CONTAINER_TIMEOUT_MS, describeExit, outputTail, succeeded } from './exec';
 
 /** How many local images the container check tries before giving up (an image may lack `true`). */

@@ -1,0 +1,56 @@
+/**
+ * The plain types of a catalog source, shared by the registry and the `apps.catalogs` contract.
+ * Types only, so the contract does not pull the loaders in.
+ */
+import type { AppDefinition } from './definition-schema';
+import type { CatalogIssue } from './issues';
+
+/** Where a source ranks: `import` < `builtin` < `plugin` < `folder` (see catalog-registry.ts). */
+export type CatalogSourceKind = 'import' | 'builtin' | 'plugin' | 'folder';
+
+/** A valid definition and where it came from. */
+export interface LoadedApp {
+  definition: AppDefinition;
+  /** The file it was read from. */
+  file: string;
+  /** Where in the file, for files holding several apps (e.g. `templates.3` of a Portainer file). */
+  entry?: string;
+}
+
+/** What loading a catalog gives: the valid apps, and everything that was wrong or skipped. Never thrown. */
+export interface CatalogLoadResult {
+  apps: LoadedApp[];
+  /** Problems that kept a definition (or a whole file) out of the catalog. */
+  errors: CatalogIssue[];
+  /** Problems worth fixing that did not keep anything out. */
+  warnings: CatalogIssue[];
+  /** Entries deliberately left out, with the reason (e.g. Portainer stack templates). */
+  skipped: CatalogIssue[];
+}
+
+/** Where apps come from: a folder, a template file, a plugin. `load` must not throw (if it does, the error is reported). */
+export interface CatalogSource {
+  /** Unique among the registry's sources, e.g. `builtin`, `folder:/srv/tomo/apps`, `plugin:media-pack`. */
+  id: string;
+  /** Shown to admins (catalog status page). */
+  label: string;
+  kind: CatalogSourceKind;
+  load(): Promise<CatalogLoadResult>;
+}
+
+/** Public description of a source. */
+export interface CatalogSourceInfo {
+  id: string;
+  label: string;
+  kind: CatalogSourceKind;
+}
+
+/** An app of the merged catalog and where its definition comes from. */
+export interface CatalogEntry {
+  definition: AppDefinition;
+  source: CatalogSourceInfo;
+  /** File of the definition. */
+  file: string;
+  /** Place in the file, for multi-app files (Portainer `templates.3`). */
+  entry?: string;
+}
