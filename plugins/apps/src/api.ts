@@ -4,7 +4,7 @@
  * resolve it by, and the hook set. No class, no entity, no loader: implementations import
  * `hooks.ts` / `tokens.ts` / `extension-points.ts`, never this file.
  */
-export type { AppDefinition, AppPort, AppVolume, AppEnvVar, AppHealthcheck, AppHostAccess, AppSecurity } from './catalog/definition-schema';
+export type { AppDefinition, AppPort, AppVolume, AppEnvVar, AppHealthcheck, AppHostAccess, AppSecurity } from './catalog/definition-types';
 export type { CatalogEntry, CatalogLoadResult, CatalogSource, CatalogSourceInfo, CatalogSourceKind, LoadedApp } from './catalog/catalog-types';
 export type {
   AppCatalogsExtension,

@@ -2,7 +2,7 @@
  * The plain types of a catalog source, shared by the registry and the `apps.catalogs` contract.
  * Types only, so the contract does not pull the loaders in.
  */
-import type { AppDefinition } from './definition-schema';
+import type { AppDefinition } from './definition-types';
 import type { CatalogIssue } from './issues';
 
 /** Where a source ranks: `import` < `builtin` < `plugin` < `folder` (see catalog-registry.ts). */
