@@ -1,15 +1,8 @@
 /**
- * What other plugins may use from the monitoring plugin: the activity log service (to record
- * their own events) and its types.
+ * The monitoring plugin's contract: what other plugins may import. The activity log's interface
+ * (to record their own events) and its plain types, and the token to resolve it by. No class, no
+ * entity: the implementation imports `tokens.ts` / `activity/activity-types.ts`, never this file.
  */
-import { createServiceToken } from '@tomo/kernel';
-import type { ActivityLog } from './activity/activity-log';
-
-export type { ActivityLog, ActivityInput, ActivityEntryView, ActivityFilters, ActivityPage } from './activity/activity-log';
-export type { Door } from './activity/door';
-export type { AppCounts } from './views';
-
-export const MonitoringTokens = Object.freeze({
-  /** Append an entry: `ctx.resolve(MonitoringTokens.ActivityLog).record({ action: 'my_plugin.did', result: 'ok', door: 'system' })`. */
-  ActivityLog: createServiceToken<ActivityLog>('monitoring.ActivityLog'),
-});
+export type { ActivityLogApi as ActivityLog, ActivityInput, ActivityFilters, ActivityPage } from './activity/activity-types';
+export type { ActivityEntryView, AppCounts, Door } from './views';
+export { MonitoringTokens } from './tokens';

@@ -5,7 +5,6 @@ import { AppsTokens } from '@tomo/plugin-apps/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { ActivityLog } from './activity/activity-log';
 import { tapActivityHooks } from './activity/recorders';
-import { MonitoringTokens } from './api';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
 import { ActivityEntryEntity } from './entities/activity-entry.entity';
 import { ContainerRollupEntity } from './entities/container-rollup.entity';
@@ -27,6 +26,7 @@ import { MonitoringContainers1764900300000 } from './migrations/1764900300000-mo
 import { MonitoringContainerRollups1764900400000 } from './migrations/1764900400000-monitoring-container-rollups';
 import { registerLogRoutes } from './routes/logs.routes';
 import { registerMetricsRoutes } from './routes/metrics.routes';
+import { MonitoringTokens } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };

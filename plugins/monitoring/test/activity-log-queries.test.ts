@@ -11,6 +11,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startTestKernel } from '@tomo/kernel/testing';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { MonitoringTokens, type ActivityInput } from '../src/api';
+import type { ActivityLog } from '../src/activity/activity-log';
 import { ActivityEntryEntity } from '../src/entities/activity-entry.entity';
 import { monitoringPlugin } from '../src/plugin';
 import { authPlugin } from '../../auth/src/plugin';
@@ -231,7 +232,8 @@ describe('append-only (acceptance 5)', () => {
 
 describe('retention', () => {
   test('entries older than the retention go, the rest stay (prune)', async () => {
-    const log = t.kernel.resolve(MonitoringTokens.ActivityLog);
+    // Pruning is the plugin's own job, not part of its contract: the token's value is the log itself.
+    const log = t.kernel.resolve(MonitoringTokens.ActivityLog) as ActivityLog;
     const old = new Date(Date.now() - 400 * 24 * HOUR);
     await log.record({ action: 'auth.login', result: 'ok', door: 'api', at: old, userId: t.ids.bob, ownerId: t.ids.bob });
     const before = new Date(Date.now() - 399 * 24 * HOUR).toISOString();

@@ -4,46 +4,10 @@ import { LessThan, type DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import { ActivityEntryEntity } from '../entities/activity-entry.entity';
 import type { ActivityEntryView, Door } from '../views';
+import type { ActivityFilters, ActivityInput, ActivityLogApi, ActivityPage } from './activity-types';
 
 export type { ActivityEntryView };
-
-/** What a recorder hands to {@link ActivityLog.record}. Never put a secret in any field. */
-export interface ActivityInput {
-  action: string;
-  result: 'ok' | 'failed';
-  door: Door | null;
-  userId?: string | null;
-  username?: string | null;
-  /** Whose thing the entry is about (server owner, the user concerned): they may read it. */
-  ownerId?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  targetName?: string | null;
-  serverId?: string | null;
-  detail?: string | null;
-  clientIp?: string | null;
-  /** Defaults to the clock's now. */
-  at?: Date;
-}
-
-export interface ActivityFilters {
-  serverId?: string;
-  /** Exact action (`app.install`) or a prefix ending at a dot (`app` matches `app.install`, `app.stop`...). */
-  action?: string;
-  userId?: string;
-  from?: Date;
-  to?: Date;
-  q?: string;
-  page?: number;
-  pageSize?: number;
-}
-
-export interface ActivityPage {
-  entries: ActivityEntryView[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { ActivityFilters, ActivityInput, ActivityPage } from './activity-types';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -74,7 +38,7 @@ function toView(e: ActivityEntryEntity): ActivityEntryView {
  * The activity log: append, read (filtered, paged, within the reader's rights), and drop entries
  * older than the retention. There is deliberately no update and no delete of single entries.
  */
-export class ActivityLog {
+export class ActivityLog implements ActivityLogApi {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
