@@ -1,0 +1,7 @@
+export interface Thing {
+  id: string;
+}
+
+export interface SoundApi {
+  find(id: string): Thing;
+}
