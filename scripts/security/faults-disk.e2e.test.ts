@@ -117,7 +117,7 @@ test('writes answer 507 insufficient_storage (clean JSON), reads keep working, n
   expectDiskFullAnswer(login, ['admin-password-1234']);
 
   // Reads keep working, the background writes (poller) failing meanwhile crash nothing.
-  for (const url of ['/api/servers', '/api/logs?pageSize=5', '/api/metrics/summary', '/api/apps/catalog', `/api/servers/${added.body.id}`]) {
+  for (const url of ['/api/servers', '/api/activity?pageSize=5', '/api/metrics/summary', '/api/apps/catalog', `/api/servers/${added.body.id}`]) {
     expect([url, (await t.call('GET', url, token)).status]).toEqual([url, 200]);
   }
   expect((await t.call('GET', '/api/servers', apiToken)).status).toBe(200);

@@ -57,7 +57,7 @@ afterAll(async () => {
   if (emptyRun) fs.rmSync(emptyRun, { recursive: true, force: true });
 });
 
-const crashEvents = async (id: string) => ((await t.request('GET', '/api/logs?action=app.crashed', { token: t.tokens.alice })).body.entries as any[]).filter((e) => e.targetId === id);
+const crashEvents = async (id: string) => ((await t.request('GET', '/api/activity?action=app.crashed', { token: t.tokens.alice })).body.entries as any[]).filter((e) => e.targetId === id);
 
 test('Docker not answering: apps show unknown naming Docker, no crash, no "app crashed" event; the same app on a server whose Docker answers is one', async () => {
   const { ssh } = testbed();

@@ -106,7 +106,7 @@ test(`${CONNECTIONS} concurrent authenticated clients, mixed reads and writes fo
         method: 'PATCH',
         setupRequest: (req: any, context: Ctx) => ({ ...req, path: `/api/servers/${who(context).serverId}`, headers: auth(context), body: JSON.stringify({ name: `srv-${who(context).user}-${++renames}` }) }),
       },
-      get('/api/logs?pageSize=20'),
+      get('/api/activity?pageSize=20'),
       {
         method: 'POST',
         setupRequest: (req: any, context: Ctx) => ({ ...req, path: '/api/auth/tokens', headers: auth(context), body: JSON.stringify({ name: 'load-test' }) }),

@@ -164,7 +164,7 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
   answers.push({ where: 'the backup file', text: file.toString('latin1') });
 
   // What a user reads afterwards: logs, metrics, servers, users.
-  for (const url of ['/api/logs?pageSize=200', '/api/servers', '/api/users', '/api/metrics/servers', '/api/metrics/summary', '/api/plugins', '/api/status']) await call('GET', url);
+  for (const url of ['/api/activity?pageSize=200', '/api/servers', '/api/users', '/api/metrics/servers', '/api/metrics/summary', '/api/plugins', '/api/status']) await call('GET', url);
   await new Promise((r) => setTimeout(r, 1500)); // a poll or two with the key, written to the log
 
   // The sweep.

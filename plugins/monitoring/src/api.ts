@@ -1,8 +1,7 @@
 /**
- * The monitoring plugin's contract: what other plugins may import. The activity log's interface
- * (to record their own events) and its plain types, and the token to resolve it by. No class, no
- * entity: the implementation imports `tokens.ts` / `activity/activity-types.ts`, never this file.
+ * What other plugins may use from the monitoring plugin: the events it announces (the activity
+ * log records them) and its plain types. A contract only: no classes, no entities.
  */
-export type { ActivityLogApi as ActivityLog, ActivityInput, ActivityFilters, ActivityPage } from './activity/activity-types';
-export type { ActivityEntryView, AppCounts, Door } from './views';
-export { MonitoringTokens } from './tokens';
+export { monitoringHooks } from './hooks';
+export type { AppCrashedEvent, PolledServer, ServerWentOfflineEvent } from './hooks';
+export type { AppCounts } from './views';

@@ -5,7 +5,7 @@ import { backupTablesExtensionPoint } from '@tomo/plugin-backup/api';
 const { version } = require('../package.json') as { version: string };
 
 /**
- * The activity log and the metrics history in backups, declared by their owner through
+ * The metrics history in backups, declared by its owner through
  * `backup.tables`: history, so only with `--include-history`, row for row by primary key, with the
  * ids of users, servers and installed apps remapped when they matched other ones on import.
  * A module targeting backup, so monitoring does not depend on it.
@@ -16,7 +16,6 @@ export const monitoringBackupTablesModule = definePluginModule({
   version,
   register(ctx) {
     const backup = ctx.getExtensionPoint(backupTablesExtensionPoint);
-    backup.addTable({ table: 'activity_log', label: 'activity log entries', history: true, refs: { userId: 'auth_users', ownerId: 'auth_users', serverId: 'servers' } });
     backup.addTable({ table: 'metric_samples', label: 'metric samples', history: true, refs: { serverId: 'servers' } });
     backup.addTable({ table: 'metric_rollups', label: 'metric rollups', history: true, refs: { serverId: 'servers' } });
     backup.addTable({ table: 'container_samples', label: 'app metric samples', history: true, refs: { serverId: 'servers', installationId: 'app_installations' } });

@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /** The `monitoring:` section of the configuration. */
 export const monitoringConfigSchema = z.strictObject({
-  /** Activity log entries older than this many days are deleted (checked daily); nothing else removes them. */
-  activityRetentionDays: z.number().int().min(1).max(36500).default(365),
+  /**
+   * Moved to `activity.retentionDays` with the activity log. Refused rather than ignored: the
+   * default retention applied in silence could delete entries the admin meant to keep.
+   */
+  activityRetentionDays: z.never({ error: 'moved to activity.retentionDays (the activity log is its own plugin now): rename the key' }).optional(),
   /** Seconds between two polls of a server (one SSH command each). */
   intervalSeconds: z.number().int().min(1).max(3600).default(30),
   /** Servers polled at the same time, at most. */

@@ -1,18 +1,14 @@
 import path from 'node:path';
 import { definePlugin, KernelTokens, type PluginContext } from '@tomo/kernel';
-import { AuthTokens } from '@tomo/plugin-auth/api';
 import { AppsTokens } from '@tomo/plugin-apps/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
-import { ActivityLog } from './activity/activity-log';
-import { tapActivityHooks } from './activity/recorders';
+import { hookAnnouncer } from './announcer';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
-import { ActivityEntryEntity } from './entities/activity-entry.entity';
 import { ContainerRollupEntity } from './entities/container-rollup.entity';
 import { ContainerSampleEntity } from './entities/container-sample.entity';
 import { MetricRollupEntity } from './entities/metric-rollup.entity';
 import { MetricSampleEntity } from './entities/metric-sample.entity';
 import { RollupWatermarkEntity } from './entities/rollup-watermark.entity';
-import { getActivityLogsTool } from './mcp/activity-tools';
 import { getAppMetricsTool, getDashboardSummaryTool, getServerMetricsTool } from './mcp/metrics-tools';
 import { ContainerMetrics } from './metrics/container-metrics';
 import { ContainerWatch } from './metrics/container-watch';
@@ -24,9 +20,7 @@ import { MonitoringMetrics1764900100000 } from './migrations/1764900100000-monit
 import { MonitoringRollups1764900200000 } from './migrations/1764900200000-monitoring-rollups';
 import { MonitoringContainers1764900300000 } from './migrations/1764900300000-monitoring-containers';
 import { MonitoringContainerRollups1764900400000 } from './migrations/1764900400000-monitoring-container-rollups';
-import { registerLogRoutes } from './routes/logs.routes';
 import { registerMetricsRoutes } from './routes/metrics.routes';
-import { MonitoringTokens } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
@@ -34,38 +28,35 @@ const { version } = require('../package.json') as { version: string };
 const DAY_MS = 24 * 3600 * 1000;
 const ROLLUP_INTERVAL_MS = 60 * 1000;
 
-/** Activity log of every action and system event; server metrics from a poller over SSH. */
+/** Server and app metrics from a poller over SSH; announces servers going offline and apps crashing. */
 export const monitoringPlugin = definePlugin({
   id: 'monitoring',
   version,
-  description: 'Activity log of user actions and system events; server metrics polled over SSH',
-  // It taps the hooks of all four, and reads servers and users to name what an entry is about.
-  dependsOn: ['auth', 'servers', 'preparation', 'apps'],
+  description: 'Server and app metrics polled over SSH; offline servers and crashed apps announced as events',
+  // It polls servers and reads the apps installed on them; the activity log taps its hooks.
+  dependsOn: ['servers', 'apps'],
   config: monitoringConfigSchema,
-  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService, users: AuthTokens.UserService },
-  entities: [ActivityEntryEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
+  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService },
+  entities: [MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
   migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000, MonitoringContainerRollups1764900400000],
 
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
-    routes: [{ path: '/logs', component: 'LogsPage', title: 'Activity' }],
-    nav: [{ label: 'Activity', path: '/logs', icon: 'activity', order: 30 }],
     widgets: [
       { id: 'fleet', component: 'FleetWidget', title: 'Fleet', order: 10 },
       { id: 'server-health', component: 'ServerHealthWidget', title: 'Server health', order: 12 },
-      { id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 14 },
     ],
     slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
   },
 
-  init(ctx, { clock, servers, apps, users }) {
-    const log = new ActivityLog(ctx.dataSource, clock, ctx.logger);
-    const watch = { watch: new ContainerWatch(apps, log), recorded: (serverId: string) => apps.recorded(serverId) };
+  init(ctx, { clock, servers, apps }) {
+    const announcer = hookAnnouncer(ctx.hooks, ctx.logger);
+    const watch = { watch: new ContainerWatch(apps, announcer), recorded: (serverId: string) => apps.recorded(serverId) };
     const poller = new Poller(
       ctx.dataSource,
       servers,
-      log,
+      announcer,
       clock,
       ctx.logger.child({ component: 'poller' }),
       { intervalSeconds: ctx.config.intervalSeconds, maxConcurrentPolls: ctx.config.maxConcurrentPolls, offlineAfterFailures: 3 },
@@ -74,28 +65,24 @@ export const monitoringPlugin = definePlugin({
     const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), (id) => poller.containers(id));
     const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null);
     const rollups = new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' }));
-    ctx.expose(MonitoringTokens.ActivityLog, { useValue: log });
-    tapActivityHooks({ hooks: ctx.hooks, log, servers, users, logger: ctx.logger });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('monitoring', async ({ server }) => {
       await poller.forget(server.id);
       await metrics.forgetServer(server.id);
       await containers.forgetServer(server.id);
     });
-    registerLogRoutes(ctx, log);
     registerMetricsRoutes(ctx, metrics, containers);
-    ctx.mcp.tool(getActivityLogsTool(log));
     ctx.mcp.tool(getServerMetricsTool(metrics));
     ctx.mcp.tool(getDashboardSummaryTool(metrics));
     ctx.mcp.tool(getAppMetricsTool(containers));
     // Newest first at shutdown: the poller stops before the rollups it feeds.
     ctx.onShutdown(() => rollups.stop());
     ctx.onShutdown(() => poller.stop());
-    ctx.onReady(() => startBackgroundWork(ctx, log, rollups, poller));
+    ctx.onReady(() => startBackgroundWork(ctx, rollups, poller));
   },
 });
 
-/** Retention of the activity log and metrics (daily), the rollups and the poller: from `ready` on. */
-async function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, log: ActivityLog, rollups: Rollups, poller: Poller): Promise<void> {
+/** Retention of the metrics (daily), the rollups and the poller: from `ready` on. */
+function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, rollups: Rollups, poller: Poller): void {
   const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
   // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
   // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
@@ -104,19 +91,8 @@ async function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, log: Ac
       .maintain(retention)
       .then(({ removed }) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
       .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
-  const pruneActivity = async () => {
-    const removed = await log.prune(ctx.config.activityRetentionDays).catch((err: Error) => {
-      ctx.logger.error({ err }, 'Activity log retention failed');
-      return 0;
-    });
-    if (removed) ctx.logger.info(`Activity log: ${removed} entr${removed === 1 ? 'y' : 'ies'} older than ${ctx.config.activityRetentionDays} days removed`);
-  };
-  await pruneActivity();
   void pruneMetrics();
-  const timer = setInterval(() => {
-    void pruneActivity();
-    void pruneMetrics();
-  }, DAY_MS);
+  const timer = setInterval(() => void pruneMetrics(), DAY_MS);
   timer.unref();
   ctx.onShutdown(() => clearInterval(timer));
   rollups.start(ROLLUP_INTERVAL_MS);

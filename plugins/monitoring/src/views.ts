@@ -4,27 +4,6 @@
  * their types cannot drift from the backend's.
  */
 
-/** Which door an action came through. `system` is Tomo itself (background jobs, finished runs). */
-export type Door = 'console' | 'api' | 'mcp' | 'cli' | 'system';
-
-/** One entry as HTTP and MCP show it. */
-export interface ActivityEntryView {
-  id: string;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  serverId: string | null;
-  result: 'ok' | 'failed';
-  detail: string | null;
-  /** `console`, `api`, `mcp`, `cli`, `system`; null when the event did not say (see the docs). */
-  door: Door | null;
-  clientIp: string | null;
-}
-
 /** Apps per state; `installing` also counts removals in flight. */
 export interface AppCounts {
   total: number;

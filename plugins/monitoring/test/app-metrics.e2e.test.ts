@@ -42,7 +42,7 @@ async function install(): Promise<{ id: string; containerName: string }> {
 
 const containersOf = async () => (await t.request('GET', `/api/metrics/servers/${serverId}`, { token: t.tokens.alice })).body.containers as any[];
 const crashEvents = async (id: string) =>
-  ((await t.request('GET', '/api/logs?action=app.crashed', { token: t.tokens.alice })).body.entries as any[]).filter((e) => e.targetId === id);
+  ((await t.request('GET', '/api/activity?action=app.crashed', { token: t.tokens.alice })).body.entries as any[]).filter((e) => e.targetId === id);
 
 let app: { id: string; containerName: string };
 
@@ -111,7 +111,7 @@ test('a container killed behind Tomo\'s back is one "app crashed" event; a stop 
   expect((await containersOf()).find((c) => c.installationId === app.id)).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/137/) });
   expect((await t.request('GET', '/api/metrics/summary', { token: t.tokens.alice })).body.apps).toMatchObject({ running: 0, crashed: 1 });
   // Bob does not see Alice's app events.
-  const bobs = (await t.request('GET', '/api/logs?action=app.crashed', { token: t.tokens.bob })).body.entries as any[];
+  const bobs = (await t.request('GET', '/api/activity?action=app.crashed', { token: t.tokens.bob })).body.entries as any[];
   expect(bobs.filter((e) => e.targetId === app.id)).toEqual([]);
 
   // Still down a few polls later: still one event.

@@ -118,7 +118,7 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
 
   await sshd.kill();
   const killedAt = Date.now();
-  const offline = await waitFor('server.offline', async () => (await t.request('GET', `/api/logs?serverId=${id}&action=server.offline`, { token: t.tokens.alice })).body.entries[0], 15000);
+  const offline = await waitFor('server.offline', async () => (await t.request('GET', `/api/activity?serverId=${id}&action=server.offline`, { token: t.tokens.alice })).body.entries[0], 15000);
   // Three failed polls, one a second (plus the time each refused connection takes).
   expect(Date.now() - killedAt).toBeLessThan(8000);
   expect(offline).toMatchObject({ door: 'system', result: 'failed', targetName: 'own-sshd', userId: null, detail: expect.stringMatching(/^3 polls failed: /) });
@@ -130,12 +130,12 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
   expect(summary.perServer.map((s: { name: string }) => s.name).sort()).toEqual(['alice-metrics', 'own-sshd']);
 
   await sshd.start();
-  const online = await waitFor('server.online', async () => (await t.request('GET', `/api/logs?serverId=${id}&action=server.online`, { token: t.tokens.alice })).body.entries[0], 20000);
+  const online = await waitFor('server.online', async () => (await t.request('GET', `/api/activity?serverId=${id}&action=server.online`, { token: t.tokens.alice })).body.entries[0], 20000);
   expect(online).toMatchObject({ door: 'system', result: 'ok', targetName: 'own-sshd' });
   expect((await latestOf(id)).status).toBe('online');
   expect(await waitFor('the record online again', async () => ((await record()).status === 'online' ? await record() : null))).toMatchObject({ lastError: null });
   // Bob sees none of it.
-  expect((await t.request('GET', `/api/logs?serverId=${id}`, { token: t.tokens.bob })).body.total).toBe(0);
+  expect((await t.request('GET', `/api/activity?serverId=${id}`, { token: t.tokens.bob })).body.total).toBe(0);
 
   // Deleting the server takes its samples and rollups with it (rolled up here as if ten minutes had passed).
   await new Rollups(t.kernel.dataSource, { now: () => new Date(Date.now() + 600000) }, pino({ level: 'silent' })).run();

@@ -203,7 +203,7 @@ test('the Activity page filters by server and action, keeps the filters in the U
   await page.getByRole('link', { name: 'Activity' }).waitFor();
 
   // Everything: more than one page.
-  const all = await call('GET', '/api/logs?pageSize=1');
+  const all = await call('GET', '/api/activity?pageSize=1');
   expect(all.total).toBeGreaterThan(2 * RENAMES);
   const range = page.getByTestId('page-range');
   await range.getByText(`1–50 of ${all.total}`).waitFor();
@@ -213,7 +213,7 @@ test('the Activity page filters by server and action, keeps the filters in the U
 
   // By server, then by action: the URL follows, the rows match.
   await page.getByTestId('filter-server').selectOption(ids.alpha);
-  const byServer = await call('GET', `/api/logs?serverId=${ids.alpha}&pageSize=1`);
+  const byServer = await call('GET', `/api/activity?serverId=${ids.alpha}&pageSize=1`);
   await range.getByText(`1–${Math.min(50, byServer.total)} of ${byServer.total}`).waitFor();
   expect(new URL(page.url()).searchParams.get('serverId')).toBe(ids.alpha);
   await page.getByTestId('filter-action').selectOption('server.update');
@@ -235,7 +235,7 @@ test('the Activity page filters by server and action, keeps the filters in the U
   // A kind of action over both servers: two pages, Next and Previous.
   await page.getByTestId('filter-server').selectOption('');
   await page.getByTestId('filter-action').selectOption('server');
-  const servers = await call('GET', '/api/logs?action=server&pageSize=1');
+  const servers = await call('GET', '/api/activity?action=server&pageSize=1');
   expect(servers.total).toBeGreaterThan(50);
   await range.getByText(`1–50 of ${servers.total}`).waitFor();
   await page.getByTestId('page-next').click();
@@ -275,8 +275,8 @@ test('curl with an API token gets the metrics and the activity log as JSON, with
   expect(summary.body.servers).toEqual({ total: 2, online: 2, offline: 0, unknown: 0 });
   expect(summary.body.apps).toMatchObject({ total: 1, running: 1 });
 
-  const first = curl('/api/logs?page=1&pageSize=7');
-  const second = curl('/api/logs?page=2&pageSize=7');
+  const first = curl('/api/activity?page=1&pageSize=7');
+  const second = curl('/api/activity?page=2&pageSize=7');
   expect(second.status).toBe(200);
   expect({ page: second.body.page, pageSize: second.body.pageSize, entries: second.body.entries.length }).toEqual({ page: 2, pageSize: 7, entries: 7 });
   expect(second.body.total).toBeGreaterThanOrEqual(first.body.total);
@@ -286,7 +286,7 @@ test('curl with an API token gets the metrics and the activity log as JSON, with
   expect(second.body.entries.some((e: any) => firstIds.has(e.id))).toBe(false);
   expect(Date.parse(second.body.entries[0].at)).toBeLessThanOrEqual(Date.parse(first.body.entries.at(-1).at));
 
-  const filtered = curl(`/api/logs?serverId=${ids.beta}&action=server.update&page=2&pageSize=20`);
+  const filtered = curl(`/api/activity?serverId=${ids.beta}&action=server.update&page=2&pageSize=20`);
   expect({ total: filtered.body.total, entries: filtered.body.entries.length }).toEqual({ total: RENAMES, entries: RENAMES - 20 });
-  expect(curl('/api/logs?pageSize=500').status).toBe(400);
+  expect(curl('/api/activity?pageSize=500').status).toBe(400);
 });

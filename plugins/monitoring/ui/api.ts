@@ -6,7 +6,8 @@
  * must not carry).
  */
 import { api } from '@tomo/ui-shell/kit';
-import type { ActivityEntryView, AppCounts, Door } from '../src/views';
+import type { ActivityEntryView, Door } from '@tomo/plugin-activity/api';
+import type { AppCounts } from '../src/views';
 
 export type { AppCounts, Door };
 

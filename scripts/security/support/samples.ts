@@ -55,6 +55,7 @@ const serverParam = { params: { id: 'server' } } satisfies RouteSample;
 const startPreparation = { params: { id: 'server' }, body: () => ({ dockerSource: 'auto' }) } satisfies RouteSample;
 const installBody = (ids: Ids) => ({ appId: ids.app, ports: { '80/tcp': 18080 }, settings: {} });
 const importBody = () => ({ password: 'not-the-backup-password', onConflict: 'skip' });
+const activityLog = { query: () => ({ page: '1', pageSize: '20' }), filters: { serverId: 'server', userId: 'user' } } satisfies RouteSample;
 /** An upload that is not a backup (no password opens it). */
 export const NOT_A_BACKUP = Buffer.from('age-encryption.org/v1\n-> nothing here\n');
 
@@ -119,8 +120,10 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'POST /api/backup/uploads/:id/preview': { params: { id: 'upload' }, body: importBody },
   'POST /api/backup/uploads/:id/apply': { params: { id: 'upload' }, body: importBody },
   'DELETE /api/backup/uploads/:id': { params: { id: 'upload' } },
+  // activity (/api/logs: the deprecated old path of /api/activity, until the next release)
+  'GET /api/activity': activityLog,
+  'GET /api/logs': activityLog,
   // monitoring
-  'GET /api/logs': { query: () => ({ page: '1', pageSize: '20' }), filters: { serverId: 'server', userId: 'user' } },
   'GET /api/metrics/servers': none,
   'GET /api/metrics/servers/:id': { params: { id: 'server' }, query: () => ({ period: '24h' }) },
   'GET /api/metrics/summary': none,
@@ -156,8 +159,9 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   start_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   stop_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   uninstall_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
-  // monitoring
+  // activity
   get_activity_logs: { filters: { serverId: 'server', userId: 'user' }, args: () => ({ page: 1, pageSize: 20 }) },
+  // monitoring
   get_server_metrics: { ids: { server_id: 'server' }, args: (ids) => ({ server_id: ids.server, period: '24h' }) },
   get_dashboard_summary: { args: () => ({}) },
   get_app_metrics: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, period: '7d' }) },

@@ -10,6 +10,7 @@ import { KernelTokens } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { ServersTokens } from '@tomo/plugin-servers/api';
+import { activityBackupTablesModule, activityPlugin } from '../../../plugins/activity/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../../plugins/apps/src/plugin';
 import { TEST_CATALOG } from '../../../plugins/apps/test/support/apps-kernel';
 import { BACKUP_TABLE_MODULES } from '../../../plugins/backup/test/support/backup-kernel';
@@ -32,14 +33,14 @@ export const BOB: Who = { username: 'bob', password: 'bob-password-12345' };
 export type SecurityKernel = TestKernel & { dataRoot: string };
 
 /**
- * Auth, servers, preparation, apps (built-in and test catalogs), backup and monitoring. The
+ * Auth, servers, preparation, apps (built-in and test catalogs), backup, monitoring and activity. The
  * poller's interval is an hour: it polls once at start (no servers yet), then not during a test.
  */
 export async function startSecurityKernel(): Promise<SecurityKernel> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-security-apps-'));
   const t = await startTestKernel({
-    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule],
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule, activityBackupTablesModule],
     config: {
       catalog: { dirs: [TEST_CATALOG] },
       apps: { dataRoot, stopTimeoutSeconds: 1 },

@@ -1,5 +1,4 @@
 import type { AppsApi, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
-import type { ActivityLog } from '../activity/activity-log';
 import { BLIND_ENGINE_CHECK_EVERY, ContainerWatch, newContainerWatchState } from './container-watch';
 
 const ID = 'c'.repeat(64);
@@ -28,8 +27,7 @@ function setup(engine: () => Promise<Array<Partial<InstallationView>>>, recorded
     },
     recorded: async () => recorded$.list,
   } as unknown as AppsApi;
-  const log = { record: async (e: unknown) => void events.push(e) } as unknown as ActivityLog;
-  const watch = new ContainerWatch(apps, log);
+  const watch = new ContainerWatch(apps, { appCrashed: async (e) => void events.push(e) });
   const state = newContainerWatchState();
   const observe = (seen: Map<string, { cpuNs: number | null; memBytes: number | null }> | null) =>
     watch.observe(state, { serverId: 'srv', recorded: recorded$.list, seen, hostPrevious: null, hostCurrent: null });

@@ -1,5 +1,5 @@
 import type { AppsApi, InstallationView, RecordedInstallation } from '@tomo/plugin-apps/api';
-import type { ActivityLog } from '../activity/activity-log';
+import type { MonitoringAnnouncer } from '../announcer';
 import { containerCpuPercent, type ContainerReading, type CpuTimes } from './probe';
 
 /** How an app is doing, as the dashboard counts it. */
@@ -61,7 +61,7 @@ export interface ContainerWatchInput {
 export class ContainerWatch {
   constructor(
     private readonly apps: AppsApi,
-    private readonly activity: ActivityLog,
+    private readonly announcer: Pick<MonitoringAnnouncer, 'appCrashed'>,
   ) {}
 
   async observe(state: ContainerWatchState, input: ContainerWatchInput): Promise<ContainerSampleRow[]> {
@@ -113,17 +113,7 @@ export class ContainerWatch {
           const detail = view.stateDetail ?? (view.state === 'missing' ? 'the container is gone' : 'the container exited');
           if (await this.stillExpectedRunning(input.serverId, rec.id)) {
             state.crashed.set(rec.id, detail);
-            await this.activity.record({
-              action: 'app.crashed',
-              result: 'failed',
-              door: 'system',
-              serverId: input.serverId,
-              ownerId: rec.ownerId,
-              targetType: 'app',
-              targetId: rec.id,
-              targetName: rec.appName,
-              detail,
-            });
+            await this.announcer.appCrashed({ serverId: input.serverId, ownerId: rec.ownerId, installationId: rec.id, appName: rec.appName, detail });
             statuses.set(rec.id, { ...base, state: 'crashed', detail });
           } else {
             statuses.set(rec.id, { ...base, state: 'stopped', detail: null });

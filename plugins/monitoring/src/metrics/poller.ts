@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '@tomo/kernel';
 import type { RecordedInstallation } from '@tomo/plugin-apps/api';
 import type { ReachabilityOutcome, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
-import type { ActivityLog } from '../activity/activity-log';
+import type { MonitoringAnnouncer } from '../announcer';
 import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
@@ -37,7 +37,7 @@ const MAX_SPREAD_MS = 10000;
 /**
  * Polls every server on an interval, a few at a time, with one SSH command per server per poll.
  * A server becomes offline after N consecutive failures (then it is polled less and less often,
- * up to every 8 intervals) and online again at the first success; both are activity entries.
+ * up to every 8 intervals) and online again at the first success; both are announced as monitoring events.
  */
 export class Poller {
   private readonly states = new Map<string, ServerPollState>();
@@ -49,7 +49,8 @@ export class Poller {
   constructor(
     private readonly dataSource: DataSource,
     private readonly servers: ServerService,
-    private readonly activity: ActivityLog,
+    /** Where offline/online verdicts are announced (the activity log records them). */
+    private readonly announcer: Pick<MonitoringAnnouncer, 'serverWentOffline' | 'serverCameOnline'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: PollerOptions,
@@ -163,7 +164,7 @@ export class Poller {
       const wasOffline = state.status === 'offline';
       Object.assign(state, { status: 'online', consecutiveFailures: 0, lastError: null, nextPollAt: 0 });
       if (wasOffline) {
-        await this.activity.record({ action: 'server.online', result: 'ok', door: 'system', serverId, ownerId, targetType: 'server', targetId: serverId, targetName: name, detail: 'answers again' });
+        await this.announcer.serverCameOnline({ serverId, serverName: name, ownerId });
       }
       await this.report(server, state, { ok: true });
     } catch (err) {
@@ -171,17 +172,7 @@ export class Poller {
       this.recordFailure(serverId, state, err);
       if (state.status !== 'offline' && state.consecutiveFailures >= this.options.offlineAfterFailures) {
         state.status = 'offline';
-        await this.activity.record({
-          action: 'server.offline',
-          result: 'failed',
-          door: 'system',
-          serverId,
-          ownerId,
-          targetType: 'server',
-          targetId: serverId,
-          targetName: name,
-          detail: `${state.consecutiveFailures} polls failed: ${state.lastError}`,
-        });
+        await this.announcer.serverWentOffline({ serverId, serverName: name, ownerId, consecutiveFailures: state.consecutiveFailures, error: state.lastError ?? 'no message' });
         if (server) await this.report(server, state, { ok: false, error: err });
       }
       if (state.status === 'offline') {

@@ -8,6 +8,8 @@ import { builtInPreparersModule, preparationPlugin } from '../../../preparation/
 import { serversPlugin } from '../../../servers/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
 import { TEST_CATALOG } from '../../../apps/test/support/apps-kernel';
+import { backupPlugin } from '../../../backup/src/plugin';
+import { activityPlugin } from '../../../activity/src/plugin';
 import { monitoringPlugin } from '../../src/plugin';
 
 export { addTestbedServer, markPrepared, testbed, localDocker } from '../../../apps/test/support/apps-kernel';
@@ -22,11 +24,15 @@ export type MonitoringKernel = TestKernel & {
   dataRoot: string;
 };
 
-/** A kernel with auth, servers, preparation, apps and monitoring; an admin and two users, logged in through the API. */
+/**
+ * A kernel with every built-in plugin (auth, servers, preparation, apps, backup, monitoring and
+ * the activity log, which records what monitoring announces); an admin and two users, logged in
+ * through the API.
+ */
 export async function startMonitoringKernel(options: { config?: Record<string, unknown> } = {}): Promise<MonitoringKernel> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-monitoring-apps-'));
   const t = await startTestKernel({
-    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monitoringPlugin],
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin],
     modules: [builtInPreparersModule, builtInCatalogModule],
     config: { catalog: { dirs: [TEST_CATALOG] }, apps: { dataRoot, stopTimeoutSeconds: 1 }, ...options.config },
   });

@@ -5,13 +5,8 @@
 import { PassThrough } from 'node:stream';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { BackupTokens } from '@tomo/plugin-backup/api';
-import { appsPlugin, builtInCatalogModule } from '../../apps/src/plugin';
-import { authPlugin } from '../../auth/src/plugin';
-import { backupPlugin } from '../../backup/src/plugin';
-import { addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, CAROL, login } from '../../backup/test/support/backup-kernel';
-import { builtInPreparersModule, preparationPlugin } from '../../preparation/src/plugin';
-import { serversPlugin } from '../../servers/src/plugin';
-import { monitoringBackupTablesModule, monitoringPlugin } from '../src/plugin';
+import { addServer, addUser, ADMIN, BACKUP_PASSWORD, CAROL, login } from '../../backup/test/support/backup-kernel';
+import { ACTIVITY_PLUGINS, ACTIVITY_MODULES } from './support/activity-plugins';
 
 let t: TestKernel;
 let admin: string;
@@ -19,8 +14,8 @@ let carol: string;
 
 beforeAll(async () => {
   t = await startTestKernel({
-    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule],
+    plugins: ACTIVITY_PLUGINS,
+    modules: ACTIVITY_MODULES,
     listen: true,
     config: { backup: { scryptWorkFactor: 10 }, monitoring: { intervalSeconds: 3600 } },
   });
@@ -34,7 +29,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const entries = async (token = admin) => ((await t.request('GET', '/api/logs?action=backup', { token })).body.entries as any[]);
+const entries = async (token = admin) => ((await t.request('GET', '/api/activity?action=backup', { token })).body.entries as any[]);
 
 test('export over HTTP, preview (no entry), apply, a wrong password; then the command line door', async () => {
   const exported = await fetch(`${t.url}/api/backup/export`, {

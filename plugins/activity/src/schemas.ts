@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from './activity/activity-log';
+import { MAX_PAGE_SIZE } from './activity-log';
 
 const isoDate = (what: string) =>
   z

@@ -4,7 +4,7 @@
  * 404) writes none.
  */
 import { randomUUID } from 'node:crypto';
-import { startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
+import { startMonitoringKernel, type MonitoringKernel } from '../../monitoring/test/support/monitoring-kernel';
 
 let t: MonitoringKernel;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 const entries = async () => {
-  const res = await t.request('GET', '/api/logs?action=user.sessions_revoked', { token: t.tokens.admin });
+  const res = await t.request('GET', '/api/activity?action=user.sessions_revoked', { token: t.tokens.admin });
   expect(res.status).toBe(200);
   return res.body.entries as any[];
 };
@@ -38,8 +38,8 @@ test('user.sessions_revoked names the admin, the door and the user; refused call
     }),
   ]);
   // Alice sees the entry about her own account; Bob does not.
-  const mine = await t.request('GET', '/api/logs?action=user.sessions_revoked', { token: (await t.request('POST', '/api/auth/login', { body: { username: 'alice', password: 'alice-password-1234' } })).body.token });
+  const mine = await t.request('GET', '/api/activity?action=user.sessions_revoked', { token: (await t.request('POST', '/api/auth/login', { body: { username: 'alice', password: 'alice-password-1234' } })).body.token });
   expect(mine.body.entries).toHaveLength(1);
-  const bobs = await t.request('GET', '/api/logs?action=user.sessions_revoked', { token: t.tokens.bob });
+  const bobs = await t.request('GET', '/api/activity?action=user.sessions_revoked', { token: t.tokens.bob });
   expect(bobs.body.entries).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import type { CallContext } from '@tomo/kernel';
-import type { Door } from '../views';
+import type { Door } from './views';
 
 export type { Door };
 

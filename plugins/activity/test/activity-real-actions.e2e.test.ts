@@ -9,7 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ActivityEntryEntity } from '../src/entities/activity-entry.entity';
-import { ADMIN, ALICE, BOB, addTestbedServer, markPrepared, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
+import { ADMIN, ALICE, BOB, addTestbedServer, markPrepared, startMonitoringKernel, testbed, type MonitoringKernel } from '../../monitoring/test/support/monitoring-kernel';
 import { freePort } from '../../../test-support/ports';
 
 let t: MonitoringKernel;
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const entries = async (query: string, token = t.tokens.admin) => {
-  const res = await t.request('GET', `/api/logs?${query}`, { token });
+  const res = await t.request('GET', `/api/activity?${query}`, { token });
   expect(res.status).toBe(200);
   return res.body.entries as any[];
 };

@@ -10,15 +10,11 @@ import fs from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startTestKernel } from '@tomo/kernel/testing';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
-import { MonitoringTokens, type ActivityInput } from '../src/api';
-import type { ActivityLog } from '../src/activity/activity-log';
+import { ActivityLogService } from '../src/activity-log';
+import { ActivityTokens, type ActivityInput } from '../src/api';
 import { ActivityEntryEntity } from '../src/entities/activity-entry.entity';
-import { monitoringPlugin } from '../src/plugin';
-import { authPlugin } from '../../auth/src/plugin';
-import { serversPlugin } from '../../servers/src/plugin';
-import { preparationPlugin } from '../../preparation/src/plugin';
-import { appsPlugin } from '../../apps/src/plugin';
-import { startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
+import { startMonitoringKernel, type MonitoringKernel } from '../../monitoring/test/support/monitoring-kernel';
+import { ACTIVITY_PLUGINS } from './support/activity-plugins';
 
 let t: MonitoringKernel;
 let aliceMcp: Client;
@@ -47,7 +43,7 @@ beforeAll(async () => {
   ];
   // Only the seeds: the set-up's own entries (users created, logins) would blur the answers.
   await t.kernel.dataSource.getRepository(ActivityEntryEntity).clear();
-  const log = t.kernel.resolve(MonitoringTokens.ActivityLog);
+  const log = t.kernel.resolve(ActivityTokens.ActivityLog);
   for (const [i, seed] of seeds.entries()) await log.record({ ...seed, at: at(i) });
   aliceMcp = await connectMcp(t.url, t.tokens.alice);
 });
@@ -60,7 +56,7 @@ afterAll(async () => {
 const indexes = (entries: Array<{ at: string }>) => entries.map((e) => (Date.parse(e.at) - T0) / HOUR);
 const get = async (query: Record<string, string | number>, token = t.tokens.admin) => {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
-  const res = await t.request('GET', `/api/logs${qs ? `?${qs}` : ''}`, { token });
+  const res = await t.request('GET', `/api/activity${qs ? `?${qs}` : ''}`, { token });
   expect(res.status).toBe(200);
   return { ...res.body, idx: indexes(res.body.entries) } as { idx: number[]; total: number; page: number; pageSize: number; entries: any[] };
 };
@@ -164,13 +160,25 @@ describe('pages', () => {
     [{ userId: '1' }, 'userId'],
     [{ sort: 'at' }, 'sort'],
   ])('%j is refused with 400 naming the field', async (query, field) => {
-    const res = await t.request('GET', `/api/logs?${new URLSearchParams(query as Record<string, string>).toString()}`, { token: t.tokens.admin });
+    const res = await t.request('GET', `/api/activity?${new URLSearchParams(query as Record<string, string>).toString()}`, { token: t.tokens.admin });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe(field);
   });
 
   test('without a credential: 401', async () => {
+    expect((await t.request('GET', '/api/activity')).status).toBe(401);
     expect((await t.request('GET', '/api/logs')).status).toBe(401);
+  });
+
+  test('/api/logs, the deprecated old path, answers exactly as /api/activity (filters, validation)', async () => {
+    for (const query of ['', '?action=app&pageSize=1&page=2', '?q=ALPHA']) {
+      const old = await t.request('GET', `/api/logs${query}`, { token: t.tokens.alice });
+      expect(old.status).toBe(200);
+      expect(old.body).toEqual((await t.request('GET', `/api/activity${query}`, { token: t.tokens.alice })).body);
+    }
+    expect((await t.request('GET', '/api/logs?pageSize=201', { token: t.tokens.admin })).body.error.field).toBe('pageSize');
+    const documented = t.kernel.routes.all().find((r) => r.definition.path === '/api/logs');
+    expect(documented?.definition.summary).toMatch(/^Deprecated: .*\/api\/activity/);
   });
 });
 
@@ -207,23 +215,25 @@ describe('ownership (acceptance 5)', () => {
 });
 
 describe('append-only (acceptance 5)', () => {
-  test('every route of the monitoring plugin is a GET, and no route anywhere edits or deletes log entries', async () => {
-    const mine = t.kernel.routes.all().filter((r) => r.owner === 'monitoring');
-    expect(mine.map((r) => `${r.definition.method} ${r.definition.path}`)).toEqual(['GET /api/logs', 'GET /api/metrics/servers', 'GET /api/metrics/servers/:id', 'GET /api/metrics/summary', 'GET /api/metrics/apps/:id']);
+  test('every route of the activity plugin is a GET, and no route anywhere edits or deletes log entries', async () => {
+    const mine = t.kernel.routes.all().filter((r) => r.owner === 'activity');
+    expect(mine.map((r) => `${r.definition.method} ${r.definition.path}`)).toEqual(['GET /api/activity', 'GET /api/logs']);
     const writesOnLogs = t.kernel.routes
       .all()
       .filter((r) => ['DELETE', 'PUT', 'PATCH', 'POST'].includes(r.definition.method) && /\/(logs|activity)(\/|$)/.test(r.definition.path) && !/\/preparation\//.test(r.definition.path));
     expect(writesOnLogs).toEqual([]);
     for (const method of ['DELETE', 'PUT', 'PATCH', 'POST']) {
-      const res = await t.request(method, '/api/logs', { token: t.tokens.admin, body: {} });
-      expect([404, 405]).toContain(res.status);
+      for (const path of ['/api/activity', '/api/logs']) {
+        const res = await t.request(method, path, { token: t.tokens.admin, body: {} });
+        expect([404, 405]).toContain(res.status);
+      }
     }
     expect((await get({})).total).toBe(12);
   });
 
-  test('its MCP tools only read', () => {
-    const mine = t.kernel.tools.all().filter((tool) => tool.owner === 'monitoring');
-    expect(mine.map((tool) => tool.definition.name)).toEqual(['get_activity_logs', 'get_server_metrics', 'get_dashboard_summary', 'get_app_metrics']);
+  test('its MCP tool only reads', () => {
+    const mine = t.kernel.tools.all().filter((tool) => tool.owner === 'activity');
+    expect(mine.map((tool) => tool.definition.name)).toEqual(['get_activity_logs']);
     for (const tool of mine) expect(tool.definition.annotations).toMatchObject({ readOnlyHint: true });
     const editing = t.kernel.tools.all().filter((tool) => /(delete|edit|update|clear|remove|purge)_?(activity|log)/.test(tool.definition.name));
     expect(editing).toEqual([]);
@@ -232,8 +242,7 @@ describe('append-only (acceptance 5)', () => {
 
 describe('retention', () => {
   test('entries older than the retention go, the rest stay (prune)', async () => {
-    // Pruning is the plugin's own job, not part of its contract: the token's value is the log itself.
-    const log = t.kernel.resolve(MonitoringTokens.ActivityLog) as ActivityLog;
+    const log = new ActivityLogService(t.kernel.dataSource, { now: () => new Date() }, t.kernel.logger);
     const old = new Date(Date.now() - 400 * 24 * HOUR);
     await log.record({ action: 'auth.login', result: 'ok', door: 'api', at: old, userId: t.ids.bob, ownerId: t.ids.bob });
     const before = new Date(Date.now() - 399 * 24 * HOUR).toISOString();
@@ -243,14 +252,15 @@ describe('retention', () => {
     expect((await get({ action: 'auth.login' })).total).toBeGreaterThan(0);
   });
 
-  test('the daily job runs at start with monitoring.activityRetentionDays', async () => {
-    const k = await startTestKernel({ plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monitoringPlugin], listen: false, config: { monitoring: { activityRetentionDays: 30 } } });
+  test('the daily job runs at start with activity.retentionDays', async () => {
+    const config = { activity: { retentionDays: 30 }, monitoring: { intervalSeconds: 3600 } };
+    const k = await startTestKernel({ plugins: ACTIVITY_PLUGINS, listen: false, config });
     try {
-      const log = k.kernel.resolve(MonitoringTokens.ActivityLog);
+      const log = k.kernel.resolve(ActivityTokens.ActivityLog);
       await log.record({ action: 'a.old', result: 'ok', door: 'system', at: new Date(Date.now() - 31 * 24 * HOUR) });
       await log.record({ action: 'a.new', result: 'ok', door: 'system', at: new Date(Date.now() - 29 * 24 * HOUR) });
       await k.stop({ keepData: true });
-      const again = await startTestKernel({ plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monitoringPlugin], listen: false, dataDir: k.dataDir, config: { monitoring: { activityRetentionDays: 30 } } });
+      const again = await startTestKernel({ plugins: ACTIVITY_PLUGINS, listen: false, dataDir: k.dataDir, config });
       try {
         const left = await again.kernel.dataSource.getRepository(ActivityEntryEntity).find();
         expect(left.map((e) => e.action)).toEqual(['a.new']);

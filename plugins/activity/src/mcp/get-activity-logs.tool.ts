@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '@tomo/kernel';
-import type { ActivityLog } from '../activity/activity-log';
+import type { ActivityLog } from '../types';
 import { activityFilterShape, type ActivityQuery } from '../schemas';
 
 const { page, pageSize, ...filters } = activityFilterShape;

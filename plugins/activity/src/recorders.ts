@@ -5,10 +5,11 @@ import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugi
 import { preparationHooks } from '@tomo/plugin-preparation/api';
 import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
 import { backupHooks } from '@tomo/plugin-backup/api';
-import type { ActivityInput, ActivityLog } from './activity-log';
+import { monitoringHooks, type PolledServer } from '@tomo/plugin-monitoring/api';
+import type { ActivityInput, ActivityLog } from './types';
 import { doorOf } from './door';
 
-const TAP = 'monitoring';
+const TAP = 'activity';
 
 /** Who and which door, from a call: never a credential. */
 function actor(call: CallContext): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
@@ -142,5 +143,19 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   backup.importFinished.tapPromise(TAP, safely('importFinished', async ({ call, result, onConflict, added, replaced, skipped, error }) => {
     const detail = result === 'ok' ? `${added} added, ${replaced} replaced, ${skipped} skipped (on conflict: ${onConflict})` : error;
     await log.record({ action: 'backup.import', result, ...who(call), targetType: 'instance', detail });
+  }));
+
+  // --- monitoring ---------------------------------------------------------------------------
+  // What the poller saw with no one asking: the system's door, the owner may read it.
+  const mon = hooks.of(monitoringHooks);
+  const polled = (e: PolledServer) => ({ serverId: e.serverId, ownerId: e.ownerId, targetType: 'server', targetId: e.serverId, targetName: e.serverName });
+  mon.serverWentOffline.tapPromise(TAP, safely('serverWentOffline', async (e) => {
+    await log.record({ action: 'server.offline', result: 'failed', door: 'system', ...polled(e), detail: `${e.consecutiveFailures} polls failed: ${e.error}` });
+  }));
+  mon.serverCameOnline.tapPromise(TAP, safely('serverCameOnline', async (e) => {
+    await log.record({ action: 'server.online', result: 'ok', door: 'system', ...polled(e), detail: 'answers again' });
+  }));
+  mon.appCrashed.tapPromise(TAP, safely('appCrashed', async (e) => {
+    await log.record({ action: 'app.crashed', result: 'failed', door: 'system', serverId: e.serverId, ownerId: e.ownerId, targetType: 'app', targetId: e.installationId, targetName: e.appName, detail: e.detail });
   }));
 }

@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LessThan, type DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
-import { ActivityEntryEntity } from '../entities/activity-entry.entity';
-import type { ActivityEntryView, Door } from '../views';
-import type { ActivityFilters, ActivityInput, ActivityLogApi, ActivityPage } from './activity-types';
-
-export type { ActivityEntryView };
-export type { ActivityFilters, ActivityInput, ActivityPage } from './activity-types';
+import { ActivityEntryEntity } from './entities/activity-entry.entity';
+import type { ActivityEntryView, ActivityFilters, ActivityInput, ActivityLog, ActivityPage, Door } from './types';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -38,7 +34,7 @@ function toView(e: ActivityEntryEntity): ActivityEntryView {
  * The activity log: append, read (filtered, paged, within the reader's rights), and drop entries
  * older than the retention. There is deliberately no update and no delete of single entries.
  */
-export class ActivityLog implements ActivityLogApi {
+export class ActivityLogService implements ActivityLog {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
