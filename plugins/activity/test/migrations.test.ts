@@ -81,6 +81,6 @@ test('a database made by release 0.1 upgrades: the table is adopted with its ent
 
 test('the old key monitoring.activityRetentionDays stops start-up, naming the new one', async () => {
   await expect(startTestKernel({ plugins: ACTIVITY_PLUGINS, modules: ACTIVITY_MODULES, listen: false, config: { monitoring: { activityRetentionDays: 30 } } })).rejects.toThrow(
-    /monitoring\.activityRetentionDays: moved to activity\.retentionDays/,
+    /Invalid configuration: monitoring: monitoring\.activityRetentionDays has moved to activity\.retentionDays/,
   );
 });
