@@ -82,6 +82,7 @@ describe('files, owners and modes', () => {
       '/usr/lib/tomo/plugins/monitoring/dist/ui/index.js',
       '/usr/lib/tomo/plugins/activity/package.json',
       '/usr/lib/tomo/plugins/activity/dist/plugin.js',
+      '/usr/lib/tomo/plugins/activity/dist/ui/index.js',
       '/usr/lib/tomo/catalog/portainer.yaml',
       '/usr/lib/tomo/catalog/nextcloud.yaml',
       '/usr/lib/tomo/ui-shell/dist/index.html',

@@ -124,7 +124,7 @@ test('every page that shows a name, a setting, a catalog entry or a login attemp
   await page.goto(`${server.url}/apps`);
   await expectShownAsText(page, PAYLOADS.app);
 
-  await page.goto(`${server.url}/logs`);
+  await page.goto(`${server.url}/activity`);
   await expectShownAsText(page, PAYLOADS.login);
   await expectShownAsText(page, PAYLOADS.token);
 

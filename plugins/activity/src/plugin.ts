@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { ServersTokens } from '@tomo/plugin-servers/api';
@@ -26,6 +27,18 @@ export const activityPlugin = definePlugin({
   deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, users: AuthTokens.UserService },
   entities: [ActivityEntryEntity],
   migrations: [ActivityLog1765100000000],
+
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [
+      { path: '/activity', component: 'ActivityPage', title: 'Activity' },
+      // The page's address until the log left the monitoring plugin: bookmarks keep working.
+      { path: '/logs', component: 'LogsRedirect', title: 'Activity' },
+    ],
+    nav: [{ label: 'Activity', path: '/activity', icon: 'activity', order: 30 }],
+    widgets: [{ id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 14 }],
+  },
 
   init(ctx, { clock, servers, users }) {
     const log = new ActivityLogService(ctx.dataSource, clock, ctx.logger);

@@ -1,11 +1,10 @@
 import { enableAutoUnmount, flushPromises, mount, RouterLinkStub, type VueWrapper } from '@vue/test-utils';
 import type { Component } from 'vue';
 import { errorReply, installFakeFetch, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
-import ActivityWidget from './ActivityWidget.vue';
-import { AUTO_REFRESH_KEY } from './composables';
+import { AUTO_REFRESH_KEY } from '@tomo/ui-shell/kit';
 import FleetWidget from './FleetWidget.vue';
 import ServerHealthWidget from './ServerHealthWidget.vue';
-import { HOSTILE, makeEntry, makePage, makeServerSummary, makeSummary, SERVER_A, SERVER_B, sequence, signIn } from './test-fixtures';
+import { HOSTILE, makeServerSummary, makeSummary, SERVER_A, SERVER_B, sequence, signIn } from './test-fixtures';
 
 enableAutoUnmount(afterEach);
 afterEach(() => {
@@ -14,7 +13,6 @@ afterEach(() => {
 });
 
 const SUMMARY = 'GET /api/metrics/summary';
-const LOGS = 'GET /api/logs';
 
 async function mountWidget(component: Component, routes: Record<string, FakeRoute>, props: Record<string, unknown> = {}) {
   const fetch = installFakeFetch(routes);
@@ -155,37 +153,5 @@ describe('ServerHealthWidget', () => {
     await flushPromises();
     expect(wrapper.get('[role="alert"]').text()).toBe('Not refreshed: Try later');
     expect(wrapper.find(`[data-testid="health-${SERVER_A}"]`).exists()).toBe(true);
-  });
-});
-
-describe('ActivityWidget', () => {
-  it('asks for the last ten entries and shows time, who, action, target, result and door', async () => {
-    const entries = [
-      makeEntry(1),
-      makeEntry(2, { username: null, userId: null, action: 'server.offline', targetType: 'server', targetName: 'pi', result: 'failed', door: 'system' }),
-      makeEntry(3, { targetName: HOSTILE, door: 'mcp' }),
-    ];
-    const { wrapper, calls } = await mountWidget(ActivityWidget, { [LOGS]: { body: makePage(entries, 312, 1, 10) } });
-    expect(calls.map((c) => c.url)).toEqual(['/api/logs?pageSize=10']);
-    const item = (id: string, name: string) => wrapper.get(`[data-testid="activity-${id}"] [data-field="${name}"]`).text();
-    expect([item('e-1', 'who'), item('e-1', 'action'), item('e-1', 'target'), item('e-1', 'door')]).toEqual(['alice', 'app.install', 'Uptime Kuma 1 (app)', 'via Console']);
-    expect([item('e-2', 'who'), item('e-2', 'action'), item('e-2', 'target'), item('e-2', 'door')]).toEqual(['system', 'server.offline', 'pi (server)', 'via System']);
-    expect(wrapper.get('[data-testid="activity-e-2"] .t-badge').text()).toBe('Failed');
-    expect(wrapper.get('[data-testid="activity-e-1"] .t-badge').text()).toBe('OK');
-    expect(wrapper.get('[data-testid="activity-e-1"] time').attributes('datetime')).toBe(entries[0].at);
-    expect(item('e-3', 'target')).toBe(`${HOSTILE} (app)`);
-    expect(wrapper.find('.mon-feed img').exists()).toBe(false);
-    expect(wrapper.getComponent(RouterLinkStub).props('to')).toBe('/logs');
-  });
-
-  it('says when nothing happened yet, and shows an error with a retry', async () => {
-    const empty = await mountWidget(ActivityWidget, { [LOGS]: { body: makePage([]) } });
-    expect(empty.wrapper.text()).toContain('Nothing has happened yet.');
-    empty.wrapper.unmount();
-    const { wrapper } = await mountWidget(ActivityWidget, { [LOGS]: sequence(errorReply(403, 'forbidden', 'Not allowed'), { body: makePage([makeEntry(1)]) }) });
-    expect(wrapper.get('[role="alert"]').text()).toContain('The activity could not be loaded: Not allowed');
-    await wrapper.get('[role="alert"] button').trigger('click');
-    await flushPromises();
-    expect(wrapper.find('[data-testid="activity-e-1"]').exists()).toBe(true);
   });
 });

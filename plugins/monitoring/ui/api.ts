@@ -1,15 +1,13 @@
 /**
- * The monitoring plugin's HTTP API as the panels use it: the activity log (`/api/logs`) and the
- * server metrics (`/api/metrics/...`). Every call rejects with the kit's `ApiError`. The activity
- * entry, the door and the app counts come from the backend's import-free `src/views.ts`; the rest
- * is written out here (the backend's zod schemas import zod at run time, which the browser bundle
+ * The monitoring plugin's HTTP API as the panels use it: the server and app metrics
+ * (`/api/metrics/...`). Every call rejects with the kit's `ApiError`. The app counts come from the
+ * backend's import-free `src/views.ts`; the rest is written out here (the backend's zod schemas import zod at run time, which the browser bundle
  * must not carry).
  */
 import { api } from '@tomo/ui-shell/kit';
-import type { ActivityEntryView, Door } from '@tomo/plugin-activity/api';
 import type { AppCounts } from '../src/views';
 
-export type { AppCounts, Door };
+export type { AppCounts };
 
 export type PollStatus = 'online' | 'offline' | 'unknown';
 export type Period = '24h' | '7d' | '30d';
@@ -129,53 +127,7 @@ export interface FleetSummary {
   perServer: ServerSummary[];
 }
 
-export type ActivityResult = ActivityEntryView['result'];
-
-/** One entry of the activity log. */
-export type ActivityEntry = ActivityEntryView;
-
-export interface ActivityPage {
-  entries: ActivityEntry[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-/** Filters of `GET /api/logs`; empty ones are left out of the request. */
-export interface ActivityQuery {
-  serverId?: string;
-  action?: string;
-  userId?: string;
-  /** ISO 8601 date or date-time, inclusive. */
-  from?: string;
-  /** ISO 8601 date or date-time, exclusive. */
-  to?: string;
-  q?: string;
-  page?: number;
-  pageSize?: number;
-}
-
-/** A server or a user as a filter's choice. */
-export interface Choice {
-  id: string;
-  name: string;
-}
-
 const enc = encodeURIComponent;
-const QUERY_KEYS = ['serverId', 'action', 'userId', 'from', 'to', 'q', 'page', 'pageSize'] as const;
-
-/** The query string of `GET /api/logs` (the API rejects unknown and empty parameters). */
-export function activityQueryString(query: ActivityQuery): string {
-  const search = new URLSearchParams();
-  for (const key of QUERY_KEYS) {
-    const value = query[key];
-    if (value === undefined || value === null) continue;
-    const text = String(value).trim();
-    if (text) search.set(key, text);
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
 
 export const monitoringApi = {
   /** Every server the caller may see, with its poll status and latest sample. */
@@ -187,11 +139,4 @@ export const monitoringApi = {
   /** One installed app's CPU and memory over the period. */
   appHistory: (installationId: string, period: Period, signal?: AbortSignal): Promise<AppHistory> =>
     api.get<AppHistory>(`/api/metrics/apps/${enc(installationId)}?period=${enc(period)}`, { signal }),
-  logs: (query: ActivityQuery, signal?: AbortSignal): Promise<ActivityPage> => api.get<ActivityPage>(`/api/logs${activityQueryString(query)}`, { signal }),
-  /** The servers the caller may see, for the log's server filter. */
-  serverChoices: async (): Promise<Choice[]> =>
-    (await api.get<{ servers: Array<{ id: string; name: string }> }>('/api/servers')).servers.map((s) => ({ id: s.id, name: s.name })),
-  /** Admins only: every user, for the log's user filter. */
-  userChoices: async (): Promise<Choice[]> =>
-    (await api.get<{ users: Array<{ id: string; username: string }> }>('/api/users')).users.map((u) => ({ id: u.id, name: u.username })),
 };

@@ -1,34 +1,13 @@
 /**
  * Shared by the monitoring panels' tests (never bundled: index.ts does not import it): the API's
- * answers (summary, history, log pages), a signed-in session, and a stand-in for uPlot.
+ * answers (summary, history), a signed-in session, and a stand-in for uPlot.
  */
-import { useSession, type User } from '@tomo/ui-shell/kit';
-import { createPinia, setActivePinia } from 'pinia';
-import type { FakeReply } from '../../../ui-shell/src/test-utils/fake-fetch';
-import { makeUser } from '../../../ui-shell/src/test-utils/fake-fetch';
-import type { ActivityEntry, ActivityPage, FleetSummary, HistoryPoint, ServerHistory, ServerSummary } from './api';
+import type { FleetSummary, HistoryPoint, ServerHistory, ServerSummary } from './api';
 
-export const ADMIN: User = makeUser();
-export const ALICE: User = makeUser({ id: 'u-alice', username: 'alice', role: 'user' });
-
-/** A fresh Pinia with `user` signed in (an admin unless told otherwise). */
-export function signIn(user: User = ADMIN): void {
-  setActivePinia(createPinia());
-  useSession().setUser(user);
-}
-
-/** Markup where a name goes: must show as these characters, never become an element. */
-export const HOSTILE = '<img src=x onerror=alert(1)>';
+export { ADMIN, HOSTILE, sequence, signIn } from '../../../ui-shell/src/test-utils/panel-session';
 
 export const SERVER_A = '0b7f5f5e-1111-4c4c-9a9a-00000000000a';
 export const SERVER_B = '0b7f5f5e-1111-4c4c-9a9a-00000000000b';
-export const USER_ALICE = '5d2c1a10-2222-4c4c-9a9a-0000000000a1';
-
-/** Answers in turn; the last one again after that. */
-export function sequence(...replies: FakeReply[]): () => FakeReply {
-  let next = 0;
-  return () => replies[Math.min(next++, replies.length - 1)];
-}
 
 export function makeServerSummary(overrides: Partial<ServerSummary> = {}): ServerSummary {
   return {
@@ -70,29 +49,6 @@ export function makePoint(minutesAgo: number, overrides: Partial<HistoryPoint> =
 
 export function makeHistory(points: HistoryPoint[], overrides: Partial<ServerHistory> = {}): ServerHistory {
   return { serverId: SERVER_A, period: '24h', bucketSeconds: 300, points, ...overrides };
-}
-
-export function makeEntry(n: number, overrides: Partial<ActivityEntry> = {}): ActivityEntry {
-  return {
-    id: `e-${n}`,
-    at: new Date(Date.parse('2026-11-29T10:00:00.000Z') - n * 60000).toISOString(),
-    userId: USER_ALICE,
-    username: 'alice',
-    action: 'app.install',
-    targetType: 'app',
-    targetId: `inst-${n}`,
-    targetName: `Uptime Kuma ${n}`,
-    serverId: SERVER_A,
-    result: 'ok',
-    detail: null,
-    door: 'console',
-    clientIp: '192.168.1.10',
-    ...overrides,
-  };
-}
-
-export function makePage(entries: ActivityEntry[], total = entries.length, page = 1, pageSize = 50): ActivityPage {
-  return { entries, total, page, pageSize };
 }
 
 /** What the tests see of uPlot: each chart made, with its data and the calls on it. */

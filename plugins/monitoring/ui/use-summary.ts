@@ -1,7 +1,6 @@
 /** The dashboard's figures for one card: loaded at once, refreshed quietly (the card keeps what it shows). */
-import { useLoad } from '@tomo/ui-shell/kit';
+import { useAutoRefresh, useLoad } from '@tomo/ui-shell/kit';
 import { monitoringApi } from './api';
-import { useAutoRefresh } from './composables';
 
 export function useSummary(refreshMs?: number) {
   const { data: summary, loading, error, load } = useLoad(() => monitoringApi.summary(), { quiet: true });

@@ -30,6 +30,7 @@ export { useLoad } from './use-load';
 export type { LoadOptions, LoadState } from './use-load';
 export { usePolling } from './use-polling';
 export type { Polling, PollingOptions } from './use-polling';
+export { AUTO_REFRESH_KEY, AUTO_REFRESH_MS, useAutoRefresh } from './auto-refresh';
 export { busyStates, statusLook, stepLook } from './status-looks';
 export type { StatusKind, StatusLook, StepLook, Tone } from './status-looks';
 export { ICON_PATHS } from './icons';
@@ -50,6 +51,8 @@ export { default as TDialog } from './components/TDialog.vue';
 export { default as TConfirmDialog } from './components/TConfirmDialog.vue';
 /** A small coloured status label. */
 export { default as TBadge } from './components/TBadge.vue';
+/** The "Auto-refresh" checkbox, bound (`v-model`) to `useAutoRefresh`'s shared switch. */
+export { default as TAutoRefreshToggle } from './components/TAutoRefreshToggle.vue';
 /** A friendly "nothing here yet" block with room for a call to action. */
 export { default as TEmptyState } from './components/TEmptyState.vue';
 /** A state (`kind` server, app, preparation, result, account or plugin) as a badge, from the kit's one tone table. */

@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { defineComponent, h } from 'vue';
-import { AUTO_REFRESH_KEY, useAutoRefresh } from './composables';
+import { AUTO_REFRESH_KEY, useAutoRefresh } from './auto-refresh';
 
 enableAutoUnmount(afterEach);
 beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));

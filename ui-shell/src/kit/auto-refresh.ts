@@ -1,10 +1,17 @@
-/** The auto-refresh switch the monitoring panels share, and its timer (the kit's `usePolling`). */
-import { usePolling } from '@tomo/ui-shell/kit';
+/**
+ * The console's one auto-refresh switch: panels that refresh themselves (the monitoring cards and
+ * Metrics tab, the activity card and page) share it, so turning it off in one card turns it off in
+ * all, across plugins' bundles (they share this module through the import map).
+ */
 import { getCurrentScope, onScopeDispose, ref, watch, type Ref } from 'vue';
+import { usePolling } from './use-polling';
 
-/** Where the auto-refresh choice is remembered (one choice for the dashboard, the metrics tab and the log). */
+/**
+ * Where the choice is remembered. The name is from when only the monitoring panels refreshed
+ * themselves; kept so a choice stored then still holds.
+ */
 export const AUTO_REFRESH_KEY = 'tomo.monitoring.autoRefresh';
-/** How often the panels refresh themselves while auto-refresh is on. */
+/** How often panels refresh themselves while auto-refresh is on. */
 export const AUTO_REFRESH_MS = 10000;
 
 function readStored(): boolean {
@@ -15,7 +22,7 @@ function readStored(): boolean {
   }
 }
 
-/** One switch for every open panel, so turning it off in one card turns it off in all. */
+/** One switch for every open panel. */
 const enabled = ref(true);
 let users = 0;
 watch(enabled, (on) => {
@@ -27,9 +34,10 @@ watch(enabled, (on) => {
 });
 
 /**
- * The auto-refresh switch (on unless the user turned it off; remembered in `localStorage`) and the
- * kit's polling loop calling `tick` every `ms` while it is on (one call at a time, skipped while
- * the browser tab is hidden, stopped when the component goes away).
+ * The auto-refresh switch (on unless the user turned it off; remembered in `localStorage`) and a
+ * {@link usePolling} loop calling `tick` every `ms` while it is on (one call at a time, skipped
+ * while the browser tab is hidden, stopped when the component goes away). Bind the returned
+ * `enabled` to a `TAutoRefreshToggle`.
  */
 export function useAutoRefresh(tick: () => Promise<unknown>, ms: number = AUTO_REFRESH_MS): { enabled: Ref<boolean> } {
   // The first panel on the page reads the stored choice; later ones share it.

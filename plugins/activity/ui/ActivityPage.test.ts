@@ -2,7 +2,7 @@ import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/t
 import { defineComponent } from 'vue';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { errorReply, installFakeFetch, type FakeCall, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
-import LogsPage from './LogsPage.vue';
+import ActivityPage from './ActivityPage.vue';
 import { ALICE, HOSTILE, makeEntry, makePage, SERVER_A, SERVER_B, sequence, signIn, USER_ALICE } from './test-fixtures';
 import type { User } from '@tomo/ui-shell/kit';
 
@@ -12,7 +12,7 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-const LOGS = 'GET /api/logs';
+const LOGS = 'GET /api/activity';
 const CHOICES: Record<string, FakeRoute> = {
   'GET /api/servers': { body: { servers: [{ id: SERVER_A, name: 'nas' }, { id: SERVER_B, name: 'pi' }] } },
   'GET /api/users': { body: { users: [{ id: USER_ALICE, username: 'alice' }, { id: 'u-admin', username: 'admin' }] } },
@@ -24,26 +24,26 @@ const entries = (first: number, count: number) => Array.from({ length: count }, 
 async function mountPage(path: string, logs: FakeRoute, options: { user?: User; routes?: Record<string, FakeRoute>; props?: Record<string, unknown> } = {}) {
   const fetch = installFakeFetch({ ...CHOICES, [LOGS]: logs, ...options.routes });
   signIn(options.user);
-  const router: Router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/logs', component: defineComponent({ render: () => null }) }] });
+  const router: Router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/activity', component: defineComponent({ render: () => null }) }] });
   await router.push(path);
   await router.isReady();
-  const wrapper = mount(LogsPage, { props: options.props ?? {}, global: { plugins: [router] }, attachTo: document.body });
+  const wrapper = mount(ActivityPage, { props: options.props ?? {}, global: { plugins: [router] }, attachTo: document.body });
   await flushPromises();
   return { wrapper, router, calls: fetch.calls };
 }
 
-/** The `GET /api/logs` queries made, as objects. */
-const logQueries = (calls: FakeCall[]) => calls.filter((c) => c.url.startsWith('/api/logs')).map((c) => Object.fromEntries(new URL(c.url, 'http://x').searchParams));
+/** The `GET /api/activity` queries made, as objects. */
+const logQueries = (calls: FakeCall[]) => calls.filter((c) => c.url.startsWith('/api/activity')).map((c) => Object.fromEntries(new URL(c.url, 'http://x').searchParams));
 const byId = (wrapper: VueWrapper, id: string) => wrapper.get(`[data-testid="${id}"]`);
 const rows = (wrapper: VueWrapper) => wrapper.findAll('[data-testid="log-table"] tbody tr').map((r) => r.attributes('data-testid'));
 
-describe('LogsPage', () => {
+describe('ActivityPage', () => {
   it('lists the newest entries, 50 a page, with who, action, target, server, detail, result and door', async () => {
     const shown = [
       makeEntry(1, { detail: 'tomo-test/httpd:1 as tomo-web-1' }),
       makeEntry(2, { username: null, userId: null, action: 'server.offline', targetType: 'server', targetName: 'pi', serverId: SERVER_B, result: 'failed', door: 'system', clientIp: null }),
     ];
-    const { wrapper, calls } = await mountPage('/logs', { body: makePage(shown, 2) });
+    const { wrapper, calls } = await mountPage('/activity', { body: makePage(shown, 2) });
     expect(logQueries(calls)).toEqual([{ page: '1', pageSize: '50' }]);
     expect(rows(wrapper)).toEqual(['log-e-1', 'log-e-2']);
     const cell = (id: string, name: string) => wrapper.get(`[data-testid="log-${id}"] [data-field="${name}"]`).text();
@@ -58,7 +58,7 @@ describe('LogsPage', () => {
   });
 
   it('puts each filter into the request and the URL, back on page 1', async () => {
-    const { wrapper, router, calls } = await mountPage('/logs?page=3', { body: makePage(entries(1, 3), 3) });
+    const { wrapper, router, calls } = await mountPage('/activity?page=3', { body: makePage(entries(1, 3), 3) });
     expect(logQueries(calls).at(-1)).toMatchObject({ page: '3' });
 
     await byId(wrapper, 'filter-server').setValue(SERVER_B);
@@ -84,7 +84,7 @@ describe('LogsPage', () => {
 
   it('searches once the user stops typing', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    const { wrapper, router, calls } = await mountPage('/logs', { body: makePage(entries(1, 1)) }, { props: { searchDelayMs: 300 } });
+    const { wrapper, router, calls } = await mountPage('/activity', { body: makePage(entries(1, 1)) }, { props: { searchDelayMs: 300 } });
     const box = byId(wrapper, 'filter-q');
     await box.setValue('ku');
     await box.setValue('kuma');
@@ -98,7 +98,7 @@ describe('LogsPage', () => {
   });
 
   it('opens a link with its filters shown in the controls and asked of the API', async () => {
-    const { wrapper, calls } = await mountPage(`/logs?serverId=${SERVER_A}&action=auth.login_failed&q=root&page=2&from=2026-11-02`, { body: makePage(entries(51, 10), 60, 2) });
+    const { wrapper, calls } = await mountPage(`/activity?serverId=${SERVER_A}&action=auth.login_failed&q=root&page=2&from=2026-11-02`, { body: makePage(entries(51, 10), 60, 2) });
     expect(logQueries(calls)).toEqual([{ serverId: SERVER_A, action: 'auth.login_failed', q: 'root', page: '2', pageSize: '50', from: new Date(2026, 10, 2).toISOString() }]);
     expect((byId(wrapper, 'filter-server').element as HTMLSelectElement).value).toBe(SERVER_A);
     expect((byId(wrapper, 'filter-action').element as HTMLSelectElement).value).toBe('auth.login_failed');
@@ -107,7 +107,7 @@ describe('LogsPage', () => {
   });
 
   it('narrows the view from a row: a click on an action or a server filters by it', async () => {
-    const { wrapper, router, calls } = await mountPage('/logs?q=kuma&page=2', { body: makePage([makeEntry(1), makeEntry(2, { action: 'app.stop', serverId: SERVER_B })], 52, 2) });
+    const { wrapper, router, calls } = await mountPage('/activity?q=kuma&page=2', { body: makePage([makeEntry(1), makeEntry(2, { action: 'app.stop', serverId: SERVER_B })], 52, 2) });
     await wrapper.get('[data-testid="log-e-2"] [data-field="action-filter"]').trigger('click');
     await flushPromises();
     expect(router.currentRoute.value.query).toEqual({ q: 'kuma', action: 'app.stop' });
@@ -119,7 +119,7 @@ describe('LogsPage', () => {
   });
 
   it('drops values from a hand-edited link that the API would refuse', async () => {
-    const { calls } = await mountPage('/logs?serverId=not-an-id&action=DROP%20TABLE&from=yesterday&page=-4&extra=1', { body: makePage([]) });
+    const { calls } = await mountPage('/activity?serverId=not-an-id&action=DROP%20TABLE&from=yesterday&page=-4&extra=1', { body: makePage([]) });
     expect(logQueries(calls)).toEqual([{ page: '1', pageSize: '50' }]);
   });
 
@@ -128,7 +128,7 @@ describe('LogsPage', () => {
       const page = Number(new URL(call.url, 'http://x').searchParams.get('page'));
       return { body: makePage(entries((page - 1) * 50 + 1, page === 3 ? 20 : 50), 120, page) };
     };
-    const { wrapper, router, calls } = await mountPage('/logs?action=app', logs);
+    const { wrapper, router, calls } = await mountPage('/activity?action=app', logs);
     expect(byId(wrapper, 'page-range').text()).toBe('1–50 of 120');
     expect(byId(wrapper, 'page-prev').attributes('disabled')).toBeDefined();
     await byId(wrapper, 'page-next').trigger('click');
@@ -149,7 +149,7 @@ describe('LogsPage', () => {
   });
 
   it('says when a page is past the end, and goes back to the first', async () => {
-    const { wrapper, router } = await mountPage('/logs?page=9', (call) => {
+    const { wrapper, router } = await mountPage('/activity?page=9', (call) => {
       const page = Number(new URL(call.url, 'http://x').searchParams.get('page'));
       return { body: makePage(page === 9 ? [] : entries(1, 5), 5, page) };
     });
@@ -161,10 +161,10 @@ describe('LogsPage', () => {
   });
 
   it('has empty states with and without filters; "Clear the filters" clears the URL', async () => {
-    const none = await mountPage('/logs', { body: makePage([]) });
+    const none = await mountPage('/activity', { body: makePage([]) });
     expect(none.wrapper.get('.t-empty__title').text()).toBe('Nothing has happened yet');
     none.wrapper.unmount();
-    const { wrapper, router } = await mountPage('/logs?action=user&q=bob', sequence({ body: makePage([]) }, { body: makePage(entries(1, 2)) }));
+    const { wrapper, router } = await mountPage('/activity?action=user&q=bob', sequence({ body: makePage([]) }, { body: makePage(entries(1, 2)) }));
     expect(wrapper.get('.t-empty__title').text()).toBe('No entry matches these filters');
     await byId(wrapper, 'clear-filters').trigger('click');
     await flushPromises();
@@ -174,10 +174,10 @@ describe('LogsPage', () => {
   });
 
   it('offers the user filter to admins only', async () => {
-    const admin = await mountPage('/logs', { body: makePage([]) });
+    const admin = await mountPage('/activity', { body: makePage([]) });
     expect(admin.wrapper.findAll('[data-testid="filter-user"] option').map((o) => o.text())).toEqual(['Everyone', 'alice', 'admin']);
     admin.wrapper.unmount();
-    const { wrapper, calls } = await mountPage('/logs', { body: makePage([]) }, { user: ALICE });
+    const { wrapper, calls } = await mountPage('/activity', { body: makePage([]) }, { user: ALICE });
     expect(wrapper.find('[data-testid="filter-user"]').exists()).toBe(false);
     expect(calls.some((c) => c.url === '/api/users')).toBe(false);
     expect(wrapper.findAll('[data-testid="filter-server"] option').map((o) => o.text())).toEqual(['All servers', 'nas', 'pi']);
@@ -185,7 +185,7 @@ describe('LogsPage', () => {
 
   it('shows an error with a retry; a failed refresh keeps the table', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    const { wrapper } = await mountPage('/logs', sequence(errorReply(400, 'validation_failed', 'q: too long', 'q'), { body: makePage(entries(1, 2)) }, errorReply(503, 'unavailable', 'Busy')), {
+    const { wrapper } = await mountPage('/activity', sequence(errorReply(400, 'validation_failed', 'q: too long', 'q'), { body: makePage(entries(1, 2)) }, errorReply(503, 'unavailable', 'Busy')), {
       props: { refreshMs: 1000 },
     });
     expect(wrapper.get('[role="alert"]').text()).toContain('The activity could not be loaded: q: too long');
@@ -200,7 +200,7 @@ describe('LogsPage', () => {
 
   it('refreshes the same page and filters in place while auto-refresh is on, and not after it is turned off', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    const { wrapper, router, calls } = await mountPage(`/logs?serverId=${SERVER_A}&page=2`, sequence({ body: makePage(entries(51, 2), 52, 2) }, { body: makePage(entries(50, 3), 53, 2) }), {
+    const { wrapper, router, calls } = await mountPage(`/activity?serverId=${SERVER_A}&page=2`, sequence({ body: makePage(entries(51, 2), 52, 2) }, { body: makePage(entries(50, 3), 53, 2) }), {
       props: { refreshMs: 1000 },
     });
     const table = byId(wrapper, 'log-table').element;
@@ -222,7 +222,7 @@ describe('LogsPage', () => {
   });
 
   it('renders markup in names and details as text', async () => {
-    const { wrapper } = await mountPage('/logs', { body: makePage([makeEntry(1, { username: HOSTILE, targetName: HOSTILE, detail: HOSTILE })]) });
+    const { wrapper } = await mountPage('/activity', { body: makePage([makeEntry(1, { username: HOSTILE, targetName: HOSTILE, detail: HOSTILE })]) });
     expect(wrapper.get('[data-field="who"]').text()).toBe(HOSTILE);
     expect(wrapper.get('[data-field="detail"]').text()).toBe(HOSTILE);
     expect(wrapper.find('[data-testid="log-table"] img').exists()).toBe(false);

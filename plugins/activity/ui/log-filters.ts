@@ -1,6 +1,6 @@
 /**
  * The Logs page's filters and the URL: what the address bar holds (so a link reproduces the view)
- * and what `GET /api/logs` is asked. Pure functions, tested in log-filters.test.ts.
+ * and what `GET /api/activity` is asked. Pure functions, tested in log-filters.test.ts.
  */
 import type { ActivityQuery } from './api';
 import { dayStart, isDay } from './format';
@@ -97,7 +97,7 @@ export function queryFromFilters(filters: LogFilters): Record<string, string> {
   return query;
 }
 
-/** What `GET /api/logs` is asked: days become the local day's bounds ("to" includes its day). */
+/** What `GET /api/activity` is asked: days become the local day's bounds ("to" includes its day). */
 export function apiQueryOf(filters: LogFilters, pageSize = PAGE_SIZE): ActivityQuery {
   return {
     serverId: filters.serverId || undefined,

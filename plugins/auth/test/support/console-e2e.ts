@@ -1,0 +1,48 @@
+/**
+ * For end-to-end tests of the built Tomo in Chromium: sign in through the login page, collect what
+ * the page complains about, and call the JSON API as a script would (fetch, or `curl` with a token).
+ */
+import { spawnSync } from 'node:child_process';
+import type { Page } from 'playwright-core';
+
+/** Page errors, console errors (a 401 before sign-in aside) and unexpected dialogs, as they happen. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on('dialog', (dialog) => {
+    errors.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return errors;
+}
+
+/** Opens `url` and signs in on the login page it shows. */
+export async function signInAt(page: Page, url: string, who: { username: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A JSON call; throws with the status and body unless it answered 2xx. */
+export async function requestJson(base: string, method: string, url: string, body: unknown, token: string): Promise<any> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** `curl` with a bearer token, as a script would: the parsed JSON and the HTTP status. Throws when curl itself fails. */
+export function curlJson(base: string, token: string, url: string): { status: number; body: any } {
+  const run = spawnSync('curl', ['-sS', '-H', `Authorization: Bearer ${token}`, '-w', '\n%{http_code}', `${base}${url}`], { encoding: 'utf8', timeout: 30000 });
+  if (run.status !== 0) throw new Error(`curl ${url} failed (${run.status}): ${run.stderr}`);
+  const at = run.stdout.lastIndexOf('\n');
+  return { status: Number(run.stdout.slice(at + 1)), body: JSON.parse(run.stdout.slice(0, at)) };
+}
