@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { signInAt, watchErrors } from '../../auth/test/support/console-e2e';
 import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
 import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,24 +55,11 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page: Page, url: string) => signInAt(page, url, ADMIN);
 
 test('catalog → wizard → live progress → the app answers; then stop, start and uninstall from the server page', async () => {
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
-  });
-  page.on('dialog', (dialog) => {
-    errors.push(`unexpected dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
+  const errors = watchErrors(page);
   await signIn(page, `${server.url}/apps`);
 
   // Browse: the curated catalog is there; a search narrows it to the test app.

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
+import { signInAt, watchErrors } from '../../auth/test/support/console-e2e';
 import { tempDir } from './support/backup-kernel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
@@ -51,18 +52,8 @@ async function usernames(url: string): Promise<string[]> {
 async function signedIn(url: string, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
-  });
-  page.on('dialog', (dialog) => {
-    errors.push(`unexpected dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  watchErrors(page, errors);
+  await signInAt(page, url, ADMIN);
   return page;
 }
 

@@ -5,9 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 
-/** Page errors, console errors (a 401 before sign-in aside) and unexpected dialogs, as they happen. */
-export function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
+/**
+ * Page errors, console errors (a 401 before sign-in aside) and unexpected dialogs, as they happen;
+ * collected into `errors` when given (one list for several pages), else into a new list.
+ */
+export function watchErrors(page: Page, errors: string[] = []): string[] {
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
