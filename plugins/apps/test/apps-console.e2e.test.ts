@@ -89,7 +89,11 @@ test('catalog → wizard → live progress → the app answers; then stop, start
   const seenRunning = new Set<string>();
   const result = page.getByTestId('install-result');
   for (const deadline = Date.now() + 60000; !(await result.isVisible()); ) {
-    for (const el of await page.locator('[data-testid^="install-step-"][data-state="running"]').all()) seenRunning.add((await el.getAttribute('data-testid')) ?? '');
+    // Read the running steps in one go: a locator per element (`.all()`) is queried again on each
+    // read, and a step that finished in between made getAttribute wait 30 s for it (the live stream
+    // moves steps on faster than the old polling did).
+    const running = await page.locator('[data-testid^="install-step-"][data-state="running"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-testid') ?? ''));
+    for (const id of running) seenRunning.add(id);
     if (Date.now() > deadline) throw new Error('the wizard never showed a result');
     await page.waitForTimeout(50);
   }
