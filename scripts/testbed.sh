@@ -404,6 +404,53 @@ if ! docker_ok; then
 fi
 [[ -S $DOCKER_SOCK ]] || die "docker answers, but not on $DOCKER_SOCK"
 
+# ---------------------------------------------------------- compose v2 --
+
+step="compose"
+# Docker Compose v2 for the host engine: the compose deploy path is tested on the
+# main test bed server (this engine, reached as $TEST_USER over the test sshd).
+# Debian 12 ships only Compose v1 (Python), so we take Debian 13's docker-compose
+# .deb from the same mirror's pool: it is a static Go binary that depends only on
+# libc6 (>= 2.34), which bookworm has. Pinned by version and SHA256: when the
+# mirror drops this version (after a trixie point release), update both from
+# https://packages.debian.org/trixie/docker-compose. It installs the CLI plugin
+# /usr/libexec/docker/cli-plugins/docker-compose (found by both the docker.io
+# client and newer ones) plus /usr/bin/docker-compose.
+COMPOSE_DEB_VERSION=2.26.1-4
+COMPOSE_DEB_SHA256=47681197cb2b1ab88206b42a1a92fc75f50d9530a6322d03494a473eed0408ea
+COMPOSE_DEB_MIRROR="${TOMO_TESTBED_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+COMPOSE_DEB_URL="${COMPOSE_DEB_MIRROR%/}/pool/main/d/docker-compose/docker-compose_${COMPOSE_DEB_VERSION}_amd64.deb"
+
+# Prints the Compose version when `docker compose` is v2: "2.26.1" (Debian's build
+# says "2.26.1-4"; the packaging revision is dropped).
+compose_v2_version() {
+  local v
+  v=$("$DOCKER" compose version --short 2>/dev/null) || return 1
+  [[ $v =~ ^v?(2\.[0-9]+\.[0-9]+) ]] || return 1
+  printf '%s' "${BASH_REMATCH[1]}"
+}
+
+if ! compose_version=$(compose_v2_version); then
+  [[ "$(dpkg --print-architecture)" == amd64 ]] ||
+    die "Compose v2 from Debian 13's pool is only wired for amd64 here (this is $(dpkg --print-architecture))"
+  deb="$STATE/docker-compose_${COMPOSE_DEB_VERSION}_amd64.deb"
+  if [[ ! -s $deb ]] || ! sha256sum -c --status <<<"$COMPOSE_DEB_SHA256  $deb"; then
+    log "downloading $COMPOSE_DEB_URL"
+    curl -fsS --retry 3 --max-time 300 -o "$deb.tmp" "$COMPOSE_DEB_URL" ||
+      die "cannot download $COMPOSE_DEB_URL (set TOMO_TESTBED_DEBIAN_MIRROR, or update COMPOSE_DEB_VERSION/SHA256)"
+    sha256sum -c --status <<<"$COMPOSE_DEB_SHA256  $deb.tmp" ||
+      { rm -f "$deb.tmp"; die "checksum mismatch for $COMPOSE_DEB_URL (expected $COMPOSE_DEB_SHA256)"; }
+    mv -f "$deb.tmp" "$deb"
+  fi
+  # apt-get (not dpkg -i) so it waits for the dpkg lock and checks the dependency.
+  # It replaces Debian 12's own docker-compose (v1) if present: same package name.
+  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "$deb" >>"$STATE/apt.log" 2>&1 ||
+    { tail -n 20 "$STATE/apt.log" >&2; die "installing $deb failed"; }
+  compose_version=$(compose_v2_version) ||
+    die "docker compose version does not report v2 after installing docker-compose $COMPOSE_DEB_VERSION"
+  changes+=("installed Docker Compose $compose_version (docker-compose $COMPOSE_DEB_VERSION from Debian 13)")
+fi
+
 # ----------------------------------------------------------------- images --
 
 step="images"
@@ -511,6 +558,11 @@ out=$(ssh "${ssh_opts[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$STATE/id_
   "$TEST_USER@$SSH_HOST" 'docker version --format "{{.Server.Version}}"' </dev/null) ||
   die "$TEST_USER cannot use docker over SSH"
 docker_version=$out
+# ... and Compose v2, as the compose deploy path will call it.
+out=$(ssh "${ssh_opts[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$STATE/id_ed25519" \
+  "$TEST_USER@$SSH_HOST" 'docker compose version --short' </dev/null) ||
+  die "$TEST_USER cannot run docker compose over SSH"
+[[ $out =~ ^v?([0-9.]+) && ${BASH_REMATCH[1]} == "$compose_version" ]] || die "$TEST_USER's docker compose reports '$out', expected $compose_version"
 
 # ------------------------------------------------------------ testbed.json --
 
@@ -541,7 +593,8 @@ step="testbed.json"
   printf '    "images": {\n'
   printf '      "busybox": %s,\n' "$(json_str "$BUSYBOX_IMAGE")"
   printf '      "httpd": %s\n' "$(json_str "$HTTPD_IMAGE")"
-  printf '    }\n'
+  printf '    },\n'
+  printf '    "composeVersion": %s\n' "$(json_str "$compose_version")"
   printf '  },\n'
   printf '  "chromium": %s\n' "$(json_str "$CHROMIUM")"
   printf '}\n'
@@ -552,6 +605,7 @@ step="testbed.json"
 step="summary"
 log "ssh      $TEST_USER@$SSH_HOST:$SSH_PORT (sshd pid $(our_sshd_pid)): ed25519 key, rsa key, password logins ok"
 log "docker   engine $docker_version on $DOCKER_SOCK; images $BUSYBOX_IMAGE, $HTTPD_IMAGE ok (httpd served its page)"
+log "compose  Docker Compose $compose_version (docker compose, also for $TEST_USER over SSH)"
 log "chromium $chromium_version"
 log "state    $STATE/testbed.json"
 if ((${#changes[@]})); then

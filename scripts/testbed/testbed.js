@@ -29,6 +29,8 @@ const path = require('node:path');
  * @property {{busybox: string, httpd: string}} images
  *   Local images (never pulled): busybox with CMD /bin/sh, and a busybox httpd
  *   serving "tomo-test-httpd ok" at /index.html on port 80.
+ * @property {string} composeVersion  Docker Compose v2 on this engine (`docker compose`,
+ *   e.g. "2.26.1"), also for the SSH test user: the host has Debian 13's docker-compose.
  */
 
 /**
