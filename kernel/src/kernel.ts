@@ -54,7 +54,9 @@ export interface KernelOptions {
   /**
    * Checks every JSON route's answer against the route's `response` schema (a route without one
    * must answer 204), so the OpenAPI document cannot drift from what routes send. A mismatch is a
-   * 500 naming the route and the field. On in test kernels; off in production (it costs a parse).
+   * 500 naming the route and the field. Likewise every MCP tool result against the tool's `output`
+   * schema (a mismatch is an `output_contract` tool error naming the tool and the field). On in
+   * test kernels; off in production (it costs a parse).
    */
   checkResponses?: boolean;
 }
@@ -232,7 +234,7 @@ export class Kernel {
     }
     plugins = plugins.filter((c) => this.isActive(c.definition.id));
 
-    this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs);
+    this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs, this.options.checkResponses ?? false);
     if (listen) await this.listen();
     if (runReady) {
       for (const p of this.active) {

@@ -133,7 +133,8 @@ test('an admin-only tool is refused for a user with a tool error, and does nothi
     const res = await user.client.callTool({ name: 'purge_notes', arguments: {} });
     expect(res.isError).toBe(true);
     expect(resultText(res)).toBe('forbidden: Only an admin can do this');
-    expect(res.structuredContent).toEqual({ error: { code: 'forbidden', message: 'Only an admin can do this' } });
+    expect(res.structuredContent).toBeUndefined();
+    expect(res._meta).toEqual({ 'tomo/error': { code: 'forbidden', message: 'Only an admin can do this' } });
     expect(await countNotes(t)).toBe(1);
   } finally {
     await user.close();
@@ -181,7 +182,7 @@ test.each([
     const res = await mcp.client.callTool({ name: 'add_note', arguments: args });
     expect(res.isError).toBe(true);
     expect(resultText(res)).toMatch(text);
-    expect((res.structuredContent as any).error.field).toBe(field);
+    expect((res._meta as any)['tomo/error'].field).toBe(field);
     expect(await countNotes(t)).toBe(0);
   } finally {
     await mcp.close();

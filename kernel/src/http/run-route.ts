@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { invokeHandler } from '../access/invoke-handler';
 import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
+import { answerMismatch } from './answer-check';
 import { authorize } from './authenticate';
 import { callFromKoa } from './call-from-koa';
 import { credentialFromRequest } from './credentials';
@@ -33,37 +34,9 @@ function checkResponse(method: string, path: string, schema: z.ZodType | undefin
     return;
   }
   if (result === undefined) throw new Error(`${where} answered 204 but declares a response schema`);
-  // Through JSON first: what a client receives (dates as strings, undefined fields gone).
-  const sent: unknown = JSON.parse(JSON.stringify(result));
-  const parsed = schema.safeParse(sent);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-    throw new Error(`${where} answered a body that does not match its response schema: ${issues.join('; ')}`);
-  }
-  // zod drops keys an object schema does not declare; the document says there are none, and an
-  // undeclared field is how a secret column would slip out: it must be declared or not sent.
-  const extra = undeclaredField(sent, parsed.data, '');
-  if (extra) throw new Error(`${where} answered a field its response schema does not declare: ${extra}`);
-}
-
-/** The first key present in what was sent but gone after parsing (an undeclared field), as a path. */
-function undeclaredField(sent: unknown, parsed: unknown, at: string): string | null {
-  if (Array.isArray(sent) && Array.isArray(parsed)) {
-    for (let i = 0; i < sent.length; i++) {
-      const found = undeclaredField(sent[i], parsed[i], `${at}[${i}]`);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (sent && typeof sent === 'object' && parsed && typeof parsed === 'object' && !Array.isArray(sent)) {
-    for (const [key, value] of Object.entries(sent)) {
-      const path = at ? `${at}.${key}` : key;
-      if (!(key in parsed)) return path;
-      const found = undeclaredField(value, (parsed as Record<string, unknown>)[key], path);
-      if (found) return found;
-    }
-  }
-  return null;
+  const mismatch = answerMismatch(schema, result);
+  if (mismatch && 'issues' in mismatch) throw new Error(`${where} answered a body that does not match its response schema: ${mismatch.issues}`);
+  if (mismatch) throw new Error(`${where} answered a field its response schema does not declare: ${mismatch.undeclared}`);
 }
 
 /** Runs one route: authenticate, authorise, validate params/query/body, call the handler, send JSON. */

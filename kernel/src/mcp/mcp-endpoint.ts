@@ -29,6 +29,13 @@ interface RequestFacts {
   requestId: string;
 }
 
+/** A tool's zod object as the JSON Schema MCP sends (no `$schema`: clients validate with their own draft). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'; [key: string]: unknown } {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as { type: 'object'; [key: string]: unknown };
+  delete json.$schema;
+  return json;
+}
+
 function jsonRpcError(ctx: Context, status: number, message: string): void {
   ctx.status = status;
   ctx.body = { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
@@ -50,6 +57,8 @@ export class McpEndpoint {
     private readonly log: Logger,
     private readonly info: { name: string; version: string },
     private readonly idleMs: number,
+    /** Test kernels: check each result against its tool's `output` schema (`KernelOptions.checkResponses`). */
+    private readonly checkOutputs = false,
   ) {
     this.sweeper = setInterval(() => void this.closeIdle(), Math.min(60000, idleMs)).unref();
   }
@@ -62,17 +71,14 @@ export class McpEndpoint {
   private createServer(state: McpSessionState): Server {
     const server = new Server(this.info, { capabilities: { tools: { listChanged: false } } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: this.tools.all().map(({ definition: t }) => {
-        const inputSchema = z.toJSONSchema(strictIfObject(t.input), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-        delete inputSchema.$schema;
-        return {
-          name: t.name,
-          ...(t.title ? { title: t.title } : {}),
-          description: t.description,
-          inputSchema: inputSchema as { type: 'object' },
-          annotations: { ...(t.title ? { title: t.title } : {}), ...t.annotations },
-        };
-      }),
+      tools: this.tools.all().map(({ definition: t }) => ({
+        name: t.name,
+        ...(t.title ? { title: t.title } : {}),
+        description: t.description,
+        inputSchema: jsonSchemaOf(strictIfObject(t.input), 'input'),
+        ...(t.output ? { outputSchema: jsonSchemaOf(t.output, 'output') } : {}),
+        annotations: { ...(t.title ? { title: t.title } : {}), ...t.annotations },
+      })),
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
@@ -81,7 +87,7 @@ export class McpEndpoint {
       return runTool(
         entry,
         request.params.arguments,
-        { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state },
+        { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs },
         this.hooks,
         this.log,
       );

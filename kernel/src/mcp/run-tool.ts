@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { McpSessionState } from '../access/call-context';
 import { invokeHandler } from '../access/invoke-handler';
 import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
+import { answerMismatch } from '../http/answer-check';
 import { authorize } from '../http/authenticate';
 import { strictIfObject } from '../http/run-route';
 import { toAppError } from '../http/error-middleware';
@@ -15,7 +17,11 @@ export interface ToolResult {
   content: Array<{ type: 'text'; text: string }>;
   structuredContent?: Record<string, unknown>;
   isError?: boolean;
+  _meta?: Record<string, unknown>;
 }
+
+/** Where a tool error's code, message and field travel for clients that read more than the text. */
+export const TOOL_ERROR_META = 'tomo/error';
 
 /** What a tool call knows about its request. */
 export interface ToolCallRequest {
@@ -24,20 +30,36 @@ export interface ToolCallRequest {
   clientIp: string;
   requestId: string;
   session: McpSessionState;
+  /** Test kernels: check the result against the tool's `output` schema (`KernelOptions.checkResponses`). */
+  checkOutput?: boolean;
 }
 
-/** A tool error an agent can read: `code: message`, flagged `isError`. */
+/**
+ * A tool error an agent can read: `code: message`, flagged `isError`. No structured content: the
+ * SDK client checks structured content against the tool's `outputSchema` even on an error, and
+ * an error is not the result that schema describes. Code, message and field go in `_meta`.
+ */
 export function toolError(error: AppError): ToolResult {
   return {
     content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
-    structuredContent: error.toJSON(),
     isError: true,
+    _meta: { [TOOL_ERROR_META]: error.toJSON().error },
   };
+}
+
+/** A result that breaks its tool's `output` schema (a programming error, found by test kernels). */
+class OutputContractError extends Error {}
+
+function checkOutput(tool: string, schema: z.ZodType, structured: Record<string, unknown>): void {
+  const mismatch = answerMismatch(schema, structured);
+  if (mismatch && 'issues' in mismatch) throw new OutputContractError(`MCP tool ${tool} returned structured content that does not match its outputSchema: ${mismatch.issues}`);
+  if (mismatch) throw new OutputContractError(`MCP tool ${tool} returned a field its outputSchema does not declare: ${mismatch.undeclared}`);
 }
 
 /**
  * Runs one tool call with the same checks as an HTTP route: authenticate (header credential,
- * else the session's), authorise, validate arguments strictly, then call the handler.
+ * else the session's), authorise, validate arguments strictly, then call the handler; the result
+ * goes back as JSON text and as structured content (checked against `output` in test kernels).
  */
 export async function runTool(
   entry: ToolEntry,
@@ -65,8 +87,14 @@ export async function runTool(
     const text = JSON.stringify(result ?? null, null, 2);
     const plain: unknown = JSON.parse(text);
     const structured = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : { result: plain };
+    if (request.checkOutput && def.output) checkOutput(def.name, def.output, structured);
     return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
+    if (err instanceof OutputContractError) {
+      // Test kernels only: say which tool broke its schema, to the test that called it.
+      log.error({ err, tool: def.name, requestId: request.requestId }, err.message);
+      return toolError(new AppError(500, 'output_contract', err.message));
+    }
     const mapped = toAppError(err);
     if (mapped) return toolError(mapped);
     log.error({ err, tool: def.name, requestId: request.requestId }, 'MCP tool failed');

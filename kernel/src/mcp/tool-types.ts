@@ -27,13 +27,23 @@ export interface ToolDefinitionFor<A extends Access, I extends Record<string, un
    * by it (strictly) before the handler runs. Describe each field (`.describe()`) for the agent.
    */
   input: z.ZodObject<z.ZodRawShape, z.core.$strip | z.core.$strict> & z.ZodType<I>;
+  /**
+   * The result, as a zod object: sent as the tool's `outputSchema` (JSON Schema) so an agent knows
+   * the result's shape, and the MCP SDK client checks `structuredContent` against it. Reuse the
+   * `response` schema of the HTTP route that answers the same thing: a tool's result is the JSON
+   * the HTTP API answers (its field names included). Test kernels check every result against it
+   * (`KernelOptions.checkResponses`), undeclared fields included. Optional, so a tool without it
+   * still works (its result is sent as text and unchecked structured content).
+   */
+  output?: z.ZodObject<z.ZodRawShape, z.core.$ZodObjectConfig>;
   /** Who may call it, checked as for routes ({@link RouteDefinitionFor.access}). */
   access: A;
   /** Hints for the agent; sent with the tool list. */
   annotations?: ToolAnnotations;
   /**
    * Does the work with validated arguments. The result is sent back as JSON (text and structured
-   * content); a thrown {@link AppError} becomes a tool error the agent can read (`code: message`),
+   * content; a result that is not an object is structured as `{ result }`, so a tool with
+   * `output` returns an object); a thrown {@link AppError} becomes a tool error the agent can read (`code: message`),
    * anything else an `internal` error naming the request id. The call's principal is set unless
    * the tool is `public` ({@link CallFor}).
    */

@@ -8,6 +8,9 @@ export async function connectMcp(baseUrl: string, token?: string): Promise<{ cli
   });
   const client = new Client({ name: 'tomo-kernel-test', version: '0.0.0' });
   await client.connect(transport);
+  // The SDK client checks a result's structured content against the tool's outputSchema only for
+  // tools it has listed: list them, so every test call is checked as a real agent's would be.
+  await client.listTools();
   return { client, transport, close: () => client.close() };
 }
 

@@ -64,11 +64,11 @@ test('an admin creates a user over MCP; that user is refused list_users with a p
     await user.callTool({ name: 'login', arguments: { username: 'agent-made', password: 'agent-made-password' } });
     const refused = resultText(await user.callTool({ name: 'list_users', arguments: {} }));
     expect(refused.isError).toBe(true);
-    expect(refused.structured.error.code).toBe('forbidden');
+    expect(refused.error.code).toBe('forbidden');
     const refusedCreate = resultText(
       await user.callTool({ name: 'create_user', arguments: { username: 'sneaky', email: 's@example.com', password: 'sneaky-password-1', role: 'admin' } }),
     );
-    expect(refusedCreate.structured.error.code).toBe('forbidden');
+    expect(refusedCreate.error.code).toBe('forbidden');
     const rows = await t.kernel.dataSource.query("SELECT COUNT(*) AS n FROM auth_users WHERE usernameKey = 'sneaky'");
     expect(Number(rows[0].n)).toBe(0);
   } finally {
@@ -82,9 +82,9 @@ test('bad tool arguments are a tool error naming the argument, and nothing is wr
     await admin.callTool({ name: 'login', arguments: { username: ADMIN.username, password: ADMIN.password } });
     const bad = resultText(await admin.callTool({ name: 'create_user', arguments: { username: 'x\u0001y', email: 'a@example.com', password: 'long-enough-password' } }));
     expect(bad.isError).toBe(true);
-    expect(bad.structured.error).toMatchObject({ code: 'validation_failed', field: 'username' });
+    expect(bad.error).toMatchObject({ code: 'validation_failed', field: 'username' });
     const extra = resultText(await admin.callTool({ name: 'list_users', arguments: { all: true } }));
-    expect(extra.structured.error.field).toBe('all');
+    expect(extra.error.field).toBe('all');
   } finally {
     await admin.close();
   }
@@ -100,7 +100,7 @@ test('an API token works as a bearer header; once revoked it is refused', async 
     await t.request('DELETE', `/api/auth/tokens/${created.body.record.id}`, { token: session });
     const refused = resultText(await client.callTool({ name: 'get_current_user', arguments: {} }));
     expect(refused.isError).toBe(true);
-    expect(refused.structured.error.code).toBe('unauthorized');
+    expect(refused.error.code).toBe('unauthorized');
   } finally {
     await client.close();
   }

@@ -74,7 +74,7 @@ test('add_server -> test_connection -> list/get -> update_server -> delete_serve
   const deleted = await call(alice, 'delete_server', { server_id: id });
   expect(deleted.structured).toEqual({ deleted: true, server_id: id });
   const gone = await call(alice, 'get_server', { server_id: id });
-  expect(gone).toMatchObject({ isError: true, structured: { error: { code: 'not_found' } } });
+  expect(gone).toMatchObject({ isError: true, error: { code: 'not_found' } });
   expect((await call(alice, 'list_servers', {})).structured.servers).toEqual([]);
 });
 
@@ -113,7 +113,7 @@ test('bad arguments: a tool error naming the argument, and nothing stored', asyn
   for (const [name, args, field] of cases) {
     const res = await call(alice, name, args);
     expect({ name, field, isError: res.isError, text: res.text.startsWith(`validation_failed: ${field}: `) ? 'names it' : res.text }).toEqual({ name, field, isError: true, text: 'names it' });
-    expect(res.structured.error.field).toBe(field);
+    expect(res.error.field).toBe(field);
   }
   expect((await call(alice, 'list_servers', {})).structured.servers).toEqual([]);
 });
@@ -123,20 +123,20 @@ test('accept_host_key is for admins; without a pending key it is a conflict', as
   const added = await call(alice, 'add_server', { name: 'mcp-key', host: ssh.host, port: ssh.port, username: ssh.username, auth_type: 'password', credentials: { password: ssh.password } });
   const fingerprint = `SHA256:${'B'.repeat(43)}`;
   const asAlice = await call(alice, 'accept_host_key', { server_id: added.structured.id, fingerprint });
-  expect(asAlice).toMatchObject({ isError: true, structured: { error: { code: 'forbidden' } } });
+  expect(asAlice).toMatchObject({ isError: true, error: { code: 'forbidden' } });
   const admin = await connectMcp(t.url, t.tokens.admin);
   try {
     const asAdmin = await call(admin, 'accept_host_key', { server_id: added.structured.id, fingerprint });
-    expect(asAdmin).toMatchObject({ isError: true, structured: { error: { code: 'conflict', field: 'fingerprint' } } });
+    expect(asAdmin).toMatchObject({ isError: true, error: { code: 'conflict', field: 'fingerprint' } });
     const malformed = await call(admin, 'accept_host_key', { server_id: added.structured.id, fingerprint: 'MD5:ab:cd' });
-    expect(malformed).toMatchObject({ isError: true, structured: { error: { code: 'validation_failed', field: 'fingerprint' } } });
+    expect(malformed).toMatchObject({ isError: true, error: { code: 'validation_failed', field: 'fingerprint' } });
     expect(malformed.text).toMatch(/^validation_failed: fingerprint: /);
   } finally {
     await admin.close();
   }
   const anonymous = await connectMcp(t.url);
   try {
-    expect(await call(anonymous, 'list_servers', {})).toMatchObject({ isError: true, structured: { error: { code: 'unauthorized' } } });
+    expect(await call(anonymous, 'list_servers', {})).toMatchObject({ isError: true, error: { code: 'unauthorized' } });
   } finally {
     await anonymous.close();
   }

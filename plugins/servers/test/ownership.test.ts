@@ -83,12 +83,12 @@ test("bob gets not_found from every MCP tool that takes alice's server_id", asyn
   ] as const) {
     const res = resultText(await bobMcp.callTool({ name, arguments: { server_id: aliceFresh, ...extra } }));
     const ghost = resultText(await bobMcp.callTool({ name, arguments: { server_id: randomUUID(), ...extra } }));
-    expect({ name, isError: res.isError, code: res.structured?.error?.code }).toEqual({ name, isError: true, code: 'not_found' });
+    expect({ name, isError: res.isError, code: res.error?.code }).toEqual({ name, isError: true, code: 'not_found' });
     expect(res.text).toBe(ghost.text);
   }
   const accept = resultText(await bobMcp.callTool({ name: 'accept_host_key', arguments: { server_id: aliceFresh, fingerprint: `SHA256:${'A'.repeat(43)}` } }));
   expect(accept.isError).toBe(true);
-  expect(accept.structured.error.code).toBe('forbidden');
+  expect(accept.error.code).toBe('forbidden');
   const list = resultText(await bobMcp.callTool({ name: 'list_servers', arguments: {} }));
   expect(list.structured.servers.map((s: { id: string }) => s.id)).toEqual([bobsOwn]);
   expect(await row(aliceFresh)).toEqual(before);
