@@ -17,6 +17,8 @@ export interface AppsApi {
   recorded(serverId: string): Promise<RecordedInstallation[]>;
   /** One installation as recorded, if the principal may see it (404 otherwise); no Docker call. */
   recordedOwned(principal: Principal, installationId: string): Promise<RecordedInstallation>;
+  /** The caller's installations of one app on one server, as recorded, oldest first (none when the server is not theirs); no Docker call. */
+  recordedOwnedOf(principal: Principal, serverId: string, appId: string): Promise<RecordedInstallation[]>;
   /** Resolves when the installation's background install (if any) is over. */
   waitFor(installationId: string): Promise<void>;
 }

@@ -302,6 +302,12 @@ export class AppsService implements AppsApi {
     return this.toRecorded(await this.owned(principal, installationId));
   }
 
+  /** The caller's installations of one app on one server, as recorded (ownership by the rows' owner, as `list`). */
+  async recordedOwnedOf(principal: Principal, serverId: string, appId: string): Promise<RecordedInstallation[]> {
+    const rows = await this.repo.find({ where: { ...ownerScope(principal), serverId, appId }, order: { createdAt: 'ASC' } });
+    return rows.map((row) => this.toRecorded(row));
+  }
+
   private toRecorded(row: InstallationEntity): RecordedInstallation {
     const { id, serverId, ownerId, appId, appName, containerName, containerId, state } = row;
     return { id, serverId, ownerId, appId, appName, containerName, containerId, state, busy: this.busy.has(id) };
