@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the Docker image tomo-test/debian12-fresh:1: a freshly installed
-# Debian 12 (bookworm) that boots systemd as PID 1 and runs sshd, for tests
-# that need a REAL machine to prepare (detect the OS, install Docker, ...).
-# Containers are started from it by scripts/testbed/fresh-server.js.
+# Builds the Docker image of a freshly installed Debian that boots systemd as
+# PID 1 and runs sshd, for tests that need a REAL machine to prepare (detect the
+# OS, install Docker, ...): tomo-test/debian12-fresh:1 (bookworm, the default) or
+# tomo-test/debian13-fresh:1 (trixie). Containers are started from it by
+# scripts/testbed/fresh-server.js.
 #
-#   sudo bash scripts/testbed/fresh-debian-image.sh              # build once
-#   sudo bash scripts/testbed/fresh-debian-image.sh --rebuild    # image again, from the cached root
-#   sudo bash scripts/testbed/fresh-debian-image.sh --refresh    # new debootstrap, then the image
+#   sudo bash scripts/testbed/fresh-debian-image.sh                   # Debian 12, build once
+#   sudo bash scripts/testbed/fresh-debian-image.sh --suite trixie    # Debian 13, build once
+#   ... --rebuild    # image again, from the cached root;  --refresh  # new debootstrap, then the image
 #
 # Idempotent: when the image exists it only says so (well under a second).
 # Nothing is pulled: the root comes from debootstrap against the same Debian
@@ -17,9 +18,10 @@
 # What the image is (on top of debootstrap --variant=minbase):
 #   - systemd, dbus, openssh-server, sudo, ca-certificates, curl, iproute2,
 #     procps; NO Docker (the feature under test installs it).
-#   - /etc/apt/sources.list pointing at the host's Debian mirror (plus the
-#     security mirror when the host has one); empty package lists, like a
-#     minimal image: `apt-get update` comes first.
+#   - apt sources pointing at the host's Debian mirror (plus the security
+#     mirror when the host has one), as that release's installer writes them:
+#     /etc/apt/sources.list on Debian 12, deb822 debian.sources on Debian 13.
+#     Empty package lists, like a minimal image: `apt-get update` comes first.
 #   - an empty /etc/machine-id (systemd generates one per container boot).
 #   - no SSH host keys: tomo-ssh-host-keys.service runs `ssh-keygen -A`
 #     before ssh.service, so every container has its own.
@@ -32,13 +34,14 @@
 # Environment:
 #   TOMO_TESTBED_DIR            state directory (default /var/lib/tomo-testbed)
 #   TOMO_TESTBED_DEBIAN_MIRROR  Debian mirror URL (default: the host's, from
-#                               /etc/apt/sources.list{,.d/*})
+#                               /etc/apt/sources.list{,.d/*}; for a suite the
+#                               host does not list, its own release's mirror:
+#                               one Debian mirror serves every release)
 
 # -E so the ERR trap also fires inside functions.
 set -Eeuo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-IMAGE=tomo-test/debian12-fresh:1
 SUITE=bookworm
 VARIANT=minbase
 INCLUDE=systemd,systemd-sysv,dbus,openssh-server,sudo,ca-certificates,curl,iproute2,procps
@@ -47,19 +50,33 @@ STATE="${TOMO_TESTBED_DIR:-/var/lib/tomo-testbed}"
 RECIPE_VERSION=1
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 rebuild=0
 refresh=0
-for arg in "$@"; do
-  case $arg in
+while (($#)); do
+  case $1 in
     --rebuild) rebuild=1 ;;
     --refresh) rebuild=1 refresh=1 ;;
+    --suite)
+      [[ $# -ge 2 ]] || { printf 'fresh-image: --suite needs a value (bookworm or trixie)\n' >&2; exit 2; }
+      SUITE=$2
+      shift
+      ;;
     -h | --help) usage; exit 0 ;;
-    *) printf 'fresh-image: unknown argument %s\n' "$arg" >&2; usage >&2; exit 2 ;;
+    *) printf 'fresh-image: unknown argument %s\n' "$1" >&2; usage >&2; exit 2 ;;
   esac
+  shift
 done
+
+# The Debian release behind each suite: the image name, its cache file and its os-release.
+case $SUITE in
+  bookworm) DEBIAN=12 ;;
+  trixie) DEBIAN=13 ;;
+  *) printf 'fresh-image: --suite must be bookworm (Debian 12) or trixie (Debian 13), got %s\n' "$SUITE" >&2; exit 2 ;;
+esac
+IMAGE="tomo-test/debian$DEBIAN-fresh:1"
 
 # ---------------------------------------------------------------- helpers --
 
@@ -82,6 +99,8 @@ on_exit() {
 }
 trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 trap on_exit EXIT
+
+log "$IMAGE: Debian $DEBIAN ($SUITE)"
 
 # Seconds since $1 (a `date +%s%N` value), one decimal.
 since() {
@@ -164,14 +183,17 @@ fi
 
 command -v debootstrap >/dev/null || die "debootstrap is not installed; run: sudo bash scripts/testbed.sh"
 
+# The host's own release, for a suite its apt sources do not list (Debian 13 on a
+# Debian 12 host): the same mirror serves both.
+HOST_SUITE=$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
 MIRROR="${TOMO_TESTBED_DEBIAN_MIRROR:-}"
 if [[ -z $MIRROR ]]; then
-  MIRROR=$(host_mirror_for "$SUITE") ||
-    die "found no apt source for '$SUITE main' in /etc/apt/sources.list{,.d/*}; set TOMO_TESTBED_DEBIAN_MIRROR"
+  MIRROR=$(host_mirror_for "$SUITE" || { [[ -n $HOST_SUITE ]] && host_mirror_for "$HOST_SUITE"; }) ||
+    die "found no apt source for '$SUITE main' (nor '${HOST_SUITE:-?} main') in /etc/apt/sources.list{,.d/*}; set TOMO_TESTBED_DEBIAN_MIRROR"
 fi
 MIRROR=${MIRROR%/}
 [[ $MIRROR =~ ^https?://[^[:space:]]+$ ]] || die "mirror '$MIRROR' is not an http(s) URL"
-SECURITY_MIRROR=$(host_mirror_for "$SUITE-security" || true)
+SECURITY_MIRROR=$(host_mirror_for "$SUITE-security" || { [[ -n $HOST_SUITE ]] && host_mirror_for "$HOST_SUITE-security"; } || true)
 SECURITY_MIRROR=${SECURITY_MIRROR%/}
 [[ -z $SECURITY_MIRROR || $SECURITY_MIRROR =~ ^https?://[^[:space:]]+$ ]] || SECURITY_MIRROR=""
 
@@ -180,7 +202,7 @@ SECURITY_MIRROR=${SECURITY_MIRROR%/}
 step="debootstrap"
 # The cached root is keyed by everything that goes into debootstrap.
 key=$(printf '%s|%s|%s|%s' "$SUITE" "$VARIANT" "$INCLUDE" "$MIRROR" | sha256sum | cut -c1-12)
-ROOT_TAR="$STATE/debian12-rootfs-$key.tar"
+ROOT_TAR="$STATE/debian$DEBIAN-rootfs-$key.tar"
 WORK=$(mktemp -d "$STATE/fresh-image-build.XXXXXX")
 # The work dir (debootstrap target, the root being customised) is a private
 # tmpfs when memory allows: writing the ~25,000 files of the root to this
@@ -202,18 +224,18 @@ fi
 
 if ((refresh)) || [[ ! -s $ROOT_TAR ]]; then
   t=$(date +%s%N)
-  log "debootstrap $SUITE ($VARIANT) from $MIRROR (log: $STATE/debootstrap.log)"
+  log "debootstrap $SUITE ($VARIANT) from $MIRROR (log: $STATE/debootstrap-debian$DEBIAN.log)"
   if ! debootstrap --variant="$VARIANT" --include="$INCLUDE" "$SUITE" "$WORK/bootstrap" "$MIRROR" \
-    >"$STATE/debootstrap.log" 2>&1; then
-    tail -n 20 "$STATE/debootstrap.log" >&2
-    die "debootstrap failed (see $STATE/debootstrap.log)"
+    >"$STATE/debootstrap-debian$DEBIAN.log" 2>&1; then
+    tail -n 20 "$STATE/debootstrap-debian$DEBIAN.log" >&2
+    die "debootstrap failed (see $STATE/debootstrap-debian$DEBIAN.log)"
   fi
   # Into a temp file first: an interrupted run must not leave half a cache.
   tar --numeric-owner -C "$WORK/bootstrap" -cf "$ROOT_TAR.tmp" .
   mv -f "$ROOT_TAR.tmp" "$ROOT_TAR"
   rm -rf --one-file-system "$WORK/bootstrap"
   # Older roots (other mirror, other package list) are of no use any more.
-  for old in "$STATE"/debian12-rootfs-*.tar; do
+  for old in "$STATE"/debian"$DEBIAN"-rootfs-*.tar; do
     [[ $old == "$ROOT_TAR" ]] || rm -f "$old"
   done
   log "debootstrap done in $(since "$t"); cached as $ROOT_TAR ($(du -h "$ROOT_TAR" | cut -f1))"
@@ -229,16 +251,30 @@ tar --numeric-owner -C "$R" -xf "$ROOT_TAR"
 [[ -x $R/sbin/init && -x $R/usr/sbin/sshd && -x $R/usr/bin/sudo && -x $R/usr/bin/dbus-daemon ]] ||
   die "the cached root lacks init, sshd, sudo or dbus; run with --refresh"
 if [[ -e $R/usr/bin/docker || -e $R/usr/bin/dockerd ]]; then die "the root already contains Docker"; fi
+grep -qx "VERSION_ID=\"$DEBIAN\"" "$R/etc/os-release" ||
+  die "the cached root is not Debian $DEBIAN ($(grep '^VERSION_ID=' "$R/etc/os-release" || echo 'no VERSION_ID')); run with --refresh"
 
-# apt: the host's mirror, as a Debian installer would write it. No package
+# apt: the host's mirror, as that release's installer writes it. No package
 # lists (debootstrap's are for its own bootstrap source): update first.
-{
-  printf '# Written by tomo scripts/testbed/fresh-debian-image.sh (the host'"'"'s mirror).\n'
-  printf 'deb %s %s main\n' "$MIRROR" "$SUITE"
-  printf 'deb %s %s-updates main\n' "$MIRROR" "$SUITE"
-  [[ -z $SECURITY_MIRROR ]] || printf 'deb %s %s-security main\n' "$SECURITY_MIRROR" "$SUITE"
-} | write_file "$R/etc/apt/sources.list" 0644
 rm -f "$R"/etc/apt/sources.list.d/*
+if ((DEBIAN >= 13)); then
+  # Debian 13's installer writes deb822 sources and no sources.list.
+  rm -f "$R/etc/apt/sources.list"
+  {
+    printf '# Written by tomo scripts/testbed/fresh-debian-image.sh (the host'"'"'s mirror).\n'
+    printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main\n' "$MIRROR" "$SUITE" "$SUITE"
+    printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+    [[ -z $SECURITY_MIRROR ]] ||
+      printf '\nTypes: deb\nURIs: %s\nSuites: %s-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$SECURITY_MIRROR" "$SUITE"
+  } | write_file "$R/etc/apt/sources.list.d/debian.sources" 0644
+else
+  {
+    printf '# Written by tomo scripts/testbed/fresh-debian-image.sh (the host'"'"'s mirror).\n'
+    printf 'deb %s %s main\n' "$MIRROR" "$SUITE"
+    printf 'deb %s %s-updates main\n' "$MIRROR" "$SUITE"
+    [[ -z $SECURITY_MIRROR ]] || printf 'deb %s %s-security main\n' "$SECURITY_MIRROR" "$SUITE"
+  } | write_file "$R/etc/apt/sources.list" 0644
+fi
 find "$R/var/lib/apt/lists" -mindepth 1 -maxdepth 1 -type f ! -name lock -delete
 find "$R/var/cache/apt" -name '*.bin' -delete
 find "$R/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -delete
@@ -306,8 +342,8 @@ tar --numeric-owner -C "$R" -cf - . |
   "$DOCKER" import \
     -c 'ENV container=docker' \
     -c 'CMD ["/sbin/init"]' \
-    -c "LABEL org.tomo.testbed.image=debian12-fresh org.tomo.testbed.recipe=$RECIPE_VERSION org.tomo.testbed.rootfs=$key org.tomo.testbed.mirror=$MIRROR" \
-    -m "tomo fresh Debian 12 ($SUITE $VARIANT from $MIRROR)" \
+    -c "LABEL org.tomo.testbed.image=debian$DEBIAN-fresh org.tomo.testbed.recipe=$RECIPE_VERSION org.tomo.testbed.rootfs=$key org.tomo.testbed.mirror=$MIRROR" \
+    -m "tomo fresh Debian $DEBIAN ($SUITE $VARIANT from $MIRROR)" \
     - "$IMAGE" >/dev/null
 log "imported $IMAGE in $(since "$t") ($("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1 / 1000000}'))"
 # The image it replaced is now untagged: drop it, unless containers still use it.

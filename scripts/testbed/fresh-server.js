@@ -1,20 +1,26 @@
 'use strict';
-// Fresh Debian 12 servers for tests: each one a system container (systemd as PID 1, sshd,
+// Fresh Debian 12 and 13 servers for tests: each one a system container (systemd as PID 1, sshd,
 // sudo, apt against the Debian mirror, NO Docker) on the local Docker engine, reachable over
 // SSH on a loopback port. Built for the "prepare a server" feature (detect the OS, install
 // Docker, add the SSH user to the docker group, verify), which needs a REAL machine.
 //
 //   const { startFreshServer } = require('./fresh-server');
-//   const server = await startFreshServer({ sudo: 'password' });
+//   const server = await startFreshServer({ sudo: 'password' });             // Debian 12
+//   const trixie = await startFreshServer({ sudo: 'nopasswd', debian: 13, registry: true });
 //   // ... ssh to server.host:server.port as server.username / server.password ...
 //   await server.remove();
 //
-//   node scripts/testbed/fresh-server.js start --sudo password   # prints JSON, leaves it running
+// `registry: true` makes the test bed's image registry (scripts/testbed/registry.js) usable by
+// the Docker engine that preparation will install: the registry's host name resolves to the
+// host's bridge address inside the server, and /etc/docker/daemon.json lists it under
+// insecure-registries (plain HTTP), written BEFORE preparation as a user would.
+//
+//   node scripts/testbed/fresh-server.js start --sudo password [--debian 13] [--registry]   # prints JSON, leaves it running
 //   node scripts/testbed/fresh-server.js remove <id or name>
 //   node scripts/testbed/fresh-server.js cleanup                 # every fresh server + volume
 //
-// Needs root (the Docker socket) and the image tomo-test/debian12-fresh:1, which
-// scripts/testbed/fresh-debian-image.sh builds (startFreshServer runs it when the image is
+// Needs root (the Docker socket) and the image tomo-test/debian12-fresh:1 (or debian13-fresh),
+// which scripts/testbed/fresh-debian-image.sh builds (startFreshServer runs it when the image is
 // missing). The engine itself comes from `bash scripts/testbed.sh`.
 //
 // FACTS FOR THE NEXT ENGINEER (measured on the 2-core Debian 12 test machine, Docker 20.10.24,
@@ -73,6 +79,23 @@
 //   (`ssh-keygen -A` before ssh.service), so each server has its own; the machine id too.
 // - Containers and volumes carry the label org.tomo.testbed.fresh-server: after a killed test
 //   run, `node scripts/testbed/fresh-server.js cleanup` removes them all (any owner).
+//
+// Debian 13 (`debian: 13`, image tomo-test/debian13-fresh:1, suite trixie), measured 2026-12-06 on
+// the same machine while other test runs shared its 2 cores (so slower than the figures above):
+// - Image build: cold 93.6 s, of which debootstrap trixie 88.6 s (the host's bookworm debootstrap
+//   and keyring handle trixie; the mirror is the host's bookworm one: one mirror serves both);
+//   root cache debian13-rootfs-<hash>.tar 285 MB, image 182 MB. Debian 12 in the same run: 172.5 s
+//   cold (it waited for the 13 build's lock), debootstrap 75.8 s.
+// - Same recipe, nothing masked: systemd reaches `running`, no failed unit, sshd is OpenSSH 10.0
+//   (banner SSH-2.0-OpenSSH_10.0p2 Debian-7+deb13u4). apt sources are deb822
+//   (/etc/apt/sources.list.d/debian.sources, no sources.list), as Debian 13's installer writes.
+// - Start to ready: 4.4 s alone (systemd `running` at 3.6 s), three in parallel 10.4-11.2 s;
+//   Debian 12 at the same time: 5.6 s alone, three in parallel 7.3-10.3 s.
+// - Inside: `apt-get update` ~3 s; candidates docker.io 26.1.5+dfsg1-9+deb13u1 and
+//   docker-compose 2.26.1-4 (Compose v2; Debian 12's docker-compose is 1.29.2, v1).
+// - `registry: true`: `--add-host tomo-registry.test:<docker0 address>` plus /etc/docker/daemon.json
+//   {"insecure-registries": ["tomo-registry.test:5000"]} before Docker is installed; Debian's
+//   docker.io ships no daemon.json, so the one written here survives the install.
 
 const { execFile } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
@@ -80,7 +103,14 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const IMAGE = 'tomo-test/debian12-fresh:1';
+/** The image of each Debian release, and the suite fresh-debian-image.sh builds it from. */
+const RELEASES = {
+  12: { image: 'tomo-test/debian12-fresh:1', suite: 'bookworm' },
+  13: { image: 'tomo-test/debian13-fresh:1', suite: 'trixie' },
+};
+const IMAGE = RELEASES[12].image;
+/** Where Docker reads its daemon configuration (the package does not ship one). */
+const DAEMON_JSON = '/etc/docker/daemon.json';
 /** Label on every container and volume this module creates (cleanup finds them by it). */
 const LABEL = 'org.tomo.testbed.fresh-server';
 /** Label on the container naming its /var/lib/docker volume. */
@@ -246,16 +276,19 @@ function fingerprints(pubLines) {
 }
 
 /**
- * Builds the image unless it exists (and is of the script's current recipe): runs
- * fresh-debian-image.sh, which takes ~0.1 s when there is nothing to do.
+ * Builds the image of a Debian release unless it exists (and is of the script's current
+ * recipe): runs fresh-debian-image.sh, which takes ~0.1 s when there is nothing to do.
+ * @param {12 | 13} [debian]  Default 12.
  * @returns {Promise<void>}
  */
-async function ensureFreshDebianImage() {
+async function ensureFreshDebianImage(debian = 12) {
+  const release = RELEASES[debian];
+  if (!release) throw new Error(`debian must be 12 or 13, got ${String(debian)}`);
   try {
-    await run('bash', [BUILD_SCRIPT], { timeoutMs: 15 * 60_000 });
+    await run('bash', [BUILD_SCRIPT, '--suite', release.suite], { timeoutMs: 15 * 60_000 });
   } catch (err) {
     throw new Error(
-      `Image ${IMAGE} is not available. Run \`sudo bash ${path.relative(process.cwd(), BUILD_SCRIPT)}\` ` +
+      `Image ${release.image} is not available. Run \`sudo bash ${path.relative(process.cwd(), BUILD_SCRIPT)} --suite ${release.suite}\` ` +
         `(needs root, debootstrap and the Docker engine from \`sudo bash scripts/testbed.sh\`).\n${/** @type {Error} */ (err).message}`,
     );
   }
@@ -286,6 +319,10 @@ async function removeContainerAndVolume(container, volume) {
  *   password: `ALL=(ALL:ALL) ALL`; nopasswd: `ALL=(ALL:ALL) NOPASSWD: ALL`; none: no sudo at all.
  * @property {string} [username]  Default "tomo". Lower case, [a-z_][a-z0-9_-]*.
  * @property {string} [password]  Default: 20 random alphanumerics.
+ * @property {12 | 13} [debian]   Debian release: 12 (bookworm, default) or 13 (trixie).
+ * @property {boolean} [registry] Make the test bed registry (testbed.json `registry`) pullable by
+ *   the Docker engine preparation installs: its host name resolves to the registry's address
+ *   (`--add-host`), and /etc/docker/daemon.json lists it in `insecure-registries`.
  * @property {number} [timeoutMs] For systemd and sshd to come up (default 90 s).
  */
 
@@ -293,6 +330,8 @@ async function removeContainerAndVolume(container, volume) {
  * @typedef {object} FreshServer
  * @property {string} id          Container id.
  * @property {string} name        Container name (also its hostname), tomo-fresh-<hex>.
+ * @property {12 | 13} debian     Its Debian release.
+ * @property {string | null} registry  The registry (`host:port`) it can pull from, or null.
  * @property {string} volume      Docker volume mounted at /var/lib/docker.
  * @property {'127.0.0.1'} host
  * @property {number} port        Loopback port forwarded to the container's port 22.
@@ -318,7 +357,26 @@ async function removeContainerAndVolume(container, volume) {
  */
 
 /**
- * Starts a fresh Debian 12 server and waits until it takes SSH logins.
+ * The `--add-host` value and daemon.json for a server that should reach the test bed registry.
+ * @returns {{addHost: string, address: string, daemonJson: string}}
+ */
+function registryAccess() {
+  // Lazy: the other callers of this module do not need a test bed description.
+  const { loadTestbed } = require('./testbed');
+  const { registry } = loadTestbed();
+  if (!registry?.address || !registry.ip) {
+    throw new Error('testbed.json has no registry: run `sudo bash scripts/testbed.sh` again (it starts the test image registry)');
+  }
+  const hostName = registry.address.replace(/:\d+$/, '');
+  return {
+    addHost: `${hostName}:${registry.ip}`,
+    address: registry.address,
+    daemonJson: `${JSON.stringify({ 'insecure-registries': [registry.address] }, null, 2)}\n`,
+  };
+}
+
+/**
+ * Starts a fresh Debian 12 or 13 server and waits until it takes SSH logins.
  * @param {FreshServerOptions} options
  * @returns {Promise<FreshServer>}
  */
@@ -330,9 +388,13 @@ async function startFreshServer(options) {
   const password = options.password ?? randomAlnum(20);
   if (!password || /[\r\n\0]/.test(password)) throw new Error('the password must be non-empty, without line breaks or NUL');
   const timeoutMs = options.timeoutMs ?? 90_000;
+  const debian = options.debian ?? 12;
+  const release = RELEASES[debian];
+  if (!release) throw new Error(`debian must be 12 or 13, got ${String(options.debian)}`);
+  const registry = options.registry ? registryAccess() : null;
 
   const t0 = Date.now();
-  await ensureFreshDebianImage();
+  await ensureFreshDebianImage(debian);
 
   const name = `tomo-fresh-${randomBytes(5).toString('hex')}`;
   const volume = `${name}-docker`;
@@ -362,7 +424,8 @@ async function startFreshServer(options) {
           '--tmpfs', '/run:rw,nosuid,nodev,noexec,mode=755',
           '--tmpfs', '/run/lock:rw,nosuid,nodev,noexec,mode=1777',
           '-p', `${HOST}:${port}:22`,
-          IMAGE,
+          ...(registry ? ['--add-host', registry.addHost] : []),
+          release.image,
           '/sbin/init',
         ],
         { check: false, timeoutMs: 120_000 },
@@ -375,7 +438,7 @@ async function startFreshServer(options) {
       // (created, not started), so remove it and try another port.
       await docker(['rm', '-f', name], { check: false });
       if (attempt >= 5 || !/already allocated|address already in use/i.test(r.stderr)) {
-        throw new Error(`docker run ${IMAGE} failed: ${r.stderr.trim()}`);
+        throw new Error(`docker run ${release.image} failed: ${r.stderr.trim()}`);
       }
     }
     const tContainer = Date.now() - t0;
@@ -434,6 +497,12 @@ async function startFreshServer(options) {
       await must(['mv', '-f', tmp, final]);
     }
 
+    if (registry) {
+      // Before preparation, as an admin would: Docker starts with it, nothing to restart.
+      await must(['install', '-d', '-m', '0755', '/etc/docker']);
+      await must(['tee', DAEMON_JSON], registry.daemonJson);
+    }
+
     const sshBannerLine = await waitForSsh(port, Math.max(1000, deadline - Date.now()));
     const tSsh = Date.now() - t0;
     const pubs = (await must(['sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub'])).stdout;
@@ -450,6 +519,8 @@ async function startFreshServer(options) {
     const server = {
       id,
       name,
+      debian,
+      registry: registry ? registry.address : null,
       volume,
       host: HOST,
       port,
@@ -510,14 +581,20 @@ async function removeAllFreshServers() {
 async function main(argv) {
   const [cmd, ...rest] = argv;
   const usage =
-    'usage: node scripts/testbed/fresh-server.js start [--sudo password|nopasswd|none] [--username NAME] [--password PW]\n' +
+    'usage: node scripts/testbed/fresh-server.js start [--sudo password|nopasswd|none] [--username NAME] [--password PW] [--debian 12|13] [--registry]\n' +
     '       node scripts/testbed/fresh-server.js remove <id or name>\n' +
     '       node scripts/testbed/fresh-server.js cleanup';
   if (cmd === 'start') {
     /** @type {Record<string, string>} */
-    const flags = { sudo: 'password' };
+    const flags = { sudo: 'password', debian: '12' };
+    let registry = false;
     for (let i = 0; i < rest.length; i += 2) {
-      const m = /^--(sudo|username|password)$/.exec(rest[i]);
+      if (rest[i] === '--registry') {
+        registry = true;
+        i -= 1;
+        continue;
+      }
+      const m = /^--(sudo|username|password|debian)$/.exec(rest[i]);
       if (!m || rest[i + 1] === undefined) {
         process.stderr.write(`${usage}\n`);
         return 2;
@@ -528,6 +605,8 @@ async function main(argv) {
       sudo: /** @type {FreshServerOptions['sudo']} */ (flags.sudo),
       username: flags.username,
       password: flags.password,
+      debian: /** @type {12 | 13} */ (Number(flags.debian)),
+      registry,
     });
     const { exec: _e, stopSsh: _s1, startSsh: _s2, disconnectNetwork: _d, reconnectNetwork: _r, remove: _rm, ...data } = s;
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
@@ -556,4 +635,11 @@ if (require.main === module) {
   );
 }
 
-module.exports = { startFreshServer, removeAllFreshServers, ensureFreshDebianImage, FRESH_IMAGE: IMAGE, FRESH_LABEL: LABEL };
+module.exports = {
+  startFreshServer,
+  removeAllFreshServers,
+  ensureFreshDebianImage,
+  FRESH_IMAGE: IMAGE,
+  FRESH_IMAGES: { 12: RELEASES[12].image, 13: RELEASES[13].image },
+  FRESH_LABEL: LABEL,
+};

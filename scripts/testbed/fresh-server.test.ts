@@ -1,5 +1,5 @@
 /**
- * The fresh Debian 12 servers of scripts/testbed/fresh-server.js (system containers on the local
+ * The fresh Debian 12 (and 13) servers of scripts/testbed/fresh-server.js (system containers on the local
  * Docker engine), checked over REAL SSH with ssh2, the way the "prepare a server" feature will
  * meet them: password login, Debian 12, systemd, sudo in its three modes, no Docker yet, and a
  * reachable Debian mirror. Needs root and the Docker engine of `sudo bash scripts/testbed.sh`;
@@ -27,6 +27,7 @@ interface FreshServer {
   port: number;
   username: string;
   password: string;
+  debian: number;
   hostKeyFingerprints: Record<string, string>;
   systemState: string;
   failedUnits: string[];
@@ -44,6 +45,7 @@ jest.setTimeout(60_000);
 let withPassword: FreshServer;
 let withoutPassword: FreshServer;
 let withoutSudo: FreshServer;
+let trixie: FreshServer;
 const started: FreshServer[] = [];
 const open = new Set<SshClient>();
 
@@ -53,11 +55,12 @@ beforeAll(async () => {
     startFreshServer({ sudo: 'password' }),
     startFreshServer({ sudo: 'nopasswd', username: 'deploy' }),
     startFreshServer({ sudo: 'none', username: 'plain', password: 'A fixed pass: with spaces' }),
+    startFreshServer({ sudo: 'nopasswd', debian: 13 }),
   ]);
   for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  [withPassword, withoutPassword, withoutSudo] = results.map((r) => (r as PromiseFulfilledResult<FreshServer>).value);
+  [withPassword, withoutPassword, withoutSudo, trixie] = results.map((r) => (r as PromiseFulfilledResult<FreshServer>).value);
 }, 600_000); // includes building the image when it is missing
 
 afterEach(() => {
@@ -214,4 +217,30 @@ describe('a fresh server without sudo', () => {
     expect(tried.stderr).toMatch(/not in the sudoers file/);
     expect((await withoutSudo.exec(['ls', '/etc/sudoers.d'])).stdout).toBe('README\n');
   });
+});
+
+describe('a fresh Debian 13 server', () => {
+  test('is Debian 13 (trixie) with systemd up, sshd taking password logins, and no Docker', async () => {
+    expect(trixie.debian).toBe(13);
+    const { conn } = await connect(trixie);
+    const osRelease = await sshRun(conn, 'cat /etc/os-release');
+    expect(osRelease.stdout).toMatch(/^ID=debian$/m);
+    expect(osRelease.stdout).toMatch(/^VERSION_ID="13"$/m);
+    expect(osRelease.stdout).toMatch(/^VERSION_CODENAME=trixie$/m);
+    expect((await sshRun(conn, 'systemctl is-system-running')).stdout.trim()).toMatch(/^(running|degraded)$/);
+    expect((await sshRun(conn, 'command -v docker')).code).not.toBe(0);
+    expect(await sshRun(conn, 'sudo -n id -u')).toMatchObject({ code: 0, stdout: '0\n' });
+  });
+
+  test("reaches trixie's packages: Docker 26 and Compose v2 are installable from Debian", async () => {
+    const { conn } = await connect(trixie);
+    const update = await sshRun(conn, 'sudo -n apt-get update');
+    expect(update.stderr).not.toMatch(/^(E|W): /m);
+    expect(update.stdout).toMatch(/trixie\/main/);
+    // The sources are deb822, as Debian 13's installer writes them.
+    expect((await sshRun(conn, 'ls /etc/apt/sources.list.d/')).stdout).toBe('debian.sources\n');
+    const policy = await sshRun(conn, 'apt-cache policy docker.io docker-compose');
+    expect(policy.stdout).toMatch(/^docker\.io:\n\s+Installed: \(none\)\n\s+Candidate: 26\./m);
+    expect(policy.stdout).toMatch(/^docker-compose:\n\s+Installed: \(none\)\n\s+Candidate: 2\./m);
+  }, 120_000);
 });
