@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tomo test bed: installs and starts everything the full test suite needs on
 # this machine (an OpenSSH server with a test user, a Docker engine with two
-# locally built images, Chromium, and the tools the packaging and docs tests call).
+# locally built images, Docker Compose v2, an image registry with test images,
+# Chromium, and the tools the packaging and docs tests call).
 #
 #   sudo bash scripts/testbed.sh        # as root, on Debian 12 (or similar)
 #
@@ -15,6 +16,7 @@
 # Environment:
 #   TOMO_TESTBED_DIR       state directory (default /var/lib/tomo-testbed)
 #   TOMO_TESTBED_SSH_PORT  port of the test sshd (default 2222)
+#   TOMO_TESTBED_DEBIAN_MIRROR  Debian mirror for Compose's .deb (default deb.debian.org)
 #
 # Result: $TOMO_TESTBED_DIR/testbed.json, read by scripts/testbed/testbed.js.
 # Stop the test sshd again with scripts/testbed/stop.sh.
@@ -41,13 +43,22 @@ BUSYBOX_IMAGE=tomo-test/busybox:1
 HTTPD_IMAGE=tomo-test/httpd:1
 HTTPD_TEXT='tomo-test-httpd ok'
 CHROMIUM=/usr/bin/chromium
+# The test image registry (see the "registry" step for the design).
+REGISTRY_HOST=tomo-registry.test
+REGISTRY_PORT=5000
+REGISTRY_ADDRESS="$REGISTRY_HOST:$REGISTRY_PORT"
+REGISTRY_DIR=/var/lib/tomo-testbed-registry # not under $STATE: the registry runs as its own user
+REGISTRY_BIN=/usr/bin/docker-registry
+REGISTRY_PID="$STATE/registry.pid"
+DAEMON_JSON=/etc/docker/daemon.json
+IMAGES_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/testbed/images"
 
 # nginx and caddy: the docs tests check the reverse proxy examples with `nginx -t` and
 # `caddy validate` (openssl makes nginx's test certificate); jq is used by documented commands.
 PACKAGES=(
   openssh-server openssh-client sudo docker.io chromium busybox-static age
   rpm rpmlint debootstrap iproute2 procps curl ca-certificates
-  nginx caddy openssl jq
+  nginx caddy openssl jq docker-registry
 )
 
 # ---------------------------------------------------------------- helpers --
@@ -384,6 +395,27 @@ done
 step="docker"
 docker_ok() { timeout 20 "$DOCKER" info >/dev/null 2>&1; }
 
+# The engine pulls from the test registry over plain HTTP (see the "registry"
+# step): it must list it in insecure-registries. Merged into an existing
+# daemon.json (whatever else it says is kept); written before dockerd starts on a
+# fresh machine, applied with SIGHUP (a live reload that leaves running
+# containers alone) when dockerd already runs.
+daemon_json_changed=0
+if [[ -s $DAEMON_JSON ]]; then
+  jq -e . "$DAEMON_JSON" >/dev/null 2>&1 || die "$DAEMON_JSON is not valid JSON"
+  if ! jq -e --arg r "$REGISTRY_ADDRESS" '(.["insecure-registries"] // []) | index($r)' "$DAEMON_JSON" >/dev/null; then
+    merged=$(jq --arg r "$REGISTRY_ADDRESS" '.["insecure-registries"] = ((.["insecure-registries"] // []) + [$r])' "$DAEMON_JSON")
+    # Rewritten in place, not replaced: it may be a bind mount.
+    printf '%s\n' "$merged" >"$DAEMON_JSON"
+    daemon_json_changed=1
+  fi
+else
+  mkdir -p "${DAEMON_JSON%/*}"
+  jq -n --arg r "$REGISTRY_ADDRESS" '{"insecure-registries": [$r]}' >"$DAEMON_JSON"
+  daemon_json_changed=1
+fi
+((daemon_json_changed)) && changes+=("listed $REGISTRY_ADDRESS in insecure-registries of $DAEMON_JSON")
+
 if ! docker_ok; then
   if pgrep -x dockerd >/dev/null; then
     log "dockerd is running but not answering yet; waiting"
@@ -403,6 +435,26 @@ if ! docker_ok; then
   ((ok)) || { tail -n 30 "$DOCKERD_LOG" >&2 || true; die "docker info does not answer after 60 s"; }
 fi
 [[ -S $DOCKER_SOCK ]] || die "docker answers, but not on $DOCKER_SOCK"
+
+# True when the engine treats the test registry as insecure (plain HTTP).
+registry_insecure_ok() {
+  [[ "$(timeout 20 "$DOCKER" info --format "{{with index .RegistryConfig.IndexConfigs \"$REGISTRY_ADDRESS\"}}{{.Secure}}{{end}}" 2>/dev/null)" == false ]]
+}
+if ! registry_insecure_ok; then
+  # This host's dockerd, by its pid file (fresh servers run dockerds of their own,
+  # visible in this process list, so not `pidof dockerd`).
+  dockerd_pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+  [[ $dockerd_pid =~ ^[0-9]+$ && "$(readlink "/proc/$dockerd_pid/exe" 2>/dev/null)" == */dockerd ]] ||
+    die "dockerd does not list $REGISTRY_ADDRESS as insecure and /var/run/docker.pid names no dockerd to reload"
+  kill -HUP "$dockerd_pid"
+  changes+=("reloaded dockerd's configuration (SIGHUP)")
+  ok=0
+  for _ in $(seq 1 50); do # 10 s
+    if registry_insecure_ok; then ok=1; break; fi
+    sleep 0.2
+  done
+  ((ok)) || { tail -n 20 "$DOCKERD_LOG" >&2 || true; die "dockerd did not take $REGISTRY_ADDRESS as an insecure registry from $DAEMON_JSON (conflicting --insecure-registry flags?)"; }
+fi
 
 # ---------------------------------------------------------- compose v2 --
 
@@ -524,6 +576,166 @@ done
 "$DOCKER" rm -f "$check_name" >/dev/null 2>&1 || true
 ((ok)) || die "$HTTPD_IMAGE did not serve '$HTTPD_TEXT' on http://$hostport/"
 
+# --------------------------------------------------------------- registry --
+
+step="registry"
+# A real image registry for the apps tests (pulls, digests, updates): Debian's
+# docker-registry, the reference "distribution" registry. The test images are
+# built here from the local busybox image and PUSHED to it; nothing pretends a
+# pre-loaded image was pulled (the pushed references are untagged on this
+# engine again, so a test that wants one here pulls it).
+#
+# One image reference works on every test server:
+#   tomo-registry.test:5000/tomo-test/<name>:<tag>
+# tomo-registry.test resolves to the address of Docker's bridge on this host
+# (docker0, usually 172.17.0.1), and the registry listens there:
+#   - this host (the main test bed server) maps the name in /etc/hosts;
+#   - fresh servers (system containers on that bridge, scripts/testbed/fresh-server.js
+#     with `registry: true`) get it with --add-host; the bridge is their route out.
+# Not 127.0.0.1 (Docker's exempt-from-TLS range): inside a fresh server that is
+# the server itself. So the registry speaks plain HTTP on the bridge address and
+# each engine lists it in insecure-registries (done above for this engine; by
+# fresh-server.js in daemon.json before preparation, as a user would). Not on
+# every interface either: it takes pushes without authentication.
+bridge=$("$DOCKER" network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null || true)
+bridge=${bridge:-docker0}
+REGISTRY_IP=$(ip -4 -o addr show dev "$bridge" 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
+[[ $REGISTRY_IP =~ ^[0-9]+(\.[0-9]+){3}$ ]] || die "Docker's bridge $bridge has no IPv4 address"
+REGISTRY_URL="http://$REGISTRY_ADDRESS"
+
+# The name, in /etc/hosts (rewritten in place: in containers it is a bind mount).
+hosts_line="$REGISTRY_IP $REGISTRY_HOST"
+if ! grep -q "^$hosts_line\( \|\$\)" /etc/hosts; then
+  others=$(awk -v h="$REGISTRY_HOST" '{ for (i = 2; i <= NF; i++) if ($i == h) next } { print }' /etc/hosts)
+  printf '%s\n%s # tomo scripts/testbed.sh: the test image registry\n' "$others" "$hosts_line" >/etc/hosts
+  changes+=("mapped $REGISTRY_HOST to $REGISTRY_IP in /etc/hosts")
+fi
+[[ "$(getent hosts "$REGISTRY_HOST" | awk '{ print $1; exit }')" == "$REGISTRY_IP" ]] ||
+  die "$REGISTRY_HOST does not resolve to $REGISTRY_IP (check /etc/hosts and nsswitch.conf)"
+
+# The package's own service (on machines that run systemd) would listen on
+# :5000 with htpasswd auth: this bed runs its own instance instead.
+if [[ -d /run/systemd/system ]] && systemctl is-enabled --quiet docker-registry 2>/dev/null; then
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  changes+=("disabled the packaged docker-registry service (the test bed runs its own)")
+fi
+
+getent passwd docker-registry >/dev/null || die "the docker-registry package did not create its user"
+install -d -o docker-registry -g docker-registry -m 0750 "$REGISTRY_DIR" "$REGISTRY_DIR/data"
+# Open (no auth: block, unlike the package's config), deletes allowed (tests may
+# remove what they pushed).
+desired_registry_config=$(cat <<EOF
+# Generated by tomo scripts/testbed.sh; rewritten on every run.
+version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY_DIR/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_IP:$REGISTRY_PORT
+  headers:
+    X-Content-Type-Options: [nosniff]
+EOF
+)
+registry_config_changed=0
+if [[ ! -f $REGISTRY_DIR/config.yml || "$(<"$REGISTRY_DIR/config.yml")" != "$desired_registry_config" ]]; then
+  printf '%s\n' "$desired_registry_config" | write_file "$REGISTRY_DIR/config.yml" 0644
+  registry_config_changed=1
+fi
+
+# PID of our registry when it runs (the pid file must name a live docker-registry
+# started with our config: a pid can be reused).
+our_registry_pid() {
+  local pid cmdline
+  [[ -s $REGISTRY_PID ]] || return 1
+  pid=$(<"$REGISTRY_PID")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$REGISTRY_BIN" ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *" $REGISTRY_DIR/config.yml "* ]] || return 1
+  printf '%s' "$pid"
+}
+registry_ok() { curl -fsS --noproxy '*' --max-time 2 -o /dev/null "$REGISTRY_URL/v2/" 2>/dev/null; }
+
+if pid=$(our_registry_pid) && ((registry_config_changed)); then
+  # The registry does not reload its configuration: restart it.
+  kill -TERM "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$REGISTRY_PID"
+  changes+=("stopped the registry (its configuration changed)")
+fi
+if ! our_registry_pid >/dev/null; then
+  if ss -Hltn "sport = :$REGISTRY_PORT" | awk -v a="$REGISTRY_IP:$REGISTRY_PORT" '$4 == a || $4 ~ /^(\*|0\.0\.0\.0|\[::\]):/ { f = 1 } END { exit !f }'; then
+    die "port $REGISTRY_IP:$REGISTRY_PORT is taken by another process: $(ss -Hltnp "sport = :$REGISTRY_PORT" | tr -s ' ' | head -n 3)"
+  fi
+  # As the package's user. setsid and setpriv exec (no fork): $! is the registry.
+  setsid nohup setpriv --reuid=docker-registry --regid=docker-registry --init-groups \
+    "$REGISTRY_BIN" serve "$REGISTRY_DIR/config.yml" </dev/null >>"$REGISTRY_DIR/registry.log" 2>&1 9>&- &
+  printf '%s\n' "$!" >"$REGISTRY_PID"
+  changes+=("started the registry on $REGISTRY_IP:$REGISTRY_PORT")
+fi
+ok=0
+for _ in $(seq 1 100); do # 10 s
+  if our_registry_pid >/dev/null && registry_ok; then ok=1; break; fi
+  sleep 0.1
+done
+((ok)) || { tail -n 20 "$REGISTRY_DIR/registry.log" >&2 || true; die "the registry does not answer $REGISTRY_URL/v2/ after 10 s"; }
+
+# The test images (sources and what they do: scripts/testbed/images/README.md):
+# local name (kept on this engine as the source of pushes and of
+# scripts/testbed/registry.js's variants), build directory, build arguments.
+REGISTRY_IMAGES=(
+  "tomo-test/webapp:1|webapp|VERSION=1 HEALTH=ok"
+  "tomo-test/webapp:2|webapp|VERSION=2 HEALTH=ok"
+  "tomo-test/webapp:3-unhealthy|webapp|VERSION=3 HEALTH=fail"
+  "tomo-test/db:1|db|"
+  "tomo-test/cache:1|cache|"
+)
+MANIFEST_ACCEPT='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json'
+
+# The digest the registry serves for NAME:TAG (empty when it has none).
+registry_digest() {
+  { curl -fsSI --noproxy '*' --max-time 5 -H "Accept: $MANIFEST_ACCEPT" "$REGISTRY_URL/v2/${1%:*}/manifests/${1##*:}" 2>/dev/null || true; } |
+    awk 'tolower($1) == "docker-content-digest:" { sub(/\r$/, "", $2); print $2 }'
+}
+
+pushed_dir="$REGISTRY_DIR/pushed" # the digest of each tag's last push by this script
+install -d -m 0755 "$pushed_dir"
+registry_summary=()
+for entry in "${REGISTRY_IMAGES[@]}"; do
+  IFS='|' read -r local_name dir args <<<"$entry"
+  ref="$REGISTRY_ADDRESS/$local_name"
+  build_args=()
+  for a in $args; do build_args+=(--build-arg "$a"); done
+  # The recipe: every file of the image and its arguments. A change rebuilds.
+  recipe=$( (cd "$IMAGES_SRC/$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum && printf '%s\n' "$args") | sha256sum | cut -c1-16)
+  have=$("$DOCKER" image inspect -f '{{index .Config.Labels "org.tomo.testbed.recipe"}}' "$local_name" 2>/dev/null || true)
+  record="$pushed_dir/${local_name//[\/:]/_}"
+  if [[ $have != "$recipe" ]]; then
+    # The classic builder: FROM the local busybox image, never a pull.
+    DOCKER_BUILDKIT=0 "$DOCKER" build -q --label "org.tomo.testbed.recipe=$recipe" "${build_args[@]}" \
+      -t "$local_name" "$IMAGES_SRC/$dir" >/dev/null || die "building $local_name from $IMAGES_SRC/$dir failed"
+    rm -f "$record"
+    changes+=("built $local_name")
+  fi
+  # Pushed unless the registry still serves what this script pushed last (a test
+  # may have pushed a variant under a standard tag: this puts the standard back).
+  served=$(registry_digest "$local_name")
+  if [[ -z $served || ! -s $record || "$(<"$record")" != "$served" ]]; then
+    "$DOCKER" tag "$local_name" "$ref"
+    "$DOCKER" push -q "$ref" >/dev/null || die "docker push $ref failed"
+    "$DOCKER" rmi "$ref" >/dev/null
+    served=$(registry_digest "$local_name")
+    [[ $served == sha256:* ]] || die "the registry serves no digest for $ref after the push"
+    printf '%s\n' "$served" >"$record"
+    changes+=("pushed $ref ($served)")
+  fi
+  registry_summary+=("${local_name#tomo-test/}@${served:7:12}")
+done
+
 # --------------------------------------------------------------- chromium --
 
 step="chromium"
@@ -596,6 +808,19 @@ step="testbed.json"
   printf '    },\n'
   printf '    "composeVersion": %s\n' "$(json_str "$compose_version")"
   printf '  },\n'
+  printf '  "registry": {\n'
+  printf '    "address": %s,\n' "$(json_str "$REGISTRY_ADDRESS")"
+  printf '    "ip": %s,\n' "$(json_str "$REGISTRY_IP")"
+  printf '    "port": %d,\n' "$REGISTRY_PORT"
+  printf '    "url": %s,\n' "$(json_str "$REGISTRY_URL")"
+  printf '    "images": {\n'
+  printf '      "webapp1": %s,\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/webapp:1")"
+  printf '      "webapp2": %s,\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/webapp:2")"
+  printf '      "webappUnhealthy": %s,\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/webapp:3-unhealthy")"
+  printf '      "db": %s,\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/db:1")"
+  printf '      "cache": %s\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/cache:1")"
+  printf '    }\n'
+  printf '  },\n'
   printf '  "chromium": %s\n' "$(json_str "$CHROMIUM")"
   printf '}\n'
 } | write_file "$STATE/testbed.json" 0600
@@ -606,6 +831,7 @@ step="summary"
 log "ssh      $TEST_USER@$SSH_HOST:$SSH_PORT (sshd pid $(our_sshd_pid)): ed25519 key, rsa key, password logins ok"
 log "docker   engine $docker_version on $DOCKER_SOCK; images $BUSYBOX_IMAGE, $HTTPD_IMAGE ok (httpd served its page)"
 log "compose  Docker Compose $compose_version (docker compose, also for $TEST_USER over SSH)"
+log "registry $REGISTRY_URL (on $REGISTRY_IP, pid $(our_registry_pid)): ${registry_summary[*]}"
 log "chromium $chromium_version"
 log "state    $STATE/testbed.json"
 if ((${#changes[@]})); then

@@ -362,11 +362,8 @@ async function removeContainerAndVolume(container, volume) {
  */
 function registryAccess() {
   // Lazy: the other callers of this module do not need a test bed description.
-  const { loadTestbed } = require('./testbed');
-  const { registry } = loadTestbed();
-  if (!registry?.address || !registry.ip) {
-    throw new Error('testbed.json has no registry: run `sudo bash scripts/testbed.sh` again (it starts the test image registry)');
-  }
+  const { loadRegistry } = require('./registry');
+  const registry = loadRegistry();
   const hostName = registry.address.replace(/:\d+$/, '');
   return {
     addHost: `${hostName}:${registry.ip}`,

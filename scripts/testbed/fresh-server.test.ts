@@ -28,6 +28,7 @@ interface FreshServer {
   username: string;
   password: string;
   debian: number;
+  registry: string | null;
   hostKeyFingerprints: Record<string, string>;
   systemState: string;
   failedUnits: string[];
@@ -55,7 +56,7 @@ beforeAll(async () => {
     startFreshServer({ sudo: 'password' }),
     startFreshServer({ sudo: 'nopasswd', username: 'deploy' }),
     startFreshServer({ sudo: 'none', username: 'plain', password: 'A fixed pass: with spaces' }),
-    startFreshServer({ sudo: 'nopasswd', debian: 13 }),
+    startFreshServer({ sudo: 'nopasswd', debian: 13, registry: true }),
   ]);
   for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -243,4 +244,17 @@ describe('a fresh Debian 13 server', () => {
     expect(policy.stdout).toMatch(/^docker\.io:\n\s+Installed: \(none\)\n\s+Candidate: 26\./m);
     expect(policy.stdout).toMatch(/^docker-compose:\n\s+Installed: \(none\)\n\s+Candidate: 2\./m);
   }, 120_000);
+
+  test('registry: true: the test bed registry is reachable by name, and daemon.json lists it before Docker exists', async () => {
+    expect(trixie.registry).toBe('tomo-registry.test:5000');
+    expect(withPassword.registry).toBeNull();
+    const { conn } = await connect(trixie);
+    const v2 = await sshRun(conn, "curl -fsS -o /dev/null -w '%{http_code}' http://tomo-registry.test:5000/v2/");
+    expect(v2).toMatchObject({ code: 0, stdout: '200' });
+    const daemonJson = await sshRun(conn, 'cat /etc/docker/daemon.json');
+    expect(JSON.parse(daemonJson.stdout)).toEqual({ 'insecure-registries': ['tomo-registry.test:5000'] });
+    // Only when asked: a plain fresh server knows nothing of it.
+    expect((await withPassword.exec(['getent', 'hosts', 'tomo-registry.test'])).code).not.toBe(0);
+    expect((await withPassword.exec(['test', '-e', '/etc/docker'])).code).not.toBe(0);
+  });
 });

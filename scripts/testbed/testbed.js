@@ -1,8 +1,9 @@
 'use strict';
 // Access to the test bed that `bash scripts/testbed.sh` (run as root) sets up:
 // an OpenSSH server with the user `tomotest`, a Docker engine with local test
-// images, and Chromium. Tests that need it call loadTestbed(), which throws
-// when the bed is missing: such tests must FAIL, never skip silently.
+// images and Docker Compose v2, an image registry with test images, and
+// Chromium. Tests that need it call loadTestbed(), which throws when the bed is
+// missing: such tests must FAIL, never skip silently.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -37,6 +38,8 @@ const path = require('node:path');
  * @typedef {object} Testbed
  * @property {TestbedSsh} ssh
  * @property {TestbedDocker} docker
+ * @property {import('./registry').TestbedRegistry} registry
+ *   The test image registry (tomo-registry.test:5000); helpers in scripts/testbed/registry.js.
  * @property {string} chromium  Path of the Chromium binary.
  */
 
