@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ARCHITECTURES, GENERATE_KINDS, LINUX_CAPABILITIES, PROTOCOLS, RESTART_POLICIES } from './catalog/definition-schema';
+import { ARCHITECTURES, DEPENDS_CONDITIONS, GENERATE_KINDS, LINUX_CAPABILITIES, PROTOCOLS, RESTART_POLICIES } from './catalog/definition-schema';
 
 /*
  * What the apps plugin's HTTP routes answer, as zod schemas: the `response` of each route, for the
@@ -53,6 +53,7 @@ export const catalogListResponse = z.strictObject({
 });
 
 const appPortSchema = z.strictObject({
+  service: z.string().optional().describe('The service it belongs to (apps with `services` only)'),
   container: z.number().int().describe('Port inside the container'),
   host: z.number().int().describe('Port published on the host by default (the install request may change it); with host networking it equals `container`'),
   protocol,
@@ -64,6 +65,7 @@ const appVolumeSchema = z.discriminatedUnion('kind', [
   z
     .strictObject({
       kind: z.literal('data'),
+    service: z.string().optional().describe('The service it belongs to (apps with `services` only)'),
       subPath: z.string().describe("Path under the app's own data folder on the server (`''` is the data folder itself)"),
       containerPath: z.string().describe('Absolute path inside the container'),
       readOnly: z.boolean(),
@@ -73,6 +75,7 @@ const appVolumeSchema = z.discriminatedUnion('kind', [
   z
     .strictObject({
       kind: z.literal('host'),
+    service: z.string().optional().describe('The service it belongs to (apps with `services` only)'),
       hostPath: z.string().describe('Absolute host path outside the data folder (always listed in `hostAccess`)'),
       containerPath: z.string().describe('Absolute path inside the container'),
       readOnly: z.boolean(),
@@ -81,6 +84,42 @@ const appVolumeSchema = z.discriminatedUnion('kind', [
     })
     .describe('A volume bound to a path of the host, outside the data folder'),
 ]);
+
+const appServiceSchema = z.strictObject({
+  name: z.string().describe('Compose service name, also its host name on the app network'),
+  image: z.string().describe('Docker image reference, as written'),
+  command: z.array(z.string()).optional().describe("Arguments replacing the image's CMD (an argument vector)"),
+  ports: z.array(appPortSchema),
+  volumes: z.array(
+    z.union([
+      appVolumeSchema,
+      z.strictObject({
+        kind: z.literal('named'),
+        service: z.string(),
+        volume: z.string().describe('One of the app\'s `namedVolumes`'),
+        containerPath: z.string(),
+        readOnly: z.boolean(),
+        description: z.string().optional(),
+      }),
+    ]),
+  ),
+  env: z.array(z.strictObject({ name: z.string(), value: z.string().describe('Template: `{{NAME}}` is the value of the setting NAME') })),
+  healthcheck: z
+    .strictObject({
+      test: z.array(z.string()).describe('`["CMD", argv...]` or `["CMD-SHELL", line]`'),
+      intervalSeconds: z.number(),
+      timeoutSeconds: z.number(),
+      retries: z.number().int(),
+      startPeriodSeconds: z.number(),
+    })
+    .optional()
+    .describe("The service's Docker healthcheck"),
+  dependsOn: z.array(z.strictObject({ service: z.string(), condition: z.enum(DEPENDS_CONDITIONS) })),
+  restart: z.enum(RESTART_POLICIES),
+  privileged: z.boolean(),
+  hostNetwork: z.boolean(),
+  capabilities: z.array(z.string()).describe('Capabilities the service gets when the installation has them'),
+});
 
 const appEnvVarSchema = z.strictObject({
   name: z.string().describe('Environment variable name; the key of this setting in install requests'),
@@ -144,7 +183,9 @@ export const appDefinitionSchema = z.strictObject({
   image: z.string().describe('Docker image reference, as written'),
   ports: z.array(appPortSchema).describe('Published ports; with host networking, informational (the app listens on host ports directly)'),
   volumes: z.array(appVolumeSchema),
-  env: z.array(appEnvVarSchema).describe('Environment variables: the settings of an install request'),
+  env: z.array(appEnvVarSchema).describe('Environment variables: the settings of an install request (with `services`: the settings the services use as `{{NAME}}`)'),
+  services: z.array(appServiceSchema).optional().describe('The containers of a multi-service app; absent for a single-container app'),
+  namedVolumes: z.array(z.strictObject({ name: z.string(), description: z.string().optional() })).optional().describe('Named Docker volumes of a multi-service app'),
   healthcheck: appHealthcheckSchema.optional().describe('How the installer decides the app is up; absent: a running container is enough'),
   requirements: z
     .strictObject({

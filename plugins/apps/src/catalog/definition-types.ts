@@ -38,6 +38,8 @@ export const LINUX_CAPABILITIES = [
 
 /** A port the container listens on, and where the host publishes it. */
 export interface AppPort {
+  /** The service that listens on it; only in apps that declare `services:` (see {@link AppService}). */
+  service?: string;
   /** Port inside the container, 1–65535. */
   container: number;
   /** Port published on the host, 1–65535 (default: same as `container`). The install wizard may change it. With host networking it always equals `container`. */
@@ -53,6 +55,8 @@ export interface AppPort {
 /** A volume whose host side lives under the app's own data root: `${DATA_ROOT}/<subPath>`. */
 export interface AppDataVolume {
   kind: 'data';
+  /** The service that mounts it; only in apps that declare `services:`. */
+  service?: string;
   /** Path under the per-app data root, POSIX, normalised, never escaping it (`..`); `''` is the data root itself. */
   subPath: string;
   /** Absolute path inside the container. */
@@ -66,6 +70,8 @@ export interface AppDataVolume {
 /** A volume bound to an absolute path of the host, outside the data root. Always listed in `hostAccess` (hostPaths or dockerSocket). */
 export interface AppHostVolume {
   kind: 'host';
+  /** The service that mounts it; only in apps that declare `services:`. */
+  service?: string;
   /** Absolute, normalised host path (e.g. `/run/dbus`, `/var/run/docker.sock`). */
   hostPath: string;
   /** Absolute path inside the container. */
@@ -209,6 +215,91 @@ export interface AppSecurity {
   warnings: HostAccessWarning[];
 }
 
+export const DEPENDS_CONDITIONS = ['service_started', 'service_healthy'] as const;
+/** What a service waits for before it starts: the other service started, or reported healthy by its healthcheck. */
+export type DependsCondition = (typeof DEPENDS_CONDITIONS)[number];
+
+/** A named Docker volume the app declares (`namedVolumes:`); Compose creates it as `<project>_<name>`. */
+export interface AppNamedVolume {
+  /** `[a-z0-9][a-z0-9_-]*`, at most 63 characters, unique in the app. */
+  name: string;
+  /** What it holds, shown in the app details. */
+  description?: string;
+}
+
+/** A mount of a declared named volume into a service. */
+export interface AppNamedVolumeMount {
+  kind: 'named';
+  service: string;
+  /** One of the app's `namedVolumes`. */
+  volume: string;
+  /** Absolute path inside the container. */
+  containerPath: string;
+  readOnly: boolean;
+  description?: string;
+}
+
+/** Everything a service may mount: its data folder, a declared host path, or a declared named volume. */
+export type AppServiceVolume = AppVolume | AppNamedVolumeMount;
+
+/**
+ * An environment variable of one service. `value` is a template: `{{NAME}}` stands for the value of
+ * the app's setting NAME (one of `AppDefinition.env`), everything else is literal. Values reach the
+ * container verbatim: no shell and no Compose interpolation ever sees them (`$` stays `$`).
+ */
+export interface AppServiceEnv {
+  name: string;
+  value: string;
+}
+
+/**
+ * The service's own Docker healthcheck (Compose `healthcheck:`), which `dependsOn` with
+ * `service_healthy` waits for. `test` is `['CMD', argv...]` (run directly) or `['CMD-SHELL', script]`
+ * (run by the image's /bin/sh), exactly as Docker takes it.
+ */
+export interface AppServiceHealthcheck {
+  test: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+/** A service another one waits for. */
+export interface AppServiceDependency {
+  service: string;
+  condition: DependsCondition;
+}
+
+/**
+ * One container of an app. An app written in the single-container format is one service named
+ * {@link SINGLE_SERVICE_NAME} (see `normaliseServices`); a multi-service app declares them in `services:`.
+ */
+export interface AppService {
+  /** `[a-z0-9][a-z0-9_-]*`, at most 63 characters: the Compose service name (and its DNS name on the app's network). */
+  name: string;
+  /** Docker image reference, exactly as written. */
+  image: string;
+  /** Arguments replacing the image's CMD, as an argument vector (never a shell line). */
+  command?: string[];
+  /** Published ports; each also listed in `AppDefinition.ports` with `service` set. */
+  ports: AppPort[];
+  volumes: AppServiceVolume[];
+  env: AppServiceEnv[];
+  healthcheck?: AppServiceHealthcheck;
+  dependsOn: AppServiceDependency[];
+  restart: RestartPolicy;
+  /** Declared in `hostAccess.privileged`. */
+  privileged: boolean;
+  /** Declared in `hostAccess.hostNetwork`: the service shares the host's network instead of the app's private one. */
+  hostNetwork: boolean;
+  /** Capabilities the service gets when the installation has them (each declared in `hostAccess.capabilities`; optional ones only when opted in). */
+  capabilities: string[];
+}
+
+/** The service name a single-container definition becomes. */
+export const SINGLE_SERVICE_NAME = 'app';
+
 /**
  * An app of the catalog, in canonical form. Every optional input has been defaulted and every
  * shorthand expanded; the object is deeply frozen.
@@ -232,14 +323,21 @@ export interface AppDefinition {
   website?: string;
   /** Things to know before/after installing (first login, port conflicts...), plain text, may span lines. */
   notes?: string;
-  /** Docker image reference, exactly as written (validated against the reference grammar). */
+  /** Docker image reference, exactly as written (validated against the reference grammar). With `services`: the first service's image. */
   image: string;
-  /** Published ports; with host networking, informational (the container uses host ports directly). */
+  /** Published ports; with host networking, informational (the container uses host ports directly). With `services`: every service's, each naming its `service`. */
   ports: AppPort[];
-  /** Volumes; data volumes live under the per-app data root, host volumes are declared in `hostAccess`. */
+  /** Volumes; data volumes live under the per-app data root, host volumes are declared in `hostAccess`. With `services`: every service's data and host volumes, each naming its `service`. */
   volumes: AppVolume[];
-  /** Environment variables. */
+  /**
+   * Environment variables; in an app with `services`, the settings (written `settings:`), which
+   * services use in their own env as `{{NAME}}`. Either way, what the install wizard asks for.
+   */
   env: AppEnvVar[];
+  /** The services of a multi-service app, in the order written; absent for a single-container app (see `normaliseServices`). */
+  services?: AppService[];
+  /** Named volumes of a multi-service app; absent when it declares none. */
+  namedVolumes?: AppNamedVolume[];
   /** How the installer decides the app is up; absent = container running is enough. */
   healthcheck?: AppHealthcheck;
   /** What the server needs. */

@@ -15,3 +15,19 @@ export function appOf(overrides: Record<string, unknown> = {}): AppDefinition {
 
 /** Deterministic stand-in for generateValue: says which kind it was asked for. */
 export const fakeGenerate = (kind: string): string => `generated-${kind}`;
+
+/** Values a shell or Compose would change; each must reach the container as written. */
+export const HOSTILE_VALUES = [
+  '$HOME',
+  '${HOME}',
+  '$$',
+  '$$$',
+  '`id`',
+  '"double" \'single\'',
+  '$(touch /tmp/marker)',
+  '${HOME:-default} ${HOME?err}',
+  'a: b\nc: [d]\n- e',
+  '{{OTHER}}',
+  '#not a comment',
+  '\\n \\$ back\\slash',
+];
