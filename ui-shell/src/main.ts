@@ -1,6 +1,6 @@
 /**
  * The console's entry. Boot order: the router's guard asks the server for the session
- * (`GET /api/auth/me`); without one it checks whether Tomo still needs its first admin
+ * (`GET /api/auth/session`, which answers 200 signed in or not); without one it checks whether Tomo still needs its first admin
  * (`GET /api/auth/setup`) and shows the setup or the login page; with one it reads the plugin
  * manifest and adds the plugins' pages. The app is mounted once that first navigation is settled.
  */

@@ -40,12 +40,9 @@ async function needsSetup(): Promise<boolean | undefined> {
 export function consoleGuard(router: Router) {
   return async (to: RouteLocationNormalized): Promise<boolean | RouteLocationRaw> => {
     const session = useSession();
-    let manifest: Promise<unknown> | undefined;
     if (!session.checked) {
-      // On a fresh load the manifest is asked for together with the session: one round trip
-      // less before the dashboard can load its widgets. Dropped when nobody is signed in.
-      manifest = api.get<unknown>('/api/ui/manifest', { expectUnauthorized: true });
-      manifest.catch(() => undefined);
+      // The manifest is asked for only once someone is signed in (below): asked for before,
+      // a signed-out visitor's first load would log a failed request.
       try {
         await session.refresh();
       } catch (err) {
@@ -69,7 +66,7 @@ export function consoleGuard(router: Router) {
 
     const registry = usePluginRegistry();
     if (registry.loadedFor !== session.user.id) {
-      await registry.load(router, session.user.id, manifest);
+      await registry.load(router, session.user.id);
       if (!session.user) return loginLocation(to.fullPath);
       // The new routes may match this path better than the not-found page did.
       const again = router.resolve(to.fullPath);

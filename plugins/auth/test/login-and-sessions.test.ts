@@ -39,6 +39,25 @@ test('the console cookie authenticates only together with the console header (CS
   expect(ok.status).toBe(200);
 });
 
+test('/api/auth/session answers 200 signed in or not (the console asks it on every fresh load); /me stays 401 without a session', async () => {
+  const nobody = await t.request('GET', '/api/auth/session');
+  expect(nobody.status).toBe(200);
+  expect(nobody.body).toEqual({ authenticated: false, user: null });
+  expect((await t.request('GET', '/api/auth/me')).status).toBe(401);
+  // A stale or forged credential is "nobody", not an error.
+  expect((await t.request('GET', '/api/auth/session', { token: 'garbage' })).body).toEqual({ authenticated: false, user: null });
+  const res = await t.request('POST', '/api/auth/login', { body: { username: USER.username, password: USER.password } });
+  const cookie = `tomo_session=${res.body.token}`;
+  // The cookie counts only with the console header, as everywhere.
+  expect((await t.request('GET', '/api/auth/session', { headers: { cookie } })).body.authenticated).toBe(false);
+  const signedIn = await t.request('GET', '/api/auth/session', { headers: { cookie, 'x-requested-with': 'tomo-console' } });
+  expect(signedIn.status).toBe(200);
+  expect(signedIn.body).toMatchObject({ authenticated: true, user: { username: USER.username, role: 'user' } });
+  expect(JSON.stringify(signedIn.body)).not.toMatch(/passwordHash|\$2b\$/);
+  await t.request('POST', '/api/auth/logout', { token: res.body.token });
+  expect((await t.request('GET', '/api/auth/session', { headers: { cookie, 'x-requested-with': 'tomo-console' } })).body).toEqual({ authenticated: false, user: null });
+});
+
 test('logout revokes the session at once', async () => {
   const token = await t.login(USER);
   expect((await t.request('POST', '/api/auth/logout', { token })).status).toBe(204);

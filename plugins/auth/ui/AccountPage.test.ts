@@ -1,7 +1,7 @@
 import { useSession, useToasts } from '@tomo/ui-shell/kit';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { errorReply, installFakeFetch, makeUser } from '../../../ui-shell/src/test-utils/fake-fetch';
+import { errorReply, installFakeFetch, makeUser, sessionReply } from '../../../ui-shell/src/test-utils/fake-fetch';
 import AccountPage from './AccountPage.vue';
 
 describe('AccountPage', () => {
@@ -9,7 +9,7 @@ describe('AccountPage', () => {
     const me = makeUser({ username: 'alice', email: 'alice@example.com', role: 'user' });
     let attempt = 0;
     const { calls } = installFakeFetch({
-      'GET /api/auth/me': { body: me },
+      'GET /api/auth/session': sessionReply(me),
       'POST /api/auth/me/password': () =>
         ++attempt === 1 ? errorReply(400, 'invalid_current_password', 'currentPassword: does not match', 'currentPassword') : { status: 204 },
     });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api, ApiError } from './api';
+import { api } from './api';
 import type { LoginResponse, User } from './types';
 
 /**
@@ -19,13 +19,13 @@ export const useSession = defineStore('tomo.session', () => {
   const isAuthenticated = computed(() => user.value !== null);
   const isAdmin = computed(() => user.value?.role === 'admin');
 
-  /** Asks the server who is signed in (`GET /api/auth/me`); null when nobody is. */
+  /**
+   * Asks the server who is signed in (`GET /api/auth/session`); null when nobody is. That route
+   * answers 200 either way, so a signed-out visitor's first load logs no failed request.
+   */
   async function refresh(): Promise<User | null> {
     try {
-      user.value = await api.get<User>('/api/auth/me', { expectUnauthorized: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) user.value = null;
-      else throw err;
+      user.value = (await api.get<{ authenticated: boolean; user: User | null }>('/api/auth/session')).user;
     } finally {
       checked.value = true;
     }

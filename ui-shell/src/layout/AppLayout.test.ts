@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { installFakeFetch, makeUser } from '../test-utils/fake-fetch';
+import { installFakeFetch, makeUser, sessionReply } from '../test-utils/fake-fetch';
 import { mountShell } from '../test-utils/mount-shell';
 
 jest.mock('../plugins/import-module', () => ({
@@ -32,7 +32,7 @@ const navLabels = (wrapper: Awaited<ReturnType<typeof mountShell>>['wrapper']) =
 
 describe('AppLayout', () => {
   it('builds the sidebar from the manifest: Dashboard first, then by order', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: makeUser() }, 'GET /api/ui/manifest': { body: manifest() } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(makeUser()), 'GET /api/ui/manifest': { body: manifest() } });
     const { wrapper, unmount } = await mountShell('/');
     expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers', 'Users', 'API tokens', 'Plugins']);
     expect(wrapper.get('.shell-nav__link.is-active').text()).toBe('Dashboard');
@@ -41,7 +41,7 @@ describe('AppLayout', () => {
   });
 
   it('does not show admin items to a user', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: makeUser({ id: 'u-bob', username: 'bob', role: 'user' }) }, 'GET /api/ui/manifest': { body: manifest() } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(makeUser({ id: 'u-bob', username: 'bob', role: 'user' })), 'GET /api/ui/manifest': { body: manifest() } });
     const { wrapper, router, unmount } = await mountShell('/');
     expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers', 'API tokens']);
     expect(wrapper.get('.user-menu__button').text()).toContain('bob');
@@ -51,7 +51,7 @@ describe('AppLayout', () => {
   });
 
   it('renders a plugin page inside the layout and marks its nav item', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: makeUser() }, 'GET /api/ui/manifest': { body: manifest() } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(makeUser()), 'GET /api/ui/manifest': { body: manifest() } });
     const { wrapper, unmount } = await mountShell('/tokens');
     await flushPromises();
     expect(wrapper.get('.shell-content').text()).toContain('tokens page');
@@ -61,7 +61,7 @@ describe('AppLayout', () => {
 
   it('logs out from the user menu and forgets the plugins', async () => {
     const { calls } = installFakeFetch({
-      'GET /api/auth/me': { body: makeUser() },
+      'GET /api/auth/session': sessionReply(makeUser()),
       'GET /api/ui/manifest': { body: manifest() },
       'POST /api/auth/logout': { status: 204 },
       'GET /api/auth/setup': { body: { needsSetup: false } },

@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { installFakeFetch, makeUser } from '../test-utils/fake-fetch';
+import { installFakeFetch, makeUser, sessionReply } from '../test-utils/fake-fetch';
 import { mountShell } from '../test-utils/mount-shell';
 
 jest.mock('../plugins/import-module', () => ({
@@ -16,7 +16,7 @@ function plugin(id: string, widgets: Array<{ id: string; component: string; titl
 
 describe('DashboardPage', () => {
   it('shows the empty state when no plugin adds a widget', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: makeUser() }, 'GET /api/ui/manifest': { body: { plugins: [plugin('auth', [])] } } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(makeUser()), 'GET /api/ui/manifest': { body: { plugins: [plugin('auth', [])] } } });
     const { wrapper, unmount } = await mountShell('/');
     expect(wrapper.get('.t-empty__title').text()).toBe('No widgets yet — plugins add cards here');
     expect(wrapper.find('.dashboard-grid').exists()).toBe(false);
@@ -25,7 +25,7 @@ describe('DashboardPage', () => {
 
   it("renders every plugin's widgets as cards, in order", async () => {
     installFakeFetch({
-      'GET /api/auth/me': { body: makeUser() },
+      'GET /api/auth/session': sessionReply(makeUser()),
       'GET /api/ui/manifest': {
         body: {
           plugins: [

@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { installFakeFetch } from '../test-utils/fake-fetch';
+import { installFakeFetch, makeUser, sessionReply } from '../test-utils/fake-fetch';
 import { mountShell } from '../test-utils/mount-shell';
 
 const report = {
@@ -10,11 +10,11 @@ const report = {
   ],
 };
 
-const admin = { id: 'u-admin', username: 'admin', email: 'a@example.com', role: 'admin', disabled: false, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+const admin = makeUser({ id: 'u-admin', username: 'admin', email: 'a@example.com', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
 
 describe('PluginsPage', () => {
   it('lists every plugin with its state, the cause when disabled, and what it contributes', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: admin }, 'GET /api/ui/manifest': { body: { plugins: [] } }, 'GET /api/plugins': { body: report } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(admin), 'GET /api/ui/manifest': { body: { plugins: [] } }, 'GET /api/plugins': { body: report } });
     const { wrapper, unmount } = await mountShell('/plugins');
     await flushPromises();
     expect(wrapper.get('[data-testid="plugin-servers"]').attributes('data-state')).toBe('active');
@@ -31,7 +31,7 @@ describe('PluginsPage', () => {
   });
 
   it('is not there for a user', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: { ...admin, role: 'user' } }, 'GET /api/ui/manifest': { body: { plugins: [] } } });
+    installFakeFetch({ 'GET /api/auth/session': sessionReply({ ...admin, role: 'user' }), 'GET /api/ui/manifest': { body: { plugins: [] } } });
     const { wrapper, unmount } = await mountShell('/plugins');
     await flushPromises();
     expect(wrapper.find('[data-testid="plugin-servers"]').exists()).toBe(false);

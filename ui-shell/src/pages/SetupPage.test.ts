@@ -1,14 +1,12 @@
 import { flushPromises } from '@vue/test-utils';
-import { errorReply, installFakeFetch, makeUser } from '../test-utils/fake-fetch';
+import { errorReply, installFakeFetch, makeUser, sessionReply } from '../test-utils/fake-fetch';
 import { mountShell } from '../test-utils/mount-shell';
-
-const unauthorized = errorReply(401, 'unauthorized', 'Authentication required');
 
 describe('SetupPage', () => {
   it('explains where the code is, checks the form, creates the admin and opens the console', async () => {
     const admin = makeUser({ username: 'root-admin' });
     const { calls } = installFakeFetch({
-      'GET /api/auth/me': unauthorized,
+      'GET /api/auth/session': sessionReply(null),
       'GET /api/auth/setup': { body: { needsSetup: true } },
       'POST /api/auth/setup': (call) =>
         (call.body as { setupCode: string }).setupCode === 'good-code'

@@ -103,14 +103,13 @@ export const usePluginRegistry = defineStore('tomo.plugins', () => {
   }
 
   /**
-   * Reads the manifest for `userId` (or takes the answer already asked for, `prefetched`) and
-   * replaces the plugin routes. A failure leaves the shell usable without plugins and records the
-   * reason in `error`.
+   * Reads the manifest for `userId` (asked only once someone is signed in) and replaces the
+   * plugin routes. A failure leaves the shell usable without plugins and records the reason in `error`.
    */
-  async function load(router: Router, userId: string, prefetched?: Promise<unknown>): Promise<void> {
+  async function load(router: Router, userId: string): Promise<void> {
     unregister();
     try {
-      plugins.value = normalizeManifest(await (prefetched ?? api.get<unknown>('/api/ui/manifest')));
+      plugins.value = normalizeManifest(await api.get<unknown>('/api/ui/manifest'));
       error.value = '';
     } catch (err) {
       plugins.value = [];

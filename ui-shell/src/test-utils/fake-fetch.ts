@@ -46,7 +46,12 @@ function fakeResponse(reply: FakeReply): Response {
   } as unknown as Response;
 }
 
-/** Replaces `global.fetch`; routes are keyed "GET /api/auth/me". Unknown routes answer 404. */
+/** The answer of `GET /api/auth/session`: `user` signed in, or nobody (null). */
+export function sessionReply(user: User | null): FakeReply {
+  return { body: { authenticated: user !== null, user } };
+}
+
+/** Replaces `global.fetch`; routes are keyed "GET /api/auth/session". Unknown routes answer 404. */
 export function installFakeFetch(routes: Record<string, FakeRoute>): { calls: FakeCall[]; routes: Record<string, FakeRoute> } {
   const calls: FakeCall[] = [];
   const fake = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {

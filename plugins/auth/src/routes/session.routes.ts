@@ -68,6 +68,18 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
 
   ctx.http.route({
     method: 'GET',
+    path: '/api/auth/session',
+    summary: 'Who is signed in, if anyone: answers 200 either way (the console asks this on every fresh load; /api/auth/me answers 401 without a session)',
+    access: 'public',
+    response: z.object({ authenticated: z.boolean(), user: publicUserSchema.nullable() }),
+    handler: async (_input, call) => {
+      if (!call.principal) return { authenticated: false, user: null };
+      return { authenticated: true, user: await s.users.get(call.principal.id) };
+    },
+  });
+
+  ctx.http.route({
+    method: 'GET',
     path: '/api/auth/me',
     summary: 'The logged-in user',
     access: 'authenticated',
