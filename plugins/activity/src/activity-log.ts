@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LessThan, type DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
+import { describeActivity } from './describe';
 import { ActivityEntryEntity } from './entities/activity-entry.entity';
 import type { ActivityEntryView, ActivityFilters, ActivityInput, ActivityLog, ActivityPage, Door } from './types';
 
@@ -13,7 +14,7 @@ const clip = (value: string | null | undefined, max: number): string | null => (
 const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function toView(e: ActivityEntryEntity): ActivityEntryView {
-  return {
+  const view: Omit<ActivityEntryView, 'summary'> = {
     id: e.id,
     at: new Date(e.at).toISOString(),
     userId: e.userId,
@@ -28,6 +29,7 @@ function toView(e: ActivityEntryEntity): ActivityEntryView {
     door: e.door as Door | null,
     clientIp: e.clientIp,
   };
+  return { ...view, summary: describeActivity(view) };
 }
 
 /**

@@ -48,6 +48,7 @@ export const activityEntrySchema = z.object({
   detail: z.string().nullable(),
   door: z.enum(['console', 'api', 'mcp', 'cli', 'system']).nullable(),
   clientIp: z.string().nullable(),
+  summary: z.string().describe('The entry as a sentence ("admin added server web-1"); `action` keeps the code'),
 });
 
 export const activityPageSchema = z.object({

@@ -23,6 +23,8 @@ export interface ActivityEntryView {
   /** `console`, `api`, `mcp`, `cli`, `system`; null when the event did not say (see the docs). */
   door: Door | null;
   clientIp: string | null;
+  /** The entry as a sentence ("admin added server web-1"); `action` keeps the code. */
+  summary: string;
 }
 
 /** One page of the log, newest first. */

@@ -81,6 +81,7 @@ describe('filters (admin: every entry)', () => {
       detail: 'tomotest@10.0.0.1:22',
       door: 'console',
       clientIp: null,
+      summary: 'alice added server alpha-box',
     });
   });
 

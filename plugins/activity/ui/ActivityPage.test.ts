@@ -48,6 +48,9 @@ describe('ActivityPage', () => {
     expect(rows(wrapper)).toEqual(['log-e-1', 'log-e-2']);
     const cell = (id: string, name: string) => wrapper.get(`[data-testid="log-${id}"] [data-field="${name}"]`).text();
     expect([cell('e-1', 'who'), cell('e-1', 'action'), cell('e-1', 'server'), cell('e-1', 'detail')]).toEqual(['alice', 'app.install', 'on nas', 'tomo-test/httpd:1 as tomo-web-1']);
+    // The same sentence as the dashboard card (the API's `summary`), the code as its tooltip.
+    expect(wrapper.get('[data-testid="log-e-1"] [data-field="summary"]').text()).toBe('alice installed app Uptime Kuma 1');
+    expect(wrapper.get('[data-testid="log-e-2"] [data-field="summary"]').attributes('title')).toBe('server.offline');
     expect(wrapper.get('[data-testid="log-e-1"] [data-field="door"] span').text()).toBe('Console');
     expect(wrapper.get('[data-testid="log-e-1"] [data-field="door"] .t-mono').text()).toBe('192.168.1.10');
     expect([cell('e-2', 'who'), cell('e-2', 'target'), cell('e-2', 'door')]).toEqual(['system', 'pi (server)', 'System']);

@@ -22,21 +22,23 @@ async function mountWidget(routes: Record<string, FakeRoute>, props: Record<stri
 }
 
 describe('ActivityWidget', () => {
-  it('asks for the last ten entries and shows time, who, action, target, result and door', async () => {
+  it('asks for the last ten entries and shows each as the API words it, with the action code as its tooltip, result and door', async () => {
     const entries = [
-      makeEntry(1),
+      makeEntry(1, { action: 'auth.login', targetType: 'user', targetName: 'alice', summary: 'alice signed in from the console' }),
       makeEntry(2, { username: null, userId: null, action: 'server.offline', targetType: 'server', targetName: 'pi', result: 'failed', door: 'system' }),
       makeEntry(3, { targetName: HOSTILE, door: 'mcp' }),
     ];
     const { wrapper, calls } = await mountWidget({ [ACTIVITY]: { body: makePage(entries, 312, 1, 10) } });
     expect(calls.map((c) => c.url)).toEqual(['/api/activity?pageSize=10']);
-    const item = (id: string, name: string) => wrapper.get(`[data-testid="activity-${id}"] [data-field="${name}"]`).text();
-    expect([item('e-1', 'who'), item('e-1', 'action'), item('e-1', 'target'), item('e-1', 'door')]).toEqual(['alice', 'app.install', 'Uptime Kuma 1 (app)', 'via Console']);
-    expect([item('e-2', 'who'), item('e-2', 'action'), item('e-2', 'target'), item('e-2', 'door')]).toEqual(['system', 'server.offline', 'pi (server)', 'via System']);
+    const item = (id: string, name: string) => wrapper.get(`[data-testid="activity-${id}"] [data-field="${name}"]`);
+    expect([item('e-1', 'summary').text(), item('e-1', 'summary').attributes('title'), item('e-1', 'door').text()]).toEqual(['alice signed in from the console', 'auth.login', 'via Console']);
+    expect([item('e-2', 'summary').text(), item('e-2', 'summary').attributes('title'), item('e-2', 'door').text()]).toEqual(['Server pi went offline', 'server.offline', 'via System']);
+    // The code is not shown as text (only as the tooltip), so it cannot break mid-word.
+    expect(wrapper.text()).not.toContain('auth.login');
     expect(wrapper.get('[data-testid="activity-e-2"] .t-badge').text()).toBe('Failed');
     expect(wrapper.get('[data-testid="activity-e-1"] .t-badge').text()).toBe('OK');
     expect(wrapper.get('[data-testid="activity-e-1"] time').attributes('datetime')).toBe(entries[0].at);
-    expect(item('e-3', 'target')).toBe(`${HOSTILE} (app)`);
+    expect(item('e-3', 'summary').text()).toBe(`alice installed app ${HOSTILE}`);
     expect(wrapper.find('.act-feed img').exists()).toBe(false);
     expect(wrapper.getComponent(RouterLinkStub).props('to')).toBe('/activity');
   });

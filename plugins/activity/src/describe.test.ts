@@ -1,0 +1,55 @@
+import { describeActivity } from './describe';
+import type { ActivityEntryView } from './views';
+
+type Entry = Parameters<typeof describeActivity>[0];
+const entry = (over: Partial<Entry>): Entry => ({
+  action: 'auth.login',
+  username: 'accadmin',
+  userId: 'u-1',
+  targetType: 'user',
+  targetId: 'u-1',
+  targetName: 'accadmin',
+  result: 'ok',
+  door: 'console',
+  ...over,
+});
+
+describe('describeActivity', () => {
+  it('words sign-ins with the door they came through', () => {
+    expect(describeActivity(entry({}))).toBe('accadmin signed in from the console');
+    expect(describeActivity(entry({ door: 'api' }))).toBe('accadmin signed in through the API');
+    expect(describeActivity(entry({ door: 'mcp' }))).toBe('accadmin signed in through MCP');
+    expect(describeActivity(entry({ door: null }))).toBe('accadmin signed in');
+    expect(describeActivity(entry({ action: 'auth.login_failed', username: null, userId: null, targetId: null, targetName: 'mallory', result: 'failed' }))).toBe(
+      'A sign-in as mallory failed from the console',
+    );
+  });
+
+  it('names who did it and what it was about', () => {
+    const server = { targetType: 'server', targetId: 's-1', targetName: 'web-1' };
+    expect(describeActivity(entry({ action: 'server.add', ...server }))).toBe('accadmin added server web-1');
+    expect(describeActivity(entry({ action: 'server.update', ...server }))).toBe('accadmin changed server web-1');
+    expect(describeActivity(entry({ action: 'app.install', targetType: 'app', targetName: 'Uptime Kuma' }))).toBe('accadmin installed app Uptime Kuma');
+    expect(describeActivity(entry({ action: 'app.install', targetType: 'app', targetName: 'Uptime Kuma', result: 'failed' }))).toBe('accadmin could not install app Uptime Kuma');
+    expect(describeActivity(entry({ action: 'auth.token_create', targetType: 'api_token', targetName: 'ci' }))).toBe('accadmin created API token ci');
+    expect(describeActivity(entry({ action: 'auth.token_revoke', targetType: 'api_token', targetName: null, targetId: 't-9' }))).toBe('accadmin revoked an API token');
+    expect(describeActivity(entry({ action: 'backup.export', targetType: 'instance', targetId: null, targetName: null }))).toBe('accadmin exported a backup');
+  });
+
+  it("words Tomo's own events without an actor, and a deleted account as such", () => {
+    const polled = { username: null, userId: null, door: 'system' as const, targetType: 'server', targetId: 's-1', targetName: 'pi' };
+    expect(describeActivity(entry({ action: 'server.offline', result: 'failed', ...polled }))).toBe('Server pi went offline');
+    expect(describeActivity(entry({ action: 'server.online', ...polled }))).toBe('Server pi came back online');
+    expect(describeActivity(entry({ action: 'app.crashed', ...polled, targetType: 'app', targetName: 'Gitea' }))).toBe('App Gitea crashed');
+    expect(describeActivity(entry({ action: 'server.delete', username: null, targetName: 'old' }))).toBe('A deleted user deleted server old');
+  });
+
+  it('turns a code it has no sentence for into words, with the target and a failure', () => {
+    expect(describeActivity(entry({ action: 'server.host_key_accepted', targetType: 'server', targetName: 'web-1' }))).toBe('accadmin: server host key accepted (web-1)');
+    expect(describeActivity(entry({ action: 'thing.went_wrong', username: null, userId: null, targetName: null, targetId: null, result: 'failed' }))).toBe('Tomo: thing went wrong — failed');
+  });
+});
+
+// The view type carries the sentence: a change to the describer's input shape must keep fitting it.
+const check: (e: ActivityEntryView) => string = describeActivity;
+void check;
