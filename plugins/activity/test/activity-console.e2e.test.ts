@@ -73,8 +73,12 @@ test('the dashboard card shows the newest ten entries and asks again by itself; 
   const feed = page.getByTestId('activity-widget');
   await feed.locator('.act-feed__item').first().waitFor();
   expect(await feed.locator('.act-feed__item').count()).toBe(10);
-  const newest = (await call('GET', '/api/activity?pageSize=10')).entries as Array<{ action: string }>;
-  expect(await feed.locator('[data-field="action"]').allInnerTexts()).toEqual(newest.map((e) => e.action));
+  const newest = (await call('GET', '/api/activity?pageSize=10')).entries as Array<{ action: string; summary: string }>;
+  // Each entry as its sentence, the action's code as the tooltip.
+  const summaries = feed.locator('[data-field="summary"]');
+  expect(await summaries.allInnerTexts()).toEqual(newest.map((e) => e.summary));
+  expect(await summaries.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).toEqual(newest.map((e) => e.action));
+  expect(newest[0].summary).toBe('admin signed in from the console');
   expect(newest.map((e) => e.action).slice(0, 3)).toEqual(['auth.login', 'auth.token_create', 'server.update']);
   expect(await feed.locator('[data-field="door"]').allInnerTexts()).toEqual(expect.arrayContaining(['via Console', 'via API']));
   // Live: the card asks again by itself (auto-refresh, every 10 s), without a reload.

@@ -72,6 +72,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'POST /api/auth/setup': { body: () => ({ setupCode: 'not-the-setup-code', username: 'mallory', email: 'mallory@example.com', password: 'mallory-password-123' }) },
   'POST /api/auth/login': { body: () => ({ username: 'nobody', password: 'not-a-password-123' }) },
   'POST /api/auth/logout': { fuzzNote: 'no input' },
+  'GET /api/auth/session': none,
   'GET /api/auth/me': none,
   'POST /api/auth/me/password': { body: () => ({ currentPassword: 'not-the-current-one', newPassword: 'a-new-password-4567' }) },
   'GET /api/users': none,
@@ -168,7 +169,7 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */
-export const PUBLIC_ROUTES = ['GET /health', 'GET /api/openapi.json', 'GET /api/auth/setup', 'POST /api/auth/setup', 'POST /api/auth/login'];
+export const PUBLIC_ROUTES = ['GET /health', 'GET /api/openapi.json', 'GET /api/auth/setup', 'GET /api/auth/session', 'POST /api/auth/setup', 'POST /api/auth/login'];
 /** Tools anyone may call before logging in. */
 export const PUBLIC_TOOLS = ['login'];
 

@@ -21,6 +21,23 @@ export function watchErrors(page: Page, errors: string[] = []): string[] {
   return errors;
 }
 
+/**
+ * Everything a visitor's browser console would show, with nothing let through: page errors,
+ * console errors and warnings, requests that failed and answers of 400 or more (a 401 included).
+ * For a fresh load, signed out or in, which must be silent.
+ */
+export function watchEverything(page: Page, problems: string[] = []): string[] {
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} answer: ${response.request().method()} ${response.url()}`);
+  });
+  return problems;
+}
+
 /** Opens `url` and signs in on the login page it shows. */
 export async function signInAt(page: Page, url: string, who: { username: string; password: string }): Promise<void> {
   await page.goto(url);
