@@ -8,9 +8,12 @@ import { extraCatalogEntries } from './catalog/extra-catalogs';
 import { appsConfigSchema } from './config';
 import { InstallationEntity } from './entities/installation.entity';
 import { appsCatalogsExtensionPoint } from './extension-points';
+import { LogsService } from './logs/logs-service';
+import { getAppLogsTool } from './mcp/logs-tool';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
 import { registerAppsRoutes } from './routes/apps.routes';
+import { registerLogsRoutes } from './routes/logs.routes';
 import { AppsService } from './services/apps-service';
 import { CatalogService, configuredSources } from './services/catalog-service';
 import { EngineAccess } from './services/engine-access';
@@ -75,6 +78,9 @@ export const appsPlugin = definePlugin({
     ctx.mcp.tool(startStopAppTool(apps, 'start'));
     ctx.mcp.tool(startStopAppTool(apps, 'stop'));
     ctx.mcp.tool(uninstallAppTool(apps));
+    const logs = new LogsService(ctx.dataSource, servers, engine, vault);
+    registerLogsRoutes(ctx, logs);
+    ctx.mcp.tool(getAppLogsTool(logs));
 
     ctx.onReady(async () => {
       const interrupted = await apps.markInterrupted();

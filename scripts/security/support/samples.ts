@@ -112,6 +112,8 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'POST /api/servers/:serverId/apps/preflight': { params: { serverId: 'server' }, body: installBody, bodyIds: { appId: 'app' } },
   'GET /api/apps/installations/:id': { params: { id: 'installation' } },
   'GET /api/apps/installations/:id/events': { params: { id: 'installation' } },
+  'GET /api/apps/installations/:id/logs': { params: { id: 'installation' }, query: () => ({ tail: '50', since: '1h' }), fuzzUnknownIds: true },
+  'GET /api/apps/installations/:id/logs/stream': { params: { id: 'installation' }, query: () => ({ tail: '50' }) },
   'DELETE /api/apps/installations/:id': { params: { id: 'installation' }, query: () => ({ deleteData: 'true' }), fuzzUnknownIds: true },
   'POST /api/apps/installations/:id/start': { params: { id: 'installation' } },
   'POST /api/apps/installations/:id/stop': { params: { id: 'installation' } },
@@ -160,6 +162,7 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   start_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   stop_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   uninstall_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
+  get_app_logs: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
   // activity
   get_activity_logs: { filters: { serverId: 'server', userId: 'user' }, args: () => ({ page: 1, pageSize: 20 }) },
   // monitoring

@@ -1,0 +1,82 @@
+import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { LogLineView } from './log-views';
+
+/** One line an app's container printed, as Tomo shows it (API, events, MCP, console). */
+export type LogLine = LogLineView;
+
+/** Longer lines are cut here (a runaway line must not become a megabyte of JSON per event). */
+export const MAX_LINE_CHARS = 16 * 1024;
+
+/**
+ * Docker's timestamp prefix ("2026-12-06T23:10:00.12345Z "): RFC 3339 with nanoseconds whose
+ * trailing zeros Docker trims. Captures the seconds part and the fraction.
+ */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z /;
+
+/** Splits a line of `docker logs --timestamps` output into its time (fixed width) and text. */
+export function parseTimestamped(raw: string): { time: string; text: string } {
+  const match = TIMESTAMP.exec(raw);
+  if (!match) return { time: '', text: raw };
+  return { time: `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z`, text: raw.slice(match[0].length) };
+}
+
+/** A fixed-width time as Docker's `since` parameter wants it: seconds and nanoseconds since the epoch. */
+export function toDockerSince(time: string): string {
+  const [whole, fraction = '000000000Z'] = time.split('.');
+  const seconds = Math.floor(Date.parse(`${whole}Z`) / 1000);
+  return `${seconds}.${fraction.replace('Z', '').padEnd(9, '0')}`;
+}
+
+/**
+ * Turns one container's log bytes into {@link LogLine}s. Keeps a partial line per stream until
+ * its end arrives, and decodes UTF-8 across chunk boundaries. Feed it through {@link sinks}
+ * (the stdout and stderr targets of docker-modem's demultiplexer, or stdout alone for a
+ * container with a terminal), then {@link end} it to flush a last line without a line break.
+ */
+export class LogLineSplitter {
+  private readonly partial = { stdout: '', stderr: '' };
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+
+  constructor(
+    private readonly service: string,
+    private readonly onLine: (line: LogLine) => void,
+  ) {}
+
+  /** Writable targets per stream; each write is split synchronously, so lines keep the order Docker sent them in. */
+  readonly sinks = {
+    stdout: this.sink('stdout'),
+    stderr: this.sink('stderr'),
+  };
+
+  /** Feeds bytes of one stream. */
+  push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const text = this.partial[stream] + this.decoders[stream].write(chunk);
+    const pieces = text.split('\n');
+    this.partial[stream] = pieces.pop() ?? '';
+    for (const piece of pieces) this.emit(stream, piece);
+  }
+
+  /** The stream ended: a last line without a line break is still a line. */
+  end(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.partial[stream] + this.decoders[stream].end();
+      this.partial[stream] = '';
+      if (rest) this.emit(stream, rest);
+    }
+  }
+
+  private emit(stream: 'stdout' | 'stderr', raw: string): void {
+    const { time, text } = parseTimestamped(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    this.onLine({ service: this.service, stream, time, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text });
+  }
+
+  private sink(stream: 'stdout' | 'stderr'): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.push(stream, chunk);
+        done();
+      },
+    });
+  }
+}
