@@ -1,6 +1,7 @@
 import { enableAutoUnmount, flushPromises, mount, RouterLinkStub, VueWrapper } from '@vue/test-utils';
 import { errorReply, installFakeFetch, type FakeCall, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
 import type { InstallationView } from './api';
+import { FakeStreamServer, frame, routeStreamsTo } from '../../../ui-shell/src/test-utils/fake-stream';
 import ServerAppsTab from './ServerAppsTab.vue';
 import { HOSTILE_NAME, makeInstallation, progress, sequence, SERVER_ID, signIn } from './test-fixtures';
 
@@ -216,5 +217,20 @@ describe('ServerAppsTab', () => {
     await flushPromises();
     expect(wrapper.get('.t-dialog__title').text()).toBe(`Uninstall ${HOSTILE_NAME}?`);
     expect(document.querySelector('img[src="x"]')).toBeNull();
+  });
+
+  it("opens an app's logs in a dialog, following its log stream; apps without containers have no Logs button", async () => {
+    const failed = makeInstallation({ id: 'inst-9', appId: 'broken', appName: 'Broken', containerName: 'tomo-broken-1', state: 'failed', error: 'pull failed' });
+    const { wrapper } = await mountTab({ [LIST]: listReply([kuma, failed]) });
+    const server = new FakeStreamServer();
+    routeStreamsTo(server, /\/logs\/stream(\?|$)/);
+    expect(row(wrapper, failed.id).find('[data-testid="app-logs"]').exists()).toBe(false);
+    await row(wrapper, kuma.id).get('[data-testid="app-logs"]').trigger('click');
+    await flushPromises();
+    expect(document.querySelector('[role="dialog"]')?.textContent).toContain(`Logs of ${kuma.appName}`);
+    expect(server.connections.map((c) => c.url)).toEqual([`/api/apps/installations/${kuma.id}/logs/stream?tail=500`]);
+    server.current.push(frame('ready', { services: [kuma.appId] }) + frame('lines', { lines: [{ service: kuma.appId, stream: 'stdout', time: '2026-12-06T23:10:00.000000000Z', text: 'listening on 3001' }] }));
+    await flushPromises();
+    expect(document.querySelector('[data-testid="logs-line"]')?.textContent).toContain('listening on 3001');
   });
 });

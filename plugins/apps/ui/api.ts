@@ -21,6 +21,7 @@ export type {
   InstallTargetView,
   PreflightView,
 } from '../src/views';
+export type { LogLineView, LogsView } from '../src/logs/log-views';
 export type { AppDefinition, AppEnvVar, AppPort, AppVolume, HostAccessWarning } from '../src/catalog/definition-schema';
 import type { AppDefinition } from '../src/catalog/definition-schema';
 import type { CatalogAppSummary, CatalogListView, CatalogStatusView, InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../src/views';
@@ -79,6 +80,14 @@ export const appsApi = {
   installation: async (id: string): Promise<InstallationView> => (await api.get<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}`)).installation,
   start: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/start`)).installation,
   stop: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/stop`)).installation,
+  /** The installation's log stream (`ready`, `lines`, `end`), for the kit's `api.stream`; it starts with the newest `tail` lines. */
+  logsStreamUrl: (id: string, params: { tail?: number; service?: string } = {}): string => {
+    const search = new URLSearchParams();
+    if (params.tail !== undefined) search.set('tail', String(params.tail));
+    if (params.service) search.set('service', params.service);
+    const text = search.toString();
+    return `/api/apps/installations/${enc(id)}/logs/stream${text ? `?${text}` : ''}`;
+  },
   /** Removes the container; the data folder too only when `deleteData`. */
   uninstall: (id: string, deleteData: boolean): Promise<RemovalResult> => api.del<RemovalResult>(`/api/apps/installations/${enc(id)}?deleteData=${deleteData}`),
 };
