@@ -1,5 +1,6 @@
 import { AsyncSeriesHook } from 'tapable';
 import { defineHookSet, type CallContext } from '@tomo/kernel';
+import type { HostKeyAcceptedEvent, HostKeyChangedEvent, HostKeyRestoredEvent, HostKeyTrustedEvent } from './contract/host-key-events';
 import type { PublicServer, ServerStatus } from './schemas';
 
 /** Events of the servers plugin. None carries credentials. */
@@ -12,4 +13,12 @@ export const serversHooks = defineHookSet('servers', () => ({
   serverDeleted: new AsyncSeriesHook<[{ server: PublicServer; call: CallContext }]>(['event']),
   /** A connection test or poll changed the status (online, offline, error). */
   serverStatusChanged: new AsyncSeriesHook<[{ serverId: string; from: ServerStatus; to: ServerStatus; error: string | null }]>(['event']),
+  /** First contact: the presented host key is trusted from now on. */
+  hostKeyTrusted: new AsyncSeriesHook<[HostKeyTrustedEvent]>(['event']),
+  /** The server presented another host key than the trusted one; Tomo refuses to connect until it is accepted. */
+  hostKeyChanged: new AsyncSeriesHook<[HostKeyChangedEvent]>(['event']),
+  /** An admin accepted the changed host key. */
+  hostKeyAccepted: new AsyncSeriesHook<[HostKeyAcceptedEvent]>(['event']),
+  /** The server presented its trusted key again: the changed key waiting for acceptance was dropped. */
+  hostKeyRestored: new AsyncSeriesHook<[HostKeyRestoredEvent]>(['event']),
 }));

@@ -1,4 +1,4 @@
-import type { AuthenticatedCall, Principal } from '@tomo/kernel';
+import type { AuthenticatedCall, CallContext, Principal } from '@tomo/kernel';
 import type { CreateServerInput, PublicServer, SystemFacts, UpdateServerInput } from '../schemas';
 import type { ServerHandle } from './server-handle';
 import type { HostKeyInfo } from './ssh-types';
@@ -30,10 +30,13 @@ export interface ServerService {
   update(id: string, input: UpdateServerInput, call: AuthenticatedCall): Promise<PublicServer>;
   /** Deletes the record and its credentials, closes its connection, and tells other plugins. */
   delete(id: string, call: AuthenticatedCall): Promise<void>;
-  /** Connects afresh, runs one round trip, records status and facts. A failure is a result, not an exception. */
-  testConnection(principal: Principal, id: string): Promise<ConnectionTestResult>;
-  /** An admin trusts the new host key the server presented, after comparing its fingerprint. */
-  acceptHostKey(principal: Principal, id: string, fingerprint: string): Promise<PublicServer>;
+  /**
+   * Connects afresh, runs one round trip, records status and facts. A failure is a result, not an
+   * exception. `call` (the request, when there is one) tells the host-key events which door it came through.
+   */
+  testConnection(principal: Principal, id: string, call?: CallContext): Promise<ConnectionTestResult>;
+  /** An admin trusts the new host key the server presented, after comparing its fingerprint; announced as `hostKeyAccepted`. */
+  acceptHostKey(principal: Principal, id: string, fingerprint: string, call?: CallContext): Promise<PublicServer>;
   /** A handle for one operation of the principal's on the server: ownership checked once (404 otherwise). */
   forCaller(principal: Principal, serverId: string): Promise<ServerHandle>;
   /** A handle for Tomo's own work on the server (acting as the system, not as any user); 404 for an unknown id. */

@@ -32,7 +32,7 @@ export function testConnectionTool(servers: ServerService): ToolDefinition<{ ser
     input: z.strictObject({ server_id: serverIdArg }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: (a, call) => servers.testConnection(call.principal, a.server_id),
+    handler: (a, call) => servers.testConnection(call.principal, a.server_id, call),
   };
 }
 
@@ -103,6 +103,6 @@ export function acceptHostKeyTool(servers: ServerService): ToolDefinition<{ serv
     input: z.strictObject({ server_id: serverIdArg, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint (SHA256:…)') }),
     access: 'admin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: (a, call) => servers.acceptHostKey(call.principal, a.server_id, a.fingerprint),
+    handler: (a, call) => servers.acceptHostKey(call.principal, a.server_id, a.fingerprint, call),
   };
 }

@@ -59,7 +59,7 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     access: 'authenticated',
     params: serverIdParams,
     response: connectionTestResultSchema,
-    handler: ({ params }, call) => servers.testConnection(call.principal, params.id),
+    handler: ({ params }, call) => servers.testConnection(call.principal, params.id, call),
   });
   ctx.http.route({
     method: 'POST',
@@ -69,6 +69,6 @@ export function registerServerRoutes(ctx: PluginContext, servers: ServerService)
     params: serverIdParams,
     body: acceptHostKeyInput,
     response: publicServerSchema,
-    handler: ({ params, body }, call) => servers.acceptHostKey(call.principal, params.id, body.fingerprint),
+    handler: ({ params, body }, call) => servers.acceptHostKey(call.principal, params.id, body.fingerprint, call),
   });
 }

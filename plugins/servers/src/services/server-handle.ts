@@ -13,7 +13,8 @@ export interface HandleServices {
   pool: SshConnectionPool;
   /** Opens the record's sealed credentials (the vault); called at most once per handle. */
   openCredentials(entity: ServerEntity): StoredCredentials;
-  hostKeyEvents(entity: ServerEntity): HostKeyEvents;
+  /** What the handle's connections report about host keys, announced as the handle's actor's. */
+  hostKeyEvents(entity: ServerEntity, actor: ServerActor): HostKeyEvents;
   recordReachability(serverId: string, outcome: ReachabilityOutcome): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export class SshServerHandle implements ServerHandle {
   }
 
   private hostKeyEvents(): HostKeyEvents {
-    this.events ??= this.services.hostKeyEvents(this.entity);
+    this.events ??= this.services.hostKeyEvents(this.entity, this.actor);
     return this.events;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type AuthenticatedCall, type HookRegistry, type Principal } from '@tomo/kernel';
+import { AppError, badRequest, conflict, notFound, ownerScope, requireOwned, type AuthenticatedCall, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { SecretVault } from '@tomo/kernel';
 import type { ReachabilityOutcome, ServerActor, ServerHandle } from '../contract/server-handle';
 import type { ConnectionTestResult, ServerService as ServerServiceContract } from '../contract/server-service';
@@ -9,7 +9,8 @@ import { ServerEntity } from '../entities/server.entity';
 import type { CreateServerInput, PublicServer, SystemFacts, UpdateServerInput } from '../schemas';
 import { checkCredentials, type StoredCredentials } from './ssh-credentials';
 import { SshServerHandle, type HandleServices } from './server-handle';
-import type { HostKeyEvents, SshConnectionPool, SshTarget } from './ssh-connection-pool';
+import { HostKeyTrust } from './host-key-trust';
+import type { SshConnectionPool, SshTarget } from './ssh-connection-pool';
 import { SshError } from './ssh-errors';
 import { FACTS_ARGV, parseFacts } from './system-facts';
 import { toPublicServer } from './to-public-server';
@@ -26,6 +27,7 @@ const OFFLINE_CODES = new Set(['connection_refused', 'host_unreachable', 'host_n
 export class ServerService implements ServerServiceContract {
   /** What the handles this service makes use of it. */
   private readonly handleServices: HandleServices;
+  private readonly hostKeys: HostKeyTrust;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,10 +35,11 @@ export class ServerService implements ServerServiceContract {
     private readonly pool: SshConnectionPool,
     private readonly hooks: HookRegistry,
   ) {
+    this.hostKeys = new HostKeyTrust(dataSource, hooks);
     this.handleServices = {
       pool,
       openCredentials: (entity) => this.openCredentials(entity),
-      hostKeyEvents: (entity) => this.hostKeyEvents(entity),
+      hostKeyEvents: (entity, actor) => this.hostKeys.eventsFor(entity, actor),
       recordReachability: (serverId, outcome) => this.recordReachability(serverId, outcome),
     };
   }
@@ -180,33 +183,18 @@ export class ServerService implements ServerServiceContract {
     return { id: entity.id, host: entity.host, port: entity.port, username: entity.username, credentials, trustedFingerprint: entity.hostKeyFingerprint };
   }
 
-  private hostKeyEvents(entity: ServerEntity): HostKeyEvents {
-    return {
-      onFirstSeen: async (key) => {
-        const now = new Date();
-        await this.repo.update({ id: entity.id }, { hostKeyFingerprint: key.fingerprint, hostKeyAlgorithm: key.algorithm, hostKeyFirstSeenAt: now });
-        entity.hostKeyFingerprint = key.fingerprint;
-      },
-      onMismatch: async (key) => {
-        await this.repo.update(
-          { id: entity.id },
-          { pendingHostKeyFingerprint: key.fingerprint, pendingHostKeyAlgorithm: key.algorithm, pendingHostKeySeenAt: new Date(), status: 'error', lastError: new SshError('host_key_changed').message, lastCheckedAt: new Date() },
-        );
-      },
-    };
-  }
-
   private async recordStatus(id: string, status: PublicServer['status'], lastError: string | null, facts?: SystemFacts): Promise<void> {
     await this.repo.update({ id }, { status, lastError: lastError?.slice(0, 500) ?? null, lastCheckedAt: new Date(), ...(facts ? { factsJson: JSON.stringify(facts) } : {}) });
   }
 
   /** Connects afresh, runs one round trip, records status and facts. A failure is a result, not an exception. */
-  async testConnection(principal: Principal, id: string): Promise<ConnectionTestResult> {
+  async testConnection(principal: Principal, id: string, call?: CallContext): Promise<ConnectionTestResult> {
     const entity = await this.owned(principal, id);
-    const before = entity.status;
     const hadKey = Boolean(entity.hostKeyFingerprint);
     const target = this.target(entity);
-    const events = this.hostKeyEvents(entity);
+    // `entity.status` follows a restored host key's status change (announced there), so the
+    // comparison below announces only what this test changed.
+    const events = this.hostKeys.eventsFor(entity, { kind: 'user', principal }, call);
     let result: ConnectionTestResult;
     try {
       const { connectMs, hostKey } = await this.pool.connectFresh(target, events);
@@ -226,8 +214,8 @@ export class ServerService implements ServerServiceContract {
       if (error.code !== 'host_key_changed') await this.recordStatus(id, status, error.message);
       result = { ok: false, status, error: { code: error.code, message: error.message } };
     }
-    if (before !== result.status) {
-      await this.hooks.of(serversHooks).serverStatusChanged.promise({ serverId: id, from: before, to: result.status, error: result.error?.message ?? null });
+    if (entity.status !== result.status) {
+      await this.hooks.of(serversHooks).serverStatusChanged.promise({ serverId: id, from: entity.status, to: result.status, error: result.error?.message ?? null });
     }
     return result;
   }
@@ -257,7 +245,7 @@ export class ServerService implements ServerServiceContract {
   }
 
   /** An admin trusts the new host key the server presented, after comparing its fingerprint. */
-  async acceptHostKey(principal: Principal, id: string, fingerprint: string): Promise<PublicServer> {
+  async acceptHostKey(principal: Principal, id: string, fingerprint: string, call?: CallContext): Promise<PublicServer> {
     const entity = await this.owned(principal, id);
     if (!entity.pendingHostKeyFingerprint) throw conflict('This server has presented no new host key to accept', 'fingerprint');
     if (entity.pendingHostKeyFingerprint !== fingerprint) {
@@ -274,8 +262,12 @@ export class ServerService implements ServerServiceContract {
       lastError: null,
       updatedAt: new Date(),
     };
-    await this.repo.update({ id }, patch);
+    // Only the key that was checked: a connection that dropped or replaced it meanwhile makes this a 409, not a silent trust.
+    const written = await this.repo.update({ id, pendingHostKeyFingerprint: fingerprint }, patch);
+    if (!written.affected) throw conflict('This server has presented no new host key to accept', 'fingerprint');
     this.pool.drop(id);
-    return toPublicServer({ ...entity, ...patch });
+    const server = toPublicServer({ ...entity, ...patch });
+    await this.hostKeys.announceAccepted(server, entity, { fingerprint, algorithm: patch.hostKeyAlgorithm ?? 'unknown' }, { kind: 'user', principal }, call);
+    return server;
   }
 }

@@ -27,6 +27,13 @@ export interface HostKeyEvents {
   onFirstSeen(key: HostKeyInfo): Promise<void> | void;
   /** The server presented a key other than the trusted one; the connection was refused before authentication. */
   onMismatch(key: HostKeyInfo): Promise<void> | void;
+  /**
+   * A new connection is ready with the trusted key (a changed key the server presented earlier
+   * may be waiting for acceptance: it is stale now). Awaited before the connection is used, so
+   * whatever the caller records next sees the record without it; a failure here is logged and
+   * does not fail the connection.
+   */
+  onTrustedSeen(key: HostKeyInfo): Promise<void> | void;
 }
 
 function describeDestination(destination: StreamDestination): string {
@@ -94,8 +101,13 @@ export class SshConnectionPool {
         if (settled) return;
         settled = true;
         const error = classifySshError(err, { hostKeyRejected: Boolean(rejected) });
-        if (rejected) void Promise.resolve(events.onMismatch(rejected)).catch((e: Error) => this.log.error({ err: e }, 'Recording a changed host key failed'));
-        reject(error);
+        if (!rejected) return reject(error);
+        // Recorded before the caller hears of it, so what it reads or records next includes the pending key.
+        const mismatch = rejected;
+        Promise.resolve()
+          .then(() => events.onMismatch(mismatch))
+          .catch((e: Error) => this.log.error({ err: e }, 'Recording a changed host key failed'))
+          .then(() => reject(error));
       };
       client.once('ready', () => {
         settled = true;
@@ -109,6 +121,10 @@ export class SshConnectionPool {
             pooled.identity = identityOf({ ...target, trustedFingerprint: firstSeen.fingerprint });
             resolve();
           }, reject);
+        } else if (firstSeen) {
+          Promise.resolve(events.onTrustedSeen(firstSeen))
+            .catch((e: Error) => this.log.error({ err: e }, 'Recording the trusted host key presented again failed'))
+            .then(() => resolve());
         } else resolve();
       });
       client.on('error', (err) => {

@@ -110,8 +110,10 @@ export interface OwnSshd {
   start(): Promise<void>;
   /** Kills the listener and every per-connection child (the whole tree). */
   kill(): Promise<number[]>;
-  /** Kills it, generates a new host key, starts again. */
+  /** Kills it, generates a new host key (keeping the one it had), starts again. */
   restartWithNewKey(): Promise<void>;
+  /** Kills it, puts back the host key it had before the last {@link restartWithNewKey}, starts again. */
+  restartWithPreviousKey(): Promise<void>;
   /** Kills it and removes its folder. */
   cleanup(): Promise<void>;
 }
@@ -200,7 +202,15 @@ async function startOwnSshdOn(port: number, options: OwnSshdOptions): Promise<Ow
     },
     async restartWithNewKey() {
       await sshd.kill();
+      for (const file of [hostKey, `${hostKey}.pub`]) fs.copyFileSync(file, `${file}.previous`);
       generateHostKey(hostKey, keyType);
+      await sshd.start();
+    },
+    async restartWithPreviousKey() {
+      if (!fs.existsSync(`${hostKey}.previous`)) throw new Error('restartWithPreviousKey: no key was replaced yet');
+      await sshd.kill();
+      // rename keeps the private key's 0600 mode (sshd refuses a readable one).
+      for (const file of [hostKey, `${hostKey}.pub`]) fs.renameSync(`${file}.previous`, file);
       await sshd.start();
     },
     async cleanup() {
