@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallContext, HookRegistry } from '@tomo/kernel';
 import { authHooks, type UsersApi } from '@tomo/plugin-auth/api';
-import { serversHooks, type PublicServer, type ServerService } from '@tomo/plugin-servers/api';
+import { serversHooks, type PublicServer, type ServerActor, type ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '@tomo/plugin-preparation/api';
 import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
 import { backupHooks } from '@tomo/plugin-backup/api';
@@ -14,6 +14,16 @@ const TAP = 'activity';
 /** Who and which door, from a call: never a credential. */
 function actor(call: CallContext): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
   return { userId: call.principal?.id ?? null, username: call.principal?.name ?? null, door: doorOf(call), clientIp: call.clientIp };
+}
+
+/**
+ * Who made a host-key event: the request's caller (with its door), a user's handle (door not
+ * known), or Tomo itself (the poller: the system's door).
+ */
+function hostKeyActor(by: ServerActor, call: CallContext | undefined): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
+  if (call) return actor(call);
+  if (by.kind === 'user') return { userId: by.principal.id, username: by.principal.name, door: null, clientIp: null };
+  return { userId: null, username: null, door: 'system', clientIp: null };
 }
 
 const serverTarget = (server: PublicServer): Pick<ActivityInput, 'targetType' | 'targetId' | 'targetName' | 'serverId' | 'ownerId'> => ({
@@ -93,6 +103,25 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   }));
   srv.serverDeleted.tapPromise(TAP, safely('serverDeleted', async ({ server, call }) => {
     await log.record({ action: 'server.delete', result: 'ok', ...actor(call), ...serverTarget(server), detail: `${server.host}:${server.port}` });
+  }));
+  // Host keys: both fingerprints in the detail (SHA256 form, as `ssh-keygen -lf` prints them).
+  srv.hostKeyTrusted.tapPromise(TAP, safely('hostKeyTrusted', async ({ server, key, by, call }) => {
+    await log.record({ action: 'server.host_key_trusted', result: 'ok', ...hostKeyActor(by, call), ...serverTarget(server), detail: `first contact: trusted ${key.fingerprint} (${key.algorithm})` });
+  }));
+  srv.hostKeyChanged.tapPromise(TAP, safely('hostKeyChanged', async ({ server, trusted, presented, by, call }) => {
+    await log.record({
+      action: 'server.host_key_changed',
+      result: 'failed',
+      ...hostKeyActor(by, call),
+      ...serverTarget(server),
+      detail: `presented ${presented.fingerprint} (${presented.algorithm}) instead of the trusted ${trusted.fingerprint}; Tomo does not connect until an admin accepts the new key`,
+    });
+  }));
+  srv.hostKeyAccepted.tapPromise(TAP, safely('hostKeyAccepted', async ({ server, previous, accepted, by, call }) => {
+    await log.record({ action: 'server.host_key_accepted', result: 'ok', ...hostKeyActor(by, call), ...serverTarget(server), detail: `${accepted.fingerprint} (${accepted.algorithm}) replaces ${previous?.fingerprint ?? 'no trusted key'}` });
+  }));
+  srv.hostKeyRestored.tapPromise(TAP, safely('hostKeyRestored', async ({ server, trusted, dropped, by, call }) => {
+    await log.record({ action: 'server.host_key_restored', result: 'ok', ...hostKeyActor(by, call), ...serverTarget(server), detail: `the trusted key ${trusted.fingerprint} is presented again; the changed key ${dropped.fingerprint} was dropped, not accepted` });
   }));
 
   // --- preparation --------------------------------------------------------------------------

@@ -104,7 +104,9 @@ test('servers: added from the console, changed and deleted through the API; app 
   expect((await t.request('DELETE', `/api/servers/${serverId}`, { token: t.tokens.alice })).status).toBe(204);
   const after = await entries(`serverId=${serverId}`, t.tokens.alice);
   expect(after[0]).toMatchObject({ action: 'server.delete', door: 'api', targetName: 'alice-box-2' });
-  expect(after.map((e) => e.action)).toEqual(['server.delete', 'app.uninstall', 'app.start', 'app.stop', 'app.install', 'server.update', 'server.update', 'server.update', 'server.add']);
+  // The install made Tomo's first contact with the server: its host key trusted on alice's behalf.
+  expect(after.map((e) => e.action)).toEqual(['server.delete', 'app.uninstall', 'app.start', 'app.stop', 'app.install', 'server.host_key_trusted', 'server.update', 'server.update', 'server.update', 'server.add']);
+  expect(after[5]).toMatchObject({ username: 'alice', detail: expect.stringMatching(/^first contact: trusted SHA256:[A-Za-z0-9+/]{43} \([a-z0-9-]+\)$/) });
 }, 120000);
 
 test('a failed install is recorded as failed, with its reason', async () => {

@@ -24,7 +24,7 @@ export const PAGE_SIZE = 50;
 /** Kinds of action (prefixes the API matches) and the actions Tomo records, for the action filter. */
 export const ACTION_KINDS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'app', label: 'Apps (install, start, stop, uninstall, crash)' },
-  { value: 'server', label: 'Servers (add, change, delete, online, offline)' },
+  { value: 'server', label: 'Servers (add, change, delete, online, offline, host keys)' },
   { value: 'preparation', label: 'Preparation' },
   { value: 'auth', label: 'Sign-ins and API tokens' },
   { value: 'user', label: 'User accounts' },
@@ -49,6 +49,10 @@ export const ACTIONS: readonly string[] = [
   'server.delete',
   'server.online',
   'server.offline',
+  'server.host_key_trusted',
+  'server.host_key_changed',
+  'server.host_key_accepted',
+  'server.host_key_restored',
   'user.create',
   'user.update',
   'user.delete',

@@ -3,7 +3,7 @@ import { registerPluginSlots, type PluginSlotItem } from '@tomo/ui-shell/kit';
 import { enableAutoUnmount, flushPromises, mount, VueWrapper } from '@vue/test-utils';
 import { defineComponent, h, type Component, type PropType } from 'vue';
 import { errorReply, installFakeFetch, makeUser } from '../../../ui-shell/src/test-utils/fake-fetch';
-import { DEBIAN_FACTS, FINGERPRINT_OLD, makeServer, panelRouter, RouteOutlet, signIn } from './test-fixtures';
+import { DEBIAN_FACTS, FINGERPRINT_NEW, FINGERPRINT_OLD, makeServer, panelRouter, RouteOutlet, signIn } from './test-fixtures';
 
 enableAutoUnmount(afterEach);
 
@@ -137,6 +137,36 @@ describe('ServerDetailPage', () => {
     expect(wrapper.get('[data-test-result="error"]').text()).toBe(after.lastError);
     expect(wrapper.get('.servers-detail__title .servers-status').text()).toBe('Offline');
     expect(fact(wrapper, 'Last error')).toBe(after.lastError);
+  });
+
+  it('host key restored: once the server presents its trusted key again, the warning goes and the status is the connection\'s', async () => {
+    // Issue 16: the page showed "Online" and "Host key changed … Tomo does not connect to it" at once.
+    const changed = {
+      ...server,
+      status: 'error' as const,
+      lastError: 'Host key changed: the server presented a different key than the one trusted.',
+      pendingHostKey: { fingerprint: FINGERPRINT_NEW, algorithm: 'ssh-ed25519', seenAt: '2025-03-09T08:00:00.000Z' },
+    };
+    const restored = { ...server, status: 'online' as const, lastError: null, pendingHostKey: null, lastCheckedAt: new Date().toISOString() };
+    let tested = false;
+    const { wrapper } = await mountDetail(`/servers/${server.id}`, {
+      [`GET /api/servers/${server.id}`]: () => ({ body: tested ? restored : changed }),
+      [`POST /api/servers/${server.id}/test`]: () => {
+        tested = true;
+        return { body: { ok: true, status: 'online', latency: { connectMs: 12.3, commandMs: 4.5 }, hostKey: { fingerprint: FINGERPRINT_OLD, algorithm: 'ssh-ed25519', firstSeen: false }, facts: DEBIAN_FACTS } };
+      },
+    });
+    const status = () => wrapper.get('.servers-detail__title .servers-status').text();
+    expect(status()).toBe('Error');
+    expect(wrapper.get('[data-host-key-changed]').get('[data-key="pending"]').text()).toBe(FINGERPRINT_NEW);
+
+    await wrapper.findAll('button').find((b) => b.text() === 'Test connection')!.trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-host-key-changed]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('Tomo does not connect to it');
+    expect(status()).toBe('Online');
+    expect(fact(wrapper, 'Host key')).toContain(FINGERPRINT_OLD);
+    expect(fact(wrapper, 'Host key')).not.toContain(FINGERPRINT_NEW);
   });
 
   it('follows the route to another server', async () => {
