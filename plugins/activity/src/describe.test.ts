@@ -44,8 +44,18 @@ describe('describeActivity', () => {
     expect(describeActivity(entry({ action: 'server.delete', username: null, targetName: 'old' }))).toBe('A deleted user deleted server old');
   });
 
+  it('words host-key events: who met or accepted the key, or Tomo itself', () => {
+    const server = { targetType: 'server', targetId: 's-1', targetName: 'web-1' };
+    const system = { username: null, userId: null, door: 'system' as const };
+    expect(describeActivity(entry({ action: 'server.host_key_trusted', door: 'api', ...server }))).toBe('accadmin trusted the host key of server web-1 on first contact');
+    expect(describeActivity(entry({ action: 'server.host_key_trusted', ...system, ...server }))).toBe('Tomo trusted the host key of server web-1 on first contact');
+    expect(describeActivity(entry({ action: 'server.host_key_changed', result: 'failed', ...system, ...server }))).toBe('Tomo found a changed host key on server web-1');
+    expect(describeActivity(entry({ action: 'server.host_key_accepted', ...server }))).toBe('accadmin accepted the new host key of server web-1');
+    expect(describeActivity(entry({ action: 'server.host_key_restored', ...system, ...server }))).toBe('Server web-1 presented its trusted host key again, and the changed key was dropped');
+  });
+
   it('turns a code it has no sentence for into words, with the target and a failure', () => {
-    expect(describeActivity(entry({ action: 'server.host_key_accepted', targetType: 'server', targetName: 'web-1' }))).toBe('accadmin: server host key accepted (web-1)');
+    expect(describeActivity(entry({ action: 'my_plugin.did_thing', targetType: 'server', targetName: 'web-1' }))).toBe('accadmin: my plugin did thing (web-1)');
     expect(describeActivity(entry({ action: 'thing.went_wrong', username: null, userId: null, targetName: null, targetId: null, result: 'failed' }))).toBe('Tomo: thing went wrong — failed');
   });
 });

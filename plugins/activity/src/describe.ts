@@ -33,6 +33,11 @@ const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> 
   'server.delete': (a, t) => `${a} deleted server ${t}`,
   'server.online': (_a, t) => `Server ${t} came back online`,
   'server.offline': (_a, t) => `Server ${t} went offline`,
+  // Host keys: the fingerprints are in the entry's detail; `a` is whoever's connection met the key ("Tomo" for the poller).
+  'server.host_key_trusted': (a, t) => `${a} trusted the host key of server ${t} on first contact`,
+  'server.host_key_changed': (a, t) => `${a} found a changed host key on server ${t}`,
+  'server.host_key_accepted': (a, t) => `${a} accepted the new host key of server ${t}`,
+  'server.host_key_restored': (_a, t) => `Server ${t} presented its trusted host key again, and the changed key was dropped`,
   'preparation.start': (a, t) => `${a} started preparing server ${t}`,
   'preparation.completed': (_a, t) => `Server ${t} is prepared`,
   'preparation.failed': (_a, t) => `Preparing server ${t} failed`,
@@ -60,7 +65,7 @@ function targetOf(e: Described): string {
 
 /**
  * The sentence for an entry. An action without a sentence yet (a plugin's new code) still reads
- * as words: "admin: server host key accepted (web-1)".
+ * as words: "admin: my plugin did thing (web-1)".
  */
 export function describeActivity(e: Described): string {
   const actor = actorOf(e);

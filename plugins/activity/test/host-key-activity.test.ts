@@ -61,6 +61,7 @@ describe('host-key activity, driven by users and by Tomo itself', () => {
     expect(await serverView(t, id)).toMatchObject({ status: 'error', hostKey: { fingerprint: original }, pendingHostKey: { fingerprint: swapped } });
     const changed = (await hostKeyEntries(t, id)).slice(1);
     expect(changed).toEqual([expect.objectContaining({ action: 'server.host_key_changed', result: 'failed', userId: t.ids.alice, username: 'alice', door: 'api', targetId: id })]);
+    expect(changed[0].summary).toBe('alice found a changed host key on server swapped');
     expect(changed[0].detail).toBe(`presented ${swapped} (ssh-ed25519) instead of the trusted ${original}; Tomo does not connect until an admin accepts the new key`);
 
     // The same key refused again (another test, Tomo's own connection) is not a new event.
@@ -75,6 +76,7 @@ describe('host-key activity, driven by users and by Tomo itself', () => {
     expect(await serverView(t, id)).toMatchObject({ status: 'online', lastError: null, hostKey: { fingerprint: original }, pendingHostKey: null });
     const restored = (await hostKeyEntries(t, id)).slice(2);
     expect(restored).toEqual([expect.objectContaining({ action: 'server.host_key_restored', result: 'ok', userId: null, username: null, door: 'system', targetId: id })]);
+    expect(restored[0].summary).toBe('Server swapped presented its trusted host key again, and the changed key was dropped');
     expect(restored[0].detail).toBe(`the trusted key ${original} is presented again; the changed key ${swapped} was dropped, not accepted`);
     // Nothing pending any more: there is no key to accept.
     expect((await t.request('POST', `/api/servers/${id}/host-key/accept`, { token: t.tokens.admin, body: { fingerprint: swapped } })).status).toBe(409);
@@ -94,7 +96,7 @@ describe('host-key activity, driven by users and by Tomo itself', () => {
     const last = (await hostKeyEntries(t, id)).slice(3);
     expect(last.map((e) => e.action)).toEqual(['server.host_key_changed', 'server.host_key_accepted']);
     expect(last[0].detail).toContain(`presented ${reinstalled} (ssh-ed25519) instead of the trusted ${original}`);
-    expect(last[1]).toMatchObject({ result: 'ok', userId: t.ids.admin, username: 'admin', door: 'console', targetId: id, detail: `${reinstalled} (ssh-ed25519) replaces ${original}` });
+    expect(last[1]).toMatchObject({ result: 'ok', userId: t.ids.admin, username: 'admin', door: 'console', targetId: id, detail: `${reinstalled} (ssh-ed25519) replaces ${original}`, summary: 'admin accepted the new host key of server swapped' });
     expect((await t.request('POST', `/api/servers/${id}/test`, { token: t.tokens.alice })).body).toMatchObject({ ok: true, status: 'online', hostKey: { fingerprint: reinstalled } });
 
     // Alice owns the server: she reads every one of its host-key entries; bob reads none.
@@ -133,13 +135,13 @@ describe('host-key activity from the monitoring poller', () => {
     const original = sshd.fingerprint();
     // The poller's first contact trusts the key, as the system.
     const trusted = await waitFor('the first poll', async () => (await hostKeyEntries(t, id))[0]);
-    expect(trusted).toMatchObject({ action: 'server.host_key_trusted', userId: null, door: 'system', detail: `first contact: trusted ${original} (ssh-ed25519)` });
+    expect(trusted).toMatchObject({ action: 'server.host_key_trusted', userId: null, door: 'system', detail: `first contact: trusted ${original} (ssh-ed25519)`, summary: 'Tomo trusted the host key of server polled on first contact' });
     await waitFor('online', async () => ((await serverView(t, id)).status === 'online' ? true : undefined));
 
     await sshd.restartWithNewKey();
     const swapped = sshd.fingerprint();
     const changed = await waitFor('the change', async () => (await hostKeyEntries(t, id)).find((e) => e.action === 'server.host_key_changed'));
-    expect(changed).toMatchObject({ userId: null, username: null, door: 'system', detail: expect.stringContaining(`presented ${swapped} (ssh-ed25519) instead of the trusted ${original}`) });
+    expect(changed).toMatchObject({ userId: null, username: null, door: 'system', summary: 'Tomo found a changed host key on server polled', detail: expect.stringContaining(`presented ${swapped} (ssh-ed25519) instead of the trusted ${original}`) });
     expect(await serverView(t, id)).toMatchObject({ status: 'error', pendingHostKey: { fingerprint: swapped } });
 
     // Some more polls meet the same changed key: still one entry.
