@@ -3,6 +3,7 @@ import { registerPluginSlots, type PluginSlotItem } from '@tomo/ui-shell/kit';
 import { enableAutoUnmount, flushPromises, mount, VueWrapper } from '@vue/test-utils';
 import { defineComponent, h, type Component, type PropType } from 'vue';
 import { errorReply, installFakeFetch, makeUser } from '../../../ui-shell/src/test-utils/fake-fetch';
+import { listRefresh } from './composables';
 import { DEBIAN_FACTS, FINGERPRINT_NEW, FINGERPRINT_OLD, makeServer, panelRouter, RouteOutlet, signIn } from './test-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -167,6 +168,23 @@ describe('ServerDetailPage', () => {
     expect(status()).toBe('Online');
     expect(fact(wrapper, 'Host key')).toContain(FINGERPRINT_OLD);
     expect(fact(wrapper, 'Host key')).not.toContain(FINGERPRINT_NEW);
+  });
+
+  it('follows the record by itself: a changed key the poller saw dropped goes without a reload', async () => {
+    const usual = listRefresh.ms;
+    listRefresh.ms = 30;
+    try {
+      const changed = { ...server, status: 'error' as const, pendingHostKey: { fingerprint: FINGERPRINT_NEW, algorithm: 'ssh-ed25519', seenAt: '2025-03-09T08:00:00.000Z' } };
+      let current: typeof server = changed;
+      const { wrapper } = await mountDetail(`/servers/${server.id}`, { [`GET /api/servers/${server.id}`]: () => ({ body: current }) });
+      expect(wrapper.find('[data-host-key-changed]').exists()).toBe(true);
+      current = { ...server, status: 'online' };
+      for (let i = 0; i < 100 && wrapper.find('[data-host-key-changed]').exists(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(wrapper.find('[data-host-key-changed]').exists()).toBe(false);
+      expect(wrapper.get('.servers-detail__title .servers-status').text()).toBe('Online');
+    } finally {
+      listRefresh.ms = usual;
+    }
   });
 
   it('follows the route to another server', async () => {
