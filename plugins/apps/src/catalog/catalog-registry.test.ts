@@ -77,7 +77,7 @@ describe('CatalogRegistry: sources and precedence', () => {
   });
 
   it('counts apps per category', () => {
-    expect(registry.categories()).toContainEqual({ category: 'media', count: 3 });
+    expect(registry.categories()).toContainEqual({ category: 'media', count: 4 });
     expect(registry.categories().map((c) => c.category)).toEqual([...registry.categories().map((c) => c.category)].sort());
   });
 });
@@ -238,13 +238,13 @@ describe('CatalogRegistry: search', () => {
   });
 
   it('filters by category, alone or with text', () => {
-    expect(ids({ category: 'media' })).toEqual(['audiobookshelf', 'jellyfin', 'navidrome']);
+    expect(ids({ category: 'media' })).toEqual(['audiobookshelf', 'immich', 'jellyfin', 'navidrome']);
     expect(ids({ category: 'MEDIA', text: 'music' })).toEqual(['jellyfin', 'navidrome']);
     expect(ids({ category: 'nope' })).toEqual([]);
   });
 
   it('honours a limit', () => {
-    expect(ids({ category: 'media', limit: 2 })).toEqual(['audiobookshelf', 'jellyfin']);
+    expect(ids({ category: 'media', limit: 2 })).toEqual(['audiobookshelf', 'immich']);
     expect(ids({ limit: 0 })).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAppDefinition } from './definition-schema';
 import { loadYamlCatalog, parseYamlDefinition } from './load-yaml-catalog';
+import { servicesOf } from './services-of';
 import { BUILTIN_CATALOG, FIXTURES, removeTempDirs, tempCatalog, validYaml } from './test-fixtures';
 
 afterAll(removeTempDirs);
@@ -178,13 +179,34 @@ describe('the built-in catalog/', () => {
     expect(ids).toEqual(expect.arrayContaining(['uptime-kuma', 'vaultwarden', 'home-assistant', 'gitea', 'syncthing', 'navidrome', 'audiobookshelf', 'freshrss', 'homepage', 'heimdall']));
   });
 
+  it('holds at least 8 multi-container apps, each with a database its app waits for and shares a generated password with', () => {
+    const multi = result.apps.map((a) => a.definition).filter((d) => d.services && d.services.length > 1);
+    expect(multi.map((d) => d.id).sort()).toEqual(
+      expect.arrayContaining(['authentik', 'gitea-postgres', 'immich', 'linkding', 'mealie', 'nextcloud', 'outline', 'paperless-ngx']),
+    );
+    expect(multi.length).toBeGreaterThanOrEqual(8);
+    for (const d of multi) {
+      const services = d.services!;
+      const db = services.find((s) => /postgres|mariadb/.test(s.image))!;
+      expect([d.id, db?.healthcheck !== undefined]).toEqual([d.id, true]);
+      // Someone waits for the database to be healthy.
+      expect([d.id, services.some((s) => s.dependsOn.some((x) => x.service === db.name && x.condition === 'service_healthy'))]).toEqual([d.id, true]);
+      // One generated setting reaches both the database and another service.
+      const generated = d.env.filter((e) => e.generate).map((e) => `{{${e.name}}}`);
+      const shared = generated.filter((ref) => db.env.some((e) => e.value.includes(ref)) && services.some((s) => s !== db && s.env.some((e) => e.value.includes(ref))));
+      expect([d.id, shared.length > 0]).toEqual([d.id, true]);
+    }
+  });
+
   it('names each file after its app', () => {
     for (const a of result.apps) expect(path.basename(a.file)).toBe(`${a.definition.id}.yaml`);
   });
 
-  it('pins an image tag (never latest) and gives a version, website, healthcheck and requirements', () => {
+  it('pins an image tag (never latest) for every service and gives a version, website, healthcheck and requirements', () => {
     for (const { definition: d } of result.apps) {
-      expect([d.id, /:[\w][\w.-]*$/.test(d.image) && !d.image.endsWith(':latest')]).toEqual([d.id, true]);
+      for (const image of servicesOf(d).map((s) => s.image)) {
+        expect([d.id, image, /:[\w][\w.-]*$/.test(image) && !image.endsWith(':latest')]).toEqual([d.id, image, true]);
+      }
       expect([d.id, Boolean(d.version && d.website && d.healthcheck && d.requirements.memoryMiB && d.requirements.architectures)]).toEqual([d.id, true]);
     }
   });
