@@ -152,7 +152,7 @@ describe('the admin guide names everything there is to configure', () => {
 });
 
 test('the app definitions in the docs load without a warning (as the curated catalog must)', () => {
-  const blocks = ['admin-guide.md', 'plugins.md'].flatMap((page) => checked(page, 'app-definition'));
+  const blocks = ['admin-guide.md', 'plugins.md', 'catalog-format.md'].flatMap((page) => checked(page, 'app-definition'));
   expect(blocks.length).toBeGreaterThan(0);
   const dir = tempDir('tomo-docs-catalog-');
   try {
