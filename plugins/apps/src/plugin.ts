@@ -80,7 +80,7 @@ export const appsPlugin = definePlugin({
     ctx.mcp.tool(uninstallAppTool(apps));
     const logs = new LogsService(ctx.dataSource, servers, engine, vault);
     registerLogsRoutes(ctx, logs);
-    ctx.mcp.tool(getAppLogsTool(logs));
+    ctx.mcp.tool(getAppLogsTool(logs, apps));
 
     ctx.onReady(async () => {
       const interrupted = await apps.markInterrupted();

@@ -182,6 +182,7 @@ test('the stream ends with `end` when the app stops, and get_app_logs reads thro
   try {
     const listed = (await alice.listTools()).tools.find((tool) => tool.name === 'get_app_logs');
     expect(listed?.annotations).toMatchObject({ readOnlyHint: true });
+    expect(Object.keys(listed?.outputSchema?.properties ?? {})).toEqual(['installationId', 'services', 'lines']);
     const result = resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, tail: 10000, service: 'log-echo' } }));
     expect(result.isError).toBe(false);
     expect(result.text).not.toContain(password);
@@ -191,6 +192,9 @@ test('the stream ends with `end` when the app stops, and get_app_logs reads thro
     const two = JSON.parse(resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, tail: 2 } })).text);
     expect(two.lines).toHaveLength(2);
     expect(two.lines).toEqual(view.lines.slice(-2));
+    // The spec's form: server_id + app_id name the one installation of log-echo there.
+    const bySpec = JSON.parse(resultText(await alice.callTool({ name: 'get_app_logs', arguments: { server_id: serverId, app_id: 'log-echo', tail: 2 } })).text);
+    expect(bySpec).toEqual(two);
     const badService = resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, service: 'db' } }));
     expect(badService).toMatchObject({ isError: true });
     expect(badService.text).toMatch(/service.*no service "db"/);

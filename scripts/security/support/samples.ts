@@ -162,7 +162,7 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   start_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   stop_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
   uninstall_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
-  get_app_logs: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
+  get_app_logs: { ids: { installation_id: 'installation', server_id: 'server', app_id: 'app' }, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
   // activity
   get_activity_logs: { filters: { serverId: 'server', userId: 'user' }, args: () => ({ page: 1, pageSize: 20 }) },
   // monitoring

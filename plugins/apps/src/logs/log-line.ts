@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogLineView } from './log-views';
 
@@ -30,9 +29,9 @@ export function toDockerSince(time: string): string {
 
 /**
  * Turns one container's log bytes into {@link LogLine}s. Keeps a partial line per stream until
- * its end arrives, and decodes UTF-8 across chunk boundaries. Feed it through {@link sinks}
- * (the stdout and stderr targets of docker-modem's demultiplexer, or stdout alone for a
- * container with a terminal), then {@link end} it to flush a last line without a line break.
+ * its end arrives, and decodes UTF-8 across chunk boundaries. Feed it each stream's bytes (the
+ * frames' payloads, or everything as stdout for a container with a terminal), then {@link end}
+ * it to flush a last line without a line break.
  */
 export class LogLineSplitter {
   private readonly partial = { stdout: '', stderr: '' };
@@ -42,12 +41,6 @@ export class LogLineSplitter {
     private readonly service: string,
     private readonly onLine: (line: LogLine) => void,
   ) {}
-
-  /** Writable targets per stream; each write is split synchronously, so lines keep the order Docker sent them in. */
-  readonly sinks = {
-    stdout: this.sink('stdout'),
-    stderr: this.sink('stderr'),
-  };
 
   /** Feeds bytes of one stream. */
   push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -69,14 +62,5 @@ export class LogLineSplitter {
   private emit(stream: 'stdout' | 'stderr', raw: string): void {
     const { time, text } = parseTimestamped(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
     this.onLine({ service: this.service, stream, time, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text });
-  }
-
-  private sink(stream: 'stdout' | 'stderr'): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.push(stream, chunk);
-        done();
-      },
-    });
   }
 }

@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import type { DataSource, Repository } from 'typeorm';
@@ -9,6 +8,7 @@ import { InstallationEntity } from '../entities/installation.entity';
 import type { EngineAccess } from '../services/engine-access';
 import { engineMessage } from '../services/installer';
 import { installationContainers, type InstallationContainer } from './installation-containers';
+import { LogFrameDecoder } from './log-frames';
 import { LogLineSplitter, toDockerSince, type LogLine } from './log-line';
 import { DEFAULT_TAIL, parseSince, type LogsQuery } from './logs-query';
 import type { LogsView } from './log-views';
@@ -81,7 +81,7 @@ export class InstallationLogs {
         streams.push(stream);
         if (stopped) stream.destroy();
         const splitter = new LogLineSplitter(container.service, push);
-        this.split(stream, container, splitter);
+        stream.on('data', feeder(container, splitter));
         await finished(stream).catch(() => undefined);
         splitter.end();
       }),
@@ -116,19 +116,17 @@ export class InstallationLogs {
     }
     const lines: LogLine[] = [];
     const splitter = new LogLineSplitter(container.service, (line) => lines.push(line));
-    const source = new PassThrough();
-    this.split(source, container, splitter);
-    source.end(raw);
-    await once(source, 'end');
+    feeder(container, splitter)(raw);
     splitter.end();
     return lines;
   }
+}
 
-  /** Routes a container's log bytes into the splitter: demultiplexed into stdout and stderr, or raw for a container with a terminal. */
-  private split(source: Readable, container: InstallationContainer, splitter: LogLineSplitter): void {
-    if (container.tty) source.on('data', (chunk: Buffer) => splitter.push('stdout', chunk));
-    else (this.docker.modem as { demuxStream(stream: Readable, out: NodeJS.WritableStream, err: NodeJS.WritableStream): void }).demuxStream(source, splitter.sinks.stdout, splitter.sinks.stderr);
-  }
+/** Where a container's log bytes go: through the frame decoder into stdout and stderr, or all to stdout for a container with a terminal (its logs are not multiplexed). */
+function feeder(container: InstallationContainer, splitter: LogLineSplitter): (chunk: Buffer) => void {
+  if (container.tty) return (chunk) => splitter.push('stdout', chunk);
+  const frames = new LogFrameDecoder((stream, payload) => splitter.push(stream, payload));
+  return (chunk) => frames.push(chunk);
 }
 
 /** Opens installations' logs for callers: the access rule, the containers, the secrets to mask. */
