@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { DEFINITION_FILE, loadYamlCatalog, servicesOf, type AppDefinition, type CatalogLoadResult } from '../catalog';
 import { BUILTIN_CATALOG } from '../catalog/test-fixtures';
 import { buildComposeProject, type ComposeProject } from './compose-file';
-import { containerNameFor, dataDirFor } from './container-spec';
+import { buildContainerSpec, containerNameFor, dataDirFor } from './container-spec';
 import { resolveInstallRequest } from './install-settings';
 import { fakeGenerate } from './test-fixtures';
 
@@ -21,6 +21,8 @@ const APPS_ROOT = '/srv/tomo/apps';
 
 const FILES = fs.readdirSync(BUILTIN_CATALOG).filter((f) => DEFINITION_FILE.test(f)).sort();
 const IDS = FILES.map((f) => path.basename(f, path.extname(f)));
+/** The single-container apps (a file without `services:`). */
+const SINGLE_IDS = FILES.filter((f) => !/^services:/m.test(fs.readFileSync(path.join(BUILTIN_CATALOG, f), 'utf8'))).map((f) => path.basename(f, path.extname(f)));
 
 let catalog: CatalogLoadResult;
 beforeAll(async () => {
@@ -84,5 +86,35 @@ describe.each(IDS)('%s', (id) => {
     const { project, secrets } = curatedProject(appById(id));
     const present = secrets.filter((s) => project.yaml.includes(s));
     expect(project.holdsSecrets).toBe(present.length > 0);
+  });
+});
+
+/*
+ * A single-container app runs, as a one-service Compose project, exactly what its container ran
+ * when Tomo created it through the Engine API: same image, environment, labels, restart policy,
+ * published ports, binds, capabilities and host access.
+ */
+describe.each(SINGLE_IDS)('%s (single container)', (id) => {
+  it('its one service matches the container the Engine API path creates', () => {
+    const app = appById(id);
+    expect(app.services).toBeUndefined();
+    const { project, dataDir } = curatedProject(app);
+    const settings = Object.fromEntries(app.env.filter((e) => e.required).map((e) => [e.name, `value-of-${e.name}`]));
+    const r = resolveInstallRequest(app, { appId: app.id, settings }, { isAdmin: true, generate: fakeGenerate });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const spec = buildContainerSpec({ app, resolved: r.value, installationId: INSTALLATION_ID, serverId: SERVER_ID, containerName: containerNameFor(app.id, INSTALLATION_ID), dataDir });
+    const service = (YAML.parse(project.yaml) as { services: Record<string, Record<string, unknown>> }).services.app;
+    const unescape = (v: string) => v.replaceAll('$$', '$');
+    expect(Object.entries((service.environment ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${unescape(v)}`)).toEqual(spec.Env);
+    expect(service.image).toBe(spec.Image);
+    expect(service.labels).toEqual(spec.Labels);
+    expect(service.restart).toBe(spec.HostConfig.RestartPolicy?.Name === 'on-failure' ? 'on-failure:5' : spec.HostConfig.RestartPolicy?.Name);
+    expect(service.cap_add).toEqual(spec.HostConfig.CapAdd);
+    expect(service.privileged).toEqual(spec.HostConfig.Privileged);
+    expect(service.network_mode).toEqual(spec.HostConfig.NetworkMode);
+    const ports = ((service.ports ?? []) as Array<{ target: number; published: string; protocol: string }>).map((p) => [`${p.target}/${p.protocol}`, [{ HostPort: p.published }]]);
+    expect(ports.length > 0 ? Object.fromEntries(ports) : undefined).toEqual(spec.HostConfig.PortBindings);
+    const binds = ((service.volumes ?? []) as Array<{ source: string; target: string; read_only?: boolean }>).map((v) => `${v.source}:${v.target}${v.read_only ? ':ro' : ''}`);
+    expect(binds.length > 0 ? binds : undefined).toEqual(spec.HostConfig.Binds);
   });
 });
