@@ -122,3 +122,94 @@ test('the Recent activity card words the sign-in as a sentence, with the action 
   expect(problems).toEqual([]);
   await context.close();
 });
+
+/** A computed CSS colour ("rgb(r, g, b)" / "rgba(…)") as its relative luminance (WCAG 2). */
+function luminance(colour: string): number {
+  const [r, g, b] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** The WCAG contrast ratio of two computed colours. */
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Computed background and text colours of the first element matching each selector. */
+async function colours(page: Page, selectors: string[]): Promise<Record<string, { background: string; color: string }>> {
+  return page.evaluate((list) => {
+    const out: Record<string, { background: string; color: string }> = {};
+    for (const selector of list) {
+      const el = document.querySelector(selector);
+      if (!el) throw new Error(`${selector} is not on the page`);
+      const style = getComputedStyle(el);
+      out[selector] = { background: style.backgroundColor, color: style.color };
+    }
+    return out;
+  }, selectors);
+}
+
+describe.each(['light', 'dark'] as const)('the %s theme (the system setting)', (scheme) => {
+  const isDark = scheme === 'dark';
+  /** A background of this theme: near black in the dark one, near white in the light one. */
+  const expectBackground = (colour: string) => (isDark ? expect(luminance(colour)).toBeLessThan(0.03) : expect(luminance(colour)).toBeGreaterThan(0.85));
+  const expectText = (colour: string) => (isDark ? expect(luminance(colour)).toBeGreaterThan(0.6) : expect(luminance(colour)).toBeLessThan(0.05));
+
+  test('follows prefers-color-scheme on the login page, the layout and a plugin panel, with readable contrast; the sidebar reaches the bottom of a long page', async () => {
+    // Enough entries for an Activity page taller than the window.
+    const token = (await requestJson(server.url, 'POST', '/api/auth/login', ADMIN, '')).token as string;
+    for (let i = 0; i < 25; i++) await requestJson(server.url, 'POST', '/api/auth/tokens', { name: `${scheme}-script-${i}` }, token);
+
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 600 } });
+    const page = await context.newPage();
+    const problems = watchEverything(page);
+    await page.goto(`${server.url}/login`);
+    await page.getByRole('heading', { name: 'Sign in to Tomo' }).waitFor();
+    const login = await colours(page, ['body', '.auth-card', '.auth-card__title', '.t-field__control']);
+    expectBackground(login.body.background);
+    expectBackground(login['.auth-card'].background);
+    expectText(login['.auth-card__title'].color);
+    expect(contrast(login['.t-field__control'].color, login['.t-field__control'].background)).toBeGreaterThanOrEqual(7);
+
+    await page.getByLabel('Username').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.goto(`${server.url}/activity`);
+    await page.locator('[data-testid="log-table"] tbody tr').nth(20).waitFor();
+    await page.waitForLoadState('networkidle');
+
+    const shell = await colours(page, ['body', '.shell-sidebar', '.shell-header', '.shell-nav__link:not(.is-active)', '.t-card', '.page__title', '.page__lead', '[data-testid="log-table"] td', '.shell-nav__link.is-active']);
+    for (const part of ['body', '.shell-sidebar', '.shell-header', '.t-card']) expectBackground(shell[part].background);
+    for (const part of ['body', '.page__title', '[data-testid="log-table"] td']) expectText(shell[part].color);
+    const card = shell['.t-card'].background;
+    expect(contrast(shell['[data-testid="log-table"] td'].color, card)).toBeGreaterThanOrEqual(7);
+    expect(contrast(shell['.page__lead'].color, shell.body.background)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(shell['.shell-nav__link:not(.is-active)'].color, shell['.shell-sidebar'].background)).toBeGreaterThanOrEqual(7);
+    expect(contrast(shell['.shell-nav__link.is-active'].color, shell['.shell-nav__link.is-active'].background)).toBeGreaterThanOrEqual(4.5);
+
+    // The sidebar's box is as tall as the page, not the first screen; at the bottom of the page,
+    // the left edge is still the sidebar.
+    const box = await page.evaluate(() => {
+      const sidebar = document.querySelector('.shell-sidebar')!.getBoundingClientRect();
+      return { top: sidebar.top + window.scrollY, bottom: sidebar.bottom + window.scrollY, page: document.documentElement.scrollHeight, window: window.innerHeight };
+    });
+    expect(box.page).toBeGreaterThan(box.window + 300);
+    expect(box.top).toBeLessThanOrEqual(56);
+    expect(box.bottom).toBeGreaterThanOrEqual(box.page - 1);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const atBottom = await page.evaluate(() => document.elementFromPoint(20, window.innerHeight - 4)?.closest('.shell-sidebar') !== null);
+    expect(atBottom).toBe(true);
+    // The links stay in view while the page scrolls.
+    const link = await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).boundingBox();
+    expect(link!.y).toBeGreaterThanOrEqual(0);
+    expect(link!.y).toBeLessThan(200);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

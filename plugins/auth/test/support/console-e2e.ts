@@ -31,7 +31,12 @@ export function watchEverything(page: Page, problems: string[] = []): string[] {
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'no reason';
+    // A navigation cancels what the old page still had in flight (ERR_ABORTED): the browser's
+    // console shows nothing for that, and neither does this.
+    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.method()} ${request.url()} (${reason})`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${response.status()} answer: ${response.request().method()} ${response.url()}`);
   });
