@@ -131,6 +131,29 @@ describe('CatalogRegistry: reload', () => {
     expect(registry.list().map((e) => e.definition.id)).toEqual(['one']);
   });
 
+  it('picks up a multi-service app, its broken version (with field and line) and its fix without a restart', async () => {
+    const stack = (dbImage: string) =>
+      ['id: stack', 'name: Stack', 'description: d', 'category: testing', 'settings:', '  - name: PW', '    generate: password', 'services:', '  web:', '    image: nginx:1.27',
+        '    env: { DB_PW: "{{PW}}" }', '    dependsOn: { db: { condition: service_healthy } }', '  db:', `    image: ${dbImage}`, '    env: { POSTGRES_PASSWORD: "{{PW}}" }', '    healthcheck: { test: pg_isready }', ''].join('\n');
+    const dir = tempCatalog({ 'stack.yaml': stack('postgres:17') });
+    const registry = new CatalogRegistry([yamlFolderSource({ dir, kind: 'folder' })]);
+    await registry.reload();
+    expect(registry.get('stack')?.definition.services?.map((s) => s.name)).toEqual(['web', 'db']);
+
+    fs.writeFileSync(path.join(dir, 'stack.yaml'), stack('"postgres;17"').replace('healthcheck: { test: pg_isready }', 'healthcheck: { test: pg_isready, retry: 3 }'));
+    await registry.reload();
+    expect(registry.get('stack')).toBeUndefined();
+    expect(registry.current().errors).toEqual([
+      expect.objectContaining({ file: path.join(dir, 'stack.yaml'), field: 'services.db.image', line: 14 }),
+      expect.objectContaining({ field: 'services.db.healthcheck.retry', message: expect.stringContaining('unknown key "retry"'), line: 16 }),
+    ]);
+
+    fs.writeFileSync(path.join(dir, 'stack.yaml'), stack('postgres:17.2'));
+    await registry.reload();
+    expect(registry.get('stack')?.definition.services?.[1].image).toBe('postgres:17.2');
+    expect(registry.current().errors).toEqual([]);
+  });
+
   it('applies added and removed sources at the next reload', async () => {
     const registry = new CatalogRegistry();
     registry.addSource(inlineSource({ id: 'p', kind: 'plugin', definitions: () => [def('x')] }));
