@@ -8,6 +8,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
+import { InstallationLogs, type LogFollow } from '../src/logs/logs-service';
 import { MASK } from '../src/logs/secret-mask';
 import { addTestbedServer, localDocker, markPrepared, startAppsKernel, TEST_CATALOG, waitInstalled, type AppsKernel } from './support/apps-kernel';
 import { ensureLogsImage, LOGS_CATALOG } from './support/logs-image';
@@ -137,7 +138,8 @@ function follow(query: string) {
   return { events, lines, until, opened, close: () => abort.abort() };
 }
 
-test('the follow stream starts with the tail (masked), then delivers a line printed after it opened within 2 s', async () => {
+test('the follow stream starts with the tail (masked), then delivers a line printed after it opened within 2 s; the Docker stream closes when the client goes away', async () => {
+  const follows = jest.spyOn(InstallationLogs.prototype, 'follow');
   const stream = follow('?tail=500');
   await stream.opened;
   await stream.until(() => stream.lines().some((l) => l.text === `generated password: ${MASK}`), 5000);
@@ -151,7 +153,13 @@ test('the follow stream starts with the tail (masked), then delivers a line prin
   // Each burst's id is the time of its last line, to resume after it.
   const last = stream.events.filter((e) => e.event === 'lines').pop()!;
   expect(last.id).toBe(last.data.lines[last.data.lines.length - 1].time);
+
+  // The app still runs, so its Docker log stream ends only because the client went away.
+  const following = follows.mock.results[0].value as LogFollow;
   stream.close();
+  const outcome = await Promise.race([following.ended.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+  expect(outcome).toBe('closed');
+  follows.mockRestore();
 });
 
 test('resuming with Last-Event-ID sends only the lines after that one', async () => {
