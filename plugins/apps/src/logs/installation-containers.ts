@@ -23,11 +23,22 @@ const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 export async function installationContainers(docker: Docker, installation: { id: string; appId: string }): Promise<InstallationContainer[]> {
   const listed = await docker.listContainers({ all: true, filters: { label: [`${LABELS.installation}=${installation.id}`] } });
   const containers = await Promise.all(
-    listed.map(async (c) => {
-      // The list does not say whether a container has a terminal; one inspect per container does.
-      const info = await docker.getContainer(c.Id).inspect();
-      return { service: c.Labels?.[COMPOSE_SERVICE_LABEL] ?? installation.appId, containerId: c.Id, tty: info.Config?.Tty === true };
-    }),
+    listed.map(async (c) => ({ service: c.Labels?.[COMPOSE_SERVICE_LABEL] ?? installation.appId, containerId: c.Id, tty: await hasTerminal(docker, c.Id) })),
   );
   return containers.sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** Whether a container has a terminal, by container id: fixed when the container is created, so asked once. */
+const terminals = new Map<string, boolean>();
+/** Past this many ids the cache starts again (containers come and go; an id is never reused). */
+const MAX_REMEMBERED = 10000;
+
+async function hasTerminal(docker: Docker, containerId: string): Promise<boolean> {
+  const known = terminals.get(containerId);
+  if (known !== undefined) return known;
+  // The list does not say whether a container has a terminal; one inspect does.
+  const tty = (await docker.getContainer(containerId).inspect()).Config?.Tty === true;
+  if (terminals.size >= MAX_REMEMBERED) terminals.clear();
+  terminals.set(containerId, tty);
+  return tty;
 }
