@@ -113,7 +113,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'GET /api/apps/installations/:id': { params: { id: 'installation' } },
   'GET /api/apps/installations/:id/events': { params: { id: 'installation' } },
   'GET /api/apps/installations/:id/logs': { params: { id: 'installation' }, query: () => ({ tail: '50', since: '1h' }), fuzzUnknownIds: true },
-  'GET /api/apps/installations/:id/logs/stream': { params: { id: 'installation' }, query: () => ({ tail: '50' }) },
+  'GET /api/apps/installations/:id/logs/stream': { params: { id: 'installation' }, query: () => ({ tail: '50' }), fuzzUnknownIds: true },
   'DELETE /api/apps/installations/:id': { params: { id: 'installation' }, query: () => ({ deleteData: 'true' }), fuzzUnknownIds: true },
   'POST /api/apps/installations/:id/start': { params: { id: 'installation' } },
   'POST /api/apps/installations/:id/stop': { params: { id: 'installation' } },
