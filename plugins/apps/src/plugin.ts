@@ -12,6 +12,7 @@ import { LogsService } from './logs/logs-service';
 import { getAppLogsTool } from './mcp/logs-tool';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
+import { AppsDeployment1765260000000 } from './migrations/1765260000000-apps-deployment';
 import { registerAppsRoutes } from './routes/apps.routes';
 import { registerLogsRoutes } from './routes/logs.routes';
 import { AppsService } from './services/apps-service';
@@ -35,7 +36,7 @@ export const appsPlugin = definePlugin({
   deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault },
   configSections: ['catalog'],
   entities: [InstallationEntity],
-  migrations: [AppsInitial1764400000000],
+  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',

@@ -319,6 +319,18 @@ export const installationSchema = z.strictObject({
     .describe('Settings used, by environment variable name; secret ones are null (listed in `secretSettings`)'),
   secretSettings: z.array(z.string()).describe('Names of the settings whose values are secret: stored encrypted, never shown again'),
   dataDir: z.string().describe("Folder on the server holding the app's data volumes"),
+  deployment: z.enum(['compose', 'engine']).describe('`compose`: a Compose project on the server; `engine`: one container made through the Docker Engine API (installations of earlier releases, single-container apps on servers without Compose v2)'),
+  projectName: z.string().nullable().describe('The Compose project name on the server, or null for an `engine` installation'),
+  services: z
+    .array(
+      z.strictObject({
+        name: z.string().describe('Service name (the app id for an `engine` installation)'),
+        state: z.enum(['installing', 'failed', 'running', 'stopped', 'error', 'missing', 'removing', 'unknown']),
+        health: z.enum(['healthy', 'unhealthy', 'starting']).nullable().describe("Docker's health-check verdict, or null when the service has none"),
+        detail: z.string().nullable(),
+      }),
+    )
+    .describe("Each service's state; the app's `state` is its worst service's (empty while installing, after a failure, or when Docker could not be asked)"),
   progress: z
     .array(
       z.strictObject({

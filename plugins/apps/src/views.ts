@@ -99,6 +99,22 @@ export interface InstalledPortView {
   description?: string;
 }
 
+/** Docker's health-check verdict for a container that has one. */
+export type ServiceHealth = 'healthy' | 'unhealthy' | 'starting' | null;
+
+/** One service (container) of an installation as the engine reports it. */
+export interface InstalledServiceView {
+  /** The Compose service name (for an app installed as one container by an earlier release: the app id). */
+  name: string;
+  state: InstallationState;
+  health: ServiceHealth;
+  /** Plain words about the state, or null. */
+  detail: string | null;
+}
+
+/** How an installation is deployed: a Compose project (this release), or one container made through the Engine API (earlier releases, and servers without Compose v2). */
+export type DeploymentKind = 'compose' | 'engine';
+
 /** An app installed on a server (never carries a secret value). */
 export interface InstallationView {
   id: string;
@@ -118,6 +134,11 @@ export interface InstallationView {
   secretSettings: string[];
   /** Host folder holding the app's data volumes. */
   dataDir: string;
+  deployment: DeploymentKind;
+  /** The Compose project name on the server, or null for an `engine` installation. */
+  projectName: string | null;
+  /** Each service's state (empty while installing, after a failure, or when the engine was not asked). */
+  services: InstalledServiceView[];
   progress: InstallStepView[];
   /** Why the install failed, or null. */
   error: string | null;

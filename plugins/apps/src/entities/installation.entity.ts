@@ -67,6 +67,26 @@ export class InstallationEntity {
   @Column({ type: 'varchar', length: 500 })
   dataDir: string;
 
+  /**
+   * How it is deployed: `compose` (a Compose project named {@link projectName}) or `engine` (one
+   * container created through the Engine API: installations of earlier releases, and single-container
+   * apps on servers without Compose v2). Rows from before the column existed are `engine`.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'engine' })
+  deployment: 'engine' | 'compose';
+
+  /** The Compose project name on the server (`compose` only). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  projectName: string | null;
+
+  /** JSON: the project's service names (`compose` only), so a service whose container is gone shows as missing. */
+  @Column({ type: 'text', nullable: true })
+  servicesJson: string | null;
+
+  /** Absolute path of the compose file on the server (`compose` only). */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  composeFile: string | null;
+
   /** JSON: the install steps and their state. */
   @Column({ type: 'text' })
   progressJson: string;

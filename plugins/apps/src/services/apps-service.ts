@@ -12,14 +12,20 @@ import type { AppDefinition } from '../catalog/definition-schema';
 import type { AppsConfig } from '../config';
 import { InstallationEntity } from '../entities/installation.entity';
 import { buildContainerSpec, checkServerFit, containerNameFor, dataDirFor, findPortConflicts, parseProcNetListening, publishedPortsOfContainers, resolveInstallRequest, type ResolvedInstall } from '../install';
-import type { InstallationView, InstallRequest, InstallStepView, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
+import type { InstallationState, InstallationView, InstalledServiceView, InstallRequest, InstallStepView, InstallTargetView, PreflightView, RecordedInstallation } from '../views';
 import type { CatalogService } from './catalog-service';
 import { DOCKER_SOCKET, type EngineAccess, type ServerEngine } from './engine-access';
 import { initialProgress, InstallProgress } from './install-progress';
 import { reconcileState, type ContainerSnapshot, type EngineView } from './installation-state';
+import { serviceState } from '../compose/project-state';
+import { PROJECT_LABEL, SERVICE_LABEL, type ComposeProgram } from '../compose/compose-argv';
 import { toInstallationView } from './installation-view';
 import { engineMessage, engineStatus, InstallFailure, runInstall, type InstallPlan, type InstallTimings } from './installer';
 import { deleteDataDir } from './delete-data';
+import { chooseDeployment, composeProgramOf, recordedCompose, type DeploymentChoice } from '../compose/compose-support';
+import { composeFileFor, ComposeOperations } from '../compose/compose-operations';
+import { composeProjectFor, mainContainerName } from '../compose/project-input';
+import { runComposeInstall, type ComposePlan } from '../compose/compose-install';
 
 type Recorded = InstallationEntity['state'];
 
@@ -47,6 +53,8 @@ interface CheckedRequest {
   resolved: ResolvedInstall;
   /** The server has less memory than the app wants, and the like: shown, not enforced. */
   fitWarnings: string[];
+  /** How it will be deployed there (never `refused`: that is an error of the check). */
+  deployment: Exclude<DeploymentChoice, { kind: 'refused' }>;
 }
 
 const MANAGED_LABEL = 'io.tomo.managed=true';
@@ -79,7 +87,11 @@ export class AppsService implements AppsApi {
     private readonly config: AppsConfig,
   ) {
     this.repo = dataSource.getRepository(InstallationEntity);
+    this.composeOps = new ComposeOperations(vault, config);
   }
+
+  /** Compose work on an installation's project (runner, state, removal). */
+  private readonly composeOps: ComposeOperations;
 
   // -------------------------------------------------------------------------------------------
   // Targets and checks
@@ -127,12 +139,16 @@ export class AppsService implements AppsApi {
       return { errors: resolved.errors.map((p) => ({ field: p.path.map(String).join('.'), message: p.message, status })) };
     }
     const fit = checkServerFit(app, server.facts);
-    const checked = { server, engine, app, resolved: resolved.value, fitWarnings: fit.warnings };
+    const checked: CheckedRequest = { server, engine, app, resolved: resolved.value, fitWarnings: fit.warnings, deployment: { kind: 'engine' } };
     if (fit.error) return { checked, errors: [{ field: 'serverId', message: fit.error, status: 409 }] };
     const prep = await this.preparation.statusFor(handle);
     if (prep.status !== 'completed') {
       return { checked, errors: [{ field: 'serverId', message: `server "${server.name}" is not prepared (${prep.status.replace('_', ' ')}): prepare it first`, status: 409 }] };
     }
+    // Before anything is asked of the server: an app only Compose can run, on a server without it.
+    const deployment = chooseDeployment(app, recordedCompose(prep), server.name);
+    if (deployment.kind === 'refused') return { checked, errors: [{ field: 'serverId', message: deployment.reason, status: 409 }] };
+    checked.deployment = deployment;
     let containers: Awaited<ReturnType<Docker['listContainers']>>;
     try {
       containers = await engine.docker.listContainers({ all: true });
@@ -178,11 +194,12 @@ export class AppsService implements AppsApi {
     return this.withServerLock(serverId, async () => {
       const { errors, checked } = await this.check(principal, handle, request);
       if (errors.length > 0) throw toAppError(errors);
-      const { server, engine, app, resolved } = checked!;
+      const { server, engine, app, resolved, deployment } = checked!;
       const id = randomUUID();
       const containerName = containerNameFor(app.id, id);
       const dataDir = dataDirFor(this.config.dataRoot, containerName);
-      const spec = buildContainerSpec({ app, resolved, installationId: id, serverId, containerName, dataDir });
+      const compose = deployment.kind === 'compose' ? { ...composeProjectFor({ app, resolved, installationId: id, serverId, dataDir }), program: deployment.program } : undefined;
+      const composeFile = compose ? composeFileFor(await ComposeOperations.homeOf(handle), compose.projectName) : null;
       const secrets: Record<string, string> = {};
       const plain: Record<string, string> = {};
       for (const [name, value] of Object.entries(resolved.env)) (resolved.secretNames.includes(name) ? secrets : plain)[name] = value;
@@ -196,7 +213,7 @@ export class AppsService implements AppsApi {
         appId: app.id,
         appName: app.name,
         image: app.image,
-        containerName,
+        containerName: compose ? mainContainerName(compose) : containerName,
         containerId: null,
         state: 'installing',
         error: null,
@@ -207,6 +224,10 @@ export class AppsService implements AppsApi {
         capabilitiesJson: JSON.stringify(resolved.capabilities),
         definitionJson: JSON.stringify(app),
         dataDir,
+        deployment: deployment.kind,
+        projectName: compose?.projectName ?? null,
+        servicesJson: compose ? JSON.stringify(compose.services.map((s) => s.name)) : null,
+        composeFile,
         progressJson: JSON.stringify(progress),
         createdBy: principal.id,
         createdAt: now,
@@ -214,7 +235,9 @@ export class AppsService implements AppsApi {
       });
       await this.repo.insert(entity);
       this.busy.add(id);
-      const plan: InstallPlan = { serverId, app, spec, ports: resolved.ports };
+      const plan: InstallPlan | ComposePlan = compose
+        ? { app, program: compose.program, yaml: compose.yaml, holdsSecrets: compose.holdsSecrets, services: compose.services, ports: resolved.ports }
+        : { serverId, app, spec: buildContainerSpec({ app, resolved, installationId: id, serverId, containerName, dataDir }), ports: resolved.ports };
       const job = this.runInBackground(entity, plan, engine, call).finally(() => {
         this.busy.delete(id);
         this.running.delete(id);
@@ -224,17 +247,24 @@ export class AppsService implements AppsApi {
     });
   }
 
-  private async runInBackground(entity: InstallationEntity, plan: InstallPlan, engine: ServerEngine, call: CallContext): Promise<void> {
+  private async runInBackground(entity: InstallationEntity, plan: InstallPlan | ComposePlan, engine: ServerEngine, call: CallContext): Promise<void> {
     const progress = new InstallProgress(JSON.parse(entity.progressJson), (steps) => this.save(entity, { progressJson: JSON.stringify(steps) }));
     this.liveProgress.set(entity.id, progress);
     try {
-      const { containerId, timings } = await runInstall(plan, engine, progress, {
-        pullTimeoutMs: this.config.pullTimeoutMs,
-        onContainer: (containerId) => this.save(entity, { containerId }),
-      });
-      this.lastTimings.set(entity.id, timings);
-      await this.save(entity, { state: 'running', containerId });
-      this.log.info({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, ...roundTimings(timings) }, 'App installed');
+      if ('yaml' in plan) {
+        const runner = this.composeOps.runner(engine.server, entity, plan.program);
+        const { timings, containerId } = await runComposeInstall(plan, runner, engine, progress, { pullTimeoutMs: this.config.pullTimeoutMs });
+        this.lastTimings.set(entity.id, timings);
+        await this.save(entity, { state: 'running', containerId });
+      } else {
+        const { containerId, timings } = await runInstall(plan, engine, progress, {
+          pullTimeoutMs: this.config.pullTimeoutMs,
+          onContainer: (containerId) => this.save(entity, { containerId }),
+        });
+        this.lastTimings.set(entity.id, timings);
+        await this.save(entity, { state: 'running', containerId });
+      }
+      this.log.info({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, deployment: entity.deployment, ...roundTimings(this.lastTimings.get(entity.id)!) }, 'App installed');
     } catch (err) {
       const message = err instanceof InstallFailure || err instanceof AppError ? err.message : `Unexpected error: ${(err as Error).message}`;
       if (!(err instanceof InstallFailure)) this.log.error({ err, installationId: entity.id }, 'Install failed unexpectedly');
@@ -327,27 +357,52 @@ export class AppsService implements AppsApi {
         const handle = await handleFor(id);
         servers.set(id, handle.info);
         const needsEngine = rows.some((r) => r.serverId === id && (r.state === 'running' || r.state === 'stopped'));
-        if (needsEngine) engines.set(id, await this.engineView(this.engine.for(handle)));
+        const withCompose = rows.some((r) => r.serverId === id && r.deployment === 'compose' && (r.state === 'running' || r.state === 'stopped'));
+        if (needsEngine) engines.set(id, await this.engineView(this.engine.for(handle), withCompose));
       }),
     );
     return rows.map((row) => {
       const live = this.liveProgress.get(row.id);
       const entity = live ? Object.assign(Object.create(Object.getPrototypeOf(row)), row, { progressJson: JSON.stringify(live.steps) }) : row;
-      const state = reconcileState(row.id, row.state, engines.get(row.serverId) ?? { ok: false, reason: 'not asked' });
+      const engine = engines.get(row.serverId) ?? { ok: false, reason: 'not asked' };
+      const state = row.deployment === 'compose' ? this.composeOps.state(row, engine) : this.engineState(row, engine);
       return toInstallationView(entity, state, servers.get(row.serverId)!.host);
     });
   }
 
-  /** One call per server: every Tomo-managed container and its state. */
-  private async engineView(engine: ServerEngine): Promise<EngineView> {
+  /** An installation of one container made through the Engine API: its state, as its only service (named after the app). */
+  private engineState(row: InstallationEntity, engine: EngineView): { state: InstallationState; detail: string | null; services: InstalledServiceView[] } {
+    const state = reconcileState(row.id, row.state, engine);
+    const container = engine.ok ? engine.containers.get(row.id) : undefined;
+    const asked = engine.ok && (row.state === 'running' || row.state === 'stopped');
+    return { ...state, services: asked ? [serviceState(row.appId, row.state as 'running' | 'stopped', container)] : [] };
+  }
+
+  /**
+   * One or two calls per server: every Tomo-managed container (the `engine` installations), and
+   * with `withCompose` every Compose project's containers, by project and service.
+   */
+  private async engineView(engine: ServerEngine, withCompose: boolean): Promise<EngineView> {
     try {
-      const list = await engine.docker.listContainers({ all: true, filters: { label: [MANAGED_LABEL] } });
+      const [list, composeList] = await Promise.all([
+        engine.docker.listContainers({ all: true, filters: { label: [MANAGED_LABEL] } }),
+        withCompose ? engine.docker.listContainers({ all: true, filters: { label: [PROJECT_LABEL] } }) : Promise.resolve([]),
+      ]);
       const containers = new Map<string, ContainerSnapshot>();
       for (const c of list) {
         const id = c.Labels?.['io.tomo.installation'];
-        if (id) containers.set(id, { state: c.State, status: c.Status });
+        // A Compose project's containers may carry Tomo's labels too: they are read by project below.
+        if (id && !c.Labels?.[PROJECT_LABEL]) containers.set(id, { state: c.State, status: c.Status });
       }
-      return { ok: true, containers };
+      const projects = new Map<string, Map<string, ContainerSnapshot>>();
+      for (const c of composeList) {
+        const project = c.Labels?.[PROJECT_LABEL];
+        const service = c.Labels?.[SERVICE_LABEL];
+        if (!project || !service) continue;
+        if (!projects.has(project)) projects.set(project, new Map());
+        projects.get(project)!.set(service, { state: c.State, status: c.Status });
+      }
+      return { ok: true, containers, projects };
     } catch (err) {
       return { ok: false, reason: `Docker on the server could not be asked: ${engineMessage(err)}` };
     }
@@ -370,12 +425,20 @@ export class AppsService implements AppsApi {
     if (row.state === 'installing' || row.state === 'removing' || this.busy.has(row.id)) throw conflict(`${row.appName} is being ${row.state === 'removing' ? 'removed' : 'installed'}; wait for it to finish`);
     if (row.state === 'failed') throw conflict(`${row.appName} failed to install: uninstall it and install it again`);
     const handle = await this.servers.forCaller(principal, row.serverId);
-    const container = this.engine.for(handle).docker.getContainer(row.containerId ?? row.containerName);
     this.busy.add(row.id);
     try {
-      if (action === 'start') await container.start();
-      else await container.stop({ t: this.config.stopTimeoutSeconds });
+      if (row.deployment === 'compose') {
+        const runner = this.composeOps.runner(handle, row, await this.composeProgram(handle));
+        await (action === 'start' ? runner.start() : runner.stop()).catch((err: Error) => {
+          throw new AppError(502, 'compose_failed', `Docker Compose could not ${action} ${row.appName}: ${err.message}`);
+        });
+      } else {
+        const container = this.engine.for(handle).docker.getContainer(row.containerId ?? row.containerName);
+        if (action === 'start') await container.start();
+        else await container.stop({ t: this.config.stopTimeoutSeconds });
+      }
     } catch (err) {
+      if (err instanceof AppError) throw err;
       // 304: already in that state, which is what was asked.
       if (engineStatus(err) === 404) throw conflict(`The container of ${row.appName} is gone (removed outside Tomo): uninstall it and install it again`);
       if (engineStatus(err) !== 304) throw new AppError(502, 'engine_failed', `Docker could not ${action} ${row.appName}: ${engineMessage(err)}`);
@@ -402,10 +465,15 @@ export class AppsService implements AppsApi {
     this.busy.add(row.id);
     try {
       await this.save(row, { state: 'removing' });
-      try {
-        await engine.docker.getContainer(row.containerId ?? row.containerName).remove({ force: true, v: false });
-      } catch (err) {
-        if (engineStatus(err) !== 404) throw new AppError(502, 'engine_failed', `Docker could not remove ${row.appName}: ${engineMessage(err)}`);
+      if (row.deployment === 'compose') {
+        // The whole project: containers, network, and with the data its named volumes; then its folder.
+        await this.composeOps.remove(handle, engine, row, deleteData, await this.composeProgram(handle));
+      } else {
+        try {
+          await engine.docker.getContainer(row.containerId ?? row.containerName).remove({ force: true, v: false });
+        } catch (err) {
+          if (engineStatus(err) !== 404) throw new AppError(502, 'engine_failed', `Docker could not remove ${row.appName}: ${engineMessage(err)}`);
+        }
       }
       // The app is gone from here on: a data folder that cannot be deleted is reported, not a reason to keep the record.
       let dataError: string | undefined;
@@ -456,6 +524,14 @@ export class AppsService implements AppsApi {
   /** Waits (bounded) for installs in flight, at shutdown. */
   async drain(timeoutMs: number): Promise<void> {
     await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  }
+
+  /**
+   * How Compose is called on the server now, as its preparation recorded it; `docker compose`
+   * when the record does not say (the project was made with Compose, so the plugin is the norm).
+   */
+  private async composeProgram(handle: ServerHandle): Promise<ComposeProgram> {
+    return composeProgramOf(recordedCompose(await this.preparation.statusFor(handle))) ?? 'docker compose';
   }
 
   private async save(entity: InstallationEntity, patch: Partial<InstallationEntity>): Promise<void> {

@@ -9,7 +9,15 @@ export interface ContainerSnapshot {
 }
 
 /** What the engine could tell, per server: its containers by installation id, or why it could not be asked. */
-export type EngineView = { ok: true; containers: ReadonlyMap<string, ContainerSnapshot> } | { ok: false; reason: string };
+export type EngineView =
+  | {
+      ok: true;
+      /** The Engine-API installations' containers, by installation id. */
+      containers: ReadonlyMap<string, ContainerSnapshot>;
+      /** Compose projects' containers by project name, then service name (when asked). */
+      projects?: ReadonlyMap<string, ReadonlyMap<string, ContainerSnapshot>>;
+    }
+  | { ok: false; reason: string };
 
 /**
  * The state a user sees: what Tomo last did (`recorded`) checked against what the engine reports.
@@ -23,7 +31,15 @@ export function reconcileState(
 ): { state: InstallationState; detail: string | null } {
   if (recorded === 'installing' || recorded === 'failed' || recorded === 'removing') return { state: recorded, detail: null };
   if (!engine.ok) return { state: 'unknown', detail: engine.reason };
-  const container = engine.containers.get(installationId);
+  return containerState(recorded, engine.containers.get(installationId));
+}
+
+/**
+ * One container's state as the user sees it, for an app Tomo last left `running` or `stopped`: a
+ * container that exited or loops on restart while it should run is `error`, one that is gone is
+ * `missing`.
+ */
+export function containerState(recorded: 'running' | 'stopped', container: ContainerSnapshot | undefined): { state: InstallationState; detail: string | null } {
   if (!container) return { state: 'missing', detail: 'The container is gone: it was removed outside Tomo. Uninstall to clean up, or install the app again.' };
   switch (container.state) {
     case 'running':

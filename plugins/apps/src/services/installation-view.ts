@@ -1,6 +1,6 @@
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { InstallationEntity } from '../entities/installation.entity';
-import type { InstallationState, InstallationView, InstalledPortView, InstallStepView } from '../views';
+import type { InstallationState, InstallationView, InstalledPortView, InstalledServiceView, InstallStepView } from '../views';
 
 /** The web address of an installation: its HTTP health-check port, else a published TCP port described as a web interface. */
 export function webUrl(definition: AppDefinition, ports: readonly InstalledPortView[], serverHost: string): string | null {
@@ -18,7 +18,11 @@ export function webUrl(definition: AppDefinition, ports: readonly InstalledPortV
 }
 
 /** An installation as the API shows it: never a secret value, the state as reconciled. */
-export function toInstallationView(entity: InstallationEntity, state: { state: InstallationState; detail: string | null }, serverHost: string): InstallationView {
+export function toInstallationView(
+  entity: InstallationEntity,
+  state: { state: InstallationState; detail: string | null; services?: InstalledServiceView[] },
+  serverHost: string,
+): InstallationView {
   const definition = JSON.parse(entity.definitionJson) as AppDefinition;
   const ports = JSON.parse(entity.portsJson) as InstalledPortView[];
   const secretSettings = JSON.parse(entity.secretNamesJson) as string[];
@@ -38,6 +42,9 @@ export function toInstallationView(entity: InstallationEntity, state: { state: I
     settings,
     secretSettings,
     dataDir: entity.dataDir,
+    deployment: entity.deployment,
+    projectName: entity.projectName,
+    services: state.services ?? [],
     progress: JSON.parse(entity.progressJson) as InstallStepView[],
     error: entity.error,
     url: webUrl(definition, ports, serverHost),

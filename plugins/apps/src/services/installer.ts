@@ -108,7 +108,7 @@ export async function runInstall(
   return { containerId: container.id, timings };
 }
 
-async function imagePresent(docker: Docker, image: string): Promise<boolean> {
+export async function imagePresent(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
     return true;
@@ -119,7 +119,7 @@ async function imagePresent(docker: Docker, image: string): Promise<boolean> {
 }
 
 /** Pulls with progress lines ("Downloading 12.3 MB / 40.1 MB"), bounded by `timeoutMs`. */
-async function pullImage(docker: Docker, image: string, timeoutMs: number, onLine: (line: string) => void): Promise<void> {
+export async function pullImage(docker: Docker, image: string, timeoutMs: number, onLine: (line: string) => void): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = (await docker.pull(image)) as NodeJS.ReadableStream;
