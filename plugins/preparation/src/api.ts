@@ -5,7 +5,7 @@
  * import `hooks.ts` / `tokens.ts` / `extension-points.ts`, never this file.
  */
 export type { OsPreparer, OsPreparersExtension, PreparationStep, Privilege, RunOptions, StepContext } from './preparer-types';
-export type { DetectedOs, DockerSource, LogLine, PreparationStatus, PreparationView, StartOptions, StepState, StepView } from './views';
+export type { ComposeStatus, DetectedOs, DockerSource, LogLine, PreparationStatus, PreparationView, StartOptions, StepState, StepView } from './views';
 export type { PreparationApi } from './preparation-api';
 export { preparationOsPreparersExtensionPoint } from './extension-points';
 export { PreparationTokens } from './tokens';

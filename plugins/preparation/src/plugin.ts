@@ -7,6 +7,7 @@ import { PreparationEntity } from './entities/preparation.entity';
 import { preparationOsPreparersExtensionPoint } from './extension-points';
 import { getPreparationLogTool, getPreparationStatusTool, prepareServerTool, retryPreparationTool } from './mcp/preparation-tools';
 import { PreparationInitial1763900200000 } from './migrations/1763900200000-preparation-initial';
+import { PreparationCompose1765200000000 } from './migrations/1765200000000-preparation-compose';
 import type { OsPreparer } from './preparer-types';
 import { builtInPreparers } from './preparers';
 import { registerPreparationRoutes } from './routes/preparation.routes';
@@ -26,7 +27,7 @@ export const preparationPlugin = definePlugin({
   config: preparationConfigSchema,
   deps: { servers: ServersTokens.ServerService },
   entities: [PreparationEntity, PreparationLogEntity],
-  migrations: [PreparationInitial1763900200000],
+  migrations: [PreparationInitial1763900200000, PreparationCompose1765200000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',

@@ -1,7 +1,7 @@
 import type { ExecResult } from '@tomo/plugin-servers/api';
-import type { DetectedOs, DockerSource } from './views';
+import type { ComposeStatus, DetectedOs, DockerSource } from './views';
 
-export type { DetectedOs, DockerSource } from './views';
+export type { ComposeStatus, DetectedOs, DockerSource } from './views';
 
 /** How commands get root on the server, detected before any change. */
 export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password';
@@ -34,6 +34,8 @@ export interface StepContext {
   log(line: string, level?: 'info' | 'warn' | 'error'): void;
   /** Closes the pooled SSH connection so the next command logs in afresh (new group membership). */
   reconnect(): Promise<void>;
+  /** Records what the server has of Docker Compose v2 (the compose step calls it; shown in the preparation's `compose`). */
+  recordCompose(status: ComposeStatus): void;
 }
 
 /**

@@ -5,7 +5,7 @@
  * checks at the end keep the two in step.
  */
 import { z } from 'zod';
-import type { DetectedOs, LogLine, PreparationView, StepView } from './views';
+import type { ComposeStatus, DetectedOs, LogLine, PreparationView, StepView } from './views';
 
 export const preparationStatusSchema = z
   .enum(['pending', 'in_progress', 'completed', 'failed'])
@@ -32,6 +32,20 @@ export const detectedOsSchema = z.strictObject({
   architecture: z.string().describe('`uname -m` (`x86_64`, `aarch64`)'),
 });
 
+export const composeStatusSchema = z
+  .discriminatedUnion('available', [
+    z.strictObject({
+      available: z.literal(true),
+      version: z.string().describe('Docker Compose version (`2.26.1`)'),
+      command: z.array(z.string()).describe('The argv prefix that runs it: `["docker", "compose"]` (CLI plugin) or `["docker-compose"]` (standalone v2)'),
+    }),
+    z.strictObject({
+      available: z.literal(false),
+      reason: z.string().describe('Why there is no Compose v2 (only Compose v1 or no package with v2 in the server\'s repositories), and what would give it'),
+    }),
+  ])
+  .describe('Docker Compose v2, which multi-container apps need; Docker works without it');
+
 export const logLineSchema = z.strictObject({
   id: z.number().describe('Increasing line id; pass it as `afterId` (or `Last-Event-ID` on the event stream) to get only later lines'),
   at: z.string().describe('When the line was written (ISO 8601)'),
@@ -51,6 +65,7 @@ export const preparationViewSchema = z.strictObject({
   steps: z.array(stepViewSchema).describe('The plan with each step\'s state (only `detect-os` until the OS is known; empty when never prepared)'),
   os: detectedOsSchema.nullable().describe('The detected OS; null until detected'),
   preparer: z.string().nullable().describe('Id of the OS preparer that made the plan (`debian-family`); null until chosen'),
+  compose: composeStatusSchema.nullable().describe('Docker Compose v2 as the run\'s `install-docker-compose` step found it; null until a run reached that step'),
   startedAt: z.string().nullable().describe('When the last run started (ISO 8601); null when never run'),
   finishedAt: z.string().nullable().describe('When the last run ended (ISO 8601); null while running or never run'),
 });
@@ -83,6 +98,7 @@ export type ResponseSchemasMatchViews = [
   Assert<Same<z.output<typeof detectedOsSchema>, DetectedOs>>,
   Assert<Same<z.output<typeof stepViewSchema>, StepView>>,
   Assert<Same<z.output<typeof logLineSchema>, LogLine>>,
+  Assert<Same<z.output<typeof composeStatusSchema>, ComposeStatus>>,
   Assert<Same<z.output<typeof preparationViewSchema>, Omit<PreparationView, 'recentLog'>>>,
   Assert<Same<z.output<typeof preparationStatusAnswerSchema>, Required<PreparationView>>>,
 ];

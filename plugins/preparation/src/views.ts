@@ -42,6 +42,16 @@ export interface LogLine {
   message: string;
 }
 
+/**
+ * Docker Compose v2 on a server, as its last preparation found it. Available: the version
+ * (`2.26.1`) and the argv prefix that runs it (`["docker", "compose"]`, the CLI plugin, or
+ * `["docker-compose"]`, a standalone v2 binary). Unavailable: why, as a sentence (only Compose
+ * v1 or no package with v2 in the server's repositories); Docker itself still works.
+ */
+export type ComposeStatus =
+  | { available: true; version: string; command: string[] }
+  | { available: false; reason: string };
+
 /** What `get_preparation_status` returns: `pending` with no steps when never prepared. */
 export interface PreparationView {
   preparationId: string | null;
@@ -54,6 +64,8 @@ export interface PreparationView {
   os: DetectedOs | null;
   /** The OS preparer that made the plan (`debian-family`). */
   preparer: string | null;
+  /** Docker Compose v2 as the run's compose step found it; null until a run reached that step. */
+  compose: ComposeStatus | null;
   startedAt: string | null;
   finishedAt: string | null;
   /** The last lines of the log (status answers only; not in `state` events). */

@@ -27,6 +27,8 @@ test.each([
   expect(res.body.preparer).toBe(preparer);
   expect(res.body.steps[0]).toEqual({ id: 'detect-os', title: 'Detect the operating system' });
   expect(res.body.steps.map((s: { id: string }) => s.id)).toContain('verify-docker');
+  // Compose v2 comes last, after Docker is verified (its absence does not fail a preparation).
+  expect(res.body.steps.at(-1)).toEqual({ id: 'install-docker-compose', title: 'Install Docker Compose v2' });
 });
 
 test('an unsupported OS is a 400 naming the supported ones; bad input names the field', async () => {

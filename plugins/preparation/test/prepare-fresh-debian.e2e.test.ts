@@ -59,8 +59,17 @@ test('a fresh Debian 12 server with sudo-with-password is prepared to completed,
     'enable-docker-service',
     'add-user-to-docker-group',
     'verify-docker',
+    'install-docker-compose',
   ]);
   expect(done.steps.every((s: { state: string }) => ['applied', 'satisfied'].includes(s.state))).toBe(true);
+
+  // Debian 12's own packages have only Compose v1: preparation succeeded for Docker and says why
+  // there is no Compose v2 (Docker's repository is unreachable from the test bed, so docker.io it is).
+  expect(done.compose).toEqual({ available: false, reason: expect.stringContaining('docker-compose: 1.29.2') });
+  expect(done.compose.reason).toMatch(/^no Compose v2 package in this server's repositories \(docker-compose-plugin: not available; docker-compose-v2: not available; docker-compose: 1\.29\.2[^,]*, Compose v1\); Docker's own repository has it as docker-compose-plugin/);
+  expect(done.steps.find((s: { id: string }) => s.id === 'install-docker-compose').state).toBe('satisfied');
+  expect((await fresh.exec(['sh', '-c', 'command -v docker-compose || echo none'])).stdout.trim()).toBe('none');
+  expect(stream).toContain('install-docker-compose');
 
   // Verified independently of Tomo: installed, enabled under systemd, usable without sudo.
   expect((await fresh.exec(['systemctl', 'is-enabled', 'docker'])).stdout.trim()).toBe('enabled');
@@ -83,6 +92,7 @@ test('preparing again changes nothing: every step already satisfied, in under 10
   expect(done.status).toBe('completed');
   const planSteps = done.steps.filter((s: { id: string }) => s.id !== 'detect-os');
   expect(planSteps.map((s: { state: string }) => s.state)).toEqual(planSteps.map(() => 'satisfied'));
+  expect(done.compose).toMatchObject({ available: false });
   expect(elapsed).toBeLessThan(10000);
   expect((await fresh.exec(['sh', '-c', 'dpkg-query -W | sha256sum; getent group docker; ls -la /etc/apt/sources.list.d'])).stdout).toBe(packagesBefore);
 });

@@ -120,6 +120,29 @@ describe('PreparationTab', () => {
     expect(badge(wrapper)).toBe('Prepared');
   });
 
+  it('Compose v2 found by the run: "Compose v2.26.1" and the command that runs it', async () => {
+    const { wrapper } = await mountTab({
+      [`GET ${BASE}`]: { body: { ...COMPLETED, compose: { available: true, version: '2.26.1', command: ['docker', 'compose'] } } },
+    });
+    const fact = wrapper.get('[data-fact="compose"]');
+    expect(fact.attributes('data-available')).toBe('true');
+    expect(fact.text()).toBe('Compose v2.26.1 (docker compose)');
+  });
+
+  it('Compose unavailable: the reason, and what it means for apps; nothing shown before a run checked it', async () => {
+    const reason = "no Compose v2 package in this server's repositories (docker-compose: 1.29.2-3, Compose v1)";
+    const { wrapper } = await mountTab({ [`GET ${BASE}`]: { body: { ...COMPLETED, compose: { available: false, reason } } } });
+    const fact = wrapper.get('[data-fact="compose"]');
+    expect(fact.attributes('data-available')).toBe('false');
+    expect(fact.attributes('role')).toBe('note');
+    expect(fact.text()).toBe(`Compose unavailable: ${reason}. Multi-container apps cannot be installed on this server; single-container apps can.`);
+    // The server is still prepared: Docker works.
+    expect(badge(wrapper)).toBe('Prepared');
+
+    const before = await mountTab({ [`GET ${BASE}`]: { body: COMPLETED } });
+    expect(before.wrapper.find('[data-fact="compose"]').exists()).toBe(false);
+  });
+
   it('a run in progress: Prepare disabled, the current step highlighted, and the live stream started after the last line', async () => {
     const { wrapper, server } = await mountTab({ [`GET ${BASE}`]: { body: RUNNING } });
     expect(badge(wrapper)).toBe('Preparing');

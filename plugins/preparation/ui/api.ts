@@ -5,7 +5,7 @@
  */
 import { api } from '@tomo/ui-shell/kit';
 
-export type { DetectedOs, DockerSource, LogLine, PreparationStatus, PreparationView, StartOptions, StepState, StepView } from '../src/views';
+export type { ComposeStatus, DetectedOs, DockerSource, LogLine, PreparationStatus, PreparationView, StartOptions, StepState, StepView } from '../src/views';
 import type { LogLine, PreparationView, StartOptions } from '../src/views';
 
 const enc = encodeURIComponent;

@@ -36,6 +36,7 @@ export function makeView(overrides: Partial<PreparationView> = {}): PreparationV
     steps: [],
     os: null,
     preparer: null,
+    compose: null,
     startedAt: null,
     finishedAt: null,
     recentLog: [],

@@ -33,6 +33,10 @@ export class PreparationEntity {
   @Column({ type: 'text', nullable: true })
   osJson: string | null;
 
+  /** JSON of the ComposeStatus the compose step recorded (null until a run reached it). */
+  @Column({ type: 'text', nullable: true })
+  composeJson: string | null;
+
   @Column({ type: 'varchar', length: 36, nullable: true })
   startedBy: string | null;
 

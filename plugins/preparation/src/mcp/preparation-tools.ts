@@ -16,7 +16,8 @@ export function prepareServerTool(service: PreparationService): ToolDefinition<R
     name: 'prepare_server',
     title: 'Prepare server',
     description:
-      'Prepare a server for apps: detect the OS, update packages, install Docker (official repository, falling back to the distribution package), enable it, add the SSH user to the docker group, verify. ' +
+      'Prepare a server for apps: detect the OS, update packages, install Docker (official repository, falling back to the distribution package), enable it, add the SSH user to the docker group, verify, then install Docker Compose v2 where a package has it. ' +
+      'The status\'s `compose` says what was found: {available: true, version, command} or {available: false, reason} (Docker still works; multi-container apps need Compose v2). ' +
       'Runs in the background and returns at once with preparation_id and status "in_progress"; poll get_preparation_status. Safe to repeat: a prepared server reports every step as already satisfied. ' +
       'sudo_password is only needed for key logins whose sudo asks for a password; it is used for this run and never stored.',
     input: runArgs,
@@ -31,7 +32,7 @@ export function getPreparationStatusTool(service: PreparationService): ToolDefin
   return {
     name: 'get_preparation_status',
     title: 'Preparation status',
-    description: 'Status of a server\'s preparation (pending, in_progress, completed, failed), the current step, every step\'s state, the error if it failed, and the last log lines.',
+    description: 'Status of a server\'s preparation (pending, in_progress, completed, failed), the current step, every step\'s state, the error if it failed, Docker Compose v2 (`compose`: version and command, or why it is unavailable), and the last log lines.',
     input: z.strictObject({ server_id: serverId }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },

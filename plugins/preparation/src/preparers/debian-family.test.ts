@@ -8,6 +8,7 @@ const DPKG_QUERY = ['dpkg-query', '-W', '-f=${Package} ${Status}\\n', 'curl', 'c
 const COMMAND_V_DOCKER = ['sh', '-c', 'command -v docker'];
 const VERSION = ['docker', 'version', '--format', '{{.Server.Version}}'];
 const IMAGES = ['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'];
+const COMPOSE_VERSION = ['docker', 'compose', 'version', '--short'];
 const APT_UPDATE = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', 'update'];
 const INSTALL_DEPENDENCIES = [
   'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-q', '--no-install-recommends', 'curl', 'ca-certificates', 'gnupg',
@@ -43,7 +44,8 @@ function freshServer(fixture: string, dockerSource: DockerSource = 'official', a
     .on(['systemctl', 'is-enabled', 'docker'], fail(1))
     .on(['id', '-nG', 'tomo-op'], ok('tomo-op adm sudo\n'))
     .on(VERSION, ok('27.3.1\n'))
-    .on(IMAGES, ok(''));
+    .on(IMAGES, ok(''))
+    .on(COMPOSE_VERSION, ok('2.29.1\n'));
 }
 
 /** A prepared server: every check holds. */
@@ -57,7 +59,8 @@ function preparedServer(fixture: string) {
     .on(['systemctl', 'is-active', 'docker'], ok('active\n'))
     .on(['id', '-nG', 'tomo-op'], ok('tomo-op adm sudo docker\n'))
     .on(VERSION, ok('27.3.1\n'))
-    .on(IMAGES, ok(''));
+    .on(IMAGES, ok(''))
+    .on(COMPOSE_VERSION, ok('2.29.1\n'));
 }
 
 const PLAN = [
@@ -67,6 +70,7 @@ const PLAN = [
   ['enable-docker-service', 'Start and enable the Docker service'],
   ['add-user-to-docker-group', 'Add the SSH user to the docker group'],
   ['verify-docker', 'Verify the Docker installation'],
+  ['install-docker-compose', 'Install Docker Compose v2'],
 ];
 
 describe.each(RELEASES)('%s', (fixture, distro, codename) => {
@@ -86,6 +90,8 @@ describe.each(RELEASES)('%s', (fixture, distro, codename) => {
       'enable-docker-service': 'applied',
       'add-user-to-docker-group': 'applied',
       'verify-docker': 'satisfied',
+      // docker-ce came with docker-compose-plugin
+      'install-docker-compose': 'satisfied',
     });
     const expected: Array<[As, string[]]> = [
       // update-package-index
@@ -114,12 +120,15 @@ describe.each(RELEASES)('%s', (fixture, distro, codename) => {
       // verify-docker: its check is the full verification, which passes
       ['user', ['docker', 'version', '--format', '{{.Server.Version}}']],
       ['user', ['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']],
+      // install-docker-compose: the SSH user runs Compose v2 already
+      ['user', ['docker', 'compose', 'version', '--short']],
     ];
     expect(ctx.commands).toEqual(expected);
+    expect(ctx.composeRecords).toEqual([{ available: true, version: '2.29.1', command: ['docker', 'compose'] }]);
     // The apt source line (OS values in it) goes on stdin, built from os-release's codename and dpkg's architecture.
     const tee = ctx.calls.find((call) => call.argv[0] === 'tee')!;
     expect(tee.options.stdin).toBe(`deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/${distro} ${codename} stable\n`);
-    expect(ctx.reconnectedAfter).toEqual([expected.length - 2]);
+    expect(ctx.reconnectedAfter).toEqual([expected.length - 3]);
     expect(ctx.warnings).toEqual([]);
   });
 
@@ -134,8 +143,9 @@ describe.each(RELEASES)('%s', (fixture, distro, codename) => {
       'enable-docker-service': 'satisfied',
       'add-user-to-docker-group': 'satisfied',
       'verify-docker': 'satisfied',
+      'install-docker-compose': 'satisfied',
     });
-    expect(applies.map((apply) => apply.mock.calls.length)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(applies.map((apply) => apply.mock.calls.length)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(ctx.commands).toEqual([
       ['user', APT_FRESH],
       ['user', DPKG_QUERY],
@@ -146,6 +156,7 @@ describe.each(RELEASES)('%s', (fixture, distro, codename) => {
       ['user', ['id', '-nG', 'tomo-op']],
       ['user', VERSION],
       ['user', IMAGES],
+      ['user', COMPOSE_VERSION],
     ]);
   });
 });

@@ -6,7 +6,9 @@ import {
   DOCKER_CE_PACKAGES,
   DOWNLOAD_TIMEOUT_MS,
   PACKAGE_TIMEOUT_MS,
+  dockerComposeStep,
   isDockerInstalled,
+  type ComposePackages,
   outputTail,
   sharedDockerSteps,
   succeeded,
@@ -192,6 +194,23 @@ function installDockerStep(): PreparationStep {
   };
 }
 
+/**
+ * Compose v2 from apt: Docker's plugin (when Docker's repository is configured), Ubuntu's
+ * docker-compose-v2, Debian 13's docker-compose (2.26; Debian 12's and Ubuntu's docker-compose
+ * are v1 1.29, which the step never installs).
+ */
+export const APT_COMPOSE_PACKAGES: ComposePackages = {
+  candidates: ['docker-compose-plugin', 'docker-compose-v2', 'docker-compose'],
+  async candidateVersion(ctx, name) {
+    // Nothing printed for a name no source knows; `(none)` when known but not installable.
+    const policy = await ctx.run(['apt-cache', 'policy', name]);
+    const candidate = succeeded(policy) ? /^\s*Candidate:\s*(\S+)/m.exec(policy.stdout)?.[1] : undefined;
+    return candidate && candidate !== '(none)' ? candidate : null;
+  },
+  install: (ctx, name) => ctx.runAsRoot([...APT_GET, ...DPKG_LOCK_WAIT, 'install', '-y', '-q', name], { timeoutMs: PACKAGE_TIMEOUT_MS }),
+  advice: 'Docker\'s own repository has it as docker-compose-plugin (prepare again with the Docker source "official")',
+};
+
 function isSupported(os: DetectedOs): boolean {
   return SUPPORTED_RELEASES.get(os.id)?.versions.includes(os.versionId) ?? false;
 }
@@ -203,6 +222,6 @@ export const debianFamilyPreparer: OsPreparer = {
   supports: isSupported,
   plan(os) {
     if (!isSupported(os)) throw new Error(`debian-family does not support ${os.id} ${os.versionId}`);
-    return [updatePackageIndexStep(), installDependenciesStep(), installDockerStep(), ...sharedDockerSteps()];
+    return [updatePackageIndexStep(), installDependenciesStep(), installDockerStep(), ...sharedDockerSteps(), dockerComposeStep(APT_COMPOSE_PACKAGES)];
   },
 };

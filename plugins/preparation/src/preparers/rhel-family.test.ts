@@ -8,6 +8,7 @@ const RPM_QUERY = ['rpm', '-q', '--whatprovides', '/usr/bin/curl', 'ca-certifica
 const COMMAND_V_DOCKER = ['sh', '-c', 'command -v docker'];
 const VERSION = ['docker', 'version', '--format', '{{.Server.Version}}'];
 const IMAGES = ['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'];
+const COMPOSE_VERSION = ['docker', 'compose', 'version', '--short'];
 const MAKECACHE = ['dnf', '-y', '-q', 'makecache'];
 const DOCKER_MAKECACHE = ['dnf', '-y', '-q', '--repo=docker-ce-stable', 'makecache'];
 const INSTALL_DOCKER_CE = ['dnf', '-y', 'install', 'docker-ce', 'docker-ce-cli', 'containerd.io', 'docker-buildx-plugin', 'docker-compose-plugin'];
@@ -33,7 +34,8 @@ function freshServer(fixture: string | DetectedOs, dockerSource: DockerSource = 
     .on(['systemctl', 'is-enabled', 'docker'], fail(1))
     .on(['id', '-nG', 'tomo-op'], ok('tomo-op wheel\n'))
     .on(VERSION, ok('27.3.1\n'))
-    .on(IMAGES, ok(''));
+    .on(IMAGES, ok(''))
+    .on(COMPOSE_VERSION, ok('2.29.1\n'));
 }
 
 function preparedServer(fixture: string) {
@@ -46,7 +48,8 @@ function preparedServer(fixture: string) {
     .on(['systemctl', 'is-active', 'docker'], ok('active\n'))
     .on(['id', '-nG', 'tomo-op'], ok('tomo-op wheel docker\n'))
     .on(VERSION, ok('27.3.1\n'))
-    .on(IMAGES, ok(''));
+    .on(IMAGES, ok(''))
+    .on(COMPOSE_VERSION, ok('2.29.1\n'));
 }
 
 const PLAN = [
@@ -56,6 +59,7 @@ const PLAN = [
   ['enable-docker-service', 'Start and enable the Docker service'],
   ['add-user-to-docker-group', 'Add the SSH user to the docker group'],
   ['verify-docker', 'Verify the Docker installation'],
+  ['install-docker-compose', 'Install Docker Compose v2'],
 ];
 
 describe.each(RELEASES)('%s', (fixture, flavour) => {
@@ -75,6 +79,8 @@ describe.each(RELEASES)('%s', (fixture, flavour) => {
       'enable-docker-service': 'applied',
       'add-user-to-docker-group': 'applied',
       'verify-docker': 'satisfied',
+      // docker-ce came with docker-compose-plugin
+      'install-docker-compose': 'satisfied',
     });
     const expected: Array<[As, string[]]> = [
       // update-package-index
@@ -99,9 +105,12 @@ describe.each(RELEASES)('%s', (fixture, flavour) => {
       // verify-docker: its check is the full verification, which passes
       ['user', ['docker', 'version', '--format', '{{.Server.Version}}']],
       ['user', ['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']],
+      // install-docker-compose: the SSH user runs Compose v2 already
+      ['user', ['docker', 'compose', 'version', '--short']],
     ];
     expect(ctx.commands).toEqual(expected);
-    expect(ctx.reconnectedAfter).toEqual([expected.length - 2]);
+    expect(ctx.composeRecords).toEqual([{ available: true, version: '2.29.1', command: ['docker', 'compose'] }]);
+    expect(ctx.reconnectedAfter).toEqual([expected.length - 3]);
     expect(ctx.warnings).toEqual([]);
   });
 
@@ -116,8 +125,9 @@ describe.each(RELEASES)('%s', (fixture, flavour) => {
       'enable-docker-service': 'satisfied',
       'add-user-to-docker-group': 'satisfied',
       'verify-docker': 'satisfied',
+      'install-docker-compose': 'satisfied',
     });
-    expect(applies.map((apply) => apply.mock.calls.length)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(applies.map((apply) => apply.mock.calls.length)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(ctx.commands).toEqual([
       ['user', DNF_FRESH],
       ['user', RPM_QUERY],
@@ -128,6 +138,7 @@ describe.each(RELEASES)('%s', (fixture, flavour) => {
       ['user', ['id', '-nG', 'tomo-op']],
       ['user', VERSION],
       ['user', IMAGES],
+      ['user', COMPOSE_VERSION],
     ]);
   });
 

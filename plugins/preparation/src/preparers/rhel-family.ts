@@ -1,6 +1,17 @@
 import { StepFailure } from '../step-failure';
 import type { DetectedOs, OsPreparer, PreparationStep, StepContext } from '../preparer-types';
-import { CURL_CONNECT_TIMEOUT_S, DOCKER_CE_PACKAGES, DOWNLOAD_TIMEOUT_MS, PACKAGE_TIMEOUT_MS, isDockerInstalled, outputTail, sharedDockerSteps, succeeded } from './steps';
+import {
+  CURL_CONNECT_TIMEOUT_S,
+  DOCKER_CE_PACKAGES,
+  DOWNLOAD_TIMEOUT_MS,
+  PACKAGE_TIMEOUT_MS,
+  dockerComposeStep,
+  isDockerInstalled,
+  outputTail,
+  sharedDockerSteps,
+  succeeded,
+  type ComposePackages,
+} from './steps';
 
 /** Enterprise Linux rebuilds (and RHEL) this preparer claims, by `ID`, with their display names. */
 const ENTERPRISE_LINUX: ReadonlyMap<string, string> = new Map([
@@ -188,6 +199,23 @@ function isSupported(os: DetectedOs): boolean {
   return isFedora(os) && /^\d+$/.test(os.versionId) && Number(os.versionId) >= FEDORA_MINIMUM;
 }
 
+/**
+ * Compose v2 from dnf: Docker's plugin (installed with docker-ce from Docker's repository), else
+ * Fedora's docker-compose (v2 since Fedora 37).
+ */
+export const DNF_COMPOSE_PACKAGES: ComposePackages = {
+  candidates: ['docker-compose-plugin', 'docker-compose'],
+  async candidateVersion(ctx, name) {
+    // As root: the metadata the update step refreshed is root's. dnf 4 and dnf 5 both take this
+    // form; dnf 5 adds no newline after each result, hence the space (one result per architecture).
+    const query = await ctx.runAsRoot(['dnf', '-q', 'repoquery', '--latest-limit=1', '--qf', '%{version} ', name], { timeoutMs: PACKAGE_TIMEOUT_MS });
+    const version = succeeded(query) ? query.stdout.trim().split(/\s+/)[0] : '';
+    return version ? version : null;
+  },
+  install: (ctx, name) => ctx.runAsRoot(['dnf', '-y', 'install', name], { timeoutMs: PACKAGE_TIMEOUT_MS }),
+  advice: 'Docker\'s repository has it as docker-compose-plugin (prepare again with the Docker source "official")',
+};
+
 /** RHEL, Rocky Linux and AlmaLinux 8 and 9, Fedora 38 and later: dnf, Docker's repository, or Fedora's moby-engine. */
 export const rhelFamilyPreparer: OsPreparer = {
   id: 'rhel-family',
@@ -198,6 +226,6 @@ export const rhelFamilyPreparer: OsPreparer = {
   supports: isSupported,
   plan(os) {
     if (!isSupported(os)) throw new Error(`rhel-family does not support ${os.id} ${os.versionId}`);
-    return [updatePackageIndexStep(), installDependenciesStep(), installDockerStep(), ...sharedDockerSteps()];
+    return [updatePackageIndexStep(), installDependenciesStep(), installDockerStep(), ...sharedDockerSteps(), dockerComposeStep(DNF_COMPOSE_PACKAGES)];
   },
 };

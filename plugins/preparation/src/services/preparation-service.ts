@@ -8,7 +8,7 @@ import type { PreparationApi } from '../preparation-api';
 import { PreparationEntity } from '../entities/preparation.entity';
 import type { OsPreparer, PreparationStep, Privilege, StepContext } from '../preparer-types';
 import { StepFailure } from '../step-failure';
-import type { DetectedOs, DockerSource, LogLine, PreparationView, StartOptions, StepState, StepView } from '../views';
+import type { ComposeStatus, DetectedOs, DockerSource, LogLine, PreparationView, StartOptions, StepState, StepView } from '../views';
 import { selectPreparer } from '../preparers/select-preparer';
 import { asRoot, detectOs, detectPrivilege } from './os-detection';
 import type { PreparationLog } from './preparation-log';
@@ -49,7 +49,7 @@ export class PreparationService implements PreparationApi {
 
   private view(entity: PreparationEntity | null, serverId: string): PreparationView {
     if (!entity) {
-      return { preparationId: null, serverId, status: 'pending', currentStep: null, failedStep: null, error: null, steps: [], os: null, preparer: null, startedAt: null, finishedAt: null };
+      return { preparationId: null, serverId, status: 'pending', currentStep: null, failedStep: null, error: null, steps: [], os: null, preparer: null, compose: null, startedAt: null, finishedAt: null };
     }
     return {
       preparationId: entity.id,
@@ -61,6 +61,7 @@ export class PreparationService implements PreparationApi {
       steps: JSON.parse(entity.stepsJson) as StepView[],
       os: entity.osJson ? (JSON.parse(entity.osJson) as DetectedOs) : null,
       preparer: entity.preparerId,
+      compose: entity.composeJson ? (JSON.parse(entity.composeJson) as ComposeStatus) : null,
       startedAt: iso(entity.startedAt),
       finishedAt: iso(entity.finishedAt),
     };
@@ -99,15 +100,15 @@ export class PreparationService implements PreparationApi {
     const now = new Date();
     const resumeFrom = retry ? entity?.failedStep ?? null : null;
     // A retry keeps the plan (the failed, rolled-back step waits again); a new run starts from detection and
-    // forgets the previous run's OS and preparer until it has detected them itself.
+    // forgets the previous run's OS, preparer and Compose until it has found them itself.
     const steps: StepView[] = retry && entity ? (JSON.parse(entity.stepsJson) as StepView[]).map((s) => (s.state === 'failed' || s.state === 'rolled_back' ? { ...s, state: 'pending' as const } : s)) : [{ ...DETECT }];
-    const fresh = retry ? {} : { preparerId: null, osJson: null };
+    const fresh = retry ? {} : { preparerId: null, osJson: null, composeJson: null };
     const patch = { status: 'in_progress' as const, currentStep: DETECT.id, failedStep: null, error: null, startedBy: principal.id, startedAt: now, finishedAt: null, updatedAt: now, stepsJson: JSON.stringify(steps), ...fresh };
     if (entity) {
       await this.repo.update({ id: entity.id }, patch);
       entity = { ...entity, ...patch };
     } else {
-      entity = this.repo.create({ id: randomUUID(), serverId, preparerId: null, osJson: null, ...patch });
+      entity = this.repo.create({ id: randomUUID(), serverId, preparerId: null, osJson: null, composeJson: null, ...patch });
       await this.repo.insert(entity);
     }
     const run = this.execute(entity, server, options, resumeFrom, call)
@@ -146,9 +147,13 @@ export class PreparationService implements PreparationApi {
     const timeoutMs = this.defaults.commandTimeoutMs;
     const run: StepContext['run'] = (argv, opts = {}) => server.exec(argv, { timeoutMs, ...opts, stdin: opts.stdin });
     let steps = JSON.parse(entity.stepsJson) as StepView[];
+    // What the compose step recorded; saved with the step's state (so a `state` event carries it).
+    let compose: ComposeStatus | undefined;
     const setState = async (id: string, state: StepState) => {
       steps = steps.map((s) => (s.id === id ? { ...s, state } : s));
-      await this.save(entity, { stepsJson: JSON.stringify(steps), currentStep: id });
+      const recorded = compose === undefined ? {} : { composeJson: JSON.stringify(compose) };
+      compose = undefined;
+      await this.save(entity, { stepsJson: JSON.stringify(steps), currentStep: id, ...recorded });
     };
 
     try {
@@ -192,6 +197,9 @@ export class PreparationService implements PreparationApi {
         reconnect: async () => {
           server.reconnect();
         },
+        recordCompose: (status) => {
+          compose = status;
+        },
       };
 
       for (const step of plan) {
@@ -216,7 +224,9 @@ export class PreparationService implements PreparationApi {
         await setState(step.id, 'applied');
       }
       stepId = null;
-      await write('Preparation completed: Docker is installed, running and usable by the SSH user');
+      const composeNow = entity.composeJson ? (JSON.parse(entity.composeJson) as ComposeStatus) : null;
+      const composeSummary = composeNow ? (composeNow.available ? `; Docker Compose ${composeNow.version}` : '; Docker Compose v2 is unavailable') : '';
+      await write(`Preparation completed: Docker is installed, running and usable by the SSH user${composeSummary}`);
       await this.save(entity, { status: 'completed', currentStep: null, finishedAt: new Date() });
       await this.hooks.of(preparationHooks).preparationFinished.promise({ serverId, preparationId: entity.id, status: 'completed', failedStep: null, error: null });
     } catch (err) {

@@ -6,9 +6,12 @@ import { builtInPreparersModule, preparationPlugin } from '../../src/plugin';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const freshServers = require('../../../../scripts/testbed/fresh-server.js');
 
-/** A fresh Debian 12 machine from the test bed (see scripts/testbed/fresh-server.js). */
+/** A fresh Debian 12 or 13 machine from the test bed (see scripts/testbed/fresh-server.js). */
 export interface FreshServer {
   id: string;
+  debian: 12 | 13;
+  /** The test bed registry it can pull from once Docker is installed (`registry: true`), else null. */
+  registry: string | null;
   host: string;
   port: number;
   username: string;
@@ -21,7 +24,7 @@ export interface FreshServer {
   remove(): Promise<void>;
 }
 
-export function startFreshServer(options: { sudo: 'password' | 'nopasswd' | 'none' }): Promise<FreshServer> {
+export function startFreshServer(options: { sudo: 'password' | 'nopasswd' | 'none'; debian?: 12 | 13; registry?: boolean }): Promise<FreshServer> {
   return freshServers.startFreshServer(options);
 }
 

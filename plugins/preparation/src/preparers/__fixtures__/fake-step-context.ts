@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecResult } from '@tomo/plugin-servers/api';
 import { StepFailure } from '../../step-failure';
-import type { DetectedOs, DockerSource, PreparationStep, Privilege, RunOptions, StepContext } from '../../preparer-types';
+import type { ComposeStatus, DetectedOs, DockerSource, PreparationStep, Privilege, RunOptions, StepContext } from '../../preparer-types';
 import { parseOsRelease } from '../parse-os-release';
 
 export type As = 'user' | 'root';
@@ -40,6 +40,8 @@ export class FakeStepContext implements StepContext {
   readonly logs: Array<{ line: string; level: LogLevel }> = [];
   /** At each reconnect, how many commands had run: shows what came before it. */
   readonly reconnectedAfter: number[] = [];
+  /** What steps recorded through recordCompose, in order. */
+  readonly composeRecords: ComposeStatus[] = [];
   readonly username: string;
   readonly privilege: Privilege;
   readonly dockerSource: DockerSource;
@@ -104,6 +106,10 @@ export class FakeStepContext implements StepContext {
 
   async reconnect(): Promise<void> {
     this.reconnectedAfter.push(this.calls.length);
+  }
+
+  recordCompose(status: ComposeStatus): void {
+    this.composeRecords.push(status);
   }
 
   /** Every command so far as `[as, argv]`, in order. */

@@ -2,6 +2,7 @@
 export { enableDockerServiceStep, NO_SYSTEMD_MESSAGE } from './enable-docker-service';
 export { addUserToDockerGroupStep } from './add-user-to-docker-group';
 export { verifyDockerStep } from './verify-docker';
+export { dockerComposeStep, detectCompose, composeVersionOf, type ComposePackages } from './docker-compose';
 export { isDockerInstalled, COMMAND_V_DOCKER_SCRIPT, DOCKERD_PATHS, DOCKER_CE_PACKAGES } from './docker-present';
 export { succeeded, outputTail, describeExit, PACKAGE_TIMEOUT_MS, DOWNLOAD_TIMEOUT_MS, CONTAINER_TIMEOUT_MS, CURL_CONNECT_TIMEOUT_S } from './exec';
 
