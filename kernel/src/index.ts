@@ -37,6 +37,7 @@ export type { RouteDefinition, RouteDefinitionFor, RouteFields, RawRouteDefiniti
 export { openEventStream, type EventStream, type EventStreamOptions } from './http/event-stream';
 export { SESSION_COOKIE, CONSOLE_HEADER, CONSOLE_HEADER_VALUE } from './http/credentials';
 export type { ToolDefinition, ToolDefinitionFor, ToolAnnotations } from './mcp/tool-types';
+export { aliasedArgument } from './mcp/argument-alias';
 export type { UiContribution, UiRoute, UiNavItem, UiWidget, UiSlotItem, UiManifestEntry } from './ui/ui-types';
 export { loadConfig, type ConfigSources } from './config/load-config';
 export type { TomoConfig, KernelConfig } from './config/config-schema';

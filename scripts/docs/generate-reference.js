@@ -241,6 +241,12 @@ function renderTools(tools, meta) {
     'API token (or of the `login` tool); **admin** tools need an admin. A `user` sees only the records',
     'they own. Arguments are checked strictly: an unknown argument is an error.',
     '',
+    'Arguments are snake_case. A result is JSON twice: as text and as structured content, which',
+    "follows the tool's `outputSchema` (listed below as the result's fields); its field names are the",
+    "HTTP API's (camelCase), for the same data answers the same way through both doors. A failed call",
+    'is a tool error (`isError`): the text `code: message`, no structured content; the code, message',
+    'and the argument at fault travel in `_meta["tomo/error"]`.',
+    '',
     table(
       ['tool', 'title', 'access', 'plugin'],
       tools.map((t) => [`[${code(t.name)}](#${slug(t.name)})`, t.title || '', t.access, t.owner]),
@@ -257,6 +263,9 @@ function renderTools(tools, meta) {
       const rows = fieldRows(t.inputSchema);
       if (rows.length) lines.push(table(['argument', 'type', 'required', 'rules'], rows.map((r) => [code(r.name), r.type, r.required ? 'yes' : 'no', r.rules])));
       else lines.push('No arguments.');
+      const result = fieldRows(t.outputSchema);
+      if (result.length) lines.push('', 'Result (structured content):', '', table(['field', 'type', 'notes'], result.map((r) => [code(r.name), r.type, r.rules])));
+      else lines.push('', 'Result: no outputSchema (JSON text and unchecked structured content).');
     }
   }
   return `${lines.join('\n')}\n`;

@@ -302,7 +302,7 @@ describe('MCP tools', () => {
               // invalid_json): an HTTP error answer, not a tool result. Anything else is a failure.
               const code = /Error POSTing to endpoint: \{"error":\{"code":"([a-z_]+)"/.exec((err as Error).message)?.[1];
               if (!code || code === 'internal') throw err;
-              r = { text: `${code}: refused over HTTP`, isError: true, structured: undefined };
+              r = { text: `${code}: refused over HTTP`, isError: true, structured: undefined, error: { code, message: 'refused over HTTP' } };
               stats.httpRefusals.set(code, (stats.httpRefusals.get(code) ?? 0) + 1);
             }
             const what = `${name} [${kind}] ${JSON.stringify(value).slice(0, 300)}`;

@@ -199,19 +199,38 @@ describe('ownership (acceptance 5)', () => {
     expect((await get({ userId: t.ids.admin }, t.tokens.alice)).idx).toEqual([6]);
   });
 
-  test('the same through MCP: get_activity_logs', async () => {
+  test('the same through MCP: get_activity_logs with snake_case arguments', async () => {
     const call = async (args: Record<string, unknown>) => {
       const r = resultText(await aliceMcp.callTool({ name: 'get_activity_logs', arguments: args }));
-      return r.isError ? r : { ...JSON.parse(r.text), idx: indexes(JSON.parse(r.text).entries) };
+      return r.isError ? r : { ...r.structured, idx: indexes(r.structured.entries) };
     };
     expect(await call({})).toMatchObject({ idx: [9, 7, 6, 4, 2, 0], total: 6, page: 1, pageSize: 50 });
+    expect(await call({ action: 'app', page_size: 1, page: 2 })).toMatchObject({ idx: [4], total: 2, page: 2, pageSize: 1 });
+    expect(await call({ server_id: S1, from: at(4).toISOString(), to: at(9).toISOString() })).toMatchObject({ idx: [7, 6, 4] });
+    expect(await call({ q: 'ALPHA', user_id: t.ids.alice })).toMatchObject({ idx: [2] });
+    expect(await call({ server_id: S2 })).toMatchObject({ idx: [], total: 0 });
+    const bad = await call({ page_size: 500 });
+    expect(bad).toMatchObject({ isError: true, error: { field: 'page_size' } });
+    expect((bad as { text: string }).text).toMatch(/page_size/);
+  });
+
+  test('get_activity_logs still takes the old camelCase names (deprecated, for one release); the same value under both names is fine, different values are refused', async () => {
+    const call = async (args: Record<string, unknown>) => {
+      const r = resultText(await aliceMcp.callTool({ name: 'get_activity_logs', arguments: args }));
+      return r.isError ? r : { ...r.structured, idx: indexes(r.structured.entries) };
+    };
     expect(await call({ action: 'app', pageSize: 1, page: 2 })).toMatchObject({ idx: [4], total: 2, page: 2, pageSize: 1 });
     expect(await call({ serverId: S1, from: at(4).toISOString(), to: at(9).toISOString() })).toMatchObject({ idx: [7, 6, 4] });
     expect(await call({ q: 'ALPHA', userId: t.ids.alice })).toMatchObject({ idx: [2] });
-    expect(await call({ serverId: S2 })).toMatchObject({ idx: [], total: 0 });
-    const bad = await call({ pageSize: 500 });
-    expect(bad).toMatchObject({ isError: true });
-    expect((bad as { text: string }).text).toMatch(/pageSize/);
+    expect(await call({ serverId: S1, server_id: S1, pageSize: 2, page_size: 2 })).toMatchObject({ idx: [9, 7], pageSize: 2 });
+    const clash = await call({ server_id: S1, serverId: S2 });
+    expect(clash).toMatchObject({ isError: true, error: { code: 'validation_failed', field: 'serverId' } });
+    expect((clash as { text: string }).text).toMatch(/server_id and serverId/);
+    const { tools } = await aliceMcp.listTools();
+    const tool = tools.find((x) => x.name === 'get_activity_logs')!;
+    expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['server_id', 'user_id', 'page_size', 'serverId', 'userId', 'pageSize']));
+    expect((tool.inputSchema.properties as Record<string, { description?: string }>).serverId.description).toMatch(/^Deprecated .*server_id/);
+    expect(tool.description).toMatch(/serverId, userId and pageSize are deprecated/);
   });
 });
 

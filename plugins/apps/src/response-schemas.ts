@@ -306,9 +306,9 @@ export const installationSchema = z.strictObject({
   containerName: z.string().describe('Container name on the server, e.g. `tomo-uptime-kuma-3f2a1c`'),
   image: z.string(),
   state: z
-    .enum(['installing', 'failed', 'running', 'stopped', 'error', 'missing', 'removing', 'unknown'])
+    .enum(['installing', 'failed', 'running', 'stopped', 'crashed', 'missing', 'removing', 'unknown'])
     .describe(
-      'What Tomo last did, checked against Docker: `installing` (see `progress`), `failed` (see `error`), `running`, `stopped`, `error` (exited or restarting when it should run), `missing` (container removed outside Tomo), `removing`, `unknown` (Docker could not be asked; see `stateDetail`)',
+      'What Tomo last did, checked against Docker: `installing` (see `progress`), `failed` (see `error`), `running`, `stopped`, `crashed` (exited or restarting when it should run; see `stateDetail`), `missing` (container removed outside Tomo), `removing`, `unknown` (Docker could not be asked; see `stateDetail`)',
     ),
   stateDetail: z.string().nullable().describe('Plain words about the state ("Docker on the server could not be asked: ..."), or null'),
   ports: z

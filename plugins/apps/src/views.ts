@@ -70,8 +70,8 @@ export type InstallationState =
   | 'running'
   /** Stopped through Tomo. */
   | 'stopped'
-  /** The container exited or is restarting when it should run (crashed, killed behind Tomo's back). */
-  | 'error'
+  /** The container exited or is restarting when it should run (crashed, killed behind Tomo's back); `stateDetail` says how. Monitoring uses the same word. */
+  | 'crashed'
   /** The container is gone from the engine (removed behind Tomo's back). */
   | 'missing'
   /** Being removed. */

@@ -160,7 +160,7 @@ test('a container killed behind Tomo\'s back shows as error; one removed shows a
   const docker = localDocker();
   await docker.getContainer(installed.containerName).kill();
   const killed = (await t.request('GET', `/api/apps/installations/${installed.id}`, { token: t.tokens.alice })).body.installation;
-  expect(killed.state).toBe('error');
+  expect(killed.state).toBe('crashed');
   expect(killed.stateDetail).toMatch(/stopped when it should run: Exited \(137\)/);
   await docker.getContainer(installed.containerName).remove({ force: true });
   const gone = (await t.request('GET', `/api/servers/${serverId}/apps`, { token: t.tokens.alice })).body.installations.find((i: { id: string }) => i.id === installed.id);

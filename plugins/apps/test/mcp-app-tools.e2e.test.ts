@@ -68,7 +68,7 @@ test('a container killed behind Tomo\'s back shows as error in get_installed_app
   const installed = (await call(alice, 'install_app', { server_id: serverId, app_id: 'web-hello', ports: { '80/tcp': await freePort() } })).json.installation;
   await localDocker().getContainer(installed.containerName).kill();
   const apps = (await call(alice, 'get_installed_apps', { server_id: serverId })).json.installations;
-  expect(apps.find((i: { id: string }) => i.id === installed.id)).toMatchObject({ state: 'error', stateDetail: expect.stringMatching(/Exited \(137\)/) });
+  expect(apps.find((i: { id: string }) => i.id === installed.id)).toMatchObject({ state: 'crashed', stateDetail: expect.stringMatching(/Exited \(137\)/) });
   // Another user cannot touch it.
   const foreign = await call(bob, 'uninstall_app', { installation_id: installed.id });
   expect(foreign).toMatchObject({ isError: true });

@@ -27,7 +27,7 @@ const pihole = makeInstallation({
   appId: 'pihole',
   appName: 'Pi-hole',
   containerName: 'tomo-pihole-cc22dd',
-  state: 'error',
+  state: 'crashed',
   stateDetail: 'exited with code 137 at 10:42',
   url: null,
   ports: [
@@ -79,13 +79,13 @@ describe('ServerAppsTab', () => {
     const look = (id: string) => [badge(wrapper, id).text(), badge(wrapper, id).classes().find((c) => c.startsWith('t-badge--'))];
     expect(look('inst-1')).toEqual(['Running', 't-badge--success']);
     expect(look('inst-2')).toEqual(['Stopped', 't-badge--neutral']);
-    expect(look('inst-3')).toEqual(['Error', 't-badge--danger']);
+    expect(look('inst-3')).toEqual(['Crashed', 't-badge--danger']);
     expect(look('inst-4')).toEqual(['Missing', 't-badge--danger']);
     expect(look('inst-5')).toEqual(['Install failed', 't-badge--danger']);
     expect(look('inst-6')).toEqual(['Unknown', 't-badge--warning']);
     expect(look('inst-7')).toEqual(['Removing', 't-badge--info']);
     expect(look('inst-8')).toEqual(['Installing', 't-badge--info']);
-    expect(wrapper.get('[data-testid="app-state-inst-3"]').attributes('data-state')).toBe('error');
+    expect(wrapper.get('[data-testid="app-state-inst-3"]').attributes('data-state')).toBe('crashed');
 
     expect(row(wrapper, 'inst-3').text()).toContain('exited with code 137 at 10:42');
     expect(row(wrapper, 'inst-5').text()).toContain('The image could not be downloaded');
@@ -207,7 +207,7 @@ describe('ServerAppsTab', () => {
   });
 
   it('renders markup in app names and details as text, and links only http(s) addresses', async () => {
-    const hostile = makeInstallation({ appName: HOSTILE_NAME, stateDetail: HOSTILE_NAME, state: 'error', url: 'javascript:alert(1)' });
+    const hostile = makeInstallation({ appName: HOSTILE_NAME, stateDetail: HOSTILE_NAME, state: 'crashed', url: 'javascript:alert(1)' });
     const { wrapper } = await mountTab({ [LIST]: listReply([hostile]) });
     // Only http(s) addresses become links.
     expect(row(wrapper, hostile.id).find('[data-testid="app-url"]').exists()).toBe(false);

@@ -73,7 +73,7 @@ export const monitoringPlugin = definePlugin({
     registerMetricsRoutes(ctx, metrics, containers);
     ctx.mcp.tool(getServerMetricsTool(metrics));
     ctx.mcp.tool(getDashboardSummaryTool(metrics));
-    ctx.mcp.tool(getAppMetricsTool(containers));
+    ctx.mcp.tool(getAppMetricsTool(containers, apps));
     // Newest first at shutdown: the poller stops before the rollups it feeds.
     ctx.onShutdown(() => rollups.stop());
     ctx.onShutdown(() => poller.stop());

@@ -72,7 +72,7 @@ test('add_server -> test_connection -> list/get -> update_server -> delete_serve
   expect((await call(alice, 'test_connection', { server_id: id })).structured).toMatchObject({ ok: true, hostKey: { firstSeen: false } });
 
   const deleted = await call(alice, 'delete_server', { server_id: id });
-  expect(deleted.structured).toEqual({ deleted: true, server_id: id });
+  expect(deleted.structured).toEqual({ deleted: true, serverId: id });
   const gone = await call(alice, 'get_server', { server_id: id });
   expect(gone).toMatchObject({ isError: true, error: { code: 'not_found' } });
   expect((await call(alice, 'list_servers', {})).structured.servers).toEqual([]);

@@ -108,7 +108,7 @@ test('a full run through HTTP and MCP leaves no secret in responses, logs or the
   expect((await tool('add_server', { name: 'mcp-bad', host: ssh.host, username: ssh.username, auth_type: 'key', credentials: { privateKey: readKey(ssh.keys.ed25519Encrypted), passphrase: 'nope' } })).isError).toBe(true);
   expect((await tool('list_servers', {})).structured.servers.length).toBeGreaterThanOrEqual(6);
   await tool('get_server', { server_id: mcpId });
-  expect((await tool('delete_server', { server_id: mcpId })).structured).toEqual({ deleted: true, server_id: mcpId });
+  expect((await tool('delete_server', { server_id: mcpId })).structured).toEqual({ deleted: true, serverId: mcpId });
 
   // --- Nothing leaked in what the clients received.
   expect(seen.length).toBeGreaterThan(30);

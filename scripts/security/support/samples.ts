@@ -51,6 +51,8 @@ export interface ToolSample {
 }
 
 const none = {} satisfies RouteSample;
+/** A tool acting on one installation takes installation_id, or server_id + app_id (the samples send installation_id). */
+const installationTarget = { installation_id: 'installation', server_id: 'server', app_id: 'app' } satisfies ToolSample['ids'];
 const serverParam = { params: { id: 'server' } } satisfies RouteSample;
 const startPreparation = { params: { id: 'server' }, body: () => ({ dockerSource: 'auto' }) } satisfies RouteSample;
 const installBody = (ids: Ids) => ({ appId: ids.app, ports: { '80/tcp': 18080 }, settings: {} });
@@ -159,16 +161,16 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   get_app_definition: { ids: { app_id: 'app' }, args: (ids) => ({ app_id: ids.app }) },
   install_app: { ids: { server_id: 'server', app_id: 'app' }, args: (ids) => ({ server_id: ids.server, app_id: ids.app, ports: { '80/tcp': 18080 }, settings: {} }) },
   get_installed_apps: { ids: { server_id: 'server' }, args: (ids) => ({ server_id: ids.server }) },
-  start_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
-  stop_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation }) },
-  uninstall_app: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
-  get_app_logs: { ids: { installation_id: 'installation', server_id: 'server', app_id: 'app' }, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
+  start_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
+  stop_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
+  uninstall_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
+  get_app_logs: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
   // activity
-  get_activity_logs: { filters: { serverId: 'server', userId: 'user' }, args: () => ({ page: 1, pageSize: 20 }) },
+  get_activity_logs: { filters: { server_id: 'server', user_id: 'user', serverId: 'server', userId: 'user' }, args: () => ({ page: 1, page_size: 20 }) },
   // monitoring
   get_server_metrics: { ids: { server_id: 'server' }, args: (ids) => ({ server_id: ids.server, period: '24h' }) },
   get_dashboard_summary: { args: () => ({}) },
-  get_app_metrics: { ids: { installation_id: 'installation' }, args: (ids) => ({ installation_id: ids.installation, period: '7d' }) },
+  get_app_metrics: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, period: '7d' }) },
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */

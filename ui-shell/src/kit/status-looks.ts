@@ -32,8 +32,7 @@ const LOOKS: Record<StatusKind, Record<string, StatusLook>> = {
   app: {
     running: { tone: 'success', label: 'Running', hint: 'The container runs' },
     stopped: { tone: 'neutral', label: 'Stopped', hint: 'Stopped through Tomo' },
-    error: { tone: 'danger', label: 'Error', hint: 'The container exited or keeps restarting' },
-    crashed: { tone: 'danger', label: 'Crashed', hint: 'The container stopped without Tomo stopping it' },
+    crashed: { tone: 'danger', label: 'Crashed', hint: 'The container exited or keeps restarting when it should run' },
     missing: { tone: 'danger', label: 'Missing', hint: 'The container is gone from Docker' },
     failed: { tone: 'danger', label: 'Install failed', hint: 'The install did not finish' },
     installing: { tone: 'info', label: 'Installing', hint: 'Tomo is installing it', busy: true },

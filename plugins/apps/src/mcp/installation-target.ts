@@ -17,12 +17,8 @@ export const installationTargetFields = {
   app_id: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional().describe('With server_id: the catalog id of the installed app (instead of installation_id)'),
 };
 
-/** The arguments {@link resolveInstallationTarget} reads. */
-export interface InstallationTargetArgs {
-  installation_id?: string;
-  server_id?: string;
-  app_id?: string;
-}
+/** The arguments {@link resolveInstallationTarget} reads (a type, not an interface: tool inputs are records). */
+export type InstallationTargetArgs = z.output<z.ZodObject<typeof installationTargetFields>>;
 
 /** A sentence for the tool descriptions: the two forms. */
 export const INSTALLATION_TARGET_HELP =

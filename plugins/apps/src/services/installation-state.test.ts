@@ -5,13 +5,13 @@ const engine = (state: string, status = ''): EngineView => ({ ok: true, containe
 test.each([
   ['running', 'running', 'running', null],
   ['stopped', 'running', 'running', /Started outside Tomo/],
-  ['running', 'exited', 'error', /stopped when it should run: Exited \(137\)/],
+  ['running', 'exited', 'crashed', /stopped when it should run: Exited \(137\)/],
   ['stopped', 'exited', 'stopped', null],
-  ['running', 'restarting', 'error', /crashing/],
-  ['running', 'dead', 'error', /should run/],
+  ['running', 'restarting', 'crashed', /crashing/],
+  ['running', 'dead', 'crashed', /should run/],
   ['stopped', 'paused', 'stopped', /Paused/],
-  ['running', 'created', 'error', /should run/],
-  ['running', 'weird', 'error', /weird/],
+  ['running', 'created', 'crashed', /should run/],
+  ['running', 'weird', 'crashed', /weird/],
   ['stopped', 'weird', 'stopped', /weird/],
 ] as const)('recorded %s + engine %s → %s', (recorded, engineState, expected, detail) => {
   const r = reconcileState('i1', recorded, engine(engineState, engineState === 'exited' ? 'Exited (137) 2 seconds ago' : ''));

@@ -21,7 +21,7 @@ export type EngineView =
 
 /**
  * The state a user sees: what Tomo last did (`recorded`) checked against what the engine reports.
- * A container that exited or loops on restart while it should run is `error`; one that is gone
+ * A container that exited or loops on restart while it should run is `crashed`; one that is gone
  * is `missing`; an engine that cannot be asked gives `unknown` with the reason.
  */
 export function reconcileState(
@@ -45,16 +45,16 @@ export function containerState(recorded: 'running' | 'stopped', container: Conta
     case 'running':
       return { state: 'running', detail: recorded === 'stopped' ? `Started outside Tomo (${container.status})` : null };
     case 'restarting':
-      return { state: 'error', detail: `The container keeps crashing and restarting (${container.status})` };
+      return { state: 'crashed', detail: `The container keeps crashing and restarting (${container.status})` };
     case 'paused':
       return { state: 'stopped', detail: 'Paused outside Tomo' };
     case 'exited':
     case 'dead':
     case 'created':
       return recorded === 'running'
-        ? { state: 'error', detail: `The container stopped when it should run: ${container.status || container.state}` }
+        ? { state: 'crashed', detail: `The container stopped when it should run: ${container.status || container.state}` }
         : { state: 'stopped', detail: null };
     default:
-      return { state: recorded === 'running' ? 'error' : 'stopped', detail: `Container state: ${container.state}` };
+      return { state: recorded === 'running' ? 'crashed' : 'stopped', detail: `Container state: ${container.state}` };
   }
 }

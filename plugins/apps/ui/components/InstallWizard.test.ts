@@ -396,10 +396,10 @@ describe('InstallWizard: the install', () => {
   });
 
   it('says so when the app was installed but does not run', async () => {
-    const crashed = makeInstallation({ state: 'error', stateDetail: 'exited with code 1 at 10:02' });
+    const crashed = makeInstallation({ state: 'crashed', stateDetail: 'exited with code 1 at 10:02' });
     const { wrapper, server } = await startInstall();
     await push(server, frame('installation', { installation: crashed }) + frame('end', {}));
-    expect(byId(wrapper, 'install-result').text()).toContain('The app was installed but is not running (error): exited with code 1 at 10:02');
+    expect(byId(wrapper, 'install-result').text()).toContain('The app was installed but is not running (crashed): exited with code 1 at 10:02');
   });
 
   it('closes the stream when closed', async () => {

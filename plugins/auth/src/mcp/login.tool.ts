@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { ToolDefinition } from '@tomo/kernel';
-import { loginInput } from '../schemas';
+import { loginInput, publicUserSchema } from '../schemas';
 import type { AuthServices } from '../services/auth-services';
 
 /**
@@ -12,8 +13,9 @@ export function loginTool(s: AuthServices): ToolDefinition<{ username: string; p
     title: 'Log in',
     description:
       'Log this MCP session in to Tomo with a username and password. Later tool calls in the same session act as that user. ' +
-      'Not needed when the client already sends an API token (Authorization: Bearer). Returns the user and when the session expires.',
+      'Not needed when the client already sends an API token (Authorization: Bearer). Returns { loggedIn, user, expiresAt } (the user, and when the session expires).',
     input: loginInput,
+    output: z.strictObject({ loggedIn: z.literal(true), user: publicUserSchema, expiresAt: z.string().meta({ format: 'date-time' }) }),
     access: 'public',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     handler: async (input, call) => {

@@ -71,7 +71,7 @@ test('busy (being started or stopped), no container section, or Docker failing: 
 test('stopped through Tomo between the probe and the check: no crash', async () => {
   const w = setup(async () => {
     w.recorded$.list = [rec({ state: 'stopped' })];
-    return [{ id: 'inst-1', state: 'error', stateDetail: 'Exited (0)' }];
+    return [{ id: 'inst-1', state: 'crashed', stateDetail: 'Exited (0)' }];
   });
   await w.observe(new Map());
   expect(w.events).toEqual([]);

@@ -109,7 +109,7 @@ export class ContainerWatch {
           // Docker says it runs, yet the probe saw no cgroup: the cgroup layout is one the probe does not know.
           state.blind = true;
           statuses.set(rec.id, { ...base, state: 'running', detail: null });
-        } else if (view.state === 'error' || view.state === 'missing') {
+        } else if (view.state === 'crashed' || view.state === 'missing') {
           const detail = view.stateDetail ?? (view.state === 'missing' ? 'the container is gone' : 'the container exited');
           if (await this.stillExpectedRunning(input.serverId, rec.id)) {
             state.crashed.set(rec.id, detail);

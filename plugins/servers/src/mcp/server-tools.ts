@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '@tomo/kernel';
+import { connectionTestResultSchema, publicServerSchema } from '../schemas';
 import type { ServerService } from '../services/server-service';
 import { addServerArgs, serverIdArg, updateServerArgs } from './server-tool-inputs';
 
@@ -14,6 +15,7 @@ export function addServerTool(servers: ServerService): ToolDefinition<Args<typeo
       'Add a Linux server reachable over SSH. auth_type "password" takes credentials.password; "key" takes credentials.privateKey (OpenSSH/PEM text) and credentials.passphrase if the key is encrypted. ' +
       'Credentials are stored encrypted and never returned. Nothing connects yet: call test_connection next and show the user the host-key fingerprint it reports. Returns the server (id in "id").',
     input: addServerArgs,
+    output: publicServerSchema,
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     handler: (a, call) =>
@@ -30,6 +32,7 @@ export function testConnectionTool(servers: ServerService): ToolDefinition<{ ser
       'Connect to a server over SSH and run one command: returns ok, latency (connectMs, commandMs), the host key fingerprint (firstSeen: true on first contact, to be checked by the user), and system facts (OS, kernel, CPUs, memory, disk, Docker version). ' +
       'On failure returns ok: false with an error code (auth_failed, connection_refused, host_unreachable, timed_out, host_key_changed, ...) and message. Updates the server status.',
     input: z.strictObject({ server_id: serverIdArg }),
+    output: connectionTestResultSchema,
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     handler: (a, call) => servers.testConnection(call.principal, a.server_id, call),
@@ -41,8 +44,9 @@ export function listServersTool(servers: ServerService): ToolDefinition<Record<s
   return {
     name: 'list_servers',
     title: 'List servers',
-    description: 'List the servers this user may see (all for an admin) with status (unknown, online, offline, error), last check, host key and system facts. Never includes credentials.',
+    description: 'List the servers this user may see (all for an admin) with status (unknown, online, offline, error), last check, host key and system facts: { servers }. Never includes credentials.',
     input: z.strictObject({}),
+    output: z.strictObject({ servers: z.array(publicServerSchema) }),
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     handler: async (_a, call) => ({ servers: await servers.list(call.principal) }),
@@ -56,6 +60,7 @@ export function getServerTool(servers: ServerService): ToolDefinition<{ server_i
     title: 'Get server',
     description: 'One server by id: address, user, auth type, hasCredentials, host key (and a pending new key if it changed), status, last error, system facts.',
     input: z.strictObject({ server_id: serverIdArg }),
+    output: publicServerSchema,
     access: 'authenticated',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     handler: (a, call) => servers.get(call.principal, a.server_id),
@@ -70,6 +75,7 @@ export function updateServerTool(servers: ServerService): ToolDefinition<Args<ty
     description:
       'Change a server: name, host, port, username, auth_type, credentials. Omit credentials to keep the stored ones (they are required when auth_type changes). Changing host or port forgets the trusted host key. Returns the server.',
     input: updateServerArgs,
+    output: publicServerSchema,
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: (a, call) =>
@@ -82,13 +88,15 @@ export function deleteServerTool(servers: ServerService): ToolDefinition<{ serve
   return {
     name: 'delete_server',
     title: 'Delete server',
-    description: 'Remove a server from Tomo: closes its connections and deletes its stored credentials and what depends on it. Does not touch the machine itself.',
+    description: 'Remove a server from Tomo: closes its connections and deletes its stored credentials and what depends on it. Does not touch the machine itself. Returns { deleted: true, serverId }.',
     input: z.strictObject({ server_id: serverIdArg }),
+    output: z.strictObject({ deleted: z.literal(true), serverId: z.string() }),
     access: 'authenticated',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async (a, call) => {
       await servers.delete(a.server_id, { ...call, principal: call.principal });
-      return { deleted: true, server_id: a.server_id };
+      // Field names as every other result (the HTTP API's): serverId, not the argument's server_id.
+      return { deleted: true as const, serverId: a.server_id };
     },
   };
 }
@@ -101,6 +109,7 @@ export function acceptHostKeyTool(servers: ServerService): ToolDefinition<{ serv
     description:
       "Admin only. Trust the new SSH host key a server presented after its key changed. Only call this after the user has confirmed the fingerprint (e.g. with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the server); the fingerprint must match the pending one exactly.",
     input: z.strictObject({ server_id: serverIdArg, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint (SHA256:…)') }),
+    output: publicServerSchema,
     access: 'admin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: (a, call) => servers.acceptHostKey(call.principal, a.server_id, a.fingerprint, call),
