@@ -104,6 +104,7 @@ const CALLS: ToolCall[] = [
   { tool: 'get_installed_apps', client: () => alice, args: () => ({ server_id: ids.server }) },
   { tool: 'stop_app', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello' }) },
   { tool: 'start_app', client: () => alice, args: () => ({ installation_id: ids.installation }) },
+  { tool: 'get_app_logs', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello', tail: 5 }) },
   // monitoring and activity
   { tool: 'get_app_metrics', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello' }) },
   { tool: 'get_server_metrics', client: () => alice, args: () => ({ server_id: ids.server, period: '7d' }) },

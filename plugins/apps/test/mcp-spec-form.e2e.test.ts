@@ -37,7 +37,7 @@ const installationsOn = async () => (await call(alice, 'get_installed_apps', { s
 
 test('every app tool says in its description that it takes both forms', async () => {
   const { tools } = await alice.listTools();
-  for (const name of ['start_app', 'stop_app', 'uninstall_app', 'get_app_metrics']) {
+  for (const name of ['start_app', 'stop_app', 'uninstall_app', 'get_app_metrics', 'get_app_logs']) {
     const tool = tools.find((x) => x.name === name)!;
     expect(tool.description).toMatch(/installation_id, or .*server_id and app_id/);
     expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['installation_id', 'server_id', 'app_id']));
@@ -95,7 +95,7 @@ test('the installation form still works for every tool, and both forms that agre
 test('server_id + app_id naming two installations is an error listing both ids; installation_id picks one', async () => {
   const first = (await call(alice, 'install_app', { server_id: serverId, app_id: 'web-hello', ports: { '80/tcp': await freePort() } })).structured.installation.id as string;
   const second = (await call(alice, 'install_app', { server_id: serverId, app_id: 'web-hello', config: { ports: { '80/tcp': await freePort() } } })).structured.installation.id as string;
-  for (const name of ['stop_app', 'start_app', 'uninstall_app', 'get_app_metrics']) {
+  for (const name of ['stop_app', 'start_app', 'uninstall_app', 'get_app_metrics', 'get_app_logs']) {
     const ambiguous = await call(alice, name, { server_id: serverId, app_id: 'web-hello' });
     expect(ambiguous).toMatchObject({ isError: true, error: { code: 'ambiguous_installation', field: 'installation_id' } });
     expect(ambiguous.structured).toBeUndefined();
