@@ -308,7 +308,7 @@ export const installationSchema = z.strictObject({
   state: z
     .enum(['installing', 'failed', 'running', 'stopped', 'crashed', 'missing', 'removing', 'unknown'])
     .describe(
-      'What Tomo last did, checked against Docker: `installing` (see `progress`), `failed` (see `error`), `running`, `stopped`, `crashed` (exited or restarting when it should run; see `stateDetail`), `missing` (container removed outside Tomo), `removing`, `unknown` (Docker could not be asked; see `stateDetail`)',
+      'What Tomo last did, checked against Docker: `installing` (see `progress`), `failed` (see `error`), `running`, `stopped`, `crashed` (exited, restarting or failing its health check when it should run; see `stateDetail`), `missing` (container removed outside Tomo), `removing`, `unknown` (Docker could not be asked; see `stateDetail`)',
     ),
   stateDetail: z.string().nullable().describe('Plain words about the state ("Docker on the server could not be asked: ..."), or null'),
   ports: z
@@ -325,7 +325,7 @@ export const installationSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().describe('Service name (the app id for an `engine` installation)'),
-        state: z.enum(['installing', 'failed', 'running', 'stopped', 'error', 'missing', 'removing', 'unknown']),
+        state: z.enum(['installing', 'failed', 'running', 'stopped', 'crashed', 'missing', 'removing', 'unknown']),
         health: z.enum(['healthy', 'unhealthy', 'starting']).nullable().describe("Docker's health-check verdict, or null when the service has none"),
         detail: z.string().nullable(),
       }),

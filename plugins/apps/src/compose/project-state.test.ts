@@ -27,17 +27,17 @@ test('the worst service decides, named in the detail: starting < unhealthy < exi
   const starting = reconcileServices('running', ['web', 'db'], new Map([['web', snap('running', 'Up')], ['db', snap('running', 'Up 2 seconds (health: starting)')]]));
   expect(starting).toMatchObject({ state: 'running', detail: expect.stringMatching(/^db: Starting/) });
   const unhealthy = reconcileServices('running', ['web', 'db'], new Map([['web', snap('running', 'Up (health: starting)')], ['db', snap('running', 'Up 5 minutes (unhealthy)')]]));
-  expect(unhealthy).toMatchObject({ state: 'error', detail: expect.stringMatching(/^db: Its health check fails/) });
+  expect(unhealthy).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/^db: Its health check fails/) });
   const exited = reconcileServices('running', ['web', 'db'], new Map([['web', snap('exited', 'Exited (1) 3 seconds ago')], ['db', snap('running', 'Up (unhealthy)')]]));
-  expect(exited).toMatchObject({ state: 'error', detail: expect.stringMatching(/^web: The container stopped when it should run: Exited \(1\)/) });
+  expect(exited).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/^web: The container stopped when it should run: Exited \(1\)/) });
   const gone = reconcileServices('running', ['web', 'db', 'cache'], new Map([['web', snap('exited', 'Exited (1)')], ['db', snap('running', 'Up')]]));
   expect(gone).toMatchObject({ state: 'missing', detail: expect.stringMatching(/^cache: The container is gone/) });
-  expect(gone.services.map((s) => s.state)).toEqual(['error', 'running', 'missing']);
+  expect(gone.services.map((s) => s.state)).toEqual(['crashed', 'running', 'missing']);
 });
 
 test('a stopped app whose services are all stopped is stopped; one service is named without a prefix', () => {
   expect(reconcileServices('stopped', ['web', 'db'], new Map([['web', snap('exited', 'Exited (0)')], ['db', snap('exited', 'Exited (0)')]]))).toMatchObject({ state: 'stopped', detail: null });
-  expect(reconcileServices('running', ['app'], new Map([['app', snap('restarting', 'Restarting (1) 2 seconds ago')]]))).toMatchObject({ state: 'error', detail: expect.stringMatching(/^The container keeps crashing/) });
+  expect(reconcileServices('running', ['app'], new Map([['app', snap('restarting', 'Restarting (1) 2 seconds ago')]]))).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/^The container keeps crashing/) });
 });
 
 test('containers of services the app no longer has are ignored', () => {

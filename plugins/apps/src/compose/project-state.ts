@@ -14,11 +14,11 @@ export function healthOf(status: string): ServiceHealth {
   return null;
 }
 
-/** One service's state: the container's, with a failing health check counted as an error. */
+/** One service's state: the container's, with a failing health check counted as crashed (it does not work as it should). */
 export function serviceState(name: string, recorded: 'running' | 'stopped', container: ContainerSnapshot | undefined): InstalledServiceView {
   const base = containerState(recorded, container);
   const health = container?.state === 'running' ? healthOf(container.status) : null;
-  if (base.state === 'running' && health === 'unhealthy') return { name, state: 'error', health, detail: `Its health check fails (${container!.status})` };
+  if (base.state === 'running' && health === 'unhealthy') return { name, state: 'crashed', health, detail: `Its health check fails (${container!.status})` };
   if (base.state === 'running' && health === 'starting') return { name, state: 'running', health, detail: base.detail ?? 'Starting: its health check has not passed yet' };
   return { name, state: base.state, health, detail: base.detail };
 }
@@ -27,7 +27,7 @@ export function serviceState(name: string, recorded: 'running' | 'stopped', cont
 function badness(s: InstalledServiceView): number {
   if (s.state === 'running') return s.health === 'starting' ? 1 : 0;
   if (s.state === 'stopped') return 2;
-  if (s.state === 'error') return s.health === 'unhealthy' ? 3 : 4;
+  if (s.state === 'crashed') return s.health === 'unhealthy' ? 3 : 4;
   if (s.state === 'missing') return 5;
   return 6;
 }
