@@ -91,6 +91,8 @@ test('bad queries are 400s naming the field; other users get 404, admins may rea
   expect((await t.request('GET', logsUrl(), { token: t.tokens.bob })).status).toBe(404);
   expect((await t.request('GET', `${logsUrl()}/stream`, { token: t.tokens.bob })).status).toBe(404);
   expect((await t.request('GET', `${logsUrl()}/stream?tail=-1`, { token: t.tokens.alice })).status).toBe(400);
+  const streamTail = await t.request('GET', `${logsUrl()}/stream?tail=2001`, { token: t.tokens.alice });
+  expect([streamTail.status, streamTail.body.error.field, streamTail.body.error.message]).toEqual([400, 'tail', 'tail: must be at most 2000']);
   expect((await t.request('GET', logsUrl(), { token: t.tokens.admin })).status).toBe(200);
 });
 
@@ -161,6 +163,21 @@ test('the follow stream starts with the tail (masked), then delivers a line prin
   expect(outcome).toBe('closed');
   follows.mockRestore();
 });
+
+test('a first burst goes out in events of at most 500 lines, and the stream stays open for what follows', async () => {
+  // 2 lines per request: over 600 lines in the app's log.
+  for (let i = 0; i < 300; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => hit(`/burst-${i + j}`)));
+  const stream = follow('?tail=600');
+  await stream.opened;
+  await stream.until(() => stream.lines().length >= 600, 10000);
+  const sizes = stream.events.filter((e) => e.event === 'lines').map((e) => e.data.lines.length);
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(500);
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(600);
+  const marker = `/after-burst-${Date.now()}`;
+  await hit(marker);
+  await stream.until(() => stream.lines().some((l) => l.text.endsWith(`url:${marker}`)), 2000);
+  stream.close();
+}, 60000);
 
 test('resuming with Last-Event-ID sends only the lines after that one', async () => {
   const first = await t.request('GET', logsUrl('?tail=1'), { token: t.tokens.alice });

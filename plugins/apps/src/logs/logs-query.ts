@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const MAX_TAIL = 10000;
 /** Lines when the caller names no `tail`. */
 export const DEFAULT_TAIL = 200;
+/** The most lines the event stream starts with (they go out at once, to a browser). */
+export const MAX_STREAM_TAIL = 2000;
 
 const DURATION = /^(\d{1,7})(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -29,6 +31,11 @@ export const logsQuery = z.strictObject({
   tail: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_TAIL, `must be at most ${MAX_TAIL}`).optional(),
   since: since.optional(),
   service: service.optional(),
+});
+
+/** The event stream's query: as {@link logsQuery}, with a smaller `tail`. */
+export const logsStreamQuery = logsQuery.extend({
+  tail: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_STREAM_TAIL, `must be at most ${MAX_STREAM_TAIL}`).optional(),
 });
 
 /** `get_app_logs`' own fields (typed JSON, no coercion). */

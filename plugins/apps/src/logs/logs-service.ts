@@ -14,7 +14,6 @@ import { DEFAULT_TAIL, parseSince, type LogsQuery } from './logs-query';
 import type { LogsView } from './log-views';
 import { secretMasker } from './secret-mask';
 
-
 /** A follow in progress. */
 export interface LogFollow {
   /** Stops following: closes every Docker log stream. Safe to call more than once. */
@@ -48,7 +47,9 @@ export class InstallationLogs {
     const since = query.since !== undefined ? dockerSinceMs(parseSince(query.since)!) : undefined;
     const read = await Promise.all(this.selected(query.service).map((c) => this.readTail(c, tail, since)));
     const lines = read.flat().sort(byTime).slice(-tail);
-    return { installationId: this.installationId, services: this.services, lines: lines.map((l) => ({ ...l, text: this.mask(l.text) })) };
+    // The lines were made by this read: masked in place (10,000 copies less).
+    for (const line of lines) line.text = this.mask(line.text);
+    return { installationId: this.installationId, services: this.services, lines };
   }
 
   /**
