@@ -46,6 +46,9 @@ const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> 
   'app.stop': (a, t) => `${a} stopped app ${t}`,
   'app.uninstall': (a, t) => `${a} uninstalled app ${t}`,
   'app.crashed': (_a, t) => `App ${t} crashed`,
+  'app.update': (a, t, e) => (e.result === 'failed' ? `${a} could not update app ${t}` : `${a} updated app ${t}`),
+  // After a failed update the entry is Tomo's own (door system): "Tomo rolled app Webapp back …".
+  'app.rollback': (a, t, e) => (e.result === 'failed' ? `${a} could not roll app ${t} back` : `${a} rolled app ${t} back to its previous version`),
   'backup.export': (a, _t, e) => (e.result === 'failed' ? `${a} could not export a backup` : `${a} exported a backup`),
   'backup.import': (a, _t, e) => (e.result === 'failed' ? `${a} could not import a backup` : `${a} imported a backup`),
 };

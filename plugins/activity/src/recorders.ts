@@ -160,6 +160,21 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
     await log.record({ action: 'app.uninstall', result: 'ok', ...actor(call), ...(await appTarget(installation)), detail: dataDeleted ? 'data deleted' : 'data kept' });
   }));
 
+  apps.appUpdated.tapPromise(TAP, safely('appUpdated', async ({ installation, result, from, to, reason, call }) => {
+    const ok = result === 'updated';
+    const what = `${from} → ${to}`;
+    const detail = ok ? what : `${what} failed: ${reason ?? 'no reason given'}${result === 'rolled_back' ? ' (rolled back)' : result === 'rollback_failed' ? ' (the rollback failed too)' : ''}`;
+    await log.record({ action: 'app.update', result: ok ? 'ok' : 'failed', ...actor(call), ...(await appTarget(installation)), detail });
+  }));
+  apps.appRolledBack.tapPromise(TAP, safely('appRolledBack', async ({ installation, automatic, to, snapshot, error, call }) => {
+    const restored = snapshot ? `data restored from ${snapshot}` : 'no data to restore';
+    const why = automatic ? 'automatic, after the failed update' : 'asked for by hand';
+    const detail = error ? `back to ${to} failed (${why}): ${error}` : `back to ${to}, ${restored} (${why})`;
+    // An automatic rollback is Tomo's own doing: the system's door, no user.
+    const who = automatic ? { door: 'system' as const, clientIp: null } : actor(call);
+    await log.record({ action: 'app.rollback', result: error ? 'failed' : 'ok', ...who, ...(await appTarget(installation)), detail });
+  }));
+
   // --- backup -------------------------------------------------------------------------------
   // Whose is it: the instance's (ownerId null), so only admins read these entries.
   const backup = hooks.of(backupHooks);

@@ -15,6 +15,11 @@ export const appsConfigSchema = z.strictObject({
   dockerTimeoutMs: z.number().int().min(1000).max(600000).default(30000),
   /** Seconds a container gets to stop after SIGTERM before Docker kills it (stop and uninstall). */
   stopTimeoutSeconds: z.number().int().min(0).max(600).default(10),
+  /**
+   * Minutes between the periodic checks for app updates (a new catalog version, or a new image
+   * digest in the registry under an installed tag); 0 turns the periodic check off (on demand only).
+   */
+  updateCheckIntervalMinutes: z.number().int().min(0).max(10080).default(360),
   /** Deadline of an image pull, in ms. */
   pullTimeoutMs: z.number().int().min(10000).max(7200000).default(1800000),
 });

@@ -13,6 +13,10 @@ import { getAppLogsTool } from './mcp/logs-tool';
 import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalogTool, startStopAppTool, uninstallAppTool } from './mcp/apps-tools';
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
 import { AppsDeployment1765260000000 } from './migrations/1765260000000-apps-deployment';
+import { AppsUpdates1765300000000 } from './migrations/1765300000000-apps-updates';
+import { checkAppUpdatesTool, rollbackAppTool, updateAppTool } from './mcp/updates-tools';
+import { registerUpdatesRoutes } from './routes/updates.routes';
+import { UpdatesService } from './updates/updates-service';
 import { registerAppsRoutes } from './routes/apps.routes';
 import { registerLogsRoutes } from './routes/logs.routes';
 import { AppsService } from './services/apps-service';
@@ -36,7 +40,7 @@ export const appsPlugin = definePlugin({
   deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault },
   configSections: ['catalog'],
   entities: [InstallationEntity],
-  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000],
+  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
@@ -79,14 +83,33 @@ export const appsPlugin = definePlugin({
     ctx.mcp.tool(startStopAppTool(apps, 'start'));
     ctx.mcp.tool(startStopAppTool(apps, 'stop'));
     ctx.mcp.tool(uninstallAppTool(apps));
+    const updates = new UpdatesService(apps, servers, catalog, engine, vault, ctx.hooks, ctx.logger.child({ component: 'updates' }), ctx.config);
+    registerUpdatesRoutes(ctx, updates);
+    ctx.mcp.tool(checkAppUpdatesTool(apps, updates));
+    ctx.mcp.tool(updateAppTool(apps, updates));
+    ctx.mcp.tool(rollbackAppTool(apps, updates));
     const logs = new LogsService(ctx.dataSource, servers, engine, vault);
     registerLogsRoutes(ctx, logs);
     ctx.mcp.tool(getAppLogsTool(logs, apps));
 
+    let stopChecks = () => {};
     ctx.onReady(async () => {
       const interrupted = await apps.markInterrupted();
       if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
+      const minutes = ctx.config.updateCheckIntervalMinutes;
+      if (minutes > 0) {
+        // Periodic update checks; one at a time (a slow server delays the next round, it never overlaps).
+        let running = false;
+        const timer = setInterval(() => {
+          if (running) return;
+          running = true;
+          void updates.checkAll().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'Periodic update check failed')).finally(() => (running = false));
+        }, minutes * 60_000);
+        timer.unref();
+        stopChecks = () => clearInterval(timer);
+      }
     });
+    ctx.onShutdown(() => stopChecks());
     ctx.onShutdown(() => apps.drain(5000));
   },
 });

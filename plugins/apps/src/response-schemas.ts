@@ -297,6 +297,51 @@ export const preflightResponse = z.strictObject({
 // Installations
 // ---------------------------------------------------------------------------------------------
 
+const serviceImage = z.strictObject({
+  service: z.string(),
+  image: z.string().describe('The image reference as the definition names it'),
+  digest: z.string().nullable().describe('The registry content digest it runs (`sha256:…`), or null when not pulled from a registry'),
+});
+
+/** `InstallationView.updates`: update check, last outcome, snapshots. */
+const updatesSchema = z
+  .strictObject({
+    installedVersion: z.string().nullable(),
+    images: z.array(serviceImage).describe('What each service runs now'),
+    check: z
+      .strictObject({
+        checkedAt: isoDate,
+        available: z.boolean(),
+        reasons: z.array(z.string()).describe('Why an update is available, in words'),
+        catalogVersion: z.string().nullable(),
+        error: z.string().nullable().describe('Why the check could not complete (registry unreachable), or null'),
+      })
+      .nullable()
+      .describe('The last update check, or null when none ran since the last update'),
+    last: z
+      .strictObject({
+        at: isoDate,
+        result: z.enum(['updated', 'rolled_back', 'rollback_failed', 'restored', 'failed']),
+        message: z.string(),
+      })
+      .nullable()
+      .describe('What the last update or rollback did'),
+    snapshots: z
+      .array(
+        z.strictObject({
+          id: z.string(),
+          createdAt: isoDate,
+          file: z.string().describe('The archive on the server'),
+          sizeBytes: z.number().int().nullable(),
+          appVersion: z.string().nullable(),
+          images: z.array(serviceImage),
+        }),
+      )
+      .describe('Data snapshots taken before updates, oldest first (the last 3 are kept)'),
+    operation: z.enum(['update', 'rollback']).nullable().describe('The update or rollback running now (steps in `progress`), or null'),
+  })
+  .describe('Updates: what runs, the last check, the last outcome, the snapshots');
+
 /** An installed app (`InstallationView`): never a secret value. */
 export const installationSchema = z.strictObject({
   id: z.uuid(),
@@ -334,13 +379,14 @@ export const installationSchema = z.strictObject({
   progress: z
     .array(
       z.strictObject({
-        id: z.enum(['check', 'pull', 'create', 'start', 'health']),
+        id: z.enum(['check', 'pull', 'create', 'start', 'health', 'snapshot', 'recreate', 'rollback', 'restore']),
         title: z.string(),
         state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
         detail: z.string().nullable().describe('Last progress line (e.g. "Downloading 12.3 MB / 40.1 MB"), or null'),
       }),
     )
-    .describe('The install steps, in order'),
+    .describe('The steps of the install, or of the last update or rollback, in order'),
+  updates: updatesSchema,
   error: z.string().nullable().describe('Why the install failed, or null'),
   url: z.string().nullable().describe("Address of the app's web interface (`http://<server host>:<port>/`), or null when it has none"),
   createdAt: isoDate.describe('When the install was asked for'),

@@ -79,7 +79,8 @@ export type InstallationState =
   /** The engine could not be asked (server offline, Docker stopped); `stateDetail` says why. */
   | 'unknown';
 
-export type InstallStepId = 'check' | 'pull' | 'create' | 'start' | 'health';
+/** Install steps; an update adds `snapshot`, `recreate` and `rollback`, a rollback by hand `restore`. */
+export type InstallStepId = 'check' | 'pull' | 'create' | 'start' | 'health' | 'snapshot' | 'recreate' | 'rollback' | 'restore';
 export type InstallStepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
 /** One step of an install as the wizard's progress view shows it. */
@@ -115,6 +116,56 @@ export interface InstalledServiceView {
 /** How an installation is deployed: a Compose project (this release), or one container made through the Engine API (earlier releases, and servers without Compose v2). */
 export type DeploymentKind = 'compose' | 'engine';
 
+/** The image one service of an installation runs, and its content digest when known (`sha256:…`). */
+export interface ServiceImageView {
+  service: string;
+  image: string;
+  digest: string | null;
+}
+
+/** A data snapshot taken on the server before an update (an archive of the data folder). */
+export interface SnapshotView {
+  id: string;
+  createdAt: string;
+  /** The archive on the server. */
+  file: string;
+  sizeBytes: number | null;
+  /** The app version and images the data belonged to (a rollback goes back to these digests). */
+  appVersion: string | null;
+  images: ServiceImageView[];
+}
+
+/** The last update check: what the catalog and the registry said. */
+export interface UpdateCheckView {
+  checkedAt: string;
+  available: boolean;
+  /** Why an update is available, in words ("the catalog has version 2 (installed: 1)"). */
+  reasons: string[];
+  /** The catalog's version of the app now, or null when it has none or the app left the catalog. */
+  catalogVersion: string | null;
+  /** Why the check could not complete, or null. */
+  error: string | null;
+}
+
+/** What the last update or rollback did. */
+export interface UpdateOutcomeView {
+  at: string;
+  result: 'updated' | 'rolled_back' | 'rollback_failed' | 'restored' | 'failed';
+  message: string;
+}
+
+/** Everything about updates of one installation. */
+export interface InstallationUpdatesView {
+  installedVersion: string | null;
+  images: ServiceImageView[];
+  check: UpdateCheckView | null;
+  last: UpdateOutcomeView | null;
+  /** Oldest first, at most three. */
+  snapshots: SnapshotView[];
+  /** The update or rollback running now (its steps are in `progress`), or null. */
+  operation: 'update' | 'rollback' | null;
+}
+
 /** An app installed on a server (never carries a secret value). */
 export interface InstallationView {
   id: string;
@@ -140,6 +191,7 @@ export interface InstallationView {
   /** Each service's state (empty while installing, after a failure, or when the engine was not asked). */
   services: InstalledServiceView[];
   progress: InstallStepView[];
+  updates: InstallationUpdatesView;
   /** Why the install failed, or null. */
   error: string | null;
   /** Address of the app's web interface when it has an HTTP port (`http://<server host>:<port>/`). */

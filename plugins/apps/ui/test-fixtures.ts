@@ -146,7 +146,7 @@ export const TARGETS: InstallTargetView[] = [
   { id: 'srv-web', name: 'web', host: 'web.example.com', prepared: true, detail: null },
 ];
 
-const STEP_TITLES: Record<InstallStepView['id'], string> = {
+const STEP_TITLES: Partial<Record<InstallStepView['id'], string>> = {
   check: 'Check the server',
   pull: 'Download the image',
   create: 'Create the container',
@@ -156,7 +156,7 @@ const STEP_TITLES: Record<InstallStepView['id'], string> = {
 
 /** The five install steps with the given states (missing ones `pending`) and details. */
 export function progress(states: Partial<Record<InstallStepView['id'], InstallStepView['state']>> = {}, details: Partial<Record<InstallStepView['id'], string>> = {}): InstallStepView[] {
-  return (Object.keys(STEP_TITLES) as InstallStepView['id'][]).map((id) => ({ id, title: STEP_TITLES[id], state: states[id] ?? 'pending', detail: details[id] ?? null }));
+  return (Object.keys(STEP_TITLES) as InstallStepView['id'][]).map((id) => ({ id, title: STEP_TITLES[id]!, state: states[id] ?? 'pending', detail: details[id] ?? null }));
 }
 
 export function makeInstallation(overrides: Partial<InstallationView> = {}): InstallationView {
@@ -177,6 +177,7 @@ export function makeInstallation(overrides: Partial<InstallationView> = {}): Ins
     projectName: 'tomo-uptime-kuma-3f2a1c',
     services: [{ name: 'app', state: 'running', health: null, detail: null }],
     progress: progress({ check: 'done', pull: 'done', create: 'done', start: 'done', health: 'done' }),
+    updates: { installedVersion: '2', images: [{ service: 'uptime-kuma', image: 'louislam/uptime-kuma:2', digest: null }], check: null, last: null, snapshots: [], operation: null },
     error: null,
     url: 'http://192.168.1.20:3001/',
     createdAt: '2025-03-01T10:00:00.000Z',

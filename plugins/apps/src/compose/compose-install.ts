@@ -103,7 +103,7 @@ const SETTLE_MS = 2000;
  * is no check, every service must keep running: one that exits or is restarted by its restart
  * policy fails the install at once, with its exit code.
  */
-async function waitAnswers(plan: ComposePlan, engine: ServerEngine, project: string, onLine: (line: string) => void): Promise<string> {
+export async function waitAnswers(plan: ComposePlan, engine: ServerEngine, project: string, onLine: (line: string) => void): Promise<string> {
   const check = plan.app.healthcheck;
   const hostPort = !check ? undefined : plan.app.hostAccess.hostNetwork ? check.port : plan.ports.find((p) => p.container === check.port && p.protocol === 'tcp')?.host;
   const settleUntil = Date.now() + SETTLE_MS;

@@ -87,6 +87,18 @@ export class InstallationEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   composeFile: string | null;
 
+  /** JSON `ServiceImage[]`: the image digest each service runs (recorded at install and update; null before updates existed). */
+  @Column({ type: 'text', nullable: true })
+  imageDigestsJson: string | null;
+
+  /** JSON `SnapshotRecord[]`: the data snapshots taken before updates, newest last (at most three). */
+  @Column({ type: 'text', nullable: true })
+  snapshotsJson: string | null;
+
+  /** JSON `UpdateRecord`: the last update check and the last update's outcome. */
+  @Column({ type: 'text', nullable: true })
+  updateJson: string | null;
+
   /** JSON: the install steps and their state. */
   @Column({ type: 'text' })
   progressJson: string;

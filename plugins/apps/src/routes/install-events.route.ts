@@ -15,7 +15,7 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
   ctx.http.rawRoute({
     method: 'GET',
     path: '/api/apps/installations/:id/events',
-    summary: "An install's progress as server-sent events (`installation`, `progress`, `end`)",
+    summary: "An install's, update's or rollback's progress as server-sent events (`installation`, `progress`, `end`)",
     access: 'authenticated',
     handler: async (koa, call) => {
       const { id } = installationIdParams.parse({ id: koa.params.id });
@@ -23,7 +23,8 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
       const first = await apps.get(principal, id);
       const events = openEventStream(koa);
       events.send('installation', { installation: first });
-      if (first.state !== 'installing') {
+      // An update or rollback by hand streams its steps the same way.
+      if (first.state !== 'installing' && first.updates.operation === null) {
         events.send('end', {});
         events.close();
         return;

@@ -22,10 +22,13 @@ import { PROJECT_LABEL, SERVICE_LABEL, type ComposeProgram } from '../compose/co
 import { toInstallationView } from './installation-view';
 import { engineMessage, engineStatus, InstallFailure, runInstall, type InstallPlan, type InstallTimings } from './installer';
 import { deleteDataDir } from './delete-data';
+import type { ComposeRunner } from '../compose/compose-runner';
 import { chooseDeployment, composeProgramOf, recordedCompose, type DeploymentChoice } from '../compose/compose-support';
 import { composeFileFor, ComposeOperations } from '../compose/compose-operations';
 import { composeProjectFor, mainContainerName } from '../compose/project-input';
 import { runComposeInstall, type ComposePlan } from '../compose/compose-install';
+import { localDigest } from '../updates/image-digests';
+import { deleteSnapshotFolder } from '../updates/snapshots';
 
 type Recorded = InstallationEntity['state'];
 
@@ -265,6 +268,10 @@ export class AppsService implements AppsApi {
         await this.save(entity, { state: 'running', containerId });
       }
       this.log.info({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, deployment: entity.deployment, ...roundTimings(this.lastTimings.get(entity.id)!) }, 'App installed');
+      // The digest each service runs, so an update can compare with the registry and roll back to it.
+      const services = 'yaml' in plan ? plan.services.map((x) => ({ service: x.name, image: x.image })) : [{ service: plan.app.id, image: plan.app.image }];
+      const images = await Promise.all(services.map(async (x) => ({ ...x, digest: await localDigest(engine.docker, x.image).catch(() => null) })));
+      await this.save(entity, { imageDigestsJson: JSON.stringify(images) });
     } catch (err) {
       const message = err instanceof InstallFailure || err instanceof AppError ? err.message : `Unexpected error: ${(err as Error).message}`;
       if (!(err instanceof InstallFailure)) this.log.error({ err, installationId: entity.id }, 'Install failed unexpectedly');
@@ -366,7 +373,7 @@ export class AppsService implements AppsApi {
       const entity = live ? Object.assign(Object.create(Object.getPrototypeOf(row)), row, { progressJson: JSON.stringify(live.steps) }) : row;
       const engine = engines.get(row.serverId) ?? { ok: false, reason: 'not asked' };
       const state = row.deployment === 'compose' ? this.composeOps.state(row, engine) : this.engineState(row, engine);
-      return toInstallationView(entity, state, servers.get(row.serverId)!.host);
+      return toInstallationView(entity, state, servers.get(row.serverId)!.host, this.operations.get(row.id) ?? null);
     });
   }
 
@@ -481,6 +488,12 @@ export class AppsService implements AppsApi {
         await deleteDataDir(engine, { dataDir: row.dataDir, dataRoot: path.posix.dirname(row.dataDir), image: row.image }).catch((err: Error) => {
           dataError = err.message;
         });
+        // The update snapshots are the app's data too.
+        if (row.snapshotsJson && row.snapshotsJson !== '[]') {
+          await deleteSnapshotFolder(engine, row.dataDir, row.image).catch((err: Error) => {
+            dataError ??= err.message;
+          });
+        }
       }
       const view = toInstallationView(row, { state: 'removing', detail: null }, handle.info.host);
       await this.repo.delete({ id: row.id });
@@ -493,6 +506,66 @@ export class AppsService implements AppsApi {
     } finally {
       this.busy.delete(row.id);
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Operations run by other services of the plugin (updates, rollbacks)
+  // -------------------------------------------------------------------------------------------
+
+  /** Updates and rollbacks in flight, by installation id (shown in the view's `updates.operation`). */
+  private readonly operations = new Map<string, 'update' | 'rollback'>();
+
+  /** The installation's record, if the principal may see it (404 otherwise). */
+  ownedRecord(principal: Principal, installationId: string): Promise<InstallationEntity> {
+    return this.owned(principal, installationId);
+  }
+
+  /** Every installation that runs or is stopped (Tomo's own periodic jobs). */
+  settledRecords(): Promise<InstallationEntity[]> {
+    return this.repo.find({ where: { state: In(['running', 'stopped']) }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Saves fields of a record (the entity is changed too). */
+  saveRecord(entity: InstallationEntity, patch: Partial<InstallationEntity>): Promise<void> {
+    return this.save(entity, patch);
+  }
+
+  /** The runner of a Compose installation's project, with how Compose is called on its server now. */
+  async composeRunnerFor(row: InstallationEntity, handle: ServerHandle): Promise<{ runner: ComposeRunner; program: ComposeProgram }> {
+    const program = await this.composeProgram(handle);
+    return { runner: this.composeOps.runner(handle, row, program), program };
+  }
+
+  /** The view of a record, its state checked through `handle`. */
+  async viewOf(row: InstallationEntity, handle: ServerHandle): Promise<InstallationView> {
+    return (await this.views([row], async () => handle))[0];
+  }
+
+  /**
+   * Runs `work` in the background as the installation's one operation (no start, stop, uninstall
+   * or other update meanwhile: 409), its steps saved as the installation's progress and followed
+   * over the same event stream as an install. Refused when the app is not installed and settled.
+   */
+  startOperation(row: InstallationEntity, kind: 'update' | 'rollback', steps: InstallStepView[], work: (progress: InstallProgress) => Promise<void>): void {
+    const verb = kind === 'update' ? 'updated' : 'rolled back';
+    if (this.busy.has(row.id)) throw conflict(`${row.appName} is busy (${this.operations.get(row.id) ?? 'installing, starting, stopping or removing'}); try again when it is done`);
+    if (row.state !== 'running' && row.state !== 'stopped') throw conflict(`${row.appName} is ${row.state}: only an installed app can be ${verb}`);
+    this.busy.add(row.id);
+    this.operations.set(row.id, kind);
+    const progress = new InstallProgress(steps, (s) => this.save(row, { progressJson: JSON.stringify(s) }));
+    this.liveProgress.set(row.id, progress);
+    const job = (async () => {
+      await this.save(row, { progressJson: JSON.stringify(progress.steps) });
+      await work(progress);
+    })()
+      .catch((err: Error) => this.log.error({ err, installationId: row.id }, `App ${kind} failed unexpectedly`))
+      .finally(() => {
+        this.liveProgress.delete(row.id);
+        this.operations.delete(row.id);
+        this.busy.delete(row.id);
+        this.running.delete(row.id);
+      });
+    this.running.set(row.id, job);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { InstallationEntity } from '../entities/installation.entity';
-import type { InstallationState, InstallationView, InstalledPortView, InstalledServiceView, InstallStepView } from '../views';
+import { toUpdatesView } from '../updates/update-records';
+import type { InstallationState, InstallationUpdatesView, InstallationView, InstalledPortView, InstalledServiceView, InstallStepView } from '../views';
 
 /** The web address of an installation: its HTTP health-check port, else a published TCP port described as a web interface. */
 export function webUrl(definition: AppDefinition, ports: readonly InstalledPortView[], serverHost: string): string | null {
@@ -22,6 +23,7 @@ export function toInstallationView(
   entity: InstallationEntity,
   state: { state: InstallationState; detail: string | null; services?: InstalledServiceView[] },
   serverHost: string,
+  operation: InstallationUpdatesView['operation'] = null,
 ): InstallationView {
   const definition = JSON.parse(entity.definitionJson) as AppDefinition;
   const ports = JSON.parse(entity.portsJson) as InstalledPortView[];
@@ -46,6 +48,7 @@ export function toInstallationView(
     projectName: entity.projectName,
     services: state.services ?? [],
     progress: JSON.parse(entity.progressJson) as InstallStepView[],
+    updates: toUpdatesView(entity, operation),
     error: entity.error,
     url: webUrl(definition, ports, serverHost),
     createdAt: entity.createdAt.toISOString(),

@@ -154,7 +154,7 @@ export async function pullImage(docker: Docker, image: string, timeoutMs: number
  * Healthy = the container runs and, when the definition has a check, its HTTP path or TCP port
  * answers on the server within the check's timeout. A container that exits meanwhile fails at once.
  */
-async function waitHealthy(plan: InstallPlan, engine: ServerEngine, container: Docker.Container, onLine: (line: string) => void): Promise<string> {
+export async function waitHealthy(plan: InstallPlan, engine: ServerEngine, container: Docker.Container, onLine: (line: string) => void): Promise<string> {
   const check = plan.app.healthcheck;
   const deadline = Date.now() + (check?.timeoutSeconds ?? 30) * 1000;
   const intervalMs = Math.min((check?.intervalSeconds ?? 1) * 1000, 2000);
