@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { signInAt, watchErrors } from '../../auth/test/support/console-e2e';
 import { MASK } from '../src/logs/secret-mask';
+import { SINGLE_SERVICE_NAME } from '../src/catalog/definition-types';
 import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
 import { ensureLogsImage, LOGS_CATALOG } from './support/logs-image';
 import { freePort } from '../../../test-support/ports';
@@ -105,7 +106,7 @@ test('the Logs tab follows the app live (a new line within 2 s), masks the gener
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('logs-download').click()]);
   expect(download.suggestedFilename()).toMatch(/^log-echo-logs-.*\.txt$/);
   const file = fs.readFileSync((await download.path())!, 'utf8');
-  expect(file).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z log-echo (stdout|stderr) .*url:${live}\\n$`));
+  expect(file).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${SINGLE_SERVICE_NAME} (stdout|stderr) .*url:${live}\\n$`));
 
   await page.getByTestId('logs-search').fill('');
   const [all] = await Promise.all([page.waitForEvent('download'), page.getByTestId('logs-download').click()]);

@@ -8,12 +8,15 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
+import { SINGLE_SERVICE_NAME } from '../src/catalog/definition-types';
 import { InstallationLogs, type LogFollow } from '../src/logs/logs-service';
 import { MASK } from '../src/logs/secret-mask';
 import { addTestbedServer, localDocker, markPrepared, startAppsKernel, TEST_CATALOG, waitInstalled, type AppsKernel } from './support/apps-kernel';
 import { ensureLogsImage, LOGS_CATALOG } from './support/logs-image';
 import { freePort } from '../../../test-support/ports';
 
+/** The app's one service: the test bed has Compose v2, so the single-container app is a Compose project with one service. */
+const SERVICE = SINGLE_SERVICE_NAME;
 let t: AppsKernel;
 let serverId: string;
 let installation: { id: string; containerName: string };
@@ -50,9 +53,9 @@ test('the tail holds the start lines (stdout and stderr) and a line per request,
   await hit(marker);
   const res = await t.request('GET', logsUrl('?tail=500'), { token: t.tokens.alice });
   expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ installationId: installation.id, services: ['log-echo'] });
+  expect(res.body).toMatchObject({ installationId: installation.id, services: [SERVICE] });
   const lines = res.body.lines as Array<{ service: string; stream: string; time: string; text: string }>;
-  expect(lines).toContainEqual({ service: 'log-echo', stream: 'stdout', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/), text: `generated password: ${MASK}` });
+  expect(lines).toContainEqual({ service: SERVICE, stream: 'stdout', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/), text: `generated password: ${MASK}` });
   expect(lines).toContainEqual(expect.objectContaining({ stream: 'stderr', text: 'greeting: hello from stderr' }));
   expect(lines.some((l) => l.text.endsWith(`url:${marker}`))).toBe(true);
   expect(JSON.stringify(res.body)).not.toContain(password);
@@ -70,7 +73,7 @@ test('tail bounds the answer to the newest lines; since and service filter', asy
   }, new RegExp(`url:${marker}\\n.*response:404$`));
   const future = await t.request('GET', logsUrl(`?since=${encodeURIComponent(new Date(Date.now() + 60000).toISOString())}`), { token: t.tokens.alice });
   expect(future.body.lines).toEqual([]);
-  const recent = await t.request('GET', logsUrl('?since=10m&service=log-echo'), { token: t.tokens.alice });
+  const recent = await t.request('GET', logsUrl(`?since=10m&service=${SERVICE}`), { token: t.tokens.alice });
   expect(recent.body.lines.length).toBeGreaterThan(2);
 });
 
@@ -80,7 +83,7 @@ test('bad queries are 400s naming the field; other users get 404, admins may rea
     ['?tail=10001', 'tail', /at most 10000/],
     ['?tail=abc', 'tail', /./],
     ['?since=yesterday', 'since', /RFC 3339 time.*duration/],
-    ['?service=db', 'service', /no service "db".*log-echo/],
+    ['?service=db', 'service', new RegExp(`no service "db".*${SERVICE}`)],
     ['?colour=red', 'colour', /unknown field/],
   ];
   for (const [query, field, message] of cases) {
@@ -145,7 +148,7 @@ test('the follow stream starts with the tail (masked), then delivers a line prin
   const stream = follow('?tail=500');
   await stream.opened;
   await stream.until(() => stream.lines().some((l) => l.text === `generated password: ${MASK}`), 5000);
-  expect(stream.events[0]).toMatchObject({ event: 'ready', data: { services: ['log-echo'] } });
+  expect(stream.events[0]).toMatchObject({ event: 'ready', data: { services: [SERVICE] } });
   const marker = `/live-${Date.now()}`;
   const started = Date.now();
   await hit(marker);
@@ -208,12 +211,12 @@ test('the stream ends with `end` when the app stops, and get_app_logs reads thro
     const listed = (await alice.listTools()).tools.find((tool) => tool.name === 'get_app_logs');
     expect(listed?.annotations).toMatchObject({ readOnlyHint: true });
     expect(Object.keys(listed?.outputSchema?.properties ?? {})).toEqual(['installationId', 'services', 'lines']);
-    const result = resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, tail: 10000, service: 'log-echo' } }));
+    const result = resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, tail: 10000, service: SERVICE } }));
     expect(result.isError).toBe(false);
     expect(result.text).not.toContain(password);
     const view = JSON.parse(result.text);
-    expect(view.services).toEqual(['log-echo']);
-    expect(view.lines).toContainEqual(expect.objectContaining({ service: 'log-echo', stream: 'stdout', text: `generated password: ${MASK}` }));
+    expect(view.services).toEqual([SERVICE]);
+    expect(view.lines).toContainEqual(expect.objectContaining({ service: SERVICE, stream: 'stdout', text: `generated password: ${MASK}` }));
     const two = JSON.parse(resultText(await alice.callTool({ name: 'get_app_logs', arguments: { installation_id: installation.id, tail: 2 } })).text);
     expect(two.lines).toHaveLength(2);
     expect(two.lines).toEqual(view.lines.slice(-2));

@@ -62,13 +62,16 @@ test('install → answers → stop → start → uninstall with data deleted lea
   expect(installed.progress.every((s: { state: string }) => s.state === 'done' || s.state === 'skipped')).toBe(true);
   expect(await fetchPage(port)).toContain('tomo-test-httpd ok');
 
-  // The container as Tomo made it: labels, restart policy, data under the per-app data root.
+  // The container as Tomo made it: a one-service Compose project (the test bed has Compose v2),
+  // labels, restart policy, data under the per-app data root.
+  expect(installed).toMatchObject({ deployment: 'compose', projectName: expect.stringMatching(/^tomo-web-hello-[0-9a-f]{6}$/), services: [{ name: 'app', state: 'running' }] });
+  expect(installed.containerName).toBe(`${installed.projectName}-app-1`);
   const docker = localDocker();
   const info = await docker.getContainer(installed.containerName).inspect();
-  expect(info.Config.Labels).toMatchObject({ 'io.tomo.managed': 'true', 'io.tomo.installation': installed.id, 'io.tomo.app': 'web-hello', 'io.tomo.server': serverId });
+  expect(info.Config.Labels).toMatchObject({ 'io.tomo.managed': 'true', 'io.tomo.installation': installed.id, 'io.tomo.app': 'web-hello', 'io.tomo.server': serverId, 'com.docker.compose.project': installed.projectName });
   expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
-  expect(installed.dataDir).toBe(path.join(t.dataRoot, installed.containerName));
-  expect(info.HostConfig.Binds).toEqual([`${installed.dataDir}/data:/data`]);
+  expect(installed.dataDir).toBe(path.join(t.dataRoot, installed.projectName));
+  expect(info.Mounts.map((m) => [m.Type, m.Source, m.Destination])).toEqual([['bind', `${installed.dataDir}/data`, '/data']]);
   // The app writes data (as root, like most images do).
   execFileSync('docker', ['exec', '-u', '0', installed.containerName, 'sh', '-c', 'mkdir -p /data/db && echo kept > /data/db/file']);
   expect(fs.readFileSync(path.join(installed.dataDir, 'data', 'db', 'file'), 'utf8')).toBe('kept\n');

@@ -91,8 +91,10 @@ test('an install: one ownership check and one credential decrypt for its checks 
   });
   const installed = await t.request('GET', `/api/apps/installations/${installationId}`, { token: t.tokens.alice });
   expect(installed.body.installation).toMatchObject({ state: 'running', error: null });
-  // Many SSH uses (the ports read from /proc, Docker's list/inspect/create/start, the health probe)...
-  expect(work.ssh.exec).toBe(2);
+  // Many SSH uses (the ports read from /proc, the login's home, the project folder, Compose's
+  // create and up, the file's upload, Docker's list/inspect, the health probe)...
+  expect(work.ssh.exec).toBe(6);
+  expect(work.ssh.upload).toBe(1);
   expect(work.ssh.openStream).toBeGreaterThanOrEqual(5);
   // ... on one handle.
   expect({ ownershipChecks: work.ownershipChecks, systemReads: work.systemReads, decrypts: work.decrypts }).toEqual({ ownershipChecks: 1, systemReads: 0, decrypts: 1 });

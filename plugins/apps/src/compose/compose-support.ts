@@ -1,4 +1,4 @@
-import type { PreparationView } from '@tomo/plugin-preparation/api';
+import type { ComposeStatus, PreparationView } from '@tomo/plugin-preparation/api';
 import type { AppDefinition } from '../catalog/definition-schema';
 import type { ComposeProgram } from './compose-argv';
 
@@ -8,11 +8,8 @@ export type DeploymentChoice =
   | { kind: 'engine' }
   | { kind: 'refused'; reason: string };
 
-/**
- * What preparation recorded about Compose on the server (`PreparationView.compose`; null when no
- * run reached its Compose step, e.g. a preparation made before it had one).
- */
-export type RecordedCompose = { available: true; version: string; command: readonly string[] } | { available: false; reason: string };
+/** What preparation recorded about Compose on the server (`PreparationView.compose`; null when no run reached its Compose step). */
+export type RecordedCompose = ComposeStatus;
 
 /** True for an app that declares `services:` (only Compose can run it; a single-container definition can also go through the Engine API). */
 export function needsCompose(app: AppDefinition): boolean {
@@ -40,7 +37,7 @@ export function composeProgramOf(compose: RecordedCompose | null | undefined): C
   return undefined;
 }
 
-/** The Compose record of a preparation view. */
+/** The Compose record of a preparation view (absent from views made before preparation had one). */
 export function recordedCompose(prep: PreparationView): RecordedCompose | null {
-  return (prep as PreparationView & { compose?: RecordedCompose | null }).compose ?? null;
+  return prep.compose ?? null;
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
+import type { ComposeStatus } from '@tomo/plugin-preparation/api';
 import { authPlugin } from '../../../auth/src/plugin';
 import { PreparationEntity } from '../../../preparation/src/entities/preparation.entity';
 import { builtInPreparersModule, preparationPlugin } from '../../../preparation/src/plugin';
@@ -52,13 +53,22 @@ export async function addTestbedServer(t: TestKernel, token: string, name = `tes
   return res.body.id as string;
 }
 
+/** Compose v2 as the test bed's host has it (the CLI plugin `docker compose`), as preparation records it. */
+export function hostCompose(): ComposeStatus {
+  return { available: true, version: testbed().docker.composeVersion, command: ['docker', 'compose'] };
+}
+
 /**
- * Records the server as prepared. The test bed's host runs Docker without systemd, so the
- * preparation plugin cannot run its own steps here (it is proven on fresh Debian machines in
- * plugins/preparation/test); this stands in for a completed run, exactly as the plugin stores it.
+ * Records the server as prepared, by default with the host's Compose v2 (`compose: null` is a
+ * preparation that never checked, as before Compose; `{ available: false, reason }` a server
+ * without it). The test bed's host runs Docker without systemd, so the preparation plugin cannot
+ * run its own steps here (it is proven on fresh Debian machines in plugins/preparation/test); this
+ * stands in for a completed run, exactly as the plugin stores it.
  */
-export async function markPrepared(t: TestKernel, serverId: string): Promise<void> {
+export async function markPrepared(t: TestKernel, serverId: string, options: { compose?: ComposeStatus | null } = {}): Promise<void> {
+  const compose = options.compose === undefined ? hostCompose() : options.compose;
   const repo = t.kernel.dataSource.getRepository(PreparationEntity);
+  await repo.delete({ serverId }); // marked again: what a new preparation run leaves
   await repo.insert({
     id: randomUUID(),
     serverId,
@@ -69,6 +79,7 @@ export async function markPrepared(t: TestKernel, serverId: string): Promise<voi
     stepsJson: '[]',
     preparerId: 'debian-family',
     osJson: null,
+    composeJson: compose ? JSON.stringify(compose) : null,
     startedBy: null,
     startedAt: new Date(),
     finishedAt: new Date(),
@@ -102,7 +113,7 @@ export async function fetchPage(port: number): Promise<string | null> {
 }
 
 /**
- * {@link markPrepared} for a Tomo running in another process: the same row, written straight to
+ * {@link markPrepared} for a Tomo running in another process (with the host's Compose v2): the same row, written straight to
  * its SQLite file (WAL lets a second writer in; busy_timeout waits for Tomo's own writes).
  */
 export function markPreparedInDatabase(dbFile: string, serverId: string): void {
@@ -112,7 +123,8 @@ export function markPreparedInDatabase(dbFile: string, serverId: string): void {
   try {
     db.pragma('busy_timeout = 5000');
     const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', at, at, at);
+    const compose = JSON.stringify(hostCompose());
+    db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, composeJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', compose, at, at, at);
   } finally {
     db.close();
   }
