@@ -8,7 +8,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { appsHooks } from '../src/hooks';
-import { addTestbedServer, localDocker, markPrepared, startAppsKernel, TEST_CATALOG, waitInstalled, type AppsKernel } from './support/apps-kernel';
+import { PreparationEntity } from '../../preparation/src/entities/preparation.entity';
+import { addTestbedServer as addServer, localDocker, markPrepared, startAppsKernel, TEST_CATALOG, waitInstalled, type AppsKernel } from './support/apps-kernel';
 import { getText, registry, UpdateCatalog } from './support/update-catalog';
 import { freePort } from '../../../test-support/ports';
 
@@ -17,17 +18,10 @@ jest.setTimeout(180000);
 let t: AppsKernel;
 let serverId: string;
 let catalog: UpdateCatalog;
-let port: number;
-const events: string[] = [];
 
 beforeAll(async () => {
-  port = await freePort();
-  catalog = new UpdateCatalog(`upd-web-${Date.now().toString(36)}`, port);
-  catalog.release('1', '1');
+  catalog = new UpdateCatalog('unused', 0);
   t = await startAppsKernel({ config: { catalog: { dirs: [TEST_CATALOG, catalog.dir] } } });
-  const hooks = t.kernel.hooks.of(appsHooks);
-  hooks.appUpdated.tap('test', (e) => void events.push(`update ${e.result}${e.reason ? `: ${e.reason}` : ''}`));
-  hooks.appRolledBack.tap('test', (e) => void events.push(`rollback ${e.automatic ? 'automatic' : 'by hand'} to ${e.to}${e.error ? ` failed: ${e.error}` : ''}`));
   serverId = await addTestbedServer(t, t.tokens.alice);
   // These tests were written for a one-container installation made through the Engine API: a
   // preparation that recorded no Compose keeps them on that path now that the test bed has Compose.
@@ -36,10 +30,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const docker = localDocker();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await docker.listContainers({ all: true, filters: { label: ['io.tomo.managed=true'] } })) {
+    if (servers.has(c.Labels['io.tomo.server'])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
   await t?.stop();
   catalog?.remove();
 });
+
+/** Every server this file added (their containers are removed at the end). */
+const servers = new Set<string>();
+async function addTestbedServer(k: AppsKernel, token: string): Promise<string> {
+  const id = await addServer(k, token);
+  servers.add(id);
+  return id;
+}
+
+/** Records Compose v2 for the server, as preparation's Compose step does (the test bed's engine has the plugin). */
+async function recordCompose(id: string): Promise<void> {
+  const repo = t.kernel.dataSource.getRepository(PreparationEntity);
+  await repo.update({ serverId: id }, { composeJson: JSON.stringify({ available: true, version: '2', command: ['docker', 'compose'] }) });
+}
 
 const get = async (id: string) => (await t.request('GET', `/api/apps/installations/${id}`, { token: t.tokens.alice })).body.installation;
 
@@ -58,21 +68,40 @@ async function reload(): Promise<void> {
   expect((await t.request('POST', '/api/apps/catalogs/reload', { token: t.tokens.admin })).status).toBe(200);
 }
 
-async function install(appId: string, hostPort: number): Promise<any> {
-  const res = await t.request('POST', `/api/servers/${serverId}/apps`, { token: t.tokens.alice, body: { appId, ports: { '8080/tcp': hostPort } } });
+async function install(appId: string, hostPort: number, onServer = serverId): Promise<any> {
+  const res = await t.request('POST', `/api/servers/${onServer}/apps`, { token: t.tokens.alice, body: { appId, ports: { '8080/tcp': hostPort } } });
   expect(res.status).toBe(202);
   const installed = await waitInstalled(t, t.tokens.alice, res.body.installation.id, 90000);
   expect(installed).toMatchObject({ state: 'running', error: null });
   return installed;
 }
 
-describe('update v1 → v2 → a version that fails its health check', () => {
+describe.each(['engine', 'compose'] as const)('%s installation: update v1 → v2 → a version that fails its health check', (deployment) => {
   let id: string;
+  let app: UpdateCatalog;
+  let port: number;
+  let server: string;
+  const events: string[] = [];
+
+  beforeAll(async () => {
+    port = await freePort();
+    app = new UpdateCatalog(`upd-${deployment}-${Date.now().toString(36)}`, port, catalog.dir);
+    app.release('1', '1');
+    await reload();
+    // The same test bed server under another name: prepared with Compose v2 recorded, or without.
+    server = await addTestbedServer(t, t.tokens.alice);
+    await markPrepared(t, server);
+    if (deployment === 'compose') await recordCompose(server);
+    const hooks = t.kernel.hooks.of(appsHooks);
+    hooks.appUpdated.tap('test', (e) => void (e.installation.id === id && events.push(`update ${e.result}${e.reason ? `: ${e.reason}` : ''}`)));
+    hooks.appRolledBack.tap('test', (e) => void (e.installation.id === id && events.push(`rollback ${e.automatic ? 'automatic' : 'by hand'} to ${e.to}${e.error ? ` failed: ${e.error}` : ''}`)));
+  });
 
   test('install v1: the digest it runs is recorded, and no update is available', async () => {
-    const installed = await install(catalog.appId, port);
+    const installed = await install(app.appId, port, server);
     id = installed.id;
-    expect(installed.updates).toMatchObject({ installedVersion: '1', images: [{ service: catalog.appId, image: registry.imageRef('webapp', '1'), digest: await registry.registryDigest('webapp', '1') }], snapshots: [], operation: null });
+    expect(installed.deployment).toBe(deployment);
+    expect(installed.updates).toMatchObject({ installedVersion: '1', images: [{ service: deployment === 'compose' ? 'app' : app.appId, image: registry.imageRef('webapp', '1'), digest: await registry.registryDigest('webapp', '1') }], snapshots: [], operation: null });
     expect(await getText(port, '/version')).toBe('webapp v1\n');
     for (let i = 0; i < 3; i++) await getText(port, '/');
     expect(await getText(port, '/visits')).toBe('3\n');
@@ -81,7 +110,7 @@ describe('update v1 → v2 → a version that fails its health check', () => {
   });
 
   test('the catalog releases v2: the check says so; the update keeps the data and v2 answers', async () => {
-    catalog.release('2', '2');
+    app.release('2', '2');
     await reload();
     const checked = (await t.request('POST', `/api/apps/installations/${id}/check-updates`, { token: t.tokens.alice })).body.installation;
     expect(checked.updates.check).toMatchObject({ available: true, reasons: ['the catalog has version 2 (installed: 1)'], catalogVersion: '2' });
@@ -113,13 +142,19 @@ describe('update v1 → v2 → a version that fails its health check', () => {
   test('v3 fails its health check: rolled back by itself to v2 (by digest) with the snapshot restored', async () => {
     await getText(port, '/');
     expect(await getText(port, '/visits')).toBe('4\n');
-    catalog.release('3', '3-unhealthy');
+    app.release('3', '3-unhealthy');
     await reload();
     expect((await t.request('POST', `/api/apps/installations/${id}/update`, { token: t.tokens.alice })).status).toBe(202);
     const done = await settled(id);
     expect(done.updates.last).toMatchObject({ result: 'rolled_back' });
-    expect(done.updates.last.message).toMatch(/did not answer/);
-    expect(done.progress.map((s: any) => `${s.id}:${s.state}`)).toEqual(['check:done', 'snapshot:done', 'pull:done', 'recreate:done', 'health:failed', 'rollback:done']);
+    // Through the Engine API Tomo's own check finds it; Compose's `up --wait` sees the image's health check fail first.
+    const why = deployment === 'engine' ? /The app did not answer within 8 s \(last try: HTTP 500/ : /container tomo-upd-compose-[a-z0-9-]+-app-1 is unhealthy/;
+    expect(done.updates.last.message).toMatch(why);
+    expect(done.progress.map((s: any) => `${s.id}:${s.state}`)).toEqual(
+      deployment === 'engine'
+        ? ['check:done', 'snapshot:done', 'pull:done', 'recreate:done', 'health:failed', 'rollback:done']
+        : ['check:done', 'snapshot:done', 'pull:done', 'recreate:failed', 'health:pending', 'rollback:done'],
+    );
     // Still v2, pinned to v2's digest, data as at the snapshot.
     expect(done).toMatchObject({ state: 'running', image: registry.imageRef('webapp', '2'), updates: { installedVersion: '2' } });
     const running = await localDocker().getContainer(done.containerName).inspect();
@@ -127,7 +162,7 @@ describe('update v1 → v2 → a version that fails its health check', () => {
     expect(await getText(port, '/version')).toBe('webapp v2\n');
     expect(await getText(port, '/visits')).toBe('4\n');
     expect(done.updates.snapshots.map((s: any) => s.appVersion)).toEqual(['1', '2']);
-    expect(events.slice(1)).toEqual([expect.stringMatching(/^update rolled_back: The app did not answer/), `rollback automatic to ${running.Config.Image}`]);
+    expect(events.slice(1)).toEqual([expect.stringMatching(why), `rollback automatic to ${running.Config.Image}`]);
   });
 
   test('a rollback by hand goes back to the last snapshot: the data as it was before the last update', async () => {
@@ -172,12 +207,8 @@ describe('a new digest under the installed tag', () => {
     tag = `upd-${Date.now().toString(36)}`;
     await registry.pushImage('webapp', tag, 'a', { from: '1' });
     hostPort = await freePort();
-    pushCatalog = new UpdateCatalog(`upd-tag-${Date.now().toString(36)}`, hostPort);
+    pushCatalog = new UpdateCatalog(`upd-tag-${Date.now().toString(36)}`, hostPort, catalog.dir);
     pushCatalog.release('1', tag);
-    // The same kernel reads a second catalog folder: written into the first one's.
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    fs.copyFileSync(path.join(pushCatalog.dir, `${pushCatalog.appId}.yaml`), path.join(catalog.dir, `${pushCatalog.appId}.yaml`));
     await reload();
     id = (await install(pushCatalog.appId, hostPort)).id;
     client = await connectMcp(t.url, t.tokens.alice);
@@ -185,7 +216,6 @@ describe('a new digest under the installed tag', () => {
 
   afterAll(async () => {
     await client?.close();
-    pushCatalog?.remove();
   });
 
   test('check_app_updates (MCP): nothing new; after a push of a new digest under the tag, an update is available', async () => {

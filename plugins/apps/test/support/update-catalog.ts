@@ -15,12 +15,16 @@ export { registry };
  * its visit count in /data (its data volume), so a test can see the data survive an update.
  */
 export class UpdateCatalog {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-update-catalog-'));
+  readonly dir: string;
 
+  /** `dir`: a catalog folder to share with other apps (default: a new one). */
   constructor(
     readonly appId: string,
     private readonly port: number,
-  ) {}
+    dir?: string,
+  ) {
+    this.dir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-update-catalog-'));
+  }
 
   /** Writes the definition for `tag` of tomo-test/webapp as catalog version `version`. */
   release(version: string, tag: string): string {
