@@ -163,7 +163,9 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   apps.appUpdated.tapPromise(TAP, safely('appUpdated', async ({ installation, result, from, to, reason, call }) => {
     const ok = result === 'updated';
     const what = `${from} → ${to}`;
-    const detail = ok ? what : `${what} failed: ${reason ?? 'no reason given'}${result === 'rolled_back' ? ' (rolled back)' : result === 'rollback_failed' ? ' (the rollback failed too)' : ''}`;
+    // How it ended first: a long reason may be cut short by the log's detail limit.
+    const ending = result === 'rolled_back' ? 'failed and was rolled back' : result === 'rollback_failed' ? 'failed, and so did the rollback' : 'failed before the app changed';
+    const detail = ok ? what : `${what} ${ending}: ${reason ?? 'no reason given'}`;
     await log.record({ action: 'app.update', result: ok ? 'ok' : 'failed', ...actor(call), ...(await appTarget(installation)), detail });
   }));
   apps.appRolledBack.tapPromise(TAP, safely('appRolledBack', async ({ installation, automatic, to, snapshot, error, call }) => {

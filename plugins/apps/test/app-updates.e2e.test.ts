@@ -8,7 +8,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { appsHooks } from '../src/hooks';
-import { PreparationEntity } from '../../preparation/src/entities/preparation.entity';
 import { addTestbedServer as addServer, localDocker, markPrepared, startAppsKernel, TEST_CATALOG, waitInstalled, type AppsKernel } from './support/apps-kernel';
 import { getText, registry, UpdateCatalog } from './support/update-catalog';
 import { freePort } from '../../../test-support/ports';
@@ -43,12 +42,6 @@ async function addTestbedServer(k: AppsKernel, token: string): Promise<string> {
   const id = await addServer(k, token);
   servers.add(id);
   return id;
-}
-
-/** Records Compose v2 for the server, as preparation's Compose step does (the test bed's engine has the plugin). */
-async function recordCompose(id: string): Promise<void> {
-  const repo = t.kernel.dataSource.getRepository(PreparationEntity);
-  await repo.update({ serverId: id }, { composeJson: JSON.stringify({ available: true, version: '2', command: ['docker', 'compose'] }) });
 }
 
 const get = async (id: string) => (await t.request('GET', `/api/apps/installations/${id}`, { token: t.tokens.alice })).body.installation;
@@ -90,8 +83,7 @@ describe.each(['engine', 'compose'] as const)('%s installation: update v1 → v2
     await reload();
     // The same test bed server under another name: prepared with Compose v2 recorded, or without.
     server = await addTestbedServer(t, t.tokens.alice);
-    await markPrepared(t, server);
-    if (deployment === 'compose') await recordCompose(server);
+    await markPrepared(t, server, deployment === 'engine' ? { compose: null } : {});
     const hooks = t.kernel.hooks.of(appsHooks);
     hooks.appUpdated.tap('test', (e) => void (e.installation.id === id && events.push(`update ${e.result}${e.reason ? `: ${e.reason}` : ''}`)));
     hooks.appRolledBack.tap('test', (e) => void (e.installation.id === id && events.push(`rollback ${e.automatic ? 'automatic' : 'by hand'} to ${e.to}${e.error ? ` failed: ${e.error}` : ''}`)));

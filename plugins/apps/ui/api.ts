@@ -20,6 +20,8 @@ export type {
   InstallStepView,
   InstallTargetView,
   PreflightView,
+  InstallationUpdatesView,
+  SnapshotView,
 } from '../src/views';
 export type { LogLineView, LogsView } from '../src/logs/log-views';
 export type { AppDefinition, AppEnvVar, AppPort, AppVolume, HostAccessWarning } from '../src/catalog/definition-schema';
@@ -88,6 +90,12 @@ export const appsApi = {
     const text = search.toString();
     return `/api/apps/installations/${enc(id)}/logs/stream${text ? `?${text}` : ''}`;
   },
+  /** Asks now whether an update is available (`updates.check` of the answer). */
+  checkUpdates: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/check-updates`)).installation,
+  /** Starts an update in the background (202); follow `eventsUrl(id)` for its steps. */
+  update: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/update`)).installation,
+  /** Starts a rollback to the last snapshot in the background (202); follow `eventsUrl(id)`. */
+  rollback: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/rollback`)).installation,
   /** Removes the container; the data folder too only when `deleteData`. */
   uninstall: (id: string, deleteData: boolean): Promise<RemovalResult> => api.del<RemovalResult>(`/api/apps/installations/${enc(id)}?deleteData=${deleteData}`),
 };

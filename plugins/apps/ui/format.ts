@@ -60,3 +60,11 @@ export function webUrl(url: string | null | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A file size for people: "512 B", "12.3 KiB", "4.0 MiB". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}

@@ -26,6 +26,19 @@ export interface ComposeTarget {
 const elapsed = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
 /**
+ * Compose prints a line per container step before the one that says why it failed: the reason of
+ * a failed update keeps what it was doing and that last line ("Could not start the app: container
+ * … is unhealthy").
+ */
+export function conciseFailure(err: unknown): string {
+  const message = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
+  const lines = message.trim().split('\n');
+  if (lines.length === 1) return message;
+  const head = lines[0].slice(0, lines[0].indexOf(':') + 1) || lines[0];
+  return `${head} ${lines[lines.length - 1].trim()}`;
+}
+
+/**
  * The definition with every service's image pinned to the digest it ran (`repo@sha256:…`), so
  * that going back runs exactly the previous images even when their tags moved on.
  */
@@ -137,7 +150,7 @@ export async function runComposeUpdate(
     timings.totalMs = elapsed(started);
     return { result: 'updated', images: recorded, timings };
   } catch (err) {
-    reason = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
+    reason = conciseFailure(err);
     await progress.set(progress.current(), 'failed', reason);
   }
 
