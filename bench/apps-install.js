@@ -1,10 +1,11 @@
 'use strict';
 // Apps benchmark, from one run of the built Tomo (`tomo serve`) on the test bed:
 //   1. Install overhead: installs of the test catalog's web app (busybox httpd, image already on
-//      the server) through the HTTP API on the test bed's sshd + Docker engine. For each: the
-//      client-observed total (POST until the installation reads `running`) minus the engine's
-//      container create and start times (from Tomo's log of that install) = Tomo's own overhead
-//      (checks over SSH, image lookup, health probe, database, HTTP).   target <= 500 ms
+//      the server) through the HTTP API on the test bed's sshd + Docker engine, as a one-service
+//      Compose project (the host has Compose v2). For each: the client-observed total (POST until
+//      the installation reads `running`) minus Compose's create and start times (`up --no-start`,
+//      `up --detach --wait`, from Tomo's log of that install) = Tomo's own overhead (checks over
+//      SSH, image lookup, writing the compose file, health probe, database, HTTP).   target <= 500 ms
 //   2. list_catalog with a search, through the MCP SDK client, over a catalog holding 1,000
 //      generated definitions (an extra folder) besides the built-in one: the load time Tomo
 //      reports for the catalog, and each query's p50/p95.      targets load <= 1 s, query <= 50 ms
@@ -110,7 +111,7 @@ async function main() {
     const server = await api(tomo.url, token, 'POST', '/api/servers', {
       name: `bench-${randomBytes(3).toString('hex')}`, host: testbed.ssh.host, port: testbed.ssh.port, username: testbed.ssh.username, authType: 'password', credentials: { password: testbed.ssh.password },
     });
-    markPrepared(path.join(dataDir, 'tomo.db'), server.id);
+    markPrepared(path.join(dataDir, 'tomo.db'), server.id, testbed.docker.composeVersion);
     const runs = [];
     for (let i = 0; i < INSTALLS + 1; i++) {
       const port = await freePort();
@@ -135,7 +136,7 @@ async function main() {
 
     const overhead = summarize(measured.map((r) => r.overheadMs));
     console.log(`\n1. Install overhead (${measured.length} installs after 1 warm-up; image present, nothing pulled)`);
-    for (const r of measured) console.log(`   total ${ms(r.totalMs)} = engine create+start ${ms(r.engineMs)} + Tomo ${ms(r.overheadMs)} (of which health probe ${ms(r.healthMs)})`);
+    for (const r of measured) console.log(`   total ${ms(r.totalMs)} = Compose create+start ${ms(r.engineMs)} + Tomo ${ms(r.overheadMs)} (of which health probe ${ms(r.healthMs)})`);
     console.log(`   Tomo overhead: median ${ms(overhead.median)}, max ${ms(overhead.max)}   target <= ${TARGETS.overheadMs} ms   ${verdict(overhead.max <= TARGETS.overheadMs)}`);
     console.log(`   ratio overhead / total: ${(overhead.median / summarize(measured.map((r) => r.totalMs)).median).toFixed(2)}`);
 
@@ -163,13 +164,15 @@ function writeConfig(tmp, dataRoot) {
 /**
  * Records the server as prepared, straight in Tomo's database (WAL lets a second writer in). The
  * test bed's host runs Docker without systemd, so the preparation plugin cannot run its steps
- * here; this is the row a completed preparation leaves.
+ * here; this is the row a completed preparation leaves, with the host's Compose v2 (so the app is
+ * installed as a Compose project, as on any server prepared by this release).
  */
-function markPrepared(dbFile, serverId) {
+function markPrepared(dbFile, serverId, composeVersion) {
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 5000');
   const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
-  db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', at, at, at);
+  const compose = JSON.stringify({ available: true, version: composeVersion, command: ['docker', 'compose'] });
+  db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, composeJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', compose, at, at, at);
   db.close();
 }
 

@@ -258,20 +258,16 @@ export class AppsService implements AppsApi {
         const runner = this.composeOps.runner(engine.server, entity, plan.program);
         const { timings, containerId } = await runComposeInstall(plan, runner, engine, progress, { pullTimeoutMs: this.config.pullTimeoutMs });
         this.lastTimings.set(entity.id, timings);
-        await this.save(entity, { state: 'running', containerId });
+        await this.save(entity, { state: 'running', containerId, imageDigestsJson: await this.digestsOf(engine, plan) });
       } else {
         const { containerId, timings } = await runInstall(plan, engine, progress, {
           pullTimeoutMs: this.config.pullTimeoutMs,
           onContainer: (containerId) => this.save(entity, { containerId }),
         });
         this.lastTimings.set(entity.id, timings);
-        await this.save(entity, { state: 'running', containerId });
+        await this.save(entity, { state: 'running', containerId, imageDigestsJson: await this.digestsOf(engine, plan) });
       }
       this.log.info({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, deployment: entity.deployment, ...roundTimings(this.lastTimings.get(entity.id)!) }, 'App installed');
-      // The digest each service runs, so an update can compare with the registry and roll back to it.
-      const services = 'yaml' in plan ? plan.services.map((x) => ({ service: x.name, image: x.image })) : [{ service: plan.app.id, image: plan.app.image }];
-      const images = await Promise.all(services.map(async (x) => ({ ...x, digest: await localDigest(engine.docker, x.image).catch(() => null) })));
-      await this.save(entity, { imageDigestsJson: JSON.stringify(images) });
     } catch (err) {
       const message = err instanceof InstallFailure || err instanceof AppError ? err.message : `Unexpected error: ${(err as Error).message}`;
       if (!(err instanceof InstallFailure)) this.log.error({ err, installationId: entity.id }, 'Install failed unexpectedly');
@@ -281,9 +277,22 @@ export class AppsService implements AppsApi {
       this.log.warn({ installationId: entity.id, app: entity.appId, serverId: entity.serverId, step: failedStep }, `App install failed: ${message}`);
     } finally {
       this.liveProgress.delete(entity.id);
+      // Its final state is saved: start, stop and uninstall may act on it from now (the hooks below need not finish first).
+      this.busy.delete(entity.id);
     }
     const view = toInstallationView(entity, { state: entity.state, detail: null }, engine.server.info.host);
     await this.hooks.of(appsHooks).installFinished.promise({ installation: view, call }).catch((err: Error) => this.log.error({ err }, 'installFinished hook failed'));
+  }
+
+  /**
+   * The digest each service's image has on the server (JSON), so an update can compare with the
+   * registry and roll back to it; taken before the install is saved as running, so that a running
+   * installation is never still busy.
+   */
+  private async digestsOf(engine: ServerEngine, plan: InstallPlan | ComposePlan): Promise<string> {
+    const services = 'yaml' in plan ? plan.services.map((x) => ({ service: x.name, image: x.image })) : [{ service: plan.app.id, image: plan.app.image }];
+    const images = await Promise.all(services.map(async (x) => ({ ...x, digest: await localDigest(engine.docker, x.image).catch(() => null) })));
+    return JSON.stringify(images);
   }
 
   /** Progress of installs in flight (fresher than the saved copy: pull progress lines). */
