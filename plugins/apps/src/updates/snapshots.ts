@@ -26,7 +26,7 @@ function folderName(dataDir: string): string {
  * shell line. The data was written by the app's container, often as root, which the SSH login
  * user may not read. Returns what it printed (TTY, so the log is plain text) when it exits 0.
  */
-async function runHelper(docker: Docker, image: string, argv: string[], binds: string[], what: string): Promise<string> {
+async function runHelper(docker: Docker, image: string, argv: string[], binds: string[], what: string, sizeOf?: string): Promise<{ output: string; size: number | null }> {
   let helper: Docker.Container;
   try {
     helper = await docker.createContainer({
@@ -46,12 +46,28 @@ async function runHelper(docker: Docker, image: string, argv: string[], binds: s
     const { StatusCode } = (await helper.wait()) as { StatusCode: number };
     const output = String(await helper.logs({ stdout: true, stderr: true })).trim();
     if (StatusCode !== 0) throw new InstallFailure(`Could not ${what}: ${output.slice(-300) || `exit code ${StatusCode}`}`);
-    return output;
+    return { output, size: sizeOf ? await fileSize(helper, sizeOf) : null };
   } catch (err) {
     if (err instanceof InstallFailure) throw err;
     throw new InstallFailure(`Could not ${what}: ${engineMessage(err)}`);
   } finally {
     await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The size of a file in a (stopped) container, from the engine's archive stat
+ * (`HEAD /containers/{id}/archive`, header X-Docker-Container-Path-Stat): no second helper to run.
+ */
+async function fileSize(container: Docker.Container, file: string): Promise<number | null> {
+  try {
+    const res = (await container.infoArchive({ path: file })) as { headers: Record<string, string | undefined>; resume?: () => void };
+    res.resume?.();
+    const stat = res.headers['x-docker-container-path-stat'];
+    const size = stat ? (JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as { size?: unknown }).size : undefined;
+    return typeof size === 'number' ? size : null;
+  } catch {
+    return null;
   }
 }
 
@@ -65,9 +81,8 @@ export async function takeSnapshot(engine: ServerEngine, dataDir: string, image:
   const folder = snapshotFolderOf(dataDir);
   const archive = `${stamp}.tar.gz`;
   const binds = [`${path.posix.dirname(dataDir)}:${APPS}:ro`, `${folder}:${SNAPSHOTS}`];
-  await runHelper(engine.docker, image, ['tar', '-czf', `${SNAPSHOTS}/${archive}`, '-C', APPS, name], binds, 'archive the data folder');
-  const size = await runHelper(engine.docker, image, ['stat', '-c', '%s', `${SNAPSHOTS}/${archive}`], binds, 'read the archive size').catch(() => '');
-  return { file: path.posix.join(folder, archive), sizeBytes: /^\d+$/.test(size) ? Number(size) : null };
+  const { size } = await runHelper(engine.docker, image, ['tar', '-czf', `${SNAPSHOTS}/${archive}`, '-C', APPS, name], binds, 'archive the data folder', `${SNAPSHOTS}/${archive}`);
+  return { file: path.posix.join(folder, archive), sizeBytes: size };
 }
 
 /** Replaces the data folder with the snapshot's content (the folder is emptied first, so files added since go). */
