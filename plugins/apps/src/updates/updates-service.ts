@@ -10,7 +10,8 @@ import type { AppsService } from '../services/apps-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { EngineAccess } from '../services/engine-access';
 import { InstallFailure } from '../services/installer';
-import type { InstallationView } from '../views';
+import { servicesOf } from '../catalog';
+import type { InstallationView, ServiceImageView } from '../views';
 import { runComposeRestore, runComposeUpdate, type ComposeTarget } from './compose-update';
 import { previousReference, runEngineRestore, runEngineUpdate, type EngineTarget, type UpdateOutcome, type UpdateTimings } from './engine-update';
 import { localDigest } from './image-digests';
@@ -68,15 +69,18 @@ export class UpdatesService {
     return checked;
   }
 
+  /** The digests an installation from before they were recorded runs: the server's images of its tags now (recorded). */
+  private async currentImages(row: InstallationEntity, handle: ServerHandle): Promise<ServiceImageView[]> {
+    const docker = this.engine.for(handle).docker;
+    const images = [{ service: row.deployment === 'compose' ? servicesOf(JSON.parse(row.definitionJson) as AppDefinition)[0].name : row.appId, image: row.image, digest: await localDigest(docker, row.image).catch(() => null) }];
+    await this.apps.saveRecord(row, { imageDigestsJson: JSON.stringify(images) });
+    return images;
+  }
+
   private async checkRow(row: InstallationEntity, handle: ServerHandle): Promise<void> {
     const docker = this.engine.for(handle).docker;
     const installed = JSON.parse(row.definitionJson) as AppDefinition;
-    let images = imagesOf(row);
-    if (images.length === 0) {
-      // Installed before digests were recorded: what the server has now is what it runs.
-      images = [{ service: row.appId, image: row.image, digest: await localDigest(docker, row.image).catch(() => null) }];
-      await this.apps.saveRecord(row, { imageDigestsJson: JSON.stringify(images) });
-    }
+    const images = imagesOf(row).length > 0 ? imagesOf(row) : await this.currentImages(row, handle);
     const check = await checkForUpdate({ app: installed, images }, this.catalog.find(row.appId), docker);
     await this.saveUpdateRecord(row, { ...updateRecordOf(row), check });
   }
@@ -92,7 +96,9 @@ export class UpdatesService {
     const from = JSON.parse(row.definitionJson) as AppDefinition;
     const to = this.catalog.find(row.appId) ?? from;
     if (to.security.requiresAdmin && principal.role !== 'admin') throw new AppError(403, 'forbidden', `${to.name} needs host access now: only an admin may update it`);
-    const images = imagesOf(row);
+    // Installed before digests were recorded (an earlier release): what the server has now is what
+    // it runs, so the rollback can still go back by digest even if the tag moves during the update.
+    const images = imagesOf(row).length > 0 ? imagesOf(row) : await this.currentImages(row, handle);
     const fromLabel = labelOf(from);
     const toLabel = labelOf(to);
     const target = this.targetOf(row);
