@@ -1,7 +1,7 @@
 import { enableAutoUnmount, flushPromises, mount, RouterLinkStub, type VueWrapper } from '@vue/test-utils';
 import { installFakeFetch, type FakeRoute } from '../../../../ui-shell/src/test-utils/fake-fetch';
 import { FakeStreamServer, frame, routeStreamsTo } from '../../../../ui-shell/src/test-utils/fake-stream';
-import type { InstallationView, InstallStepView } from '../api';
+import type { InstallStepView } from '../api';
 import ServerAppsTab from '../ServerAppsTab.vue';
 import { makeInstallation, SERVER_ID, signIn } from '../test-fixtures';
 
