@@ -44,6 +44,9 @@ async function until(client: Client, name: string, args: Record<string, unknown>
   }
 }
 
+/** Waits until no update or rollback runs on the installation (the calls after it would meet a busy app). */
+const settled = () => until(alice, 'get_installed_apps', { server_id: ids.server }, (s) => s.installations.every((i: { updates: { operation: string | null } }) => i.updates.operation === null));
+
 interface ToolCall {
   tool: string;
   client: () => Client;
@@ -105,6 +108,10 @@ const CALLS: ToolCall[] = [
   { tool: 'stop_app', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello' }) },
   { tool: 'start_app', client: () => alice, args: () => ({ installation_id: ids.installation }) },
   { tool: 'get_app_logs', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello', tail: 5 }) },
+  { tool: 'check_app_updates', client: () => alice, args: () => ({ installation_id: ids.installation }) },
+  // Accepted at once; the update runs on (the test image is not in any registry, so its pull fails after the snapshot).
+  { tool: 'update_app', client: () => alice, args: () => ({ installation_id: ids.installation }), keep: () => settled() },
+  { tool: 'rollback_app', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello' }), keep: () => settled() },
   // monitoring and activity
   { tool: 'get_app_metrics', client: () => alice, args: () => ({ server_id: ids.server, app_id: 'web-hello' }) },
   { tool: 'get_server_metrics', client: () => alice, args: () => ({ server_id: ids.server, period: '7d' }) },
