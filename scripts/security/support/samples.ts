@@ -119,6 +119,10 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'DELETE /api/apps/installations/:id': { params: { id: 'installation' }, query: () => ({ deleteData: 'true' }), fuzzUnknownIds: true },
   'POST /api/apps/installations/:id/start': { params: { id: 'installation' } },
   'POST /api/apps/installations/:id/stop': { params: { id: 'installation' } },
+  // Updates: a valid request with a real id goes on to the (unreachable) server, so fuzzed with ids of nothing.
+  'POST /api/apps/installations/:id/check-updates': { params: { id: 'installation' }, fuzzUnknownIds: true },
+  'POST /api/apps/installations/:id/update': { params: { id: 'installation' }, fuzzUnknownIds: true },
+  'POST /api/apps/installations/:id/rollback': { params: { id: 'installation' }, fuzzUnknownIds: true },
   // backup
   'POST /api/backup/export': { body: () => ({ password: 'export-password-1234', includeHistory: false }) },
   'POST /api/backup/uploads': { rawBody: { contentType: 'application/octet-stream', bytes: () => NOT_A_BACKUP } },
@@ -165,6 +169,9 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   stop_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
   uninstall_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, delete_data: true }) },
   get_app_logs: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, tail: 50, since: '1h' }) },
+  check_app_updates: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
+  update_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
+  rollback_app: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation }) },
   // activity
   get_activity_logs: { filters: { server_id: 'server', user_id: 'user', serverId: 'server', userId: 'user' }, args: () => ({ page: 1, page_size: 20 }) },
   // monitoring
