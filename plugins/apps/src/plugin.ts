@@ -96,6 +96,8 @@ export const appsPlugin = definePlugin({
     ctx.onReady(async () => {
       const interrupted = await apps.markInterrupted();
       if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
+      const cut = await updates.markInterrupted();
+      if (cut) ctx.logger.warn(`${cut} app update(s) or rollback(s) were cut off by a restart and are marked failed`);
       const minutes = ctx.config.updateCheckIntervalMinutes;
       if (minutes > 0) {
         // Periodic update checks; one at a time (a slow server delays the next round, it never overlaps).

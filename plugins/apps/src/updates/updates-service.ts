@@ -11,7 +11,7 @@ import type { CatalogService } from '../services/catalog-service';
 import type { EngineAccess } from '../services/engine-access';
 import { InstallFailure } from '../services/installer';
 import { servicesOf } from '../catalog';
-import type { InstallationView, ServiceImageView } from '../views';
+import type { InstallationView, InstallStepView, ServiceImageView } from '../views';
 import { runComposeRestore, runComposeUpdate, type ComposeTarget } from './compose-update';
 import { previousReference, runEngineRestore, runEngineUpdate, type EngineTarget, type UpdateOutcome, type UpdateTimings } from './engine-update';
 import { localDigest } from './image-digests';
@@ -67,6 +67,27 @@ export class UpdatesService {
       }
     }
     return checked;
+  }
+
+  /**
+   * At start: an update or rollback cut off by a restart of Tomo is marked failed (the step it was
+   * at, and `updates.last` saying so), as installs are; the app may be stopped or half-updated, and
+   * its last snapshot is there to go back to.
+   */
+  async markInterrupted(): Promise<number> {
+    let marked = 0;
+    for (const row of await this.apps.settledRecords()) {
+      const steps = JSON.parse(row.progressJson) as InstallStepView[];
+      const kind = steps.some((s) => s.id === 'snapshot') ? 'update' : steps.some((s) => s.id === 'restore') ? 'rollback' : null;
+      const cut = steps.find((s) => s.state === 'running');
+      if (!kind || !cut) continue;
+      Object.assign(cut, { state: 'failed', detail: 'Interrupted by a restart of Tomo' });
+      const message = `The ${kind} was interrupted by a restart of Tomo at "${cut.title}": check the app (it may be stopped); Roll back goes back to its last snapshot`;
+      await this.apps.saveRecord(row, { progressJson: JSON.stringify(steps) });
+      await this.saveUpdateRecord(row, { ...updateRecordOf(row), last: { at: new Date().toISOString(), result: 'failed', message } });
+      marked++;
+    }
+    return marked;
   }
 
   /** The digests an installation from before they were recorded runs: the server's images of its tags now (recorded). */
