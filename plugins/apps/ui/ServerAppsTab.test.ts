@@ -104,6 +104,63 @@ describe('ServerAppsTab', () => {
     expect(row(wrapper, 'inst-8').get('[data-testid="app-uninstall"]').attributes('disabled')).toBeDefined();
   });
 
+  it("lists each service's state for an app of several services, naming the one that crashed; one-service apps show none", async () => {
+    const stack = makeInstallation({
+      id: 'inst-10',
+      appId: 'three-tier',
+      appName: 'Three tier',
+      containerName: 'tomo-three-tier-1a2b3c',
+      state: 'crashed',
+      stateDetail: 'cache: exited with code 1 at 10:42',
+      deployment: 'compose',
+      projectName: 'tomo-three-tier-1a2b3c',
+      services: [
+        { name: 'web', state: 'running', health: 'healthy', detail: null },
+        { name: 'db', state: 'running', health: 'starting', detail: null },
+        { name: 'cache', state: 'crashed', health: null, detail: 'exited with code 1 at 10:42' },
+      ],
+    });
+    const { wrapper } = await mountTab({ [LIST]: listReply([kuma, stack]) });
+
+    expect(badge(wrapper, stack.id).text()).toBe('Crashed');
+    expect(badge(wrapper, stack.id).classes()).toContain('t-badge--danger');
+    const services = row(wrapper, stack.id).get('[data-testid="app-services"]');
+    expect(services.attributes('aria-label')).toBe('Services of Three tier');
+    // In the order the API gives, each with the app's badge vocabulary and looks.
+    const seen = services.findAll('li').map((li) => {
+      const serviceBadge = li.get('.t-badge');
+      return [li.get('.apps-services__name').text(), li.attributes('data-state'), serviceBadge.text(), serviceBadge.classes().find((c) => c.startsWith('t-badge--'))];
+    });
+    expect(seen).toEqual([
+      ['web', 'running', 'Running', 't-badge--success'],
+      ['db', 'running', 'Running', 't-badge--success'],
+      ['cache', 'crashed', 'Crashed', 't-badge--danger'],
+    ]);
+    expect(services.get('[data-testid="app-service-db"] [data-health]').text()).toBe('health check starting');
+    expect(services.get('[data-testid="app-service-web"] [data-health]').attributes('data-health')).toBe('healthy');
+    const cache = services.get('[data-testid="app-service-cache"]');
+    expect(cache.find('[data-health]').exists()).toBe(false);
+    expect(cache.get('.apps-services__detail').text()).toBe('exited with code 1 at 10:42');
+    expect(cache.get('.t-badge').attributes('title')).toBe('exited with code 1 at 10:42');
+
+    // A single-service app looks as before: no list of services.
+    expect(row(wrapper, kuma.id).find('[data-testid="app-services"]').exists()).toBe(false);
+  });
+
+  it('updates the services\' states when the list is read again', async () => {
+    const services = (cache: 'running' | 'crashed') => [
+      { name: 'web', state: 'running' as const, health: null, detail: null },
+      { name: 'cache', state: cache, health: null, detail: null },
+    ];
+    const crashed = makeInstallation({ id: 'inst-11', appName: 'Pair', state: 'crashed', services: services('crashed') });
+    const { wrapper } = await mountTab({ [LIST]: sequence(listReply([crashed]), listReply([{ ...crashed, state: 'running', services: services('running') }])) });
+    expect(row(wrapper, crashed.id).get('[data-testid="app-service-cache"]').attributes('data-state')).toBe('crashed');
+    await byId(wrapper, 'apps-refresh').trigger('click');
+    await flushPromises();
+    expect(badge(wrapper, crashed.id).text()).toBe('Running');
+    expect(row(wrapper, crashed.id).get('[data-testid="app-service-cache"] .t-badge').text()).toBe('Running');
+  });
+
   it('starts and stops an app, then reads the list again', async () => {
     const started = { ...jelly, state: 'running' as const };
     const stopped = { ...kuma, state: 'stopped' as const };

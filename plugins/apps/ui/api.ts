@@ -14,6 +14,7 @@ export type {
   InstallationState,
   InstallationView,
   InstalledPortView,
+  InstalledServiceView,
   InstallRequest,
   InstallStepId,
   InstallStepState,
@@ -21,6 +22,7 @@ export type {
   InstallTargetView,
   PreflightView,
   InstallationUpdatesView,
+  ServiceHealth,
   SnapshotView,
 } from '../src/views';
 export type { LogLineView, LogsView } from '../src/logs/log-views';
