@@ -379,13 +379,13 @@ export const installationSchema = z.strictObject({
   progress: z
     .array(
       z.strictObject({
-        id: z.enum(['check', 'pull', 'create', 'start', 'health', 'snapshot', 'recreate', 'rollback', 'restore']),
+        id: z.enum(['check', 'pull', 'create', 'start', 'health', 'snapshot', 'recreate', 'rollback', 'restore', 'remove', 'data']),
         title: z.string(),
         state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
         detail: z.string().nullable().describe('Last progress line (e.g. "Downloading 12.3 MB / 40.1 MB"), or null'),
       }),
     )
-    .describe('The steps of the install, or of the last update or rollback, in order'),
+    .describe('The steps of the install, or of the last update or rollback (or of the uninstall running now), in order'),
   updates: updatesSchema,
   error: z.string().nullable().describe('Why the install failed, or null'),
   url: z.string().nullable().describe("Address of the app's web interface (`http://<server host>:<port>/`), or null when it has none"),

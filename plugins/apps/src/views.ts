@@ -80,7 +80,7 @@ export type InstallationState =
   | 'unknown';
 
 /** Install steps; an update adds `snapshot`, `recreate` and `rollback`, a rollback by hand `restore`. */
-export type InstallStepId = 'check' | 'pull' | 'create' | 'start' | 'health' | 'snapshot' | 'recreate' | 'rollback' | 'restore';
+export type InstallStepId = 'check' | 'pull' | 'create' | 'start' | 'health' | 'snapshot' | 'recreate' | 'rollback' | 'restore' | 'remove' | 'data';
 export type InstallStepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
 /** One step of an install as the wizard's progress view shows it. */

@@ -1,46 +1,63 @@
-import { openEventStream, type PluginContext } from '@tomo/kernel';
+import { AppError, openEventStream, type PluginContext } from '@tomo/kernel';
 import { installationIdParams } from '../schemas';
 import type { AppsService } from '../services/apps-service';
 
 /**
- * `GET /api/apps/installations/:id/events`: an install's progress as server-sent events, for the
- * console's install wizard (it polled every 700 ms before). The same access as reading the
+ * `GET /api/apps/installations/:id/events`: an install's, update's, rollback's or uninstall's
+ * progress as server-sent events, for the console's dialogs. The same access as reading the
  * installation (its owner or an admin; 404 for anyone else, before anything is streamed).
  *
- * Events: `installation` (`{ installation }`, the whole view: first, and again when the install
- * is over), `progress` (`{ steps }`, on every step change or detail line), then `end`. Each
+ * Events: `installation` (`{ installation }`, the whole view: first, and again when the operation
+ * is over), `progress` (`{ steps }`, on every step change or detail line), `removed` (`{ id }`,
+ * instead of the last `installation` when an uninstall deleted the record), then `end`. Each
  * connection starts with the whole view, so a client that reconnects has missed nothing.
+ *
+ * With `?next=1` a stream opened while nothing runs waits for the next update, rollback or
+ * uninstall and follows it: an uninstall answers only when it is over, so the console opens the
+ * stream first (the wait is registered before the first event is sent) and then asks for it.
  */
 export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService): void {
   ctx.http.rawRoute({
     method: 'GET',
     path: '/api/apps/installations/:id/events',
-    summary: "An install's, update's or rollback's progress as server-sent events (`installation`, `progress`, `end`)",
+    summary: "An install's, update's, rollback's or uninstall's progress as server-sent events (`installation`, `progress`, `removed`, `end`); `?next=1` waits for the next operation",
     access: 'authenticated',
     handler: async (koa, call) => {
       const { id } = installationIdParams.parse({ id: koa.params.id });
+      const waitForNext = koa.query.next === '1' || koa.query.next === 'true';
       const { principal } = call;
       const first = await apps.get(principal, id);
       const events = openEventStream(koa);
-      events.send('installation', { installation: first });
-      // An update or rollback by hand streams its steps the same way.
-      if (first.state !== 'installing' && first.updates.operation === null) {
+
+      const follow = () => {
+        const following = apps.followInstall(id, (steps) => events.send('progress', { steps }));
+        events.onClose(following.stop);
+        void following.done.then(async () => {
+          if (events.closed) return;
+          try {
+            events.send('installation', { installation: await apps.get(principal, id) });
+          } catch (err) {
+            // The operation was an uninstall and the record is gone: say so, then end cleanly.
+            if (err instanceof AppError && err.status === 404) events.send('removed', { id });
+          }
+          events.send('end', {});
+          events.close();
+        });
+      };
+
+      if (apps.inFlight(id)) {
+        events.send('installation', { installation: first });
+        follow();
+      } else if (waitForNext) {
+        // Registered before the first event goes out: a client that saw it may start the operation.
+        const unsubscribe = apps.onNextOperation(id, follow);
+        events.onClose(unsubscribe);
+        events.send('installation', { installation: first });
+      } else {
+        events.send('installation', { installation: first });
         events.send('end', {});
         events.close();
-        return;
       }
-      const follow = apps.followInstall(id, (steps) => events.send('progress', { steps }));
-      events.onClose(follow.stop);
-      void follow.done.then(async () => {
-        if (events.closed) return;
-        try {
-          events.send('installation', { installation: await apps.get(principal, id) });
-          events.send('end', {});
-        } catch {
-          // Uninstalled meanwhile: the stream just ends; the console's next read says 404.
-        }
-        events.close();
-      });
     },
   });
 }

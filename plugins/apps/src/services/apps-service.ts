@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type Docker from 'dockerode';
@@ -16,6 +17,7 @@ import type { InstallationState, InstallationView, InstalledServiceView, Install
 import type { CatalogService } from './catalog-service';
 import { DOCKER_SOCKET, type EngineAccess, type ServerEngine } from './engine-access';
 import { initialProgress, InstallProgress } from './install-progress';
+import { uninstallSteps } from './uninstall-steps';
 import { reconcileState, type ContainerSnapshot, type EngineView } from './installation-state';
 import { serviceState } from '../compose/project-state';
 import { PROJECT_LABEL, SERVICE_LABEL, type ComposeProgram } from '../compose/compose-argv';
@@ -471,6 +473,7 @@ export class AppsService implements AppsApi {
   /**
    * Stops and removes the container and forgets the installation; with `deleteData`, the app's
    * data folder on the server goes too. A failure leaves the record (state as before) and says why.
+   * Its steps are followed over the installation's event stream while the request runs.
    */
   async uninstall(principal: Principal, installationId: string, deleteData: boolean, call: CallContext): Promise<UninstallResult> {
     const row = await this.owned(principal, installationId);
@@ -479,8 +482,15 @@ export class AppsService implements AppsApi {
     const engine = this.engine.for(handle);
     const previous: Recorded = row.state;
     this.busy.add(row.id);
+    // Kept in memory only: the record goes at the end, and a failed uninstall leaves the install's own steps saved.
+    const progress = new InstallProgress(uninstallSteps(deleteData, row.dataDir), async () => undefined);
+    let finished!: () => void;
+    this.liveProgress.set(row.id, progress);
+    this.running.set(row.id, new Promise<void>((resolve) => (finished = resolve)));
+    this.operationStarts.emit(row.id);
     try {
       await this.save(row, { state: 'removing' });
+      await progress.set('remove', 'running');
       if (row.deployment === 'compose') {
         // The whole project: containers, network, and with the data its named volumes; then its folder.
         await this.composeOps.remove(handle, engine, row, deleteData, await this.composeProgram(handle));
@@ -491,9 +501,11 @@ export class AppsService implements AppsApi {
           if (engineStatus(err) !== 404) throw new AppError(502, 'engine_failed', `Docker could not remove ${row.appName}: ${engineMessage(err)}`);
         }
       }
+      await progress.set('remove', 'done', row.deployment === 'compose' ? `Project ${row.projectName ?? row.containerName} removed` : `Container ${row.containerName} removed`);
       // The app is gone from here on: a data folder that cannot be deleted is reported, not a reason to keep the record.
       let dataError: string | undefined;
       if (deleteData) {
+        await progress.set('data', 'running');
         await deleteDataDir(engine, { dataDir: row.dataDir, dataRoot: path.posix.dirname(row.dataDir), image: row.image }).catch((err: Error) => {
           dataError = err.message;
         });
@@ -503,6 +515,7 @@ export class AppsService implements AppsApi {
             dataError ??= err.message;
           });
         }
+        await progress.set('data', dataError ? 'failed' : 'done', dataError ?? `${row.dataDir} deleted`);
       }
       const view = toInstallationView(row, { state: 'removing', detail: null }, handle.info.host);
       await this.repo.delete({ id: row.id });
@@ -510,11 +523,29 @@ export class AppsService implements AppsApi {
       await this.hooks.of(appsHooks).appUninstalled.promise({ installation: view, dataDeleted, call });
       return { removed: true, dataDeleted, ...(dataError ? { dataError } : {}) };
     } catch (err) {
+      await progress.set(progress.current(), 'failed', err instanceof AppError ? err.message : 'The uninstall failed unexpectedly').catch(() => undefined);
       await this.save(row, { state: previous }).catch(() => undefined);
       throw err;
     } finally {
+      this.liveProgress.delete(row.id);
+      this.running.delete(row.id);
       this.busy.delete(row.id);
+      finished();
     }
+  }
+
+  /** Whether an install, update, rollback or uninstall runs on the installation now. */
+  inFlight(installationId: string): boolean {
+    return this.running.has(installationId);
+  }
+
+  /** Emits an installation's id when an update, rollback or uninstall of it starts (streams waiting for the next one). */
+  private readonly operationStarts = new EventEmitter().setMaxListeners(0);
+
+  /** Calls `onStart` once, when the next update, rollback or uninstall of the installation starts; returns the unsubscribe. */
+  onNextOperation(installationId: string, onStart: () => void): () => void {
+    this.operationStarts.once(installationId, onStart);
+    return () => void this.operationStarts.off(installationId, onStart);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -575,6 +606,7 @@ export class AppsService implements AppsApi {
         this.running.delete(row.id);
       });
     this.running.set(row.id, job);
+    this.operationStarts.emit(row.id);
   }
 
   // -------------------------------------------------------------------------------------------
