@@ -79,8 +79,12 @@ export const appsApi = {
   /** A server's installations, their state reconciled with Docker. */
   installations: async (serverId: string): Promise<InstallationView[]> =>
     (await api.get<{ installations: InstallationView[] }>(`/api/servers/${enc(serverId)}/apps`)).installations,
-  /** The installation's event stream (`installation`, `progress`, `end`), for the kit's `api.stream`. */
-  eventsUrl: (id: string): string => `/api/apps/installations/${enc(id)}/events`,
+  /**
+   * The installation's event stream (`installation`, `progress`, `removed`, `end`), for the kit's
+   * `api.stream`. With `next`, a stream opened while nothing runs waits for the next operation
+   * (an uninstall, asked for once the stream is open).
+   */
+  eventsUrl: (id: string, options: { next?: boolean } = {}): string => `/api/apps/installations/${enc(id)}/events${options.next ? '?next=1' : ''}`,
   installation: async (id: string): Promise<InstallationView> => (await api.get<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}`)).installation,
   start: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/start`)).installation,
   stop: async (id: string): Promise<InstallationView> => (await api.post<{ installation: InstallationView }>(`/api/apps/installations/${enc(id)}/stop`)).installation,
