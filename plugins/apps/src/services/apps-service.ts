@@ -245,7 +245,8 @@ export class AppsService implements AppsApi {
         : { serverId, app, spec: buildContainerSpec({ app, resolved, installationId: id, serverId, containerName, dataDir }), ports: resolved.ports };
       const job = this.runInBackground(entity, plan, engine, call).finally(() => {
         this.busy.delete(id);
-        this.running.delete(id);
+        // An uninstall may have started while the install's hooks ran: its entry stays.
+        if (this.running.get(id) === job) this.running.delete(id);
       });
       this.running.set(id, job);
       return toInstallationView(entity, { state: 'installing', detail: null }, server.host);
