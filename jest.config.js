@@ -71,6 +71,8 @@ module.exports = {
       transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
       moduleNameMapper: sharedMappers,
       setupFiles: ['reflect-metadata'],
+      // Before each file: remove app containers and Compose networks an earlier file left behind.
+      setupFilesAfterEnv: ['<rootDir>/test-support/leftover-apps.ts'],
     },
     {
       displayName: 'console',
