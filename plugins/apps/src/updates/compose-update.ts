@@ -7,11 +7,12 @@ import { composeProjectFor } from '../compose/project-input';
 import type { ResolvedInstall } from '../install';
 import type { ServerEngine } from '../services/engine-access';
 import type { InstallProgress } from '../services/install-progress';
-import { InstallFailure, pullImage } from '../services/installer';
+import { pullImage } from '../services/installer';
 import type { ServiceImageView } from '../views';
-import { formatBytes, type TakenSnapshot, type UpdateOutcome, type UpdateTimings } from './engine-update';
 import { localDigest, pinnedReference } from './image-digests';
-import { restoreSnapshot, takeSnapshot } from './snapshots';
+import { restoreSnapshot } from './snapshots';
+import { elapsed, failureMessage, rollbackPhase, snapshotPhase } from './update-phases';
+import type { TakenSnapshot, UpdateOutcome, UpdateTimings } from './update-types';
 
 /** One installation deployed as a Compose project, as an update sees it. */
 export interface ComposeTarget {
@@ -23,15 +24,13 @@ export interface ComposeTarget {
   pullTimeoutMs: number;
 }
 
-const elapsed = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
-
 /**
  * Compose prints a line per container step before the one that says why it failed: the reason of
  * a failed update keeps what it was doing and that last line ("Could not start the app: container
  * … is unhealthy").
  */
 export function conciseFailure(err: unknown): string {
-  const message = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
+  const message = failureMessage(err);
   const lines = message.trim().split('\n');
   if (lines.length === 1) return message;
   const head = lines[0].slice(0, lines[0].indexOf(':') + 1) || lines[0];
@@ -93,30 +92,12 @@ export async function runComposeUpdate(
   const previous = pinnedApp(from.app, from.images);
   const hasData = from.app.volumes.some((v) => v.kind === 'data');
 
-  let t = process.hrtime.bigint();
-  await progress.set('snapshot', 'running', 'Stopping the app, so that no file changes while it is archived');
-  await runner.stop();
-  timings.recreateMs += elapsed(t);
-  t = process.hrtime.bigint();
-  let snapshotFile: string | null = null;
-  if (hasData) {
-    let snapshot: TakenSnapshot;
-    try {
-      snapshot = await takeSnapshot(engine, target.dataDir, previous.image, new Date().toISOString().replace(/[-:.]/g, ''));
-    } catch (err) {
-      await runner.start().catch(() => undefined);
-      throw err;
-    }
-    snapshotFile = snapshot.file;
-    await onSnapshot(snapshot);
-    await progress.set('snapshot', 'done', `${snapshot.file}${snapshot.sizeBytes === null ? '' : ` (${formatBytes(snapshot.sizeBytes)})`}`);
-  } else {
-    await onSnapshot(null);
-    await progress.set('snapshot', 'skipped', 'The app keeps no data folder on the server');
-  }
-  timings.snapshotMs = elapsed(t);
+  const snapshotFile = await snapshotPhase(
+    { engine, progress, timings, onSnapshot },
+    { hasData, dataDir: target.dataDir, image: previous.image, stop: () => runner.stop(), start: () => runner.start() },
+  );
 
-  t = process.hrtime.bigint();
+  let t = process.hrtime.bigint();
   await progress.set('pull', 'running');
   const images = [...new Set(servicesOf(to.app).map((s) => s.image))];
   try {
@@ -154,8 +135,7 @@ export async function runComposeUpdate(
     await progress.set(progress.current(), 'failed', reason);
   }
 
-  await progress.set('rollback', 'running', `Going back to ${previous.image}`);
-  try {
+  return rollbackPhase({ progress, timings, started }, reason, previous.image, async () => {
     t = process.hrtime.bigint();
     await runner.stop().catch(() => undefined);
     timings.recreateMs += elapsed(t);
@@ -163,15 +143,7 @@ export async function runComposeUpdate(
     const back = await deploy(target, previous, runner, engine, (line) => progress.detail('rollback', line));
     timings.recreateMs += back.upMs;
     timings.healthMs += back.healthMs;
-  } catch (err) {
-    const rollbackError = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
-    await progress.set('rollback', 'failed', rollbackError);
-    timings.totalMs = elapsed(started);
-    return { result: 'rollback_failed', reason, rollbackError, timings };
-  }
-  await progress.set('rollback', 'done', `${previous.image} runs again with the data from before the update`);
-  timings.totalMs = elapsed(started);
-  return { result: 'rolled_back', reason, timings };
+  });
 }
 
 /** Puts a Compose installation back to a snapshot by hand: stop, restore, the snapshot's definition pinned to its digests, up, check. */

@@ -6,7 +6,9 @@ import type { InstallProgress } from '../services/install-progress';
 import { engineMessage, engineStatus, InstallFailure, pullImage, waitHealthy, type InstallPlan } from '../services/installer';
 import type { ServiceImageView } from '../views';
 import { localDigest, pinnedReference } from './image-digests';
-import { restoreSnapshot, takeSnapshot } from './snapshots';
+import { restoreSnapshot } from './snapshots';
+import { elapsed, failureMessage, rollbackPhase, snapshotPhase } from './update-phases';
+import type { TakenSnapshot, UpdateOutcome, UpdateTimings } from './update-types';
 
 /** One installation made of one container through the Engine API, as an update sees it. */
 export interface EngineTarget {
@@ -19,29 +21,6 @@ export interface EngineTarget {
   stopTimeoutSeconds: number;
   pullTimeoutMs: number;
 }
-
-/** Where an update's time went, in ms (the benchmark subtracts pull, recreate and health wait from the total). */
-export interface UpdateTimings {
-  totalMs: number;
-  snapshotMs: number;
-  pullMs: number;
-  recreateMs: number;
-  healthMs: number;
-}
-
-/** A snapshot just taken, for the caller to record before anything else changes. */
-export interface TakenSnapshot {
-  file: string;
-  sizeBytes: number | null;
-}
-
-/** How an update ended: the new version runs, or it failed and the previous one runs again (or not). */
-export type UpdateOutcome =
-  | { result: 'updated'; images: ServiceImageView[]; timings: UpdateTimings }
-  | { result: 'rolled_back'; reason: string; timings: UpdateTimings }
-  | { result: 'rollback_failed'; reason: string; rollbackError: string; timings: UpdateTimings };
-
-const elapsed = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
 /** The digest the previous version ran, pinned (`repo@sha256:…`), or its tag when it was never pulled by digest. */
 export function previousReference(images: readonly ServiceImageView[], image: string): string {
@@ -70,31 +49,12 @@ export async function runEngineUpdate(
   const previousImage = previousReference(from.images, from.app.image);
   const hasData = from.app.volumes.some((v) => v.kind === 'data');
 
-  // Stopping is the engine's work (part of recreating); archiving is Tomo's.
-  let t = process.hrtime.bigint();
-  await progress.set('snapshot', 'running', 'Stopping the app, so that no file changes while it is archived');
-  await stopContainer(docker, target);
-  timings.recreateMs += elapsed(t);
-  t = process.hrtime.bigint();
-  let snapshotFile: string | null = null;
-  if (hasData) {
-    let snapshot: TakenSnapshot;
-    try {
-      snapshot = await takeSnapshot(engine, target.dataDir, previousImage, new Date().toISOString().replace(/[-:.]/g, ''));
-    } catch (err) {
-      await startContainer(docker, target).catch(() => undefined);
-      throw err;
-    }
-    snapshotFile = snapshot.file;
-    await onSnapshot(snapshot);
-    await progress.set('snapshot', 'done', `${snapshot.file}${snapshot.sizeBytes === null ? '' : ` (${formatBytes(snapshot.sizeBytes)})`}`);
-  } else {
-    await onSnapshot(null);
-    await progress.set('snapshot', 'skipped', 'The app keeps no data on the server');
-  }
-  timings.snapshotMs = elapsed(t);
+  const snapshotFile = await snapshotPhase(
+    { engine, progress, timings, onSnapshot },
+    { hasData, dataDir: target.dataDir, image: previousImage, stop: () => stopContainer(docker, target), start: () => startContainer(docker, target) },
+  );
 
-  t = process.hrtime.bigint();
+  let t = process.hrtime.bigint();
   await progress.set('pull', 'running');
   try {
     await pullImage(docker, to.app.image, target.pullTimeoutMs, (line) => progress.detail('pull', line));
@@ -123,13 +83,12 @@ export async function runEngineUpdate(
     timings.totalMs = elapsed(started);
     return { result: 'updated', images: [{ service: to.app.id, image: to.app.image, digest }], timings };
   } catch (err) {
-    reason = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
+    reason = failureMessage(err);
     await progress.set(progress.current(), 'failed', reason);
   }
 
   // Roll back: the previous data and the previous image digest.
-  await progress.set('rollback', 'running', `Going back to ${previousImage}`);
-  try {
+  return rollbackPhase({ progress, timings, started }, reason, previousImage, async () => {
     t = process.hrtime.bigint();
     await removeContainer(docker, target);
     timings.recreateMs += elapsed(t);
@@ -140,15 +99,7 @@ export async function runEngineUpdate(
     t = process.hrtime.bigint();
     await waitHealthy(planFor(target, from.app), engine, container, (line) => progress.detail('rollback', line));
     timings.healthMs += elapsed(t);
-  } catch (err) {
-    const rollbackError = err instanceof InstallFailure ? err.message : `Unexpected error: ${(err as Error).message}`;
-    await progress.set('rollback', 'failed', rollbackError);
-    timings.totalMs = elapsed(started);
-    return { result: 'rollback_failed', reason, rollbackError, timings };
-  }
-  await progress.set('rollback', 'done', `${previousImage} runs again with the data from before the update`);
-  timings.totalMs = elapsed(started);
-  return { result: 'rolled_back', reason, timings };
+  });
 }
 
 /**
@@ -225,10 +176,4 @@ async function removeContainer(docker: Docker, target: EngineTarget): Promise<vo
   } catch (err) {
     if (engineStatus(err) !== 404) throw new InstallFailure(`Docker could not remove the container: ${engineMessage(err)}`);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
