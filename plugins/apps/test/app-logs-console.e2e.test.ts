@@ -12,7 +12,7 @@ import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cl
 import { signInAt, watchErrors } from '../../auth/test/support/console-e2e';
 import { MASK } from '../src/logs/secret-mask';
 import { SINGLE_SERVICE_NAME } from '../src/catalog/definition-types';
-import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
+import { localDocker, markPreparedInDatabase, removeServerApps, TEST_CATALOG, testbed } from './support/apps-kernel';
 import { ensureLogsImage, LOGS_CATALOG } from './support/logs-image';
 import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -56,8 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  const docker = localDocker();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  if (serverId) await removeServerApps(serverId);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { requestJson, signInAt, watchErrors } from '../../auth/test/support/console-e2e';
-import { localDocker, markPreparedInDatabase, testbed } from './support/apps-kernel';
+import { markPreparedInDatabase, removeServerApps, testbed } from './support/apps-kernel';
 import { getText, UpdateCatalog } from './support/update-catalog';
 import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -63,8 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  const docker = localDocker();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  if (serverId) await removeServerApps(serverId);
   fs.rmSync(dataDir, { recursive: true, force: true });
   catalog?.remove();
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { signInAt, watchErrors } from '../../auth/test/support/console-e2e';
-import { fetchPage, localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from './support/apps-kernel';
+import { fetchPage, localDocker, markPreparedInDatabase, removeServerApps, TEST_CATALOG, testbed } from './support/apps-kernel';
 import { freePort } from '../../../test-support/ports';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { launchChromium(): Promise<Browser> };
@@ -50,8 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  const docker = localDocker();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  if (serverId) await removeServerApps(serverId);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

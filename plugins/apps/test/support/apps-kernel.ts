@@ -90,6 +90,21 @@ export async function markPrepared(t: TestKernel, serverId: string, options: { c
 /** The test bed's engine, straight through its socket (to look behind Tomo's back). */
 export const localDocker = () => new Docker({ socketPath: testbed().docker.socket });
 
+/**
+ * Removes, behind Tomo's back, every app container a test left on the test bed's engine for
+ * `serverId`, and the networks of their Compose projects: a project's network outlives its
+ * containers, and the engine's address pools hold only about 30 networks.
+ */
+export async function removeServerApps(serverId: string): Promise<void> {
+  const docker = localDocker();
+  const containers = await docker.listContainers({ all: true, filters: { label: [`io.tomo.server=${serverId}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const projects = new Set(containers.map((c) => c.Labels['com.docker.compose.project']).filter(Boolean));
+  for (const project of projects) {
+    for (const n of await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${project}`] } })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+}
+
 /** Polls the installation until it leaves `installing`. */
 export async function waitInstalled(t: TestKernel, token: string, id: string, timeoutMs = 60000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
