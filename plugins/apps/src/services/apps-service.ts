@@ -325,20 +325,23 @@ export class AppsService implements AppsApi {
   /** The caller's installations (on one server, or all), with their state checked against the engine. */
   async list(principal: Principal, serverId?: string): Promise<InstallationView[]> {
     const handle = serverId ? await this.servers.forCaller(principal, serverId) : undefined;
+    const inFlight = this.operationsNow();
     const rows = await this.repo.find({ where: { ...ownerScope(principal), ...(serverId ? { serverId } : {}) }, order: { createdAt: 'ASC' } });
-    return this.views(rows, (id) => (handle && id === handle.info.id ? Promise.resolve(handle) : this.servers.forCaller(principal, id)));
+    return this.views(rows, (id) => (handle && id === handle.info.id ? Promise.resolve(handle) : this.servers.forCaller(principal, id)), inFlight);
   }
 
   async get(principal: Principal, installationId: string): Promise<InstallationView> {
+    const inFlight = this.operationsNow();
     const row = await this.owned(principal, installationId);
-    return (await this.views([row], (id) => this.servers.forCaller(principal, id)))[0];
+    return (await this.views([row], (id) => this.servers.forCaller(principal, id), inFlight))[0];
   }
 
   /** Every installation on a server with its state checked against the engine, for Tomo's own jobs (the monitoring poller's crash check). */
   async listForSystem(serverId: string): Promise<InstallationView[]> {
     const handle = await this.servers.forSystem(serverId);
+    const inFlight = this.operationsNow();
     const rows = await this.repo.find({ where: { serverId }, order: { createdAt: 'ASC' } });
-    return this.views(rows, async () => handle);
+    return this.views(rows, async () => handle, inFlight);
   }
 
   /** A server's installations as recorded (no Docker call, no ownership check: for Tomo's own jobs). */
@@ -366,8 +369,18 @@ export class AppsService implements AppsApi {
     return requireOwned(principal, await this.repo.findOneBy({ id: installationId }), 'Installation');
   }
 
+  /**
+   * The updates and rollbacks in flight now. A reader takes this BEFORE it loads rows: an operation
+   * that ends while the rows load or the engine is asked must still show as running with those
+   * rows, or a row read before the operation saved its result would be shown as settled (a
+   * client polling for `operation: null` then read the previous result: seen as a flaky e2e test).
+   */
+  private operationsNow(): ReadonlyMap<string, 'update' | 'rollback'> {
+    return new Map(this.operations);
+  }
+
   /** Views of rows with their state checked against each server's engine, through one handle per server. */
-  private async views(rows: InstallationEntity[], handleFor: (serverId: string) => Promise<ServerHandle>): Promise<InstallationView[]> {
+  private async views(rows: InstallationEntity[], handleFor: (serverId: string) => Promise<ServerHandle>, inFlight: ReadonlyMap<string, 'update' | 'rollback'> = this.operationsNow()): Promise<InstallationView[]> {
     const serverIds = [...new Set(rows.map((r) => r.serverId))];
     const servers = new Map<string, PublicServer>();
     const engines = new Map<string, EngineView>();
@@ -385,7 +398,7 @@ export class AppsService implements AppsApi {
       const entity = live ? Object.assign(Object.create(Object.getPrototypeOf(row)), row, { progressJson: JSON.stringify(live.steps) }) : row;
       const engine = engines.get(row.serverId) ?? { ok: false, reason: 'not asked' };
       const state = row.deployment === 'compose' ? this.composeOps.state(row, engine) : this.engineState(row, engine);
-      return toInstallationView(entity, state, servers.get(row.serverId)!.host, this.operations.get(row.id) ?? null);
+      return toInstallationView(entity, state, servers.get(row.serverId)!.host, inFlight.get(row.id) ?? null);
     });
   }
 
