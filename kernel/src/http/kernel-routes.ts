@@ -49,7 +49,16 @@ const manifestSchema = z.object({
       entry: z.string().describe("URL of the bundle's entry module"),
       styles: z.array(z.string()).describe('URLs of its style sheets'),
       routes: z.array(z.object({ path: z.string(), component: z.string(), title: z.string(), access })),
-      nav: z.array(z.object({ label: z.string(), path: z.string(), icon: z.string().optional(), order: z.number().optional(), access })),
+      nav: z.array(
+        z.object({
+          label: z.string(),
+          path: z.string(),
+          icon: z.string().optional(),
+          order: z.number().optional(),
+          access,
+          badge: z.string().optional().describe('Export of the bundle shown after the label (a count)'),
+        }),
+      ),
       widgets: z.array(slotItem),
       slots: z.record(z.string(), z.array(slotItem)),
     }),

@@ -24,6 +24,12 @@ export interface UiNavItem {
   order?: number;
   /** As {@link UiRoute.access}: `admin` hides the entry from users. */
   access?: Exclude<Access, 'public'>;
+  /**
+   * The name of a bundle export shown after the label (a small count, e.g. firing alerts). It gets
+   * no props, keeps itself current and renders nothing when there is nothing to show; while it
+   * loads, or if it breaks, the entry shows without it.
+   */
+  badge?: string;
 }
 
 /** A card on the dashboard. */

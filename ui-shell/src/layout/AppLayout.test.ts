@@ -3,7 +3,16 @@ import { installFakeFetch, makeUser, sessionReply } from '../test-utils/fake-fet
 import { mountShell } from '../test-utils/mount-shell';
 
 jest.mock('../plugins/import-module', () => ({
-  importModule: jest.fn(async () => ({ ApiTokensPage: { render: () => 'tokens page' }, UsersPage: { render: () => 'users page' } })),
+  importModule: jest.fn(async () => ({
+    ApiTokensPage: { render: () => 'tokens page' },
+    UsersPage: { render: () => 'users page' },
+    CountBadge: { render: () => '3' },
+    BrokenBadge: {
+      render: () => {
+        throw new Error('badge broke');
+      },
+    },
+  })),
 }));
 
 /** The same manifest for both roles: it checks the shell's own filter, in case an admin item slips through. */
@@ -28,6 +37,23 @@ function manifest() {
   return { plugins: [auth, servers] };
 }
 
+/** Sidebar entries with badges: one that renders, one naming no export, one that breaks while rendering. */
+function manifestWithBadges() {
+  const [auth, servers] = manifest().plugins;
+  return {
+    plugins: [
+      {
+        ...auth,
+        nav: [
+          { label: 'API tokens', path: '/tokens', icon: 'key', order: 91, badge: 'NoSuchExport' },
+          { label: 'Users', path: '/users', icon: 'users', order: 90, access: 'admin', badge: 'BrokenBadge' },
+        ],
+      },
+      { ...servers, nav: [{ label: 'Servers', path: '/servers', icon: 'server', order: 10, badge: 'CountBadge' }] },
+    ],
+  };
+}
+
 const navLabels = (wrapper: Awaited<ReturnType<typeof mountShell>>['wrapper']) => wrapper.findAll('.shell-nav__link').map((a) => a.text());
 
 describe('AppLayout', () => {
@@ -37,6 +63,20 @@ describe('AppLayout', () => {
     expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers', 'Users', 'API tokens', 'Plugins']);
     expect(wrapper.get('.shell-nav__link.is-active').text()).toBe('Dashboard');
     expect(wrapper.get('.user-menu__button').text()).toContain('admin');
+    unmount();
+  });
+
+  it("renders a nav item's badge from the plugin's bundle after the label; a missing or broken badge leaves the entry as it is", async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    installFakeFetch({ 'GET /api/auth/session': sessionReply(makeUser()), 'GET /api/ui/manifest': { body: manifestWithBadges() } });
+    const { wrapper, unmount } = await mountShell('/');
+    await flushPromises();
+    expect(navLabels(wrapper)).toEqual(['Dashboard', 'Servers3', 'Users', 'API tokens', 'Plugins']);
+    expect(wrapper.find('.plugin-error').exists()).toBe(false);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(
+      expect.arrayContaining([expect.stringContaining('"NoSuchExport" of plugin "auth" could not be loaded'), expect.stringContaining('"BrokenBadge" of plugin "auth" stopped')]),
+    );
+    warn.mockRestore();
     unmount();
   });
 

@@ -22,6 +22,8 @@ export interface UiNavItem {
   icon?: string;
   order?: number;
   access?: UiAccess;
+  /** An export of the plugin's bundle shown after the label (a small count). */
+  badge?: string;
 }
 
 /** A dashboard card, or an item in a named slot. */
@@ -83,7 +85,9 @@ export function normalizeManifest(raw: unknown): PluginManifestEntry[] {
       entry: p.entry,
       styles: list<string>(p.styles).filter((s) => typeof s === 'string'),
       routes: list<UiRoute>(p.routes).filter((r) => typeof r?.path === 'string' && typeof r.component === 'string'),
-      nav: list<UiNavItem>(p.nav).filter((n) => typeof n?.path === 'string' && typeof n.label === 'string'),
+      nav: list<UiNavItem>(p.nav)
+        .filter((n) => typeof n?.path === 'string' && typeof n.label === 'string')
+        .map((n) => (n.badge === undefined || typeof n.badge === 'string' ? n : { ...n, badge: undefined })),
       widgets: list<UiWidget>(p.widgets).filter((w) => typeof w?.component === 'string'),
       slots,
     });

@@ -12,9 +12,10 @@ export const LAYOUT_ROUTE = 'layout';
 /** Paths the shell owns; a plugin route on one of these is ignored. */
 const RESERVED_PATHS = new Set(['/', '/login', '/setup']);
 
-/** A sidebar entry with the plugin it comes from. */
+/** A sidebar entry with the plugin it comes from (whose bundle renders its badge). */
 export interface NavEntry extends UiNavItem {
   pluginId: string;
+  plugin: PluginBundle;
 }
 
 /** A dashboard card or slot item with the bundle that renders it. */
@@ -48,7 +49,7 @@ export const usePluginRegistry = defineStore('tomo.plugins', () => {
   const navItems = computed<NavEntry[]>(() => {
     const session = useSession();
     return plugins.value
-      .flatMap((p) => p.nav.map((item) => ({ ...item, pluginId: p.id })))
+      .flatMap((p) => p.nav.map((item) => ({ ...item, pluginId: p.id, plugin: bundleOf(p) })))
       .filter((item) => item.access !== 'admin' || session.isAdmin)
       .sort(byOrder((item) => item.label));
   });
