@@ -11,6 +11,7 @@ import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { activityBackupTablesModule, activityPlugin } from '../../../plugins/activity/src/plugin';
+import { alertsBackupTablesModule, alertsPlugin } from '../../../plugins/alerts/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../../plugins/apps/src/plugin';
 import { TEST_CATALOG } from '../../../plugins/apps/test/support/apps-kernel';
 import { BACKUP_TABLE_MODULES } from '../../../plugins/backup/test/support/backup-kernel';
@@ -33,14 +34,14 @@ export const BOB: Who = { username: 'bob', password: 'bob-password-12345' };
 export type SecurityKernel = TestKernel & { dataRoot: string };
 
 /**
- * Auth, servers, preparation, apps (built-in and test catalogs), backup, monitoring and activity. The
+ * Auth, servers, preparation, apps (built-in and test catalogs), backup, monitoring, activity and alerts. The
  * poller's interval is an hour: it polls once at start (no servers yet), then not during a test.
  */
 export async function startSecurityKernel(): Promise<SecurityKernel> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-security-apps-'));
   const t = await startTestKernel({
-    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin],
-    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule, activityBackupTablesModule],
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin, alertsPlugin],
+    modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule, activityBackupTablesModule, alertsBackupTablesModule],
     config: {
       catalog: { dirs: [TEST_CATALOG] },
       apps: { dataRoot, stopTimeoutSeconds: 1 },
