@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { alertsConfigSchema } from './config';
 import { AlertEntity } from './entities/alert.entity';
@@ -20,6 +21,18 @@ export const alertsPlugin = definePlugin({
   deps: { clock: KernelTokens.Clock },
   entities: [AlertRuleEntity, AlertEntity, SilenceEntity],
   migrations: [AlertsInitial1765410000000],
+
+  ui: {
+    bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
+    entry: 'index.js',
+    routes: [
+      { path: '/alerts', component: 'AlertsPage', title: 'Alerts' },
+      { path: '/alerts/rules', component: 'RulesPage', title: 'Alert rules' },
+      { path: '/alerts/channels', component: 'ChannelsPage', title: 'Notification channels', access: 'admin' },
+    ],
+    // The badge counts the caller's firing alerts (GET /api/alerts/summary).
+    nav: [{ label: 'Alerts', path: '/alerts', icon: 'bell', order: 25, badge: 'FiringBadge' }],
+  },
 
   init() {
     // Rules, evaluation, routes and tools are wired here as they land.
