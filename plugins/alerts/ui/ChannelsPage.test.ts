@@ -94,7 +94,7 @@ describe('ChannelsPage', () => {
   });
 
   it('shows a signing secret Tomo made once, then forgets it', async () => {
-    const { wrapper } = await mountPage({ 'POST /api/alerts/channels': { status: 201, body: { channel: makeChannel(4), generatedSecret: 'made-by-tomo-0123456789' } } });
+    const { wrapper } = await mountPage({ 'POST /api/alerts/channels': { status: 201, body: { channel: makeChannel(4), signingSecret: 'made-by-tomo-0123456789' } } });
     await byId(wrapper, 'new-channel').trigger('click');
     await byId(wrapper, 'channel-name').setValue('Hook');
     await byId(wrapper, 'channel-url').setValue('https://example.com/hook');

@@ -29,7 +29,7 @@ export function alertQueryString(query: AlertQuery): string {
 /** The answer to adding a channel. */
 export interface CreatedChannel {
   channel: ChannelView;
-  generatedSecret?: string;
+  signingSecret?: string;
 }
 
 const id = (value: string) => encodeURIComponent(value);
@@ -52,7 +52,7 @@ export const alertsApi = {
   deleteSilence: (silenceId: string): Promise<void> => api.del(`/api/alerts/silences/${id(silenceId)}`),
 
   channels: async (): Promise<ChannelView[]> => (await api.get<{ channels: ChannelView[] }>('/api/alerts/channels')).channels,
-  /** Adds a channel; `generatedSecret` is a secret Tomo made for it (a webhook's signing secret left empty), given this once. */
+  /** Adds a channel; `signingSecret` is the signing secret Tomo made for a webhook given none, answered this once. */
   createChannel: (input: { name: string; type: ChannelType; config: Record<string, unknown> }): Promise<CreatedChannel> =>
     api.post<CreatedChannel>('/api/alerts/channels', input),
   deleteChannel: (channelId: string): Promise<void> => api.del(`/api/alerts/channels/${id(channelId)}`),
