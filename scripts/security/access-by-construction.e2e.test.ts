@@ -39,6 +39,11 @@ import {
   type SecurityKernel,
 } from './support/security-kernel';
 
+// Several tests send every route and tool a request per credential: their time grows with each
+// route a plugin adds (about 25 s alone for the two longest with the second-factor routes), so
+// a loaded machine needs more than the default 30 s.
+jest.setTimeout(120000);
+
 let t: SecurityKernel;
 let sshd: OwnSshd;
 let ids: Ids;

@@ -11,6 +11,14 @@ import { doorOf } from './door';
 
 const TAP = 'activity';
 
+/** The activity action of each change to a second factor (an admin's reset is an account change). */
+const TWO_FACTOR_ACTIONS: Record<'totp_enabled' | 'totp_disabled' | 'recovery_codes_regenerated' | 'reset_by_admin', string> = {
+  totp_enabled: 'auth.2fa_enabled',
+  totp_disabled: 'auth.2fa_disabled',
+  recovery_codes_regenerated: 'auth.recovery_codes_regenerated',
+  reset_by_admin: 'user.2fa_reset',
+};
+
 /** Who and which door, from a call: never a credential. */
 function actor(call: CallContext): Pick<ActivityInput, 'userId' | 'username' | 'door' | 'clientIp'> {
   return { userId: call.principal?.id ?? null, username: call.principal?.name ?? null, door: doorOf(call), clientIp: call.clientIp };
@@ -68,7 +76,7 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
       ...actor(call),
       targetType: 'user',
       targetName: username.slice(0, 64),
-      detail: reason === 'throttled' ? 'too many attempts: throttled' : 'wrong username or password',
+      detail: reason === 'throttled' ? 'too many attempts: throttled' : reason === 'invalid_second_factor' ? 'wrong or reused two-factor code' : 'wrong username or password',
     });
   }));
   auth.loggedOut.tapPromise(TAP, safely('loggedOut', async ({ userId, call }) => {
@@ -85,6 +93,9 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   }));
   auth.sessionsRevoked.tapPromise(TAP, safely('sessionsRevoked', async ({ user, sessions, call }) => {
     await log.record({ action: 'user.sessions_revoked', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: `signed out everywhere: ${sessions} session${sessions === 1 ? '' : 's'} ended` });
+  }));
+  auth.twoFactorChanged.tapPromise(TAP, safely('twoFactorChanged', async ({ user, change, call }) => {
+    await log.record({ action: TWO_FACTOR_ACTIONS[change], result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username });
   }));
   auth.apiTokenCreated.tapPromise(TAP, safely('apiTokenCreated', async ({ userId, tokenId, name, call }) => {
     await log.record({ action: 'auth.token_create', result: 'ok', ...actor(call), ownerId: userId, targetType: 'api_token', targetId: tokenId, targetName: name });

@@ -41,6 +41,9 @@ export const ACTIONS: readonly string[] = [
   'auth.logout',
   'auth.token_create',
   'auth.token_revoke',
+  'auth.2fa_enabled',
+  'auth.2fa_disabled',
+  'auth.recovery_codes_regenerated',
   'preparation.start',
   'preparation.completed',
   'preparation.failed',
@@ -57,6 +60,7 @@ export const ACTIONS: readonly string[] = [
   'user.update',
   'user.delete',
   'user.sessions_revoked',
+  'user.2fa_reset',
   'backup.export',
   'backup.import',
 ];

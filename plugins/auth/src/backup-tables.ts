@@ -18,11 +18,15 @@ export const authBackupTablesModule = definePluginModule({
       table: 'auth_users',
       label: 'users',
       naturalKeys: [['usernameKey']],
+      // TOTP secrets: opened into the (encrypted) archive, sealed again for the row on import.
+      sealed: ['totpSecret', 'totpPendingSecret'],
       // Replacing a user ends their sessions: the password or role may have changed.
       deleteOnReplace: [{ table: 'auth_sessions', column: 'userId' }],
       describe: (r) => `user ${String(r.username)}`,
     });
     tables.addTable({ table: 'auth_api_tokens', label: 'API tokens', owner: { column: 'userId', table: 'auth_users' } });
+    // Hashes only: the codes themselves were shown once and never stored.
+    tables.addTable({ table: 'auth_recovery_codes', label: 'recovery codes', owner: { column: 'userId', table: 'auth_users' } });
     tables.leaveOut('auth_sessions', 'bound to the signing key of the instance that made them; people log in again');
   },
 });

@@ -29,6 +29,12 @@ export const authConfigSchema = z
     sessionIdleTimeout: duration('1h'),
     /** bcrypt work factor; 12 or more. */
     bcryptCost: z.number().int().min(12).max(16).default(12),
+    /**
+     * Who must have a second factor (TOTP or a passkey): `nobody`, `admins` or `everyone`. A user
+     * under the policy without one still logs in, and is then told to enrol (the login answer says
+     * `twoFactorEnrolmentRequired: true`; the console opens the Account page).
+     */
+    twoFactorRequired: z.enum(['nobody', 'admins', 'everyone'], 'must be "nobody", "admins" or "everyone"').default('nobody'),
     throttle: z
       .strictObject({
         perClient: throttle(30, 900),

@@ -2,12 +2,18 @@ import { AsyncSeriesHook } from 'tapable';
 import { defineHookSet, type CallContext } from '@tomo/kernel';
 import type { PublicUser } from './schemas';
 
+/** What happened to a user's second factor (see `twoFactorChanged`). */
+export type TwoFactorChange = 'totp_enabled' | 'totp_disabled' | 'recovery_codes_regenerated' | 'reset_by_admin';
+
 /** Events of the auth plugin. Each carries the call (who, which door) and never a secret. */
 export const authHooks = defineHookSet('auth', () => ({
   /** A login succeeded. */
   loggedIn: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext }]>(['event']),
-  /** A login failed (unknown user, wrong password, disabled, throttled). `username` is as typed. */
-  loginFailed: new AsyncSeriesHook<[{ username: string; reason: 'invalid_credentials' | 'throttled'; call: CallContext }]>(['event']),
+  /**
+   * A login failed (unknown user, wrong password, disabled, throttled, or a wrong second factor after
+   * the right password). `username` is as typed (the account's name for a second-factor failure).
+   */
+  loginFailed: new AsyncSeriesHook<[{ username: string; reason: 'invalid_credentials' | 'throttled' | 'invalid_second_factor'; call: CallContext }]>(['event']),
   /** A session was ended by its owner. */
   loggedOut: new AsyncSeriesHook<[{ userId: string; call: CallContext }]>(['event']),
   /**
@@ -20,5 +26,10 @@ export const authHooks = defineHookSet('auth', () => ({
   userUpdated: new AsyncSeriesHook<[{ user: PublicUser; changes: string[]; call: CallContext }]>(['event']),
   userDeleted: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext }]>(['event']),
   apiTokenCreated: new AsyncSeriesHook<[{ userId: string; tokenId: string; name: string; call: CallContext }]>(['event']),
+  /**
+   * A user's second factor changed: TOTP turned on or off by its owner, recovery codes made anew,
+   * or an admin reset it (`call.principal` is the admin then). Never carries a secret or a code.
+   */
+  twoFactorChanged: new AsyncSeriesHook<[{ user: PublicUser; change: TwoFactorChange; call: CallContext }]>(['event']),
   apiTokenRevoked: new AsyncSeriesHook<[{ userId: string; tokenId: string; call: CallContext }]>(['event']),
 }));

@@ -5,6 +5,7 @@ import { adminCli } from './cli/admin-command';
 import { authConfigSchema, durationMs, effectiveIdleTimeoutMs } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { SessionEntity } from './entities/session.entity';
+import { RecoveryCodeEntity } from './entities/recovery-code.entity';
 import { UserEntity } from './entities/user.entity';
 import { createUserTool } from './mcp/create-user.tool';
 import { getCurrentUserTool } from './mcp/get-current-user.tool';
@@ -13,8 +14,10 @@ import { loginTool } from './mcp/login.tool';
 import { logoutTool } from './mcp/logout.tool';
 import { AuthInitial1763900000000 } from './migrations/1763900000000-auth-initial';
 import { AuthSessionLastSeen1765000000000 } from './migrations/1765000000000-auth-session-last-seen';
+import { AuthTwoFactor1766100000000 } from './migrations/1766100000000-auth-two-factor';
 import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
+import { registerTwoFactorRoutes } from './routes/two-factor.routes';
 import { registerUserRoutes } from './routes/users.routes';
 import { ApiTokenService } from './services/api-token-service';
 import { CredentialCache } from './services/credential-cache';
@@ -23,8 +26,12 @@ import { loadOrCreateJwtSecret } from './services/jwt-keys';
 import { LoginService } from './services/login-service';
 import { LoginThrottle } from './services/login-throttle';
 import { PasswordHasher } from './services/password-hasher';
+import { RecoveryCodes } from './services/recovery-codes';
+import { SecondFactorChallenges } from './services/second-factor-challenges';
 import { SessionService } from './services/session-service';
 import { SetupService } from './services/setup-service';
+import { TotpService } from './services/totp-service';
+import { UserFactors } from './services/user-factors';
 import { UserService } from './services/user-service';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,9 +43,9 @@ export const authPlugin = definePlugin({
   version,
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
-  deps: { clock: KernelTokens.Clock },
-  entities: [UserEntity, SessionEntity, ApiTokenEntity],
-  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000],
+  deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault },
+  entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity],
+  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000],
   cli: adminCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -54,7 +61,7 @@ export const authPlugin = definePlugin({
     ],
   },
 
-  init(ctx, { clock }) {
+  init(ctx, { clock, vault }) {
     const hasher = new PasswordHasher(ctx.config.bcryptCost);
     const sessionTtlMs = durationMs(ctx.config.sessionTtl);
     const idle = effectiveIdleTimeoutMs(ctx.config);
@@ -66,14 +73,24 @@ export const authPlugin = definePlugin({
     const users = new UserService(ctx.dataSource, hasher, ctx.hooks, cache);
     const tokens = new ApiTokenService(ctx.dataSource, cache);
     const throttle = new LoginThrottle(ctx.config.throttle);
+    const recoveryCodes = new RecoveryCodes(ctx.dataSource);
+    const challenges = new SecondFactorChallenges(clock);
+    const factors = new UserFactors(ctx.dataSource, recoveryCodes);
+    const totp = new TotpService(ctx.dataSource, vault, users, recoveryCodes, hasher, challenges, ctx.hooks, clock);
+    const twoFactorPolicy = ctx.config.twoFactorRequired;
     const s: AuthServices = {
       users,
       sessions,
       tokens,
       throttle,
       sessionTtlMs,
-      login: new LoginService(users, sessions, hasher, throttle, ctx.hooks),
+      login: new LoginService(users, sessions, hasher, throttle, ctx.hooks, factors, totp, challenges, twoFactorPolicy),
       setup: new SetupService(users),
+      totp,
+      recoveryCodes,
+      challenges,
+      factors,
+      twoFactorPolicy,
     };
     ctx.expose(AuthTokens.UserService, { useValue: users });
     ctx.expose(AuthTokens.ApiTokenService, { useValue: tokens });
@@ -86,6 +103,7 @@ export const authPlugin = definePlugin({
     registerSessionRoutes(ctx, s);
     registerUserRoutes(ctx, s);
     registerTokenRoutes(ctx, s);
+    registerTwoFactorRoutes(ctx, s);
     ctx.mcp.tool(loginTool(s));
     ctx.mcp.tool(logoutTool(s));
     ctx.mcp.tool(getCurrentUserTool(s));

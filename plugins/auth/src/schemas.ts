@@ -77,3 +77,47 @@ export const publicTokenSchema = z.object({
   expiresAt: z.string().nullable(),
 });
 export type PublicApiToken = z.output<typeof publicTokenSchema>;
+
+/** A second-factor code as typed: a 6-digit TOTP code or a recovery code (dashes and spaces allowed). */
+export const secondFactorCodeSchema = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(32, 'is too long')
+  .regex(/^(\d{6}|[0-9A-Za-z][0-9A-Za-z -]{14,30})$/, 'must be a 6-digit authenticator code or a recovery code');
+
+export const secondFactorLoginInput = z.strictObject({
+  challenge: z.string().min(1, 'is required').max(128, 'is too long'),
+  code: secondFactorCodeSchema,
+});
+
+/** The MCP `login` tool's input: a password login plus the code for an account with two-factor on. */
+export const mcpLoginInput = loginInput.extend({ totp: secondFactorCodeSchema.optional() });
+
+export const totpCodeInput = z.strictObject({ code: secondFactorCodeSchema });
+
+export const totpDisableInput = z.strictObject({
+  password: z.string().min(1, 'is required').max(1024, 'is too long'),
+  code: secondFactorCodeSchema,
+});
+
+/** Which second factors a user has (never a secret). */
+export const factorsSchema = z.object({
+  totp: z.boolean(),
+  passkeys: z.number().int(),
+  recoveryCodesLeft: z.number().int(),
+});
+
+/** A user with their second factors, for `me` and the Users page. */
+export const userWithFactorsSchema = publicUserSchema.extend({ factors: factorsSchema });
+
+export const loginResultSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: publicUserSchema,
+  twoFactorEnrolmentRequired: z.boolean().meta({ description: 'The two-factor policy covers this user and they have no second factor yet: enrol one now (the console opens the Account page)' }),
+});
+
+export const recoveryCodesSchema = z.object({
+  recoveryCodes: z.array(z.string()).meta({ description: 'Single-use recovery codes, shown this once: store them somewhere safe' }),
+});

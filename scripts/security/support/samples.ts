@@ -86,6 +86,14 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'GET /api/auth/tokens': none,
   'POST /api/auth/tokens': { body: () => ({ name: 'sample token' }) },
   'DELETE /api/auth/tokens/:id': { params: { id: 'token' } },
+  // auth: second factor (a valid code is not guessable: these reach the checks and are refused there)
+  'POST /api/auth/login/second-factor': { body: () => ({ challenge: 'not-a-challenge', code: '123456' }) },
+  'GET /api/auth/2fa': none,
+  'POST /api/auth/2fa/totp': { fuzzNote: 'no input' },
+  'POST /api/auth/2fa/totp/confirm': { body: () => ({ code: '123456' }) },
+  'DELETE /api/auth/2fa/totp': { body: () => ({ password: 'not-the-password', code: '123456' }) },
+  'POST /api/auth/2fa/recovery-codes': { body: () => ({ code: '123456' }) },
+  'DELETE /api/users/:id/2fa': { params: { id: 'user' } },
   // servers
   'GET /api/servers': none,
   'POST /api/servers': { body: () => ({ name: 'sample', host: '192.0.2.10', port: 22, username: 'root', authType: 'password', credentials: { password: 'sample-password' } }) },
@@ -142,7 +150,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
 /** Tools by name. */
 export const TOOL_SAMPLES: Record<string, ToolSample> = {
   // auth
-  login: { args: () => ({ username: 'nobody', password: 'not-a-password-123' }) },
+  login: { args: () => ({ username: 'nobody', password: 'not-a-password-123', totp: '123456' }) },
   logout: { args: () => ({}) },
   get_current_user: { args: () => ({}) },
   create_user: { args: () => ({ username: 'mallory', email: 'mallory@example.com', password: 'mallory-password-123', role: 'user' }) },
@@ -181,7 +189,7 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */
-export const PUBLIC_ROUTES = ['GET /health', 'GET /api/openapi.json', 'GET /api/auth/setup', 'GET /api/auth/session', 'POST /api/auth/setup', 'POST /api/auth/login'];
+export const PUBLIC_ROUTES = ['GET /health', 'GET /api/openapi.json', 'GET /api/auth/setup', 'GET /api/auth/session', 'POST /api/auth/setup', 'POST /api/auth/login', 'POST /api/auth/login/second-factor'];
 /** Tools anyone may call before logging in. */
 export const PUBLIC_TOOLS = ['login'];
 

@@ -36,4 +36,20 @@ export class UserEntity {
 
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt: Date | null;
+
+  /** The TOTP secret in force, sealed by the vault for this row's id; null while TOTP is off. */
+  @Column({ type: 'text', nullable: true })
+  totpSecret: string | null;
+
+  /** A secret handed out by an enrolment not yet confirmed with a code (sealed); replaced by each new start. */
+  @Column({ type: 'text', nullable: true })
+  totpPendingSecret: string | null;
+
+  /** The last TOTP time step accepted: a code of this step or an earlier one is refused (no replay). */
+  @Column({ type: 'integer', nullable: true })
+  totpLastStep: number | null;
+
+  /** When TOTP was turned on; null while it is off. */
+  @Column({ type: 'datetime', nullable: true })
+  totpEnabledAt: Date | null;
 }

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { SESSION_COOKIE, type CallContext, type PluginContext } from '@tomo/kernel';
-import { changePasswordInput, loginInput, publicUserSchema, setupInput } from '../schemas';
+import type { PluginContext } from '@tomo/kernel';
+import { changePasswordInput, loginInput, loginResultSchema, publicUserSchema, setupInput, userWithFactorsSchema } from '../schemas';
 import type { AuthServices } from '../services/auth-services';
-
-function setSessionCookie(call: CallContext, token: string | null, ttlMs: number): void {
-  call.cookies?.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', maxAgeMs: ttlMs });
-}
+import { setSessionCookie } from './session-cookie';
 
 /** Login, logout, first-run setup and the caller's own account. */
 export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void {
@@ -45,9 +42,12 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     method: 'POST',
     path: '/api/auth/login',
     summary: 'Log in; returns a session token (also set as an HttpOnly cookie for the console)',
+    description:
+      'For an account with a second factor, a right password answers 401 with error code second_factor_required, a `challenge` and the ' +
+      '`methods` that can finish the login (totp, recovery, passkey), and issues nothing: send the challenge and a code to POST /api/auth/login/second-factor.',
     access: 'public',
     body: loginInput,
-    response: z.object({ token: z.string(), expiresAt: z.string(), user: publicUserSchema }),
+    response: loginResultSchema,
     handler: async ({ body }, call) => {
       const result = await s.login.login(body.username, body.password, call);
       setSessionCookie(call, result.token, s.sessionTtlMs);
@@ -71,20 +71,25 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     path: '/api/auth/session',
     summary: 'Who is signed in, if anyone: answers 200 either way (the console asks this on every fresh load; /api/auth/me answers 401 without a session)',
     access: 'public',
-    response: z.object({ authenticated: z.boolean(), user: publicUserSchema.nullable() }),
+    response: z.object({
+      authenticated: z.boolean(),
+      user: publicUserSchema.nullable(),
+      twoFactorEnrolmentRequired: z.boolean().optional().meta({ description: 'Signed in only: the two-factor policy covers this user and they have no second factor yet' }),
+    }),
     handler: async (_input, call) => {
       if (!call.principal) return { authenticated: false, user: null };
-      return { authenticated: true, user: await s.users.get(call.principal.id) };
+      const user = await s.users.get(call.principal.id);
+      return { authenticated: true, user, twoFactorEnrolmentRequired: s.login.enrolmentRequired(user, await s.factors.summary(user.id)) };
     },
   });
 
   ctx.http.route({
     method: 'GET',
     path: '/api/auth/me',
-    summary: 'The logged-in user',
+    summary: 'The logged-in user, with their second factors',
     access: 'authenticated',
-    response: publicUserSchema,
-    handler: (_input, call) => s.users.get(call.principal.id),
+    response: userWithFactorsSchema,
+    handler: async (_input, call) => ({ ...(await s.users.get(call.principal.id)), factors: await s.factors.summary(call.principal.id) }),
   });
 
   ctx.http.route({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PluginContext } from '@tomo/kernel';
-import { createUserInput, idParams, publicUserSchema, updateUserInput } from '../schemas';
+import { createUserInput, idParams, publicUserSchema, updateUserInput, userWithFactorsSchema } from '../schemas';
 import type { AuthServices } from '../services/auth-services';
 
 /** User administration (admins only). */
@@ -8,10 +8,14 @@ export function registerUserRoutes(ctx: PluginContext, s: AuthServices): void {
   ctx.http.route({
     method: 'GET',
     path: '/api/users',
-    summary: 'List all users',
+    summary: 'List all users, with which second factors each has',
     access: 'admin',
-    response: z.object({ users: z.array(publicUserSchema) }),
-    handler: async () => ({ users: await s.users.list() }),
+    response: z.object({ users: z.array(userWithFactorsSchema) }),
+    handler: async () => {
+      const users = await s.users.list();
+      const factors = await s.factors.summaries(users.map((u) => u.id));
+      return { users: users.map((u) => ({ ...u, factors: factors.get(u.id)! })) };
+    },
   });
   ctx.http.route({
     method: 'POST',

@@ -1,10 +1,15 @@
 import { AppError, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
+import type { AuthConfig } from '../config';
+import type { UserEntity } from '../entities/user.entity';
 import { authHooks } from '../hooks';
 import type { PublicUser } from '../schemas';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
+import type { SecondFactorChallenges } from './second-factor-challenges';
 import type { SessionService } from './session-service';
 import { toPublicUser } from './to-public';
+import type { TotpService } from './totp-service';
+import { UserFactors, type FactorsSummary, type SecondFactorMethod } from './user-factors';
 import type { UserService } from './user-service';
 
 /** The one answer for every failed login, so it reveals nothing about which part was wrong. */
@@ -12,16 +17,47 @@ export function invalidCredentials(): AppError {
   return new AppError(401, 'invalid_credentials', 'Invalid username or password');
 }
 
+/** A wrong, reused or spent second-factor code. */
+export function invalidSecondFactor(): AppError {
+  return new AppError(401, 'invalid_second_factor', 'code: is not a current authenticator code or an unused recovery code', 'code');
+}
+
+/** A challenge that is unknown, expired (5 minutes), spent, or dropped after too many wrong codes. */
+export function invalidChallenge(): AppError {
+  return new AppError(401, 'invalid_challenge', 'challenge: has expired or was already used; log in with your password again', 'challenge');
+}
+
+/**
+ * The password was right and the account has a second factor: 401 with the kernel's error body
+ * plus `challenge` (send it back with the code to `POST /api/auth/login/second-factor`) and the
+ * `methods` that can finish the login. Nothing is issued.
+ */
+export class SecondFactorRequiredError extends AppError {
+  constructor(
+    readonly challenge: string,
+    readonly methods: SecondFactorMethod[],
+  ) {
+    super(401, 'second_factor_required', 'This account has two-factor authentication on: send a code from the authenticator app (or a recovery code) to finish logging in');
+  }
+
+  override toJSON(): ReturnType<AppError['toJSON']> & { challenge: string; methods: SecondFactorMethod[] } {
+    return { ...super.toJSON(), challenge: this.challenge, methods: this.methods };
+  }
+}
+
 /** What a successful login returns. */
 export interface LoginResult {
   token: string;
   expiresAt: string;
   user: PublicUser;
+  /** The two-factor policy covers this user and they have no second factor yet: they should enrol now. */
+  twoFactorEnrolmentRequired: boolean;
 }
 
 /**
  * The login flow shared by HTTP and MCP: throttle check, constant-work verification (unknown
- * users cost a bcrypt comparison too), a session on success, hooks either way.
+ * users cost a bcrypt comparison too), the second factor when the account has one, a session on
+ * success, hooks either way.
  */
 export class LoginService {
   constructor(
@@ -30,9 +66,18 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly hooks: HookRegistry,
+    private readonly factors: UserFactors,
+    private readonly totp: TotpService,
+    private readonly challenges: SecondFactorChallenges,
+    private readonly policy: AuthConfig['twoFactorRequired'],
   ) {}
 
-  async login(username: string, password: string, call: CallContext): Promise<LoginResult> {
+  /**
+   * Checks the password. Without a second factor on the account, logs in. With one: when
+   * `secondFactorCode` is given (the MCP `login` tool's `totp`), checks it and logs in; otherwise
+   * answers {@link SecondFactorRequiredError} with a fresh challenge and issues nothing.
+   */
+  async login(username: string, password: string, call: CallContext, secondFactorCode?: string): Promise<LoginResult> {
     const hooks = this.hooks.of(authHooks);
     try {
       await this.throttle.check(call.clientIp, username);
@@ -47,12 +92,69 @@ export class LoginService {
       await hooks.loginFailed.promise({ username, reason: 'invalid_credentials', call });
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(username);
+    const summary = await this.factors.summary(user.id);
+    if (UserFactors.hasSecondFactor(summary)) {
+      // The username's failure count is NOT cleared here: a known password must not reset the
+      // budget for guessing codes.
+      if (secondFactorCode === undefined) throw new SecondFactorRequiredError(this.challenges.issue(user.id), UserFactors.methodsOf(summary));
+      if (!(await this.totp.verifyCode(user, secondFactorCode))) await this.secondFactorFailed(user, call);
+    }
+    return this.completeLogin(user.id, call);
+  }
+
+  /**
+   * Finishes a login that answered `second_factor_required`: the challenge must be live and the
+   * code a current TOTP code (not used before) or an unused recovery code. Wrong codes count
+   * toward the login throttle (per client and per username) and against the challenge.
+   */
+  async loginWithSecondFactor(challenge: string, code: string, call: CallContext): Promise<LoginResult> {
+    const owner = this.challenges.peek(challenge);
+    if (!owner) {
+      await this.throttle.recordFailure(call.clientIp, '#second-factor');
+      throw invalidChallenge();
+    }
+    const user = await this.users.getEntity(owner.userId);
+    try {
+      await this.throttle.check(call.clientIp, user.username);
+    } catch (err) {
+      await this.hooks.of(authHooks).loginFailed.promise({ username: user.username, reason: 'throttled', call });
+      throw err;
+    }
+    if (!(await this.totp.verifyCode(user, code))) {
+      this.challenges.recordFailure(challenge);
+      await this.secondFactorFailed(user, call);
+    }
+    if (!this.challenges.consume(challenge)) throw invalidChallenge();
+    return this.completeLogin(user.id, call);
+  }
+
+  private async secondFactorFailed(user: UserEntity, call: CallContext): Promise<never> {
+    await this.throttle.recordFailure(call.clientIp, user.username);
+    await this.hooks.of(authHooks).loginFailed.promise({ username: user.username, reason: 'invalid_second_factor', call });
+    throw invalidSecondFactor();
+  }
+
+  /**
+   * Issues the session for a user whose every factor was checked (password and code, or a passkey
+   * assertion against a consumed challenge): exactly what a password login answers. Refuses a
+   * user disabled meanwhile.
+   */
+  async completeLogin(userId: string, call: CallContext): Promise<LoginResult> {
+    const user = await this.users.getEntity(userId);
+    if (user.disabled) throw invalidCredentials();
+    await this.throttle.recordSuccess(user.username);
     const session = await this.sessions.issue(user, call);
     await this.users.recordLogin(user.id);
     const publicUser = toPublicUser({ ...user, lastLoginAt: new Date() });
-    await hooks.loggedIn.promise({ user: publicUser, call });
-    return { token: session.token, expiresAt: session.expiresAt, user: publicUser };
+    await this.hooks.of(authHooks).loggedIn.promise({ user: publicUser, call });
+    const twoFactorEnrolmentRequired = this.enrolmentRequired(user, await this.factors.summary(user.id));
+    return { token: session.token, expiresAt: session.expiresAt, user: publicUser, twoFactorEnrolmentRequired };
+  }
+
+  /** The two-factor policy (`auth.twoFactorRequired`) covers this user and they have no second factor. */
+  enrolmentRequired(user: Pick<UserEntity, 'role'>, summary: FactorsSummary): boolean {
+    const covered = this.policy === 'everyone' || (this.policy === 'admins' && user.role === 'admin');
+    return covered && !UserFactors.hasSecondFactor(summary);
   }
 
   /**

@@ -38,6 +38,11 @@ export class UserService implements UsersApi {
     this.credentials.forgetUser(id);
   }
 
+  /** Drops the cached public view of a user (after another service changed their record). */
+  forgetCached(id: string): void {
+    this.publicById.delete(id);
+  }
+
   private get repo() {
     return this.dataSource.getRepository(UserEntity);
   }
