@@ -167,15 +167,18 @@ test('with backup disabled, the other plugins still start: their declaring modul
 /** The order the built-in tables travelled in before their owners declared them (a fixed list in backup). */
 const EARLIER_ORDER = ['auth_users', 'auth_api_tokens', 'servers', 'preparations', 'preparation_logs', 'app_installations'];
 
-/** Rewrites a backup with its tables in `order` (each table's lines, checksums and counts unchanged), as an earlier Tomo wrote it. */
+/**
+ * Rewrites a backup with its tables in `order` (each table's lines, checksums and counts unchanged), as an earlier Tomo wrote it:
+ * tables not in `order` (added since, such as auth_recovery_codes) are left out, as that Tomo had none.
+ */
 async function reorder(file: string, order: string[], out: string): Promise<void> {
   const key = await unlockFileKey(await readHeader(fs.createReadStream(file)), BACKUP_PASSWORD);
   const chunks: Buffer[] = [];
   for await (const c of await decryptStream(fs.createReadStream(file), key)) chunks.push(c as Buffer);
   const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
   const manifest = JSON.parse(lines[0]) as { tables: Array<{ table: string }> };
-  const rank = (table: string) => (order.includes(table) ? order.indexOf(table) : order.length);
-  manifest.tables.sort((a, b) => rank(a.table) - rank(b.table));
+  manifest.tables = manifest.tables.filter(({ table }) => order.includes(table));
+  manifest.tables.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
   const rows = lines.slice(1, -1).filter((l) => l.startsWith('{"t":'));
   const others = lines.slice(1, -1).filter((l) => !l.startsWith('{"t":'));
   const ordered = manifest.tables.flatMap(({ table }) => rows.filter((l) => (JSON.parse(l) as { t: string }).t === table));
