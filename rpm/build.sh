@@ -8,7 +8,7 @@
 # unit, config...) are always the working tree's. rpmbuild runs in a temporary _topdir; its
 # %build runs `npm ci` (the npm registry must be reachable) and compiles the native modules, so
 # build on the distribution you install on: a build on Rocky 9 gives a package for Rocky 9.
-# Needs rpmbuild, git, Node.js >= 20.19 with npm and headers, gcc-c++, make, python3
+# Needs rpmbuild, git, Node.js >= 22.12 with npm and headers, gcc-c++, make, python3
 # (Fedora/RHEL: dnf install rpm-build git nodejs nodejs-devel npm gcc-c++ make python3
 # systemd-rpm-macros).
 #

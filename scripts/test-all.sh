@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The full test suite, exactly as CI runs it (`npm test`). It sets up everything the tests need
-# (test bed: sshd, Docker engine, Chromium, test images), builds, then runs the quality gates
-# in order: lint (no warnings allowed), type-check (TypeScript and Vue templates), and every jest
-# test with coverage (kernel and each plugin backend must keep >= 90% line coverage). A missing
-# test bed fails the run; nothing is skipped. Each phase's duration is printed when it ends and
-# again in a table at the end (also when a phase fails), so a slow CI run shows where it went.
+# (Node.js 24 via scripts/use-node24.sh; test bed: sshd, Docker engine, Chromium, test images),
+# builds, then runs the quality gates in order: lint (no warnings allowed), type-check
+# (TypeScript and Vue templates), and every jest test with coverage (kernel and each plugin
+# backend must keep >= 90% line coverage). A missing test bed fails the run; nothing is skipped.
+# Each phase's duration is printed when it ends and again in a table at the end (also when a
+# phase fails), so a slow CI run shows where it went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -40,6 +41,12 @@ print_times() {
   exit "$status"
 }
 trap print_times EXIT
+
+# Node.js 24 first on PATH for everything below (fetched from the npm registry when the machine's
+# Node is another major; native modules rebuilt for it), and its version at the top of the log.
+phase "Node.js 24"
+source scripts/use-node24.sh
+phase_done "$(node -v)"
 
 phase "test bed (sshd, Docker engine, Chromium, test images)"
 if [ "$(id -u)" -eq 0 ]; then
