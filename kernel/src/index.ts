@@ -23,6 +23,8 @@ export type {
   ServiceDeps,
   ResolvedDeps,
   CliContribution,
+  DoctorContribution,
+  DoctorFinding,
   BootedKernel,
   ClassType,
   EntityType,

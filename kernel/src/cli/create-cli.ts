@@ -6,6 +6,7 @@ import { Kernel } from '../kernel';
 import { discoverPlugins } from '../plugin/discover';
 import { installSharedModuleResolution } from '../plugin/shared-modules';
 import type { BootedKernel } from '../plugin/plugin-types';
+import { addDoctorCommand } from './doctor/doctor-command';
 import { addMcpCommand } from './mcp-command';
 import { addMigrateCommand } from './migrate-command';
 import { addServeCommand } from './serve-command';
@@ -33,7 +34,7 @@ export function makeKernel(dist: Distribution, config: TomoConfig): Kernel {
 }
 
 /**
- * Builds the `tomo` program: the kernel's commands (`serve`, `migrate`, `mcp`) plus whatever
+ * Builds the `tomo` program: the kernel's commands (`serve`, `migrate`, `mcp`, `doctor`) plus whatever
  * each plugin adds (`admin create` from auth, `export`/`import` from backup).
  */
 export function createCli(dist: Distribution, argv: readonly string[] = process.argv): Command {
@@ -54,6 +55,7 @@ export function createCli(dist: Distribution, argv: readonly string[] = process.
   addServeCommand(program, dist, getConfig);
   addMigrateCommand(program, dist, getConfig);
   addMcpCommand(program, getConfig);
+  addDoctorCommand(program, dist, getConfig, () => configFile ?? process.env.TOMO_CONFIG ?? '/etc/tomo/config.yaml (or defaults when absent)');
 
   // Plugins contribute commands; discovering them needs the config (plugin folders).
   let pluginConfig: TomoConfig | undefined;

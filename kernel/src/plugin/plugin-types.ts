@@ -144,6 +144,25 @@ export interface CliContribution {
   (program: Command, boot: () => Promise<BootedKernel>): void;
 }
 
+/** One line of the `tomo doctor` report: what was checked, whether it is fine, and what was found. */
+export interface DoctorFinding {
+  /** What was checked, short (`server nas`, `vault key`). */
+  check: string;
+  /** False is a problem: `tomo doctor` then exits non-zero. */
+  ok: boolean;
+  /** What was found; for a problem, what to do about it. Never a secret. */
+  detail: string;
+}
+
+/**
+ * A plugin's checks for `tomo doctor`, run after the kernel's own (config, folders, vault key,
+ * database) on a kernel started without HTTP and without `ready` steps. They must only read:
+ * the doctor may run next to the service.
+ */
+export interface DoctorContribution {
+  (kernel: BootedKernel): Promise<DoctorFinding[]>;
+}
+
 /** A kernel started for a CLI command. */
 export interface BootedKernel {
   /** Resolves a service from the root container (kernel services and what plugins exposed). */
@@ -195,6 +214,8 @@ export interface PluginDefinition<TConfig = unknown, TDeps extends ServiceDeps =
   readonly ui?: UiContribution;
   /** Subcommands this plugin adds to the `tomo` command line. */
   readonly cli?: CliContribution;
+  /** Checks this plugin adds to `tomo doctor` (the servers plugin: each server's reachability and host key). */
+  readonly doctor?: DoctorContribution;
   /**
    * Services `init` needs, by name: `{ servers: ServersTokens.ServerService }`. They are resolved
    * just before `init` and passed to it as its second argument, each with its token's type. A token

@@ -8,6 +8,7 @@ import { registerServerRoutes } from './routes/servers.routes';
 import { ServerService } from './services/server-service';
 import { SshConnectionPool } from './services/ssh-connection-pool';
 import { ServersTokens } from './tokens';
+import { serversDoctor } from './doctor';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
@@ -22,6 +23,7 @@ export const serversPlugin = definePlugin({
   deps: { vault: KernelTokens.Vault },
   entities: [ServerEntity],
   migrations: [ServersInitial1763900100000],
+  doctor: serversDoctor,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
