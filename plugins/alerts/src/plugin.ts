@@ -1,13 +1,30 @@
 import path from 'node:path';
 import { definePlugin, KernelTokens } from '@tomo/kernel';
-import { alertsConfigSchema } from './config';
+import { ActivityTokens } from '@tomo/plugin-activity/api';
+import { AuthTokens } from '@tomo/plugin-auth/api';
+import { ServersTokens } from '@tomo/plugin-servers/api';
 import { AlertEntity } from './entities/alert.entity';
 import { AlertRuleEntity } from './entities/alert-rule.entity';
 import { SilenceEntity } from './entities/silence.entity';
+import { AlertEngine } from './evaluation/alert-engine';
+import { AlertQueries } from './evaluation/alert-queries';
+import { tapAlertEvents } from './evaluation/event-taps';
+import { registerAlertTools } from './mcp/alert-tools';
+import { registerRuleTools } from './mcp/rule-tools';
 import { AlertsInitial1765410000000 } from './migrations/1765410000000-alerts-initial';
+import { AlertsDefaultRules1765410100000 } from './migrations/1765410100000-alerts-default-rules';
+import { NOTIFICATION_SENDER, type NotificationSender } from './notification';
+import { registerAlertRoutes } from './routes/alerts.routes';
+import { registerRuleRoutes } from './routes/rules.routes';
+import { registerSilenceRoutes } from './routes/silences.routes';
+import { RuleService } from './rules/rule-service';
+import { SilenceService } from './silences/silence-service';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
+
+/** How often time-based resolutions are checked (bursts of failed logins over, one-shot events aged out). */
+const SWEEP_MS = 30 * 1000;
 
 /** Alerts: rules evaluated on each monitoring poll and on the other plugins' events, silences, notifications. */
 export const alertsPlugin = definePlugin({
@@ -17,10 +34,9 @@ export const alertsPlugin = definePlugin({
   // It taps the hooks of every plugin whose events can fire an alert, reads servers and users,
   // and records what changes in the activity log.
   dependsOn: ['auth', 'servers', 'preparation', 'apps', 'monitoring', 'activity'],
-  config: alertsConfigSchema,
-  deps: { clock: KernelTokens.Clock },
+  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, users: AuthTokens.UserService, activity: ActivityTokens.ActivityLog },
   entities: [AlertRuleEntity, AlertEntity, SilenceEntity],
-  migrations: [AlertsInitial1765410000000],
+  migrations: [AlertsInitial1765410000000, AlertsDefaultRules1765410100000],
 
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -34,8 +50,40 @@ export const alertsPlugin = definePlugin({
     nav: [{ label: 'Alerts', path: '/alerts', icon: 'bell', order: 25, badge: 'FiringBadge' }],
   },
 
-  init() {
-    // Rules, evaluation, routes and tools are wired here as they land.
+  async init(ctx, { clock, servers, users, activity }) {
+    let engine: AlertEngine | null = null;
+    const rules = new RuleService(ctx.dataSource, servers, activity, clock, () => void engine?.reloadRules());
+    const silences = new SilenceService(ctx.dataSource, servers, rules, activity, clock);
+    engine = new AlertEngine(ctx.dataSource, {
+      clock,
+      logger: ctx.logger.child({ component: 'alert-engine' }),
+      activity,
+      // Looked up at each send: the channels' sender registers itself in this plugin's container.
+      sender: () => (ctx.container.isRegistered(NOTIFICATION_SENDER, true) ? ctx.container.resolve<NotificationSender>(NOTIFICATION_SENDER) : null),
+      silenced: (alert, at) => silences.covers(alert, at),
+      loadRules: async () => {
+        const admins = new Set((await users.list()).filter((u) => u.role === 'admin').map((u) => u.id));
+        return (await rules.enabled()).map((rule) => ({ rule, coversAll: rule.ownerId === null || admins.has(rule.ownerId) }));
+      },
+    });
+    // Loaded now, before the poller's first round (monitoring starts it when ready): what fired before a restart is known.
+    await engine.start();
+    const alerts = new AlertQueries(ctx.dataSource);
+    tapAlertEvents({ hooks: ctx.hooks, engine, servers, logger: ctx.logger });
+    registerRuleRoutes(ctx, rules, servers, engine);
+    registerAlertRoutes(ctx, alerts);
+    registerSilenceRoutes(ctx, silences);
+    registerRuleTools(ctx, rules);
+    registerAlertTools(ctx, alerts, silences);
+    const started = engine;
+    ctx.onReady(() => {
+      const timer = setInterval(() => void started.sweep(), SWEEP_MS);
+      timer.unref();
+      ctx.onShutdown(async () => {
+        clearInterval(timer);
+        await started.idle();
+      });
+    });
   },
 });
 

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { HookRegistry } from '@tomo/kernel';
-import { monitoringHooks, type AppCrashedEvent, type PolledServer, type ServerWentOfflineEvent } from './hooks';
+import { monitoringHooks, type AppCrashedEvent, type PolledServer, type ServerPolledEvent, type ServerWentOfflineEvent } from './hooks';
 
 /** How the poller and the container watch say what they saw; the plugin wires it to {@link monitoringHooks}. */
 export interface MonitoringAnnouncer {
   serverWentOffline(event: ServerWentOfflineEvent): Promise<void>;
   serverCameOnline(event: PolledServer): Promise<void>;
   appCrashed(event: AppCrashedEvent): Promise<void>;
+  serverPolled(event: ServerPolledEvent): Promise<void>;
 }
 
 /**
@@ -26,5 +27,6 @@ export function hookAnnouncer(hooks: HookRegistry, logger: Logger): MonitoringAn
     serverWentOffline: announce('serverWentOffline', (e: ServerWentOfflineEvent) => events.serverWentOffline.promise(e)),
     serverCameOnline: announce('serverCameOnline', (e: PolledServer) => events.serverCameOnline.promise(e)),
     appCrashed: announce('appCrashed', (e: AppCrashedEvent) => events.appCrashed.promise(e)),
+    serverPolled: announce('serverPolled', (e: ServerPolledEvent) => events.serverPolled.promise(e)),
   };
 }

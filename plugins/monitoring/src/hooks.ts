@@ -27,6 +27,26 @@ export interface AppCrashedEvent {
   detail: string;
 }
 
+/** What one successful poll of a server measured: the figures alert rules are evaluated on, in memory. */
+export interface ServerPolledEvent extends PolledServer {
+  /** When the poll ran. */
+  at: Date;
+  /** Share of the CPU busy since the previous poll, in percent; null on the first poll (no baseline). */
+  cpuPercent: number | null;
+  /** Memory in use, in percent of the total. */
+  memoryPercent: number | null;
+  /** Disk use of `/`, in percent. */
+  diskRootPercent: number | null;
+  /** Disk use of Docker's root folder's file system, in percent; null without Docker. */
+  diskDockerPercent: number | null;
+  /** The 1-minute load average. */
+  load1: number | null;
+  /** How long the poll's SSH command took, in milliseconds. */
+  sshLatencyMs: number;
+  /** The server's Tomo-managed apps as this poll saw them (state and Docker's words). */
+  apps: Array<{ installationId: string; appName: string; state: string; detail: string | null }>;
+}
+
 /**
  * What the monitoring plugin sees happen with no one asking: the activity log taps these (as it
  * taps every other plugin's events); alerts could too. Taps should not throw: monitoring logs a
@@ -39,4 +59,6 @@ export const monitoringHooks = defineHookSet('monitoring', () => ({
   serverCameOnline: new AsyncSeriesHook<[PolledServer]>(['event']),
   /** An app's container stopped behind Tomo's back (announced once per crash). */
   appCrashed: new AsyncSeriesHook<[AppCrashedEvent]>(['event']),
+  /** A poll of a server succeeded: its figures (alerts evaluate their rules on them). Called after every successful poll: keep taps quick. */
+  serverPolled: new AsyncSeriesHook<[ServerPolledEvent]>(['event']),
 }));

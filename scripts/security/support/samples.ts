@@ -8,7 +8,7 @@ import type { RouteEntry } from '../../../kernel/src/http/route-registry';
 import type { ToolEntry } from '../../../kernel/src/mcp/tool-registry';
 
 /** A record a user owns (or, for `user` and `upload`, only an admin may name). */
-export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload';
+export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert';
 /** `app`: a catalog app id, public to every user; not a record. */
 export type IdKind = RecordKind | 'app';
 
@@ -58,6 +58,7 @@ const startPreparation = { params: { id: 'server' }, body: () => ({ dockerSource
 const installBody = (ids: Ids) => ({ appId: ids.app, ports: { '80/tcp': 18080 }, settings: {} });
 const importBody = () => ({ password: 'not-the-backup-password', onConflict: 'skip' });
 const activityLog = { query: () => ({ page: '1', pageSize: '20' }), filters: { serverId: 'server', userId: 'user' } } satisfies RouteSample;
+const alertRule = { body: (ids: Ids) => ({ name: 'sample rule', kind: 'metric', metric: 'cpu', operator: '>', threshold: 90, forMinutes: 5, serverId: ids.server }), bodyIds: { serverId: 'server' } } satisfies RouteSample;
 /** An upload that is not a backup (no password opens it). */
 export const NOT_A_BACKUP = Buffer.from('age-encryption.org/v1\n-> nothing here\n');
 
@@ -145,6 +146,17 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'GET /api/metrics/servers/:id': { params: { id: 'server' }, query: () => ({ period: '24h' }) },
   'GET /api/metrics/summary': none,
   'GET /api/metrics/apps/:id': { params: { id: 'installation' }, query: () => ({ period: '7d' }) },
+  // alerts
+  'GET /api/alerts/rules': none,
+  'POST /api/alerts/rules': alertRule,
+  'POST /api/alerts/rules/preview': alertRule,
+  'PATCH /api/alerts/rules/:id': { params: { id: 'alertRule' }, body: () => ({ name: 'renamed rule', threshold: 85 }), bodyIds: { serverId: 'server' } },
+  'DELETE /api/alerts/rules/:id': { params: { id: 'alertRule' } },
+  'GET /api/alerts': { query: () => ({ state: 'firing', page: '1', pageSize: '20' }), filters: { serverId: 'server', ruleId: 'alertRule' } },
+  'GET /api/alerts/summary': none,
+  'GET /api/alerts/silences': none,
+  'POST /api/alerts/silences': { body: (ids) => ({ ruleId: ids.alertRule, serverId: ids.server, endsAt: new Date(Date.now() + 3600_000).toISOString(), reason: 'sample' }), bodyIds: { ruleId: 'alertRule', serverId: 'server' } },
+  'DELETE /api/alerts/silences/:id': { params: { id: 'silence' } },
 };
 
 /** Tools by name. */
@@ -186,6 +198,13 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   get_server_metrics: { ids: { server_id: 'server' }, args: (ids) => ({ server_id: ids.server, period: '24h' }) },
   get_dashboard_summary: { args: () => ({}) },
   get_app_metrics: { ids: installationTarget, args: (ids) => ({ installation_id: ids.installation, period: '7d' }) },
+  // alerts
+  list_alert_rules: { args: () => ({}) },
+  create_alert_rule: { ids: { server_id: 'server' }, args: (ids) => ({ name: 'sample rule', kind: 'metric', metric: 'cpu', operator: '>', threshold: 90, for_minutes: 5, server_id: ids.server }) },
+  update_alert_rule: { ids: { rule_id: 'alertRule', server_id: 'server' }, args: (ids) => ({ rule_id: ids.alertRule, threshold: 85 }) },
+  delete_alert_rule: { ids: { rule_id: 'alertRule' }, args: (ids) => ({ rule_id: ids.alertRule }) },
+  list_alerts: { filters: { server_id: 'server', rule_id: 'alertRule' }, args: () => ({ page: 1, page_size: 20 }) },
+  silence_alert: { ids: { alert_id: 'alert', rule_id: 'alertRule', server_id: 'server' }, args: (ids) => ({ alert_id: ids.alert, minutes: 60, reason: 'sample' }) },
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */

@@ -104,6 +104,26 @@ export async function insertInstallation(t: TestKernel, adminToken: string, serv
   return id;
 }
 
+/**
+ * A user's alert records on their server: a rule and a silence made through the API with their
+ * token, and a firing alert row as the evaluation stores one (nothing here polls to fire it).
+ */
+export async function insertAlertRecords(t: TestKernel, token: string, serverId: string, ownerId: string): Promise<{ alertRule: string; silence: string; alert: string }> {
+  const rule = await t.request('POST', '/api/alerts/rules', { token, body: { name: 'disk of my box', kind: 'metric', metric: 'disk_root', operator: '>', threshold: 80, forMinutes: 5, serverId } });
+  if (rule.status !== 201) throw new Error(`alert rule: ${rule.status} ${JSON.stringify(rule.body)}`);
+  const silence = await t.request('POST', '/api/alerts/silences', { token, body: { serverId, endsAt: new Date(Date.now() + 24 * 3600_000).toISOString(), reason: 'maintenance' } });
+  if (silence.status !== 201) throw new Error(`silence: ${silence.status} ${JSON.stringify(silence.body)}`);
+  const alert = randomUUID();
+  const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  rawDb(t)
+    .prepare(
+      `INSERT INTO alerts (id, fingerprint, ruleId, ruleName, severity, serverId, serverName, ownerId, state, subject, summary, value, threshold, startedAt, resolvedAt, silenced)
+       VALUES (?, ?, ?, 'disk of my box', 'warning', ?, 'box', ?, 'firing', 'Disk / at 93 % on box (over 80 % for 5 min)', 'Disk / of box is past the threshold.', 93, 80, ?, NULL, 1)`,
+    )
+    .run(alert, `m:${rule.body.rule.id}:${serverId}`, rule.body.rule.id, serverId, ownerId, at);
+  return { alertRule: rule.body.rule.id as string, silence: silence.body.silence.id as string, alert };
+}
+
 /** A preparation row (completed or failed), as the preparation plugin stores a finished run. */
 export function insertPreparation(t: TestKernel, serverId: string, status: 'completed' | 'failed'): string {
   const id = randomUUID();

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
+import { freePort } from '../../../../test-support/ports';
 import { activityBackupTablesModule, activityPlugin } from '../../../activity/src/plugin';
 import { appsPlugin, builtInCatalogModule } from '../../../apps/src/plugin';
 import { TEST_CATALOG } from '../../../apps/test/support/apps-kernel';
@@ -19,6 +20,17 @@ import { serversPlugin } from '../../../servers/src/plugin';
 import { alertsBackupTablesModule, alertsPlugin } from '../../src/plugin';
 
 export { addTestbedServer, markPrepared, testbed } from '../../../apps/test/support/apps-kernel';
+
+/**
+ * A server record whose SSH port is closed: the poller's polls fail at once, so only what a test
+ * announces itself happens to it (a reachable server would be polled for real at start).
+ */
+export async function addUnreachableServer(t: TestKernel, token: string, name: string): Promise<string> {
+  const port = await freePort('127.0.0.1');
+  const res = await t.request('POST', '/api/servers', { token, body: { name, host: '127.0.0.1', port, username: 'root', authType: 'password', credentials: { password: 'not-used-1234' } } });
+  if (res.status !== 201) throw new Error(`add server: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1234' };
 export const ALICE = { username: 'alice', password: 'alice-password-1234' };

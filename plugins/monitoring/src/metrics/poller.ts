@@ -4,6 +4,7 @@ import type { Clock } from '@tomo/kernel';
 import type { RecordedInstallation } from '@tomo/plugin-apps/api';
 import type { ReachabilityOutcome, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import type { MonitoringAnnouncer } from '../announcer';
+import type { PolledServer, ServerPolledEvent } from '../hooks';
 import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
@@ -50,7 +51,7 @@ export class Poller {
     private readonly dataSource: DataSource,
     private readonly servers: ServerService,
     /** Where offline/online verdicts are announced (the activity log records them). */
-    private readonly announcer: Pick<MonitoringAnnouncer, 'serverWentOffline' | 'serverCameOnline'>,
+    private readonly announcer: Pick<MonitoringAnnouncer, 'serverWentOffline' | 'serverCameOnline'> & Partial<Pick<MonitoringAnnouncer, 'serverPolled'>>,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: PollerOptions,
@@ -158,7 +159,8 @@ export class Poller {
       const ts = Math.floor(at.getTime() / 1000);
       if (state.forgotten) return;
       // Checked and started in the same tick as forget() would run: it either sees this or stops it.
-      state.writing = this.writeSamples(serverId, ts, state, reading, run.durationMs);
+      const cpu = cpuPercent(state.lastCpu, reading.cpu);
+      state.writing = this.writeSamples(serverId, ts, state, reading, run.durationMs, cpu);
       await state.writing;
       state.lastCpu = reading.cpu;
       const wasOffline = state.status === 'offline';
@@ -166,6 +168,7 @@ export class Poller {
       if (wasOffline) {
         await this.announcer.serverCameOnline({ serverId, serverName: name, ownerId });
       }
+      await this.announcer.serverPolled?.(polledFigures({ serverId, serverName: name, ownerId }, at, reading, cpu, run.durationMs, state.containers.statuses));
       await this.report(server, state, { ok: true });
     } catch (err) {
       if ((err as { status?: number }).status === 404 || state.forgotten) return; // deleted meanwhile
@@ -195,11 +198,11 @@ export class Poller {
   }
 
   /** The server's figures, then its apps', from one probe reading. */
-  private async writeSamples(serverId: string, ts: number, state: ServerPollState, reading: ProbeReading, durationMs: number): Promise<void> {
+  private async writeSamples(serverId: string, ts: number, state: ServerPollState, reading: ProbeReading, durationMs: number, cpu: number | null): Promise<void> {
     await this.dataSource.getRepository(MetricSampleEntity).insert({
       serverId,
       ts,
-      cpuPercent: cpuPercent(state.lastCpu, reading.cpu),
+      cpuPercent: cpu,
       memTotalBytes: reading.memTotalBytes,
       memUsedBytes: reading.memUsedBytes,
       diskTotalBytes: reading.diskTotalBytes,
@@ -239,4 +242,21 @@ export class Poller {
       this.logger.warn({ err, serverId }, 'Reading app states from the poll failed');
     }
   }
+}
+
+const percent = (used: number | null, total: number | null): number | null => (used === null || !total ? null : Math.round((used / total) * 1000) / 10);
+
+/** A poll's reading as the `serverPolled` event carries it: percentages, load, latency, app states. */
+function polledFigures(server: PolledServer, at: Date, reading: ProbeReading, cpu: number | null, durationMs: number, apps: readonly ContainerStatus[]): ServerPolledEvent {
+  return {
+    ...server,
+    at,
+    cpuPercent: cpu,
+    memoryPercent: percent(reading.memUsedBytes, reading.memTotalBytes),
+    diskRootPercent: percent(reading.diskUsedBytes, reading.diskTotalBytes),
+    diskDockerPercent: percent(reading.dockerDiskUsedBytes, reading.dockerDiskTotalBytes),
+    load1: reading.load1,
+    sshLatencyMs: Math.round(durationMs * 10) / 10,
+    apps: apps.map((a) => ({ installationId: a.installationId, appName: a.appName, state: a.state, detail: a.detail })),
+  };
 }

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DEFAULT_RULES } from '../rules/default-rules';
+
+/**
+ * The default rules, created once on a new instance (a migration runs once per database, so a
+ * default an admin deleted does not come back at the next start). `builtIn`, owned by the system.
+ */
+export class AlertsDefaultRules1765410100000 implements MigrationInterface {
+  name = 'AlertsDefaultRules1765410100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    for (const r of DEFAULT_RULES) {
+      await q.query(
+        `INSERT INTO alert_rules (id, name, enabled, ownerId, builtIn, kind, metric, operator, threshold, forMinutes, clearThreshold, event, serverId, severity, channelIdsJson, createdAt, updatedAt)
+         VALUES (?, ?, 1, NULL, 1, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]', ?, ?)`,
+        [randomUUID(), r.name, r.kind, r.metric, r.operator, r.threshold, r.forMinutes, r.clearThreshold, r.event, r.severity, now, now],
+      );
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DELETE FROM alert_rules WHERE builtIn = 1 AND ownerId IS NULL');
+  }
+}
