@@ -1,6 +1,7 @@
 import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { errorReply, installFakeFetch, type FakeCall, type FakeRoute } from '../../../ui-shell/src/test-utils/fake-fetch';
 import AlertsPage from './AlertsPage.vue';
+import { firingCount } from './firing-count';
 import { alertsRouter, HOSTILE, makeAlert, makeRule, makeSilence, SERVER_A, SERVER_B, SERVERS, signIn } from './test-fixtures';
 import type { AlertView } from './types';
 
@@ -48,6 +49,8 @@ describe('AlertsPage', () => {
     const { wrapper } = await mountPage({ 'GET /api/alerts': alertsRoute(firing, () => []) });
     const row = (id: string) => byId(wrapper, `firing-${id}`);
     expect(byId(wrapper, 'firing-count').text()).toBe('2 firing');
+    // The sidebar's badge gets the same count.
+    expect(firingCount.value).toBe(2);
     expect(row('a-1').find('[data-severity="critical"]').text()).toBe('Critical');
     expect(row('a-1').get('[data-field="server"]').text()).toBe('nas');
     // A name with markup stays text.

@@ -1,9 +1,11 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { errorReply, installFakeFetch, type FakeReply } from '../../../ui-shell/src/test-utils/fake-fetch';
 import FiringBadge from './FiringBadge.vue';
+import { firingCount } from './firing-count';
 import { alertsRouter, signIn } from './test-fixtures';
 
 enableAutoUnmount(afterEach);
+afterEach(() => (firingCount.value = null));
 
 async function mountBadge(reply: () => FakeReply, refreshMs = 60000) {
   const fetch = installFakeFetch({ 'GET /api/alerts/summary': reply });
@@ -37,6 +39,16 @@ describe('FiringBadge', () => {
     }
     expect(summaries()).toBeGreaterThanOrEqual(3);
     expect(Number(wrapper.get('[data-testid="alerts-firing-badge"]').text().split(' ')[0])).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows at once the count the Alerts page loaded', async () => {
+    const { wrapper } = await mountBadge(() => ({ body: { firing: 1 } }));
+    firingCount.value = 0;
+    await flushPromises();
+    expect(wrapper.find('[data-testid="alerts-firing-badge"]').exists()).toBe(false);
+    firingCount.value = 3;
+    await flushPromises();
+    expect(wrapper.get('[data-testid="alerts-firing-badge"]').text()).toBe('3 firing');
   });
 
   it('keeps the last count when the server cannot answer', async () => {
