@@ -157,11 +157,14 @@ describe('RulesPage', () => {
     expect(wrapper.find('[data-testid="rule-r-2"]').exists()).toBe(false);
   });
 
-  it('tells a user without channels that alerts stay in Tomo, without the admin link; offers "All my servers"', async () => {
+  it('tells a user without channels that alerts stay in Tomo, without the admin link; offers "All my servers" and no failed-logins rule', async () => {
     const { wrapper } = await mountPage({ 'GET /api/alerts/channels': { body: { channels: [] } } }, ALICE);
     await byId(wrapper, 'new-rule').trigger('click');
     expect(byId(wrapper, 'rule-channels').text()).toContain('No channel yet');
     expect(byId(wrapper, 'rule-channels').find('a').exists()).toBe(false);
     expect(byId(wrapper, 'rule-server').findAll('option')[0].text()).toBe('All my servers');
+    // Failed logins to Tomo are for admins to watch.
+    await byId(wrapper, 'rule-kind').setValue('event');
+    expect(byId(wrapper, 'rule-event').findAll('option').map((o) => o.attributes('value'))).not.toContain('login_failures');
   });
 });
