@@ -4,10 +4,10 @@
 #
 # Source0 is the committed application (git archive HEAD, or the commit or tag --ref names);
 # with --worktree, the files of the working tree instead (tracked ones plus new files git does
-# not ignore), to package changes not yet committed. The packaging files (rpm/tomo.spec, the
-# unit, config...) are always the working tree's. rpmbuild runs in a temporary _topdir; its
-# %build runs `npm ci` (the npm registry must be reachable) and compiles the native modules, so
-# build on the distribution you install on: a build on Rocky 9 gives a package for Rocky 9.
+# not ignore), to package changes not yet committed. The packaging files (rpm/tomo.spec, and the
+# unit, config... in packaging/) are always the working tree's. rpmbuild runs in a temporary
+# _topdir; its %build runs `npm ci` (the npm registry must be reachable) and compiles the native
+# modules, so build on the distribution you install on: a build on Rocky 9 is for Rocky 9.
 # Needs rpmbuild, git, Node.js >= 22.12 with npm and headers, gcc-c++, make, python3
 # (Fedora/RHEL: dnf install rpm-build git nodejs nodejs-devel npm gcc-c++ make python3
 # systemd-rpm-macros).
@@ -63,7 +63,8 @@ else
   echo "rpm/build.sh: packaging commit $(git -C "$root" rev-parse --short "$ref^{commit}") ($ref)"
   git -C "$root" archive --format=tar.gz --prefix="tomo-$rpm_version/" -o "$source0" "$ref"
 fi
-cp "$root"/rpm/{tomo.service,tomo.sysusers,tomo.tmpfiles,config.yaml,tomo.sh,tomo.logrotate,tidy-tree.js} "$top/SOURCES/"
+# The files the RPM and the .deb share (packaging/README.md), then the spec.
+cp "$root"/packaging/{tomo.service,tomo.sysusers,tomo.tmpfiles,config.yaml,tomo.sh,tomo.logrotate,tidy-tree.js} "$top/SOURCES/"
 cp "$root/rpm/tomo.spec" "$top/SPECS/"
 
 args=(-bb --define "_topdir $top" --define "tomo_version $rpm_version")

@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertTools, builtRpm, packagedFiles, REF, REPO_ROOT, RPM_DIR, rpmQuery, unpackPayload, type PackagedFile } from './support/rpm-build';
+import { assertTools, builtRpm, packagedFiles, REF, REPO_ROOT, RPM_DIR, rpmQuery, SHARED_DIR, unpackPayload, type PackagedFile } from './support/rpm-build';
 import { SystemdMachine } from './support/systemd-machine';
 import { freePort } from '../../test-support/ports';
 
@@ -154,7 +154,7 @@ describe('files, owners and modes', () => {
     expect(writable).toEqual([]);
   });
 
-  test('the systemd unit, sysusers.d and tmpfiles.d files are packaged and match rpm/', () => {
+  test('the systemd unit, sysusers.d and tmpfiles.d files are packaged and match packaging/ (shared with the .deb)', () => {
     for (const [packaged, source] of [
       ['/usr/lib/systemd/system/tomo.service', 'tomo.service'],
       ['/usr/lib/sysusers.d/tomo.conf', 'tomo.sysusers'],
@@ -162,7 +162,7 @@ describe('files, owners and modes', () => {
       ['/etc/logrotate.d/tomo', 'tomo.logrotate'],
     ]) {
       expect(file(packaged)).toMatchObject({ perms: '-rw-r--r--', user: 'root' });
-      expect(fs.readFileSync(path.join(root, packaged), 'utf8')).toBe(fs.readFileSync(path.join(RPM_DIR, source), 'utf8'));
+      expect(fs.readFileSync(path.join(root, packaged), 'utf8')).toBe(fs.readFileSync(path.join(SHARED_DIR, source), 'utf8'));
     }
     expect(fs.readFileSync(path.join(root, 'usr/lib/sysusers.d/tomo.conf'), 'utf8')).toMatch(/^u tomo - "Tomo control panel" \/var\/lib\/tomo -$/m);
   });

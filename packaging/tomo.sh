@@ -1,6 +1,7 @@
 #!/bin/sh
-# /usr/bin/tomo: the Tomo command line (from the tomo RPM). Tomo itself is in /usr/lib/tomo and
-# reads /etc/tomo/config.yaml (or $TOMO_CONFIG).
+# /usr/bin/tomo: the Tomo command line (from the tomo package, RPM or .deb). Tomo itself is in
+# /usr/lib/tomo and reads /etc/tomo/config.yaml (or $TOMO_CONFIG). The .deb carries its own
+# Node.js: deb/build.sh installs this file with /usr/bin/node changed to /usr/lib/tomo/node/bin/node.
 #
 # Run as root, it switches to the tomo user first: `tomo admin create` or `tomo migrate` create
 # the database and secrets in /var/lib/tomo, and those must stay the service's files (a root-owned

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Tidies the application tree the RPM installs (rpm/tomo.spec, %install):
-//   node rpm/tidy-tree.js <buildroot>/usr/lib/tomo
+// Tidies the application tree the packages install (rpm/tomo.spec's %install, deb/build.sh):
+//   node packaging/tidy-tree.js <buildroot>/usr/lib/tomo [--node=<path of node at run time>]
 //
 // - Native modules: keeps only the compiled build/Release/*.node of each (not the object files,
 //   makefiles, nor the C/C++ sources and gyp files they were compiled from), and drops the
@@ -8,7 +8,8 @@
 //   Test binaries (better-sqlite3's test_extension.node) go too.
 // - Modes: ELF files and scripts (first line "#!") 0755, every other file 0644, folders 0755.
 // - Shebangs: "#!/usr/bin/env node" (and sh, bash) become absolute interpreter paths, as
-//   Fedora's brp-mangle-shebangs would make them.
+//   Fedora's brp-mangle-shebangs would make them; node's path is /usr/bin/node unless --node
+//   names another (the .deb carries its own Node.js in /usr/lib/tomo/node).
 // - Removes development leftovers in node_modules: hidden folders (.github, nested .bin) and
 //   the dotfiles of development tools (.eslintrc, .travis.yml, .npmignore...).
 // - Removes folders left empty (npm prune leaves empty @scope folders behind).
@@ -17,9 +18,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = process.argv[2];
-if (!root || !fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-  process.stderr.write('usage: node tidy-tree.js <application folder>\n');
+const [root, ...options] = process.argv.slice(2);
+const nodeOption = options.find((o) => o.startsWith('--node='));
+if (!root || !fs.statSync(root, { throwIfNoEntry: false })?.isDirectory() || options.some((o) => o !== nodeOption) || nodeOption === '--node=') {
+  process.stderr.write('usage: node tidy-tree.js <application folder> [--node=<absolute path>]\n');
   process.exit(2);
 }
 
@@ -28,7 +30,7 @@ const TEST_BINARIES = new Set(['test_extension.node']);
 const BUILD_SOURCES = /\.(c|cc|cpp|cxx|h|hh|hpp|gyp|gypi|patch)$/;
 const TOOL_DOTFILES =
   /^\.(eslintrc.*|eslintignore|nycrc.*|c8rc.*|mocharc.*|taprc|travis\.yml|editorconfig|npmignore|npmrc|gitattributes|gitignore|dockerignore|prettierrc.*|prettierignore|pre-commit-config\.yaml|nojekyll|grenrc\.yml|clang-format|borp\.yaml|airtap\.yml|zuul\.yml|jshintrc|babelrc|runkit_example\.js)$/;
-const INTERPRETERS = { node: '/usr/bin/node', sh: '/bin/sh', bash: '/bin/bash' };
+const INTERPRETERS = { node: nodeOption ? nodeOption.slice('--node='.length) : '/usr/bin/node', sh: '/bin/sh', bash: '/bin/bash' };
 const counts = { nativeModules: 0, removed: 0, shebangs: 0, executables: 0, emptyDirs: 0 };
 const unknownShebangs = [];
 
