@@ -51,7 +51,7 @@ export function tapAlertEvents(deps: { hooks: HookRegistry; engine: AlertEngine;
   apps.appUpdated.tapPromise(TAP, safely('appUpdated', async ({ installation, result, from, to, reason }) => {
     if (result === 'updated') return engine.resolveEvent('update_rolled_back', installation.serverId, installation.id);
     if (result !== 'rolled_back' && result !== 'rollback_failed') return;
-    const why = result === 'rolled_back' ? `rolled back to ${from}` : 'and its rollback failed too';
+    const why = result === 'rolled_back' ? `and was rolled back to ${from}` : 'and its rollback failed too';
     return engine.onEvent('update_rolled_back', await target(installation.serverId), installation.id, installation.appName, `The update of ${installation.appName} to ${to} failed ${why}${reason ? `: ${reason}` : ''}.`.slice(0, 1000));
   }));
 
