@@ -1,3 +1,4 @@
+import type { DependencyContainer } from 'tsyringe';
 import type { TestKernel } from '@tomo/kernel/testing';
 import { NOTIFICATION_SENDER, type AlertNotification, type NotificationSender } from '../../src/notification';
 
@@ -7,13 +8,18 @@ export interface Sent {
 }
 
 /**
- * A NotificationSender that records what it is handed, registered in the kernel's root
- * container (the plugin looks its sender up at each send, through its own container): for tests
- * of the evaluation, which is about WHAT is sent and when, not how a channel delivers it.
+ * A NotificationSender that records what it is handed, for tests of the evaluation, which are
+ * about WHAT is sent and when, not how a channel delivers it. The plugin looks its sender up at
+ * each send through its own container, where the channels' dispatcher registers itself: this one
+ * is registered there after it (the last registration of a token is the one resolved), so it
+ * replaces the dispatcher for the test.
  */
 export function recordingSender(t: TestKernel): Sent[] {
   const sent: Sent[] = [];
   const sender: NotificationSender = { send: (notification, channelIds) => void sent.push({ notification, channelIds }) };
-  t.kernel.container.register(NOTIFICATION_SENDER, { useValue: sender });
+  const containers = (t.kernel as unknown as { pluginContainers: Map<string, DependencyContainer> }).pluginContainers;
+  const own = containers.get('alerts');
+  if (!own) throw new Error('the alerts plugin is not loaded: no container to register the recording sender in');
+  own.register(NOTIFICATION_SENDER, { useValue: sender });
   return sent;
 }
