@@ -34,6 +34,7 @@ import {
   dumpDb,
   insertAlertRecords,
   insertInstallation,
+  insertPasskey,
   insertPreparation,
   login,
   startSecurityKernel,
@@ -88,6 +89,7 @@ beforeAll(async () => {
     upload: ((await upload.json()) as { id: string }).id,
     app: 'web-hello',
     ...(await insertAlertRecords(t, tokens.alice, server.body.id, aliceId)),
+    passkey: insertPasskey(t, aliceId, 'alice-laptop'),
   };
   // No pooled connection left: any later use of Alice's server is a new, logged, login.
   (await t.kernel.resolve(ServersTokens.ServerService).forSystem(ids.server)).reconnect();
@@ -126,7 +128,7 @@ async function bobsReads(): Promise<Record<string, unknown>> {
 }
 
 /** Well-formed ids of no record (the same catalog app). */
-const unknownIds = (): Ids => ({ server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), app: ids.app });
+const unknownIds = (): Ids => ({ server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), app: ids.app });
 
 const routes = () => t.kernel.routes.all();
 const tools = () => t.kernel.tools.all();
@@ -400,7 +402,7 @@ test("no list, summary or search shows Bob anything of Alice's (the same answers
   // Every GET route Bob may call that names no record: lists, summaries, the activity log.
   const reads = routes().filter((r) => r.definition.method === 'GET' && r.definition.access !== 'admin' && recordIds(ROUTE_SAMPLES[routeKey(r)].params).length === 0);
   expect(reads.length).toBeGreaterThan(10);
-  const secrets = [ids.server, ids.installation, ids.token, ids.user, 'alice-box', 'tomo-alice-web', 'alice-cli', 'alice@example.com'];
+  const secrets = [ids.server, ids.installation, ids.token, ids.user, ids.passkey, 'alice-box', 'tomo-alice-web', 'alice-cli', 'alice-laptop', 'alice@example.com'];
   const leaks: string[] = [];
   let aliceSees = '';
   for (const entry of reads) {

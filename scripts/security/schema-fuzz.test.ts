@@ -19,7 +19,7 @@ import type { ToolEntry } from '../../kernel/src/mcp/tool-registry';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
 import { fuzzBody, fuzzQuery, fuzzSegment, nastyString, nastyValue, type FuzzBody } from './support/fuzz-inputs';
 import { fillPath, NOT_A_BACKUP, ROUTE_SAMPLES, routeKey, shapeKeys, TOOL_SAMPLES, type Ids } from './support/samples';
-import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertAlertRecords, insertInstallation, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
+import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertAlertRecords, insertInstallation, insertPasskey, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
 import { freePort } from '../../test-support/ports';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
@@ -31,7 +31,7 @@ let t: SecurityKernel;
 const tokens = { admin: '', fuzzer: '' };
 let valid: Ids;
 let spare: Ids;
-const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), app: 'no-such-app' };
+const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), app: 'no-such-app' };
 let baseline: Dump;
 /** Calls that reach a server (ServerService and its pool), counted for the whole file. */
 let ssh: SshCounter;
@@ -65,6 +65,7 @@ beforeAll(async () => {
     upload: ((await upload.json()) as { id: string }).id,
     app: 'web-hello',
     ...(await insertAlertRecords(t, tokens.fuzzer, server, fuzzerId)),
+    passkey: insertPasskey(t, fuzzerId, 'fuzz key'),
   };
   spare = { ...valid, server: spareServer };
   baseline = dumpDb(t);

@@ -18,6 +18,16 @@ export const kernelConfigSchema = z.strictObject({
       trustProxy: z.boolean().default(false),
       /** How long shutdown waits for in-flight requests before closing them, in ms. */
       shutdownGraceMs: z.coerce.number().int().min(0).max(120000).default(10000),
+      /**
+       * The address people open the console at (`https://tomo.example.com`), as their browser shows
+       * it: passkeys are bound to its host name and only accepted from its origin. Without it, Tomo
+       * assumes `http://localhost:<port>` (a try-out on this machine).
+       */
+      publicUrl: z
+        .string()
+        .url()
+        .refine((v) => /^https?:\/\/[^/?#]+\/?$/.test(v), 'must be an http:// or https:// address with no path, query or fragment (e.g. https://tomo.example.com)')
+        .optional(),
     })
     .prefault({}),
   /** Folder for the SQLite file, the secrets Tomo generates, and plugin data. */

@@ -22,6 +22,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['TOMO_HOST', ['server', 'host'], (v) => v],
   ['TOMO_PORT', ['server', 'port'], (v) => v],
   ['TOMO_TRUST_PROXY', ['server', 'trustProxy'], (v) => v === 'true' || v === '1'],
+  ['TOMO_PUBLIC_URL', ['server', 'publicUrl'], (v) => v],
   ['TOMO_DATA_DIR', ['dataDir'], (v) => v],
   ['TOMO_LOG_DIR', ['logDir'], (v) => v],
   ['TOMO_LOG_LEVEL', ['log', 'level'], (v) => v],

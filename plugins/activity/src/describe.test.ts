@@ -20,6 +20,9 @@ describe('describeActivity', () => {
     expect(describeActivity(entry({ door: 'api' }))).toBe('accadmin signed in through the API');
     expect(describeActivity(entry({ door: 'mcp' }))).toBe('accadmin signed in through MCP');
     expect(describeActivity(entry({ door: null }))).toBe('accadmin signed in');
+    expect(describeActivity(entry({ detail: 'with a passkey' }))).toBe('accadmin signed in with a passkey from the console');
+    expect(describeActivity(entry({ action: 'auth.passkey_add', targetType: 'passkey', targetName: 'Laptop' }))).toBe('accadmin added passkey Laptop');
+    expect(describeActivity(entry({ action: 'auth.passkey_delete', targetType: 'passkey', targetName: 'Laptop' }))).toBe('accadmin deleted passkey Laptop');
     expect(describeActivity(entry({ action: 'auth.login_failed', username: null, userId: null, targetId: null, targetName: 'mallory', result: 'failed' }))).toBe(
       'A sign-in as mallory failed from the console',
     );

@@ -66,8 +66,19 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
 
   // --- auth ---------------------------------------------------------------------------------
   const auth = hooks.of(authHooks);
-  auth.loggedIn.tapPromise(TAP, safely('loggedIn', async ({ user, call }) => {
-    await log.record({ action: 'auth.login', result: 'ok', ...actor(call), userId: user.id, username: user.username, ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username });
+  auth.loggedIn.tapPromise(TAP, safely('loggedIn', async ({ user, call, method }) => {
+    await log.record({
+      action: 'auth.login',
+      result: 'ok',
+      ...actor(call),
+      userId: user.id,
+      username: user.username,
+      ownerId: user.id,
+      targetType: 'user',
+      targetId: user.id,
+      targetName: user.username,
+      ...(method === 'passkey' ? { detail: 'with a passkey' } : {}),
+    });
   }));
   auth.loginFailed.tapPromise(TAP, safely('loginFailed', async ({ username, reason, call }) => {
     await log.record({
@@ -102,6 +113,12 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   }));
   auth.apiTokenRevoked.tapPromise(TAP, safely('apiTokenRevoked', async ({ userId, tokenId, call }) => {
     await log.record({ action: 'auth.token_revoke', result: 'ok', ...actor(call), ownerId: userId, targetType: 'api_token', targetId: tokenId });
+  }));
+  auth.passkeyAdded.tapPromise(TAP, safely('passkeyAdded', async ({ userId, passkeyId, name, call }) => {
+    await log.record({ action: 'auth.passkey_add', result: 'ok', ...actor(call), ownerId: userId, targetType: 'passkey', targetId: passkeyId, targetName: name });
+  }));
+  auth.passkeyDeleted.tapPromise(TAP, safely('passkeyDeleted', async ({ userId, passkeyId, name, call }) => {
+    await log.record({ action: 'auth.passkey_delete', result: 'ok', ...actor(call), ownerId: userId, targetType: 'passkey', targetId: passkeyId, targetName: name });
   }));
 
   // --- servers ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export const authBackupTablesModule = definePluginModule({
     tables.addTable({ table: 'auth_api_tokens', label: 'API tokens', owner: { column: 'userId', table: 'auth_users' } });
     // Hashes only: the codes themselves were shown once and never stored.
     tables.addTable({ table: 'auth_recovery_codes', label: 'recovery codes', owner: { column: 'userId', table: 'auth_users' } });
+    tables.addTable({ table: 'auth_passkeys', label: 'passkeys', owner: { column: 'userId', table: 'auth_users' } });
     tables.leaveOut('auth_sessions', 'bound to the signing key of the instance that made them; people log in again');
   },
 });

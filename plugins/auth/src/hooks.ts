@@ -7,8 +7,8 @@ export type TwoFactorChange = 'totp_enabled' | 'totp_disabled' | 'recovery_codes
 
 /** Events of the auth plugin. Each carries the call (who, which door) and never a secret. */
 export const authHooks = defineHookSet('auth', () => ({
-  /** A login succeeded. */
-  loggedIn: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext }]>(['event']),
+  /** A login succeeded; `method` says with what when it was not the password alone. */
+  loggedIn: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext; method?: 'passkey' }]>(['event']),
   /**
    * A login failed (unknown user, wrong password, disabled, throttled, or a wrong second factor after
    * the right password). `username` is as typed (the account's name for a second-factor failure).
@@ -32,4 +32,7 @@ export const authHooks = defineHookSet('auth', () => ({
    */
   twoFactorChanged: new AsyncSeriesHook<[{ user: PublicUser; change: TwoFactorChange; call: CallContext }]>(['event']),
   apiTokenRevoked: new AsyncSeriesHook<[{ userId: string; tokenId: string; call: CallContext }]>(['event']),
+  /** A user added a passkey (its id and the name they gave it). */
+  passkeyAdded: new AsyncSeriesHook<[{ userId: string; passkeyId: string; name: string; call: CallContext }]>(['event']),
+  passkeyDeleted: new AsyncSeriesHook<[{ userId: string; passkeyId: string; name: string; call: CallContext }]>(['event']),
 }));

@@ -4,6 +4,7 @@ import { AuthTokens } from './tokens';
 import { adminCli } from './cli/admin-command';
 import { authConfigSchema, durationMs, effectiveIdleTimeoutMs } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';
+import { PasskeyEntity } from './entities/passkey.entity';
 import { SessionEntity } from './entities/session.entity';
 import { RecoveryCodeEntity } from './entities/recovery-code.entity';
 import { UserEntity } from './entities/user.entity';
@@ -15,6 +16,8 @@ import { logoutTool } from './mcp/logout.tool';
 import { AuthInitial1763900000000 } from './migrations/1763900000000-auth-initial';
 import { AuthSessionLastSeen1765000000000 } from './migrations/1765000000000-auth-session-last-seen';
 import { AuthTwoFactor1766100000000 } from './migrations/1766100000000-auth-two-factor';
+import { AuthPasskeys1766200000000 } from './migrations/1766200000000-auth-passkeys';
+import { registerPasskeyRoutes } from './routes/passkeys.routes';
 import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes';
@@ -25,9 +28,12 @@ import type { AuthServices } from './services/auth-services';
 import { loadOrCreateJwtSecret } from './services/jwt-keys';
 import { LoginService } from './services/login-service';
 import { LoginThrottle } from './services/login-throttle';
+import { PasskeyChallenges } from './services/passkey-challenges';
+import { PasskeyService } from './services/passkey-service';
 import { PasswordHasher } from './services/password-hasher';
 import { RecoveryCodes } from './services/recovery-codes';
 import { SecondFactorChallenges } from './services/second-factor-challenges';
+import { relyingPartyOf } from './services/relying-party';
 import { SessionService } from './services/session-service';
 import { SetupService } from './services/setup-service';
 import { TotpService } from './services/totp-service';
@@ -44,8 +50,8 @@ export const authPlugin = definePlugin({
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
   deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault },
-  entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity],
-  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000],
+  entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity, PasskeyEntity],
+  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000],
   cli: adminCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -104,6 +110,19 @@ export const authPlugin = definePlugin({
     registerUserRoutes(ctx, s);
     registerTokenRoutes(ctx, s);
     registerTwoFactorRoutes(ctx, s);
+    const passkeys = new PasskeyService(
+      ctx.dataSource,
+      users,
+      new PasskeyChallenges(clock),
+      relyingPartyOf(ctx.kernelConfig.server),
+      throttle,
+      ctx.hooks,
+      clock,
+      (userId, call) => s.login.completeLogin(userId, call, 'passkey'),
+      challenges,
+    );
+    factors.setPasskeyCounter((userIds) => passkeys.countByUser(userIds));
+    registerPasskeyRoutes(ctx, s, passkeys);
     ctx.mcp.tool(loginTool(s));
     ctx.mcp.tool(logoutTool(s));
     ctx.mcp.tool(getCurrentUserTool(s));

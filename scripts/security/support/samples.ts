@@ -8,7 +8,7 @@ import type { RouteEntry } from '../../../kernel/src/http/route-registry';
 import type { ToolEntry } from '../../../kernel/src/mcp/tool-registry';
 
 /** A record a user owns (or, for `user` and `upload`, only an admin may name). */
-export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert';
+export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey';
 /** `app`: a catalog app id, public to every user; not a record. */
 export type IdKind = RecordKind | 'app';
 
@@ -59,6 +59,22 @@ const installBody = (ids: Ids) => ({ appId: ids.app, ports: { '80/tcp': 18080 },
 const importBody = () => ({ password: 'not-the-backup-password', onConflict: 'skip' });
 const activityLog = { query: () => ({ page: '1', pageSize: '20' }), filters: { serverId: 'server', userId: 'user' } } satisfies RouteSample;
 const alertRule = { body: (ids: Ids) => ({ name: 'sample rule', kind: 'metric', metric: 'cpu', operator: '>', threshold: 90, forMinutes: 5, serverId: ids.server }), bodyIds: { serverId: 'server' } } satisfies RouteSample;
+/** A passkey registration of the right shape that answers no challenge Tomo issued. */
+const SAMPLE_REGISTRATION = {
+  id: 'c2FtcGxlLWNyZWRlbnRpYWw',
+  rawId: 'c2FtcGxlLWNyZWRlbnRpYWw',
+  type: 'public-key',
+  response: { clientDataJSON: Buffer.from('{"type":"webauthn.create","challenge":"bm90aGluZw","origin":"http://localhost"}').toString('base64url'), attestationObject: 'o2NmbXRkbm9uZQ', transports: ['internal'] },
+  clientExtensionResults: {},
+};
+/** A passkey sign-in of the right shape, by no registered passkey, to no challenge Tomo issued. */
+const SAMPLE_ASSERTION = {
+  id: 'c2FtcGxlLWNyZWRlbnRpYWw',
+  rawId: 'c2FtcGxlLWNyZWRlbnRpYWw',
+  type: 'public-key',
+  response: { clientDataJSON: Buffer.from('{"type":"webauthn.get","challenge":"bm90aGluZw","origin":"http://localhost"}').toString('base64url'), authenticatorData: 'AAAA', signature: 'AAAA' },
+  clientExtensionResults: {},
+};
 /** An upload that is not a backup (no password opens it). */
 export const NOT_A_BACKUP = Buffer.from('age-encryption.org/v1\n-> nothing here\n');
 
@@ -95,6 +111,14 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'DELETE /api/auth/2fa/totp': { body: () => ({ password: 'not-the-password', code: '123456' }) },
   'POST /api/auth/2fa/recovery-codes': { body: () => ({ code: '123456' }) },
   'DELETE /api/users/:id/2fa': { params: { id: 'user' } },
+  'GET /api/auth/passkeys': none,
+  'POST /api/auth/passkeys/register/options': { fuzzNote: 'no input' },
+  // Well-formed, but answering no challenge: refused before anything is stored.
+  'POST /api/auth/passkeys/register': { body: () => ({ name: 'sample key', response: SAMPLE_REGISTRATION }) },
+  'PATCH /api/auth/passkeys/:id': { params: { id: 'passkey' }, body: () => ({ name: 'renamed key' }) },
+  'DELETE /api/auth/passkeys/:id': { params: { id: 'passkey' } },
+  'POST /api/auth/passkeys/login/options': { body: () => ({}) },
+  'POST /api/auth/passkeys/login': { body: () => ({ response: SAMPLE_ASSERTION }) },
   // servers
   'GET /api/servers': none,
   'POST /api/servers': { body: () => ({ name: 'sample', host: '192.0.2.10', port: 22, username: 'root', authType: 'password', credentials: { password: 'sample-password' } }) },
@@ -208,7 +232,17 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */
-export const PUBLIC_ROUTES = ['GET /health', 'GET /api/openapi.json', 'GET /api/auth/setup', 'GET /api/auth/session', 'POST /api/auth/setup', 'POST /api/auth/login', 'POST /api/auth/login/second-factor'];
+export const PUBLIC_ROUTES = [
+  'GET /health',
+  'GET /api/openapi.json',
+  'GET /api/auth/setup',
+  'GET /api/auth/session',
+  'POST /api/auth/setup',
+  'POST /api/auth/login',
+  'POST /api/auth/login/second-factor',
+  'POST /api/auth/passkeys/login/options',
+  'POST /api/auth/passkeys/login',
+];
 /** Tools anyone may call before logging in. */
 export const PUBLIC_TOOLS = ['login'];
 

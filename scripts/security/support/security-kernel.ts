@@ -134,6 +134,16 @@ export function insertPreparation(t: TestKernel, serverId: string, status: 'comp
   return id;
 }
 
+/** A passkey row for `userId` (its key is made up: the security tests never sign in with it). */
+export function insertPasskey(t: TestKernel, userId: string, name: string): string {
+  const id = randomUUID();
+  const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  rawDb(t)
+    .prepare('INSERT INTO auth_passkeys (id, userId, credentialId, publicKey, counter, transports, deviceType, backedUp, name, createdAt, lastUsedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(id, userId, randomUUID().replace(/-/g, ''), 'cHVibGljLWtleQ', 0, '["internal"]', 'singleDevice', 0, name, at, null);
+  return id;
+}
+
 export type Dump = Record<string, string[]>;
 
 /**

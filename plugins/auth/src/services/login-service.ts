@@ -137,16 +137,16 @@ export class LoginService {
   /**
    * Issues the session for a user whose every factor was checked (password and code, or a passkey
    * assertion against a consumed challenge): exactly what a password login answers. Refuses a
-   * user disabled meanwhile.
+   * user disabled meanwhile. `method`: what proved it when not a password (for the activity log).
    */
-  async completeLogin(userId: string, call: CallContext): Promise<LoginResult> {
+  async completeLogin(userId: string, call: CallContext, method?: 'passkey'): Promise<LoginResult> {
     const user = await this.users.getEntity(userId);
     if (user.disabled) throw invalidCredentials();
     await this.throttle.recordSuccess(user.username);
     const session = await this.sessions.issue(user, call);
     await this.users.recordLogin(user.id);
     const publicUser = toPublicUser({ ...user, lastLoginAt: new Date() });
-    await this.hooks.of(authHooks).loggedIn.promise({ user: publicUser, call });
+    await this.hooks.of(authHooks).loggedIn.promise({ user: publicUser, call, ...(method ? { method } : {}) });
     const twoFactorEnrolmentRequired = this.enrolmentRequired(user, await this.factors.summary(user.id));
     return { token: session.token, expiresAt: session.expiresAt, user: publicUser, twoFactorEnrolmentRequired };
   }
