@@ -10,6 +10,7 @@ describe('AccountPage', () => {
     let attempt = 0;
     const { calls } = installFakeFetch({
       'GET /api/auth/session': sessionReply(me),
+      'GET /api/auth/passkeys': { body: { passkeys: [] } },
       'POST /api/auth/me/password': () =>
         ++attempt === 1 ? errorReply(400, 'invalid_current_password', 'currentPassword: does not match', 'currentPassword') : { status: 204 },
     });
@@ -20,7 +21,8 @@ describe('AccountPage', () => {
     expect(wrapper.get('.t-facts').text()).toContain('alice@example.com');
     expect(wrapper.get('.t-facts').text()).toContain('User');
 
-    const inputs = wrapper.findAll('input');
+    // The password form's three fields (the Passkeys card below has its own form).
+    const inputs = wrapper.get('form').findAll('input');
     await inputs[0].setValue('old password!!');
     await inputs[1].setValue('old password!!');
     await inputs[2].setValue('old password!!');

@@ -1,4 +1,5 @@
 /** The auth plugin's HTTP API as the panels use it. Every call rejects with the kit's `ApiError`. */
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { api, type Role, type User } from '@tomo/ui-shell/kit';
 
 /** An API token as listed; the secret itself is shown only once, at creation. */
@@ -35,6 +36,16 @@ export interface UserChanges {
   password?: string;
 }
 
+/** A passkey as listed (never its key). */
+export interface PasskeyRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** Synced by a password manager or platform account rather than bound to one device. */
+  synced: boolean;
+}
+
 const enc = encodeURIComponent;
 
 export const authApi = {
@@ -48,6 +59,14 @@ export const authApi = {
   createToken: (name: string, expiresInDays?: number): Promise<CreatedToken> =>
     api.post<CreatedToken>('/api/auth/tokens', expiresInDays === undefined ? { name } : { name, expiresInDays }),
   revokeToken: (id: string): Promise<void> => api.del(`/api/auth/tokens/${enc(id)}`),
+  listPasskeys: async (): Promise<PasskeyRecord[]> => (await api.get<{ passkeys: PasskeyRecord[] }>('/api/auth/passkeys')).passkeys,
+  /** Options for the browser's passkey prompt (a single-use challenge). */
+  passkeyRegistrationOptions: (): Promise<PublicKeyCredentialCreationOptionsJSON> =>
+    api.post<PublicKeyCredentialCreationOptionsJSON>('/api/auth/passkeys/register/options', undefined),
+  registerPasskey: (name: string, response: RegistrationResponseJSON): Promise<PasskeyRecord> =>
+    api.post<PasskeyRecord>('/api/auth/passkeys/register', { name, response }),
+  /** Needs a sign-in from the last 10 minutes (403 fresh_sign_in_required otherwise). */
+  deletePasskey: (id: string): Promise<void> => api.del(`/api/auth/passkeys/${enc(id)}`),
   changePassword: (currentPassword: string, newPassword: string): Promise<void> =>
     api.post<void>('/api/auth/me/password', { currentPassword, newPassword }),
 };
