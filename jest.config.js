@@ -65,7 +65,7 @@ module.exports = {
     {
       displayName: 'backend',
       testEnvironment: 'node',
-      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm', '<rootDir>/examples', '<rootDir>/test-support'],
+      roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm', '<rootDir>/deb', '<rootDir>/examples', '<rootDir>/test-support'],
       testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts', '<rootDir>/test-support/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
       transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: swcJs },

@@ -55,9 +55,11 @@ IMAGES_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/testbed/images"
 
 # nginx and caddy: the docs tests check the reverse proxy examples with `nginx -t` and
 # `caddy validate` (openssl makes nginx's test certificate); jq is used by documented commands.
+# lintian, dpkg-dev (dpkg-shlibdeps) and binutils (strip): deb/build.sh and its test.
 PACKAGES=(
   openssh-server openssh-client sudo docker.io chromium busybox-static age
   rpm rpmlint debootstrap iproute2 procps curl ca-certificates
+  lintian dpkg-dev binutils
   nginx caddy openssl jq docker-registry
 )
 
@@ -194,7 +196,7 @@ fi
 # machines have another, newer docker client earlier in PATH.)
 if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=$(command -v docker) || die "no docker client"; fi
 DOCKERD=$(command -v dockerd) || die "no dockerd binary"
-for tool in age rpm rpmlint debootstrap ip ss pgrep curl ssh ssh-keygen nginx caddy openssl jq "$SSHD" /bin/busybox "$CHROMIUM"; do
+for tool in age rpm rpmlint lintian dpkg-shlibdeps strip debootstrap ip ss pgrep curl ssh ssh-keygen nginx caddy openssl jq "$SSHD" /bin/busybox "$CHROMIUM"; do
   command -v "$tool" >/dev/null || die "$tool is missing although its package is installed"
 done
 

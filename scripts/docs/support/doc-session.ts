@@ -34,6 +34,7 @@ import { freePort } from '../../../test-support/ports';
 /** Why a block may be left unrun; anything else is an error. */
 export const NEEDS: Readonly<Record<string, string>> = {
   'rocky-host': 'a Rocky/RHEL/Fedora host with the Tomo RPM installed (root, systemd, dnf)',
+  'debian-host': 'a Debian/Ubuntu host with the Tomo .deb installed (root, systemd, apt)',
   'real-server': 'a real Linux server reachable over SSH (or the command runs on that server)',
   network: 'downloads from the internet (git clone, npm install)',
 };
@@ -43,7 +44,7 @@ export const DOCS_PASSWORD = 'correct-horse-battery-staple';
 
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
 /** Tools a block may only use when marked as needing a real host. */
-const HOST_ONLY = /(^|[\s;&|(])(sudo|systemctl|journalctl|dnf|rpm|firewall-cmd|setsebool|semanage)\s/m;
+const HOST_ONLY = /(^|[\s;&|(])(sudo|systemctl|journalctl|dnf|rpm|apt|apt-get|dpkg|firewall-cmd|setsebool|semanage)\s/m;
 const SESSION_FEATURES = new Set(['admin-account', 'api-token']);
 /** `<!-- check: … -->` values: blocks that scripts/docs/docs-content.test.ts checks. */
 export const CHECKS = ['tomo-config', 'app-definition', 'mcp-stdio-config', 'mcp-http-config', 'nginx', 'caddy'] as const;
@@ -127,7 +128,7 @@ export function planSession(file: string, markdown: string): SessionPlan {
     }
     const hostOnly = HOST_ONLY.exec(text);
     if (hostOnly) {
-      problems.push(`${where(fence)}: runs ${hostOnly[2]}, which the test cannot: mark it <!-- needs: rocky-host --> (or real-server)`);
+      problems.push(`${where(fence)}: runs ${hostOnly[2]}, which the test cannot: mark it <!-- needs: rocky-host --> (or debian-host, real-server)`);
       continue;
     }
     if (run === 'background') {
