@@ -109,7 +109,13 @@ export class Kernel {
     this.container = globalContainer.createChildContainer();
     this.logger =
       options.logger ??
-      createLogger({ logDir: options.config.logDir, level: options.config.log.level, pretty: options.config.log.pretty, extraStream: options.logStream });
+      createLogger({
+        logDir: options.config.logDir,
+        level: options.config.log.level,
+        pretty: options.config.log.pretty,
+        targets: options.config.log.targets,
+        extraStream: options.logStream,
+      });
   }
 
   /** The configuration the kernel was made with. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
-import type { TomoConfig } from '../config/config-schema';
+import type { LogTarget, TomoConfig } from '../config/config-schema';
 import { ConfigError, PluginLoadError } from '../errors';
 import { Kernel } from '../kernel';
 import { discoverPlugins } from '../plugin/discover';
@@ -31,6 +31,12 @@ function configFileFromArgv(argv: readonly string[]): string | undefined {
 /** Shared by commands: builds a kernel for this distribution and config. */
 export function makeKernel(dist: Distribution, config: TomoConfig): Kernel {
   return new Kernel({ config, builtinPluginDirs: dist.builtinPluginDirs, uiShellDir: dist.uiShellDir, version: dist.version });
+}
+
+/** The config with JSON log lines to the file only (`log.targets` is the service's setting). */
+export function fileLogOnly(config: TomoConfig): TomoConfig {
+  const targets: LogTarget[] = ['file'];
+  return Object.freeze({ ...config, log: { ...config.log, targets } });
 }
 
 /**
@@ -72,7 +78,8 @@ export function createCli(dist: Distribution, argv: readonly string[] = process.
       for (const plugin of pkg.plugins) {
         if (!plugin.cli || pluginConfig.plugins.disabled.includes(plugin.id)) continue;
         plugin.cli(program, async (): Promise<BootedKernel> => {
-          const kernel = makeKernel(dist, pluginConfig);
+          // A one-shot command's stdout is its answer to the user: its log lines go to the file only.
+          const kernel = makeKernel(dist, fileLogOnly(pluginConfig));
           // A one-shot command next to a possibly running service: plugins' `ready` steps stay out.
           await kernel.start({ listen: false, runReady: false });
           return { resolve: (token) => kernel.resolve(token), logger: kernel.logger, stop: () => kernel.stop() };

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TomoConfig } from '../config/config-schema';
 import { createDataSource, migrationStatus } from '../db/create-data-source';
 import type { Distribution } from './create-cli';
-import { makeKernel } from './create-cli';
+import { fileLogOnly, makeKernel } from './create-cli';
 
 /** `tomo migrate [--status]`: apply pending migrations, or list them without applying. */
 export function addMigrateCommand(program: Command, dist: Distribution, getConfig: () => TomoConfig): void {
@@ -12,7 +12,7 @@ export function addMigrateCommand(program: Command, dist: Distribution, getConfi
     .option('--status', 'list every migration and whether it is applied, without changing anything')
     .action(async (opts: { status?: boolean }) => {
       const config = getConfig();
-      const kernel = makeKernel(dist, config);
+      const kernel = makeKernel(dist, fileLogOnly(config));
       if (!opts.status) {
         await kernel.start({ listen: false, runReady: false });
         await kernel.stop();

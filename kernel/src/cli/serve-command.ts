@@ -16,7 +16,10 @@ export function addServeCommand(program: Command, dist: Distribution, getConfig:
       if (opts.host || opts.port) overrides.server = { ...(opts.host ? { host: opts.host } : {}), ...(opts.port ? { port: opts.port } : {}) };
       if (opts.dataDir) overrides.dataDir = opts.dataDir;
       if (process.stdout.isTTY && process.env.TOMO_LOG_PRETTY === undefined) overrides.log = { pretty: true };
-      const config = getConfig(overrides);
+      let config = getConfig(overrides);
+      // No terminal (systemd, Docker): unless configured otherwise, the JSON lines go to stdout too,
+      // so the journal holds them, the first-run setup code included.
+      if (!config.log.targets && !process.stdout.isTTY) config = getConfig({ ...overrides, log: { ...(overrides.log as object | undefined), targets: ['file', 'stdout'] } });
       const kernel = makeKernel(dist, config);
       let stopping = false;
       const stop = (signal: string) => {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** Where JSON log lines can go. */
+export const LOG_TARGETS = ['file', 'stdout'] as const;
+/** One of {@link LOG_TARGETS}. */
+export type LogTarget = (typeof LOG_TARGETS)[number];
+
 /**
  * The kernel's part of the configuration. Plugins validate their own section
  * (`config.<pluginId>`) with the schema they declare in `definePlugin({ config })`.
@@ -39,8 +44,18 @@ export const kernelConfigSchema = z.strictObject({
     .strictObject({
       /** pino level: messages below it are not written. */
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-      /** Also print human-readable lines to the console (off under systemd, where the file is the log). */
+      /** Also print human-readable lines to the console (off under systemd, where JSON lines go to the journal). */
       pretty: z.boolean().default(false),
+      /**
+       * Where the JSON lines go: `file` (`<logDir>/tomo.log`) and/or `stdout` (the journal under
+       * systemd). Unset: `tomo serve` writes to both when stdout is not a terminal (systemd,
+       * Docker), else to the file only; other commands to the file only.
+       */
+      targets: z
+        .array(z.enum(LOG_TARGETS))
+        .min(1, 'needs at least one target (file, stdout)')
+        .refine((list) => new Set(list).size === list.length, 'names a target twice')
+        .optional(),
     })
     .prefault({}),
   /** Where third-party plugins come from, and which plugins not to load. */

@@ -67,6 +67,25 @@ test.each([
   expect(err.message.startsWith(`Invalid configuration: ${key}: `)).toBe(true);
 });
 
+test.each([
+  ['an unknown target', { log: { targets: ['file', 'syslog'] } }, 'log.targets.1', /Invalid option: expected one of "file"\|"stdout"/],
+  ['no target at all', { log: { targets: [] } }, 'log.targets', /needs at least one target \(file, stdout\)/],
+  ['a target named twice', { log: { targets: ['stdout', 'stdout'] } }, 'log.targets', /names a target twice/],
+  ['a string instead of a list', { log: { targets: 'stdout' } }, 'log.targets', /expected array/],
+])('log.targets: %s is refused naming the key and the rule', (_name, overrides, key, rule) => {
+  const err = configError(() => loadConfig({ file: null, env: {}, overrides }));
+  expect(err.key).toBe(key);
+  expect(err.message).toMatch(rule);
+});
+
+test('log.targets: unset by default (the serve command decides), from the file, or from TOMO_LOG_TARGETS as a comma list', () => {
+  expect(loadConfig({ file: null, env: {} }).log.targets).toBeUndefined();
+  const file = yamlFile('targets.yaml', 'log:\n  targets: [stdout]\n');
+  expect(loadConfig({ file, env: {} }).log.targets).toEqual(['stdout']);
+  expect(loadConfig({ file, env: { TOMO_LOG_TARGETS: 'file, stdout' } }).log.targets).toEqual(['file', 'stdout']);
+  expect(configError(() => loadConfig({ file: null, env: { TOMO_LOG_TARGETS: 'file,journal' } })).key).toBe('log.targets.1');
+});
+
 test('an unknown key inside a kernel section is refused (strict), naming the section and the key', () => {
   const err = configError(() => loadConfig({ file: null, env: {}, overrides: { server: { prot: 1 } } }));
   expect(err.key).toBe('server');

@@ -27,6 +27,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['TOMO_LOG_DIR', ['logDir'], (v) => v],
   ['TOMO_LOG_LEVEL', ['log', 'level'], (v) => v],
   ['TOMO_LOG_PRETTY', ['log', 'pretty'], (v) => v === 'true' || v === '1'],
+  ['TOMO_LOG_TARGETS', ['log', 'targets'], (v) => v.split(',').map((t) => t.trim()).filter(Boolean)],
   ['TOMO_PLUGIN_DIRS', ['plugins', 'dirs'], (v) => v.split(path.delimiter).filter(Boolean)],
   ['TOMO_DATABASE_FILE', ['database', 'file'], (v) => v],
   ['TOMO_VAULT_KEY_FILE', ['vault', 'keyFile'], (v) => v],
