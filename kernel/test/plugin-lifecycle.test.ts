@@ -147,7 +147,7 @@ describe('onReady and onShutdown', () => {
       },
     });
     const dataDir = makeTempDir();
-    const config = loadConfig({ file: null, env: {}, overrides: { dataDir, log: { level: 'warn', pretty: false } } });
+    const config = loadConfig({ file: null, env: {}, overrides: { dataDir, log: { level: 'warn', pretty: false, targets: ['file'] } } });
     const kernel = new Kernel({ config, plugins: [p], logStream: new PassThrough() });
     await kernel.start({ listen: false, runReady: false });
     await kernel.stop();

@@ -295,7 +295,7 @@ async function collect() {
   const config = loadConfig({
     file: null,
     env: {},
-    overrides: { dataDir, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 }, log: { level: 'warn', pretty: false } },
+    overrides: { dataDir, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 }, log: { level: 'warn', pretty: false, targets: ['file'] } },
   });
   const kernel = new Kernel({ config, builtinPluginDirs: [path.join(ROOT, 'plugins')], version });
   let client;

@@ -16,10 +16,9 @@ export function addServeCommand(program: Command, dist: Distribution, getConfig:
       if (opts.host || opts.port) overrides.server = { ...(opts.host ? { host: opts.host } : {}), ...(opts.port ? { port: opts.port } : {}) };
       if (opts.dataDir) overrides.dataDir = opts.dataDir;
       if (process.stdout.isTTY && process.env.TOMO_LOG_PRETTY === undefined) overrides.log = { pretty: true };
-      let config = getConfig(overrides);
-      // No terminal (systemd, Docker): unless configured otherwise, the JSON lines go to stdout too,
-      // so the journal holds them, the first-run setup code included.
-      if (!config.log.targets && !process.stdout.isTTY) config = getConfig({ ...overrides, log: { ...(overrides.log as object | undefined), targets: ['file', 'stdout'] } });
+      // In a terminal, stdout shows readable lines; otherwise (systemd, Docker) the stdout target
+      // gets the JSON lines, so the journal holds them, the first-run setup code included.
+      const config = getConfig(overrides);
       const kernel = makeKernel(dist, config);
       let stopping = false;
       const stop = (signal: string) => {

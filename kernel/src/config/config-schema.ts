@@ -47,15 +47,15 @@ export const kernelConfigSchema = z.strictObject({
       /** Also print human-readable lines to the console (off under systemd, where JSON lines go to the journal). */
       pretty: z.boolean().default(false),
       /**
-       * Where the JSON lines go: `file` (`<logDir>/tomo.log`) and/or `stdout` (the journal under
-       * systemd). Unset: `tomo serve` writes to both when stdout is not a terminal (systemd,
-       * Docker), else to the file only; other commands to the file only.
+       * Where `tomo serve` writes the JSON lines: `file` (`<logDir>/tomo.log`) and/or `stdout` (the
+       * journal under systemd, `docker logs`). With `pretty` (a terminal), stdout shows the readable
+       * lines instead. One-shot commands (`migrate`, `admin create`) log to the file only.
        */
       targets: z
         .array(z.enum(LOG_TARGETS))
         .min(1, 'needs at least one target (file, stdout)')
         .refine((list) => new Set(list).size === list.length, 'names a target twice')
-        .optional(),
+        .default(['file', 'stdout']),
     })
     .prefault({}),
   /** Where third-party plugins come from, and which plugins not to load. */

@@ -32,7 +32,7 @@ test('defaults: localhost:8080, ./data, logs and database inside the data folder
   expect(c.dataDir).toBe(path.resolve('data'));
   expect(c.logDir).toBe(path.join(path.resolve('data'), 'logs'));
   expect(c.database).toEqual({ file: path.join(path.resolve('data'), 'tomo.db'), busyTimeoutMs: 5000 });
-  expect(c.log).toEqual({ level: 'info', pretty: false });
+  expect(c.log).toEqual({ level: 'info', pretty: false, targets: ['file', 'stdout'] });
   expect(c.plugins).toEqual({ dirs: [], disabled: [] });
   expect(c.mcp).toEqual({ sessionIdleMs: 30 * 60 * 1000 });
   expect(c.sections).toEqual({});
@@ -78,8 +78,8 @@ test.each([
   expect(err.message).toMatch(rule);
 });
 
-test('log.targets: unset by default (the serve command decides), from the file, or from TOMO_LOG_TARGETS as a comma list', () => {
-  expect(loadConfig({ file: null, env: {} }).log.targets).toBeUndefined();
+test('log.targets: file and stdout by default, from the file, or from TOMO_LOG_TARGETS as a comma list', () => {
+  expect(loadConfig({ file: null, env: {} }).log.targets).toEqual(['file', 'stdout']);
   const file = yamlFile('targets.yaml', 'log:\n  targets: [stdout]\n');
   expect(loadConfig({ file, env: {} }).log.targets).toEqual(['stdout']);
   expect(loadConfig({ file, env: { TOMO_LOG_TARGETS: 'file, stdout' } }).log.targets).toEqual(['file', 'stdout']);
@@ -182,7 +182,7 @@ describe('precedence: defaults < file < environment < overrides', () => {
     });
     expect(c.server.trustProxy).toBe(true);
     expect(c.server.host).toBe('10.0.0.1'); // an empty variable is ignored
-    expect(c.log).toEqual({ level: 'debug', pretty: true });
+    expect(c.log).toEqual({ level: 'debug', pretty: true, targets: ['file', 'stdout'] });
     expect(c.database.file).toBe('/srv/db/tomo.sqlite');
     expect(loadConfig({ file: null, env: { TOMO_TRUST_PROXY: 'no', TOMO_LOG_PRETTY: '0' } })).toMatchObject({ server: { trustProxy: false }, log: { pretty: false } });
   });

@@ -69,7 +69,8 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
       ...options.config,
       // Merged key by key: `config: { server: { bodyLimitBytes } }` must not drop the free port.
       server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000, ...(options.config?.server as object | undefined) },
-      log: { level: 'debug', pretty: false, ...(options.config?.log as object | undefined) },
+      // The file only: a test run's stdout is the test runner's.
+      log: { level: 'debug', pretty: false, targets: ['file'], ...(options.config?.log as object | undefined) },
       plugins: { dirs: options.pluginDirs ?? [], ...(options.config?.plugins as object | undefined) },
     },
   });
