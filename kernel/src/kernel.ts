@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import type { ServiceToken } from './di/service-token';
 import { ConfigError, PluginLoadError } from './errors';
 import { HookRegistry } from './hooks/hook-set';
 import { kernelHooks } from './hooks/kernel-hooks';
+import { checkReadiness, type KernelPhase } from './health/readiness';
 import { createHttpApp } from './http/create-http-app';
 import { trackSockets } from './http/idle-sockets';
 import { kernelRoutes, type StatusReport } from './http/kernel-routes';
@@ -104,6 +106,10 @@ export class Kernel {
   private mcp?: McpEndpoint;
   private startedAt = Date.now();
   private stopping?: Promise<void>;
+  /** For the readiness probe: `started` once every plugin has run `init` and `ready`. */
+  private phase: KernelPhase = 'starting';
+  /** The database file's identity when it was opened (readiness notices a file put in its place). */
+  private openedDatabaseFile?: { dev: number; ino: number };
 
   constructor(private readonly options: KernelOptions) {
     this.container = globalContainer.createChildContainer();
@@ -221,6 +227,7 @@ export class Kernel {
     this.container.register(KernelTokens.Vault, { useValue: SecretVault.fromKeyFile(this.config.vault.keyFile) });
 
     for (const route of kernelRoutes({
+      readiness: () => checkReadiness({ phase: () => this.phase, dataSource: () => this.dataSourceValue, databaseFile: this.config.database.file, openedFile: () => this.openedDatabaseFile }),
       status: () => this.status(),
       plugins: () => this.pluginReport(),
       openApi: () => buildOpenApi(this.routes.all(), { title: 'Tomo API', version: this.options.version ?? KERNEL_VERSION }),
@@ -249,6 +256,7 @@ export class Kernel {
       }
     }
     await this.hooks.of(kernelHooks).started.promise({ url: this.url, plugins: this.active.map((p) => p.definition.id) });
+    if (this.phase === 'starting') this.phase = 'started';
     this.logger.info({ url: this.url, plugins: this.active.map((p) => p.definition.id) }, listen ? `Tomo listening on ${this.url}` : 'Tomo kernel started');
   }
 
@@ -320,6 +328,8 @@ export class Kernel {
     }
     const dataSource = createDataSource({ file: this.config.database.file, busyTimeoutMs: this.config.database.busyTimeoutMs, entities, migrations });
     await dataSource.initialize();
+    const { dev, ino } = fs.statSync(this.config.database.file);
+    this.openedDatabaseFile = { dev, ino };
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length) this.logger.info({ migrations: applied.map((m) => m.name) }, `Applied ${applied.length} database migration(s)`);
     return dataSource;
@@ -425,6 +435,7 @@ export class Kernel {
   }
 
   private async doStop(): Promise<void> {
+    this.phase = 'stopping';
     await this.hooks.of(kernelHooks).stopping.promise().catch((err: Error) => this.logger.error({ err }, 'stopping hook failed'));
     if (this.server) {
       const server = this.server;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../access/principal';
+import { AppError } from '../errors';
+import type { Readiness } from '../health/readiness';
 import type { PluginReport } from '../plugin/plugin-report';
 import type { RouteDefinition } from './route-types';
 
@@ -67,6 +69,7 @@ const manifestSchema = z.object({
 
 /** The kernel's own routes; registered like any plugin's, under the owner `kernel`. */
 export function kernelRoutes(deps: {
+  readiness: () => Promise<Readiness>;
   status: () => Promise<StatusReport>;
   plugins: () => PluginReport[];
   openApi: () => Record<string, unknown>;
@@ -81,6 +84,30 @@ export function kernelRoutes(deps: {
       tag: 'kernel',
       response: z.object({ status: z.literal('ok') }),
       handler: () => ({ status: 'ok' as const }),
+    },
+    {
+      method: 'GET',
+      path: '/health/live',
+      summary: 'Liveness probe: answers 200 while the process serves requests (restart Tomo when it does not)',
+      access: 'public',
+      tag: 'kernel',
+      response: z.object({ status: z.literal('ok') }),
+      handler: () => ({ status: 'ok' as const }),
+    },
+    {
+      method: 'GET',
+      path: '/health/ready',
+      summary: 'Readiness probe: 200 when started, the database answers and its file is readable and fully migrated; else 503 not_ready with the reason',
+      description:
+        'For a reverse proxy or an uptime monitor: send traffic only while it answers 200. No authentication; it tells no version. While Tomo starts or stops, or when its database file is gone, unreadable or not migrated, it answers 503 with `error.code` `not_ready` and a short reason in `error.message`.',
+      access: 'public',
+      tag: 'kernel',
+      response: z.object({ status: z.literal('ready') }),
+      handler: async () => {
+        const verdict = await deps.readiness();
+        if (!verdict.ready) throw new AppError(503, 'not_ready', `Not ready: ${verdict.reason}`);
+        return { status: 'ready' as const };
+      },
     },
     {
       method: 'GET',

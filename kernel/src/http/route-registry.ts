@@ -7,8 +7,8 @@ export type RouteEntry =
   | { owner: string; raw: true; definition: RawRouteDefinition };
 
 const PATH_PATTERN = /^\/api(\/[A-Za-z0-9._~:-]+)*\/?$/;
-/** Outside /api/ only the kernel's own liveness route: a plugin must not shadow /mcp or the console's files. */
-const KERNEL_PATHS = new Set(['/health']);
+/** Outside /api/ only the kernel's own probes and metrics: a plugin must not shadow /mcp or the console's files. */
+const KERNEL_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
 /** `/api/users/:id` and `/api/users/:userId` are the same route: parameters compare equal. */
 function routeKey(method: HttpMethod, path: string): string {

@@ -82,6 +82,8 @@ export const NOT_A_BACKUP = Buffer.from('age-encryption.org/v1\n-> nothing here\
 export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // kernel
   'GET /health': none,
+  'GET /health/live': none,
+  'GET /health/ready': none,
   'GET /api/status': none,
   'GET /api/plugins': none,
   'GET /api/openapi.json': none,
@@ -234,6 +236,8 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */
 export const PUBLIC_ROUTES = [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'GET /api/openapi.json',
   'GET /api/auth/setup',
   'GET /api/auth/session',
