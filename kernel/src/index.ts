@@ -44,6 +44,7 @@ export type { UiContribution, UiRoute, UiNavItem, UiWidget, UiSlotItem, UiManife
 export { loadConfig, type ConfigSources } from './config/load-config';
 export type { TomoConfig, KernelConfig } from './config/config-schema';
 export { SECRET_FIELD_NAMES } from './log/redaction';
+export type { MetricsRegistrar, MetricDefinition, MetricCounter, MetricHistogram, MetricGauge, MetricLabels } from './metrics/metrics-types';
 export { Kernel, type KernelOptions } from './kernel';
 export { migrationStatus, type MigrationState } from './db/create-data-source';
 export { createCli, runCli, type Distribution } from './cli/create-cli';

@@ -20,6 +20,8 @@ import { kernelRoutes, type StatusReport } from './http/kernel-routes';
 import { buildOpenApi } from './http/openapi';
 import { RouteRegistry } from './http/route-registry';
 import { closeLogger, createLogger } from './log/create-logger';
+import { registerMcpMetrics } from './metrics/mcp-metrics';
+import { MetricsRegistry } from './metrics/metrics-registry';
 import { McpEndpoint } from './mcp/mcp-endpoint';
 import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
@@ -91,6 +93,10 @@ export class Kernel {
   readonly container: DependencyContainer;
   /** The kernel's logger (plugins get children of it). */
   readonly logger: Logger;
+  /** What `GET /metrics` serves: the kernel's own metrics and those plugins register (`ctx.metrics`). */
+  readonly metrics = new MetricsRegistry();
+  /** Registered once per kernel: `start` may build the MCP endpoint only once, but the names must never be registered twice. */
+  private readonly mcpMetrics = registerMcpMetrics(this.metrics);
   private statuses: PluginStatus[] = [];
   /** Every discovered plugin and module definition by id, and who offers each extension point (Plugins page). */
   private readonly definitions = new Map<string, PluginDefinition | PluginModuleDefinition>();
@@ -247,7 +253,7 @@ export class Kernel {
     }
     plugins = plugins.filter((c) => this.isActive(c.definition.id));
 
-    this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs, this.options.checkResponses ?? false);
+    this.mcp = new McpEndpoint(this.tools, this.hooks, this.logger.child({ component: 'mcp' }), { name: 'tomo', version: this.options.version ?? KERNEL_VERSION }, this.config.mcp.sessionIdleMs, this.options.checkResponses ?? false, this.mcpMetrics);
     if (listen) await this.listen();
     if (runReady) {
       for (const p of this.active) {
@@ -347,6 +353,7 @@ export class Kernel {
       hooks: this.hooks,
       dataSource: this.dataSource,
       requireToolPrefix: !c.source.builtin,
+      metrics: this.metrics.forOwner(def.id),
     });
     try {
       try {
@@ -385,6 +392,8 @@ export class Kernel {
       bodyLimitBytes: this.config.server.bodyLimitBytes,
       trustProxy: this.config.server.trustProxy,
       checkResponses: this.options.checkResponses ?? false,
+      metrics: this.metrics,
+      metricsAllowFrom: this.config.metrics.allowFrom,
     });
     this.server = http.createServer(app.callback());
     this.server.requestTimeout = 60000;

@@ -1,4 +1,13 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** `10.0.0.5`, `::1`, `10.0.0.0/8`, `fd00::/8`: an address, or one with a prefix length its family allows. */
+function isAddressOrRange(value: string): boolean {
+  const match = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(value);
+  const family = match ? isIP(match[1]) : 0;
+  if (!match || family === 0) return false;
+  return match[2] === undefined || Number(match[2]) <= (family === 4 ? 32 : 128);
+}
 
 /** Where JSON log lines can go. */
 export const LOG_TARGETS = ['file', 'stdout'] as const;
@@ -81,6 +90,17 @@ export const kernelConfigSchema = z.strictObject({
     .strictObject({
       /** The master key file; defaults to `<dataDir>/secrets/vault.key`. Never put it in a backup unencrypted. */
       keyFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** `GET /metrics` (Prometheus). */
+  metrics: z
+    .strictObject({
+      /**
+       * Client addresses that may scrape without a token: addresses (`192.168.1.10`, `::1`) or
+       * ranges (`10.0.0.0/8`). Others need an admin API token. Behind a reverse proxy on the same
+       * machine every client is the proxy's address unless `server.trustProxy` is on.
+       */
+      allowFrom: z.array(z.string().refine(isAddressOrRange, 'must be an IP address or a CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)')).default([]),
     })
     .prefault({}),
   /** The MCP endpoint (`/mcp`). */

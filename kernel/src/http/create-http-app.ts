@@ -8,6 +8,9 @@ import type { HookRegistry } from '../hooks/hook-set';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { ShellFiles } from '../ui/shell-files';
 import { errorMiddleware } from './error-middleware';
+import { registerHttpMetrics } from '../metrics/http-metrics';
+import { allowList, METRICS_PATH, serveMetrics } from '../metrics/metrics-endpoint';
+import type { MetricsRegistry } from '../metrics/metrics-registry';
 import type { RouteRegistry } from './route-registry';
 import { runRoute } from './run-route';
 import { securityHeaders } from './security-headers';
@@ -23,6 +26,10 @@ export interface HttpAppDeps {
   trustProxy: boolean;
   /** See `KernelOptions.checkResponses`. */
   checkResponses?: boolean;
+  /** Counts requests by route for `/metrics`, which it also serves. */
+  metrics: MetricsRegistry;
+  /** `metrics.allowFrom`: who may scrape without a token. */
+  metricsAllowFrom: readonly string[];
 }
 
 /**
@@ -34,6 +41,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   // X-Forwarded-For (maxIpsCount 1). Earlier entries come from the client and could be forged.
   const app = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const log = deps.log.child({ component: 'http' });
+  const httpMetrics = registerHttpMetrics(deps.metrics);
 
   app.use(async (ctx, next) => {
     ctx.state.requestId = randomUUID();
@@ -43,10 +51,13 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      httpMetrics.record(ctx, ms / 1000);
     }
   });
   app.use(securityHeaders(() => deps.shell.inlineScriptHashes));
   app.use(errorMiddleware(log));
+  const allowFrom = allowList(deps.metricsAllowFrom);
+  app.use((ctx, next) => (ctx.path === METRICS_PATH ? serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom }) : next()));
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -12,6 +12,7 @@ import type { HookRegistry } from '../hooks/hook-set';
 import { credentialFromRequest } from '../http/credentials';
 import { strictIfObject } from '../http/run-route';
 import { AppError } from '../errors';
+import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
 import { runTool, toolError } from './run-tool';
 import type { ToolRegistry } from './tool-registry';
 
@@ -59,6 +60,8 @@ export class McpEndpoint {
     private readonly idleMs: number,
     /** Test kernels: check each result against its tool's `output` schema (`KernelOptions.checkResponses`). */
     private readonly checkOutputs = false,
+    /** Counts tool calls for `/metrics`. */
+    private readonly metrics?: McpMetrics,
   ) {
     this.sweeper = setInterval(() => void this.closeIdle(), Math.min(60000, idleMs)).unref();
   }
@@ -83,14 +86,20 @@ export class McpEndpoint {
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
       const entry = this.tools.get(request.params.name);
-      if (!entry) return toolError(new AppError(404, 'unknown_tool', `No tool named "${request.params.name}"`));
-      return runTool(
+      const started = process.hrtime.bigint();
+      if (!entry) {
+        this.metrics?.record(UNKNOWN_TOOL, 'error', Number(process.hrtime.bigint() - started) / 1e9);
+        return toolError(new AppError(404, 'unknown_tool', `No tool named "${request.params.name}"`));
+      }
+      const result = await runTool(
         entry,
         request.params.arguments,
         { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs },
         this.hooks,
         this.log,
       );
+      this.metrics?.record(entry.definition.name, result.isError ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+      return result;
     });
     return server;
   }

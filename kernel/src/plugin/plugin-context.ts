@@ -10,6 +10,7 @@ import type { RouteEntry } from '../http/route-registry';
 import type { RawRouteDefinition, RouteDefinition } from '../http/route-types';
 import type { ToolEntry } from '../mcp/tool-registry';
 import type { ToolDefinition } from '../mcp/tool-types';
+import type { MetricsRegistrar } from '../metrics/metrics-types';
 import { PluginLifecycle } from './plugin-lifecycle';
 import type { PluginContext, ServiceProvider } from './plugin-types';
 
@@ -43,6 +44,8 @@ export interface PluginContextDeps<TConfig> {
   dataSource: DataSource;
   /** Third-party tools must be prefixed with the plugin id (as snake_case). */
   requireToolPrefix: boolean;
+  /** The kernel's metrics, as this plugin registers into them. */
+  metrics: MetricsRegistrar;
 }
 
 /** Builds the context a plugin's `init`, `ready` and `shutdown` receive, and the lifecycle its `onReady`/`onShutdown` fill. */
@@ -67,6 +70,7 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
     container,
     dataSource: deps.dataSource,
     hooks,
+    metrics: deps.metrics,
     pluginDataDir() {
       // Not `<dataDir>/plugins`: under the RPM that is the (read-only) folder third-party plugins are installed in.
       const dir = path.join(deps.kernelConfig.dataDir, 'plugin-data', owner);

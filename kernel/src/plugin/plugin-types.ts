@@ -11,6 +11,7 @@ import type { EntitySchema } from 'typeorm';
 import type { ToolDefinition } from '../mcp/tool-types';
 import type { UiContribution } from '../ui/ui-types';
 import type { ExtensionPoint } from './extension-point';
+import type { MetricsRegistrar } from '../metrics/metrics-types';
 
 /** A class: what TypeORM takes for entities and migrations. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -125,6 +126,12 @@ export interface PluginContext<TConfig = unknown> {
    * what it opened is closed.
    */
   onShutdown(fn: () => void | Promise<void>): void;
+  /**
+   * Metrics of this plugin for `GET /metrics` (Prometheus): register each once, in `init`, named
+   * `tomo_<area>_<what>` (counters end in `_total`, durations are `_seconds`), and update them where
+   * the thing happens. See the plugin guide's "Metrics".
+   */
+  readonly metrics: MetricsRegistrar;
   /** MCP tools of this plugin. As with routes: add them in `init`; tools added later are not served. */
   readonly mcp: {
     /**
