@@ -20,7 +20,7 @@ test('a test kernel listens on a free loopback port even when other server setti
 test('log and plugin settings merge with the defaults as well', async () => {
   const t = await startTestKernel({ pluginDirs: ['/nonexistent-plugins'], config: { log: { level: 'warn' }, plugins: { disabled: ['x'] } }, listen: false });
   try {
-    expect(t.kernel.config.log).toEqual({ level: 'warn', pretty: false });
+    expect(t.kernel.config.log).toEqual({ level: 'warn', pretty: false, targets: ['file'] });
     expect(t.kernel.config.plugins).toEqual({ dirs: ['/nonexistent-plugins'], disabled: ['x'] });
     expect(t.url).toBe('');
   } finally {
