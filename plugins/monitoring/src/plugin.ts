@@ -13,6 +13,7 @@ import { getAppMetricsTool, getDashboardSummaryTool, getServerMetricsTool } from
 import { ContainerMetrics } from './metrics/container-metrics';
 import { ContainerWatch } from './metrics/container-watch';
 import { MetricsService } from './metrics/metrics-service';
+import { registerPollMetrics } from './metrics/poll-metrics';
 import { Poller } from './metrics/poller';
 import { Rollups } from './metrics/rollups';
 import { MonitoringInitial1764900000000 } from './migrations/1764900000000-monitoring-initial';
@@ -61,6 +62,7 @@ export const monitoringPlugin = definePlugin({
       ctx.logger.child({ component: 'poller' }),
       { intervalSeconds: ctx.config.intervalSeconds, maxConcurrentPolls: ctx.config.maxConcurrentPolls, offlineAfterFailures: 3 },
       watch,
+      registerPollMetrics(ctx.metrics),
     );
     const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), (id) => poller.containers(id));
     const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null);

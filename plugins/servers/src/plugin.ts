@@ -7,6 +7,7 @@ import { ServersInitial1763900100000 } from './migrations/1763900100000-servers-
 import { registerServerRoutes } from './routes/servers.routes';
 import { ServerService } from './services/server-service';
 import { SshConnectionPool } from './services/ssh-connection-pool';
+import { registerSshMetrics } from './services/ssh-metrics';
 import { ServersTokens } from './tokens';
 import { serversDoctor } from './doctor';
 
@@ -35,7 +36,8 @@ export const serversPlugin = definePlugin({
   },
 
   init(ctx, { vault }) {
-    const pool = new SshConnectionPool(ctx.config.ssh, ctx.logger.child({ component: 'ssh' }));
+    // The open-connections gauge reads the pool's size when Prometheus scrapes.
+    const pool: SshConnectionPool = new SshConnectionPool(ctx.config.ssh, ctx.logger.child({ component: 'ssh' }), registerSshMetrics(ctx.metrics, () => pool.size));
     ctx.onShutdown(() => pool.closeAll());
     const servers = new ServerService(ctx.dataSource, vault, pool, ctx.hooks);
     ctx.expose(ServersTokens.ServerService, { useValue: servers });

@@ -9,6 +9,7 @@ import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
 import type { PollState } from './metrics-service';
+import { NO_POLL_METRICS, type PollMetrics } from './poll-metrics';
 import { cpuPercent, parseProbe, PROBE_ARGV, type CpuTimes, type ProbeReading } from './probe';
 
 export interface PollerOptions {
@@ -57,6 +58,8 @@ export class Poller {
     private readonly options: PollerOptions,
     /** Reads Tomo-managed containers out of the same probe; absent in tests of the server figures alone. */
     private readonly containerWatch: { watch: ContainerWatch; recorded: (serverId: string) => Promise<RecordedInstallation[]> } | null = null,
+    /** Rounds and polls, for `/metrics`. */
+    private readonly metrics: PollMetrics = NO_POLL_METRICS,
   ) {}
 
   /** The server's Tomo-managed apps as of the last poll (empty before the first). */
@@ -122,6 +125,15 @@ export class Poller {
 
   /** One round: every due server, at most `maxConcurrentPolls` at a time. */
   async pollAll(): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      await this.pollDue();
+    } finally {
+      this.metrics.round(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async pollDue(): Promise<void> {
     const servers = await this.servers.listForSystem();
     const now = this.clock.now().getTime();
     const due = servers.filter((s) => (this.states.get(s.id)?.nextPollAt ?? 0) <= now);
@@ -170,8 +182,10 @@ export class Poller {
       }
       await this.announcer.serverPolled?.(polledFigures({ serverId, serverName: name, ownerId }, at, reading, cpu, run.durationMs, state.containers.statuses));
       await this.report(server, state, { ok: true });
+      this.metrics.poll('ok');
     } catch (err) {
       if ((err as { status?: number }).status === 404 || state.forgotten) return; // deleted meanwhile
+      this.metrics.poll('failed');
       this.recordFailure(serverId, state, err);
       if (state.status !== 'offline' && state.consecutiveFailures >= this.options.offlineAfterFailures) {
         state.status = 'offline';

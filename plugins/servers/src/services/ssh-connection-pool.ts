@@ -7,6 +7,7 @@ import type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh
 import { describeHostKey, type HostKeyInfo } from './host-key';
 import type { StoredCredentials } from './ssh-credentials';
 import { classifySshError, SshError } from './ssh-errors';
+import { NO_SSH_METRICS, type SshMetrics } from './ssh-metrics';
 
 export type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
 
@@ -82,6 +83,8 @@ export class SshConnectionPool {
   constructor(
     private readonly config: SshConfig,
     private readonly log: Logger,
+    /** Connection attempts and commands, for `/metrics`. */
+    private readonly metrics: SshMetrics = NO_SSH_METRICS,
   ) {}
 
   /** Number of open pooled connections (for status and tests). */
@@ -100,6 +103,7 @@ export class SshConnectionPool {
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
+        this.metrics.connection('failed');
         const error = classifySshError(err, { hostKeyRejected: Boolean(rejected) });
         if (!rejected) return reject(error);
         // Recorded before the caller hears of it, so what it reads or records next includes the pending key.
@@ -111,6 +115,7 @@ export class SshConnectionPool {
       };
       client.once('ready', () => {
         settled = true;
+        this.metrics.connection('ok');
         pooled.connectMs = Number(process.hrtime.bigint() - started) / 1e6;
         pooled.hostKey = presented;
         const firstSeen = presented;
@@ -227,6 +232,19 @@ export class SshConnectionPool {
    */
   async exec(target: SshTarget, argv: readonly string[], options: ExecOptions, events: HostKeyEvents): Promise<ExecResult> {
     const command = commandLine(argv);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = await this.execWithRetry(target, command, options, events);
+      this.metrics.command('completed', seconds());
+      return result;
+    } catch (err) {
+      this.metrics.command('failed', seconds());
+      throw err;
+    }
+  }
+
+  private async execWithRetry(target: SshTarget, command: string, options: ExecOptions, events: HostKeyEvents): Promise<ExecResult> {
     for (let attempt = 0; ; attempt++) {
       const pooled = await this.acquire(target, events);
       await this.takeChannel(pooled);
