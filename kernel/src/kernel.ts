@@ -22,6 +22,7 @@ import { RouteRegistry } from './http/route-registry';
 import { closeLogger, createLogger } from './log/create-logger';
 import { registerMcpMetrics } from './metrics/mcp-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
+import type { MetricsRegistrar } from './metrics/metrics-types';
 import { McpEndpoint } from './mcp/mcp-endpoint';
 import { ToolRegistry } from './mcp/tool-registry';
 import { discoverPlugins, type DiscoveredPackage } from './plugin/discover';
@@ -94,9 +95,9 @@ export class Kernel {
   /** The kernel's logger (plugins get children of it). */
   readonly logger: Logger;
   /** What `GET /metrics` serves: the kernel's own metrics and those plugins register (`ctx.metrics`). */
-  readonly metrics = new MetricsRegistry();
-  /** Registered once per kernel: `start` may build the MCP endpoint only once, but the names must never be registered twice. */
-  private readonly mcpMetrics = registerMcpMetrics(this.metrics);
+  private readonly metricsRegistry = new MetricsRegistry();
+  /** Counts MCP tool calls; registered with the kernel, before any plugin could take the names. */
+  private readonly mcpMetrics = registerMcpMetrics(this.metricsRegistry);
   private statuses: PluginStatus[] = [];
   /** Every discovered plugin and module definition by id, and who offers each extension point (Plugins page). */
   private readonly definitions = new Map<string, PluginDefinition | PluginModuleDefinition>();
@@ -128,6 +129,11 @@ export class Kernel {
         targets: options.config.log.targets,
         extraStream: options.logStream,
       });
+  }
+
+  /** Adds metrics to `GET /metrics` (embedders; plugins use `ctx.metrics`). */
+  get metrics(): MetricsRegistrar {
+    return this.metricsRegistry.forOwner('embedder');
   }
 
   /** The configuration the kernel was made with. */
@@ -353,7 +359,7 @@ export class Kernel {
       hooks: this.hooks,
       dataSource: this.dataSource,
       requireToolPrefix: !c.source.builtin,
-      metrics: this.metrics.forOwner(def.id),
+      metrics: this.metricsRegistry.forOwner(def.id),
     });
     try {
       try {
@@ -392,7 +398,7 @@ export class Kernel {
       bodyLimitBytes: this.config.server.bodyLimitBytes,
       trustProxy: this.config.server.trustProxy,
       checkResponses: this.options.checkResponses ?? false,
-      metrics: this.metrics,
+      metrics: this.metricsRegistry,
       metricsAllowFrom: this.config.metrics.allowFrom,
     });
     this.server = http.createServer(app.callback());
