@@ -61,6 +61,9 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   app.use(
     bodyParser({
       enableTypes: ['json'],
+      // DELETE too: a removal that must be confirmed takes its proof in the body (turning two-factor
+      // off needs the password and a code), never in the URL, which logs and proxies keep.
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
       jsonLimit: deps.bodyLimitBytes,
       jsonStrict: true,
       encoding: 'utf-8',
