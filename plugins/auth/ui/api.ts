@@ -46,10 +46,43 @@ export interface PasskeyRecord {
   synced: boolean;
 }
 
+/** Which second factors a user has (never a secret). */
+export interface Factors {
+  totp: boolean;
+  passkeys: number;
+  recoveryCodesLeft: number;
+}
+
+/** A user as the Users page lists them: with their second factors. */
+export type UserWithFactors = User & { factors: Factors };
+
+/** The caller's two-factor state (`GET /api/auth/2fa`). */
+export interface TwoFactorState {
+  factors: Factors;
+  /** The policy covers this user and they have no second factor yet. */
+  twoFactorEnrolmentRequired: boolean;
+  policy: 'nobody' | 'admins' | 'everyone';
+}
+
+/** The start of a TOTP enrolment: the only time the secret is shown. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+  /** The URI as a QR code image (`data:image/png;base64,…`). */
+  qrDataUrl: string;
+}
+
 const enc = encodeURIComponent;
 
 export const authApi = {
-  listUsers: async (): Promise<User[]> => (await api.get<{ users: User[] }>('/api/users')).users,
+  listUsers: async (): Promise<UserWithFactors[]> => (await api.get<{ users: UserWithFactors[] }>('/api/users')).users,
+  /** Removes a user's TOTP and recovery codes (they lost their device); activity-logged. */
+  resetTwoFactor: (id: string): Promise<void> => api.del(`/api/users/${enc(id)}/2fa`),
+  twoFactorState: (): Promise<TwoFactorState> => api.get<TwoFactorState>('/api/auth/2fa'),
+  startTotp: (): Promise<TotpEnrolment> => api.post<TotpEnrolment>('/api/auth/2fa/totp'),
+  confirmTotp: async (code: string): Promise<string[]> => (await api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/totp/confirm', { code })).recoveryCodes,
+  disableTotp: (password: string, code: string): Promise<void> => api.del('/api/auth/2fa/totp', undefined, { password, code }),
+  regenerateRecoveryCodes: async (code: string): Promise<string[]> => (await api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/recovery-codes', { code })).recoveryCodes,
   createUser: (user: NewUser): Promise<User> => api.post<User>('/api/users', user),
   updateUser: (id: string, changes: UserChanges): Promise<User> => api.patch<User>(`/api/users/${enc(id)}`, changes),
   deleteUser: (id: string): Promise<void> => api.del(`/api/users/${enc(id)}`),

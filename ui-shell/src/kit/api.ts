@@ -81,9 +81,9 @@ export const api = {
   patch<T>(url: string, body?: unknown, options?: RequestOptions): Promise<T> {
     return request<T>('PATCH', url, body, options);
   },
-  /** DELETE `url`. */
-  del<T = void>(url: string, options?: RequestOptions): Promise<T> {
-    return request<T>('DELETE', url, undefined, options);
+  /** DELETE `url`, with `body` as JSON when the route needs one (a password to confirm, say). */
+  del<T = void>(url: string, options?: RequestOptions, body?: unknown): Promise<T> {
+    return request<T>('DELETE', url, body, options);
   },
   /**
    * Fetches a file and hands it to the browser as a download, named as the server's

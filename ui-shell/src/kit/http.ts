@@ -30,14 +30,20 @@ export class ApiError extends Error {
   readonly field?: string;
   /** Seconds to wait before trying again (from `Retry-After`, sent with 429). */
   readonly retryAfterSeconds?: number;
+  /**
+   * What the error body carried beside `error`, when anything: e.g. the `challenge` and `methods`
+   * of a login's `second_factor_required`.
+   */
+  readonly details?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, field?: string, retryAfterSeconds?: number) {
+  constructor(status: number, code: string, message: string, field?: string, retryAfterSeconds?: number, details?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     if (field !== undefined) this.field = field;
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
+    if (details !== undefined) this.details = details;
   }
 
   /**
@@ -104,7 +110,9 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   const e = body?.error;
   if (e && typeof e.code === 'string' && typeof e.message === 'string') {
-    return new ApiError(response.status, e.code, e.message, typeof e.field === 'string' ? e.field : undefined, retryAfter);
+    const { error: _error, ...rest } = body as Record<string, unknown>;
+    const details = Object.keys(rest).length ? rest : undefined;
+    return new ApiError(response.status, e.code, e.message, typeof e.field === 'string' ? e.field : undefined, retryAfter, details);
   }
   const text = response.statusText ? ` ${response.statusText}` : '';
   return new ApiError(response.status, `http_${response.status}`, `The server answered ${response.status}${text}`, undefined, retryAfter);

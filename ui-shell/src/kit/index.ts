@@ -9,7 +9,7 @@
 export { api, ApiError, isApiError, onUnauthorized } from './api';
 export type { ApiErrorBody, DownloadedFile, DownloadOptions, RequestOptions } from './api';
 export type { EventStream, StreamEvent, StreamHandlers, StreamOptions, StreamUrl } from './stream';
-export { useSession } from './session';
+export { secondFactorChallengeOf, useSession } from './session';
 export { useToasts } from './toasts';
 export type { Toast, ToastKind, ToastOptions } from './toasts';
 export { useFormErrors } from './form';
@@ -37,7 +37,7 @@ export { ICON_PATHS } from './icons';
 export type { IconName } from './icons';
 export { pluginSlotResolver, registerPluginSlots, usePluginSlot } from './plugin-slots';
 export type { PluginSlotItem, PluginSlotResolver } from './plugin-slots';
-export type { LoginResponse, Role, User } from './types';
+export type { LoginResponse, Role, SecondFactorChallenge, SecondFactorMethod, User } from './types';
 
 /** A button with `primary`, `secondary`, `danger` and `ghost` looks and a `loading` state. */
 export { default as TButton } from './components/TButton.vue';

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api } from './api';
-import type { LoginResponse, User } from './types';
+import { ApiError } from './http';
+import type { LoginResponse, SecondFactorChallenge, User } from './types';
 
 /**
  * Who is signed in. The session itself is an HttpOnly cookie the console cannot read; this store
@@ -16,6 +17,8 @@ export const useSession = defineStore('tomo.session', () => {
   const user = ref<User | null>(null);
   /** True once the server has been asked whether a session exists. */
   const checked = ref(false);
+  /** The two-factor policy asks the signed-in user to enrol a second factor (the console sends them to Account). */
+  const twoFactorEnrolmentRequired = ref(false);
   const isAuthenticated = computed(() => user.value !== null);
   const isAdmin = computed(() => user.value?.role === 'admin');
 
@@ -25,17 +28,33 @@ export const useSession = defineStore('tomo.session', () => {
    */
   async function refresh(): Promise<User | null> {
     try {
-      user.value = (await api.get<{ authenticated: boolean; user: User | null }>('/api/auth/session')).user;
+      const answer = await api.get<{ authenticated: boolean; user: User | null; twoFactorEnrolmentRequired?: boolean }>('/api/auth/session');
+      user.value = answer.user;
+      twoFactorEnrolmentRequired.value = Boolean(answer.twoFactorEnrolmentRequired);
     } finally {
       checked.value = true;
     }
     return user.value;
   }
 
-  /** Signs in; rejects with the server's {@link ApiError} (401 `invalid_credentials`, 429 …). */
+  /**
+   * Signs in; rejects with the server's {@link ApiError} (401 `invalid_credentials`, 429 …). An
+   * account with a second factor rejects with code `second_factor_required`: read its challenge
+   * with {@link secondFactorChallengeOf} and finish with {@link loginWithSecondFactor}.
+   */
   async function login(username: string, password: string): Promise<User> {
-    const answer = await api.post<LoginResponse>('/api/auth/login', { username, password }, { expectUnauthorized: true });
+    return signedIn(await api.post<LoginResponse>('/api/auth/login', { username, password }, { expectUnauthorized: true }));
+  }
+
+  /** Finishes a login with the challenge and a TOTP or recovery code; rejects like {@link login}. */
+  async function loginWithSecondFactor(challenge: string, code: string): Promise<User> {
+    return signedIn(await api.post<LoginResponse>('/api/auth/login/second-factor', { challenge, code }, { expectUnauthorized: true }));
+  }
+
+  /** Records what a successful login (of any kind) answered. */
+  function signedIn(answer: LoginResponse): User {
     setUser(answer.user);
+    twoFactorEnrolmentRequired.value = Boolean(answer.twoFactorEnrolmentRequired);
     return answer.user;
   }
 
@@ -57,8 +76,18 @@ export const useSession = defineStore('tomo.session', () => {
   /** Forgets the user without asking the server (the session already ended). */
   function clear(): void {
     user.value = null;
+    twoFactorEnrolmentRequired.value = false;
     checked.value = true;
   }
 
-  return { user, checked, isAuthenticated, isAdmin, refresh, login, logout, setUser, clear };
+  return { user, checked, isAuthenticated, isAdmin, twoFactorEnrolmentRequired, refresh, login, loginWithSecondFactor, signedIn, logout, setUser, clear };
 });
+
+/** The challenge of a login that answered `second_factor_required`, or null for any other error. */
+export function secondFactorChallengeOf(err: unknown): SecondFactorChallenge | null {
+  if (!(err instanceof ApiError) || err.code !== 'second_factor_required') return null;
+  const challenge = err.details?.challenge;
+  const methods = err.details?.methods;
+  if (typeof challenge !== 'string' || !Array.isArray(methods)) return null;
+  return { challenge, methods: methods.filter((m): m is SecondFactorChallenge['methods'][number] => m === 'totp' || m === 'recovery' || m === 'passkey') };
+}

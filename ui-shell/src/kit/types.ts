@@ -18,4 +18,15 @@ export interface LoginResponse {
   token: string;
   expiresAt: string;
   user: User;
+  /** The two-factor policy covers this user and they have no second factor yet: they should enrol now. */
+  twoFactorEnrolmentRequired?: boolean;
+}
+
+/** A way to finish a login after the password (`methods` of a `second_factor_required` answer). */
+export type SecondFactorMethod = 'totp' | 'recovery' | 'passkey';
+
+/** A login waiting for its second factor: the server's challenge and the methods that can finish it. */
+export interface SecondFactorChallenge {
+  challenge: string;
+  methods: SecondFactorMethod[];
 }

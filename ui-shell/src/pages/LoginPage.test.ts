@@ -103,4 +103,59 @@ describe('LoginPage', () => {
     expect(wrapper.find('.t-alert--warning').exists()).toBe(false);
     expect(wrapper.get('button[type="submit"]').attributes('disabled')).toBeUndefined();
   });
+
+  describe('the second factor', () => {
+    const required = { status: 401, body: { error: { code: 'second_factor_required', message: 'Two-factor on' }, challenge: 'ch-1', methods: ['totp', 'recovery'] } };
+
+    it('asks for the code after the password, sends it with the challenge, and signs in', async () => {
+      const { calls } = installFakeFetch({
+        'POST /api/auth/login': required,
+        'POST /api/auth/login/second-factor': { body: { token: 't', expiresAt: 'x', user: makeUser({ username: 'alice' }), twoFactorEnrolmentRequired: false } },
+      });
+      const { wrapper, router } = await mountLogin('/login?redirect=/tokens');
+      await fillAndSubmit(wrapper, 'alice', 'a long enough password');
+      await flushPromises();
+      expect(wrapper.text()).toContain('Two-factor authentication');
+      expect(useSession().user).toBeNull();
+      const code = wrapper.get('[data-test="second-factor"] input');
+      expect(code.attributes('autocomplete')).toBe('one-time-code');
+      await wrapper.get('[data-test="second-factor"]').trigger('submit');
+      expect(wrapper.get('.t-field__error').text()).toBe('Enter the 6-digit code from your authenticator app');
+      await code.setValue('123 456');
+      await wrapper.get('[data-test="second-factor"]').trigger('submit');
+      await flushPromises();
+      expect(calls[1].body).toEqual({ challenge: 'ch-1', code: '123456' });
+      expect(useSession().user?.username).toBe('alice');
+      expect(router.currentRoute.value.fullPath).toBe('/tokens');
+    });
+
+    it('offers a recovery code instead; a wrong code is said under the field; an expired challenge goes back to the password', async () => {
+      let answer = errorReply(401, 'invalid_second_factor', 'code: wrong', 'code');
+      const { calls } = installFakeFetch({ 'POST /api/auth/login': required, 'POST /api/auth/login/second-factor': () => answer });
+      const { wrapper } = await mountLogin();
+      await fillAndSubmit(wrapper, 'alice', 'a long enough password');
+      await flushPromises();
+      await wrapper.findAll('button').find((b) => b.text() === 'Use a recovery code instead')!.trigger('click');
+      expect(wrapper.get('label').text()).toContain('Recovery code');
+      await wrapper.get('[data-test="second-factor"] input').setValue('ABCD-EFGH-JKMN-PQRS');
+      await wrapper.get('[data-test="second-factor"]').trigger('submit');
+      await flushPromises();
+      expect(calls[1].body).toEqual({ challenge: 'ch-1', code: 'ABCD-EFGH-JKMN-PQRS' });
+      expect(wrapper.get('.t-field__error').text()).toBe('That recovery code is wrong or was already used');
+      answer = errorReply(401, 'invalid_challenge', 'challenge: expired', 'challenge');
+      await wrapper.get('[data-test="second-factor"] input').setValue('ABCD-EFGH-JKMN-PQRT');
+      await wrapper.get('[data-test="second-factor"]').trigger('submit');
+      await flushPromises();
+      expect(wrapper.find('[data-test="second-factor"]').exists()).toBe(false);
+      expect(wrapper.get('[role="alert"]').text()).toContain('Enter your password again');
+    });
+
+    it('sends a user the policy asks to enrol to the Account page', async () => {
+      installFakeFetch({ 'POST /api/auth/login': { body: { token: 't', expiresAt: 'x', user: makeUser(), twoFactorEnrolmentRequired: true } } });
+      const { wrapper, router } = await mountLogin('/login?redirect=/tokens');
+      await fillAndSubmit(wrapper, 'admin', 'a long enough password');
+      await flushPromises();
+      expect(router.currentRoute.value.fullPath).toBe('/account?enrol=two-factor');
+    });
+  });
 });
