@@ -15,7 +15,7 @@ const swc = [
 
 // age-encryption and its @noble/@scure dependencies ship only as ES modules; jest's module
 // system loads CommonJS, so these are compiled like our own sources.
-const ESM_PACKAGES = ['age-encryption', '@noble', '@scure'];
+const ESM_PACKAGES = ['age-encryption', '@noble', '@scure', 'openid-client', 'oauth4webapi', 'jose'];
 const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 
 const sharedMappers = {
