@@ -19,7 +19,7 @@ const FROM_DOOR: Record<Door, string> = {
 
 /** A sentence for each action Tomo records; `a` is the actor, `t` the target's name. */
 const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> = {
-  'auth.login': (a, _t, e) => `${a} signed in${e.detail === 'with a passkey' ? ' with a passkey' : ''}${e.door ? FROM_DOOR[e.door] : ''}`,
+  'auth.login': (a, _t, e) => `${a} signed in${e.detail === 'with a passkey' || e.detail === 'with single sign-on' ? ` ${e.detail}` : ''}${e.door ? FROM_DOOR[e.door] : ''}`,
   'auth.login_failed': (_a, t, e) => `A sign-in as ${t} failed${e.door ? FROM_DOOR[e.door] : ''}`,
   'auth.logout': (a) => `${a} signed out`,
   'auth.token_create': (a, t) => `${a} created API token ${t}`,
@@ -28,6 +28,8 @@ const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> 
   'auth.2fa_disabled': (a) => `${a} turned off two-factor authentication`,
   'auth.recovery_codes_regenerated': (a) => `${a} made new two-factor recovery codes`,
   'auth.passkey_add': (a, t) => `${a} added passkey ${t}`,
+  'auth.oidc_link': (a, t) => `${a} linked a single sign-on identity to ${t}`,
+  'auth.oidc_unlink': (a, t) => `${a} unlinked a single sign-on identity from ${t}`,
   'auth.passkey_delete': (a, t) => `${a} deleted passkey ${t}`,
   'user.create': (a, t) => `${a} created user ${t}`,
   'user.update': (a, t) => `${a} changed user ${t}`,

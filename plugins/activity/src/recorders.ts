@@ -77,7 +77,7 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
       targetType: 'user',
       targetId: user.id,
       targetName: user.username,
-      ...(method === 'passkey' ? { detail: 'with a passkey' } : {}),
+      ...(method === 'passkey' ? { detail: 'with a passkey' } : method === 'oidc' ? { detail: 'with single sign-on' } : {}),
     });
   }));
   auth.loginFailed.tapPromise(TAP, safely('loginFailed', async ({ username, reason, call }) => {
@@ -119,6 +119,12 @@ export function tapActivityHooks(deps: { hooks: HookRegistry; log: ActivityLog; 
   }));
   auth.passkeyDeleted.tapPromise(TAP, safely('passkeyDeleted', async ({ userId, passkeyId, name, call }) => {
     await log.record({ action: 'auth.passkey_delete', result: 'ok', ...actor(call), ownerId: userId, targetType: 'passkey', targetId: passkeyId, targetName: name });
+  }));
+  auth.oidcLinked.tapPromise(TAP, safely('oidcLinked', async ({ user, provider, created, call }) => {
+    await log.record({ action: 'auth.oidc_link', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: `${provider}${created ? ' (user created at first sign-in)' : ''}` });
+  }));
+  auth.oidcUnlinked.tapPromise(TAP, safely('oidcUnlinked', async ({ user, provider, call }) => {
+    await log.record({ action: 'auth.oidc_unlink', result: 'ok', ...actor(call), ownerId: user.id, targetType: 'user', targetId: user.id, targetName: user.username, detail: provider });
   }));
 
   // --- servers ------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ export const authBackupTablesModule = definePluginModule({
     // Hashes only: the codes themselves were shown once and never stored.
     tables.addTable({ table: 'auth_recovery_codes', label: 'recovery codes', owner: { column: 'userId', table: 'auth_users' } });
     tables.addTable({ table: 'auth_passkeys', label: 'passkeys', owner: { column: 'userId', table: 'auth_users' } });
+    // Issuer + subject only: nothing secret (the client secret lives in the config).
+    tables.addTable({ table: 'auth_oidc_identities', label: 'linked sign-in identities', owner: { column: 'userId', table: 'auth_users' } });
     tables.leaveOut('auth_sessions', 'bound to the signing key of the instance that made them; people log in again');
   },
 });

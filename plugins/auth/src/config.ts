@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localLoginSchema, oidcConfigSchema } from './oidc/oidc-config';
 
 const throttle = (attempts: number, windowSeconds: number) =>
   z
@@ -35,6 +36,10 @@ export const authConfigSchema = z
      * `twoFactorEnrolmentRequired: true`; the console opens the Account page).
      */
     twoFactorRequired: z.enum(['nobody', 'admins', 'everyone'], 'must be "nobody", "admins" or "everyone"').default('nobody'),
+    /** OpenID Connect providers by id (see docs: single sign-on). */
+    oidc: oidcConfigSchema,
+    /** Password logins on or off; off keeps them for `breakGlassUsers` only. */
+    localLogin: localLoginSchema,
     throttle: z
       .strictObject({
         perClient: throttle(30, 900),

@@ -8,7 +8,7 @@ export type TwoFactorChange = 'totp_enabled' | 'totp_disabled' | 'recovery_codes
 /** Events of the auth plugin. Each carries the call (who, which door) and never a secret. */
 export const authHooks = defineHookSet('auth', () => ({
   /** A login succeeded; `method` says with what when it was not the password alone. */
-  loggedIn: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext; method?: 'passkey' }]>(['event']),
+  loggedIn: new AsyncSeriesHook<[{ user: PublicUser; call: CallContext; method?: 'passkey' | 'oidc' }]>(['event']),
   /**
    * A login failed (unknown user, wrong password, disabled, throttled, or a wrong second factor after
    * the right password). `username` is as typed (the account's name for a second-factor failure).
@@ -34,5 +34,9 @@ export const authHooks = defineHookSet('auth', () => ({
   apiTokenRevoked: new AsyncSeriesHook<[{ userId: string; tokenId: string; call: CallContext }]>(['event']),
   /** A user added a passkey (its id and the name they gave it). */
   passkeyAdded: new AsyncSeriesHook<[{ userId: string; passkeyId: string; name: string; call: CallContext }]>(['event']),
+  /** A sign-in identity at an OpenID provider was linked to a user (`created`: the user was made for it). */
+  oidcLinked: new AsyncSeriesHook<[{ user: PublicUser; provider: string; created: boolean; call: CallContext }]>(['event']),
+  /** A user unlinked one of their OpenID identities. */
+  oidcUnlinked: new AsyncSeriesHook<[{ user: PublicUser; provider: string; call: CallContext }]>(['event']),
   passkeyDeleted: new AsyncSeriesHook<[{ userId: string; passkeyId: string; name: string; call: CallContext }]>(['event']),
 }));

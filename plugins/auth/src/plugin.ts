@@ -17,6 +17,10 @@ import { AuthInitial1763900000000 } from './migrations/1763900000000-auth-initia
 import { AuthSessionLastSeen1765000000000 } from './migrations/1765000000000-auth-session-last-seen';
 import { AuthTwoFactor1766100000000 } from './migrations/1766100000000-auth-two-factor';
 import { AuthPasskeys1766200000000 } from './migrations/1766200000000-auth-passkeys';
+import { AuthOidcIdentities1766300000000 } from './migrations/1766300000000-auth-oidc-identities';
+import { OidcIdentityEntity } from './oidc/oidc-identity.entity';
+import { registerOidcRoutes } from './oidc/oidc.routes';
+import { OidcService } from './oidc/oidc-service';
 import { registerPasskeyRoutes } from './routes/passkeys.routes';
 import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
@@ -50,8 +54,8 @@ export const authPlugin = definePlugin({
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
   deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault },
-  entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity, PasskeyEntity],
-  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000],
+  entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity, PasskeyEntity, OidcIdentityEntity],
+  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000, AuthOidcIdentities1766300000000],
   cli: adminCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -90,7 +94,7 @@ export const authPlugin = definePlugin({
       tokens,
       throttle,
       sessionTtlMs,
-      login: new LoginService(users, sessions, hasher, throttle, ctx.hooks, factors, totp, challenges, twoFactorPolicy),
+      login: new LoginService(users, sessions, hasher, throttle, ctx.hooks, factors, totp, challenges, twoFactorPolicy, ctx.config.localLogin),
       setup: new SetupService(users),
       totp,
       recoveryCodes,
@@ -123,6 +127,8 @@ export const authPlugin = definePlugin({
     );
     factors.setPasskeyCounter((userIds) => passkeys.countByUser(userIds));
     registerPasskeyRoutes(ctx, s, passkeys);
+    const oidc = new OidcService(ctx.config.oidc, ctx.dataSource, vault, users, s.login, ctx.hooks, clock);
+    registerOidcRoutes(ctx, s, oidc, ctx.config.localLogin.enabled);
     ctx.mcp.tool(loginTool(s));
     ctx.mcp.tool(logoutTool(s));
     ctx.mcp.tool(getCurrentUserTool(s));

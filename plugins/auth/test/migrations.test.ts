@@ -16,7 +16,7 @@ test('the auth migrations apply on a fresh SQLite file and revert cleanly', asyn
   try {
     await ds.runMigrations();
     const tables = async () => (await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'auth_%' ORDER BY name")).map((r: { name: string }) => r.name);
-    expect(await tables()).toEqual(['auth_api_tokens', 'auth_passkeys', 'auth_recovery_codes', 'auth_sessions', 'auth_users']);
+    expect(await tables()).toEqual(['auth_api_tokens', 'auth_oidc_identities', 'auth_passkeys', 'auth_recovery_codes', 'auth_sessions', 'auth_users']);
     // The entities match the migrated schema: TypeORM would generate no further change.
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);

@@ -70,7 +70,13 @@ export class LoginService {
     private readonly totp: TotpService,
     private readonly challenges: SecondFactorChallenges,
     private readonly policy: AuthConfig['twoFactorRequired'],
+    private readonly localLogin: AuthConfig['localLogin'] = { enabled: true, breakGlassUsers: [] },
   ) {}
+
+  /** `auth.localLogin.enabled: false`: passwords are refused except for the named break-glass accounts. */
+  private passwordAllowedFor(username: string): boolean {
+    return this.localLogin.enabled || this.localLogin.breakGlassUsers.some((u) => u.toLowerCase() === username.toLowerCase());
+  }
 
   /**
    * Checks the password. Without a second factor on the account, logs in. With one: when
@@ -84,6 +90,9 @@ export class LoginService {
     } catch (err) {
       await hooks.loginFailed.promise({ username, reason: 'throttled', call });
       throw err;
+    }
+    if (!this.passwordAllowedFor(username)) {
+      throw new AppError(403, 'local_login_disabled', 'Password login is turned off (auth.localLogin): log in with single sign-on');
     }
     const user = await this.users.findEntityByUsername(username);
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstNothing(password);
@@ -139,7 +148,7 @@ export class LoginService {
    * assertion against a consumed challenge): exactly what a password login answers. Refuses a
    * user disabled meanwhile. `method`: what proved it when not a password (for the activity log).
    */
-  async completeLogin(userId: string, call: CallContext, method?: 'passkey'): Promise<LoginResult> {
+  async completeLogin(userId: string, call: CallContext, method?: 'passkey' | 'oidc'): Promise<LoginResult> {
     const user = await this.users.getEntity(userId);
     if (user.disabled) throw invalidCredentials();
     await this.throttle.recordSuccess(user.username);
