@@ -19,7 +19,7 @@ import type { ToolEntry } from '../../kernel/src/mcp/tool-registry';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
 import { fuzzBody, fuzzQuery, fuzzSegment, nastyString, nastyValue, type FuzzBody } from './support/fuzz-inputs';
 import { fillPath, NOT_A_BACKUP, ROUTE_SAMPLES, routeKey, shapeKeys, TOOL_SAMPLES, type Ids } from './support/samples';
-import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertAlertRecords, insertInstallation, insertPasskey, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
+import { ADMIN, addUser, addedRows, countSsh, diffDumps, dumpDb, insertAlertRecords, insertInstallation, insertOidcIdentity, insertPasskey, insertPreparation, login, startSecurityKernel, type Dump, type SecurityKernel, type SshCounter } from './support/security-kernel';
 import { freePort } from '../../test-support/ports';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
@@ -31,7 +31,7 @@ let t: SecurityKernel;
 const tokens = { admin: '', fuzzer: '' };
 let valid: Ids;
 let spare: Ids;
-const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), app: 'no-such-app' };
+const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: 'no-such-app', oidcProvider: 'no-such-provider' };
 let baseline: Dump;
 /** Calls that reach a server (ServerService and its pool), counted for the whole file. */
 let ssh: SshCounter;
@@ -66,6 +66,8 @@ beforeAll(async () => {
     app: 'web-hello',
     ...(await insertAlertRecords(t, tokens.fuzzer, server, fuzzerId)),
     passkey: insertPasskey(t, fuzzerId, 'fuzz key'),
+    oidcIdentity: insertOidcIdentity(t, fuzzerId, 'fuzzer@example.com'),
+    oidcProvider: 'corp',
   };
   spare = { ...valid, server: spareServer };
   baseline = dumpDb(t);
@@ -130,7 +132,8 @@ async function probe(entry: RouteEntry, part: string, p: Probe): Promise<void> {
   const url = `${t.url}${p.path}${p.search ? `?${p.search}` : ''}`;
   stats.cases += 1;
   const sshBefore = ssh.total();
-  const res = await fetch(url, { method: entry.definition.method, headers, body, signal: AbortSignal.timeout(20000) });
+  // A redirect is the route's answer (single sign-on sends the browser on): not followed.
+  const res = await fetch(url, { method: entry.definition.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(20000) });
   const text = await res.text();
   stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
   const what = `${key} [${part}: ${p.body?.kind ?? (p.search ? 'query' : 'path')}] ${url.slice(t.url.length, t.url.length + 300)} ${p.body && 'text' in p.body ? p.body.text.slice(0, 300) : ''}`;

@@ -8,12 +8,12 @@ import type { RouteEntry } from '../../../kernel/src/http/route-registry';
 import type { ToolEntry } from '../../../kernel/src/mcp/tool-registry';
 
 /** A record a user owns (or, for `user` and `upload`, only an admin may name). */
-export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey';
-/** `app`: a catalog app id, public to every user; not a record. */
-export type IdKind = RecordKind | 'app';
+export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey' | 'oidcIdentity';
+/** `app`: a catalog app id, public to every user; `oidcProvider`: a configured single sign-on provider's id. Not records. */
+export type IdKind = RecordKind | 'app' | 'oidcProvider';
 
 /** The records a request is built around. */
-export type Ids = Record<RecordKind, string> & { app: string };
+export type Ids = Record<RecordKind, string> & { app: string; oidcProvider: string };
 
 export interface RouteSample {
   /** What each `:param` of the path names. Every path parameter must be listed. */
@@ -39,6 +39,8 @@ export interface RouteSample {
   fuzzSpare?: boolean;
   /** Fuzzing: not fuzzed with valid ids, for a reason given here. */
   fuzzNote?: string;
+  /** A browser step that answers with a redirect (single sign-on), not a read: left out of the read sweeps. */
+  browserRedirect?: boolean;
 }
 
 export interface ToolSample {
@@ -119,6 +121,12 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'POST /api/auth/passkeys/register': { body: () => ({ name: 'sample key', response: SAMPLE_REGISTRATION }) },
   'PATCH /api/auth/passkeys/:id': { params: { id: 'passkey' }, body: () => ({ name: 'renamed key' }) },
   'DELETE /api/auth/passkeys/:id': { params: { id: 'passkey' } },
+  'GET /api/auth/oidc/providers': none,
+  // Raw, public: no provider is configured in the security kernels, so both send the browser to /login?oidcError=unknown_provider.
+  'GET /api/auth/oidc/:provider/start': { params: { provider: 'oidcProvider' }, browserRedirect: true },
+  'GET /api/auth/oidc/:provider/callback': { params: { provider: 'oidcProvider' }, query: () => ({ state: 'no-such-state', code: 'no-such-code' }), browserRedirect: true },
+  'GET /api/auth/oidc/identities': none,
+  'DELETE /api/auth/oidc/identities/:id': { params: { id: 'oidcIdentity' } },
   'POST /api/auth/passkeys/login/options': { body: () => ({}) },
   'POST /api/auth/passkeys/login': { body: () => ({ response: SAMPLE_ASSERTION }) },
   // servers
@@ -246,6 +254,9 @@ export const PUBLIC_ROUTES = [
   'POST /api/auth/login/second-factor',
   'POST /api/auth/passkeys/login/options',
   'POST /api/auth/passkeys/login',
+  'GET /api/auth/oidc/providers',
+  'GET /api/auth/oidc/:provider/start',
+  'GET /api/auth/oidc/:provider/callback',
 ];
 /** Tools anyone may call before logging in. */
 export const PUBLIC_TOOLS = ['login'];

@@ -236,3 +236,13 @@ export function countSsh(t: TestKernel): SshCounter {
   ];
   return { counts, total: () => Object.values(counts).reduce((a, b) => a + b, 0), restore: () => undo.forEach((r) => r()) };
 }
+
+/** A single sign-on identity linked to `userId` (issuer and subject made up: nobody signs in with it). */
+export function insertOidcIdentity(t: TestKernel, userId: string, email: string): string {
+  const id = randomUUID();
+  const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  rawDb(t)
+    .prepare('INSERT INTO auth_oidc_identities (id, userId, provider, issuer, subject, email, createdAt, lastLoginAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(id, userId, 'corp', 'https://sso.example.com', `subject-${id}`, email, at, null);
+  return id;
+}
