@@ -26,10 +26,10 @@ beforeAll(async () => {
   const common = { issuer, clientId: 'tomo', clientSecretEnv: SECRET_ENV, scopes: ['openid', 'email', 'profile', 'groups'] };
   t = await startAuthKernel({
     auth: {
-      oidc: {
-        idp: { ...common, displayName: 'Test IdP', roleClaim: 'groups', adminValues: ['tomo-admins'], allowSignup: true },
-        closed: { ...common, displayName: 'Closed IdP', allowSignup: false, linkByVerifiedEmail: false },
-      },
+      oidc: [
+        { ...common, id: 'idp', displayName: 'Test IdP', roleClaim: 'groups', adminValues: ['tomo-admins'], allowSignup: true },
+        { ...common, id: 'closed', displayName: 'Closed IdP', allowSignup: false, linkByVerifiedEmail: false },
+      ],
     },
   });
   provider = await startOidcProvider({

@@ -7,7 +7,7 @@ import { clientSecretRecord, resolveClientSecret } from './client-secret';
 import { oidcProviderSchema } from './oidc-config';
 
 const vault = new SecretVault(randomBytes(32));
-const base = { issuer: 'https://auth.example.com/', clientId: 'tomo' };
+const base = { id: 'corp', issuer: 'https://auth.example.com/', clientId: 'tomo' };
 
 test('a sealed secret opens for its own provider record only', () => {
   const config = oidcProviderSchema.parse({ ...base, clientSecret: vault.seal('s3cret-sealed', clientSecretRecord('corp')) });

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 
-/** One OpenID provider under `auth.oidc.<id>` (the id is the path segment of its routes). */
+/** One OpenID provider in the `auth.oidc` list. */
 export const oidcProviderSchema = z
   .strictObject({
+    /** Names the provider in its routes (`/api/auth/oidc/<id>/callback`, the redirect URI to register) and in the vault record of its secret. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits and "-"'),
     /** The issuer URL, as the provider's discovery document names it (e.g. https://auth.example.com/application/o/tomo/). */
     issuer: z.url('must be a URL'),
     clientId: z.string().min(1, 'is required').max(512, 'is too long'),
-    /** The client secret sealed by `tomo vault seal` (for the record `auth.oidc.<id>`). Never returned or logged. */
+    /** The client secret sealed by the vault for the record `auth.oidc.<id>`. Never returned or logged. */
     clientSecret: z.string().regex(/^v1\./, 'must be a value sealed by the vault (v1.…); or use clientSecretEnv / clientSecretFile').optional(),
     /** Name of an environment variable holding the client secret. */
     clientSecretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
@@ -31,8 +33,11 @@ export const oidcProviderSchema = z
 
 export type OidcProviderConfig = z.output<typeof oidcProviderSchema>;
 
-/** `auth.oidc`: providers by id (letters, digits, "-"; the id appears in the redirect URI). */
-export const oidcConfigSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a provider id must be lower-case letters, digits and "-"'), oidcProviderSchema).default({});
+/** `auth.oidc`: the single sign-on providers, each with its own id. */
+export const oidcConfigSchema = z
+  .array(oidcProviderSchema)
+  .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'two providers have the same id')
+  .default([]);
 
 /** `auth.localLogin`: password logins can be turned off for all but named break-glass accounts. */
 export const localLoginSchema = z

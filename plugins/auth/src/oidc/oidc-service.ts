@@ -51,9 +51,10 @@ export class OidcService {
   private readonly configurations = new Map<string, Promise<client.Configuration>>();
   private readonly pending: PendingLogins;
   private readonly identities: Repository<OidcIdentityEntity>;
+  private readonly providers: Map<string, OidcProviderConfig>;
 
   constructor(
-    private readonly providers: Record<string, OidcProviderConfig>,
+    providers: OidcProviderConfig[],
     dataSource: DataSource,
     private readonly vault: Pick<SecretVault, 'openText'>,
     private readonly users: UserService,
@@ -61,17 +62,18 @@ export class OidcService {
     private readonly hooks: HookRegistry,
     clock: Clock,
   ) {
+    this.providers = new Map(providers.map((p) => [p.id, p]));
     this.pending = new PendingLogins(clock);
     this.identities = dataSource.getRepository(OidcIdentityEntity);
   }
 
   /** The configured providers, for the login page's buttons (ids and names only). */
   list(): { id: string; displayName: string }[] {
-    return Object.entries(this.providers).map(([id, p]) => ({ id, displayName: p.displayName }));
+    return [...this.providers.values()].map((p) => ({ id: p.id, displayName: p.displayName }));
   }
 
   private provider(id: string): OidcProviderConfig {
-    const provider = Object.hasOwn(this.providers, id) ? this.providers[id] : undefined;
+    const provider = this.providers.get(id);
     if (!provider) throw new OidcRefusal('unknown_provider', `No OpenID provider "${id}" is configured`);
     return provider;
   }
