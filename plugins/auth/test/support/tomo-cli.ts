@@ -22,8 +22,11 @@ export function runTomo(args: string[], env: Record<string, string>, input?: str
   });
 }
 
-/** What `tomo serve` prints once it listens: "Tomo <version> listening on <url> (data: …)". */
-const LISTENING = /listening on (http:\/\/\S+)/;
+/**
+ * What `tomo serve` prints once it listens: "Tomo <version> listening on <url> (data: …)", on a
+ * line of its own (its stdout also carries the JSON log lines, whose message says the same).
+ */
+const LISTENING = /^Tomo \S+ listening on (http:\/\/\S+) \(data: /m;
 
 /**
  * Starts `tomo serve` and waits for /health. Without a port, Tomo binds port 0 and the URL is
