@@ -113,7 +113,7 @@ describe('the admin guide names everything there is to configure', () => {
   });
 
   test('every environment variable Tomo reads is in its table', () => {
-    const sources: string[] = [path.join(ROOT, 'rpm', 'tomo.sh')];
+    const sources: string[] = [path.join(ROOT, 'packaging', 'tomo.sh')];
     const collect = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
