@@ -63,6 +63,11 @@ beforeAll(async () => {
   tokens.alice = await login(t, ALICE);
   tokens.bob = await login(t, BOB);
 
+  // The admin's notification channel (to an address that answers nothing), made before Bob's
+  // first reads: every user lists channels, so it belongs to what he sees before and after.
+  const channel = await t.request('POST', '/api/alerts/channels', { token: tokens.admin, body: { name: 'admin-ntfy', type: 'ntfy', config: { serverUrl: 'http://192.0.2.10', topic: 'ops' } } });
+  expect(channel.status).toBe(201);
+
   // What Bob sees before Alice has anything: compared with what he sees after.
   bobBefore = await bobsReads();
 
@@ -87,6 +92,7 @@ beforeAll(async () => {
     token: token.body.record.id,
     user: aliceId,
     upload: ((await upload.json()) as { id: string }).id,
+    channel: channel.body.channel.id,
     app: 'web-hello',
     ...(await insertAlertRecords(t, tokens.alice, server.body.id, aliceId)),
     passkey: insertPasskey(t, aliceId, 'alice-laptop'),
@@ -130,7 +136,7 @@ async function bobsReads(): Promise<Record<string, unknown>> {
 }
 
 /** Well-formed ids of no record (the same catalog app). */
-const unknownIds = (): Ids => ({ server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: ids.app, oidcProvider: 'no-such-provider' });
+const unknownIds = (): Ids => ({ server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), channel: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: ids.app, oidcProvider: 'no-such-provider' });
 
 const routes = () => t.kernel.routes.all();
 const tools = () => t.kernel.tools.all();

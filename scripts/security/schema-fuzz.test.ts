@@ -31,7 +31,7 @@ let t: SecurityKernel;
 const tokens = { admin: '', fuzzer: '' };
 let valid: Ids;
 let spare: Ids;
-const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: 'no-such-app', oidcProvider: 'no-such-provider' };
+const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), channel: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: 'no-such-app', oidcProvider: 'no-such-provider' };
 let baseline: Dump;
 /** Calls that reach a server (ServerService and its pool), counted for the whole file. */
 let ssh: SshCounter;
@@ -57,7 +57,9 @@ beforeAll(async () => {
   insertPreparation(t, server, 'failed');
   const token = await t.request('POST', '/api/auth/tokens', { token: tokens.fuzzer, body: { name: 'fuzz token' } });
   const upload = await fetch(`${t.url}/api/backup/uploads`, { method: 'POST', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/octet-stream' }, body: NOT_A_BACKUP });
+  const channel = await t.request('POST', '/api/alerts/channels', { token: tokens.admin, body: { name: 'fuzz-ntfy', type: 'ntfy', config: { serverUrl: `http://127.0.0.1:${closedPort}`, topic: 'fuzz' } } });
   valid = {
+    channel: channel.body.channel.id,
     server,
     installation: await insertInstallation(t, tokens.admin, server, fuzzerId, 'tomo-fuzz-web'),
     token: token.body.record.id,

@@ -18,5 +18,9 @@ export const alertsBackupTablesModule = definePluginModule({
     backup.addTable({ table: 'alert_rules', label: 'alert rules', refs: { ownerId: 'auth_users', serverId: 'servers' } });
     backup.addTable({ table: 'alert_silences', label: 'alert silences', refs: { ownerId: 'auth_users', createdBy: 'auth_users', serverId: 'servers' } });
     backup.addTable({ table: 'alerts', label: 'alerts', history: true, refs: { ownerId: 'auth_users', serverId: 'servers' } });
+    // Channels are configuration, their secrets opened into the (encrypted) backup and sealed
+    // again for the new id on import; their delivery attempts are history.
+    backup.addTable({ table: 'alert_channels', label: 'notification channels', sealed: ['secretsSealed'], refs: { createdBy: 'auth_users' }, naturalKeys: [['name']], describe: (r) => `notification channel ${String(r.name)} (${String(r.type)})` });
+    backup.addTable({ table: 'alert_delivery_attempts', label: 'notification delivery attempts', history: true, refs: { channelId: 'alert_channels' } });
   },
 });

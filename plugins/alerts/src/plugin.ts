@@ -3,6 +3,10 @@ import { definePlugin, KernelTokens } from '@tomo/kernel';
 import { ActivityTokens } from '@tomo/plugin-activity/api';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { ServersTokens } from '@tomo/plugin-servers/api';
+import { wireChannels } from './channels/wire-channels';
+import { alertsConfigSchema } from './config';
+import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
+import { NotificationChannelEntity } from './entities/notification-channel.entity';
 import { AlertEntity } from './entities/alert.entity';
 import { AlertRuleEntity } from './entities/alert-rule.entity';
 import { SilenceEntity } from './entities/silence.entity';
@@ -13,6 +17,7 @@ import { registerAlertTools } from './mcp/alert-tools';
 import { registerRuleTools } from './mcp/rule-tools';
 import { AlertsInitial1765410000000 } from './migrations/1765410000000-alerts-initial';
 import { AlertsDefaultRules1765410100000 } from './migrations/1765410100000-alerts-default-rules';
+import { AlertsChannels1765420000000 } from './migrations/1765420000000-alerts-channels';
 import { NOTIFICATION_SENDER, type NotificationSender } from './notification';
 import { registerAlertRoutes } from './routes/alerts.routes';
 import { registerRuleRoutes } from './routes/rules.routes';
@@ -34,9 +39,10 @@ export const alertsPlugin = definePlugin({
   // It taps the hooks of every plugin whose events can fire an alert, reads servers and users,
   // and records what changes in the activity log.
   dependsOn: ['auth', 'servers', 'preparation', 'apps', 'monitoring', 'activity'],
-  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, users: AuthTokens.UserService, activity: ActivityTokens.ActivityLog },
-  entities: [AlertRuleEntity, AlertEntity, SilenceEntity],
-  migrations: [AlertsInitial1765410000000, AlertsDefaultRules1765410100000],
+  config: alertsConfigSchema,
+  deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault, servers: ServersTokens.ServerService, users: AuthTokens.UserService, activity: ActivityTokens.ActivityLog },
+  entities: [AlertRuleEntity, AlertEntity, SilenceEntity, NotificationChannelEntity, DeliveryAttemptEntity],
+  migrations: [AlertsInitial1765410000000, AlertsDefaultRules1765410100000, AlertsChannels1765420000000],
 
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -50,7 +56,10 @@ export const alertsPlugin = definePlugin({
     nav: [{ label: 'Alerts', path: '/alerts', icon: 'bell', order: 25, badge: 'FiringBadge' }],
   },
 
-  async init(ctx, { clock, servers, users, activity }) {
+  async init(ctx, { clock, vault, servers, users, activity }) {
+    // Channels and delivery: their routes and tools, and the NotificationSender the engine sends through.
+    const { dispatcher } = wireChannels(ctx, { vault, clock, activity, delivery: ctx.config.delivery, version });
+    ctx.container.register<NotificationSender>(NOTIFICATION_SENDER, { useValue: dispatcher });
     let engine: AlertEngine | null = null;
     const rules = new RuleService(ctx.dataSource, servers, activity, clock, () => void engine?.reloadRules());
     const silences = new SilenceService(ctx.dataSource, servers, rules, activity, clock);

@@ -7,8 +7,8 @@
 import type { RouteEntry } from '../../../kernel/src/http/route-registry';
 import type { ToolEntry } from '../../../kernel/src/mcp/tool-registry';
 
-/** A record a user owns (or, for `user` and `upload`, only an admin may name). */
-export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey' | 'oidcIdentity';
+/** A record a user owns (or, for `user`, `upload` and `channel`, only an admin may name). */
+export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey' | 'oidcIdentity' | 'channel';
 /** `app`: a catalog app id, public to every user; `oidcProvider`: a configured single sign-on provider's id. Not records. */
 export type IdKind = RecordKind | 'app' | 'oidcProvider';
 
@@ -191,6 +191,13 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'GET /api/alerts/silences': none,
   'POST /api/alerts/silences': { body: (ids) => ({ ruleId: ids.alertRule, serverId: ids.server, endsAt: new Date(Date.now() + 3600_000).toISOString(), reason: 'sample' }), bodyIds: { ruleId: 'alertRule', serverId: 'server' } },
   'DELETE /api/alerts/silences/:id': { params: { id: 'silence' } },
+  // alerts: notification channels (admins create, delete, test; every user lists). A test or a
+  // delete with a real id sends or removes in the background: fuzzed with ids of nothing.
+  'GET /api/alerts/channels': none,
+  'POST /api/alerts/channels': { body: () => ({ name: 'sample channel', type: 'ntfy', config: { serverUrl: 'http://192.0.2.10', topic: 'sample' } }) },
+  'DELETE /api/alerts/channels/:id': { params: { id: 'channel' }, fuzzUnknownIds: true },
+  'POST /api/alerts/channels/:id/test': { params: { id: 'channel' }, fuzzUnknownIds: true },
+  'GET /api/alerts/channels/:id/deliveries': { params: { id: 'channel' } },
 };
 
 /** Tools by name. */
@@ -239,6 +246,11 @@ export const TOOL_SAMPLES: Record<string, ToolSample> = {
   delete_alert_rule: { ids: { rule_id: 'alertRule' }, args: (ids) => ({ rule_id: ids.alertRule }) },
   list_alerts: { filters: { server_id: 'server', rule_id: 'alertRule' }, args: () => ({ page: 1, page_size: 20 }) },
   silence_alert: { ids: { alert_id: 'alert', rule_id: 'alertRule', server_id: 'server' }, args: (ids) => ({ alert_id: ids.alert, minutes: 60, reason: 'sample' }) },
+  // alerts: notification channels
+  list_notification_channels: { args: () => ({}) },
+  create_notification_channel: { args: () => ({ name: 'sample channel', type: 'ntfy', config: { serverUrl: 'http://192.0.2.10', topic: 'sample' } }) },
+  test_notification_channel: { ids: { channel_id: 'channel' }, args: (ids) => ({ channel_id: ids.channel }) },
+  delete_notification_channel: { ids: { channel_id: 'channel' }, args: (ids) => ({ channel_id: ids.channel }) },
 };
 
 /** Routes anyone may call without credentials. A new public route must be added here on purpose. */
