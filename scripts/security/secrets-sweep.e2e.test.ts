@@ -3,10 +3,13 @@
  * flow that handles a secret — sign-in, users, API tokens, servers with a password and with an
  * encrypted key, a preparation with a sudo password, apps with a given and a generated secret
  * setting, a backup exported and imported with its password, the same through MCP — while every
- * HTTP response body and MCP result is kept. Then every one of them, every file in the data
+ * HTTP response body and MCP result is kept; notification channels of every type with a secret
+ * (tokens, an SMTP password, webhook URLs holding one, the HMAC signing secret), tested against
+ * receivers that refuse and echo what they got. Then every one of them, every file in the data
  * folder (log, SQLite database and WAL, plugin folders), Tomo's stderr and the activity log are
  * searched for every secret: zero hits. The only answers allowed to carry a secret are the two
- * that exist to hand one out (a login's session token, a new API token's value), and only that one.
+ * that exist to hand one out (a login's session token, a new API token's value, a generated
+ * webhook signing secret), and only that one.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +21,8 @@ import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support
 import { freshCode } from '../../plugins/auth/test/support/totp';
 import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../../plugins/apps/test/support/apps-kernel';
 import { freePort } from '../../test-support/ports';
+import { HttpReceiver } from '../../plugins/alerts/test/support/http-receiver';
+import { SmtpReceiver } from '../../plugins/alerts/test/support/smtp-receiver';
 jest.setTimeout(240000);
 
 const tag = crypto.randomBytes(4).toString('hex');
@@ -27,6 +32,16 @@ const NEW_USER_PASSWORD = `carol-new-${tag}-Yv`;
 const SUDO_PASSWORD = `sudo-pass-${tag}-Tr`;
 const GIVEN_APP_SECRET = `app-secret-${tag}-Qm`;
 const BACKUP_PASSWORD = `backup-pass-${tag}-Lk`;
+/** Notification channels' secrets (issue 18). */
+const CHANNEL_SECRETS = {
+  'ntfy token': `tk_ntfy${tag}Sweep`,
+  'Gotify app token': `GotifyApp${tag}.Sweep`,
+  'Discord webhook token': `discord-${tag}-webhook-token`,
+  'Slack webhook secret': `slack${tag}SecretPath`,
+  'webhook URL token': `hook-url-${tag}-token`,
+  'webhook signing secret': `given-signing-secret-${tag}-Hm`,
+  'SMTP password': `smtp-pass-${tag}-Wq`,
+};
 
 /** name → value of every secret the run handles (filled as they appear). */
 const secrets = new Map<string, string>();
@@ -184,6 +199,42 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
     await mcp.close();
   }
 
+  // Notification channels (admin), one of each type with a secret, each sent a test: the receivers
+  // refuse and echo what they got (URL and headers), the SMTP relay refuses the password.
+  for (const [name, value] of Object.entries(CHANNEL_SECRETS)) secrets.set(name, value);
+  const echo = await HttpReceiver.start((req) => ({ status: 401, body: JSON.stringify({ error: 'refused', url: req.url, headers: req.headers }) }));
+  const smtp = await SmtpReceiver.start({ username: 'mailer', password: 'the-relay-wants-another-password' });
+  try {
+    const channels: Array<[string, Record<string, unknown>]> = [
+      ['ntfy', { serverUrl: echo.url, topic: 'sweep', token: CHANNEL_SECRETS['ntfy token'] }],
+      ['gotify', { serverUrl: echo.url, appToken: CHANNEL_SECRETS['Gotify app token'] }],
+      ['discord', { webhookUrl: `${echo.url}/api/webhooks/1234/${CHANNEL_SECRETS['Discord webhook token']}` }],
+      ['slack', { webhookUrl: `${echo.url}/services/T1/B1/${CHANNEL_SECRETS['Slack webhook secret']}` }],
+      ['webhook', { url: `${echo.url}/in?token=${CHANNEL_SECRETS['webhook URL token']}`, secret: CHANNEL_SECRETS['webhook signing secret'] }],
+      ['email', { host: '127.0.0.1', port: smtp.port, from: 'tomo@example.com', to: ['me@example.com'], username: 'mailer', password: CHANNEL_SECRETS['SMTP password'], caCertificate: smtp.certificate }],
+    ];
+    const channelIds: string[] = [];
+    for (const [type, config] of channels) {
+      const res = await call('POST', '/api/alerts/channels', { name: `sweep ${type}`, type, config });
+      expect(res.status).toBe(201);
+      channelIds.push(res.body.channel.id);
+    }
+    const generated = await call('POST', '/api/alerts/channels', { name: 'sweep generated', type: 'webhook', config: { url: `${echo.url}/generated` } }, adminToken, 'generated signing secret');
+    secrets.set('generated signing secret', generated.body.signingSecret);
+    channelIds.push(generated.body.channel.id);
+    for (const id of channelIds) expect((await call('POST', `/api/alerts/channels/${id}/test`)).status).toBe(202);
+    for (const id of channelIds) {
+      for (let i = 0; i < 100 && (await call('GET', `/api/alerts/channels/${id}/deliveries`)).body.deliveries.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    await call('GET', '/api/alerts/channels');
+    expect(echo.requests.length).toBeGreaterThanOrEqual(6);
+    expect(smtp.logins.some((l) => !l.ok)).toBe(true);
+    await call('DELETE', `/api/alerts/channels/${channelIds[0]}`);
+  } finally {
+    await echo.stop();
+    await smtp.stop();
+  }
+
   // A backup, exported and imported back (overwrite) through HTTP.
   const exported = await fetch(`${tomo.url}/api/backup/export`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ password: BACKUP_PASSWORD, includeHistory: true }) });
   expect(exported.status).toBe(200);
@@ -214,5 +265,6 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
   const files = filesUnder(dataDir).map((f) => path.relative(dataDir, f));
   expect(files).toEqual(expect.arrayContaining(['tomo.db', path.join('logs', 'tomo.log')]));
   expect(fs.statSync(path.join(dataDir, 'logs', 'tomo.log')).size).toBeGreaterThan(10000);
-  expect(secrets.size).toBeGreaterThanOrEqual(14 + 2 + 40);
+  // (+ 8: seven channel secrets and a generated signing secret)
+  expect(secrets.size).toBeGreaterThanOrEqual(14 + 2 + 40 + 8);
 });
