@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p docs/images
 TOMO_DOCS_SCREENSHOTS=1 npx jest --selectProjects backend --testPathPattern \
-  'plugins/apps/test/apps-console|examples/test/alpine-plugin|plugins/backup/test/backup-console|plugins/servers/test/servers-console|plugins/monitoring/test/monitoring-console|plugins/activity/test/activity-console'
+  'plugins/apps/test/apps-console|examples/test/alpine-plugin|plugins/backup/test/backup-console|plugins/servers/test/servers-console|plugins/monitoring/test/monitoring-console|plugins/activity/test/activity-console|plugins/alerts/test/alerts-console'
 ls -l docs/images
