@@ -181,6 +181,21 @@ describe('installed with apt on a fresh Debian 13 machine (systemd as PID 1, Deb
     expect((await must(['ps', '-o', 'user=,args=', '-p', pid])).trim()).toMatch(/^tomo +\/usr\/lib\/tomo\/node\/bin\/node \/usr\/lib\/tomo\/bin\/tomo\.js serve$/);
   }, 300000);
 
+  test('the journal has Tomo\'s JSON log lines and the first-run setup code (log.targets: stdout as well as the file)', async () => {
+    // The setup code is logged once the auth plugin started; wait for it rather than for a fixed time.
+    const deadline = Date.now() + 30000;
+    let lines: string[] = [];
+    for (;;) {
+      lines = (await must(['journalctl', '-u', 'tomo', '--no-pager', '-o', 'cat'])).split('\n').filter((l) => l.startsWith('{'));
+      if (lines.some((l) => /enter the setup code \w+/.test(l)) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const entries = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(entries.length).toBeGreaterThan(1);
+    expect(entries.every((e) => typeof e.level === 'number' && typeof e.msg === 'string')).toBe(true);
+    expect(entries.map((e) => e.msg).join('\n')).toMatch(/enter the setup code \w+/);
+  }, 60000);
+
   test('`tomo admin create` as root creates the admin, leaving the database and secrets to tomo', async () => {
     const created = await server.exec(['tomo', 'admin', 'create', '--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], { input: `${PASSWORD}\n` });
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
