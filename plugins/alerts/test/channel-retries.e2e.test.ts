@@ -72,6 +72,12 @@ test('a receiver answering 500, 500, then 200 gets three attempts spaced by the 
     return ch.health === 'ok' ? ch : undefined;
   });
   expect(healed).toMatchObject({ lastError: null, lastDeliveryAt: list[0].at });
+
+  // /metrics counts the attempts by outcome (scraped with an admin API token, as Prometheus would).
+  const apiToken = (await t.request('POST', '/api/auth/tokens', { token: t.tokens.admin, body: { name: 'prometheus' } })).body.token as string;
+  const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${apiToken}` } })).text();
+  expect(text).toMatch(/^tomo_alerts_delivery_attempts_total\{outcome="sent"\} 1$/m);
+  expect(text).toMatch(/^tomo_alerts_delivery_attempts_total\{outcome="retrying"\} 2$/m);
 });
 
 test('a receiver that never recovers is given up after the last retry; the channel stays failing', async () => {

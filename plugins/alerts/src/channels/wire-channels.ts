@@ -2,6 +2,7 @@ import type { Clock, PluginContext, SecretVault } from '@tomo/kernel';
 import type { ActivityLog } from '@tomo/plugin-activity/api';
 import { AttemptLog } from '../delivery/attempt-log';
 import type { DeliveryConfig } from '../delivery/delivery-config';
+import { registerDeliveryMetrics } from '../delivery/delivery-metrics';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 import { createChannelTool, deleteChannelTool, listChannelsTool, testChannelTool } from '../mcp/channel-tools';
 import { registerChannelRoutes } from '../routes/channels.routes';
@@ -16,7 +17,7 @@ import { ChannelStore } from './channel-store';
 export function wireChannels(ctx: PluginContext, deps: { vault: SecretVault; clock: Clock; activity: ActivityLog; delivery: DeliveryConfig; version: string }) {
   const store = new ChannelStore(ctx.dataSource, deps.vault);
   const attempts = new AttemptLog(ctx.dataSource, deps.clock, deps.delivery.failingAfterAttempts);
-  const dispatcher = new NotificationDispatcher(store, attempts, deps.delivery, `Tomo/${deps.version}`, ctx.logger.child({ component: 'alert-delivery' }));
+  const dispatcher = new NotificationDispatcher(store, attempts, deps.delivery, `Tomo/${deps.version}`, ctx.logger.child({ component: 'alert-delivery' }), registerDeliveryMetrics(ctx.metrics));
   ctx.onShutdown(() => dispatcher.stop());
   const channels = new ChannelService(store, attempts, dispatcher, deps.vault, deps.clock, deps.activity);
   registerChannelRoutes(ctx, channels);

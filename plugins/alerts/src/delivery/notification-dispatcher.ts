@@ -8,6 +8,7 @@ import type { AttemptLog } from './attempt-log';
 import { Backoff } from './backoff';
 import { ChannelQueue, type AttemptVerdict, type DeliveryJob } from './channel-queue';
 import type { DeliveryConfig } from './delivery-config';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics } from './delivery-metrics';
 
 /** Extra time past an attempt's own timeout before the dispatcher gives up on a library that did not honour it. */
 const TIMEOUT_GRACE_MS = 2000;
@@ -29,6 +30,7 @@ export class NotificationDispatcher implements NotificationSender {
     private readonly config: DeliveryConfig,
     private readonly userAgent: string,
     private readonly logger: Logger,
+    private readonly metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
   ) {
     this.backoff = Backoff.from(config);
   }
@@ -95,6 +97,7 @@ export class NotificationDispatcher implements NotificationSender {
   private async write(a: { channelId: string; job: DeliveryJob; at: Date; started: number; outcome: 'sent' | 'failed' | 'retrying'; responseCode: number | null; error: string | null }): Promise<void> {
     const { channelId, job } = a;
     const fields = { channelId, deliveryId: job.deliveryId, attempt: job.attempt, outcome: a.outcome, responseCode: a.responseCode, error: a.error };
+    this.metrics.attempt(a.outcome);
     if (a.outcome === 'sent') this.logger.info(fields, 'Notification delivered');
     else this.logger.warn(fields, a.outcome === 'retrying' ? 'Notification attempt failed; will retry' : 'Notification not delivered; gave up');
     try {
