@@ -7,7 +7,7 @@
  * in-memory NotificationSender (how channels deliver is the channels' tests' business).
  */
 import { monitoringHooks } from '@tomo/plugin-monitoring/api';
-import { addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
+import { addChannel, addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
 import { announcePoll, pollOf } from './support/polls';
 import { recordingSender, type Sent } from './support/recording-sender';
 
@@ -16,12 +16,15 @@ let t: AlertsKernel;
 let sent: Sent[];
 let serverId: string;
 let server: { serverId: string; serverName: string; ownerId: string };
+/** Channels by letter (real ones: rules refuse unknown ids; the recording sender delivers nothing). */
+const channel: Record<'a' | 'b' | 'c' | 'd', string> = { a: '', b: '', c: '', d: '' };
 
 beforeAll(async () => {
   t = await startAlertsKernel();
   sent = recordingSender(t);
   serverId = await addUnreachableServer(t, t.tokens.alice, 'nas');
   server = { serverId, serverName: 'nas', ownerId: t.ids.alice };
+  for (const letter of ['a', 'b', 'c', 'd'] as const) channel[letter] = await addChannel(t, `channel-${letter}`);
 });
 afterAll(async () => t?.stop());
 beforeEach(() => sent.splice(0));
@@ -53,16 +56,16 @@ test('the disk default: recorded without a channel; with one, it waits 10 minute
   await poll(11, 50);
   expect((await alerts('?state=firing')).firing).toBe(0);
 
-  const patched = await t.request('PATCH', `/api/alerts/rules/${disk.id}`, { token: t.tokens.admin, body: { channelIds: ['channel-a'] } });
+  const patched = await t.request('PATCH', `/api/alerts/rules/${disk.id}`, { token: t.tokens.admin, body: { channelIds: [channel.a] } });
   expect(patched.status).toBe(200);
-  expect(patched.body.rule).toMatchObject({ channelIds: ['channel-a'], builtIn: true, ownerId: 'system' });
+  expect(patched.body.rule).toMatchObject({ channelIds: [channel.a], builtIn: true, ownerId: 'system' });
   await idle();
 
   for (let m = 20; m < 30; m++) await poll(m, 93);
   expect(sent).toEqual([]); // 9 minutes past 90 %: not yet
   await poll(30, 93);
   expect(sent).toHaveLength(1);
-  expect(sent[0].channelIds).toEqual(['channel-a']);
+  expect(sent[0].channelIds).toEqual([channel.a]);
   expect(sent[0].notification).toMatchObject({ status: 'firing', ruleId: disk.id, ruleName: disk.name, severity: 'warning', serverId, serverName: 'nas', value: 93, threshold: 90, resolvedAt: null, subject: 'Disk / at 93 % on nas (over 90 % for 10 min)' });
   const alertId = sent[0].notification.alertId;
 
@@ -88,7 +91,7 @@ test('the disk default: recorded without a channel; with one, it waits 10 minute
 });
 
 test('a silence records the alert as silenced and sends neither its firing nor its resolution; a maintenance window ahead does not silence yet', async () => {
-  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'CPU hot', kind: 'metric', metric: 'cpu', operator: '>', threshold: 80, forMinutes: 0, channelIds: ['channel-b'] } });
+  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'CPU hot', kind: 'metric', metric: 'cpu', operator: '>', threshold: 80, forMinutes: 0, channelIds: [channel.b] } });
   expect(created.status).toBe(201);
   const ruleId = created.body.rule.id as string;
   await idle();
@@ -123,7 +126,7 @@ test('a silence records the alert as silenced and sends neither its firing nor i
 
 test('event alerts: offline fires once however often announced and resolves on the next good poll; a crashed app resolves when it runs again', async () => {
   const [, offline, crashed] = await rules(t.tokens.admin);
-  for (const rule of [offline, crashed]) expect((await t.request('PATCH', `/api/alerts/rules/${rule.id}`, { token: t.tokens.admin, body: { channelIds: ['channel-c'] } })).status).toBe(200);
+  for (const rule of [offline, crashed]) expect((await t.request('PATCH', `/api/alerts/rules/${rule.id}`, { token: t.tokens.admin, body: { channelIds: [channel.c] } })).status).toBe(200);
   await idle();
   const hooks = t.kernel.hooks.of(monitoringHooks);
   for (let i = 0; i < 2; i++) await hooks.serverWentOffline.promise({ ...server, consecutiveFailures: 3 + i, error: 'connect ECONNREFUSED' });
@@ -145,7 +148,7 @@ test('event alerts: offline fires once however often announced and resolves on t
 });
 
 test('a burst of failed logins fires one alert for an admin rule (5 in 10 minutes unless the rule says otherwise)', async () => {
-  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.admin, body: { name: 'Login burst', kind: 'event', event: 'login_failures', threshold: 3, forMinutes: 5, severity: 'critical', channelIds: ['channel-d'] } });
+  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.admin, body: { name: 'Login burst', kind: 'event', event: 'login_failures', threshold: 3, forMinutes: 5, severity: 'critical', channelIds: [channel.d] } });
   expect(created.status).toBe(201);
   await idle();
   for (let i = 0; i < 4; i++) expect((await t.request('POST', '/api/auth/login', { body: { username: 'bob', password: `wrong-password-${i}` } })).status).toBe(401);
@@ -170,6 +173,7 @@ test('bad rules are refused with 400 naming the field and the rule, and nothing 
     [{ name: '', kind: 'event', event: 'app_crashed' }, 'name', /empty/],
     [{ name: 'x', kind: 'metric', metric: 'cpu', operator: '>', threshold: 5, forMinutes: -1 }, 'forMinutes', /0 or more/],
     [{ name: 'x', kind: 'event', event: 'app_crashed', severity: 'loud' }, 'severity', /one of/],
+    [{ name: 'x', kind: 'event', event: 'app_crashed', channelIds: ['f3b1c2d4-0000-4000-8000-000000000000'] }, 'channelIds.0', /no notification channel has this id/],
   ];
   for (const [body, field, message] of cases) {
     const res = await t.request('POST', '/api/alerts/rules', { token: t.tokens.admin, body });
@@ -180,6 +184,9 @@ test('bad rules are refused with 400 naming the field and the rule, and nothing 
   const res = await t.request('PATCH', `/api/alerts/rules/${disk.id}`, { token: t.tokens.admin, body: { kind: 'event', event: 'server_offline' } });
   expect(res.status).toBe(400);
   expect(res.body.error).toMatchObject({ field: 'metric' });
+  const unknownChannel = await t.request('PATCH', `/api/alerts/rules/${disk.id}`, { token: t.tokens.admin, body: { channelIds: [channel.a, 'no-such-channel'] } });
+  expect(unknownChannel.status).toBe(400);
+  expect(unknownChannel.body.error).toMatchObject({ field: 'channelIds.1' });
   expect((await rules(t.tokens.admin)).length).toBe(before);
   const silence = await t.request('POST', '/api/alerts/silences', { token: t.tokens.admin, body: { endsAt: new Date(Date.now() - 1000).toISOString() } });
   expect(silence.body.error).toMatchObject({ field: 'endsAt', message: 'must be in the future' });

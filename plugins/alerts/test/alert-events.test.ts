@@ -8,7 +8,7 @@
 import { appsHooks, type InstallationView } from '@tomo/plugin-apps/api';
 import { preparationHooks } from '@tomo/plugin-preparation/api';
 import { serversHooks, ServersTokens } from '@tomo/plugin-servers/api';
-import { addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
+import { addChannel, addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
 import { announcePoll, pollOf } from './support/polls';
 import { recordingSender, type Sent } from './support/recording-sender';
 
@@ -22,8 +22,9 @@ beforeAll(async () => {
   t = await startAlertsKernel();
   sent = recordingSender(t);
   serverId = await addUnreachableServer(t, t.tokens.alice, 'lab');
+  const channelId = await addChannel(t, 'c');
   for (const event of ['preparation_failed', 'host_key_changed', 'update_rolled_back', 'app_unhealthy']) {
-    const res = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: event, kind: 'event', event, channelIds: ['c'] } });
+    const res = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: event, kind: 'event', event, channelIds: [channelId] } });
     expect(res.status).toBe(201);
   }
   await settle();

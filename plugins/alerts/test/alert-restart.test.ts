@@ -5,7 +5,7 @@
  * disk stays full): nothing is sent. When they end, each resolves once.
  */
 import { monitoringHooks } from '@tomo/plugin-monitoring/api';
-import { addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
+import { addChannel, addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
 import { announcePoll, pollOf } from './support/polls';
 import { recordingSender, type Sent } from './support/recording-sender';
 
@@ -18,10 +18,11 @@ test('alerts firing before a restart are not sent again after it, and each resol
   let sent: Sent[] = recordingSender(t);
   const serverId = await addUnreachableServer(t, t.tokens.alice, 'attic');
   const server = { serverId, serverName: 'attic', ownerId: t.ids.alice };
-  const rule = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'Disk full', kind: 'metric', metric: 'disk_root', operator: '>', threshold: 95, forMinutes: 0, severity: 'critical', channelIds: ['pager'] } });
+  const channelId = await addChannel(t, 'pager');
+  const rule = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'Disk full', kind: 'metric', metric: 'disk_root', operator: '>', threshold: 95, forMinutes: 0, severity: 'critical', channelIds: [channelId] } });
   expect(rule.status).toBe(201);
   const offlineRule = (await t.request('GET', '/api/alerts/rules', { token: t.tokens.admin })).body.rules.find((r: { event: string }) => r.event === 'server_offline');
-  expect((await t.request('PATCH', `/api/alerts/rules/${offlineRule.id}`, { token: t.tokens.admin, body: { channelIds: ['pager'] } })).status).toBe(200);
+  expect((await t.request('PATCH', `/api/alerts/rules/${offlineRule.id}`, { token: t.tokens.admin, body: { channelIds: [channelId] } })).status).toBe(200);
   await new Promise((r) => setTimeout(r, 50));
 
   await announcePoll(t, pollOf(server, new Date(), { diskRootPercent: 97 }));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
-import { addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
+import { addChannel, addUnreachableServer, startAlertsKernel, type AlertsKernel } from './support/alerts-kernel';
 import { announcePoll, pollOf } from './support/polls';
 import { recordingSender, type Sent } from './support/recording-sender';
 
@@ -22,7 +22,8 @@ beforeAll(async () => {
   sent = recordingSender(t);
   aliceServer = await addUnreachableServer(t, t.tokens.alice, 'alice-box');
   bobServer = await addUnreachableServer(t, t.tokens.bob, 'bob-box');
-  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'CPU of my servers', kind: 'metric', metric: 'cpu', operator: '>', threshold: 50, forMinutes: 0, channelIds: ['alice-channel'] } });
+  const channelId = await addChannel(t, 'alice-channel');
+  const created = await t.request('POST', '/api/alerts/rules', { token: t.tokens.alice, body: { name: 'CPU of my servers', kind: 'metric', metric: 'cpu', operator: '>', threshold: 50, forMinutes: 0, channelIds: [channelId] } });
   expect(created.status).toBe(201);
   aliceRule = created.body.rule;
   bobMcp = await connectMcp(t.url, t.tokens.bob);

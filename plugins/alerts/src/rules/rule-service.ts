@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { badRequest, notFound, type AuthenticatedCall, type Clock, type Principal } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { actorOf, type AlertsActivity } from '../activity';
 import { AlertRuleEntity } from '../entities/alert-rule.entity';
+import { NotificationChannelEntity } from '../entities/notification-channel.entity';
 import { ruleProblem } from './rule-coherence';
 import type { RuleDraft, RuleView } from './rule-model';
 import type { CreateRuleBody, UpdateRuleBody } from './rule-schema';
@@ -17,6 +18,7 @@ import { draftOf, ruleView } from './rule-views';
  */
 export class RuleService {
   private readonly repo: Repository<AlertRuleEntity>;
+  private readonly channels: Repository<NotificationChannelEntity>;
 
   constructor(
     dataSource: DataSource,
@@ -26,6 +28,7 @@ export class RuleService {
     private readonly onChange: () => void,
   ) {
     this.repo = dataSource.getRepository(AlertRuleEntity);
+    this.channels = dataSource.getRepository(NotificationChannelEntity);
   }
 
   async list(principal: Principal): Promise<RuleView[]> {
@@ -48,8 +51,21 @@ export class RuleService {
     if (draft.serverId) await this.servers.get(principal, draft.serverId);
   }
 
+  /**
+   * Every channel id named exists (400 naming the first unknown one): a rule sending to nothing
+   * would look set up and stay silent. Only the ids a request names are checked, so a rule whose
+   * channel was deleted since can still be changed (its notifications to that channel are dropped).
+   */
+  private async checkChannels(channelIds: readonly string[] | undefined): Promise<void> {
+    if (!channelIds?.length) return;
+    const known = new Set((await this.channels.findBy({ id: In([...new Set(channelIds)]) })).map((c) => c.id));
+    const unknown = channelIds.findIndex((id) => !known.has(id));
+    if (unknown >= 0) throw badRequest(`channelIds.${unknown}`, 'no notification channel has this id (see GET /api/alerts/channels)');
+  }
+
   async create(body: CreateRuleBody, call: AuthenticatedCall): Promise<RuleView> {
     await this.check(call.principal, body);
+    await this.checkChannels(body.channelIds);
     const now = this.clock.now();
     const rule = this.repo.create({ ...this.columns(body), id: randomUUID(), ownerId: call.principal.id, builtIn: false, createdAt: now, updatedAt: now });
     await this.repo.insert(rule);
@@ -62,6 +78,7 @@ export class RuleService {
     const rule = await this.get(call.principal, id);
     const merged: RuleDraft = { ...draftOf(rule), ...body };
     await this.check(call.principal, merged);
+    await this.checkChannels(body.channelIds);
     Object.assign(rule, this.columns(merged), { updatedAt: this.clock.now() });
     await this.repo.save(rule);
     await this.record(call, 'alert_rule.update', rule, `changed: ${Object.keys(body).join(', ')}`);

@@ -75,3 +75,13 @@ export async function startAlertsKernel(options: { config?: Record<string, unkno
     },
   });
 }
+
+/**
+ * A notification channel of the admin's, for rules to name (rules refuse an unknown channel id).
+ * Nothing is delivered to it in tests that replace the sender with `recordingSender`.
+ */
+export async function addChannel(t: AlertsKernel, name: string): Promise<string> {
+  const res = await t.request('POST', '/api/alerts/channels', { token: t.tokens.admin, body: { name, type: 'webhook', config: { url: 'http://127.0.0.1:9/never-called' } } });
+  if (res.status !== 201) throw new Error(`channel ${name} not created: ${JSON.stringify(res.body)}`);
+  return res.body.channel.id as string;
+}
