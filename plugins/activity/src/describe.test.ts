@@ -39,6 +39,16 @@ describe('describeActivity', () => {
     expect(describeActivity(entry({ action: 'backup.export', targetType: 'instance', targetId: null, targetName: null }))).toBe('accadmin exported a backup');
   });
 
+  it('words the alerts plugin\'s entries: alerts firing and resolving (Tomo\'s own), rules, silences and channels', () => {
+    const alert = { username: null, userId: null, door: 'system' as const, targetType: 'alert', targetId: 'a-1', targetName: 'Disk / at 93 % on nas' };
+    expect(describeActivity(entry({ action: 'alert.fire', ...alert, detail: 'Disk over 90 %' }))).toBe('Alert: Disk / at 93 % on nas');
+    expect(describeActivity(entry({ action: 'alert.fire', ...alert, detail: 'Disk over 90 % (silenced: not sent)' }))).toBe('Alert: Disk / at 93 % on nas (silenced)');
+    expect(describeActivity(entry({ action: 'alert.resolve', ...alert }))).toBe('Resolved: Disk / at 93 % on nas');
+    expect(describeActivity(entry({ action: 'alert_rule.create', targetType: 'alert_rule', targetName: 'CPU hot' }))).toBe('accadmin created alert rule CPU hot');
+    expect(describeActivity(entry({ action: 'alert_silence.create', targetType: 'alert_silence', targetName: null }))).toBe('accadmin silenced alerts');
+    expect(describeActivity(entry({ action: 'alert_channel.test', targetType: 'alert_channel', targetName: 'Pager' }))).toBe('accadmin sent a test notification to Pager');
+  });
+
   it("words Tomo's own events without an actor, and a deleted account as such", () => {
     const polled = { username: null, userId: null, door: 'system' as const, targetType: 'server', targetId: 's-1', targetName: 'pi' };
     expect(describeActivity(entry({ action: 'server.offline', result: 'failed', ...polled }))).toBe('Server pi went offline');

@@ -59,6 +59,17 @@ const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> 
   'app.rollback': (a, t, e) => (e.result === 'failed' ? `${a} could not roll app ${t} back` : `${a} rolled app ${t} back to its previous version`),
   'backup.export': (a, _t, e) => (e.result === 'failed' ? `${a} could not export a backup` : `${a} exported a backup`),
   'backup.import': (a, _t, e) => (e.result === 'failed' ? `${a} could not import a backup` : `${a} imported a backup`),
+  // Alerts: an alert's target name is its subject ("Disk / at 93 % on nas"), its detail the rule's name.
+  'alert.fire': (_a, t, e) => `Alert: ${t}${e.detail?.endsWith('(silenced: not sent)') ? ' (silenced)' : ''}`,
+  'alert.resolve': (_a, t) => `Resolved: ${t}`,
+  'alert_rule.create': (a, t) => `${a} created alert rule ${t}`,
+  'alert_rule.update': (a, t) => `${a} changed alert rule ${t}`,
+  'alert_rule.delete': (a, t) => `${a} deleted alert rule ${t}`,
+  'alert_silence.create': (a) => `${a} silenced alerts`,
+  'alert_silence.delete': (a) => `${a} ended a silence of alerts`,
+  'alert_channel.create': (a, t) => `${a} added notification channel ${t}`,
+  'alert_channel.delete': (a, t) => `${a} deleted notification channel ${t}`,
+  'alert_channel.test': (a, t) => `${a} sent a test notification to ${t}`,
 };
 
 /** Who did it: the username; "A deleted user" once the account is gone; "Tomo" for its own jobs. */
