@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { h } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { useSession } from '@tomo/ui-shell/kit';
-import { errorReply, installFakeFetch, makeUser, type FakeReply } from '../test-utils/fake-fetch';
+import { errorReply, installFakeFetch, makeUser, type FakeCall, type FakeReply } from '../test-utils/fake-fetch';
 import LoginPage from './LoginPage.vue';
 
 async function mountLogin(path = '/login') {
@@ -21,6 +21,9 @@ async function mountLogin(path = '/login') {
   const wrapper = mount(LoginPage, { global: { plugins: [pinia, router] } });
   return { wrapper, router };
 }
+
+/** The calls the sign-in made, without the single sign-on provider list every mount fetches. */
+const signInCalls = (calls: FakeCall[]) => calls.filter((c) => !c.url.startsWith('/api/auth/oidc/providers'));
 
 async function fillAndSubmit(wrapper: Awaited<ReturnType<typeof mountLogin>>['wrapper'], username: string, password: string) {
   const inputs = wrapper.findAll('input');
@@ -40,7 +43,7 @@ describe('LoginPage', () => {
     expect(fields[0].get('.t-field__error').text()).toBe('Enter your username');
     expect(fields[1].get('.t-field__error').text()).toBe('Enter your password');
     expect(fields[0].get('input').attributes('aria-invalid')).toBe('true');
-    expect(calls).toHaveLength(0);
+    expect(signInCalls(calls)).toHaveLength(0);
 
     await fields[0].get('input').setValue('alice');
     await wrapper.get('form').trigger('submit');
@@ -59,7 +62,7 @@ describe('LoginPage', () => {
     const button = wrapper.get('button[type="submit"]');
     expect(button.attributes('aria-busy')).toBe('true');
     expect(button.text()).toContain('Signing in');
-    expect(calls[0].body).toEqual({ username: 'alice', password: 'a long enough password' });
+    expect(signInCalls(calls)[0].body).toEqual({ username: 'alice', password: 'a long enough password' });
 
     answer({ body: { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: makeUser({ username: 'alice' }) } });
     await flushPromises();
@@ -124,7 +127,7 @@ describe('LoginPage', () => {
       await code.setValue('123 456');
       await wrapper.get('[data-test="second-factor"]').trigger('submit');
       await flushPromises();
-      expect(calls[1].body).toEqual({ challenge: 'ch-1', code: '123456' });
+      expect(signInCalls(calls)[1].body).toEqual({ challenge: 'ch-1', code: '123456' });
       expect(useSession().user?.username).toBe('alice');
       expect(router.currentRoute.value.fullPath).toBe('/tokens');
     });
@@ -140,7 +143,7 @@ describe('LoginPage', () => {
       await wrapper.get('[data-test="second-factor"] input').setValue('ABCD-EFGH-JKMN-PQRS');
       await wrapper.get('[data-test="second-factor"]').trigger('submit');
       await flushPromises();
-      expect(calls[1].body).toEqual({ challenge: 'ch-1', code: 'ABCD-EFGH-JKMN-PQRS' });
+      expect(signInCalls(calls)[1].body).toEqual({ challenge: 'ch-1', code: 'ABCD-EFGH-JKMN-PQRS' });
       expect(wrapper.get('.t-field__error').text()).toBe('That recovery code is wrong or was already used');
       answer = errorReply(401, 'invalid_challenge', 'challenge: expired', 'challenge');
       await wrapper.get('[data-test="second-factor"] input').setValue('ABCD-EFGH-JKMN-PQRT');
@@ -156,6 +159,64 @@ describe('LoginPage', () => {
       await fillAndSubmit(wrapper, 'admin', 'a long enough password');
       await flushPromises();
       expect(router.currentRoute.value.fullPath).toBe('/account?enrol=two-factor');
+    });
+  });
+
+  describe('single sign-on', () => {
+    it('offers one "Log in with …" link per provider, each to its start route', async () => {
+      const { calls } = installFakeFetch({
+        'GET /api/auth/oidc/providers': { body: { providers: [{ id: 'authentik', displayName: 'Authentik' }, { id: 'key cloak', displayName: 'Keycloak' }], localLogin: true } },
+      });
+      const { wrapper } = await mountLogin();
+      await flushPromises();
+      expect(calls.map((c) => `${c.method} ${c.url}`)).toContain('GET /api/auth/oidc/providers');
+      const links = wrapper.findAll('[data-test="oidc-providers"] a');
+      expect(links.map((a) => a.text())).toEqual(['Log in with Authentik', 'Log in with Keycloak']);
+      expect(links.map((a) => a.attributes('href'))).toEqual(['/api/auth/oidc/authentik/start', '/api/auth/oidc/key%20cloak/start']);
+      // The password form stays (a break-glass admin, or accounts without a provider).
+      expect(wrapper.find('form').exists()).toBe(true);
+    });
+
+    it('shows no single sign-on buttons when none is configured, or the list cannot be had', async () => {
+      installFakeFetch({ 'GET /api/auth/oidc/providers': { body: { providers: [], localLogin: true } } });
+      const { wrapper } = await mountLogin();
+      await flushPromises();
+      expect(wrapper.find('[data-test="oidc-providers"]').exists()).toBe(false);
+      expect(wrapper.text()).not.toContain('Log in with');
+
+      installFakeFetch({ 'GET /api/auth/oidc/providers': errorReply(500, 'internal', 'boom') });
+      const second = await mountLogin();
+      await flushPromises();
+      expect(second.wrapper.find('[data-test="oidc-providers"]').exists()).toBe(false);
+    });
+
+    it.each([
+      ['invalid_state', 'took too long or was started in another browser'],
+      ['signup_not_allowed', 'There is no Tomo account for your email address'],
+      ['email_not_verified', 'has not verified your email address'],
+      ['provider_error', 'The identity provider did not complete the sign-in'],
+      ['invalid_response', 'could not be verified'],
+      ['unknown_provider', 'not configured on this Tomo'],
+      ['user_disabled', 'Your Tomo account is disabled'],
+      ['conflict', 'no free username'],
+      ['login_failed', 'Single sign-on failed. Please try again.'],
+      ['something_new', 'Single sign-on failed. Please try again.'],
+    ])('explains ?oidcError=%s in words', async (code, words) => {
+      installFakeFetch({});
+      const { wrapper } = await mountLogin(`/login?oidcError=${code}`);
+      await flushPromises();
+      const alert = wrapper.get('[data-test="oidc-error"]');
+      expect(alert.attributes('role')).toBe('alert');
+      expect(alert.text()).toContain(words);
+      expect(alert.text()).not.toContain(code);
+    });
+
+    it('shows no single sign-on message without ?oidcError', async () => {
+      installFakeFetch({});
+      const { wrapper } = await mountLogin('/login');
+      await flushPromises();
+      expect(wrapper.find('[data-test="oidc-error"]').exists()).toBe(false);
+      expect(wrapper.find('[role="alert"]').exists()).toBe(false);
     });
   });
 });
