@@ -11,6 +11,8 @@ describe('AccountPage', () => {
     const { calls } = installFakeFetch({
       'GET /api/auth/session': sessionReply(me),
       'GET /api/auth/passkeys': { body: { passkeys: [] } },
+      'GET /api/auth/oidc/identities': { body: { identities: [] } },
+      'GET /api/auth/oidc/providers': { body: { providers: [], localLogin: true } },
       'POST /api/auth/me/password': () =>
         ++attempt === 1 ? errorReply(400, 'invalid_current_password', 'currentPassword: does not match', 'currentPassword') : { status: 204 },
     });
@@ -20,6 +22,7 @@ describe('AccountPage', () => {
     await flushPromises();
     expect(wrapper.get('.t-facts').text()).toContain('alice@example.com');
     expect(wrapper.get('.t-facts').text()).toContain('User');
+    expect(wrapper.get('#linked-sign-in').text()).toContain('No linked sign-ins.');
 
     // The password form's three fields (the Passkeys card below has its own form).
     const inputs = wrapper.get('form').findAll('input');

@@ -36,6 +36,17 @@ export interface UserChanges {
   password?: string;
 }
 
+/** A sign-in identity at an OpenID provider linked to the signed-in user (the provider's subject is not shown). */
+export interface LinkedIdentity {
+  id: string;
+  /** The configured provider id (auth.oidc.<provider>). */
+  provider: string;
+  issuer: string;
+  email: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
 /** A passkey as listed (never its key). */
 export interface PasskeyRecord {
   id: string;
@@ -100,6 +111,8 @@ export const authApi = {
     api.post<PasskeyRecord>('/api/auth/passkeys/register', { name, response }),
   /** Needs a sign-in from the last 10 minutes (403 fresh_sign_in_required otherwise). */
   deletePasskey: (id: string): Promise<void> => api.del(`/api/auth/passkeys/${enc(id)}`),
+  listLinkedIdentities: async (): Promise<LinkedIdentity[]> => (await api.get<{ identities: LinkedIdentity[] }>('/api/auth/oidc/identities')).identities,
+  unlinkIdentity: (id: string): Promise<void> => api.del(`/api/auth/oidc/identities/${enc(id)}`),
   changePassword: (currentPassword: string, newPassword: string): Promise<void> =>
     api.post<void>('/api/auth/me/password', { currentPassword, newPassword }),
 };
