@@ -51,7 +51,8 @@ server.on('request', async (req, res) => {
     if (req.method === 'GET') {
       await provider.interactionDetails(req, res);
       res.setHeader('content-type', 'text/html');
-      res.end(`<!doctype html><title>Test provider</title><form method="post" action="/interaction/${match[1]}"><label>Account <input name="login" autofocus></label><button type="submit">Sign in</button></form>`);
+      // No favicon: a browser would ask for /favicon.ico, which the provider answers 404 (a console error in e2e tests).
+      res.end(`<!doctype html><title>Test provider</title><link rel="icon" href="data:,"><form method="post" action="/interaction/${match[1]}"><label>Account <input name="login" autofocus></label><button type="submit">Sign in</button></form>`);
       return;
     }
     const details = await provider.interactionDetails(req, res);
