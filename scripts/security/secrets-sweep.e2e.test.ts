@@ -5,7 +5,8 @@
  * setting, a backup exported and imported with its password, the same through MCP — while every
  * HTTP response body and MCP result is kept; notification channels of every type with a secret
  * (tokens, an SMTP password, webhook URLs holding one, the HMAC signing secret), tested against
- * receivers that refuse and echo what they got. Then every one of them, every file in the data
+ * receivers that refuse and echo what they got; single sign-on through a real OpenID provider (its client
+ * secret read from a file outside the data folder), accepted and refused. Then every one of them, every file in the data
  * folder (log, SQLite database and WAL, plugin folders), Tomo's stderr and the activity log are
  * searched for every secret: zero hits. The only answers allowed to carry a secret are the two
  * that exist to hand one out (a login's session token, a new API token's value, a generated
@@ -23,6 +24,7 @@ import { localDocker, markPreparedInDatabase, TEST_CATALOG, testbed } from '../.
 import { freePort } from '../../test-support/ports';
 import { HttpReceiver } from '../../plugins/alerts/test/support/http-receiver';
 import { SmtpReceiver } from '../../plugins/alerts/test/support/smtp-receiver';
+import { signInThroughProvider, startOidcProvider } from '../../plugins/auth/test/support/oidc-provider';
 jest.setTimeout(240000);
 
 const tag = crypto.randomBytes(4).toString('hex');
@@ -32,6 +34,8 @@ const NEW_USER_PASSWORD = `carol-new-${tag}-Yv`;
 const SUDO_PASSWORD = `sudo-pass-${tag}-Tr`;
 const GIVEN_APP_SECRET = `app-secret-${tag}-Qm`;
 const BACKUP_PASSWORD = `backup-pass-${tag}-Lk`;
+/** The OpenID client secret (issue 20): in a file named by auth.oidc[].clientSecretFile, outside the data folder. */
+const OIDC_CLIENT_SECRET = `oidc-client-secret-${tag}-Pb`;
 /** Notification channels' secrets (issue 18). */
 const CHANNEL_SECRETS = {
   'ntfy token': `tk_ntfy${tag}Sweep`,
@@ -54,6 +58,8 @@ const answers: Array<{ where: string; text: string; allowed?: string }> = [];
 let dataDir: string;
 let tomo: Awaited<ReturnType<typeof serveTomo>>;
 let adminToken: string;
+let oidcProvider: Awaited<ReturnType<typeof startOidcProvider>>;
+let oidcSecretDir: string;
 const installed: string[] = [];
 
 async function call(method: string, url: string, body?: unknown, token = adminToken, allowed?: string): Promise<any> {
@@ -89,18 +95,33 @@ beforeAll(async () => {
   secrets.set('sudo password', SUDO_PASSWORD);
   secrets.set('given app secret', GIVEN_APP_SECRET);
   secrets.set('backup password', BACKUP_PASSWORD);
+  secrets.set('OIDC client secret', OIDC_CLIENT_SECRET);
 
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-secrets-'));
   const config = path.join(dataDir, 'config.yaml');
-  fs.writeFileSync(config, `log:\n  level: debug\nmonitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${path.join(dataDir, 'apps')}\n  stopTimeoutSeconds: 1\nbackup:\n  scryptWorkFactor: 10\n`);
+  oidcSecretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-secrets-oidc-'));
+  const secretFile = path.join(oidcSecretDir, 'client-secret');
+  fs.writeFileSync(secretFile, `${OIDC_CLIENT_SECRET}\n`, { mode: 0o600 });
+  const providerPort = await freePort();
+  const oidcConfig = `auth:\n  oidc:\n    - id: idp\n      displayName: Sweep IdP\n      issuer: http://127.0.0.1:${providerPort}\n      clientId: tomo\n      clientSecretFile: ${secretFile}\n      allowSignup: true\n`;
+  fs.writeFileSync(config, `log:\n  level: debug\nmonitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${path.join(dataDir, 'apps')}\n  stopTimeoutSeconds: 1\nbackup:\n  scryptWorkFactor: 10\n${oidcConfig}`);
   const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: config, TOMO_CATALOG_DIRS: TEST_CATALOG };
   expect(runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'a@example.com', '--password-stdin'], env, ADMIN.password).status).toBe(0);
   tomo = await serveTomo(env);
+  oidcProvider = await startOidcProvider({
+    port: providerPort,
+    clientId: 'tomo',
+    clientSecret: OIDC_CLIENT_SECRET,
+    redirectUris: [`${tomo.url}/api/auth/oidc/idp/callback`],
+    accounts: { sso: { email: 'sso@example.com', email_verified: true, preferred_username: 'sso' } },
+  });
 });
 
 afterAll(async () => {
   for (const id of installed) await call('DELETE', `/api/apps/installations/${id}?deleteData=true`).catch(() => undefined);
   await tomo?.stop();
+  await oidcProvider?.stop();
+  if (oidcSecretDir) fs.rmSync(oidcSecretDir, { recursive: true, force: true });
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -150,6 +171,25 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
   expect(apiToken.status).toBe(201);
   secrets.set('API token', apiToken.body.token);
   expect((await call('GET', '/api/auth/tokens', undefined, apiToken.body.token)).status).toBe(200);
+
+  // Single sign-on: the client secret goes to the provider's token endpoint only. Every answer of Tomo's on
+  // the way (redirects, the callback) is kept; the callback may carry the session it issues, nothing else.
+  await call('GET', '/api/auth/oidc/providers', undefined, '');
+  const sso = await signInThroughProvider(tomo.url, '/api/auth/oidc/idp/start', 'sso');
+  expect(sso.final.location).toBe('/');
+  const ssoSession = sso.tomoCookies.get('tomo_session')!;
+  expect(ssoSession).toEqual(expect.any(String));
+  secrets.set('SSO session token', ssoSession);
+  const tomoHops = (hops: typeof sso.hops) => hops.filter((h) => h.url.startsWith(tomo.url));
+  for (const hop of tomoHops(sso.hops)) answers.push({ where: `SSO ${hop.url} → ${hop.status}`, text: [hop.location, ...hop.setCookies, hop.body].join('\n'), allowed: hop.url.includes('/callback') ? 'SSO session token' : undefined });
+  const ssoHeaders = { cookie: `tomo_session=${ssoSession}`, 'x-requested-with': 'tomo-console' };
+  const identities = await fetch(`${tomo.url}/api/auth/oidc/identities`, { headers: ssoHeaders });
+  expect(identities.status).toBe(200);
+  answers.push({ where: 'GET /api/auth/oidc/identities (SSO session)', text: await identities.text() });
+  // Refused (an account the provider does not know): the refusal's log line names the reason, not the secret.
+  const refused = await signInThroughProvider(tomo.url, '/api/auth/oidc/idp/start', 'nobody');
+  expect(refused.final.location).toBe('/login?oidcError=provider_error');
+  for (const hop of tomoHops(refused.hops)) answers.push({ where: `SSO refused ${hop.url} → ${hop.status}`, text: [hop.location, ...hop.setCookies, hop.body].join('\n') });
 
   // Servers: a password one (prepared, two apps) and an encrypted-key one; a preparation with a sudo password.
   const byPassword = await call('POST', '/api/servers', { name: 'pw-box', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } });
@@ -265,6 +305,7 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
   const files = filesUnder(dataDir).map((f) => path.relative(dataDir, f));
   expect(files).toEqual(expect.arrayContaining(['tomo.db', path.join('logs', 'tomo.log')]));
   expect(fs.statSync(path.join(dataDir, 'logs', 'tomo.log')).size).toBeGreaterThan(10000);
-  // (+ 8: seven channel secrets and a generated signing secret)
-  expect(secrets.size).toBeGreaterThanOrEqual(14 + 2 + 40 + 8);
+  // (+ 8: seven channel secrets and a generated signing secret; + 2: the OIDC client secret and the SSO session)
+  expect(secrets.size).toBeGreaterThanOrEqual(14 + 2 + 40 + 8 + 2);
+  expect(answers.some((a) => a.where.startsWith('SSO ') && a.where.includes('/callback'))).toBe(true);
 });
