@@ -12,7 +12,7 @@ const { launchChromium } = require('../../../scripts/testbed/chromium.js') as { 
 // authenticator (CTAP2, internal, resident keys, user verification) against a real `tomo serve`
 // whose server.publicUrl is http://localhost:<port> (WebAuthn needs a host name, not 127.0.0.1):
 // add a passkey on the Account page, sign out, sign in with it (no password), and use it as the
-// second factor after the password.
+// second factor after the password (over the API from the page, and on the console's code step).
 jest.setTimeout(90000);
 
 const ADMIN = { username: 'homelab', password: 'e2e-admin-password-1' };
@@ -138,6 +138,13 @@ test('add a passkey on the Account page, sign out, sign in with it without a pas
   }, ADMIN);
   expect(secondFactor).toEqual({ password: { status: 401, code: 'second_factor_required', methods: ['passkey'] }, allowed: 1, done: { status: 200, user: ADMIN.username } });
   await page.goto(`${origin}/`);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+  // The same in the console: the password, then the code step offers this account's passkey.
+  await signOut(page);
+  await signInWithPassword(page);
+  await page.getByRole('button', { name: 'Use your passkey instead' }).click();
+  await page.waitForURL(`${origin}/`);
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 
   expect(errors).toEqual([]);
