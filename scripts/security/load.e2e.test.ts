@@ -130,8 +130,11 @@ test(`${CONNECTIONS} concurrent authenticated clients, mixed reads and writes fo
   if (err) throw err;
 
   // Settle: sockets close, timers run out. The RSS after 10 s is reported as it is; then a full
-  // GC (the probe) and the bounds.
-  const bound = rssBefore * 1.5 + 50 * 1048576;
+  // GC (the probe) and the bounds. A leak shows in the live heap, bounded tightly below; the RSS
+  // bound only catches runaway growth: after 1000 concurrent sockets the allocator keeps pages it
+  // freed, and on Node.js 24 that retention alone came to ~150 MB over a 195 MB start (live heap back
+  // to 54 MB from 56 MB), over the 50 MB of slack this bound had on Node.js 20.
+  const bound = rssBefore * 1.5 + 100 * 1048576;
   await new Promise((r) => setTimeout(r, 10000));
   const rssAfter10s = rssBytes(served.pid);
   const gcAfter = await probe.read(served.pid);

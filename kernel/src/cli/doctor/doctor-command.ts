@@ -7,7 +7,7 @@ import { discoverPlugins } from '../../plugin/discover';
 import { planLoad } from '../../plugin/load-plan';
 import type { BootedKernel, DoctorFinding } from '../../plugin/plugin-types';
 import type { Distribution } from '../create-cli';
-import { makeKernel } from '../create-cli';
+import { fileLogOnly, makeKernel } from '../create-cli';
 import { configFindings } from './config-checks';
 import { databaseFindings } from './database-checks';
 import { folderFindings, vaultKeyFinding, type ServiceUser } from './file-checks';
@@ -63,7 +63,7 @@ export function addDoctorCommand(program: Command, dist: Distribution, getConfig
       findings.push(...configFindings(config, plan, configSource()));
       findings.push(...folderFindings(config, user, path.dirname(config.vault.keyFile)));
       findings.push(vaultKeyFinding(config.vault.keyFile, user));
-      const database = await databaseFindings(config, makeKernel(dist, config).plannedSchema());
+      const database = await databaseFindings(config, makeKernel(dist, fileLogOnly(config)).plannedSchema());
       findings.push(...database.findings);
 
       const contributions = plan.plugins.filter((c) => c.definition.doctor);
@@ -73,7 +73,8 @@ export function addDoctorCommand(program: Command, dist: Distribution, getConfig
         return done();
       }
       // Migrations are all applied (checked above), so starting the kernel writes nothing to the database.
-      const kernel = makeKernel(dist, config);
+      // Its log lines go to the file only, as for every one-shot command: stdout is the report.
+      const kernel = makeKernel(dist, fileLogOnly(config));
       await kernel.start({ listen: false, runReady: false });
       try {
         const booted: BootedKernel = { resolve: (token) => kernel.resolve(token), logger: kernel.logger, stop: () => kernel.stop() };
