@@ -131,6 +131,18 @@ const CALLS: ToolCall[] = [
   { tool: 'list_alerts', client: () => alice, args: () => ({ state: 'firing' }) },
   { tool: 'silence_alert', client: () => alice, args: () => ({ rule_id: ids.rule, server_id: ids.server, minutes: 30, reason: 'structured results' }) },
   { tool: 'delete_alert_rule', client: () => alice, args: () => ({ rule_id: ids.rule }) },
+  // notification channels (admins create, test and delete; every user lists)
+  {
+    tool: 'create_notification_channel',
+    client: () => admin,
+    args: () => ({ name: 'Structured results', type: 'webhook', config: { url: 'http://127.0.0.1:9/never-answers', secret: 'a-secret-of-16-chars-or-more' } }),
+    keep: (s) => {
+      ids.channel = s.channel.id;
+    },
+  },
+  { tool: 'list_notification_channels', client: () => alice, args: () => ({}) },
+  { tool: 'test_notification_channel', client: () => admin, args: () => ({ channel_id: ids.channel }) },
+  { tool: 'delete_notification_channel', client: () => admin, args: () => ({ channel_id: ids.channel }) },
   // the end of what the others needed
   { tool: 'uninstall_app', client: () => alice, args: () => ({ installation_id: ids.installation, remove_data: true }) },
   { tool: 'delete_server', client: () => alice, args: () => ({ server_id: ids.unreachable }) },
