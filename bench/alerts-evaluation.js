@@ -17,6 +17,7 @@ const path = require('node:path');
 const { envInt } = require('./lib/env');
 const { machineLines } = require('./lib/machine');
 const { summarize } = require('./lib/stats');
+const { createSummary } = require('./lib/summary');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'plugins', 'alerts', 'dist');
@@ -115,7 +116,13 @@ async function main() {
     console.log(`  evaluation CPU per round (in memory, user+system): median ${ms(s.median)}, p95 ${ms(s.p95)}, max ${ms(s.max)}   target median <= ${TARGET_MS} ms: ${verdict(pass)}`);
     console.log(`  with the writes of the alerts that fired or resolved: median ${ms(w.median)}, p95 ${ms(w.p95)}, max ${ms(w.max)}`);
     console.log(`  alerts fired over the run: ${total} (${firing} still firing), notifications handed to the sender: ${notifications}`);
-    console.log(`\nSUMMARY: ${verdict(pass)} alerts evaluation ${ms(s.median)} CPU per round median (p95 ${ms(s.p95)}; target <= ${TARGET_MS} ms), ${SETTINGS.servers} servers x ${SETTINGS.rules} rules; with writes ${ms(w.median)} median, ${total} alerts fired`);
+    const summary = createSummary('alerts-evaluation');
+    summary.check('cpu_per_round_median', s.median, '<=', TARGET_MS, { unit: 'ms', digits: 2 });
+    summary.note('p95', s.p95, { unit: 'ms', digits: 2 });
+    summary.note('with_writes_median', w.median, { unit: 'ms', digits: 2 });
+    summary.note('evaluations_per_round', SETTINGS.servers * SETTINGS.rules);
+    summary.note('alerts_fired', Number(total));
+    summary.print();
   } finally {
     if (ds.isInitialized) await ds.destroy();
     fs.rmSync(tmp, { recursive: true, force: true });

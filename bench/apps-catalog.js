@@ -19,6 +19,7 @@ const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { summarize } = require('./lib/stats');
+const { createSummary } = require('./lib/summary');
 const { generateCatalog } = require('./lib/generated-catalog');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -138,8 +139,11 @@ async function main() {
   }
   console.log(`   worst (first or p95): ${ms(worst)}   target <= ${TARGETS.queryMs} ms   ${verdict(worst <= TARGETS.queryMs)}`);
 
-  const pass = coldMs <= TARGETS.loadMs && worst <= TARGETS.queryMs;
-  console.log(`\nSUMMARY: ${verdict(pass)} load ${ms(coldMs)} (<= ${TARGETS.loadMs} ms), worst query ${ms(worst)} (<= ${TARGETS.queryMs} ms), ${SETTINGS.apps} definitions`);
+  const summary = createSummary('apps-catalog');
+  summary.check('cold_load', coldMs, '<=', TARGETS.loadMs, { unit: 'ms', digits: 0 });
+  summary.check('worst_query', worst, '<=', TARGETS.queryMs, { unit: 'ms', digits: 2 });
+  summary.note('definitions', SETTINGS.apps);
+  const { pass } = summary.print();
   if (SETTINGS.jsonOut) {
     fs.writeFileSync(
       SETTINGS.jsonOut,

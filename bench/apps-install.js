@@ -26,6 +26,7 @@ const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { summarize, percentile } = require('./lib/stats');
 const { ROOT, createAdmin, login, startTomo } = require('./lib/tomo');
 const { generateCatalog } = require('./lib/generated-catalog');
+const { createSummary } = require('./lib/summary');
 const { loadTestbed } = require('../scripts/testbed/testbed.js');
 
 const INSTALLS = envInt('BENCH_INSTALLS', 5, 1);
@@ -150,6 +151,13 @@ async function main() {
       console.log(`   ${q.label.padEnd(16)} ${String(q.hits).padStart(4)} hits   p50 ${ms(q.p50)}   p95 ${ms(q.p95)}`);
     }
     console.log(`   worst p95 ${ms(worst)}   target <= ${TARGETS.queryMs} ms   ${verdict(worst <= TARGETS.queryMs)}`);
+    const summary = createSummary('apps-install');
+    summary.check('overhead_max', overhead.max, '<=', TARGETS.overheadMs, { unit: 'ms', digits: 0 });
+    summary.check('catalog_load_max', Math.max(coldMs, ...reloads), '<=', TARGETS.loadMs, { unit: 'ms', digits: 0 });
+    summary.check('list_catalog_worst_p95', worst, '<=', TARGETS.queryMs, { unit: 'ms', digits: 1 });
+    summary.note('overhead_median', overhead.median, { unit: 'ms', digits: 0 });
+    summary.note('apps', apps);
+    summary.print();
   } finally {
     await tomo.handle.stop(5000);
   }

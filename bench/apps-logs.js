@@ -20,6 +20,7 @@ const { freePort } = require('./lib/ports');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { percentile } = require('./lib/stats');
 const { ROOT, createAdmin, login, startTomo } = require('./lib/tomo');
+const { createSummary } = require('./lib/summary');
 const { loadTestbed } = require('../scripts/testbed/testbed.js');
 
 const RUNS = envInt('BENCH_LOG_RUNS', 30, 5);
@@ -130,6 +131,12 @@ async function main() {
     console.log(`   through Tomo (HTTP API → SSH → Engine API, demultiplex, mask, JSON): p50 ${ms(p50)}   p95 ${ms(p95)}   max ${ms(Math.max(...viaTomo))}   target p95 <= ${TARGET_P95_MS} ms   ${verdict(p95 <= TARGET_P95_MS)}`);
     console.log(`   the engine alone (local socket, raw bytes, no SSH or Tomo): p50 ${ms(directP50)}   p95 ${ms(percentile(direct, 95))}`);
     console.log(`   ratio Tomo / engine alone (p50): ${(p50 / directP50).toFixed(1)}`);
+    const summary = createSummary('apps-logs');
+    summary.check('tail_p95', p95, '<=', TARGET_P95_MS, { unit: 'ms', digits: 0 });
+    summary.note('tail_p50', p50, { unit: 'ms', digits: 0 });
+    summary.note('engine_alone_p50', directP50, { unit: 'ms', digits: 0 });
+    summary.note('lines', TAIL);
+    summary.print();
   } finally {
     if (installation) await docker.getContainer(installation.containerName).remove({ force: true }).catch(() => undefined);
     await tomo.handle.stop(5000);

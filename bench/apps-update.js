@@ -21,6 +21,7 @@ const { freePort } = require('./lib/ports');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { summarize } = require('./lib/stats');
 const { ROOT, createAdmin, login, startTomo } = require('./lib/tomo');
+const { createSummary } = require('./lib/summary');
 const { loadTestbed } = require('../scripts/testbed/testbed.js');
 const { imageRef } = require('../scripts/testbed/registry.js');
 
@@ -139,6 +140,11 @@ async function main() {
       console.log(`   total ${ms(r.totalMs)} = pull ${ms(r.pullMs)} + recreate ${ms(r.recreateMs)} + health ${ms(r.healthMs)} + Tomo ${ms(r.overheadMs)} (of which snapshot ${ms(r.snapshotMs)}, ${r.snapshot?.sizeBytes ?? '?'} B)`);
     }
     console.log(`   Tomo overhead: median ${ms(overhead.median)}, max ${ms(overhead.max)}   target median <= ${TARGET_MS} ms   ${overhead.median <= TARGET_MS ? 'PASS' : 'FAIL'}`);
+    const summary = createSummary('apps-update');
+    summary.check('overhead_median', overhead.median, '<=', TARGET_MS, { unit: 'ms', digits: 0 });
+    summary.note('overhead_max', overhead.max, { unit: 'ms', digits: 0 });
+    summary.note('updates', measured.length);
+    summary.print();
   } finally {
     if (installationId && token) await api(tomo.url, token, 'DELETE', `/api/apps/installations/${installationId}?deleteData=true`).catch(() => undefined);
     await tomo.handle.stop(5000);

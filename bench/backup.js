@@ -11,6 +11,7 @@ const path = require('node:path');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { machineLines } = require('./lib/machine');
 const { ROOT, TOMO_BIN, ensureBuilt, tomoEnv } = require('./lib/tomo');
+const { createSummary } = require('./lib/summary');
 
 const SIZES = (process.env.BENCH_BACKUP_SERVERS || '250,1000').split(',').map(Number);
 const DAYS = Number(process.env.BENCH_BACKUP_DAYS || 30);
@@ -90,10 +91,17 @@ function main() {
   }
   const first = results[0];
   const last = results[results.length - 1];
+  const summary = createSummary('backup');
   for (const kind of ['exp', 'imp']) {
     const growth = last[kind].peakMiB / first[kind].peakMiB - 1;
-    console.log(`${kind === 'exp' ? 'export' : 'import'} peak memory ${first.servers} -> ${last.servers} servers: ${(growth * 100).toFixed(0)}% ${growth <= FLAT_TOLERANCE ? 'PASS' : 'FAIL'} (target <= ${FLAT_TOLERANCE * 100}%)`);
+    const name = kind === 'exp' ? 'export' : 'import';
+    console.log(`${name} peak memory ${first.servers} -> ${last.servers} servers: ${(growth * 100).toFixed(0)}% ${growth <= FLAT_TOLERANCE ? 'PASS' : 'FAIL'} (target <= ${FLAT_TOLERANCE * 100}%)`);
+    summary.check(`${name}_peak_growth`, growth * 100, '<=', FLAT_TOLERANCE * 100, { unit: '%', digits: 0 });
   }
+  summary.note('export_peak', last.exp.peakMiB, { unit: 'MiB', digits: 0 });
+  summary.note('import_peak', last.imp.peakMiB, { unit: 'MiB', digits: 0 });
+  summary.note('servers', last.servers);
+  summary.print();
 }
 
 try {

@@ -1,10 +1,11 @@
 'use strict';
 // Foundation benchmark: what the kernel + auth plugin cost before any feature is added.
 //   1. Authenticated GET /api/auth/me req/s on a real `tomo serve`, against a bare Koa app
-//      (one @koa/router route), both as single child processes, same Node.   target ratio >= 0.5
-//   2. Idle RSS of `tomo serve` ~3 s after /health first answers.          target <= 120 MB
+//      (one @koa/router route), both as single child processes, same Node.   target ratio >= 0.65,
+//      server CPU per request <= 50 us
+//   2. Idle RSS of `tomo serve` ~3 s after /health first answers.          target <= 90 MB
 //   3. Spawn -> first 200 from /health, N runs, cold (empty data dir) and warm (existing
-//      data dir).                                                           target median <= 1.5 s
+//      data dir).                                                   target warm median <= 600 ms
 // Usage: node bench/foundation.js   (build first: npx tsc -b plugins/auth). See bench/README.md.
 // Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark
 // itself broke (a server did not start, non-2xx answers, socket errors).
@@ -17,6 +18,7 @@ const { installCleanupHandlers, makeTempDir, removeTempDir, spawnNode, readRss }
 const { ensureBuilt, createAdmin, startTomo, login } = require('./lib/tomo');
 const { warmAndMeasure, hadFailures, autocannonVersion } = require('./lib/load');
 const { summarize } = require('./lib/stats');
+const { createSummary } = require('./lib/summary');
 
 const envNumber = (name, fallback) => {
   const raw = process.env[name];
@@ -39,7 +41,9 @@ const SETTINGS = {
   jsonOut: process.env.BENCH_JSON || '',
 };
 
-const TARGETS = { ratio: 0.5, idleRssMB: 120, startupMedianMs: 1500 };
+// Issue 19's targets. The start-up target is for the warm data dir (what a restart of an installed
+// Tomo meets); cold start-up (secrets generated, database created and migrated) is printed beside it.
+const TARGETS = { ratio: 0.65, cpuUsPerRequest: 50, idleRssMB: 90, startupMedianMs: 600 };
 const ME_PATH = '/api/auth/me';
 const MB = 1024 * 1024;
 
@@ -168,7 +172,8 @@ async function main() {
   console.log(
     `  server CPU per request    : tomo ${num(tomo.load.cpuUsPerRequest)} us, bare ${num(bare.cpuUsPerRequest)} us ` +
       `(${num(tomo.load.cpuUsPerRequest / bare.cpuUsPerRequest, 1)}x; tomo used ${num(tomo.load.serverCpuSeconds, 1)} CPU-s, ` +
-      `bare ${num(bare.serverCpuSeconds, 1)} CPU-s in ${SETTINGS.seconds} s)`,
+      `bare ${num(bare.serverCpuSeconds, 1)} CPU-s in ${SETTINGS.seconds} s)  ` +
+      `(target tomo <= ${TARGETS.cpuUsPerRequest} us)  ${verdict(tomo.load.cpuUsPerRequest <= TARGETS.cpuUsPerRequest)}`,
   );
   console.log(
     `  mean latency tomo/bare    : ${num(tomo.load.avgLatency / bare.avgLatency, 1)}x   (autocannon latencies are whole ms; body ${tomo.meBytes} bytes, bare body has the same shape)`,
@@ -188,25 +193,27 @@ async function main() {
   const runs = SETTINGS.startupRuns;
   console.log(`\n[3] Startup: spawn -> first 200 from /health (polled every ${SETTINGS.pollMs} ms), N=${runs} each, cold and warm interleaved`);
   const { cold, warm } = await measureStartup(runs, tomo.dataDir);
-  const startupLine = (label, s) => {
+  const startupLine = (label, s, hasTarget) => {
     const ok = s.median <= TARGETS.startupMedianMs;
     console.log(
       `  ${label.padEnd(26)}: median ${pad(num(s.median), 5)} ms   min ${pad(num(s.min), 5)}   max ${pad(num(s.max), 5)}  ` +
-        `(target median <= ${TARGETS.startupMedianMs} ms)  ${verdict(ok)}`,
+        (hasTarget ? `(target median <= ${TARGETS.startupMedianMs} ms)  ${verdict(ok)}` : '(no target: first start only)'),
     );
     console.log(`  ${''.padEnd(26)}  runs: ${s.times.map((t) => num(t)).join(', ')} ms`);
     return ok;
   };
-  const coldOk = startupLine('cold (empty data dir)', cold);
-  const warmOk = startupLine('warm (existing data dir)', warm);
+  const coldOk = startupLine('cold (empty data dir)', cold, false);
+  const warmOk = startupLine('warm (existing data dir)', warm, true);
 
-  const checks = [ratioOk, rssOk, coldOk, warmOk];
-  const passed = checks.filter(Boolean).length;
-  console.log(
-    `\nSUMMARY: throughput tomo/bare ${num(ratio, 2)} ${verdict(ratioOk)} (${num(tomo.load.reqPerSec)} vs ${num(bare.reqPerSec)} req/s) | ` +
-      `idle RSS ${num(idleMB, 1)} MB ${verdict(rssOk)} | startup median cold ${num(cold.median)} ms ${verdict(coldOk)}, ` +
-      `warm ${num(warm.median)} ms ${verdict(warmOk)} | ${passed}/${checks.length} targets met (${num((Date.now() - started) / 1000, 1)} s)`,
-  );
+  const summary = createSummary('foundation');
+  summary.check('ratio_tomo_bare', ratio, '>=', TARGETS.ratio, { digits: 2 });
+  summary.check('cpu_per_request', tomo.load.cpuUsPerRequest, '<=', TARGETS.cpuUsPerRequest, { unit: 'us', digits: 0 });
+  summary.check('idle_rss', idleMB, '<=', TARGETS.idleRssMB, { unit: 'MB', digits: 1 });
+  summary.check('startup_warm_median', warm.median, '<=', TARGETS.startupMedianMs, { unit: 'ms', digits: 0 });
+  summary.note('startup_cold_median', cold.median, { unit: 'ms', digits: 0 });
+  summary.note('tomo_req_s', tomo.load.reqPerSec, { digits: 0 });
+  summary.note('bare_req_s', bare.reqPerSec, { digits: 0 });
+  summary.print();
 
   if (SETTINGS.jsonOut) {
     const strip = ({ raw: _raw, ...rest }) => rest;

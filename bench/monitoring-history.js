@@ -25,6 +25,7 @@ const { machineLines } = require('./lib/machine');
 const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { percentile } = require('./lib/stats');
 const { ROOT, createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
+const { createSummary } = require('./lib/summary');
 
 const TARGETS = { summaryMs: 100, historyMs: 200 };
 const DAY = 86400;
@@ -259,9 +260,13 @@ function print(f) {
   const h = f.history['30d'];
   console.log(`   30-day history     p50 ${ms(h.p50)}   p95 ${ms(h.p95)} (target <= ${TARGETS.historyMs} ms, ${ratio(h.p95, TARGETS.historyMs)})   ${verdict(f.pass.history30d)}   [${f.history30d.points} points, ${f.history30d.resolution}, ${f.history30d.bucketSeconds / 3600} h buckets]`);
   for (const period of ['7d', '24h']) console.log(`   ${period.padEnd(3)} history (ref.) p50 ${ms(f.history[period].p50)}   p95 ${ms(f.history[period].p95)}`);
-  console.log(
-    `\nSUMMARY: summary p95 ${ms(f.summary.p95)} (${verdict(f.pass.summary)}), 30-day history p95 ${ms(h.p95)} (${verdict(f.pass.history30d)}), database ${mib(f.database.totalBytes)}, generated in ${f.generationSeconds.toFixed(0)} s`,
-  );
+  const summary = createSummary('monitoring-history');
+  summary.check('summary_p95', f.summary.p95, '<=', TARGETS.summaryMs, { unit: 'ms', digits: 1 });
+  summary.check('history_30d_p95', h.p95, '<=', TARGETS.historyMs, { unit: 'ms', digits: 1 });
+  summary.note('database', f.database.totalBytes / 1048576, { unit: 'MiB', digits: 1 });
+  summary.note('servers', f.servers);
+  summary.note('generated_in', f.generationSeconds, { unit: 's', digits: 0 });
+  summary.print();
 }
 
 /**

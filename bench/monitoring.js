@@ -25,6 +25,7 @@ const { installCleanupHandlers, makeTempDir, readCpuSeconds, otherProcessesCpu, 
 const { summarize } = require('./lib/stats');
 const { ROOT, createAdmin, login, startTomo } = require('./lib/tomo');
 const { startDebugSshd } = require('./lib/debug-sshd');
+const { createSummary } = require('./lib/summary');
 const { loadTestbed } = require('../scripts/testbed/testbed.js');
 const { launchChromium } = require('../scripts/testbed/chromium.js');
 
@@ -192,6 +193,19 @@ async function main() {
   const cold = loads[0];
   console.log(`\n(d) dashboard in Chromium, signed in, until all ${SERVERS} health tiles show online (${PAGE_LOADS} loads after a first one)`);
   console.log(`   first load ${ms(cold.totalMs)} (DOMContentLoaded ${ms(cold.domContentLoadedMs)}); then median ${ms(warm.median)}, max ${ms(warm.max)}   target <= ${TARGETS.pageMs} ms   ${verdict(Math.max(warm.max, cold.totalMs) <= TARGETS.pageMs)}   (ratio ${(Math.max(warm.max, cold.totalMs) / TARGETS.pageMs).toFixed(2)})`);
+
+  const summary = createSummary('monitoring');
+  summary.check('tomo_cpu', polling.tomoCpuPercent, '<=', TARGETS.cpuPercent, { unit: '%', digits: 2 });
+  summary.check('ssh_channels_per_poll', polling.channelsPerPoll, '==', TARGETS.channelsPerPoll, { digits: 3 });
+  if (history) {
+    summary.check('summary_p95', history.summary.p95, '<=', 100, { unit: 'ms', digits: 1 });
+    summary.check('history_30d_p95', history.thirtyDays.p95, '<=', 200, { unit: 'ms', digits: 1 });
+    summary.note('database', history.databaseBytes / 2 ** 20, { unit: 'MiB', digits: 1 });
+  }
+  summary.check('poll_cpu', polling.pollCpuMs, '<=', TARGETS.pollCpuMs, { unit: 'ms', digits: 1 });
+  summary.check('dashboard_load_max', Math.max(warm.max, cold.totalMs), '<=', TARGETS.pageMs, { unit: 'ms', digits: 0 });
+  summary.note('servers', polling.servers);
+  summary.print();
 }
 
 main().catch((err) => {
