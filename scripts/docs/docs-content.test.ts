@@ -54,7 +54,7 @@ beforeAll(() => {
  * Keys a plugin reads outside its own section, so no plugin's config schema declares them (with
  * their defaults): the apps plugin reads the top-level `catalog:` section.
  */
-const OUTSIDE_SCHEMAS: Record<string, unknown> = { 'catalog.dirs': [] };
+const OUTSIDE_SCHEMAS: Record<string, unknown> = { 'catalog.dirs': [], 'catalog.stores': [] };
 
 describe('the admin guide names everything there is to configure', () => {
   const config = JSON.parse(spawnSync(process.execPath, [path.join(__dirname, 'config-schemas.js')], { encoding: 'utf8' }).stdout) as {

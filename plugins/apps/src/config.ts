@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { STORE_FORMATS } from './catalog/stores/store-types';
 
 /** The `apps:` section of the configuration. */
 export const appsConfigSchema = z.strictObject({
@@ -34,7 +35,26 @@ export type AppsConfig = z.output<typeof appsConfigSchema>;
 export const catalogConfigSchema = z
   .strictObject({
     dirs: z.array(z.string().min(1, 'must not be empty')).default([]),
+    /**
+     * Community app stores laid out as their project publishes them (a git checkout the admin
+     * made): CasaOS, Runtipi or Umbrel. See docs/catalog-format.md, "App stores".
+     */
+    stores: z
+      .array(
+        z.strictObject({
+          format: z.enum(STORE_FORMATS, `must be one of: ${STORE_FORMATS.join(', ')}`),
+          dir: z.string('must be the path of the store\'s folder').min(1, 'must not be empty'),
+          /** Unique among the stores, kebab-case (default: the format); prefixes its apps' ids. */
+          id: z.string().max(32, 'must be at most 32 characters').regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case: lowercase letters and digits separated by "-"').optional(),
+          name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+          /** The store's licence (default: read from its LICENSE file). */
+          licence: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+          /** Who maintains the store (default: its contributors, named after the store). */
+          attribution: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters').optional(),
+        }),
+      )
+      .default([]),
   })
-  .default({ dirs: [] });
+  .default({ dirs: [], stores: [] });
 
 export type CatalogConfig = z.output<typeof catalogConfigSchema>;

@@ -5,6 +5,7 @@
  */
 import { createExtensionPoint } from '@tomo/kernel';
 import type { CatalogSource, CatalogSourceKind } from './catalog/catalog-types';
+import type { StoreFormat } from './catalog/stores/store-types';
 
 /** Name and rank of a catalog added through the extension point. */
 export interface CatalogSourceOptions {
@@ -38,6 +39,17 @@ export interface CatalogDefinitionsOptions extends CatalogSourceOptions {
   strictHostPaths?: boolean;
 }
 
+/** A community app store (CasaOS, Runtipi, Umbrel) laid out as its project publishes it; its kind defaults to `import`. */
+export interface CatalogStoreOptions extends CatalogSourceOptions {
+  format: StoreFormat;
+  dir: string;
+  /** Display name (default e.g. "CasaOS app store"). */
+  name?: string;
+  /** The store's licence (default: read from its LICENSE file). */
+  licence?: string;
+  attribution?: string;
+}
+
 /**
  * What a plugin gets from the `apps.catalogs` extension point. Plugins' catalogs (kind `plugin`)
  * override the built-in one for the same app id and are overridden by the admin's folders; see
@@ -49,6 +61,8 @@ export interface AppCatalogsExtension {
   addDefinitions(options: CatalogDefinitionsOptions): void;
   /** A catalog with a loader of its own. */
   addCatalog(source: CatalogSource): void;
+  /** A community app store (docs/catalog-format.md, "App stores"); throws for a format Tomo does not read. */
+  addStore(options: CatalogStoreOptions): void;
 }
 
 /** Add a catalog: `ctx.getExtensionPoint(appsCatalogsExtensionPoint).addFolder({ dir, id: 'plugin:my-pack' })`. */

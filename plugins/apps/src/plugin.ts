@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
+import { ConfigError, definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
 import { PreparationTokens } from '@tomo/plugin-preparation/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import type { CatalogSource } from './catalog/catalog-types';
 import { catalogsExtension } from './catalog/catalogs-extension';
-import { extraCatalogEntries } from './catalog/extra-catalogs';
+import { configuredStoreEntries, extraCatalogEntries } from './catalog/extra-catalogs';
+import { storeSource } from './catalog/stores/store-readers';
 import { appsConfigSchema } from './config';
 import { InstallationEntity } from './entities/installation.entity';
 import { appsCatalogsExtensionPoint } from './extension-points';
@@ -58,7 +59,14 @@ export const appsPlugin = definePlugin({
 
   async init(ctx, { servers, preparation, vault }, registered) {
     const extra = extraCatalogEntries(ctx.kernelConfig.sections.catalog);
-    const sources = [...registered.sources, ...configuredSources(extra)];
+    const stores = configuredStoreEntries(ctx.kernelConfig.sections.catalog).map((store, i) => {
+      try {
+        return storeSource(store);
+      } catch (err) {
+        throw new ConfigError(`Invalid configuration: catalog.stores.${i}.format: ${(err as Error).message}`, `catalog.stores.${i}.format`);
+      }
+    });
+    const sources = [...registered.sources, ...configuredSources(extra), ...stores];
     const catalog = new CatalogService(sources, ctx.logger.child({ component: 'catalog' }));
     await catalog.reload();
     const engine = new EngineAccess(ctx.config.dockerTimeoutMs);

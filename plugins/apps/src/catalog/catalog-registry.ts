@@ -221,7 +221,7 @@ export class CatalogRegistry {
       const r = results[k];
       const ids: string[] = [];
       for (const app of r.apps) {
-        const entry: CatalogEntry = { definition: app.definition, source: info, file: app.file, ...(app.entry ? { entry: app.entry } : {}) };
+        const entry: CatalogEntry = { definition: app.definition, source: info, file: app.file, ...(app.entry ? { entry: app.entry } : {}), ...(app.imported ? { imported: app.imported } : {}) };
         const previous = byId.get(app.definition.id);
         if (previous) overrides.push({ id: app.definition.id, winner: ref(entry), shadowed: ref(previous) });
         byId.set(app.definition.id, entry);

@@ -4,6 +4,19 @@
  */
 import type { AppDefinition } from './definition-types';
 import type { CatalogIssue } from './issues';
+import type { StoreInfo } from './stores/store-types';
+
+/** Where an app imported from a community store (CasaOS, Runtipi, Umbrel) comes from, and what Tomo did not honour. */
+export interface ImportedFrom {
+  /** The store, with its licence and attribution (shown with the app). */
+  store: StoreInfo;
+  /** The app's id in its store. */
+  storeAppId: string;
+  /** Why the app cannot be installed, when it cannot: it is listed, and an install is refused with this reason. */
+  unavailable?: string;
+  /** Every field of the store's app not honoured (see docs/catalog-format.md, "App stores"). */
+  refusals: Array<{ field: string; reason: string }>;
+}
 
 /** Where a source ranks: `import` < `builtin` < `plugin` < `folder` (see catalog-registry.ts). */
 export type CatalogSourceKind = 'import' | 'builtin' | 'plugin' | 'folder';
@@ -15,6 +28,8 @@ export interface LoadedApp {
   file: string;
   /** Where in the file, for files holding several apps (e.g. `templates.3` of a Portainer file). */
   entry?: string;
+  /** Set for an app imported from a community store. */
+  imported?: ImportedFrom;
 }
 
 /** What loading a catalog gives: the valid apps, and everything that was wrong or skipped. Never thrown. */
@@ -53,4 +68,6 @@ export interface CatalogEntry {
   file: string;
   /** Place in the file, for multi-app files (Portainer `templates.3`). */
   entry?: string;
+  /** Set for an app imported from a community store. */
+  imported?: ImportedFrom;
 }

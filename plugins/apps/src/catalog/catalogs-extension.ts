@@ -1,6 +1,7 @@
 import type { AppCatalogsExtension } from '../extension-points';
 import { inlineSource, portainerFileSource, yamlFolderSource } from './catalog-registry';
 import type { CatalogSource } from './catalog-types';
+import { storeSource } from './stores/store-readers';
 
 /**
  * The `apps.catalogs` extension point's implementation: turns each call's plain options into a
@@ -17,5 +18,6 @@ export function catalogsExtension(sources: CatalogSource[]): AppCatalogsExtensio
     addPortainerFile: (options) => add(portainerFileSource(options)),
     addDefinitions: ({ kind = 'plugin', ...options }) => add(inlineSource({ ...options, kind })),
     addCatalog: add,
+    addStore: ({ id, ...options }) => add(storeSource({ ...options, ...(id ? { id: id.replace(/^store:/, '') } : {}) })),
   };
 }

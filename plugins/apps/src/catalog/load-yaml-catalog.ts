@@ -125,7 +125,7 @@ export function parseYamlDefinition(text: string, file: string, options: YamlCat
  * the thread pool each (1,000 files: ~12 ms against ~160 ms); `loadYamlCatalog` yields to the event
  * loop between files instead. O_NONBLOCK keeps a FIFO from blocking the open.
  */
-function readLimited(file: string, max: number): { text: string } | { error: string } {
+export function readLimited(file: string, max: number): { text: string } | { error: string } {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
