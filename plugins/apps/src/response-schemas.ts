@@ -27,6 +27,15 @@ export const catalogSourceSchema = z.strictObject({
   kind: sourceKind,
 });
 
+/** A community app store an app was imported from. */
+export const catalogStoreSchema = z.strictObject({
+  id: z.string().describe('Id of the store (`catalog.stores`), the prefix of its apps\' ids'),
+  format: z.enum(['casaos', 'runtipi', 'umbrel']).describe('The store\'s format'),
+  name: z.string().describe('Name of the store'),
+  licence: z.string().optional().describe('The store\'s licence (an SPDX id when recognised)'),
+  attribution: z.string().optional().describe('Who maintains the store\'s app definitions'),
+});
+
 /** One app of the catalog as the grid and list show it. */
 export const catalogAppSummarySchema = z.strictObject({
   id: z.string().describe('App id, kebab-case (e.g. `uptime-kuma`)'),
@@ -41,6 +50,8 @@ export const catalogAppSummarySchema = z.strictObject({
   requiresAdmin: z.boolean().describe('Only an admin may install it: it declares power over its host (or is marked admin-only)'),
   warningCount: z.number().int().describe('Number of host-access warnings (0 for a fully contained app)'),
   source: catalogSourceSchema.describe('The catalog the definition comes from'),
+  store: catalogStoreSchema.optional().describe('For an app imported from a community store: the store, its licence and attribution'),
+  unavailable: z.string().optional().describe('Why the app cannot be installed (an imported app using what Tomo cannot honour); absent when it can'),
 });
 
 /** `GET /api/apps/catalog`. */
@@ -232,6 +243,15 @@ export const appDefinitionSchema = z.strictObject({
 export const catalogAppResponse = z.strictObject({
   app: appDefinitionSchema,
   source: catalogSourceSchema.describe('The catalog the definition comes from'),
+  imported: z
+    .strictObject({
+      store: catalogStoreSchema,
+      storeAppId: z.string().describe('The app\'s id in its store'),
+      unavailable: z.string().optional().describe('Why the app cannot be installed; absent when it can'),
+      refusals: z.array(z.strictObject({ field: z.string().describe('Field of the store\'s app (e.g. `services.web.devices`)'), reason: z.string() })).describe('Every field Tomo did not honour, with the reason'),
+    })
+    .optional()
+    .describe('For an app imported from a community store (CasaOS, Runtipi, Umbrel): the store and what Tomo did not honour'),
 });
 
 const catalogIssueSchema = z.strictObject({

@@ -23,6 +23,29 @@ export interface CatalogAppSummary {
   warningCount: number;
   /** The catalog the definition comes from. */
   source: { id: string; label: string; kind: 'import' | 'builtin' | 'plugin' | 'folder' };
+  /** For an app imported from a community store: the store, with its licence and attribution. */
+  store?: CatalogStoreView;
+  /** Why the app cannot be installed (an imported app Tomo cannot honour); absent when it can. */
+  unavailable?: string;
+}
+
+/** A community app store (CasaOS, Runtipi, Umbrel) an app was imported from. */
+export interface CatalogStoreView {
+  id: string;
+  format: 'casaos' | 'runtipi' | 'umbrel';
+  name: string;
+  licence?: string;
+  attribution?: string;
+}
+
+/** What Tomo made of an app imported from a community store. */
+export interface CatalogImportedView {
+  store: CatalogStoreView;
+  /** The app's id in its store. */
+  storeAppId: string;
+  unavailable?: string;
+  /** Every field of the store's app Tomo did not honour, with the reason. */
+  refusals: Array<{ field: string; reason: string }>;
 }
 
 /** `GET /api/apps/catalog`. */

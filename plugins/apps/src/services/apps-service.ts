@@ -138,6 +138,8 @@ export class AppsService implements AppsApi {
     const engine = this.engine.for(handle);
     const app = typeof request.appId === 'string' ? this.catalog.find(request.appId) : undefined;
     if (!app) return { errors: [{ field: 'appId', message: `no app "${String(request.appId)}" in the catalog`, status: 400 }] };
+    const unavailable = this.catalog.unavailable(app.id);
+    if (unavailable) return { errors: [{ field: 'appId', message: `${app.name} cannot be installed: ${unavailable}`, status: 409 }] };
     const resolved = resolveInstallRequest(app, request, { isAdmin: principal.role === 'admin' });
     if (!resolved.ok) {
       const status = resolved.forbidden ? 403 : 400;

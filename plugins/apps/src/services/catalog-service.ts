@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { badRequest, notFound } from '@tomo/kernel';
 import { CatalogRegistry, portainerFileSource, yamlFolderSource, type CatalogEntry, type CatalogSource } from '../catalog/catalog-registry';
 import type { AppDefinition } from '../catalog/definition-schema';
-import type { CatalogAppSummary, CatalogListView, CatalogStatusView } from '../views';
+import type { CatalogAppSummary, CatalogImportedView, CatalogListView, CatalogStatusView } from '../views';
 
 /** Longest search text accepted (the registry ignores anything longer anyway). */
 const MAX_QUERY = 200;
@@ -32,6 +32,8 @@ function summaryOf(entry: CatalogEntry): CatalogAppSummary {
     requiresAdmin: app.security.requiresAdmin,
     warningCount: app.security.warnings.length,
     source: { ...entry.source },
+    ...(entry.imported ? { store: { ...entry.imported.store } } : {}),
+    ...(entry.imported?.unavailable ? { unavailable: entry.imported.unavailable } : {}),
   };
 }
 
@@ -65,10 +67,20 @@ export class CatalogService {
   }
 
   /** The app's full definition and where it comes from; 404 naming the id when there is none. */
-  get(appId: string): { app: AppDefinition; source: CatalogEntry['source'] } {
+  get(appId: string): { app: AppDefinition; source: CatalogEntry['source']; imported?: CatalogImportedView } {
     const entry = this.registry.get(appId);
     if (!entry) throw notFound(`App "${appId}"`);
-    return { app: entry.definition, source: entry.source };
+    const imported = entry.imported;
+    return {
+      app: entry.definition,
+      source: entry.source,
+      ...(imported ? { imported: { ...imported, store: { ...imported.store }, refusals: imported.refusals.map((r) => ({ ...r })) } } : {}),
+    };
+  }
+
+  /** Why the catalog's app cannot be installed (an imported app Tomo cannot honour), if it cannot. */
+  unavailable(appId: string): string | undefined {
+    return this.registry.get(appId)?.imported?.unavailable;
   }
 
   /** Like {@link get}, or undefined. */

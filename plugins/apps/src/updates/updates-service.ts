@@ -117,6 +117,8 @@ export class UpdatesService {
     const handle = await this.servers.forCaller(principal, row.serverId);
     const from = JSON.parse(row.definitionJson) as AppDefinition;
     const to = this.catalog.find(row.appId) ?? from;
+    const unavailable = this.catalog.unavailable(row.appId);
+    if (unavailable) throw new AppError(409, 'conflict', `${to.name} cannot be updated: the catalog's version cannot be installed: ${unavailable}`);
     if (to.security.requiresAdmin && principal.role !== 'admin') throw new AppError(403, 'forbidden', `${to.name} needs host access now: only an admin may update it`);
     // Installed before digests were recorded (an earlier release): what the server has now is what
     // it runs, so the rollback can still go back by digest even if the tag moves during the update.

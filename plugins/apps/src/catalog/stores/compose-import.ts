@@ -1,5 +1,5 @@
 import { DOCKER_SOCKET_PATHS, FORBIDDEN_HOST_PATHS, isUnder, normalizePosix } from '../normalize-parts';
-import { LINUX_CAPABILITIES, RESTART_POLICIES } from '../definition-types';
+import { ARCHITECTURES, LINUX_CAPABILITIES, RESTART_POLICIES } from '../definition-types';
 import { ENV_NAME, isPlainObject } from '../input-parts';
 import { SERVICE_NAME } from '../service-input';
 import { slugify } from '../portainer-templates';
@@ -94,6 +94,10 @@ export function importComposeApp(input: ComposeAppInput): ImportedApp {
   const text = (value: string, field: string, context: SubstitutionContext) =>
     subst(value, context, (p) => refuse(field, p.reason, p.fatal));
   const appDataPaths = (input.appDataPaths ?? []).map(normalizePosix);
+  const describe = (key: string) => {
+    const d = input.descriptions?.[key];
+    return d === undefined ? undefined : oneLine(d, 200) || undefined;
+  };
 
   const ignored = new Map((input.ignoreServices ?? []).map((s) => (typeof s === 'string' ? [s, 'left out by the store reader'] : [s.service, s.reason])));
   const hostPaths: Array<{ path: string; reason: string }> = [];
@@ -172,7 +176,8 @@ export function importComposeApp(input: ComposeAppInput): ImportedApp {
         const port = readPort(typeof p === 'string' ? text(p, `${at}.ports.${i}`, 'other') : p);
         if (typeof port === 'string') return refuse(`${at}.ports.${i}`, port, true);
         if (service.hostNetwork === true) port.host = port.container;
-        ports.push(port);
+        const description = describe(`${name} ${port.container}`);
+        ports.push({ ...port, ...(description ? { description } : {}) });
       });
       if (!Array.isArray(raw.ports)) refuse(`${at}.ports`, 'must be a list', true);
       if (ports.length > 0) service.ports = ports;
@@ -186,7 +191,8 @@ export function importComposeApp(input: ComposeAppInput): ImportedApp {
         const mount = readMount(typeof v === 'string' ? text(v, vAt, 'hostPath') : v);
         if (typeof mount === 'string') return refuse(vAt, mount, true);
         const target = text(mount.target, vAt, 'other');
-        const readOnly = mount.readOnly ? { readOnly: true } : {};
+        const description = describe(`${name} ${target}`);
+        const readOnly = { ...(mount.readOnly ? { readOnly: true } : {}), ...(description ? { description } : {}) };
         if (mount.source === undefined) return volumes.push({ container: target, ...readOnly });
         const source = typeof v === 'string' ? mount.source : text(mount.source, vAt, 'hostPath');
         if (mount.type === 'volume') {
@@ -287,14 +293,17 @@ export function importComposeApp(input: ComposeAppInput): ImportedApp {
   if (tags.length > 0) definition.tags = tags;
   if (meta.version !== undefined) {
     if (/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(meta.version)) definition.version = meta.version;
-    else refuse('version', `"${meta.version}" is not a version Tomo shows (letters, digits, ".", "_", "+", "-")`, false);
+    else refuse(input.metaFields?.version ?? 'version', `"${meta.version}" is not a version Tomo shows (letters, digits, ".", "_", "+", "-")`, false);
   }
   for (const key of ['icon', 'website'] as const) {
     const url = meta[key];
     if (url === undefined) continue;
     if (/^https?:\/\/\S+$/i.test(url) && url.length <= 2048) definition[key] = url;
-    else refuse(key, 'is not an http(s) URL and is left out', false);
+    else refuse(input.metaFields?.[key] ?? key, 'is not an http(s) URL and is left out', false);
   }
+  if (meta.notes !== undefined && meta.notes.trim() !== '') definition.notes = meta.notes.trim().slice(0, 4000);
+  const architectures = (meta.architectures ?? []).filter((a, i, all) => (ARCHITECTURES as readonly string[]).includes(a) && all.indexOf(a) === i);
+  if (architectures.length > 0) definition.requirements = { architectures };
   const settings = input.settings.filter((s) => usedSettings.has(s.name));
   if (settings.length > 0) definition.settings = settings;
   definition.services = services;

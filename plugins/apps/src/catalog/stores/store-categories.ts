@@ -9,9 +9,10 @@ const CATEGORY_MAP: Readonly<Record<string, string>> = {
   storage: 'storage', files: 'storage', 'file-sync': 'storage', cloud: 'storage', backup: 'storage', 'backup-and-sync': 'storage', database: 'storage', databases: 'storage',
   network: 'network', networking: 'network', 'network-tools': 'network', vpn: 'network', dns: 'network', proxy: 'network', bitcoin: 'network', finance: 'productivity', crypto: 'network',
   security: 'security', 'password-manager': 'security', passwords: 'security', auth: 'security', authentication: 'security',
-  monitoring: 'monitoring', analytics: 'monitoring', utilities: 'management', utility: 'management', tools: 'management', 'developer-tools': 'development', development: 'development', developer: 'development', 'ai': 'development',
+  monitoring: 'monitoring', analytics: 'monitoring', utilities: 'management', utility: 'management', tools: 'management', 'developer-tools': 'development', development: 'development', developer: 'development', ai: 'development',
   productivity: 'productivity', documents: 'productivity', social: 'productivity', communication: 'productivity', chat: 'productivity', notes: 'productivity', automation: 'home-automation',
   'home-automation': 'home-automation', 'smart-home': 'home-automation', automations: 'home-automation', iot: 'home-automation',
+  home: 'home-automation', others: 'other', other: 'other',
   dashboard: 'dashboard', dashboards: 'dashboard', management: 'management', administration: 'management', 'system': 'management', gaming: 'media', games: 'media',
 };
 

@@ -1,4 +1,5 @@
 import type { CatalogSource, CatalogSourceKind } from '../catalog-types';
+import { casaosReader } from './casaos';
 import { composeStoreSource, type StoreReader } from './store-source';
 import { storeLicence } from './store-licence';
 import type { StoreFormat } from './store-types';
@@ -8,7 +9,7 @@ import type { StoreFormat } from './store-types';
  * reader lives in its own file (casaos.ts, runtipi.ts, umbrel.ts) and is listed here.
  */
 
-export const STORE_READERS: Partial<Record<StoreFormat, StoreReader>> = {};
+export const STORE_READERS: Partial<Record<StoreFormat, StoreReader>> = { casaos: casaosReader };
 
 /** How a store is called when the admin gives it no name. */
 export const STORE_NAMES: Readonly<Record<StoreFormat, string>> = { casaos: 'CasaOS app store', runtipi: 'Runtipi app store', umbrel: 'Umbrel app store' };

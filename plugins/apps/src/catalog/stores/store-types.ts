@@ -49,6 +49,10 @@ export interface ComposeAppMeta {
   website?: string;
   /** The store's own category names; mapped onto Tomo's (store-categories.ts). */
   categories: string[];
+  /** Things to know (who packaged it, tips before installing), plain text. */
+  notes?: string;
+  /** CPU architectures the store says the app runs on (Docker's names: amd64, arm64...). */
+  architectures?: string[];
 }
 
 /** Everything the converter needs about one app of a store. */
@@ -67,6 +71,13 @@ export interface ComposeAppInput {
   /** Host folders (after substitution) that are the app's own data folder, e.g. CasaOS `/DATA/AppData/<app>`. */
   appDataPaths?: string[];
   ignoreServices?: Array<string | IgnoredService>;
+  /**
+   * What the store says ports and mounts are for, shown with them: keys `<service> <container port>`
+   * (e.g. `web 8080`) and `<service> <container path>` (e.g. `web /config`).
+   */
+  descriptions?: Readonly<Record<string, string>>;
+  /** Where the store writes each metadata field, for refusals (default: the meta key, e.g. `icon`). */
+  metaFields?: Partial<Record<keyof ComposeAppMeta, string>>;
 }
 
 /** One thing of the store's app Tomo does not honour: which field, and why. */
