@@ -149,6 +149,31 @@ describe('CatalogPage', () => {
     expect(cards(wrapper)).toHaveLength(3);
   });
 
+  it('an app imported from a store: Unavailable on its card; the store, licence, attribution and refusals in its details; no install', async () => {
+    const store = { id: 'casaos', format: 'casaos' as const, name: 'CasaOS app store', licence: 'Apache-2.0', attribution: "App definitions by the CasaOS app store's contributors" };
+    const reason = 'services.transcoder.devices: device passthrough is not supported by Tomo\'s installer';
+    const gpu = makeSummary({ id: 'casaos-gpu', name: 'GPU Transcoder', source: { id: 'store:casaos', label: 'CasaOS app store', kind: 'import' }, store, unavailable: reason });
+    const { wrapper } = await mountPage({
+      apps: [KUMA, gpu],
+      routes: {
+        'GET /api/apps/catalog/casaos-gpu': {
+          body: { app: makeApp({ id: 'casaos-gpu', name: 'GPU Transcoder' }), source: gpu.source, imported: { store, storeAppId: 'gpu-transcoder', unavailable: reason, refusals: [{ field: 'services.transcoder.devices', reason: 'device passthrough is not supported by Tomo\'s installer' }] } },
+        },
+      },
+    });
+    expect(byId(wrapper, 'app-card-casaos-gpu').get('[data-badge="unavailable"]').text()).toBe('Unavailable');
+    expect(byId(wrapper, 'app-card-uptime-kuma').find('[data-badge="unavailable"]').exists()).toBe(false);
+    await byId(wrapper, 'app-card-casaos-gpu').trigger('click');
+    await flushPromises();
+    expect(byId(wrapper, 'app-unavailable').text()).toBe(`This app cannot be installed: ${reason}`);
+    const section = byId(wrapper, 'app-store');
+    expect(section.get('[data-fact="store"]').text()).toBe('CasaOS app store (app gpu-transcoder)');
+    expect(section.get('[data-fact="licence"]').text()).toBe('Apache-2.0');
+    expect(section.get('[data-fact="attribution"]').text()).toBe("App definitions by the CasaOS app store's contributors");
+    expect(byId(wrapper, 'app-refusals').text()).toContain('services.transcoder.devices: device passthrough is not supported');
+    expect(byId(wrapper, 'install-button').attributes('disabled')).toBeDefined();
+  });
+
   it('opens the details from a card, and the install wizard from there', async () => {
     const { wrapper } = await mountPage({
       routes: {

@@ -28,7 +28,7 @@ export type {
 export type { LogLineView, LogsView } from '../src/logs/log-views';
 export type { AppDefinition, AppEnvVar, AppPort, AppVolume, HostAccessWarning } from '../src/catalog/definition-schema';
 import type { AppDefinition } from '../src/catalog/definition-schema';
-import type { CatalogAppSummary, CatalogListView, CatalogStatusView, InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../src/views';
+import type { CatalogAppSummary, CatalogImportedView, CatalogListView, CatalogStatusView, InstallationView, InstallRequest, InstallTargetView, PreflightView } from '../src/views';
 
 /** Where a definition comes from, as the detail route names it. */
 export type CatalogSource = CatalogAppSummary['source'];
@@ -37,6 +37,8 @@ export type CatalogSource = CatalogAppSummary['source'];
 export interface AppDetail {
   app: AppDefinition;
   source: CatalogSource;
+  /** For an app imported from a community store: the store, and what Tomo did not honour. */
+  imported?: CatalogImportedView;
 }
 
 /** Filters of the catalog list; empty ones are left out of the query. */
