@@ -11,9 +11,18 @@ import { credentialFromRequest } from './credentials';
 import type { RouteEntry } from './route-registry';
 import { zodErrorToAppError } from './zod-error';
 
+/** The strict copy of each object schema, made once: `.strict()` builds a new schema, whose first parse compiles it again. */
+const strictCopies = new WeakMap<z.ZodType, z.ZodType>();
+
 /** Object schemas are made strict so unknown fields are an error, not silently dropped. */
 export function strictIfObject<T extends z.ZodType>(schema: T): T {
-  return (schema instanceof z.ZodObject ? schema.strict() : schema) as T;
+  if (!(schema instanceof z.ZodObject)) return schema;
+  let strict = strictCopies.get(schema);
+  if (!strict) {
+    strict = schema.strict();
+    strictCopies.set(schema, strict);
+  }
+  return strict as T;
 }
 
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, location: 'body' | 'query' | 'params'): T {

@@ -1,5 +1,8 @@
 import { In, Not, IsNull, type DataSource } from 'typeorm';
+import { PasskeyEntity } from '../entities/passkey.entity';
+import { RecoveryCodeEntity } from '../entities/recovery-code.entity';
 import { UserEntity } from '../entities/user.entity';
+import { compileSelect } from './compiled-select';
 import type { RecoveryCodes } from './recovery-codes';
 
 /** A way to finish a login after the password. */
@@ -22,11 +25,23 @@ export type PasskeyCounter = (userIds: string[]) => Promise<Map<string, number>>
  */
 export class UserFactors {
   private passkeyCounter: PasskeyCounter = async () => new Map();
+  /** One user's factors in one query: `/me` and every login ask, so its SQL is built once. */
+  private readonly summaryRow: (v: { userId: string }) => Promise<Array<Record<keyof FactorsSummary, number | string>>>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly recovery: RecoveryCodes,
-  ) {}
+  ) {
+    this.summaryRow = compileSelect(dataSource, ['userId'], (p) =>
+      dataSource
+        .getRepository(UserEntity)
+        .createQueryBuilder('u')
+        .select('CASE WHEN u.totpSecret IS NULL THEN 0 ELSE 1 END', 'totp')
+        .addSelect((q) => q.select('COUNT(*)').from(PasskeyEntity, 'pk').where('pk.userId = u.id'), 'passkeys')
+        .addSelect((q) => q.select('COUNT(*)').from(RecoveryCodeEntity, 'rc').where('rc.userId = u.id AND rc.usedAt IS NULL'), 'recoveryCodesLeft')
+        .where('u.id = :userId', p),
+    );
+  }
 
   /** Lets the passkeys feature report its counts. */
   setPasskeyCounter(counter: PasskeyCounter): void {
@@ -46,8 +61,13 @@ export class UserFactors {
     return out;
   }
 
+  /**
+   * One user's factors, read fresh (the login decides on it): the same figures as
+   * {@link summaries}, counting the passkeys table itself, which this plugin always has.
+   */
   async summary(userId: string): Promise<FactorsSummary> {
-    return (await this.summaries([userId])).get(userId)!;
+    const [row] = await this.summaryRow({ userId });
+    return { totp: Number(row?.totp ?? 0) === 1, passkeys: Number(row?.passkeys ?? 0), recoveryCodesLeft: Number(row?.recoveryCodesLeft ?? 0) };
   }
 
   /** The methods that can finish this user's login; empty when the password alone is enough. */
