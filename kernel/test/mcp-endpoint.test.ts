@@ -287,3 +287,47 @@ describe('idle sessions', () => {
     }
   });
 });
+
+describe('the event stream of a session (GET /mcp)', () => {
+  let k: TestKernel;
+  beforeAll(async () => {
+    k = await startTestKernel({ plugins: [testAuthPlugin, testNotesPlugin, toolsPlugin] });
+  });
+  afterAll(() => k.stop());
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${k.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${USER_TOKEN}`, ...headers },
+      body: JSON.stringify(body),
+    });
+
+  test('stays open as text/event-stream while calls are answered as JSON, and ends when Tomo stops', async () => {
+    const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
+    expect(init.status).toBe(200);
+    const session = init.headers.get('mcp-session-id')!;
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    const headers = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).status).toBe(202);
+
+    const stream = await fetch(`${k.url}/mcp`, { headers: { accept: 'text/event-stream', ...headers } });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = stream.body!.getReader();
+    const ended = reader.read().then(async function drain(r): Promise<boolean> {
+      return r.done ? true : drain(await reader.read());
+    });
+
+    // With the stream open, a call is answered on its own POST, as JSON.
+    const call = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'whoami', arguments: {} } }, headers);
+    expect(call.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await call.json()) as { result: { structuredContent: unknown } }).result.structuredContent).toEqual({ result: ['user-1', 'mcp'] });
+    const stillOpen = await Promise.race([ended, new Promise((r) => setTimeout(() => r('open'), 200))]);
+    expect(stillOpen).toBe('open');
+
+    const stopped = Date.now();
+    await k.stop();
+    expect(await ended).toBe(true);
+    expect(Date.now() - stopped).toBeLessThan(5000);
+  });
+});

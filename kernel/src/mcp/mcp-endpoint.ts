@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpSessionState } from '../access/call-context';
 import type { HookRegistry } from '../hooks/hook-set';
@@ -14,10 +12,11 @@ import { strictIfObject } from '../http/run-route';
 import { AppError } from '../errors';
 import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
 import { runTool, toolError } from './run-tool';
-import type { ToolRegistry } from './tool-registry';
+import type { ToolEntry, ToolRegistry } from './tool-registry';
+import { serveWithWebTransport } from './web-request-bridge';
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
   state: McpSessionState;
   lastSeen: number;
@@ -37,6 +36,16 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): { type: 'objec
   return json;
 }
 
+/** One tool as `tools/list` describes it. */
+interface ListedTool {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  outputSchema?: { type: 'object'; [key: string]: unknown };
+  annotations: Record<string, unknown>;
+}
+
 function jsonRpcError(ctx: Context, status: number, message: string): void {
   ctx.status = status;
   ctx.body = { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
@@ -51,6 +60,7 @@ export class McpEndpoint {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
   private draining = false;
+  private toolList?: { from: readonly ToolEntry[]; tools: ListedTool[] };
 
   constructor(
     private readonly tools: ToolRegistry,
@@ -73,16 +83,7 @@ export class McpEndpoint {
 
   private createServer(state: McpSessionState): Server {
     const server = new Server(this.info, { capabilities: { tools: { listChanged: false } } });
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: this.tools.all().map(({ definition: t }) => ({
-        name: t.name,
-        ...(t.title ? { title: t.title } : {}),
-        description: t.description,
-        inputSchema: jsonSchemaOf(strictIfObject(t.input), 'input'),
-        ...(t.output ? { outputSchema: jsonSchemaOf(t.output, 'output') } : {}),
-        annotations: { ...(t.title ? { title: t.title } : {}), ...t.annotations },
-      })),
-    }));
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.listedTools() }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
       const entry = this.tools.get(request.params.name);
@@ -104,6 +105,28 @@ export class McpEndpoint {
     return server;
   }
 
+  /**
+   * The `tools/list` answer. Converting every tool's schemas to JSON Schema takes tens of ms, so
+   * it is done once and again only when the registry's tools change.
+   */
+  private listedTools(): ListedTool[] {
+    const entries = this.tools.all();
+    if (this.toolList?.from.length !== entries.length || this.toolList.from.some((e, i) => e !== entries[i])) {
+      this.toolList = {
+        from: entries,
+        tools: entries.map(({ definition: t }) => ({
+          name: t.name,
+          ...(t.title ? { title: t.title } : {}),
+          description: t.description,
+          inputSchema: jsonSchemaOf(strictIfObject(t.input), 'input'),
+          ...(t.output ? { outputSchema: jsonSchemaOf(t.output, 'output') } : {}),
+          annotations: { ...(t.title ? { title: t.title } : {}), ...t.annotations },
+        })),
+      };
+    }
+    return this.toolList.tools;
+  }
+
   /** Koa handler for POST/GET/DELETE /mcp. */
   async handle(ctx: Context): Promise<void> {
     if (this.draining) return jsonRpcError(ctx, 503, 'Tomo is shutting down');
@@ -119,16 +142,14 @@ export class McpEndpoint {
     }
     session.lastSeen = Date.now();
     const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
-    (ctx.req as IncomingMessage & { auth?: AuthInfo }).auth = { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } };
-    ctx.respond = false;
-    await session.transport.handleRequest(ctx.req, ctx.res, body);
+    await serveWithWebTransport(ctx, session.transport, body, { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } });
   }
 
   private async open(): Promise<Session> {
     const state: McpSessionState = {};
     const server = this.createServer(state);
-    const session: Session = { server, state, lastSeen: Date.now(), transport: undefined as unknown as StreamableHTTPServerTransport };
-    session.transport = new StreamableHTTPServerTransport({
+    const session: Session = { server, state, lastSeen: Date.now(), transport: undefined as unknown as WebStandardStreamableHTTPServerTransport };
+    session.transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
