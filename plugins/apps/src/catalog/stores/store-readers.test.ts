@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { StoreInfo } from './compose-import';
+import { listRuntipiApps, readRuntipiApp, runtipiAppsDir } from './runtipi';
+import { listUmbrelApps, readUmbrelApp, readUmbrelStoreFile } from './umbrel';
+import { variablesIn } from './store-reading';
+
+/*
+ * The Runtipi and Umbrel readers on their own (before the shared converter): what each reads from
+ * the store's files into the converter's input, and what it refuses itself. The fixtures are
+ * test/fixtures/stores/{runtipi,umbrel} (see their README.md).
+ */
+
+const STORES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'stores');
+const RUNTIPI = path.join(STORES, 'runtipi');
+const UMBREL = path.join(STORES, 'umbrel');
+const runtipiStore: StoreInfo = { id: 'runtipi-test', format: 'runtipi', name: 'Runtipi test store' };
+const umbrelStore: StoreInfo = { id: 'umbrel-test', format: 'umbrel', name: 'Umbrel test store' };
+
+/** File paths relative to the fixtures, so snapshots do not depend on where the repository is. */
+function relative<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).split(STORES + path.sep).join('')) as T;
+}
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function tempApp(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-store-test-'));
+  temps.push(root);
+  const dir = path.join(root, 'some-app');
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+describe('variablesIn', () => {
+  it('finds ${X}, ${X:-default} and $X in keys and values, and skips the escaped $$', () => {
+    expect([...variablesIn({ a: ['${ONE}', 'x$TWO/y', '$${NOT_ME}', '$$ALSO_NOT'], [`$THREE`]: { b: '${FOUR:-x} ${FIVE?err}' } })]).toEqual(['ONE', 'TWO', 'THREE', 'FOUR', 'FIVE']);
+  });
+});
+
+describe('Runtipi reader', () => {
+  const read = async (id: string) => readRuntipiApp(path.join(await runtipiAppsDir(RUNTIPI), id), runtipiStore);
+
+  it('lists the app folders of apps/', async () => {
+    expect(await listRuntipiApps(RUNTIPI)).toEqual(['tipi-classic', 'tipi-exposed', 'tipi-host', 'tipi-notes', 'tipi-retired', 'tipi-stack']);
+  });
+
+  it('reads a form field of every type into settings, maps the variables and publishes the main service', async () => {
+    const r = await read('tipi-notes');
+    expect(r.error).toBeUndefined();
+    const input = r.input!;
+    expect(input.meta).toEqual({
+      name: 'Tipi Notes',
+      version: '1.0.0',
+      description: '## Tipi Notes\n\nA note-taking web app. This long description comes from `metadata/description.md`.',
+      tagline: "A note-taking web app, for Tomo's Runtipi import tests.",
+      website: 'https://example.com/tipi-notes',
+      categories: ['utilities', 'data'],
+    });
+    const byName = Object.fromEntries(input.settings.map((s) => [s.name, s]));
+    expect(byName.NOTES_GREETING).toEqual({ name: 'NOTES_GREETING', label: 'Greeting', description: 'Shown on the home page', required: true });
+    expect(byName.NOTES_ADMIN_PASSWORD).toMatchObject({ secret: true, description: 'Length from 8 to 64.' });
+    expect(byName.NOTES_WORKERS).toMatchObject({ default: '2', description: 'Expected: a number. A number from 1 to 16.' });
+    expect(byName.NOTES_SESSION_SECRET).toEqual({ name: 'NOTES_SESSION_SECRET', label: 'Session secret', generate: 'hex' });
+    expect(byName.NOTES_API_TOKEN).toEqual({ name: 'NOTES_API_TOKEN', label: 'API token', generate: 'password' });
+    expect(byName.NOTES_SIGNUPS).toMatchObject({ options: [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }], default: 'false' });
+    expect(byName.NOTES_THEME).toMatchObject({ options: [{ value: 'light', label: 'Light' }, { value: 'dark', label: 'Dark' }], default: 'dark' });
+    expect(byName.NOTES_WEBHOOK.description).toBe('Expected: a URL. Must be an https URL.');
+    expect(byName.TZ).toMatchObject({ default: 'Etc/UTC' });
+    expect(input.variables).toMatchObject({
+      APP_DATA_DIR: { kind: 'appDataDir' },
+      APP_PORT: { kind: 'literal', value: '18101' },
+      TZ: { kind: 'setting', key: 'TZ' },
+      NOTES_GREETING: { kind: 'setting', key: 'NOTES_GREETING' },
+    });
+    const service = (input.compose as any).services['tipi-notes'];
+    expect(service.ports).toEqual(['18101:8080']);
+    expect(service['x-runtipi']).toBeUndefined();
+    expect((input.compose as any)['x-runtipi']).toBeUndefined();
+    expect(r.refusals.map((f) => f.field)).toEqual(expect.arrayContaining(['form_fields.6.regex', 'form_fields.3.min', 'metadata/logo.jpg']));
+  });
+
+  it('marks force_expose and Runtipi\'s domain variables unmappable, skips available: false', async () => {
+    const exposed = await read('tipi-exposed');
+    expect(exposed.unavailable).toMatch(/force_expose/);
+    expect(exposed.input!.variables).toEqual({
+      APP_PROTOCOL: { kind: 'unmappable', reason: expect.stringMatching(/reverse proxy/) },
+      APP_DOMAIN: { kind: 'unmappable', reason: expect.stringMatching(/domain/) },
+      LOCAL_DOMAIN: { kind: 'unmappable', reason: expect.stringMatching(/local domain/) },
+    });
+    expect((await read('tipi-retired')).skipped).toEqual({ field: 'available', reason: '"Tipi Retired" is marked available: false by its store' });
+  });
+
+  it('reads the docker-compose.json dynamic format into Compose', async () => {
+    const r = await read('tipi-classic');
+    expect(r.input!.file).toMatch(/docker-compose\.json$/);
+    expect(r.input!.compose).toEqual({
+      services: {
+        'tipi-classic': {
+          image: 'tomo-registry.test:5000/tomo-test/webapp:1',
+          environment: { LIBRARY: '${CLASSIC_LIBRARY}', CACHE_HOST: 'tipi-classic-cache' },
+          volumes: ['${APP_DATA_DIR}/data/library:/data'],
+          depends_on: ['tipi-classic-cache'],
+          ports: ['18105:8080'],
+        },
+        'tipi-classic-cache': {
+          image: 'tomo-registry.test:5000/tomo-test/cache:1',
+          ports: ['16405:6379/tcp'],
+          healthcheck: { test: 'nc -z 127.0.0.1 6379', interval: '5s', timeout: '3s', retries: 5 },
+          stop_grace_period: '30s',
+        },
+      },
+    });
+  });
+
+  it('drops Runtipi\'s Traefik labels and shared network with a note, and reports broken files', async () => {
+    const dir = tempApp({
+      'config.json': JSON.stringify({ name: 'Old', id: 'some-app', port: 8000, form_fields: [{ type: 'text', label: 'x', env_variable: 'bad-name' }] }),
+      'docker-compose.yml': 'services:\n  some-app:\n    image: tomo-registry.test:5000/tomo-test/webapp:1\n    ports: ["${APP_PORT}:8080"]\n    networks: [tipi_main_network]\n    labels:\n      traefik.enable: "true"\n      keep.me: "yes"\nnetworks:\n  tipi_main_network:\n    external: true\n',
+    });
+    const r = await readRuntipiApp(dir, runtipiStore);
+    expect(r.input!.compose).toEqual({ services: { 'some-app': { image: 'tomo-registry.test:5000/tomo-test/webapp:1', ports: ['${APP_PORT}:8080'], labels: { 'keep.me': 'yes' } } } });
+    expect(r.refusals.map((f) => [f.field, f.reason.split(':')[0]])).toEqual([
+      ['form_fields.0.env_variable', 'must be a variable name (letters, digits and "_")'],
+      ['services.some-app.labels', "1 label(s) for Runtipi's reverse proxy (traefik.*, runtipi.*) dropped"],
+      ['services.some-app.networks.tipi_main_network', "Runtipi's shared network is not joined"],
+    ]);
+    expect((await readRuntipiApp(tempApp({ 'config.json': '{ nope' }), runtipiStore)).error).toEqual({ field: '', message: expect.stringMatching(/^config\.json is not valid JSON/) });
+    expect((await readRuntipiApp(tempApp({ 'config.json': '{"name":"x"}' }), runtipiStore)).error).toEqual({ field: '', message: 'the app has neither docker-compose.yml nor docker-compose.json' });
+  });
+
+  it('snapshot of every app\'s reading', async () => {
+    const all = [];
+    for (const id of await listRuntipiApps(RUNTIPI)) all.push(relative(await read(id)));
+    expect(all).toMatchSnapshot();
+  });
+});
+
+describe('Umbrel reader', () => {
+  const read = (id: string) => readUmbrelApp(path.join(UMBREL, id), umbrelStore);
+
+  it('lists the app folders and reads umbrel-app-store.yml', async () => {
+    expect(await listUmbrelApps(UMBREL)).toEqual(['tomo-umbrel-host', 'tomo-umbrel-lightning', 'tomo-umbrel-notes', 'tomo-umbrel-stack', 'tomo-umbrel-tor']);
+    expect(await readUmbrelStoreFile(UMBREL)).toEqual({ id: 'tomo', name: 'Tomo test store' });
+  });
+
+  it('publishes the service app_proxy points at on the manifest port, and makes $APP_PASSWORD a setting', async () => {
+    const r = await read('tomo-umbrel-notes');
+    const input = r.input!;
+    expect(input.ignoreServices).toEqual(['app_proxy']);
+    expect((input.compose as any).services.web.ports).toEqual(['18201:8080']);
+    expect(input.settings).toEqual([{ name: 'APP_PASSWORD', label: 'App password', description: expect.any(String), generate: 'password' }]);
+    expect(input.variables).toEqual({ APP_DATA_DIR: { kind: 'appDataDir' }, APP_PASSWORD: { kind: 'setting', key: 'APP_PASSWORD' } });
+    expect(input.meta).toMatchObject({ name: 'Umbrel Notes', version: '1.2.0', tagline: 'Notes in your browser', categories: ['files'], notes: expect.stringMatching(/^Sign in as "admin"\. The password is the App password setting/) });
+    expect(r.refusals.map((f) => f.field)).toEqual(['gallery']);
+    expect(r.unavailable).toBeUndefined();
+  });
+
+  it('says the proxy sign-in is not there, and maps $APP_SEED onto a generated setting', async () => {
+    const r = await read('tomo-umbrel-stack');
+    expect(r.refusals.map((f) => f.field)).toEqual(['services.app_proxy.environment.PROXY_AUTH_ADD']);
+    expect(r.input!.settings.map((s) => [s.name, s.generate])).toEqual([['APP_SEED', 'hex']]);
+    expect((r.input!.compose as any).services.web.ports).toEqual(['18202:8080']);
+  });
+
+  it('a host-network service listens on APP_PORT itself', async () => {
+    const r = await read('tomo-umbrel-host');
+    expect((r.input!.compose as any).services.tool.ports).toEqual(['8080:8080']);
+    expect(r.refusals.find((f) => f.field === 'port')!.reason).toMatch(/listens on port 8080 itself: port 18203 is not used/);
+  });
+
+  it('is unavailable with the reason when it depends on other Umbrel apps or needs Tor', async () => {
+    const lightning = await read('tomo-umbrel-lightning');
+    expect(lightning.unavailable).toBe('it needs the Umbrel apps bitcoin, lightning, which Tomo does not provide');
+    expect(lightning.input!.variables.APP_BITCOIN_NODE_IP).toEqual({ kind: 'unmappable', reason: 'exported by the Umbrel app "bitcoin", which Tomo does not provide' });
+    const tor = await read('tomo-umbrel-tor');
+    expect(tor.unavailable).toMatch(/only over Tor/);
+    expect(Object.keys(tor.input!.variables)).toEqual(['TOR_PROXY_IP', 'TOR_PROXY_PORT', 'DEVICE_DOMAIN_NAME']);
+  });
+
+  it('reports an unknown manifest version and a missing Compose file', async () => {
+    expect((await readUmbrelApp(tempApp({ 'umbrel-app.yml': 'manifestVersion: 2\nname: x\n' }), umbrelStore)).error).toEqual({ field: 'manifestVersion', message: '2 is not a manifest version Tomo reads (1 or 1.x)' });
+    expect((await readUmbrelApp(tempApp({ 'umbrel-app.yml': 'manifestVersion: 1\nname: x\n' }), umbrelStore)).error).toEqual({ field: '', message: 'docker-compose.yml is missing' });
+  });
+
+  it('snapshot of every app\'s reading', async () => {
+    const all = [];
+    for (const id of await listUmbrelApps(UMBREL)) all.push(relative(await read(id)));
+    expect(all).toMatchSnapshot();
+  });
+});
