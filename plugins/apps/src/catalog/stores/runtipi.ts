@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENV_NAME } from '../input-parts';
-import type { ComposeAppInput, ImportedSetting, Refusal, StoreInfo, VariableMapping } from './compose-import';
+import type { CatalogIssue } from '../issues';
+import type { ComposeAppInput, ImportedSetting, Refusal, StoreInfo, VariableMapping } from './store-types';
+import type { StoreReader } from './store-source';
+import { readStoreYaml } from './store-yaml';
 import { runtipiJsonToCompose } from './runtipi-compose-json';
-import { copyPlain, isPlainObject, parseStoreJson, parseStoreYaml, portNumber, publishPort, readStoreFile, text, variablesIn, type StoreAppReading } from './store-reading';
+import { isPlainObject, portNumber, publishPort, text, variablesIn } from './store-reading';
 
 /*
  * A Runtipi app store, as Runtipi publishes one (runtipi.io: "config.json options" and "Dynamic
@@ -47,121 +50,117 @@ const UNMAPPABLE: Record<string, string> = {
   VAPID_PRIVATE_KEY: 'a Web Push key pair Runtipi generates (generate_vapid_keys): Tomo cannot generate key pairs',
 };
 
-/** config.json keys that only concern Runtipi's own interface or proxy: read by nobody, said in the docs. */
-const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.yaml'];
+/** The files of an app folder the reader uses (the source reads them; a missing one is undefined). */
+const FILES = ['config.json', 'docker-compose.yml', 'docker-compose.json', 'metadata/description.md'] as const;
 
-/** The folder holding the app folders: `<dir>/apps` when the store has one (as Runtipi's repositories do), else `<dir>`. */
-export async function runtipiAppsDir(dir: string): Promise<string> {
-  const apps = path.join(dir, 'apps');
+type Files = Readonly<Record<string, string | undefined>>;
+type Refuse = (field: string, reason: string) => void;
+
+/** Runtipi's store format: one folder per app under `apps/`. */
+export const runtipiReader: StoreReader = {
+  format: 'runtipi',
+  appsFolder: 'apps',
+  files: FILES,
+  read: ({ store, appId, dir, files }) => readRuntipiApp(store, appId, dir, files),
+};
+
+/** Reads one app folder into the converter's input. Never throws. */
+export function readRuntipiApp(store: StoreInfo, appId: string, dir: string, files: Files): ReturnType<StoreReader['read']> {
+  const configFile = path.join(dir, 'config.json');
+  const issue = (field: string, message: string): CatalogIssue => ({ file: configFile, field, message });
+  const source = files['config.json'];
+  // Runtipi's repository keeps test helpers next to the apps (e.g. __tests__): not apps.
+  if (source === undefined) return { skipped: issue('', `${appId} is not an app folder: it has no config.json`) };
+  let config: unknown;
   try {
-    if ((await fs.promises.stat(apps)).isDirectory()) return apps;
-  } catch {
-    // No apps/ folder: the app folders are in dir itself.
-  }
-  return dir;
-}
-
-/** The app folders of a Runtipi store (those with a config.json), by name. */
-export async function listRuntipiApps(dir: string): Promise<string[]> {
-  const appsDir = await runtipiAppsDir(dir);
-  const entries = await fs.promises.readdir(appsDir, { withFileTypes: true });
-  const ids: string[] = [];
-  for (const e of entries) {
-    if (!e.isDirectory() || e.name.startsWith('.') || e.name.startsWith('_')) continue;
-    if (fs.existsSync(path.join(appsDir, e.name, 'config.json'))) ids.push(e.name);
-  }
-  return ids.sort();
-}
-
-/** Reads one app folder (`<apps dir>/<appId>`) into the converter's input. Never throws. */
-export async function readRuntipiApp(appDir: string, store: StoreInfo): Promise<StoreAppReading> {
-  const appId = path.basename(appDir);
-  const configFile = path.join(appDir, 'config.json');
-  const reading: StoreAppReading = { appId, file: configFile, refusals: [] };
-  const refuse = (field: string, reason: string) => reading.refusals.push({ appId, field, reason });
-  try {
-    const source = await readStoreFile(configFile);
-    if (source === undefined) return { ...reading, error: { field: '', message: 'config.json is missing' } };
-    const config = parseStoreJson(source, 'config.json');
-    if (!isPlainObject(config)) return { ...reading, error: { field: '', message: 'config.json must be a JSON object' } };
-    const name = text(config.name);
-    if (!name) return { ...reading, error: { field: 'name', message: 'is required' } };
-    if (config.available === false) return { ...reading, skipped: { field: 'available', reason: `"${name}" is marked available: false by its store` } };
-    if (config.id !== undefined && config.id !== appId) refuse('id', `"${String(config.id)}" differs from the folder name: the app is imported as "${appId}"`);
-    const port = portNumber(config.port);
-    if (config.port !== undefined && port === undefined) refuse('port', 'must be a port number 1-65535: the main service is not published');
-
-    const { compose, file: composeFile } = await readCompose(appDir, config, refuse);
-    const settings = (Array.isArray(config.form_fields) ? config.form_fields : []).flatMap((f, i) => {
-      const s = settingOf(f, i, refuse);
-      return s ? [s] : [];
-    });
-    if (config.form_fields !== undefined && !Array.isArray(config.form_fields)) refuse('form_fields', 'must be a list: no settings are read');
-
-    publishMainService(compose, port, refuse);
-    dropRuntipiRouting(compose, refuse);
-
-    // TZ is a variable Runtipi fills from its own settings: here it is a setting of the app, UTC unless changed.
-    const used = variablesIn(compose);
-    if (used.has('TZ') && !settings.some((s) => s.name === 'TZ')) settings.push({ name: 'TZ', label: 'Time zone', description: 'As Runtipi would set it from its own settings, e.g. Europe/Paris.', default: 'Etc/UTC' });
-    const variables = variablesFor(used, settings, { appId, port });
-
-    const description = (await readStoreFile(path.join(appDir, 'metadata', 'description.md')).catch(() => undefined))?.trim() || text(config.description);
-    if (fs.existsSync(path.join(appDir, 'metadata', 'logo.jpg'))) refuse('metadata/logo.jpg', "a file of the store: Tomo's icons are http(s) URLs, so the app is shown without its logo");
-    if (config.force_expose === true) reading.unavailable = 'it must be served on a domain by Runtipi\'s reverse proxy (force_expose): Tomo publishes ports and has no domain per app';
-    if (config.generate_vapid_keys === true) refuse('generate_vapid_keys', 'Tomo cannot generate Web Push key pairs: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are not set');
-    if (config.url_suffix !== undefined) refuse('url_suffix', `the app's page is at ${String(config.url_suffix)} under its published port`);
-
-    const website = [config.website, config.source].map(text).find((u) => u !== undefined && /^https?:\/\//i.test(u));
-    const categories = (Array.isArray(config.categories) ? config.categories : []).filter((c): c is string => typeof c === 'string');
-    const input: ComposeAppInput = {
-      store,
-      appId,
-      file: composeFile,
-      compose,
-      meta: {
-        name,
-        ...(text(config.version) !== undefined || typeof config.version === 'number' ? { version: String(config.version).trim() } : {}),
-        ...(description ? { description } : {}),
-        ...(text(config.short_desc) ? { tagline: text(config.short_desc) } : {}),
-        ...(website ? { website } : {}),
-        categories,
-      },
-      settings,
-      variables,
-    };
-    return { ...reading, input };
+    config = JSON.parse(source);
   } catch (err) {
-    return { ...reading, error: { field: '', message: (err as Error).message } };
+    return { error: issue('', `config.json is not valid JSON: ${(err as Error).message}`) };
   }
+  if (!isPlainObject(config)) return { error: issue('', 'config.json must be a JSON object') };
+  const name = text(config.name);
+  if (!name) return { error: issue('name', 'is required') };
+  if (config.available === false) return { skipped: issue('available', `"${name}" is marked available: false by its store`) };
+
+  const refusals: Refusal[] = [];
+  const refuse: Refuse = (field, reason) => refusals.push({ appId, field, reason });
+  if (config.id !== undefined && config.id !== appId) refuse('id', `"${String(config.id)}" differs from the folder name: the app is imported as "${appId}"`);
+  const port = portNumber(config.port);
+  if (config.port !== undefined && port === undefined) refuse('port', 'must be a port number 1-65535: the main service is not published');
+
+  const read = readCompose(dir, files, config, refuse);
+  if ('error' in read) return read;
+  const { compose, file: composeFile } = read;
+  if (config.form_fields !== undefined && !Array.isArray(config.form_fields)) refuse('form_fields', 'must be a list: no settings are read');
+  const settings = (Array.isArray(config.form_fields) ? config.form_fields : []).flatMap((f, i) => {
+    const s = settingOf(f, i, refuse);
+    return s ? [s] : [];
+  });
+
+  publishMainService(compose, port, refuse);
+  dropRuntipiRouting(compose, refuse);
+
+  // TZ is a variable Runtipi fills from its own settings: here it is a setting of the app, UTC unless changed.
+  const used = variablesIn(compose);
+  if (used.has('TZ') && !settings.some((s) => s.name === 'TZ')) settings.push({ name: 'TZ', label: 'Time zone', description: 'As Runtipi would set it from its own settings, e.g. Europe/Paris.', default: 'Etc/UTC' });
+  const variables = variablesFor(used, settings, { appId, port });
+
+  if (fs.existsSync(path.join(dir, 'metadata', 'logo.jpg'))) refuse('metadata/logo.jpg', "a file of the store: Tomo's icons are http(s) URLs, so the app is shown without its logo");
+  if (config.generate_vapid_keys === true) refuse('generate_vapid_keys', 'Tomo cannot generate Web Push key pairs: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are not set');
+  if (config.url_suffix !== undefined) refuse('url_suffix', `the app's page is at ${String(config.url_suffix)} under its published port`);
+  const unavailable = config.force_expose === true ? "it must be served on a domain by Runtipi's reverse proxy (force_expose): Tomo publishes ports and has no domain per app" : undefined;
+
+  const description = files['metadata/description.md']?.trim() || text(config.description);
+  const website = [config.website, config.source].map(text).find((u) => u !== undefined && /^https?:\/\//i.test(u));
+  const version = typeof config.version === 'number' ? String(config.version) : text(config.version);
+  const categories = (Array.isArray(config.categories) ? config.categories : []).filter((c): c is string => typeof c === 'string');
+  const input: ComposeAppInput = {
+    store,
+    appId,
+    file: composeFile,
+    compose,
+    meta: {
+      name,
+      ...(version ? { version } : {}),
+      ...(description ? { description } : {}),
+      ...(text(config.short_desc) ? { tagline: text(config.short_desc) } : {}),
+      ...(website ? { website } : {}),
+      categories,
+    },
+    settings,
+    variables,
+    ...(refusals.length ? { refusals } : {}),
+    ...(unavailable ? { unavailable } : {}),
+  };
+  return { input };
 }
 
 /** docker-compose.yml (Compose with x-runtipi), or docker-compose.json (the older dynamic format) when config.json asks for it or there is no YAML file. */
-async function readCompose(appDir: string, config: Record<string, unknown>, refuse: (field: string, reason: string) => void): Promise<{ compose: Record<string, unknown>; file: string }> {
-  const jsonFile = path.join(appDir, 'docker-compose.json');
-  let yamlFile: string | undefined;
-  let yamlSource: string | undefined;
-  for (const name of COMPOSE_FILES) {
-    yamlSource = await readStoreFile(path.join(appDir, name));
-    if (yamlSource !== undefined) {
-      yamlFile = path.join(appDir, name);
-      break;
+function readCompose(dir: string, files: Files, config: Record<string, unknown>, refuse: Refuse): { compose: Record<string, unknown>; file: string } | { error: CatalogIssue } {
+  const yamlFile = path.join(dir, 'docker-compose.yml');
+  const jsonFile = path.join(dir, 'docker-compose.json');
+  let parsedYaml: Record<string, unknown> | undefined;
+  if (files['docker-compose.yml'] !== undefined) {
+    const read = readStoreYaml(files['docker-compose.yml'], yamlFile);
+    if ('error' in read) return read;
+    parsedYaml = read.value;
+  }
+  // The Compose file with x-runtipi is the current format; docker-compose.json is read when it is the one Runtipi would use.
+  const yamlIsDynamic = parsedYaml !== undefined && parsedYaml['x-runtipi'] !== undefined;
+  const json = files['docker-compose.json'];
+  if (!yamlIsDynamic && json !== undefined && (config.dynamic_config === true || parsedYaml === undefined)) {
+    try {
+      return { compose: runtipiJsonToCompose(JSON.parse(json), refuse), file: jsonFile };
+    } catch (err) {
+      return { error: { file: jsonFile, field: '', message: err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message } };
     }
   }
-  const parsedYaml = yamlSource !== undefined ? parseStoreYaml(yamlSource, path.basename(yamlFile!)) : undefined;
-  // The Compose file with x-runtipi is the current format; docker-compose.json is read when it is the one Runtipi would use.
-  const yamlIsDynamic = isPlainObject(parsedYaml) && parsedYaml['x-runtipi'] !== undefined;
-  if (!yamlIsDynamic && (config.dynamic_config === true || parsedYaml === undefined)) {
-    const jsonSource = await readStoreFile(jsonFile);
-    if (jsonSource !== undefined) return { compose: runtipiJsonToCompose(parseStoreJson(jsonSource, 'docker-compose.json'), refuse), file: jsonFile };
-  }
-  if (parsedYaml === undefined) throw new Error('the app has neither docker-compose.yml nor docker-compose.json');
-  if (!isPlainObject(parsedYaml)) throw new Error(`${path.basename(yamlFile!)} must be a Compose mapping`);
-  return { compose: copyPlain(parsedYaml), file: yamlFile! };
+  if (parsedYaml === undefined) return { error: { file: path.join(dir, 'config.json'), field: '', message: 'the app has neither docker-compose.yml nor docker-compose.json' } };
+  return { compose: structuredClone(parsedYaml), file: yamlFile };
 }
 
 /** Publishes config.json's `port` on the service `x-runtipi` marks as main (its `internal_port`), as Runtipi does, and drops the x-runtipi keys. */
-function publishMainService(compose: Record<string, unknown>, port: number | undefined, refuse: (field: string, reason: string) => void): void {
+function publishMainService(compose: Record<string, unknown>, port: number | undefined, refuse: Refuse): void {
   const top = compose['x-runtipi'];
   if (isPlainObject(top) && top.overrides !== undefined) refuse('docker-compose.x-runtipi.overrides', 'architecture-specific overrides are not applied: every architecture gets the services as written');
   delete compose['x-runtipi'];
@@ -180,7 +179,7 @@ function publishMainService(compose: Record<string, unknown>, port: number | und
 }
 
 /** Runtipi's own routing (Traefik labels, its shared network) has no meaning without Runtipi: dropped, and said so once. */
-function dropRuntipiRouting(compose: Record<string, unknown>, refuse: (field: string, reason: string) => void): void {
+function dropRuntipiRouting(compose: Record<string, unknown>, refuse: Refuse): void {
   const services = isPlainObject(compose.services) ? compose.services : {};
   for (const [name, service] of Object.entries(services)) {
     if (!isPlainObject(service)) continue;
@@ -213,7 +212,7 @@ function dropRuntipiRouting(compose: Record<string, unknown>, refuse: (field: st
 }
 
 /** One form field → one setting, or undefined (with the reason) when it cannot be one. */
-function settingOf(field: unknown, i: number, refuse: (field: string, reason: string) => void): ImportedSetting | undefined {
+function settingOf(field: unknown, i: number, refuse: Refuse): ImportedSetting | undefined {
   const at = `form_fields.${i}`;
   if (!isPlainObject(field)) {
     refuse(at, 'must be an object: not read');

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StoreInfo } from './compose-import';
-import { listRuntipiApps, readRuntipiApp, runtipiAppsDir } from './runtipi';
-import { listUmbrelApps, readUmbrelApp, readUmbrelStoreFile } from './umbrel';
+import type { ComposeAppInput, StoreInfo } from './store-types';
+import type { StoreReader } from './store-source';
+import { runtipiReader } from './runtipi';
+import { umbrelReader } from './umbrel';
 import { variablesIn } from './store-reading';
 
 /*
@@ -21,6 +22,21 @@ const umbrelStore: StoreInfo = { id: 'umbrel-test', format: 'umbrel', name: 'Umb
 /** File paths relative to the fixtures, so snapshots do not depend on where the repository is. */
 function relative<T>(value: T): T {
   return JSON.parse(JSON.stringify(value).split(STORES + path.sep).join('')) as T;
+}
+
+/** Reads an app folder as the store source does: the reader's files, then its read(). */
+function readApp(reader: StoreReader, store: StoreInfo, dir: string): ReturnType<StoreReader['read']> & { input?: ComposeAppInput } {
+  const files: Record<string, string | undefined> = {};
+  for (const name of reader.files) {
+    const file = path.join(dir, name);
+    files[name] = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  }
+  return reader.read({ store, appId: path.basename(dir), dir, files });
+}
+
+/** The app folders of a store, as the source lists them. */
+function appsOf(reader: StoreReader, dir: string): string[] {
+  return fs.readdirSync(path.join(dir, reader.appsFolder), { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
 }
 
 const temps: string[] = [];
@@ -43,15 +59,14 @@ describe('variablesIn', () => {
 });
 
 describe('Runtipi reader', () => {
-  const read = async (id: string) => readRuntipiApp(path.join(await runtipiAppsDir(RUNTIPI), id), runtipiStore);
+  const read = (id: string) => readApp(runtipiReader, runtipiStore, path.join(RUNTIPI, 'apps', id));
 
-  it('lists the app folders of apps/', async () => {
-    expect(await listRuntipiApps(RUNTIPI)).toEqual(['tipi-classic', 'tipi-exposed', 'tipi-host', 'tipi-notes', 'tipi-retired', 'tipi-stack']);
+  it('finds the app folders under apps/', () => {
+    expect(appsOf(runtipiReader, RUNTIPI)).toEqual(['tipi-classic', 'tipi-exposed', 'tipi-host', 'tipi-notes', 'tipi-retired', 'tipi-stack']);
   });
 
-  it('reads a form field of every type into settings, maps the variables and publishes the main service', async () => {
-    const r = await read('tipi-notes');
-    expect(r.error).toBeUndefined();
+  it('reads a form field of every type into settings, maps the variables and publishes the main service', () => {
+    const r = read('tipi-notes');
     const input = r.input!;
     expect(input.meta).toEqual({
       name: 'Tipi Notes',
@@ -81,22 +96,22 @@ describe('Runtipi reader', () => {
     expect(service.ports).toEqual(['18101:8080']);
     expect(service['x-runtipi']).toBeUndefined();
     expect((input.compose as any)['x-runtipi']).toBeUndefined();
-    expect(r.refusals.map((f) => f.field)).toEqual(expect.arrayContaining(['form_fields.6.regex', 'form_fields.3.min', 'metadata/logo.jpg']));
+    expect(input.refusals!.map((f) => f.field)).toEqual(expect.arrayContaining(['form_fields.6.regex', 'form_fields.3.min', 'metadata/logo.jpg']));
   });
 
-  it('marks force_expose and Runtipi\'s domain variables unmappable, skips available: false', async () => {
-    const exposed = await read('tipi-exposed');
-    expect(exposed.unavailable).toMatch(/force_expose/);
+  it('marks force_expose and Runtipi\'s domain variables unmappable, skips available: false', () => {
+    const exposed = read('tipi-exposed');
+    expect(exposed.input!.unavailable).toMatch(/force_expose/);
     expect(exposed.input!.variables).toEqual({
       APP_PROTOCOL: { kind: 'unmappable', reason: expect.stringMatching(/reverse proxy/) },
       APP_DOMAIN: { kind: 'unmappable', reason: expect.stringMatching(/domain/) },
       LOCAL_DOMAIN: { kind: 'unmappable', reason: expect.stringMatching(/local domain/) },
     });
-    expect((await read('tipi-retired')).skipped).toEqual({ field: 'available', reason: '"Tipi Retired" is marked available: false by its store' });
+    expect(read('tipi-retired')).toEqual({ skipped: { file: path.join(RUNTIPI, 'apps', 'tipi-retired', 'config.json'), field: 'available', message: '"Tipi Retired" is marked available: false by its store' } });
   });
 
-  it('reads the docker-compose.json dynamic format into Compose', async () => {
-    const r = await read('tipi-classic');
+  it('reads the docker-compose.json dynamic format into Compose', () => {
+    const r = read('tipi-classic');
     expect(r.input!.file).toMatch(/docker-compose\.json$/);
     expect(r.input!.compose).toEqual({
       services: {
@@ -117,79 +132,79 @@ describe('Runtipi reader', () => {
     });
   });
 
-  it('drops Runtipi\'s Traefik labels and shared network with a note, and reports broken files', async () => {
+  it('drops Runtipi\'s Traefik labels and shared network with a note, and reports broken files', () => {
     const dir = tempApp({
       'config.json': JSON.stringify({ name: 'Old', id: 'some-app', port: 8000, form_fields: [{ type: 'text', label: 'x', env_variable: 'bad-name' }] }),
       'docker-compose.yml': 'services:\n  some-app:\n    image: tomo-registry.test:5000/tomo-test/webapp:1\n    ports: ["${APP_PORT}:8080"]\n    networks: [tipi_main_network]\n    labels:\n      traefik.enable: "true"\n      keep.me: "yes"\nnetworks:\n  tipi_main_network:\n    external: true\n',
     });
-    const r = await readRuntipiApp(dir, runtipiStore);
+    const r = readApp(runtipiReader, runtipiStore, dir);
     expect(r.input!.compose).toEqual({ services: { 'some-app': { image: 'tomo-registry.test:5000/tomo-test/webapp:1', ports: ['${APP_PORT}:8080'], labels: { 'keep.me': 'yes' } } } });
-    expect(r.refusals.map((f) => [f.field, f.reason.split(':')[0]])).toEqual([
+    expect(r.input!.refusals!.map((f) => [f.field, f.reason.split(':')[0]])).toEqual([
       ['form_fields.0.env_variable', 'must be a variable name (letters, digits and "_")'],
       ['services.some-app.labels', "1 label(s) for Runtipi's reverse proxy (traefik.*, runtipi.*) dropped"],
       ['services.some-app.networks.tipi_main_network', "Runtipi's shared network is not joined"],
     ]);
-    expect((await readRuntipiApp(tempApp({ 'config.json': '{ nope' }), runtipiStore)).error).toEqual({ field: '', message: expect.stringMatching(/^config\.json is not valid JSON/) });
-    expect((await readRuntipiApp(tempApp({ 'config.json': '{"name":"x"}' }), runtipiStore)).error).toEqual({ field: '', message: 'the app has neither docker-compose.yml nor docker-compose.json' });
+    expect(readApp(runtipiReader, runtipiStore, tempApp({ 'config.json': '{ nope' }))).toEqual({ error: { file: expect.any(String), field: '', message: expect.stringMatching(/^config\.json is not valid JSON/) } });
+    expect(readApp(runtipiReader, runtipiStore, tempApp({ 'config.json': '{"name":"x"}' }))).toEqual({ error: { file: expect.any(String), field: '', message: 'the app has neither docker-compose.yml nor docker-compose.json' } });
+    expect(readApp(runtipiReader, runtipiStore, tempApp({ 'README.md': 'helpers' }))).toEqual({ skipped: { file: expect.any(String), field: '', message: 'some-app is not an app folder: it has no config.json' } });
   });
 
-  it('snapshot of every app\'s reading', async () => {
+  it('snapshot of every app\'s reading', () => {
     const all = [];
-    for (const id of await listRuntipiApps(RUNTIPI)) all.push(relative(await read(id)));
+    for (const id of appsOf(runtipiReader, RUNTIPI)) all.push(relative(read(id)));
     expect(all).toMatchSnapshot();
   });
 });
 
 describe('Umbrel reader', () => {
-  const read = (id: string) => readUmbrelApp(path.join(UMBREL, id), umbrelStore);
+  const read = (id: string) => readApp(umbrelReader, umbrelStore, path.join(UMBREL, id));
 
-  it('lists the app folders and reads umbrel-app-store.yml', async () => {
-    expect(await listUmbrelApps(UMBREL)).toEqual(['tomo-umbrel-host', 'tomo-umbrel-lightning', 'tomo-umbrel-notes', 'tomo-umbrel-stack', 'tomo-umbrel-tor']);
-    expect(await readUmbrelStoreFile(UMBREL)).toEqual({ id: 'tomo', name: 'Tomo test store' });
+  it('finds the app folders at the top of the store', () => {
+    expect(appsOf(umbrelReader, UMBREL)).toEqual(['tomo-umbrel-host', 'tomo-umbrel-lightning', 'tomo-umbrel-notes', 'tomo-umbrel-stack', 'tomo-umbrel-tor']);
   });
 
-  it('publishes the service app_proxy points at on the manifest port, and makes $APP_PASSWORD a setting', async () => {
-    const r = await read('tomo-umbrel-notes');
-    const input = r.input!;
-    expect(input.ignoreServices).toEqual(['app_proxy']);
+  it('publishes the service app_proxy points at on the manifest port, and makes $APP_PASSWORD a setting', () => {
+    const input = read('tomo-umbrel-notes').input!;
+    expect(input.ignoreServices).toEqual([{ service: 'app_proxy', reason: expect.stringMatching(/^Umbrel's own reverse proxy/) }]);
     expect((input.compose as any).services.web.ports).toEqual(['18201:8080']);
     expect(input.settings).toEqual([{ name: 'APP_PASSWORD', label: 'App password', description: expect.any(String), generate: 'password' }]);
     expect(input.variables).toEqual({ APP_DATA_DIR: { kind: 'appDataDir' }, APP_PASSWORD: { kind: 'setting', key: 'APP_PASSWORD' } });
     expect(input.meta).toMatchObject({ name: 'Umbrel Notes', version: '1.2.0', tagline: 'Notes in your browser', categories: ['files'], notes: expect.stringMatching(/^Sign in as "admin"\. The password is the App password setting/) });
-    expect(r.refusals.map((f) => f.field)).toEqual(['gallery']);
-    expect(r.unavailable).toBeUndefined();
+    expect(input.refusals!.map((f) => f.field)).toEqual(['gallery']);
+    expect(input.unavailable).toBeUndefined();
   });
 
-  it('says the proxy sign-in is not there, and maps $APP_SEED onto a generated setting', async () => {
-    const r = await read('tomo-umbrel-stack');
-    expect(r.refusals.map((f) => f.field)).toEqual(['services.app_proxy.environment.PROXY_AUTH_ADD']);
+  it('says the proxy sign-in is not there, and maps $APP_SEED onto a generated setting', () => {
+    const r = read('tomo-umbrel-stack');
+    expect(r.input!.refusals!.map((f) => f.field)).toEqual(['services.app_proxy.environment.PROXY_AUTH_ADD']);
     expect(r.input!.settings.map((s) => [s.name, s.generate])).toEqual([['APP_SEED', 'hex']]);
     expect((r.input!.compose as any).services.web.ports).toEqual(['18202:8080']);
   });
 
-  it('a host-network service listens on APP_PORT itself', async () => {
-    const r = await read('tomo-umbrel-host');
+  it('a host-network service listens on APP_PORT itself', () => {
+    const r = read('tomo-umbrel-host');
     expect((r.input!.compose as any).services.tool.ports).toEqual(['8080:8080']);
-    expect(r.refusals.find((f) => f.field === 'port')!.reason).toMatch(/listens on port 8080 itself: port 18203 is not used/);
+    expect(r.input!.refusals!.find((f) => f.field === 'port')!.reason).toMatch(/listens on port 8080 itself: port 18203 is not used/);
   });
 
-  it('is unavailable with the reason when it depends on other Umbrel apps or needs Tor', async () => {
-    const lightning = await read('tomo-umbrel-lightning');
-    expect(lightning.unavailable).toBe('it needs the Umbrel apps bitcoin, lightning, which Tomo does not provide');
+  it('is unavailable with the reason when it depends on other Umbrel apps or needs Tor', () => {
+    const lightning = read('tomo-umbrel-lightning');
+    expect(lightning.input!.unavailable).toBe('it needs the Umbrel apps bitcoin, lightning, which Tomo does not provide');
     expect(lightning.input!.variables.APP_BITCOIN_NODE_IP).toEqual({ kind: 'unmappable', reason: 'exported by the Umbrel app "bitcoin", which Tomo does not provide' });
-    const tor = await read('tomo-umbrel-tor');
-    expect(tor.unavailable).toMatch(/only over Tor/);
+    const tor = read('tomo-umbrel-tor');
+    expect(tor.input!.unavailable).toMatch(/only over Tor/);
     expect(Object.keys(tor.input!.variables)).toEqual(['TOR_PROXY_IP', 'TOR_PROXY_PORT', 'DEVICE_DOMAIN_NAME']);
   });
 
-  it('reports an unknown manifest version and a missing Compose file', async () => {
-    expect((await readUmbrelApp(tempApp({ 'umbrel-app.yml': 'manifestVersion: 2\nname: x\n' }), umbrelStore)).error).toEqual({ field: 'manifestVersion', message: '2 is not a manifest version Tomo reads (1 or 1.x)' });
-    expect((await readUmbrelApp(tempApp({ 'umbrel-app.yml': 'manifestVersion: 1\nname: x\n' }), umbrelStore)).error).toEqual({ field: '', message: 'docker-compose.yml is missing' });
+  it('reports an unknown manifest version and a missing Compose file', () => {
+    expect(readApp(umbrelReader, umbrelStore, tempApp({ 'umbrel-app.yml': 'manifestVersion: 2\nname: x\n' }))).toEqual({ error: { file: expect.stringMatching(/umbrel-app\.yml$/), field: 'manifestVersion', message: '2 is not a manifest version Tomo reads (1 or 1.x)' } });
+    expect(readApp(umbrelReader, umbrelStore, tempApp({ 'umbrel-app.yml': 'manifestVersion: 1\nname: x\n' }))).toEqual({ error: { file: expect.stringMatching(/docker-compose\.yml$/), field: '', message: 'docker-compose.yml is missing' } });
+    expect(readApp(umbrelReader, umbrelStore, tempApp({ 'README.md': 'template' }))).toEqual({ skipped: { file: expect.any(String), field: '', message: 'some-app is not an app folder: it has no umbrel-app.yml' } });
   });
 
-  it('snapshot of every app\'s reading', async () => {
+  it('snapshot of every app\'s reading', () => {
     const all = [];
-    for (const id of await listUmbrelApps(UMBREL)) all.push(relative(await read(id)));
+    for (const id of appsOf(umbrelReader, UMBREL)) all.push(relative(read(id)));
     expect(all).toMatchSnapshot();
   });
 });

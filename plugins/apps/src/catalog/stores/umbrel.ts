@@ -1,7 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { ComposeAppInput, ImportedSetting, StoreInfo, VariableMapping } from './compose-import';
-import { copyPlain, environmentOf, isPlainObject, parseStoreYaml, portNumber, publishPort, readStoreFile, text, variablesIn, type StoreAppReading } from './store-reading';
+import type { CatalogIssue } from '../issues';
+import type { ComposeAppInput, ImportedSetting, Refusal, StoreInfo, VariableMapping } from './store-types';
+import type { StoreReader } from './store-source';
+import { readStoreYaml } from './store-yaml';
+import { environmentOf, isPlainObject, portNumber, publishPort, text, variablesIn } from './store-reading';
 
 /*
  * An Umbrel app store (the official umbrel-apps repository or a community store), as Umbrel
@@ -32,101 +34,94 @@ const UNMAPPABLE: Record<string, string> = {
   APP_DOMAIN: "the app's address from Umbrel: Tomo has no such variable",
 };
 
-/** The store's id and name from `umbrel-app-store.yml` (community stores), when there is one. */
-export async function readUmbrelStoreFile(dir: string): Promise<{ id?: string; name?: string }> {
-  try {
-    const source = await readStoreFile(path.join(dir, 'umbrel-app-store.yml'));
-    const parsed = source === undefined ? undefined : parseStoreYaml(source, 'umbrel-app-store.yml');
-    if (!isPlainObject(parsed)) return {};
-    return { ...(text(parsed.id) ? { id: text(parsed.id) } : {}), ...(text(parsed.name) ? { name: text(parsed.name) } : {}) };
-  } catch {
-    return {};
-  }
-}
+type Refuse = (field: string, reason: string) => void;
 
-/** The app folders of an Umbrel store (those with an umbrel-app.yml), by name. */
-export async function listUmbrelApps(dir: string): Promise<string[]> {
-  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && fs.existsSync(path.join(dir, e.name, 'umbrel-app.yml')))
-    .map((e) => e.name)
-    .sort();
-}
+/** Umbrel's store format: one folder per app at the top of the store. */
+export const umbrelReader: StoreReader = {
+  format: 'umbrel',
+  appsFolder: '',
+  files: ['umbrel-app.yml', 'docker-compose.yml'],
+  read: ({ store, appId, dir, files }) => readUmbrelApp(store, appId, dir, files),
+};
 
 /** Reads one app folder into the converter's input. Never throws. */
-export async function readUmbrelApp(appDir: string, store: StoreInfo): Promise<StoreAppReading> {
-  const appId = path.basename(appDir);
-  const manifestFile = path.join(appDir, 'umbrel-app.yml');
-  const reading: StoreAppReading = { appId, file: manifestFile, refusals: [] };
-  const refuse = (field: string, reason: string) => reading.refusals.push({ appId, field, reason });
+export function readUmbrelApp(store: StoreInfo, appId: string, dir: string, files: Readonly<Record<string, string | undefined>>): ReturnType<StoreReader['read']> {
+  const manifestFile = path.join(dir, 'umbrel-app.yml');
+  const composeFile = path.join(dir, 'docker-compose.yml');
+  const issue = (field: string, message: string, file = manifestFile): CatalogIssue => ({ file, field, message });
+  // A store's repository has other folders (e.g. a template for new apps without a manifest): not apps.
+  if (files['umbrel-app.yml'] === undefined) return { skipped: issue('', `${appId} is not an app folder: it has no umbrel-app.yml`) };
+  const read = readStoreYaml(files['umbrel-app.yml'], manifestFile);
+  if ('error' in read) return read;
+  const manifest = read.value;
+  const version = manifest.manifestVersion;
+  if (typeof version !== 'number' || version < 1 || version >= 2) return { error: issue('manifestVersion', `${JSON.stringify(version ?? null)} is not a manifest version Tomo reads (1 or 1.x)`) };
+  const name = text(manifest.name);
+  if (!name) return { error: issue('name', 'is required') };
+  if (files['docker-compose.yml'] === undefined) return { error: issue('', 'docker-compose.yml is missing', composeFile) };
+  const parsed = readStoreYaml(files['docker-compose.yml'], composeFile);
+  if ('error' in parsed) return parsed;
+  if (!isPlainObject(parsed.value.services)) return { error: issue('services', 'must be a mapping of services', composeFile) };
+  const compose = structuredClone(parsed.value);
+
+  const refusals: Refusal[] = [];
+  const refuse: Refuse = (field, reason) => refusals.push({ appId, field, reason });
+  if (manifest.id !== undefined && manifest.id !== appId) refuse('id', `"${String(manifest.id)}" differs from the folder name: the app is imported as "${appId}"`);
+  const proxied = publishProxiedService(compose, appId, portNumber(manifest.port), refuse);
+
   const unavailable: string[] = [];
-  try {
-    const source = await readStoreFile(manifestFile);
-    if (source === undefined) return { ...reading, error: { field: '', message: 'umbrel-app.yml is missing' } };
-    const manifest = parseStoreYaml(source, 'umbrel-app.yml');
-    if (!isPlainObject(manifest)) return { ...reading, error: { field: '', message: 'umbrel-app.yml must be a mapping' } };
-    const version = manifest.manifestVersion;
-    if (typeof version !== 'number' || version < 1 || version >= 2) {
-      return { ...reading, error: { field: 'manifestVersion', message: `${JSON.stringify(version ?? null)} is not a manifest version Tomo reads (1 or 1.x)` } };
-    }
-    const name = text(manifest.name);
-    if (!name) return { ...reading, error: { field: 'name', message: 'is required' } };
-    if (manifest.id !== undefined && manifest.id !== appId) refuse('id', `"${String(manifest.id)}" differs from the folder name: the app is imported as "${appId}"`);
+  const dependencies = (Array.isArray(manifest.dependencies) ? manifest.dependencies : []).filter((d): d is string => typeof d === 'string');
+  if (dependencies.length > 0) unavailable.push(`it needs the Umbrel app${dependencies.length > 1 ? 's' : ''} ${dependencies.join(', ')}, which Tomo does not provide`);
+  if (manifest.torOnly === true) unavailable.push('it is reachable only over Tor (torOnly), which Tomo does not run');
 
-    const composeFile = path.join(appDir, 'docker-compose.yml');
-    const composeSource = await readStoreFile(composeFile);
-    if (composeSource === undefined) return { ...reading, error: { field: '', message: 'docker-compose.yml is missing' } };
-    const parsed = parseStoreYaml(composeSource, 'docker-compose.yml');
-    if (!isPlainObject(parsed) || !isPlainObject(parsed.services)) return { ...reading, error: { field: '', message: 'docker-compose.yml must be a Compose mapping with services' } };
-    const compose = copyPlain(parsed);
-    const port = portNumber(manifest.port);
-    const proxied = publishProxiedService(compose, appId, port, refuse);
-
-    const dependencies = (Array.isArray(manifest.dependencies) ? manifest.dependencies : []).filter((d): d is string => typeof d === 'string');
-    if (dependencies.length > 0) unavailable.push(`it needs the Umbrel app${dependencies.length > 1 ? 's' : ''} ${dependencies.join(', ')}, which Tomo does not provide`);
-    if (manifest.torOnly === true) unavailable.push('it is reachable only over Tor (torOnly), which Tomo does not run');
-
-    const used = variablesIn(compose.services);
-    // The app_proxy service is left out, so what only it uses does not count.
-    const settings: ImportedSetting[] = [];
-    if (used.has('APP_PASSWORD')) {
-      settings.push({ name: 'APP_PASSWORD', label: 'App password', description: 'Umbrel derives this password from the device; here, type one or leave it empty for a generated one.', generate: 'password' });
-    }
-    if (used.has('APP_SEED')) settings.push({ name: 'APP_SEED', label: 'App seed', description: "A secret Umbrel derives from the device for this app; Tomo generates one.", generate: 'hex' });
-    const variables = variablesFor(used, dependencies);
-
-    const notes: string[] = [];
-    const username = text(manifest.defaultUsername);
-    const password = text(manifest.defaultPassword);
-    if (username) notes.push(`Sign in as "${username}".`);
-    if (manifest.deterministicPassword === true || password === '$APP_PASSWORD' || password === '${APP_PASSWORD}') {
-      notes.push('The password is the App password setting: type your own at install, as a generated one is not shown again.');
-      if (!settings.some((s) => s.name === 'APP_PASSWORD')) refuse('deterministicPassword', 'the Compose file does not use $APP_PASSWORD, so there is no password setting to sign in with');
-    } else if (password) notes.push(`The default password is "${password}".`);
-    const urlPath = text(manifest.path);
-    if (urlPath && proxied) notes.push(`The app's page is ${urlPath} on its web port.`);
-    if (Array.isArray(manifest.gallery) && manifest.gallery.length > 0) refuse('gallery', "file names on Umbrel's image server: Tomo shows no gallery");
-
-    const website = [manifest.website, manifest.repo].map(text).find((u) => u !== undefined && /^https?:\/\//i.test(u));
-    const icon = text(manifest.icon);
-    const meta: ComposeAppInput['meta'] = {
-      name,
-      ...(manifest.version !== undefined && manifest.version !== null && String(manifest.version).trim() !== '' ? { version: String(manifest.version).trim() } : {}),
-      ...(text(manifest.description) ? { description: text(manifest.description) } : {}),
-      ...(text(manifest.tagline) ? { tagline: text(manifest.tagline) } : {}),
-      ...(icon && /^https?:\/\//i.test(icon) ? { icon } : {}),
-      ...(website ? { website } : {}),
-      ...(notes.length ? { notes: notes.join(' ') } : {}),
-      categories: text(manifest.category) ? [text(manifest.category)!] : [],
-    };
-    return {
-      ...reading,
-      ...(unavailable.length ? { unavailable: unavailable.join('; ') } : {}),
-      input: { store, appId, file: composeFile, compose, meta, settings, variables, ignoreServices: [UMBREL_PROXY_SERVICE] },
-    };
-  } catch (err) {
-    return { ...reading, error: { field: '', message: (err as Error).message } };
+  // Only what the app's own services use counts: app_proxy is left out.
+  const services = compose.services as Record<string, unknown>;
+  const used = variablesIn(Object.fromEntries(Object.entries(services).filter(([n]) => n !== UMBREL_PROXY_SERVICE)));
+  const settings: ImportedSetting[] = [];
+  if (used.has('APP_PASSWORD')) {
+    settings.push({ name: 'APP_PASSWORD', label: 'App password', description: 'Umbrel derives this password from the device; here, type one or leave it empty for a generated one.', generate: 'password' });
   }
+  if (used.has('APP_SEED')) settings.push({ name: 'APP_SEED', label: 'App seed', description: 'A secret Umbrel derives from the device for this app; Tomo generates one.', generate: 'hex' });
+  const variables = variablesFor(used, dependencies);
+
+  const notes: string[] = [];
+  const username = text(manifest.defaultUsername);
+  const password = text(manifest.defaultPassword);
+  if (username) notes.push(`Sign in as "${username}".`);
+  if (manifest.deterministicPassword === true || password === '$APP_PASSWORD' || password === '${APP_PASSWORD}') {
+    notes.push('The password is the App password setting: type your own at install, as a generated one is not shown again.');
+    if (!settings.some((s) => s.name === 'APP_PASSWORD')) refuse('deterministicPassword', 'the Compose file does not use $APP_PASSWORD, so there is no password setting to sign in with');
+  } else if (password) notes.push(`The default password is "${password}".`);
+  const urlPath = text(manifest.path);
+  if (urlPath && proxied) notes.push(`The app's page is ${urlPath} on its web port.`);
+  if (Array.isArray(manifest.gallery) && manifest.gallery.length > 0) refuse('gallery', "file names on Umbrel's image server: Tomo shows no gallery");
+
+  const website = [manifest.website, manifest.repo].map(text).find((u) => u !== undefined && /^https?:\/\//i.test(u));
+  const icon = text(manifest.icon);
+  const appVersion = typeof manifest.version === 'number' ? String(manifest.version) : text(manifest.version);
+  const meta: ComposeAppInput['meta'] = {
+    name,
+    ...(appVersion ? { version: appVersion } : {}),
+    ...(text(manifest.description) ? { description: text(manifest.description) } : {}),
+    ...(text(manifest.tagline) ? { tagline: text(manifest.tagline) } : {}),
+    ...(icon && /^https?:\/\//i.test(icon) ? { icon } : {}),
+    ...(website ? { website } : {}),
+    ...(notes.length ? { notes: notes.join(' ') } : {}),
+    categories: text(manifest.category) ? [text(manifest.category)!] : [],
+  };
+  const input: ComposeAppInput = {
+    store,
+    appId,
+    file: composeFile,
+    compose,
+    meta,
+    settings,
+    variables,
+    ignoreServices: [{ service: UMBREL_PROXY_SERVICE, reason: "Umbrel's own reverse proxy, which Tomo does not run: the port of the service it points at is published instead" }],
+    ...(refusals.length ? { refusals } : {}),
+    ...(unavailable.length ? { unavailable: unavailable.join('; ') } : {}),
+  };
+  return { input };
 }
 
 /**
@@ -134,7 +129,7 @@ export async function readUmbrelApp(appDir: string, store: StoreInfo): Promise<S
  * (APP_HOST is the container name Umbrel gives it, `<app-id>_<service>_1`, or the service name).
  * Returns whether a service was published.
  */
-function publishProxiedService(compose: Record<string, unknown>, appId: string, port: number | undefined, refuse: (field: string, reason: string) => void): boolean {
+function publishProxiedService(compose: Record<string, unknown>, appId: string, port: number | undefined, refuse: Refuse): boolean {
   const services = compose.services as Record<string, unknown>;
   const proxy = services[UMBREL_PROXY_SERVICE];
   if (!isPlainObject(proxy)) return false;
