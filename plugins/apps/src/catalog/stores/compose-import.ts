@@ -66,8 +66,9 @@ const TOP_LEVEL_KEYS = new Set(['services', 'volumes', 'networks', 'version', 'n
 
 /** Converts one app of a Compose-based store. Never throws. */
 export function importComposeApp(input: ComposeAppInput): ImportedApp {
-  const refusals: Refusal[] = [];
-  const fatal: string[] = [];
+  // The reader's own findings come first: they concern the store's metadata, read before the Compose file.
+  const refusals: Refusal[] = [...(input.refusals ?? [])];
+  const fatal: string[] = input.unavailable ? [input.unavailable] : [];
   const refuse = (field: string, reason: string, isFatal: boolean) => {
     refusals.push({ appId: input.appId, field, reason });
     if (isFatal) fatal.push(`${field}: ${reason}`);

@@ -3,13 +3,19 @@ import { casaosReader } from './casaos';
 import { composeStoreSource, type StoreReader } from './store-source';
 import { storeLicence } from './store-licence';
 import type { StoreFormat } from './store-types';
+import { runtipiReader } from './runtipi';
+import { umbrelReader } from './umbrel';
 
 /*
  * The store formats Tomo reads, and the catalog source of one configured store. Each format's
  * reader lives in its own file (casaos.ts, runtipi.ts, umbrel.ts) and is listed here.
  */
 
-export const STORE_READERS: Partial<Record<StoreFormat, StoreReader>> = { casaos: casaosReader };
+export const STORE_READERS: Partial<Record<StoreFormat, StoreReader>> = {
+  casaos: casaosReader,
+  runtipi: runtipiReader,
+  umbrel: umbrelReader,
+};
 
 /** How a store is called when the admin gives it no name. */
 export const STORE_NAMES: Readonly<Record<StoreFormat, string>> = { casaos: 'CasaOS app store', runtipi: 'Runtipi app store', umbrel: 'Umbrel app store' };

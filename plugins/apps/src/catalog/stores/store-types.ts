@@ -78,6 +78,10 @@ export interface ComposeAppInput {
   descriptions?: Readonly<Record<string, string>>;
   /** Where the store writes each metadata field, for refusals (default: the meta key, e.g. `icon`). */
   metaFields?: Partial<Record<keyof ComposeAppMeta, string>>;
+  /** What the store reader itself could not honour in the store's own files (form fields, metadata), listed first. */
+  refusals?: Refusal[];
+  /** Why the app cannot be installed, when the reader already knows (e.g. it depends on other apps of its store). */
+  unavailable?: string;
 }
 
 /** One thing of the store's app Tomo does not honour: which field, and why. */
