@@ -50,11 +50,13 @@ test('a Runtipi app and an Umbrel app install on a prepared Debian 13 server, an
   const k = t!;
   const token = k.tokens.admin;
 
-  // The imported apps are in the catalog, from their stores.
+  // The imported apps are in the catalog with their store (its licence and attribution) and what was not honoured.
   const notes = await k.request('GET', '/api/apps/catalog/runtipi-tipi-notes', { token });
-  expect(notes.body.source).toMatchObject({ id: 'store:runtipi', kind: 'import', label: expect.stringMatching(/^Runtipi app store /) });
+  expect(notes.body.source).toMatchObject({ id: 'store:runtipi', kind: 'import' });
+  expect(notes.body.imported).toMatchObject({ store: { id: 'runtipi', format: 'runtipi', name: 'Runtipi app store' }, storeAppId: 'tipi-notes' });
+  expect(notes.body.imported.refusals).toContainEqual({ field: 'form_fields.6.regex', reason: expect.stringContaining('Tomo does not check values against a pattern') });
   const umbrelNotes = await k.request('GET', '/api/apps/catalog/umbrel-tomo-umbrel-notes', { token });
-  expect(umbrelNotes.body.source).toMatchObject({ id: 'store:umbrel', kind: 'import', label: expect.stringMatching(/^Tomo test store /) });
+  expect(umbrelNotes.body.imported.store).toEqual({ id: 'umbrel', format: 'umbrel', name: 'Tomo test store', licence: 'MIT', attribution: 'Tomo test fixtures' });
 
   // As compose-debian13.e2e: the test bed's kernel needs Docker's IPv6 switch in a container (a real machine does not).
   const dropIn = '/etc/systemd/system/docker.service.d/tomo-testbed-ipv6.conf';
@@ -65,6 +67,11 @@ test('a Runtipi app and an Umbrel app install on a prepared Debian 13 server, an
   const added = await k.request('POST', '/api/servers', { token, body: { name: 'trixie-stores', host: server.host, port: server.port, username: server.username, authType: 'password', credentials: { password: server.password } } });
   expect(added.status).toBe(201);
   const serverId = added.body.id as string;
+
+  // An app Tomo cannot honour is refused before anything reaches the server, naming why.
+  const exposed = await k.request('POST', `/api/servers/${serverId}/apps`, { token, body: { appId: 'runtipi-tipi-exposed' } });
+  expect(exposed.status).toBe(409);
+  expect(exposed.body.error.message).toContain('force_expose');
 
   expect((await k.request('POST', `/api/servers/${serverId}/preparation`, { token, body: {} })).status).toBe(202);
   let prep: any;

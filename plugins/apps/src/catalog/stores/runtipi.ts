@@ -114,6 +114,7 @@ export function readRuntipiApp(store: StoreInfo, appId: string, dir: string, fil
   const website = [config.website, config.source].map(text).find((u) => u !== undefined && /^https?:\/\//i.test(u));
   const version = typeof config.version === 'number' ? String(config.version) : text(config.version);
   const categories = (Array.isArray(config.categories) ? config.categories : []).filter((c): c is string => typeof c === 'string');
+  const architectures = (Array.isArray(config.supported_architectures) ? config.supported_architectures : []).filter((a): a is string => typeof a === 'string');
   const input: ComposeAppInput = {
     store,
     appId,
@@ -126,6 +127,7 @@ export function readRuntipiApp(store: StoreInfo, appId: string, dir: string, fil
       ...(text(config.short_desc) ? { tagline: text(config.short_desc) } : {}),
       ...(website ? { website } : {}),
       categories,
+      ...(architectures.length ? { architectures } : {}),
     },
     settings,
     variables,

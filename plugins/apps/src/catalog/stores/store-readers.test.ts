@@ -75,6 +75,7 @@ describe('Runtipi reader', () => {
       tagline: "A note-taking web app, for Tomo's Runtipi import tests.",
       website: 'https://example.com/tipi-notes',
       categories: ['utilities', 'data'],
+      architectures: ['amd64', 'arm64'],
     });
     const byName = Object.fromEntries(input.settings.map((s) => [s.name, s]));
     expect(byName.NOTES_GREETING).toEqual({ name: 'NOTES_GREETING', label: 'Greeting', description: 'Shown on the home page', required: true });
