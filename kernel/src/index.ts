@@ -50,4 +50,5 @@ export { migrationStatus, type MigrationState } from './db/create-data-source';
 export { createCli, runCli, type Distribution } from './cli/create-cli';
 export { promptHidden } from './cli/prompt-hidden';
 export { quoteShellArg } from './shell/quote';
+export { lazyModule } from './lazy/lazy-module';
 export { SecretVault, VaultError } from './vault/secret-vault';

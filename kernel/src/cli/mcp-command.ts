@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { TomoConfig } from '../config/config-schema';
 import { ConfigError } from '../errors';
-import { bridgeStdioToHttp } from '../mcp/stdio-bridge';
+import { lazyModule } from '../lazy/lazy-module';
+
+// The bridge and the MCP SDK's stdio and HTTP-client transports: only `tomo mcp` needs them, not `tomo serve`.
+const stdioBridge = lazyModule<typeof import('../mcp/stdio-bridge')>(require, '../mcp/stdio-bridge');
 
 /** Where Tomo listens by default (`server.host` and `server.port`). */
 const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -44,6 +47,6 @@ export function addMcpCommand(program: Command, getConfig: () => TomoConfig): vo
         process.stderr.write(`tomo mcp: ${(err as Error).message}\n`);
         process.exit(2);
       }
-      await bridgeStdioToHttp(new URL('/mcp', base), token);
+      await stdioBridge().bridgeStdioToHttp(new URL('/mcp', base), token);
     });
 }

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { kernelConfigSchema, type TomoConfig } from './config-schema';
+import { lazyModule } from '../lazy/lazy-module';
+
+/** The YAML parser: only needed when there is a config file to read. */
+const yaml = lazyModule<typeof import('yaml')>(require, 'yaml');
 
 /** Where configuration comes from, lowest precedence first: defaults < file < environment < overrides. */
 export interface ConfigSources {
@@ -71,7 +74,7 @@ function readFile(file: string, explicit: boolean): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = YAML.parse(text);
+    parsed = yaml().parse(text);
   } catch (err) {
     throw new ConfigError(`Config file ${file} is not valid YAML: ${(err as Error).message}`);
   }

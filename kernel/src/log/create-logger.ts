@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { LogTarget } from '../config/config-schema';
 import { redactionPaths } from './redaction';
+import { lazyModule } from '../lazy/lazy-module';
+
+/** pino-pretty (and its colour and date helpers): only loaded for readable lines in a terminal. */
+const pinoPretty = lazyModule<typeof import('pino-pretty')>(require, 'pino-pretty');
 
 /** How to log: JSON lines to `<logDir>/tomo.log` and/or stdout, plus readable console lines when `pretty`. */
 export interface LoggerOptions {
@@ -39,7 +42,7 @@ export function createLogger(options: LoggerOptions): Logger {
     streams.push({ level, stream: file.stream });
   }
   if (options.pretty) {
-    streams.push({ level, stream: pretty({ colorize: process.stdout.isTTY, sync: true }) });
+    streams.push({ level, stream: pinoPretty()({ colorize: process.stdout.isTTY, sync: true }) });
   } else if (targets.includes('stdout')) {
     streams.push({ level, stream: openStdoutTarget() });
   }

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { McpSessionState } from '../access/call-context';
 import type { HookRegistry } from '../hooks/hook-set';
 import { credentialFromRequest } from '../http/credentials';
@@ -14,6 +13,13 @@ import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
 import { runTool, toolError } from './run-tool';
 import type { ToolEntry, ToolRegistry } from './tool-registry';
 import { serveWithWebTransport } from './web-request-bridge';
+import { lazyModule } from '../lazy/lazy-module';
+
+// The MCP SDK (its server, transport, and the zod schemas of every message) is loaded when `/mcp`
+// is first used: an instance no agent talks to never holds it (issue 19, idle memory).
+const sdkServer = lazyModule<typeof import('@modelcontextprotocol/sdk/server/index.js')>(require, '@modelcontextprotocol/sdk/server/index.js');
+const sdkTransport = lazyModule<typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')>(require, '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js');
+const sdkTypes = lazyModule<typeof import('@modelcontextprotocol/sdk/types.js')>(require, '@modelcontextprotocol/sdk/types.js');
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -82,7 +88,8 @@ export class McpEndpoint {
   }
 
   private createServer(state: McpSessionState): Server {
-    const server = new Server(this.info, { capabilities: { tools: { listChanged: false } } });
+    const { CallToolRequestSchema, ListToolsRequestSchema } = sdkTypes();
+    const server = new (sdkServer().Server)(this.info, { capabilities: { tools: { listChanged: false } } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.listedTools() }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
@@ -135,7 +142,7 @@ export class McpEndpoint {
     const body = (ctx.request as { body?: unknown }).body;
     if (sessionId && !session) return jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session');
     if (!session) {
-      if (ctx.method !== 'POST' || !isInitializeRequest(body)) {
+      if (ctx.method !== 'POST' || !sdkTypes().isInitializeRequest(body)) {
         return jsonRpcError(ctx, 400, 'No MCP session: send an initialize request first');
       }
       session = await this.open();
@@ -149,7 +156,7 @@ export class McpEndpoint {
     const state: McpSessionState = {};
     const server = this.createServer(state);
     const session: Session = { server, state, lastSeen: Date.now(), transport: undefined as unknown as WebStandardStreamableHTTPServerTransport };
-    session.transport = new WebStandardStreamableHTTPServerTransport({
+    session.transport = new (sdkTransport().WebStandardStreamableHTTPServerTransport)({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
       onsessioninitialized: (id) => {

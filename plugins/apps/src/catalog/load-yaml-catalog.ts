@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { lazyModule } from '@tomo/kernel';
 import { parseAppDefinition, type DefinitionResult, type NormalizeOptions } from './definition-schema';
 import { parseYamlQuickly } from './fast-yaml';
 import type { CatalogLoadResult } from './catalog-types';
 import type { CatalogIssue } from './issues';
+
+/** The careful parser (`yaml`, with line numbers): only loaded for a file the quick path gives up on (issue 19, idle memory). */
+const yaml = lazyModule<typeof import('yaml')>(require, 'yaml');
 
 export type { CatalogLoadResult, LoadedApp } from './catalog-types';
 
@@ -41,10 +45,10 @@ const firstLine = (message: string) => message.split('\n')[0].replace(/:$/, '');
 
 /** Depth of the deepest collection in a YAML node tree (aliases count as leaves, so cycles end). */
 function depthExceeds(node: unknown, max: number, depth = 0): boolean {
-  if (isMap(node) || isSeq(node)) {
+  if (yaml().isMap(node) || yaml().isSeq(node)) {
     if (depth + 1 > max) return true;
     for (const item of node.items as unknown[]) {
-      if (isPair(item)) {
+      if (yaml().isPair(item)) {
         if (depthExceeds(item.key, max, depth + 1) || depthExceeds(item.value, max, depth + 1)) return true;
       } else if (depthExceeds(item, max, depth + 1)) return true;
     }
@@ -63,7 +67,7 @@ function lineOf(doc: Document, counter: LineCounter, field: string): number | un
     } catch {
       node = undefined;
     }
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+    if (yaml().isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
 }
@@ -88,14 +92,14 @@ export function parseYamlDefinition(text: string, file: string, options: YamlCat
     if (result.app && result.errors.length === 0 && result.warnings.length === 0) return result;
   }
 
-  const counter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
+  const counter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     return fail(`not valid YAML: ${firstLine(e.message)}`, e.linePos?.[0].line);
   }
   if (depthExceeds(doc.contents, limits.maxDepth)) return fail(`nesting is deeper than ${limits.maxDepth} levels`);
-  if (isAlias(doc.contents)) return fail('must be a mapping of keys (id:, name:, image:, ...)');
+  if (yaml().isAlias(doc.contents)) return fail('must be a mapping of keys (id:, name:, image:, ...)');
 
   let value: unknown;
   try {
@@ -103,7 +107,7 @@ export function parseYamlDefinition(text: string, file: string, options: YamlCat
   } catch (err) {
     return fail(`not usable YAML: ${firstLine((err as Error).message)} (at most ${limits.maxAliasCount} aliases)`);
   }
-  if (value === null || value === undefined || (isScalar(doc.contents) && doc.contents.value === null)) return fail('file is empty');
+  if (value === null || value === undefined || (yaml().isScalar(doc.contents) && doc.contents.value === null)) return fail('file is empty');
   if (typeof value !== 'object' || Array.isArray(value)) return fail('must be a mapping of keys (id:, name:, image:, ...)');
 
   const result = parseAppDefinition(value, file, options);

@@ -1,5 +1,10 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { lazyModule } from '@tomo/kernel';
 import { StreamAgent, type OpenStream } from './stream-agent';
+
+// dockerode and docker-modem (with their dependencies) load when Tomo first talks to an engine,
+// not at start-up (issue 19, idle memory).
+const dockerode = lazyModule<typeof import('dockerode')>(require, 'dockerode');
 
 /** Opens one byte stream to the server's Docker socket (through its pooled SSH connection). */
 export type OpenDockerStream = OpenStream;
@@ -13,5 +18,6 @@ export type OpenDockerStream = OpenStream;
 export function dockerOverSsh(open: OpenDockerStream, options: { timeoutMs?: number } = {}): Docker {
   // `agent` is a docker-modem option @types/dockerode does not list.
   const modemOptions = { protocol: 'http', host: 'docker', port: 80, agent: new StreamAgent(open), timeout: options.timeoutMs } as Docker.DockerOptions;
-  return new Docker(modemOptions);
+  const Dockerode = dockerode();
+  return new Dockerode(modemOptions);
 }

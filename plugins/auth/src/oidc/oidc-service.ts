@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { DataSource, Repository } from 'typeorm';
-import { AppError, type CallContext, type Clock, type HookRegistry, type SecretVault } from '@tomo/kernel';
+import { AppError, lazyModule, type CallContext, type Clock, type HookRegistry, type SecretVault } from '@tomo/kernel';
 import { authHooks } from '../hooks';
 import type { LoginResult, LoginService } from '../services/login-service';
 import type { UserService } from '../services/user-service';
@@ -9,6 +9,9 @@ import { resolveClientSecret } from './client-secret';
 import type { OidcProviderConfig } from './oidc-config';
 import { OidcIdentityEntity } from './oidc-identity.entity';
 import { PendingLogins } from './pending-logins';
+
+/** openid-client loads with the first single sign-on, not at start-up (issue 19, idle memory). */
+const openIdClient = lazyModule<typeof import('openid-client')>(require, 'openid-client');
 
 /** Why a single sign-on was refused: the code goes to the login page (`?oidcError=`), the message to the log. */
 export class OidcRefusal extends Error {
@@ -85,7 +88,7 @@ export class OidcService {
       const p = this.provider(id);
       const issuer = new URL(p.issuer);
       const insecure = issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname);
-      config = client.discovery(issuer, p.clientId, resolveClientSecret(id, p, this.vault), undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined);
+      config = openIdClient().discovery(issuer, p.clientId, resolveClientSecret(id, p, this.vault), undefined, insecure ? { execute: [openIdClient().allowInsecureRequests] } : undefined);
       config.catch(() => this.configurations.delete(id));
       this.configurations.set(id, config);
     }
@@ -101,14 +104,14 @@ export class OidcService {
     } catch (err) {
       throw new OidcRefusal('provider_error', `Discovery of OpenID provider "${id}" failed: ${(err as Error).message}`);
     }
-    const codeVerifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
+    const codeVerifier = openIdClient().randomPKCECodeVerifier();
+    const state = openIdClient().randomState();
+    const nonce = openIdClient().randomNonce();
     this.pending.add(state, { provider: id, nonce, codeVerifier, redirectUri });
-    const url = client.buildAuthorizationUrl(config, {
+    const url = openIdClient().buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: this.provider(id).scopes.join(' '),
-      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge: await openIdClient().calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state,
       nonce,
@@ -132,7 +135,7 @@ export class OidcService {
     currentUrl.search = callbackUrl.search;
     let claims: Record<string, unknown>;
     try {
-      const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+      const tokens = await openIdClient().authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: pending.codeVerifier,
         expectedState: state,
         expectedNonce: pending.nonce,
@@ -140,10 +143,10 @@ export class OidcService {
       });
       const idClaims = tokens.claims()!;
       // Many providers (Authelia, Authentik by default) put email and groups only in userinfo.
-      const userinfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+      const userinfo = await openIdClient().fetchUserInfo(config, tokens.access_token, idClaims.sub);
       claims = { ...userinfo, ...idClaims };
     } catch (err) {
-      const code = err instanceof client.AuthorizationResponseError ? 'provider_error' : 'invalid_response';
+      const code = err instanceof openIdClient().AuthorizationResponseError ? 'provider_error' : 'invalid_response';
       const claim = mismatchedClaim(err);
       throw new OidcRefusal(code, `OpenID provider "${id}" answer refused: ${(err as Error).message}${claim ? ` (claim ${claim})` : ''}`);
     }

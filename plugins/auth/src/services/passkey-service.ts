@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
+import type {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { DataSource } from 'typeorm';
-import { AppError, badRequest, notFound, type CallContext, type Clock, type HookRegistry, type Principal } from '@tomo/kernel';
+import { AppError, badRequest, lazyModule, notFound, type CallContext, type Clock, type HookRegistry, type Principal } from '@tomo/kernel';
 import { PasskeyEntity } from '../entities/passkey.entity';
 import { SessionEntity } from '../entities/session.entity';
 import type { UserEntity } from '../entities/user.entity';
@@ -23,6 +21,9 @@ import type { Ceremony, PasskeyChallenges } from './passkey-challenges';
 import type { SecondFactorChallenges } from './second-factor-challenges';
 import type { RelyingParty } from './relying-party';
 import type { UserService } from './user-service';
+
+/** @simplewebauthn/server (and its CBOR, ASN.1 and crypto helpers) loads with the first passkey ceremony (issue 19, idle memory). */
+const webauthn = lazyModule<typeof import('@simplewebauthn/server')>(require, '@simplewebauthn/server');
 
 /** The browser's own timeout for a passkey prompt; the challenge lives a little longer (PASSKEY_CHALLENGE_TTL_MS). */
 const PROMPT_TIMEOUT_MS = 120000;
@@ -100,7 +101,7 @@ export class PasskeyService {
   async registrationOptions(principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const user = await this.users.getEntity(principal.id);
     const existing = await this.repo.findBy({ userId: user.id });
-    return generateRegistrationOptions({
+    return webauthn().generateRegistrationOptions({
       rpName: this.rp.name,
       rpID: this.rp.id,
       userName: user.username,
@@ -125,7 +126,7 @@ export class PasskeyService {
     }
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await webauthn().verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: this.rp.origin,
@@ -194,7 +195,7 @@ export class PasskeyService {
    */
   async loginOptions(secondFactorChallenge: string | undefined): Promise<PublicKeyCredentialRequestOptionsJSON> {
     if (secondFactorChallenge === undefined) {
-      return generateAuthenticationOptions({
+      return webauthn().generateAuthenticationOptions({
         rpID: this.rp.id,
         challenge: bytesOf(this.challenges.issue({ kind: 'login', userId: null, secondFactor: null })),
         timeout: PROMPT_TIMEOUT_MS,
@@ -206,7 +207,7 @@ export class PasskeyService {
     if (!pending || passkeys.length === 0) {
       throw badRequest('challenge', 'challenge: is unknown, expired or already used, or its account has no passkey; sign in with your password again', 'invalid_challenge');
     }
-    return generateAuthenticationOptions({
+    return webauthn().generateAuthenticationOptions({
       rpID: this.rp.id,
       challenge: bytesOf(this.challenges.issue({ kind: 'login', userId: pending.userId, secondFactor: secondFactorChallenge })),
       timeout: PROMPT_TIMEOUT_MS,
@@ -254,7 +255,7 @@ export class PasskeyService {
     if (ceremony.userId !== null && ceremony.userId !== user.id) return 'a passkey of another user than the password sign-in';
     let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
-      verified = await verifyAuthenticationResponse({
+      verified = await webauthn().verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: this.rp.origin,

@@ -1,6 +1,4 @@
-import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
-import { AppError, conflict, type CallContext, type Clock, type HookRegistry, type SecretVault } from '@tomo/kernel';
+import { AppError, conflict, lazyModule, type CallContext, type Clock, type HookRegistry, type SecretVault } from '@tomo/kernel';
 import type { DataSource } from 'typeorm';
 import { authHooks, type TwoFactorChange } from '../hooks';
 import { UserEntity } from '../entities/user.entity';
@@ -9,6 +7,11 @@ import { looksLikeRecoveryCode, type RecoveryCodes } from './recovery-codes';
 import type { SecondFactorChallenges } from './second-factor-challenges';
 import { toPublicUser } from './to-public';
 import type { UserService } from './user-service';
+
+// otplib and the QR code renderer load when a user first enrols or enters a code, not at start-up
+// (issue 19, idle memory).
+const otplib = lazyModule<typeof import('otplib')>(require, 'otplib');
+const qrcode = lazyModule<typeof import('qrcode')>(require, 'qrcode');
 
 /** Shown by authenticator apps above the account name. */
 const ISSUER = 'Tomo';
@@ -59,10 +62,11 @@ export class TotpService {
   async startEnrolment(userId: string): Promise<TotpEnrolment> {
     const user = await this.users.getEntity(userId);
     if (user.totpSecret) throw conflict('Two-factor authentication is already on; turn it off first to enrol another app');
+    const { generateSecret, generateURI } = otplib();
     const secret = generateSecret();
     await this.repo.update({ id: user.id }, { totpPendingSecret: this.vault.seal(secret, user.id) });
     const otpauthUri = generateURI({ issuer: ISSUER, label: user.username, secret });
-    return { secret, otpauthUri, qrDataUrl: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2 }) };
+    return { secret, otpauthUri, qrDataUrl: await qrcode().toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2 }) };
   }
 
   /** Turns TOTP on once a code from the pending secret checks out; returns the new recovery codes (shown this once). */
@@ -140,7 +144,7 @@ export class TotpService {
   private async checkTotp(secret: string, code: string, afterStep: number | null): Promise<number | null> {
     const token = code.replace(/\s/g, '');
     if (!/^\d{6}$/.test(token)) return null;
-    const result = await verify({
+    const result = await otplib().verify({
       secret,
       token,
       epoch: Math.floor(this.clock.now().getTime() / 1000),

@@ -1,7 +1,11 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Decrypter, Encrypter, type Identity } from 'age-encryption';
+import type { Identity } from 'age-encryption';
+import { lazyModule } from '@tomo/kernel';
 import { BackupError } from '../errors';
+
+/** age-encryption and its @noble/@scure crypto load with the first export or import, not at start-up (issue 19, idle memory). */
+const age = lazyModule<typeof import('age-encryption')>(require, 'age-encryption');
 
 /**
  * The age file format (https://age-encryption.org/v1) with one passphrase (scrypt) recipient,
@@ -17,7 +21,7 @@ const fromWeb = (s: ReadableStream<Uint8Array>) => Readable.fromWeb(s as unknown
 
 /** Encrypts `plaintext` to the password. */
 export async function encryptStream(plaintext: Readable, password: string, scryptWorkFactor: number): Promise<Readable> {
-  const encrypter = new Encrypter();
+  const encrypter = new (age().Encrypter)();
   encrypter.setPassphrase(password);
   encrypter.setScryptWorkFactor(scryptWorkFactor);
   return fromWeb(await encrypter.encrypt(toWeb(plaintext)));
@@ -59,7 +63,7 @@ function headerFailure(err: unknown): BackupError {
  * runs once, and later passes over the same file use {@link fileKeyIdentity}.
  */
 export async function unlockFileKey(header: Uint8Array, password: string): Promise<Uint8Array> {
-  const decrypter = new Decrypter();
+  const decrypter = new (age().Decrypter)();
   decrypter.addPassphrase(password);
   try {
     return await decrypter.decryptHeader(header);
@@ -79,7 +83,7 @@ export function fileKeyIdentity(fileKey: Uint8Array): Identity {
  * from the returned stream, before the bytes of that chunk are handed on.
  */
 export async function decryptStream(ciphertext: Readable, fileKey: Uint8Array): Promise<Readable> {
-  const decrypter = new Decrypter();
+  const decrypter = new (age().Decrypter)();
   decrypter.addIdentity(fileKeyIdentity(fileKey));
   let web: ReadableStream<Uint8Array>;
   try {

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import type { Logger } from 'pino';
-import { quoteShellArg } from '@tomo/kernel';
+import { lazyModule, quoteShellArg } from '@tomo/kernel';
 import type { SshConfig } from '../config';
 import type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
 import { describeHostKey, type HostKeyInfo } from './host-key';
 import type { StoredCredentials } from './ssh-credentials';
 import { classifySshError, SshError } from './ssh-errors';
 import { NO_SSH_METRICS, type SshMetrics } from './ssh-metrics';
+
+// ssh2 loads with the first SSH connection: at require time it instantiates its WebAssembly
+// Poly1305 with 16 MiB of memory, which an instance with no servers never needs (issue 19, idle memory).
+const ssh2 = lazyModule<typeof import('ssh2')>(require, 'ssh2');
 
 export type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
 
@@ -93,7 +97,7 @@ export class SshConnectionPool {
   }
 
   private connect(target: SshTarget, events: HostKeyEvents): Pooled {
-    const client = new Client();
+    const client = new (ssh2().Client)();
     const started = process.hrtime.bigint();
     let rejected: HostKeyInfo | undefined;
     let presented: HostKeyInfo | undefined;

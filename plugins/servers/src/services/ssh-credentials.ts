@@ -1,6 +1,8 @@
-import { utils } from 'ssh2';
-import { badRequest } from '@tomo/kernel';
+import { badRequest, lazyModule } from '@tomo/kernel';
 import type { CredentialsInput } from '../schemas';
+
+/** ssh2 (and its 16 MiB WebAssembly Poly1305) loads when a key is first checked, not at start-up (issue 19, idle memory). */
+const ssh2 = lazyModule<typeof import('ssh2')>(require, 'ssh2');
 
 /** What the vault holds for a server. */
 export type StoredCredentials = { type: 'password'; password: string } | { type: 'key'; privateKey: string; passphrase?: string };
@@ -19,7 +21,7 @@ export function checkCredentials(authType: 'password' | 'key', input: Credential
   }
   if (!input.privateKey) throw badRequest('credentials.privateKey', 'credentials.privateKey: is required when authType is "key"');
   if (input.password) throw badRequest('credentials.password', 'credentials.password: not accepted when authType is "key" (use passphrase for an encrypted key)');
-  const parsed = utils.parseKey(input.privateKey, input.passphrase || undefined);
+  const parsed = ssh2().utils.parseKey(input.privateKey, input.passphrase || undefined);
   if (parsed instanceof Error) {
     if (/passphrase|decrypt|bad decrypt|Encrypted/i.test(parsed.message)) {
       throw badRequest('credentials.passphrase', input.passphrase ? 'credentials.passphrase: does not decrypt the private key' : 'credentials.passphrase: the private key is encrypted; give its passphrase');

@@ -1,7 +1,10 @@
-import nodemailer from 'nodemailer';
+import { lazyModule } from '@tomo/kernel';
 import { z } from 'zod';
 import { DeliveryFailure, type ChannelDefinition } from '../channel-definition';
 import { plainTextOf, titleOf } from '../message-text';
+
+/** nodemailer loads with the first e-mail sent, not at start-up (issue 19, idle memory). */
+const nodemailer = lazyModule<typeof import('nodemailer')>(require, 'nodemailer');
 
 const address = z.email('must be an email address').max(254);
 
@@ -34,7 +37,7 @@ export const emailChannel: ChannelDefinition<EmailConfig> = {
   secretFields: ['password'],
   settings: (c) => ({ host: c.host, port: c.port, security: c.security, from: c.from, to: c.to, ...(c.username ? { username: c.username } : {}), caCertificate: Boolean(c.caCertificate) }),
   async deliver(n, c, context) {
-    const transport = nodemailer.createTransport({
+    const transport = nodemailer().createTransport({
       host: c.host,
       port: c.port,
       secure: c.security === 'tls',

@@ -1,0 +1,96 @@
+// Lazy loading (issue 19, idle memory): lazyModule itself, and the real `tomo serve` of this
+// repository (bin/tomo.js, every built-in plugin, built dist/) with the benchmarks' require tracer
+// preloaded: start-up loads none of the packages kept for first use, and the MCP SDK arrives with
+// the first /mcp request, which still works (a real SDK client lists the tools).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { lazyModule } from '../src/lazy/lazy-module';
+import { connectMcp } from './support/mcp-client';
+import { cleanEnv, REPO_ROOT, waitForOk } from './support/processes';
+import { makeTempDir, removeTempDirs } from './support/temp-dir';
+import { freePort } from '../../test-support/ports';
+
+afterAll(() => removeTempDirs());
+
+describe('lazyModule', () => {
+  it('loads the module on the first call only, and returns the same module after', () => {
+    const dir = makeTempDir('tomo-lazy-');
+    const file = path.join(dir, 'counted.js');
+    fs.writeFileSync(file, 'globalThis.__tomoLazyLoads = (globalThis.__tomoLazyLoads || 0) + 1; module.exports = { answer: 42 };\n');
+    const loads = () => (globalThis as { __tomoLazyLoads?: number }).__tomoLazyLoads ?? 0;
+    const counted = lazyModule<{ answer: number }>(require, file);
+    expect(loads()).toBe(0);
+    const first = counted();
+    expect(first.answer).toBe(42);
+    expect(loads()).toBe(1);
+    expect(counted()).toBe(first);
+    expect(loads()).toBe(1);
+  });
+
+  it('a module that fails to load throws at the call that needs it, and is tried again at the next', () => {
+    const missing = lazyModule<unknown>(require, './no-such-module-here');
+    expect(() => missing()).toThrow(/Cannot find module/);
+    expect(() => missing()).toThrow(/Cannot find module/);
+  });
+});
+
+/** Packages kept out of start-up, each loaded on first use (bench/foundation.js lists the same). */
+const LAZY = ['@modelcontextprotocol/sdk', 'dockerode', 'docker-modem', 'ssh2', '@simplewebauthn/server', 'age-encryption', 'nodemailer', 'openid-client', 'otplib', 'qrcode', 'pino-pretty'];
+const TRACER = path.join(REPO_ROOT, 'bench', 'lib', 'require-tracer.js');
+
+describe('tomo serve start-up', () => {
+  let child: ChildProcess;
+  let traceFile: string;
+  let url: string;
+
+  /** The packages the process has loaded so far, from the tracer (written on SIGUSR2). */
+  async function loadedPackages(): Promise<Set<string>> {
+    fs.rmSync(traceFile, { force: true });
+    child.kill('SIGUSR2');
+    for (let i = 0; i < 200 && !fs.existsSync(traceFile); i++) await new Promise((r) => setTimeout(r, 10));
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as { packages: { name: string }[] };
+    return new Set(trace.packages.map((p) => p.name));
+  }
+
+  beforeAll(async () => {
+    for (const built of ['kernel/dist/index.js', 'plugins/auth/dist/plugin.js', 'plugins/apps/dist/plugin.js']) {
+      if (!fs.existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run npm run build first`);
+    }
+    const dir = makeTempDir('tomo-lazy-serve-');
+    traceFile = path.join(dir, 'trace.json');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ['--require', TRACER, path.join(REPO_ROOT, 'bin', 'tomo.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ TOMO_DATA_DIR: path.join(dir, 'data'), TOMO_REQUIRE_TRACE_OUT: traceFile }),
+      stdio: 'ignore',
+    });
+    await waitForOk(`${url}/health`, 30000);
+  }, 60000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('loads none of the packages kept for first use', async () => {
+    const loaded = await loadedPackages();
+    expect(loaded.has('koa')).toBe(true); // the tracer sees what start-up loads
+    expect(LAZY.filter((name) => loaded.has(name))).toEqual([]);
+  });
+
+  it('loads the MCP SDK with the first /mcp request, and /mcp answers through it', async () => {
+    const mcp = await connectMcp(url);
+    try {
+      const { tools } = await mcp.client.listTools();
+      expect(tools.map((t) => t.name)).toContain('login');
+    } finally {
+      await mcp.close();
+    }
+    expect((await loadedPackages()).has('@modelcontextprotocol/sdk')).toBe(true);
+  });
+});
