@@ -2,6 +2,10 @@ import type { Command } from 'commander';
 import type { TomoConfig } from '../config/config-schema';
 import type { Distribution } from './create-cli';
 import { makeKernel } from './create-cli';
+import { compactHeapAfterStartup } from './compact-heap';
+
+/** How long after listening the heap is compacted once (start-up's background work is done by then). */
+const COMPACT_AFTER_MS = 1000;
 
 /** `tomo serve`: start the service in the foreground until SIGTERM/SIGINT. */
 export function addServeCommand(program: Command, dist: Distribution, getConfig: (overrides?: Record<string, unknown>) => TomoConfig): void {
@@ -37,5 +41,10 @@ export function addServeCommand(program: Command, dist: Distribution, getConfig:
       process.on('SIGINT', () => stop('SIGINT'));
       await kernel.start({ listen: true });
       process.stdout.write(`Tomo ${dist.version} listening on ${kernel.url} (data: ${config.dataDir})\n`);
+      // Once start-up's own work (plugins' first rounds, the catalog) has settled: see compactHeapAfterStartup.
+      setTimeout(() => {
+        const started = performance.now();
+        if (compactHeapAfterStartup()) kernel.logger.debug({ ms: Math.round(performance.now() - started) }, 'Heap compacted after start-up');
+      }, COMPACT_AFTER_MS).unref();
     });
 }
