@@ -19,6 +19,28 @@ const { ensureBuilt, createAdmin, startTomo, login } = require('./lib/tomo');
 const { warmAndMeasure, hadFailures, autocannonVersion } = require('./lib/load');
 const { summarize } = require('./lib/stats');
 const { createSummary } = require('./lib/summary');
+const { moduleCost } = require('./lib/module-costs');
+
+/**
+ * Packages Tomo loads on first use (kernel's lazyModule), where each is resolved from. The memory
+ * table says what each costs and whether start-up loaded it anyway (a regression to look at).
+ */
+const LAZY_MODULES = [
+  { id: '@modelcontextprotocol/sdk/server/streamableHttp.js', label: '@modelcontextprotocol/sdk', from: 'kernel', when: 'first /mcp request' },
+  { id: 'dockerode', from: 'plugins/apps', when: 'first Docker Engine call' },
+  { id: 'ssh2', from: 'plugins/servers', when: 'first SSH connection or key check' },
+  { id: '@simplewebauthn/server', from: 'plugins/auth', when: 'first passkey ceremony' },
+  { id: 'age-encryption', from: 'plugins/backup', when: 'first export or import' },
+  { id: 'nodemailer', from: 'plugins/alerts', when: 'first e-mail notification' },
+  { id: 'openid-client', from: 'plugins/auth', when: 'first single sign-on' },
+  { id: 'otplib', from: 'plugins/auth', when: 'first two-factor code' },
+  { id: 'qrcode', from: 'plugins/auth', when: 'first two-factor enrolment' },
+  { id: 'yaml', from: 'plugins/apps', when: 'a config file, a catalog file the quick parser gives up on, a Compose file' },
+  { id: 'pino-pretty', from: 'kernel', when: 'logging to a terminal' },
+];
+/** How many of the packages start-up loads get a row of their own. */
+const STARTUP_ROWS = 10;
+const TRACER = path.join(__dirname, 'lib', 'require-tracer.js');
 
 const envNumber = (name, fallback) => {
   const raw = process.env[name];
@@ -122,6 +144,44 @@ async function measureTomo() {
 }
 
 /**
+ * Section 2, what is in memory: one more `tomo serve` on the same data dir with the require
+ * tracer preloaded (bench/lib/require-tracer.js), asked for its table once /health answers:
+ * every package start-up loaded. Then the packages of the biggest share, and every lazily
+ * loaded one, measured alone (bench/lib/module-costs.js).
+ */
+async function measureModules(dataDir) {
+  const traceFile = path.join(makeTempDir('tomo-bench-trace-'), 'trace.json');
+  const tomo = await startTomo({ dataDir, nodeArgs: [...SETTINGS.tomoNodeArgs, '--require', TRACER], env: { TOMO_REQUIRE_TRACE_OUT: traceFile }, pollMs: SETTINGS.pollMs });
+  try {
+    process.kill(tomo.handle.pid, 'SIGUSR2');
+    for (let i = 0; i < 200 && !fs.existsSync(traceFile); i++) await sleep(10);
+  } finally {
+    await tomo.handle.stop();
+  }
+  if (!fs.existsSync(traceFile)) throw new Error('the traced tomo serve wrote no module table');
+  const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8'));
+  const loadedAtStart = new Set(trace.packages.map((p) => p.name));
+  const packageOf = (id) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
+  const biggest = trace.packages
+    .filter((p) => !p.nested)
+    .sort((a, b) => b.heapBytes - a.heapBytes)
+    .slice(0, STARTUP_ROWS)
+    .map((p) => ({ ...moduleCost(p.name, p.by.startsWith('/') ? path.dirname(p.by) : path.join(__dirname, '..')), label: p.name, when: 'start-up' }));
+  const lazy = LAZY_MODULES.map((m) => ({
+    ...moduleCost(m.id, m.from),
+    label: m.label || m.id,
+    when: m.when,
+    atStart: loadedAtStart.has(packageOf(m.id)),
+  }));
+  return { startupPackages: trace.packages.length, biggest, lazy };
+}
+
+function moduleLine(m) {
+  if (m.error) return `  ${m.label.padEnd(28)} (not measured: ${m.error})`;
+  return `  ${m.label.padEnd(28)} RSS ${pad(num(m.rss / MB, 1), 5)} MB   heap ${pad(num(m.heap / MB, 1), 5)} MB   external ${pad(num(m.external / MB, 1), 5)} MB   ${pad(num(m.ms), 4)} ms`;
+}
+
+/**
  * Section 3: spawn -> /health 200, `runs` times each for cold (a fresh empty data dir per run)
  * and warm (`warmDir`, already migrated). The two series are interleaved (cold, warm, cold...)
  * so a change in machine load during the benchmark affects both alike.
@@ -189,6 +249,15 @@ async function main() {
       `bare Koa after load ${num(bare.rssAfterLoad.rss / MB, 1)} MB`,
   );
 
+  const modules = await measureModules(tomo.dataDir);
+  console.log(`  module -> RSS / heap delta when loaded (each alone in a fresh node; heap: live after a full GC, before vs after; RSS: an upper bound):`);
+  console.log(`  loaded at start-up (${modules.startupPackages} packages; the ${STARTUP_ROWS} biggest by heap):`);
+  for (const m of modules.biggest) console.log(moduleLine(m));
+  console.log('  loaded on first use (lazyModule), not at start-up:');
+  for (const m of modules.lazy) console.log(`${moduleLine(m)}   ${m.atStart ? 'LOADED AT START-UP' : 'not at start-up'}: ${m.when}`);
+  const lazyHeap = modules.lazy.filter((m) => !m.error && !m.atStart).reduce((sum, m) => sum + m.heap, 0);
+  console.log(`  heap kept out of start-up by lazy loading (sum of the rows above not loaded at start-up): ${num(lazyHeap / MB, 1)} MB`);
+
   // 3. Startup.
   const runs = SETTINGS.startupRuns;
   console.log(`\n[3] Startup: spawn -> first 200 from /health (polled every ${SETTINGS.pollMs} ms), N=${runs} each, cold and warm interleaved`);
@@ -211,6 +280,7 @@ async function main() {
   summary.check('idle_rss', idleMB, '<=', TARGETS.idleRssMB, { unit: 'MB', digits: 1 });
   summary.check('startup_warm_median', warm.median, '<=', TARGETS.startupMedianMs, { unit: 'ms', digits: 0 });
   summary.note('startup_cold_median', cold.median, { unit: 'ms', digits: 0 });
+  summary.note('lazy_heap_saved', lazyHeap / MB, { unit: 'MB', digits: 1 });
   summary.note('tomo_req_s', tomo.load.reqPerSec, { digits: 0 });
   summary.note('bare_req_s', bare.reqPerSec, { digits: 0 });
   summary.print();
@@ -228,6 +298,7 @@ async function main() {
           targets: TARGETS,
           throughput: { bare: strip(bare), tomo: strip(tomo.load), ratio, pass: ratioOk },
           idleRss: { bytes: tomo.idle.rss, mb: idleMB, pass: rssOk },
+          modules,
           startup: { cold: { ...cold, pass: coldOk }, warm: { ...warm, pass: warmOk } },
         },
         null,
