@@ -17,13 +17,15 @@ const { request, sleep } = require('./lib/http');
 const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
 const { freePort } = require('./lib/ports');
-const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
+const { installCleanupHandlers, makeTempDir, readCpuSeconds } = require('./lib/processes');
 const { percentile } = require('./lib/stats');
 const { ROOT, createAdmin, login, startTomo } = require('./lib/tomo');
 const { createSummary } = require('./lib/summary');
 const { loadTestbed } = require('../scripts/testbed/testbed.js');
 
 const RUNS = envInt('BENCH_LOG_RUNS', 30, 5);
+/** A folder: run `tomo serve` with `--cpu-prof` into it (its figures are then slower). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF || '';
 const TAIL = 10000;
 const PRINTED = 12000;
 const TARGET_P95_MS = 300;
@@ -81,7 +83,9 @@ async function main() {
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, `apps:\n  dataRoot: ${path.join(tmp, 'app-data')}\n  stopTimeoutSeconds: 1\n`);
   const admin = await createAdmin(dataDir);
-  const tomo = await startTomo({ dataDir, env: { TOMO_CATALOG_DIRS: catalogDir, TOMO_CONFIG: config } });
+  const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`] : [];
+  if (CPU_PROF_DIR) console.log(`WARNING   : CPU profiling tomo serve into ${CPU_PROF_DIR} (BENCH_CPU_PROF); its figures are slower`);
+  const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CATALOG_DIRS: catalogDir, TOMO_CONFIG: config } });
   let installation;
   try {
     const token = await login(tomo.url, admin);
@@ -112,12 +116,16 @@ async function main() {
 
     const viaTomo = [];
     let bytes = 0;
+    // Tomo's own CPU (all its threads, user + system) over the measured requests: what it costs
+    // whatever else the machine is doing, unlike the latency, which waits for the engine and the cores.
+    const cpu0 = readCpuSeconds(tomo.handle.pid);
     for (let i = 0; i < RUNS; i++) {
       const t0 = now();
       const res = await api(tomo.url, token, 'GET', route, undefined, 30000);
       viaTomo.push(now() - t0);
       bytes = Buffer.byteLength(res.body);
     }
+    const cpuMsPerRequest = ((readCpuSeconds(tomo.handle.pid) - cpu0) * 1000) / RUNS;
     const direct = [];
     for (let i = 0; i < RUNS; i++) {
       const t0 = now();
@@ -129,6 +137,7 @@ async function main() {
     const directP50 = percentile(direct, 50);
     console.log(`\n1. Tail of ${TAIL.toLocaleString('en')} lines (of ${PRINTED.toLocaleString('en')} printed), ${RUNS} requests, every line masked; answer ${(bytes / 1e6).toFixed(2)} MB of JSON`);
     console.log(`   through Tomo (HTTP API → SSH → Engine API, demultiplex, mask, JSON): p50 ${ms(p50)}   p95 ${ms(p95)}   max ${ms(Math.max(...viaTomo))}   target p95 <= ${TARGET_P95_MS} ms   ${verdict(p95 <= TARGET_P95_MS)}`);
+    console.log(`   Tomo's own CPU per request (user + system, /proc/<pid>/stat): ${ms(cpuMsPerRequest)}`);
     console.log(`   the engine alone (local socket, raw bytes, no SSH or Tomo): p50 ${ms(directP50)}   p95 ${ms(percentile(direct, 95))}`);
     console.log(`   ratio Tomo / engine alone (p50): ${(p50 / directP50).toFixed(1)}`);
     const summary = createSummary('apps-logs');

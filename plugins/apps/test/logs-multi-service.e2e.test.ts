@@ -5,6 +5,7 @@
  * merges every service's lines in time order, `service` keeps one, and masking applies to all.
  */
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import type Docker from 'dockerode';
 import { installationContainers } from '../src/logs/installation-containers';
 import { InstallationLogs } from '../src/logs/logs-service';
@@ -49,7 +50,8 @@ test('each service is listed once, the one with a terminal marked', async () => 
 test('the tail merges every service in time order, masks the secret everywhere, and filters by service', async () => {
   const docker = localDocker();
   const containers = await installationContainers(docker, { id: installationId, appId: 'stack' });
-  const logs = new InstallationLogs(installationId, containers.map((c) => c.service), docker, containers, secretMasker([SECRET]));
+  const engine = { docker, openSocket: () => Promise.resolve(connect(testbed().docker.socket)), timeoutMs: 30000 };
+  const logs = new InstallationLogs(installationId, containers.map((c) => c.service), engine, containers, secretMasker([SECRET]));
   const all = await logs.tail({ tail: 100 });
   expect(all.lines).toHaveLength(9);
   expect(all.lines.map((l) => l.time)).toEqual([...all.lines.map((l) => l.time)].sort());

@@ -7,6 +7,21 @@ test('Docker timestamps get 9-digit nanoseconds so they sort as text; a line wit
   expect(toDockerSince('2026-12-06T23:10:00.123450000Z')).toBe(`${Date.UTC(2026, 11, 6, 23, 10, 0) / 1000}.123450000`);
 });
 
+test('a full-width time (nine digits) is taken as it is; near misses are read as the pattern reads them', () => {
+  expect(parseTimestamped('2026-12-06T23:10:00.123456789Z hello')).toEqual({ time: '2026-12-06T23:10:00.123456789Z', text: 'hello' });
+  expect(parseTimestamped('2026-12-06T23:10:00.123456789Z ')).toEqual({ time: '2026-12-06T23:10:00.123456789Z', text: '' });
+  // No space after the Z, a letter among the digits, a wrong separator: not a Docker timestamp.
+  for (const raw of ['2026-12-06T23:10:00.123456789Zx', '2026-12-06T23:10:00.12345678xZ y', '2026-12-06 23:10:00.123456789Z y', '2026-12-06T23:10:00.123456789Z']) {
+    expect(parseTimestamped(raw)).toEqual({ time: '', text: raw });
+  }
+  // Every fraction width Docker prints comes out with nine digits.
+  for (let digits = 0; digits <= 9; digits++) {
+    const fraction = '123456789'.slice(0, digits);
+    const raw = `2026-12-06T23:10:00${digits ? `.${fraction}` : ''}Z text`;
+    expect(parseTimestamped(raw)).toEqual({ time: `2026-12-06T23:10:00.${fraction.padEnd(9, '0')}Z`, text: 'text' });
+  }
+});
+
 test('lines split across chunks and streams come out whole, in order, UTF-8 intact; a last line without a break is flushed', () => {
   const lines: LogLine[] = [];
   const splitter = new LogLineSplitter('web', (l) => lines.push(l));

@@ -13,8 +13,29 @@ export const MAX_LINE_CHARS = 16 * 1024;
  */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z /;
 
+/** Where a full-width timestamp ("2026-12-06T23:10:00.123456789Z") ends: its `Z`. */
+const FULL_WIDTH_Z = 29;
+/** The shape of a full-width time before its `Z`: 9 stands for any digit. */
+const SHAPE = '9999-99-99T99:99:99.999999999';
+
+/**
+ * Whether `raw` starts with a timestamp already in the fixed width (nine fraction digits) and its
+ * space: what Docker prints for nine lines in ten (the others end in a zero it trims). Checked by
+ * character codes, as this runs once per line of a 10,000-line tail.
+ */
+function hasFullWidthTime(raw: string): boolean {
+  if (raw.length <= FULL_WIDTH_Z + 1 || raw.charCodeAt(FULL_WIDTH_Z) !== 0x5a /* Z */ || raw.charCodeAt(FULL_WIDTH_Z + 1) !== 0x20) return false;
+  for (let i = 0; i < FULL_WIDTH_Z; i++) {
+    const c = raw.charCodeAt(i);
+    const expected = SHAPE.charCodeAt(i);
+    if (expected === 0x39 /* 9: any digit */ ? c < 0x30 || c > 0x39 : c !== expected) return false;
+  }
+  return true;
+}
+
 /** Splits a line of `docker logs --timestamps` output into its time (fixed width) and text. */
 export function parseTimestamped(raw: string): { time: string; text: string } {
+  if (hasFullWidthTime(raw)) return { time: raw.slice(0, FULL_WIDTH_Z + 1), text: raw.slice(FULL_WIDTH_Z + 2) };
   const match = TIMESTAMP.exec(raw);
   if (!match) return { time: '', text: raw };
   return { time: `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z`, text: raw.slice(match[0].length) };

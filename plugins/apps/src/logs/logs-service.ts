@@ -5,14 +5,27 @@ import type { DataSource, Repository } from 'typeorm';
 import { AppError, badRequest, requireOwned, type Principal, type SecretVault } from '@tomo/kernel';
 import type { ServerService } from '@tomo/plugin-servers/api';
 import { InstallationEntity } from '../entities/installation.entity';
+import type { OpenStream } from '../docker/stream-agent';
 import type { EngineAccess } from '../services/engine-access';
 import { engineMessage } from '../services/installer';
 import { installationContainers, type InstallationContainer } from './installation-containers';
 import { LogFrameDecoder } from './log-frames';
 import { LogLineSplitter, toDockerSince, type LogLine } from './log-line';
+import { readLogBytes } from './read-log-bytes';
 import { DEFAULT_TAIL, parseSince, type LogsQuery } from './logs-query';
 import type { LogsView } from './log-views';
+import { newestLines } from './newest-lines';
 import { secretMasker } from './secret-mask';
+
+/** How the logs reach one server's engine. */
+export interface LogsEngine {
+  /** For the follow (a stream) and the container list. */
+  docker: Docker;
+  /** A byte stream to the engine's API socket, for a tail read gathered whole. */
+  openSocket: OpenStream;
+  /** How long a read may wait for the engine's next byte. */
+  timeoutMs: number;
+}
 
 /** A follow in progress. */
 export interface LogFollow {
@@ -33,21 +46,25 @@ const byTime = (a: LogLine, b: LogLine) => (a.time < b.time ? -1 : a.time > b.ti
  * here has Tomo's secrets replaced in every line.
  */
 export class InstallationLogs {
+  private readonly docker: Docker;
+
   constructor(
     readonly installationId: string,
     readonly services: string[],
-    private readonly docker: Docker,
+    private readonly engine: LogsEngine,
     private readonly containers: InstallationContainer[],
     private readonly mask: (text: string) => string,
-  ) {}
+  ) {
+    this.docker = engine.docker;
+  }
 
   /** The newest `tail` lines (all services together, or one), oldest first. */
   async tail(query: LogsQuery): Promise<LogsView> {
     const tail = query.tail ?? DEFAULT_TAIL;
     const since = query.since !== undefined ? dockerSinceMs(parseSince(query.since)!) : undefined;
-    const read = await Promise.all(this.selected(query.service).map((c) => this.readTail(c, tail, since)));
-    const lines = read.flat().sort(byTime).slice(-tail);
-    // The lines were made by this read: masked in place (10,000 copies less).
+    const reads = await Promise.all(this.selected(query.service).map((c) => this.readTail(c, tail, since)));
+    const lines = newestLines(reads, tail);
+    // The lines were made by this read: masked in place (10,000 copies less), only those kept.
     for (const line of lines) line.text = this.mask(line.text);
     return { installationId: this.installationId, services: this.services, lines };
   }
@@ -111,7 +128,7 @@ export class InstallationLogs {
   private async readTail(container: InstallationContainer, tail: number, since: string | undefined): Promise<LogLine[]> {
     let raw: Buffer;
     try {
-      raw = await this.docker.getContainer(container.containerId).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail, ...(since !== undefined ? { since } : {}) });
+      raw = await readLogBytes(this.engine.openSocket, container.containerId, { tail, ...(since !== undefined ? { since } : {}) }, this.engine.timeoutMs);
     } catch (err) {
       throw new AppError(502, 'engine_failed', `Docker could not read the logs of ${container.service}: ${engineMessage(err)}`);
     }
@@ -150,7 +167,8 @@ export class LogsService {
   async open(principal: Principal, installationId: string, service?: string): Promise<InstallationLogs> {
     const row = requireOwned(principal, await this.repo.findOneBy({ id: installationId }), 'Installation');
     const handle = await this.servers.forCaller(principal, row.serverId);
-    const docker = this.engine.for(handle).docker;
+    const engine = this.engine.for(handle);
+    const docker = engine.docker;
     let containers: InstallationContainer[];
     try {
       containers = await installationContainers(docker, row);
@@ -161,7 +179,8 @@ export class LogsService {
     if (service !== undefined && !services.includes(service)) {
       throw badRequest('service', `service: ${row.appName} has no service "${service}" (${services.length ? `its services: ${services.join(', ')}` : 'it has no container right now'})`);
     }
-    return new InstallationLogs(row.id, services, docker, containers, secretMasker(this.secretValues(row)));
+    const logsEngine: LogsEngine = { docker, openSocket: () => engine.openDockerSocket(), timeoutMs: engine.requestTimeoutMs };
+    return new InstallationLogs(row.id, services, logsEngine, containers, secretMasker(this.secretValues(row)));
   }
 
   /** The installation's secret setting values (generated passwords and keys among them), to mask; never logged. */

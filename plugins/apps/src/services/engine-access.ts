@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ServerHandle } from '@tomo/plugin-servers/api';
 import { dockerOverSsh } from '../docker/docker-over-ssh';
@@ -40,8 +41,18 @@ export class ServerEngine {
 
   /** The engine client (made on first use; every request opens a stream on the handle). */
   get docker(): Docker {
-    this.client ??= dockerOverSsh(() => this.server.openStream({ socketPath: DOCKER_SOCKET }), { timeoutMs: this.timeoutMs });
+    this.client ??= dockerOverSsh(() => this.openDockerSocket(), { timeoutMs: this.timeoutMs });
     return this.client;
+  }
+
+  /** One byte stream to the engine's API socket, for a request Tomo writes itself (a log read gathered whole). */
+  openDockerSocket(): Promise<Duplex> {
+    return this.server.openStream({ socketPath: DOCKER_SOCKET });
+  }
+
+  /** How long an engine request may wait (the plugin's Docker timeout). */
+  get requestTimeoutMs(): number {
+    return this.timeoutMs;
   }
 
   /** Runs a read-only command on the server (argv, never a shell string). */
