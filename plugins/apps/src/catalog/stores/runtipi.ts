@@ -176,7 +176,8 @@ function publishMainService(compose: Record<string, unknown>, port: number | und
     if (meta.is_main !== true) continue;
     const internal = portNumber(meta.internal_port);
     if (internal === undefined) refuse(`services.${name}.x-runtipi.internal_port`, 'must be a port number: the main service is not published');
-    else if (port !== undefined && service.network_mode !== 'host') publishPort(service, port, internal);
+    // An app that also writes the mapping itself ("${APP_PORT}:80") keeps it as written.
+    else if (port !== undefined && service.network_mode !== 'host' && !variablesIn(service.ports).has('APP_PORT')) publishPort(service, port, internal);
   }
 }
 

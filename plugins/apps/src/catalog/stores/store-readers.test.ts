@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ComposeAppInput, StoreInfo } from './store-types';
 import type { StoreReader } from './store-source';
 import { runtipiReader } from './runtipi';
-import { umbrelReader } from './umbrel';
+import { storeSource } from './store-readers';
+import { umbrelReader, umbrelStoreName } from './umbrel';
 import { variablesIn } from './store-reading';
 
 /*
@@ -150,6 +151,14 @@ describe('Runtipi reader', () => {
     expect(readApp(runtipiReader, runtipiStore, tempApp({ 'README.md': 'helpers' }))).toEqual({ skipped: { file: expect.any(String), field: '', message: 'some-app is not an app folder: it has no config.json' } });
   });
 
+  it('keeps a main service\'s own ${APP_PORT} mapping instead of adding a second one', () => {
+    const dir = tempApp({
+      'config.json': JSON.stringify({ name: 'Both', port: 8100 }),
+      'docker-compose.yml': 'services:\n  some-app:\n    image: tomo-registry.test:5000/tomo-test/webapp:1\n    ports: ["${APP_PORT}:8080"]\n    x-runtipi:\n      is_main: true\n      internal_port: 8080\nx-runtipi:\n  schema_version: 2\n',
+    });
+    expect((readApp(runtipiReader, runtipiStore, dir).input!.compose as any).services['some-app'].ports).toEqual(['${APP_PORT}:8080']);
+  });
+
   it('snapshot of every app\'s reading', () => {
     const all = [];
     for (const id of appsOf(runtipiReader, RUNTIPI)) all.push(relative(read(id)));
@@ -159,6 +168,22 @@ describe('Runtipi reader', () => {
 
 describe('Umbrel reader', () => {
   const read = (id: string) => readApp(umbrelReader, umbrelStore, path.join(UMBREL, id));
+
+  it("takes a community store's name from umbrel-app-store.yml when the admin gives none", () => {
+    expect(umbrelStoreName(UMBREL)).toBe('Tomo test store');
+    expect(umbrelStoreName(path.dirname(tempApp({})))).toBeUndefined();
+    expect(storeSource({ format: 'umbrel', dir: UMBREL }).label).toBe(`Tomo test store (${UMBREL})`);
+    expect(storeSource({ format: 'umbrel', dir: UMBREL, name: 'Mine' }).label).toBe(`Mine (${UMBREL})`);
+  });
+
+  it("finds app_proxy's target by the fixed address older apps give it", () => {
+    const dir = tempApp({
+      'umbrel-app.yml': 'manifestVersion: 1\nid: some-app\nname: Old style\nport: 3005\n',
+      'docker-compose.yml': 'version: "3.7"\nservices:\n  app_proxy:\n    environment:\n      APP_HOST: $APP_SOME_APP_WEB_IP\n      APP_PORT: 3000\n  web:\n    image: tomo-registry.test:5000/tomo-test/webapp:1\n    networks:\n      default:\n        ipv4_address: $APP_SOME_APP_WEB_IP\n',
+    });
+    const input = readApp(umbrelReader, umbrelStore, dir).input!;
+    expect((input.compose as any).services.web.ports).toEqual(['3005:3000']);
+  });
 
   it('finds the app folders at the top of the store', () => {
     expect(appsOf(umbrelReader, UMBREL)).toEqual(['tomo-umbrel-host', 'tomo-umbrel-lightning', 'tomo-umbrel-notes', 'tomo-umbrel-stack', 'tomo-umbrel-tor']);

@@ -36,7 +36,7 @@ export interface StoreOptions {
 export function storeSource(options: StoreOptions): CatalogSource {
   const reader = STORE_READERS[options.format];
   if (!reader) throw new Error(`the ${options.format} store format is not supported (supported: ${Object.keys(STORE_READERS).join(', ') || 'none'})`);
-  const name = options.name ?? STORE_NAMES[options.format];
+  const name = options.name ?? reader.storeName?.(options.dir) ?? STORE_NAMES[options.format];
   const licence = options.licence ?? storeLicence(options.dir);
   return composeStoreSource({
     store: {

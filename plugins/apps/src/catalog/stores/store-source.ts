@@ -22,6 +22,8 @@ export interface StoreReader {
   appsFolder: string;
   /** The files read in each app's folder (a missing one is `undefined`), e.g. `['docker-compose.yml']`. */
   files: readonly string[];
+  /** The name the store gives itself (e.g. a community Umbrel store's umbrel-app-store.yml), used when the admin gives none. */
+  storeName?(dir: string): string | undefined;
   /** The converter's input, or why this folder is not an app (an error) or is left out (skipped). */
   read(app: { store: StoreInfo; appId: string; dir: string; files: Readonly<Record<string, string | undefined>> }): { input: ComposeAppInput } | { error: CatalogIssue } | { skipped: CatalogIssue };
 }

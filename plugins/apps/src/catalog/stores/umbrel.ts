@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CatalogIssue } from '../issues';
 import type { ComposeAppInput, ImportedSetting, Refusal, StoreInfo, VariableMapping } from './store-types';
@@ -41,8 +42,24 @@ export const umbrelReader: StoreReader = {
   format: 'umbrel',
   appsFolder: '',
   files: ['umbrel-app.yml', 'docker-compose.yml'],
+  storeName: umbrelStoreName,
   read: ({ store, appId, dir, files }) => readUmbrelApp(store, appId, dir, files),
 };
+
+/** A community store's name, from its `umbrel-app-store.yml` (`id`, `name`); undefined for the official store, which has none. */
+export function umbrelStoreName(dir: string): string | undefined {
+  const file = path.join(dir, 'umbrel-app-store.yml');
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (source.length > 64 * 1024) return undefined;
+  const read = readStoreYaml(source, file);
+  const name = 'value' in read ? text(read.value.name) : undefined;
+  return name?.replace(/\s+/g, ' ').slice(0, 100);
+}
 
 /** Reads one app folder into the converter's input. Never throws. */
 export function readUmbrelApp(store: StoreInfo, appId: string, dir: string, files: Readonly<Record<string, string | undefined>>): ReturnType<StoreReader['read']> {
@@ -148,20 +165,26 @@ function publishProxiedService(compose: Record<string, unknown>, appId: string, 
     return false;
   }
   const names = Object.keys(services).filter((n) => n !== UMBREL_PROXY_SERVICE);
-  let target = names.find((n) => host === n || host === `${appId}_${n}_1` || host === `${appId}-${n}-1` || (isPlainObject(services[n]) && (services[n] as Record<string, unknown>).container_name === host));
+  const service = (n: string) => (isPlainObject(services[n]) ? (services[n] as Record<string, unknown>) : {});
+  // Older apps give their service a fixed address (networks.default.ipv4_address: $APP_<ID>_WEB_IP) and point APP_HOST at the same variable.
+  const fixedAddress = (n: string) => {
+    const networks = service(n).networks;
+    return isPlainObject(networks) && isPlainObject(networks.default) ? networks.default.ipv4_address : undefined;
+  };
+  let target = names.find((n) => host === n || host === `${appId}_${n}_1` || host === `${appId}-${n}-1` || service(n).container_name === host || (host.startsWith('$') && fixedAddress(n) === host));
   // A service on the host's network is reached at the host's address (APP_HOST 127.0.0.1 or the gateway).
-  const onHost = names.filter((n) => isPlainObject(services[n]) && (services[n] as Record<string, unknown>).network_mode === 'host');
+  const onHost = names.filter((n) => service(n).network_mode === 'host');
   if (!target && onHost.length === 1) target = onHost[0];
   if (!target) {
     refuse(`${at}.APP_HOST`, `"${host}" names none of the app's services: no web port is published`);
     return false;
   }
-  const service = services[target] as Record<string, unknown>;
-  if (service.network_mode === 'host') {
+  const published = service(target);
+  if (published.network_mode === 'host') {
     refuse('port', `the ${target} service uses the host's network and listens on port ${containerPort} itself: port ${port} is not used`);
-    publishPort(service, containerPort, containerPort);
+    publishPort(published, containerPort, containerPort);
   } else {
-    publishPort(service, port, containerPort);
+    publishPort(published, port, containerPort);
   }
   return true;
 }
