@@ -6,7 +6,8 @@
 //                                                targets CPU <= 10% of one core, channels = 1
 //   (b) a generated database of 200 servers x 30 days at a 30-second interval: p95 of the
 //       dashboard summary and of a 30-day server metrics query, and the database size
-//       (bench/monitoring-history.js).       targets summary <= 100 ms, 30-day query <= 200 ms
+//       (bench/monitoring-history.js), the summary measured while the poller polls all 200.
+//                     targets summary <= 40 ms, 30-day query <= 200 ms, database <= 340 MiB (issue 19)
 //   (c) the target-side cost of one poll: CPU of the sshd and everything it ran (session,
 //       shell, commands) over the same window, per poll.          target <= 50 ms CPU
 //   (d) the dashboard in Chromium with those 50 servers: from navigation to every server's
@@ -179,9 +180,11 @@ async function main() {
 
   if (history) {
     console.log(`\n(b) generated database: ${history.servers} servers x ${history.days} days at a ${history.intervalSeconds}-second interval (${history.generatedSeconds.toFixed(0)} s to generate through the real rollup and retention code)`);
-    console.log(`   database size: ${(history.databaseBytes / 2 ** 20).toFixed(1)} MiB (${history.rowsLine})`);
-    console.log(`   dashboard summary (${history.servers} servers): p50 ${ms(history.summary.p50)}, p95 ${ms(history.summary.p95)}   target <= 100 ms   ${verdict(history.summary.p95 <= 100)}   (ratio ${(history.summary.p95 / 100).toFixed(2)})`);
-    console.log(`   30-day server metrics: p50 ${ms(history.thirtyDays.p50)}, p95 ${ms(history.thirtyDays.p95)} (${history.thirtyDays.points} points)   target <= 200 ms   ${verdict(history.thirtyDays.p95 <= 200)}   (ratio ${(history.thirtyDays.p95 / 200).toFixed(2)})`);
+    const t = history.targets;
+    const mib = history.databaseBytes / 2 ** 20;
+    console.log(`   database size: ${mib.toFixed(1)} MiB   target <= ${t.databaseMiB} MiB   ${verdict(history.pass.database)}   (ratio ${(mib / t.databaseMiB).toFixed(2)}) (${history.rowsLine})`);
+    console.log(`   dashboard summary (${history.servers} servers${history.polling ? ', while polling them' : ''}): p50 ${ms(history.summary.p50)}, p95 ${ms(history.summary.p95)}   target <= ${t.summaryMs} ms   ${verdict(history.pass.summary)}   (ratio ${(history.summary.p95 / t.summaryMs).toFixed(2)})`);
+    console.log(`   30-day server metrics: p50 ${ms(history.thirtyDays.p50)}, p95 ${ms(history.thirtyDays.p95)} (${history.thirtyDays.points} points)   target <= ${t.historyMs} ms   ${verdict(history.pass.history30d)}   (ratio ${(history.thirtyDays.p95 / t.historyMs).toFixed(2)})`);
   } else {
     console.log('\n(b) left out (BENCH_SKIP_HISTORY=1)');
   }

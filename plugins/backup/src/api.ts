@@ -32,7 +32,10 @@ export interface BackupTableSpec {
   naturalKeys?: readonly (readonly string[])[];
   /** Rows that belong to a parent row follow its fate (inserted, replaced, or skipped with it). */
   owner?: { column: string; table: string };
-  /** The id is an integer the database hands out: not carried, a new one is given on import. */
+  /**
+   * The id is an integer the database hands out: not carried, a new one is given on import (with
+   * `naturalKeys`, rows are matched by those only, and rows whose `refs` point here follow the new id).
+   */
   generatedId?: boolean;
   /**
    * Rows of other tables that stop being valid when an import replaces one of these rows, found

@@ -16,10 +16,14 @@ export const monitoringBackupTablesModule = definePluginModule({
   version,
   register(ctx) {
     const backup = ctx.getExtensionPoint(backupTablesExtensionPoint);
-    backup.addTable({ table: 'metric_samples', label: 'metric samples', history: true, refs: { serverId: 'servers' } });
-    backup.addTable({ table: 'metric_rollups', label: 'metric rollups', history: true, refs: { serverId: 'servers' } });
-    backup.addTable({ table: 'container_samples', label: 'app metric samples', history: true, refs: { serverId: 'servers', installationId: 'app_installations' } });
-    backup.addTable({ table: 'container_rollups', label: 'app metric rollups', history: true, refs: { serverId: 'servers', installationId: 'app_installations' } });
+    // The series' integer keys first (backup orders tables by refs): matched by server or app on
+    // import, given new integers there, which the samples and rollups pointing at them follow.
+    backup.addTable({ table: 'metric_series', label: 'metric series', history: true, refs: { serverId: 'servers' }, naturalKeys: [['serverId']], generatedId: true });
+    backup.addTable({ table: 'container_series', label: 'app metric series', history: true, refs: { serverId: 'servers', installationId: 'app_installations' }, naturalKeys: [['installationId']], generatedId: true });
+    backup.addTable({ table: 'metric_samples', label: 'metric samples', history: true, refs: { seriesId: 'metric_series' } });
+    backup.addTable({ table: 'metric_rollups', label: 'metric rollups', history: true, refs: { seriesId: 'metric_series' } });
+    backup.addTable({ table: 'container_samples', label: 'app metric samples', history: true, refs: { seriesId: 'container_series' } });
+    backup.addTable({ table: 'container_rollups', label: 'app metric rollups', history: true, refs: { seriesId: 'container_series' } });
     // Where the rollups stand: carried with the samples, so the target does not roll them up twice.
     backup.addTable({ table: 'metric_rollup_watermarks', label: 'rollup watermarks', history: true });
   },

@@ -6,21 +6,26 @@ import { hookAnnouncer } from './announcer';
 import { monitoringConfigSchema, type MonitoringConfig } from './config';
 import { ContainerRollupEntity } from './entities/container-rollup.entity';
 import { ContainerSampleEntity } from './entities/container-sample.entity';
+import { ContainerSeriesEntity } from './entities/container-series.entity';
 import { MetricRollupEntity } from './entities/metric-rollup.entity';
 import { MetricSampleEntity } from './entities/metric-sample.entity';
+import { MetricSeriesEntity } from './entities/metric-series.entity';
 import { RollupWatermarkEntity } from './entities/rollup-watermark.entity';
 import { getAppMetricsTool, getDashboardSummaryTool, getServerMetricsTool } from './mcp/metrics-tools';
 import { ContainerMetrics } from './metrics/container-metrics';
 import { ContainerWatch } from './metrics/container-watch';
+import { LatestSamples } from './metrics/latest-samples';
 import { MetricsService } from './metrics/metrics-service';
 import { registerPollMetrics } from './metrics/poll-metrics';
 import { Poller } from './metrics/poller';
 import { Rollups } from './metrics/rollups';
+import { SeriesKeys } from './metrics/series-keys';
 import { MonitoringInitial1764900000000 } from './migrations/1764900000000-monitoring-initial';
 import { MonitoringMetrics1764900100000 } from './migrations/1764900100000-monitoring-metrics';
 import { MonitoringRollups1764900200000 } from './migrations/1764900200000-monitoring-rollups';
 import { MonitoringContainers1764900300000 } from './migrations/1764900300000-monitoring-containers';
 import { MonitoringContainerRollups1764900400000 } from './migrations/1764900400000-monitoring-container-rollups';
+import { MonitoringSeriesKeys1764900500000 } from './migrations/1764900500000-monitoring-series-keys';
 import { registerMetricsRoutes } from './routes/metrics.routes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,8 +43,15 @@ export const monitoringPlugin = definePlugin({
   dependsOn: ['servers', 'apps'],
   config: monitoringConfigSchema,
   deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService },
-  entities: [MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
-  migrations: [MonitoringInitial1764900000000, MonitoringMetrics1764900100000, MonitoringRollups1764900200000, MonitoringContainers1764900300000, MonitoringContainerRollups1764900400000],
+  entities: [MetricSeriesEntity, ContainerSeriesEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
+  migrations: [
+    MonitoringInitial1764900000000,
+    MonitoringMetrics1764900100000,
+    MonitoringRollups1764900200000,
+    MonitoringContainers1764900300000,
+    MonitoringContainerRollups1764900400000,
+    MonitoringSeriesKeys1764900500000,
+  ],
 
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -54,8 +66,11 @@ export const monitoringPlugin = definePlugin({
   init(ctx, { clock, servers, apps }) {
     const announcer = hookAnnouncer(ctx.hooks, ctx.logger);
     const watch = { watch: new ContainerWatch(apps, announcer), recorded: (serverId: string) => apps.recorded(serverId) };
+    const keys = new SeriesKeys(ctx.dataSource);
+    const latest = new LatestSamples(ctx.dataSource, keys);
     const poller = new Poller(
       ctx.dataSource,
+      { keys, latest },
       servers,
       announcer,
       clock,
@@ -64,13 +79,12 @@ export const monitoringPlugin = definePlugin({
       watch,
       registerPollMetrics(ctx.metrics),
     );
-    const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), (id) => poller.containers(id));
-    const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null);
+    const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), keys, latest, (id) => poller.containers(id));
+    const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null, keys);
     const rollups = new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' }));
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('monitoring', async ({ server }) => {
       await poller.forget(server.id);
-      await metrics.forgetServer(server.id);
-      await containers.forgetServer(server.id);
+      await metrics.forgetServer(server.id); // its apps' metrics too
     });
     registerMetricsRoutes(ctx, metrics, containers);
     ctx.mcp.tool(getServerMetricsTool(metrics));
@@ -79,19 +93,23 @@ export const monitoringPlugin = definePlugin({
     // Newest first at shutdown: the poller stops before the rollups it feeds.
     ctx.onShutdown(() => rollups.stop());
     ctx.onShutdown(() => poller.stop());
-    ctx.onReady(() => startBackgroundWork(ctx, rollups, poller));
+    ctx.onReady(() => startBackgroundWork(ctx, rollups, poller, latest));
   },
 });
 
 /** Retention of the metrics (daily), the rollups and the poller: from `ready` on. */
-function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, rollups: Rollups, poller: Poller): void {
+function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, rollups: Rollups, poller: Poller, latest: LatestSamples): void {
   const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
   // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
   // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
   const pruneMetrics = () =>
     rollups
       .maintain(retention)
-      .then(({ removed }) => ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed'))
+      .then(({ removed }) => {
+        // A server whose samples all aged out has no latest one any more.
+        if (removed.raw) latest.clear();
+        ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed');
+      })
       .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
   void pruneMetrics();
   const timer = setInterval(() => void pruneMetrics(), DAY_MS);

@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { spyOnHandles } from '../../servers/test/support/handle-spy';
-import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
+import { appSeries, rowsOf } from './support/metric-rows';
 import { addTestbedServer, localDocker, markPrepared, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitInstalled } from '../../apps/test/support/apps-kernel';
 import { waitFor } from './support/wait-for';
@@ -59,8 +59,8 @@ test('a running app: CPU and memory from its cgroup, in the server metrics, the 
   expect(summary.perServer).toEqual([expect.objectContaining({ serverId, apps: expect.objectContaining({ running: 1 }) })]);
   expect((await t.request('GET', '/api/metrics/summary', { token: t.tokens.bob })).body.apps.total).toBe(0);
 
-  const rows = await t.kernel.dataSource.getRepository(ContainerSampleEntity).findBy({ installationId: app.id });
-  expect(rows.length).toBeGreaterThanOrEqual(2);
+  const appSamples = async () => rowsOf(t.kernel.dataSource, 'container_samples', await appSeries(t.kernel.dataSource, app.id));
+  expect(await appSamples()).toBeGreaterThanOrEqual(2);
   const viaMcp = resultText(await mcp.callTool({ name: 'get_app_metrics', arguments: { installation_id: app.id, period: '24h' } }));
   expect(viaMcp.isError).toBe(false);
   const history = JSON.parse(viaMcp.text);
@@ -90,9 +90,9 @@ test('steady state: one SSH channel per server per poll, apps included', async (
     return proceed();
   });
   try {
-    const before = (await t.kernel.dataSource.getRepository(ContainerSampleEntity).countBy({ installationId: app.id }));
+    const before = await rowsOf(t.kernel.dataSource, 'container_samples', await appSeries(t.kernel.dataSource, app.id));
     await new Promise((r) => setTimeout(r, 4500));
-    const polls = (await t.kernel.dataSource.getRepository(ContainerSampleEntity).countBy({ installationId: app.id })) - before;
+    const polls = (await rowsOf(t.kernel.dataSource, 'container_samples', await appSeries(t.kernel.dataSource, app.id))) - before;
     expect(polls).toBeGreaterThanOrEqual(3);
     expect(counts).toEqual({ exec: polls, stream: 0 });
   } finally {

@@ -10,6 +10,7 @@ import { startOwnSshd, type OwnSshd } from '../../servers/test/support/own-sshd'
 import pino from 'pino';
 import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
 import { Rollups } from '../src/metrics/rollups';
+import { rowsOf, serverSeries } from './support/metric-rows';
 import { addTestbedServer, startMonitoringKernel, testbed, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitFor } from './support/wait-for';
 
@@ -66,12 +67,14 @@ test('the test bed is polled: CPU, memory, disk, load, uptime, latency; only its
 
 test('a period is read from the rollups (5-minute for 24h, hourly for 7d and 30d), at most 288 buckets, averages exact', async () => {
   const repo = t.kernel.dataSource.getRepository(MetricSampleEntity);
+  const series = await serverSeries(t.kernel.dataSource, serverId);
+  expect(series).not.toBeNull();
   const now = Math.floor(Date.now() / 1000);
   // A week of samples every 5 minutes, an hour or more old (the poller's own are newer).
   const seeded: Array<{ ts: number; cpu: number }> = [];
   for (let ts = now - 7 * 86400 + 60; ts < now - 3600; ts += 300) seeded.push({ ts, cpu: (ts / 300) % 97 });
   for (let i = 0; i < seeded.length; i += 500) {
-    await repo.insert(seeded.slice(i, i + 500).map((s) => ({ serverId, ts: s.ts, cpuPercent: s.cpu, memTotalBytes: 1000, memUsedBytes: 500, diskTotalBytes: 2000, diskUsedBytes: 100, load1: 1, latencyMs: 2 })));
+    await repo.insert(seeded.slice(i, i + 500).map((s) => ({ seriesId: series!, ts: s.ts, cpuPercent: s.cpu, memTotalBytes: 1000, memUsedBytes: 500, diskTotalBytes: 2000, diskUsedBytes: 100, load1: 1, latencyMs: 2 })));
   }
   // Samples from the past arrived after the job got further: roll up from the first sample again.
   await t.kernel.dataSource.query('DELETE FROM metric_rollup_watermarks');
@@ -139,9 +142,11 @@ test('a stopped sshd: offline within three intervals, online again when it is ba
 
   // Deleting the server takes its samples and rollups with it (rolled up here as if ten minutes had passed).
   await new Rollups(t.kernel.dataSource, { now: () => new Date(Date.now() + 600000) }, pino({ level: 'silent' })).run();
-  const rollupsOf = async () => Number((await t.kernel.dataSource.query('SELECT COUNT(*) AS n FROM metric_rollups WHERE serverId = ?', [id]))[0].n);
+  const series = await serverSeries(t.kernel.dataSource, id);
+  const rollupsOf = () => rowsOf(t.kernel.dataSource, 'metric_rollups', series);
   expect(await rollupsOf()).toBeGreaterThan(0);
   expect((await t.request('DELETE', `/api/servers/${id}`, { token: t.tokens.alice })).status).toBe(204);
-  expect(await t.kernel.dataSource.getRepository(MetricSampleEntity).countBy({ serverId: id })).toBe(0);
+  expect(await rowsOf(t.kernel.dataSource, 'metric_samples', series)).toBe(0);
   expect(await rollupsOf()).toBe(0);
+  expect(await serverSeries(t.kernel.dataSource, id)).toBeNull();
 }, 60000);

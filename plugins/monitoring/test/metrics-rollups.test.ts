@@ -25,8 +25,9 @@ const PLUGINS = [authPlugin, serversPlugin, preparationPlugin, appsPlugin, monit
 const T0 = Date.UTC(2040, 0, 1) / 1000;
 const HOUR = 3600;
 const DAY = 86400;
-const A = '00000000-0000-4000-8000-00000000000a';
-const B = '00000000-0000-4000-8000-00000000000b';
+/** Two servers' series keys (`metric_series.id`; the rollups only need the integer). */
+const A = 1;
+const B = 2;
 
 let t: TestKernel;
 let ds: DataSource;
@@ -46,7 +47,7 @@ beforeEach(async () => {
 });
 
 interface Sample {
-  serverId: string;
+  seriesId: number;
   ts: number;
   cpuPercent: number | null;
   memUsedBytes: number;
@@ -56,10 +57,10 @@ interface Sample {
 }
 
 /** Samples every `step` seconds in [from, to): CPU missing every 17th (as after a failed poll), the rest varying. */
-function samples(serverId: string, from: number, to: number, step: number): Sample[] {
+function samples(seriesId: number, from: number, to: number, step: number): Sample[] {
   const out: Sample[] = [];
   for (let ts = from, i = 0; ts < to; ts += step, i++) {
-    out.push({ serverId, ts, cpuPercent: i % 17 === 5 ? null : (i * 37) % 100 + 0.25, memUsedBytes: 1e9 + (i % 50) * 1e6, memTotalBytes: 4e9 + (i % 3), load1: (i % 7) / 2, latencyMs: 1 + (i % 5) });
+    out.push({ seriesId, ts, cpuPercent: i % 17 === 5 ? null : (i * 37) % 100 + 0.25, memUsedBytes: 1e9 + (i % 50) * 1e6, memTotalBytes: 4e9 + (i % 3), load1: (i % 7) / 2, latencyMs: 1 + (i % 5) });
   }
   return out;
 }
@@ -91,7 +92,7 @@ function expected(list: Sample[]) {
 
 type Row = Record<string, number | string | null>;
 const rollupRows = (resolution?: number): Promise<Row[]> =>
-  ds.query(`SELECT * FROM metric_rollups ${resolution ? `WHERE resolution = ${resolution}` : ''} ORDER BY serverId, resolution, ts`);
+  ds.query(`SELECT * FROM metric_rollups ${resolution ? `WHERE resolution = ${resolution}` : ''} ORDER BY seriesId, resolution, ts`);
 
 function expectBucket(row: Row | undefined, want: ReturnType<typeof expected>) {
   expect(row).toBeDefined();
@@ -122,17 +123,17 @@ describe('the rollup job', () => {
     expect(completeBefore).toBe(T0 + 2 * HOUR + 300);
     const five = await rollupRows(300);
     expect(report.written['metric_rollups:300']).toBe(five.length);
-    expect(five.filter((r) => r.serverId === A).map((r) => Number(r.ts))).toEqual(Array.from({ length: 25 }, (_, i) => T0 + i * 300));
-    expect(five.filter((r) => r.serverId === B)).toHaveLength(22);
+    expect(five.filter((r) => Number(r.seriesId) === A).map((r) => Number(r.ts))).toEqual(Array.from({ length: 25 }, (_, i) => T0 + i * 300));
+    expect(five.filter((r) => Number(r.seriesId) === B)).toHaveLength(22);
     for (const row of five) {
-      const inBucket = [...a, ...b].filter((s) => s.serverId === row.serverId && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + 300);
+      const inBucket = [...a, ...b].filter((s) => s.seriesId === Number(row.seriesId) && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + 300);
       expectBucket(row, expected(inBucket));
     }
     // Hourly: the two whole hours (their twelve 5-minute buckets are rolled), averages weighted exactly.
     const hourly = await rollupRows(3600);
-    expect(hourly.map((r) => [r.serverId, Number(r.ts)])).toEqual([[A, T0], [A, T0 + HOUR], [B, T0], [B, T0 + HOUR]]);
+    expect(hourly.map((r) => [Number(r.seriesId), Number(r.ts)])).toEqual([[A, T0], [A, T0 + HOUR], [B, T0], [B, T0 + HOUR]]);
     for (const row of hourly) {
-      expectBucket(row, expected([...a, ...b].filter((s) => s.serverId === row.serverId && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + HOUR)));
+      expectBucket(row, expected([...a, ...b].filter((s) => s.seriesId === Number(row.seriesId) && s.ts >= Number(row.ts) && s.ts < Number(row.ts) + HOUR)));
     }
 
     // Running again changes nothing.
@@ -146,7 +147,7 @@ describe('the rollup job', () => {
     now += 15 * 60;
     await rollups().run();
     for (const start of [T0 + 2 * HOUR + 300, T0 + 2 * HOUR + 600]) {
-      const bucket = (await rollupRows(300)).find((r) => r.serverId === A && Number(r.ts) === start);
+      const bucket = (await rollupRows(300)).find((r) => Number(r.seriesId) === A && Number(r.ts) === start);
       expectBucket(bucket, expected(a.filter((s) => s.ts >= start && s.ts < start + 300)));
       expect(Number(bucket!.samples)).toBe(10);
     }
@@ -204,9 +205,9 @@ describe('the timer', () => {
 });
 
 describe('containers', () => {
-  test("an app's samples are rolled up the same way, its server carried along, read by period and pruned by the same ages", async () => {
-    const I = '00000000-0000-4000-8000-0000000000c1';
-    const list = Array.from({ length: 240 }, (_, i) => ({ installationId: I, serverId: A, ts: T0 + i * 30, cpuPercent: i % 17 === 3 ? null : (i * 13) % 50 + 0.5, memBytes: 2e8 + (i % 9) * 1e6 }));
+  test("an app's samples are rolled up the same way, read by period and pruned by the same ages", async () => {
+    const I = 7; // the app's series key (`container_series.id`)
+    const list = Array.from({ length: 240 }, (_, i) => ({ seriesId: I, ts: T0 + i * 30, cpuPercent: i % 17 === 3 ? null : (i * 13) % 50 + 0.5, memBytes: 2e8 + (i % 9) * 1e6 }));
     const repo = ds.getRepository(ContainerSampleEntity);
     for (let i = 0; i < list.length; i += 100) await repo.insert(list.slice(i, i + 100));
     now = T0 + 2 * HOUR + ROLLUP_GRACE_SECONDS;
@@ -215,7 +216,7 @@ describe('containers', () => {
     const rows: Row[] = await ds.query('SELECT * FROM container_rollups ORDER BY resolution, ts');
     expect(rows.map((r) => [Number(r.resolution), Number(r.ts)])).toEqual([...Array.from({ length: 24 }, (_, i) => [300, T0 + i * 300]), [3600, T0], [3600, T0 + HOUR]]);
     for (const row of rows) {
-      expect(row.serverId).toBe(A);
+      expect(Number(row.seriesId)).toBe(I);
       const inBucket = list.filter((s) => s.ts >= Number(row.ts) && s.ts < Number(row.ts) + Number(row.resolution));
       const cpu = inBucket.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
       expect({ samples: Number(row.samples), cpuPercentSamples: Number(row.cpuPercentSamples), min: row.cpuPercentMin, max: row.cpuPercentMax, memMax: Number(row.memBytesMax) }).toEqual({

@@ -6,8 +6,7 @@
  */
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { spyOnHandles } from '../../servers/test/support/handle-spy';
-import { ContainerSampleEntity } from '../src/entities/container-sample.entity';
-import { MetricSampleEntity } from '../src/entities/metric-sample.entity';
+import { rowsOf, serverSeries } from './support/metric-rows';
 import { addTestbedServer, startMonitoringKernel, type MonitoringKernel } from './support/monitoring-kernel';
 import { waitFor } from './support/wait-for';
 
@@ -21,7 +20,8 @@ test('a poll in flight when its server is deleted writes nothing afterwards', as
   const kernel = t;
   const servers = kernel.kernel.resolve(ServersTokens.ServerService);
   const id = await addTestbedServer(kernel, kernel.tokens.alice, 'deleted-mid-poll');
-  const samples = () => kernel.kernel.dataSource.getRepository(MetricSampleEntity).countBy({ serverId: id });
+  const series = await waitFor('a metric series for the server', async () => serverSeries(kernel.kernel.dataSource, id));
+  const samples = () => rowsOf(kernel.kernel.dataSource, 'metric_samples', series);
   await waitFor('a first sample', async () => (await samples()) > 0);
 
   // Hold the next poll's answer until the server is gone.
@@ -44,6 +44,7 @@ test('a poll in flight when its server is deleted writes nothing afterwards', as
   // Two more intervals: the held poll finished, and no later round polls the deleted server.
   await new Promise((r) => setTimeout(r, 2500));
   expect(await samples()).toBe(0);
-  expect(await kernel.kernel.dataSource.getRepository(ContainerSampleEntity).countBy({ serverId: id })).toBe(0);
+  expect(await serverSeries(kernel.kernel.dataSource, id)).toBeNull();
+  expect(Number((await kernel.kernel.dataSource.query('SELECT COUNT(*) AS n FROM container_series WHERE "serverId" = ?', [id]))[0].n)).toBe(0);
   expect((await kernel.request('GET', '/api/metrics/servers', { token: kernel.tokens.alice })).body.servers).toEqual([]);
 });

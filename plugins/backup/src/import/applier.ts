@@ -102,9 +102,16 @@ export class Applier {
     const ids = this.idMaps.get(spec.table) ?? this.idMaps.set(spec.table, new Map()).get(spec.table)!;
     const decisions = this.decisions.get(spec.table) ?? this.decisions.set(spec.table, new Map()).get(spec.table)!;
     if (!match) {
-      ids.set(backupId, backupId);
       decisions.set(backupId, 'insert');
       outcome.added++;
+      if (spec.generatedId) {
+        // The database hands out the id here: rows pointing at this one follow it.
+        delete row.id;
+        const given = this.insertReturningId(spec, row, line);
+        ids.set(backupId, given === undefined ? backupId : String(given));
+        return;
+      }
+      ids.set(backupId, backupId);
       this.insert(spec, row, line, 'INSERT');
       return;
     }
@@ -141,7 +148,8 @@ export class Applier {
   }
 
   private findMatch(spec: BackupTableSpec, row: Row, backupId: string): string | undefined {
-    const byId = this.statement(`SELECT id FROM "${spec.table}" WHERE id = ?`).get(backupId) as { id: string } | undefined;
+    // A generated id is only a number: the same one here may well be another record.
+    const byId = spec.generatedId ? undefined : (this.statement(`SELECT id FROM "${spec.table}" WHERE id = ?`).get(backupId) as { id: string } | undefined);
     if (byId) return byId.id;
     for (const key of spec.naturalKeys ?? []) {
       const where = key.map((k) => `"${k}" = ?`).join(' AND ');
@@ -149,6 +157,14 @@ export class Applier {
       if (found) return found.id;
     }
     return undefined;
+  }
+
+  /** Inserts a row whose id the database gives: that id (undefined in a dry run). */
+  private insertReturningId(spec: BackupTableSpec, row: Row, line: RowLine): number | bigint | undefined {
+    if (!this.write) return undefined;
+    this.seal(spec, row, line);
+    const keys = Object.keys(row);
+    return this.statement(`INSERT INTO "${spec.table}" (${keys.map((k) => `"${k}"`).join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`).run(row).lastInsertRowid;
   }
 
   private insert(spec: BackupTableSpec, row: Row, line: RowLine, verb: string): boolean {

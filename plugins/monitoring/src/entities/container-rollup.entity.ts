@@ -1,23 +1,23 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Named so that it cannot collide with the key of the table this one replaced (migration 1764900500000). */
+const PK = 'PK_container_rollups_by_series';
 
 /**
  * A Tomo-managed container's samples of one time bucket, rolled up like a server's
  * (`metric_rollups`): `resolution` 300 or 3600 seconds, `ts` the bucket's start.
  */
 @Entity({ name: 'container_rollups', withoutRowid: true })
-@Index('IDX_container_rollups_server', ['serverId'])
 export class ContainerRollupEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  installationId: string;
+  /** `container_series.id`: the installed app (its server is there too). */
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: PK })
+  seriesId: number;
 
-  @PrimaryColumn({ type: 'integer' })
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: PK })
   resolution: number;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: PK })
   ts: number;
-
-  @Column({ type: 'varchar', length: 36 })
-  serverId: string;
 
   /** Raw samples in the bucket. */
   @Column({ type: 'integer' })

@@ -2,17 +2,14 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One poll of one running Tomo-managed container (read from its cgroup). `ts` in epoch seconds. */
 @Entity({ name: 'container_samples' })
-@Index('IDX_container_samples_installation_ts', ['installationId', 'ts'])
-@Index('IDX_container_samples_ts', ['ts'])
+@Index('IDX_container_samples_series_ts', ['seriesId', 'ts'])
 export class ContainerSampleEntity {
-  @PrimaryGeneratedColumn()
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_container_samples_by_series' })
   id: number;
 
-  @Column({ type: 'varchar', length: 36 })
-  installationId: string;
-
-  @Column({ type: 'varchar', length: 36 })
-  serverId: string;
+  /** `container_series.id`: the installed app (and through it, its server). */
+  @Column({ type: 'integer' })
+  seriesId: number;
 
   @Column({ type: 'bigint' })
   ts: number;

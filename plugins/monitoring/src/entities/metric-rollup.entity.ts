@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** Named so that it cannot collide with the key of the table this one replaced (migration 1764900500000). */
+const PK = 'PK_metric_rollups_by_series';
+
 /**
  * A server's samples of one time bucket, rolled up: `resolution` is the bucket length in seconds
  * (300 or 3600), `ts` the bucket's start in epoch seconds. Averages count only the samples that
@@ -8,13 +11,14 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'metric_rollups', withoutRowid: true })
 export class MetricRollupEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  serverId: string;
+  /** `metric_series.id`: the server. */
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: PK })
+  seriesId: number;
 
-  @PrimaryColumn({ type: 'integer' })
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: PK })
   resolution: number;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: PK })
   ts: number;
 
   /** Raw samples in the bucket. */

@@ -1,14 +1,15 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One poll of one server. `ts` is the time in epoch seconds (what the charts group by). */
+/** One poll of one server (its `metric_series` row). `ts` is the time in epoch seconds (what the charts group by). */
 @Entity({ name: 'metric_samples' })
-@Index('IDX_metric_samples_server_ts', ['serverId', 'ts'])
+@Index('IDX_metric_samples_series_ts', ['seriesId', 'ts'])
 export class MetricSampleEntity {
-  @PrimaryGeneratedColumn()
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_metric_samples_by_series' })
   id: number;
 
-  @Column({ type: 'varchar', length: 36 })
-  serverId: string;
+  /** `metric_series.id`: the server. */
+  @Column({ type: 'integer' })
+  seriesId: number;
 
   @Column({ type: 'bigint' })
   ts: number;

@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Clock, Principal } from '@tomo/kernel';
 import type { AppsApi } from '@tomo/plugin-apps/api';
-import { ContainerRollupEntity } from '../entities/container-rollup.entity';
-import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import type { ContainerStatus } from './container-watch';
 import { CONTAINER_SERIES } from './rollups';
+import type { SeriesKeys } from './series-keys';
 import { readSeries, type Period } from './series-history';
 
 const round = (v: number | null, digits = 1): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
@@ -16,11 +15,8 @@ export class ContainerMetrics {
     private readonly apps: AppsApi,
     private readonly clock: Clock,
     private readonly statusOf: (serverId: string, installationId: string) => ContainerStatus | null,
+    private readonly keys: SeriesKeys,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(ContainerSampleEntity);
-  }
 
   /**
    * Averages (and CPU minima/maxima, memory maxima) per time bucket, at most 288
@@ -30,7 +26,7 @@ export class ContainerMetrics {
   async history(principal: Principal, installationId: string, period: Period) {
     const app = await this.apps.recordedOwned(principal, installationId);
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    const series = await readSeries(this.dataSource, CONTAINER_SERIES, app.id, period, now);
+    const series = await readSeries(this.dataSource, CONTAINER_SERIES, await this.keys.findApp(app.id), period, now);
     return {
       installationId: app.id,
       serverId: app.serverId,
@@ -50,10 +46,5 @@ export class ContainerMetrics {
         samples: r.samples ?? 0,
       })),
     };
-  }
-
-  async forgetServer(serverId: string): Promise<void> {
-    await this.repo.delete({ serverId });
-    await this.dataSource.getRepository(ContainerRollupEntity).delete({ serverId });
   }
 }

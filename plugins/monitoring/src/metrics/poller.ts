@@ -9,7 +9,9 @@ import { ContainerSampleEntity } from '../entities/container-sample.entity';
 import { MetricSampleEntity } from '../entities/metric-sample.entity';
 import { newContainerWatchState, type ContainerStatus, type ContainerWatch, type ContainerWatchState } from './container-watch';
 import type { PollState } from './metrics-service';
+import type { LatestSamples } from './latest-samples';
 import { NO_POLL_METRICS, type PollMetrics } from './poll-metrics';
+import type { SeriesKeys } from './series-keys';
 import { cpuPercent, parseProbe, PROBE_ARGV, type CpuTimes, type ProbeReading } from './probe';
 
 export interface PollerOptions {
@@ -50,6 +52,8 @@ export class Poller {
 
   constructor(
     private readonly dataSource: DataSource,
+    /** Where samples go: the series' integer keys, and the newest sample per server kept in memory. */
+    private readonly store: { keys: SeriesKeys; latest: LatestSamples },
     private readonly servers: ServerService,
     /** Where offline/online verdicts are announced (the activity log records them). */
     private readonly announcer: Pick<MonitoringAnnouncer, 'serverWentOffline' | 'serverCameOnline'> & Partial<Pick<MonitoringAnnouncer, 'serverPolled'>>,
@@ -213,8 +217,8 @@ export class Poller {
 
   /** The server's figures, then its apps', from one probe reading. */
   private async writeSamples(serverId: string, ts: number, state: ServerPollState, reading: ProbeReading, durationMs: number, cpu: number | null): Promise<void> {
-    await this.dataSource.getRepository(MetricSampleEntity).insert({
-      serverId,
+    const sample = this.dataSource.getRepository(MetricSampleEntity).create({
+      seriesId: await this.store.keys.ofServer(serverId),
       ts,
       cpuPercent: cpu,
       memTotalBytes: reading.memTotalBytes,
@@ -229,6 +233,8 @@ export class Poller {
       uptimeSeconds: reading.uptimeSeconds === null ? null : Math.floor(reading.uptimeSeconds),
       latencyMs: Math.round(durationMs * 10) / 10,
     });
+    await this.dataSource.getRepository(MetricSampleEntity).insert(sample);
+    if (!state.forgotten) this.store.latest.record(serverId, sample);
     await this.observeContainers(serverId, ts, state, reading);
   }
 
@@ -251,7 +257,10 @@ export class Poller {
     try {
       const recorded = await this.containerWatch.recorded(serverId);
       const samples = await this.containerWatch.watch.observe(state.containers, { serverId, recorded, seen: reading.containers, hostPrevious: state.lastCpu, hostCurrent: reading.cpu });
-      if (samples.length) await this.dataSource.getRepository(ContainerSampleEntity).insert(samples.map((s) => ({ ...s, serverId, ts })));
+      if (!samples.length) return;
+      const rows: Array<Partial<ContainerSampleEntity>> = [];
+      for (const s of samples) rows.push({ seriesId: await this.store.keys.ofApp(s.installationId, serverId), ts, cpuPercent: s.cpuPercent, memBytes: s.memBytes });
+      await this.dataSource.getRepository(ContainerSampleEntity).insert(rows);
     } catch (err) {
       this.logger.warn({ err, serverId }, 'Reading app states from the poll failed');
     }

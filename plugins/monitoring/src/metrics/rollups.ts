@@ -44,16 +44,15 @@ export interface SeriesSpec {
   raw: string;
   /** Rollups: `<key>`, `resolution`, `ts`, `samples`, the measures' columns; primary key (`<key>`, `resolution`, `ts`). Also the watermark's name. */
   rollup: string;
+  /** The integer series key (`metric_series.id`, `container_series.id`). */
   key: string;
-  /** Columns constant per key, carried into the rollup (e.g. a container's server). */
-  carried?: string[];
   measures: Measure[];
 }
 
 export const SERVER_SERIES: SeriesSpec = {
   raw: 'metric_samples',
   rollup: 'metric_rollups',
-  key: 'serverId',
+  key: 'seriesId',
   measures: [
     { column: 'cpuPercent', aggs: ['Min', 'Avg', 'Max'], counted: true },
     { column: 'memUsedBytes', aggs: ['Avg', 'Max'] },
@@ -67,12 +66,11 @@ export const SERVER_SERIES: SeriesSpec = {
   ],
 };
 
-/** Tomo-managed containers: one series per installation, its server carried along. */
+/** Tomo-managed containers: one series per installation (its server is in `container_series`). */
 export const CONTAINER_SERIES: SeriesSpec = {
   raw: 'container_samples',
   rollup: 'container_rollups',
-  key: 'installationId',
-  carried: ['serverId'],
+  key: 'seriesId',
   measures: [
     { column: 'cpuPercent', aggs: ['Min', 'Avg', 'Max'], counted: true },
     { column: 'memBytes', aggs: ['Avg', 'Max'] },
@@ -258,18 +256,17 @@ export class Rollups {
 
   private async rollChunk(spec: SeriesSpec, resolution: number, source: number | null, from: number, to: number): Promise<number> {
     const columns = rollupColumns(spec);
-    const carried = spec.carried ?? [];
     const table = source === null ? spec.raw : spec.rollup;
     const alias = source === null ? 's' : 'r';
     const values = source === null ? fromRaw(spec) : fromRollups(spec);
     const sql = [
       distinctKeys(table, spec.key),
-      `INSERT INTO ${spec.rollup} (${[spec.key, ...carried, 'resolution', 'ts', ...columns].join(', ')})`,
-      `SELECT ${[`${alias}.${spec.key}`, ...carried.map((c) => `MAX(${alias}.${c})`), String(resolution), `${alias}.ts - (${alias}.ts % ${resolution})`, ...values].join(', ')}`,
+      `INSERT INTO ${spec.rollup} (${[spec.key, 'resolution', 'ts', ...columns].join(', ')})`,
+      `SELECT ${[`${alias}.${spec.key}`, String(resolution), `${alias}.ts - (${alias}.ts % ${resolution})`, ...values].join(', ')}`,
       `FROM ${table} ${alias}`,
       `WHERE ${alias}.${spec.key} IN (SELECT id FROM ids WHERE id IS NOT NULL)${source === null ? '' : ` AND ${alias}.resolution = ${source}`} AND ${alias}.ts >= ? AND ${alias}.ts < ?`,
       `GROUP BY ${alias}.${spec.key}, ${alias}.ts - (${alias}.ts % ${resolution})`,
-      `ON CONFLICT (${spec.key}, resolution, ts) DO UPDATE SET ${[...carried, ...columns].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      `ON CONFLICT (${spec.key}, resolution, ts) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     ].join('\n');
     return changes(this.dataSource, sql, [from, to]);
   }

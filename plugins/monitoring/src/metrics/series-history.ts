@@ -28,11 +28,12 @@ export interface SeriesBuckets {
  * One key's series over a period, at most {@link MAX_POINTS} buckets, read from the level the
  * period calls for up to its watermark, then from the finer levels not yet rolled up: hourly rows,
  * then 5-minute rows, then raw samples aggregated on the fly, so the latest minutes (and a server
- * polled for the first time a minute ago) are there too. The ranges do not overlap: each level is
+ * polled for the first time a minute ago) are there too. `key` is the series' integer (null: none yet). The ranges do not overlap: each level is
  * read from where the coarser one stops.
  */
-export async function readSeries(dataSource: DataSource, spec: SeriesSpec, key: string, period: Period, nowSeconds: number): Promise<SeriesBuckets> {
+export async function readSeries(dataSource: DataSource, spec: SeriesSpec, key: number | null, period: Period, nowSeconds: number): Promise<SeriesBuckets> {
   const { bucketSeconds: bucket, points, level } = PERIOD_PLAN[period];
+  if (key === null) return { bucketSeconds: bucket, resolution: level, rows: [] }; // no series: never sampled
   const until = nowSeconds - (nowSeconds % bucket) + bucket;
   const since = until - points * bucket;
   const rolled5m = (await readWatermark(dataSource, spec.rollup, RESOLUTIONS['5m'])) ?? since;
