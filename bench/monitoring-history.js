@@ -5,10 +5,10 @@
 // one server's 30-day metrics (target <= 200 ms), and the database size.
 //
 // The database is what 30 days of operation leave, made by the real code paths: the migrations
-// of the built Tomo (`tomo admin create`), then day by day the raw samples a poller writes (one
+// of the built Tomo (`tomo admin create`), then hour by hour the raw samples a poller writes (one
 // row per server per 30 s, realistic values), the built rollup job (plugins/monitoring/dist,
-// metrics/rollups.js) and the built retention with the default ages, driven by a clock that
-// walks through the 30 days up to now. Then the built `tomo serve` starts on it (its own start-up
+// metrics/rollups.js) and the built retention with the default ages (hourly, as Tomo runs it),
+// driven by a clock that walks through the 30 days up to now. Then the built `tomo serve` starts on it (its own start-up
 // rollup and retention run) and the two requests are timed through HTTP with an admin's token:
 // GET /api/metrics/summary and GET /api/metrics/servers/:id?period=30d (24h and 7d for reference).
 // While polling (issue 19): every server points at one throwaway sshd of this machine (the test
@@ -20,7 +20,7 @@
 // Usage: node bench/monitoring-history.js    (module: `await require('./bench/monitoring-history').run()`;
 //        bench/monitoring.js prints it as its part (b) through measureHistory())
 // Settings: BENCH_MON_SERVERS (200), BENCH_MON_DAYS (30), BENCH_MON_INTERVAL (30 s), BENCH_QUERY_RUNS (50),
-//           BENCH_MON_POLL (1: measure while the poller polls every server).
+//           BENCH_MON_POLL (1: measure while the poller polls every server), BENCH_CPU_PROF (a folder: profile tomo serve).
 // Targets (issue 19): summary p95 <= 40 ms while polling, 30-day query <= 200 ms, database <= 340 MiB.
 // Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark broke.
 const fs = require('node:fs');
@@ -108,7 +108,7 @@ const ratio = (value, target) => `${(value / target).toFixed(2)} of target`;
 
 /**
  * Writes `days` days of samples for `servers` servers into the migrated database, rolling up and
- * applying retention after each day with the built job, the clock at the end of that day.
+ * applying retention after each hour with the built job, the clock at the end of that hour.
  */
 async function generate(dbFile, { servers, days, interval, end, ownerId, log, target }) {
   const { DataSource } = require('typeorm');
@@ -145,23 +145,26 @@ async function generate(dbFile, { servers, days, interval, end, ownerId, log, ta
       'INSERT INTO metric_samples (seriesId, ts, cpuPercent, memTotalBytes, memUsedBytes, diskTotalBytes, diskUsedBytes, dockerDiskTotalBytes, dockerDiskUsedBytes, load1, load5, load15, uptimeSeconds, latencyMs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const start = now;
+    const HOUR = 3600;
     for (let day = 0; day < days; day++) {
-      const from = start + day * DAY;
-      let t0 = performance.now();
-      db.transaction(() => {
-        for (let ts = from; ts < from + DAY; ts += interval) {
-          for (const p of profiles) insertSample.run(...sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start));
-        }
-      })();
-      times.rows += (DAY / interval) * servers;
-      times.insertMs += performance.now() - t0;
-      now = from + DAY;
-      t0 = performance.now();
-      await rollups.run();
-      times.rollupMs += performance.now() - t0;
-      t0 = performance.now();
-      await rollups.prune(retention);
-      times.pruneMs += performance.now() - t0;
+      // Hour by hour, as Tomo does it: samples, then the rollup job, then retention (hourly).
+      for (let from = start + day * DAY; from < start + (day + 1) * DAY; from += HOUR) {
+        let t0 = performance.now();
+        db.transaction(() => {
+          for (let ts = from; ts < from + HOUR; ts += interval) {
+            for (const p of profiles) insertSample.run(...sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start));
+          }
+        })();
+        times.rows += (HOUR / interval) * servers;
+        times.insertMs += performance.now() - t0;
+        now = from + HOUR;
+        t0 = performance.now();
+        await rollups.run();
+        times.rollupMs += performance.now() - t0;
+        t0 = performance.now();
+        await rollups.prune(retention);
+        times.pruneMs += performance.now() - t0;
+      }
       db.pragma('wal_checkpoint(TRUNCATE)');
       if ((day + 1) % 5 === 0 || day === days - 1) log(`   day ${day + 1}/${days}: ${(times.rows / 1e6).toFixed(2)} M samples written, insert ${(times.insertMs / 1000).toFixed(0)} s, rollups ${(times.rollupMs / 1000).toFixed(1)} s, retention ${(times.pruneMs / 1000).toFixed(1)} s`);
     }
@@ -222,7 +225,9 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
   const gen = await generate(dbFile, { servers, days, interval, end, ownerId, log, target });
   const generationMs = performance.now() - t0;
 
-  const tomo = await startTomo({ dataDir, env: { TOMO_CONFIG: config }, timeoutMs: 120000 });
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of tomo serve (node bench/lib/cpuprofile-summary.js reads it).
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CONFIG: config }, timeoutMs: 120000 });
   const spreadMs = polling ? POLL_INTERVAL_S * 1000 : 0;
   try {
     const token = await login(tomo.url, admin);
@@ -288,7 +293,7 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
 function print(f) {
   console.log(`\nGeneration: ${(f.samplesWritten / 1e6).toFixed(2)} M samples in ${f.generationSeconds.toFixed(0)} s (insert ${f.generation.insertSeconds.toFixed(0)} s, rollup job ${f.generation.rollupSeconds.toFixed(1)} s, retention ${f.generation.retentionSeconds.toFixed(1)} s)`);
   console.log(`Kept (raw ${f.retention.rawHours} h, 5-minute ${f.retention.fiveMinuteDays} d, hourly ${f.retention.hourlyDays} d): ${f.rows.raw} raw samples, ${f.rows.fiveMinute} 5-minute rows, ${f.rows.hourly} hourly rows`);
-  console.log(`Database: ${mib(f.database.totalBytes)} (target <= ${TARGETS.databaseMiB} MiB, ${ratio(f.database.totalBytes / 1048576, TARGETS.databaseMiB)}) ${verdict(f.pass.database)} (file ${mib(f.database.db)} + WAL ${mib(f.database.wal)}), ${(f.database.totalBytes / f.servers / 1048576).toFixed(2)} MiB per server; of the file, ${mib(f.database.freeBytes)} free pages (left by the daily retention, reused by the next samples)`);
+  console.log(`Database: ${mib(f.database.totalBytes)} (target <= ${TARGETS.databaseMiB} MiB, ${ratio(f.database.totalBytes / 1048576, TARGETS.databaseMiB)}) ${verdict(f.pass.database)} (file ${mib(f.database.db)} + WAL ${mib(f.database.wal)}), ${(f.database.totalBytes / f.servers / 1048576).toFixed(2)} MiB per server; of the file, ${mib(f.database.freeBytes)} free pages (left by the hourly retention, reused by the next samples)`);
   if (f.database.perTable.length) console.log(`   largest: ${f.database.perTable.map((t) => `${t.name} ${mib(t.bytes)}`).join(', ')}`);
   console.log(`\nThrough HTTP (admin token, ${f.servers} servers), ${f.summary.runs} runs each after 3 warm-ups${f.polling ? `, the summary and 30-day runs spread over ${POLL_INTERVAL_S} s while the poller polls every server (${f.polls} SSH channels opened by then)` : ', nothing polling'}:`);
   console.log(`   dashboard summary  p50 ${ms(f.summary.p50)}   p95 ${ms(f.summary.p95)} (target <= ${TARGETS.summaryMs} ms, ${ratio(f.summary.p95, TARGETS.summaryMs)})   ${verdict(f.pass.summary)}`);

@@ -18,11 +18,11 @@ export const monitoringConfigSchema = z.strictObject({
   intervalSeconds: z.number().int().min(1).max(3600).default(30),
   /** Servers polled at the same time, at most. */
   maxConcurrentPolls: z.number().int().min(1).max(64).default(4),
-  /** Raw metric samples (one per server per poll) are kept this many hours, once rolled up into 5-minute buckets (checked daily). */
+  /** Raw metric samples (one per server per poll) are kept this many hours, once rolled up into 5-minute buckets (checked hourly). */
   metricsRawRetentionHours: z.number('must be a number of hours').int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(8760, 'must be at most 8760 hours (a year)').default(48),
-  /** 5-minute rollups (min/avg/max) are kept this many days, once rolled up into hours (checked daily). */
+  /** 5-minute rollups (min/avg/max) are kept this many days, once rolled up into hours (checked hourly). */
   metrics5mRetentionDays: z.number('must be a number of days').int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(30),
-  /** Hourly rollups (min/avg/max) are kept this many days (checked daily). */
+  /** Hourly rollups (min/avg/max) are kept this many days (checked hourly). */
   metrics1hRetentionDays: z.number('must be a number of days').int('must be a whole number of days').min(1, 'must be at least 1 day').max(36500, 'must be at most 36500 days').default(365),
 }, { error: movedKey }).superRefine((c, ctx) => {
   // A coarser level is read where the finer one is gone: it must not go first.

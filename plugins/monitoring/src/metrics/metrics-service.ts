@@ -30,8 +30,13 @@ export type SampleView = Omit<ProbeReading, 'cpu' | 'containers'> & {
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const round = (v: number | null, digits = 1): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
+/** Views of the latest samples, made once per sample (the dashboard asks for the same ones on every refresh until the next poll). */
+const views = new WeakMap<MetricSampleEntity, SampleView>();
+
 function toSampleView(s: MetricSampleEntity): SampleView {
-  return {
+  const known = views.get(s);
+  if (known) return known;
+  const view: SampleView = {
     at: new Date(Number(s.ts) * 1000).toISOString(),
     cpuPercent: n(s.cpuPercent),
     memTotalBytes: n(s.memTotalBytes),
@@ -46,6 +51,8 @@ function toSampleView(s: MetricSampleEntity): SampleView {
     uptimeSeconds: n(s.uptimeSeconds),
     latencyMs: n(s.latencyMs),
   };
+  views.set(s, Object.freeze(view));
+  return view;
 }
 
 function countApps(list: ContainerStatus[]): AppCounts {
