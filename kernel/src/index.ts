@@ -36,6 +36,7 @@ export { kernelHooks, type KernelHooks, type AuthenticationRequest, type Started
 export { createServiceToken, type ServiceToken } from './di/service-token';
 export { KernelTokens, type Clock } from './di/kernel-tokens';
 export type { RouteDefinition, RouteDefinitionFor, RouteFields, RawRouteDefinition, RawRouteDefinitionFor, RouteInput, HttpMethod, CallFor } from './http/route-types';
+export type { WebSocketRouteDefinition, WebSocketRouteDefinitionFor, WebSocketSession } from './http/websocket-types';
 export { openEventStream, type EventStream, type EventStreamOptions } from './http/event-stream';
 export { SESSION_COOKIE, CONSOLE_HEADER, CONSOLE_HEADER_VALUE } from './http/credentials';
 export type { ToolDefinition, ToolDefinitionFor, ToolAnnotations } from './mcp/tool-types';

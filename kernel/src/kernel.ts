@@ -15,6 +15,8 @@ import { HookRegistry } from './hooks/hook-set';
 import { kernelHooks } from './hooks/kernel-hooks';
 import { checkReadiness, type KernelPhase } from './health/readiness';
 import { createHttpApp } from './http/create-http-app';
+import { routeUpgrades } from './http/websocket-upgrade';
+import { WebSocketServer } from 'ws';
 import { trackSockets } from './http/idle-sockets';
 import { kernelRoutes, type StatusReport } from './http/kernel-routes';
 import { buildOpenApi } from './http/openapi';
@@ -86,6 +88,8 @@ export class Kernel {
   readonly hooks = new HookRegistry();
   /** Every HTTP route and its owner (tests enumerate it to cover all routes). */
   readonly routes = new RouteRegistry();
+  /** Takes the upgrades of WebSocket routes; 1 MiB per message is far above a paste. */
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   /** Every MCP tool and its owner. */
   readonly tools = new ToolRegistry();
   /** Every plugin's console contribution (the manifest and bundle folders). */
@@ -400,8 +404,11 @@ export class Kernel {
       checkResponses: this.options.checkResponses ?? false,
       metrics: this.metricsRegistry,
       metricsAllowFrom: this.config.metrics.allowFrom,
+      wss: this.wss,
+      publicUrl: this.config.server.publicUrl,
     });
     this.server = http.createServer(app.callback());
+    routeUpgrades(this.server, app);
     this.server.requestTimeout = 60000;
     // An idle keep-alive connection is closed after 65 s, not Node's 5 s: the reverse proxy in
     // front of Tomo (nginx's upstream keepalive, a load balancer's 60 s idle timeout) must be the
@@ -462,9 +469,12 @@ export class Kernel {
       sockets.closeIdle();
       const sweep = setInterval(() => sockets.closeIdle(), 50);
       const grace = new Promise<void>((resolve) => setTimeout(resolve, this.config.server.shutdownGraceMs).unref());
+      // Open WebSockets (terminals) are not requests in flight: they end now, going-away.
+      for (const socket of this.wss.clients) socket.close(1001, 'Tomo is stopping');
       await Promise.race([closed, grace]);
       clearInterval(sweep);
       server.closeAllConnections();
+      for (const socket of this.wss.clients) socket.terminate();
     }
     await this.mcp?.close();
     for (const p of [...this.active].reverse()) {

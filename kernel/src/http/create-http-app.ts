@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
+import type { WebSocketServer } from 'ws';
 import { AppError } from '../errors';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
@@ -13,6 +14,7 @@ import { allowList, METRICS_PATH, serveMetrics } from '../metrics/metrics-endpoi
 import type { MetricsRegistry } from '../metrics/metrics-registry';
 import type { RouteRegistry } from './route-registry';
 import { runRoute } from './run-route';
+import { runWebSocketRoute } from './run-websocket-route';
 import { securityHeaders } from './security-headers';
 
 /** What the HTTP app is built from. */
@@ -30,11 +32,16 @@ export interface HttpAppDeps {
   metrics: MetricsRegistry;
   /** `metrics.allowFrom`: who may scrape without a token. */
   metricsAllowFrom: readonly string[];
+  /** Takes the upgrades of WebSocket routes (made with `noServer`). */
+  wss: WebSocketServer;
+  /** `server.publicUrl`: the origin a WebSocket's session cookie must come from (else the Host header's). */
+  publicUrl?: string;
 }
 
 /**
  * Assembles the Koa app: request ids and access log, security headers, JSON errors, a JSON-only
- * body parser with a size limit, the registered routes, `/mcp`, and the console's files.
+ * body parser with a size limit, the registered routes (WebSocket routes among them: see
+ * `routeUpgrades`), `/mcp`, and the console's files.
  */
 export function createHttpApp(deps: HttpAppDeps): Koa {
   // Behind a trusted proxy, the client is the address that proxy added: the last entry of
@@ -85,7 +92,12 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     // One child logger per plugin, made once: a child per request costs measurable CPU.
     if (!pluginLogs.has(entry.owner)) pluginLogs.set(entry.owner, log.child({ plugin: entry.owner }));
     const routeLog = pluginLogs.get(entry.owner) as Logger;
-    router[method](entry.definition.path, (ctx) => runRoute(ctx, entry, deps.hooks, routeLog, deps.checkResponses ?? false));
+    if (entry.websocket) {
+      const wsDeps = { hooks: deps.hooks, log: routeLog, wss: deps.wss, publicUrl: deps.publicUrl };
+      router.get(entry.definition.path, (ctx) => runWebSocketRoute(ctx, entry, wsDeps));
+    } else {
+      router[method](entry.definition.path, (ctx) => runRoute(ctx, entry, deps.hooks, routeLog, deps.checkResponses ?? false));
+    }
   }
   router.all('/mcp', (ctx) => deps.mcp.handle(ctx));
   app.use(router.routes());

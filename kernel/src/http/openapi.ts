@@ -38,7 +38,11 @@ export function buildOpenApi(routes: readonly RouteEntry[], info: { title: strin
     const responses: Record<string, unknown> = {};
     const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
     let operation: Record<string, unknown>;
-    if (entry.raw) {
+    if (entry.websocket) {
+      responses['101'] = { description: 'Switching Protocols: the WebSocket is open' };
+      responses['426'] = err('Not a WebSocket upgrade request');
+      operation = { summary: def.summary, ...(entry.definition.description ? { description: entry.definition.description } : {}), tags: [def.tag ?? entry.owner], responses };
+    } else if (entry.raw) {
       responses['200'] = { description: 'Streamed response' };
       operation = { summary: def.summary, tags: [def.tag ?? entry.owner], responses };
     } else {

@@ -1,10 +1,16 @@
 import { PluginLoadError } from '../errors';
 import type { HttpMethod, RawRouteDefinition, RouteDefinition } from './route-types';
+import type { WebSocketRouteDefinition } from './websocket-types';
 
-/** A registered route and the plugin that owns it. */
+/**
+ * A registered route and the plugin that owns it. WebSocket routes are GET routes of their own
+ * kind (`websocket: true`): listed with the others, so a path clash, the OpenAPI document and
+ * the security sweeps that enumerate routes see them too.
+ */
 export type RouteEntry =
-  | { owner: string; raw: false; definition: RouteDefinition<unknown, unknown, unknown, unknown> }
-  | { owner: string; raw: true; definition: RawRouteDefinition };
+  | { owner: string; raw: false; websocket?: undefined; definition: RouteDefinition<unknown, unknown, unknown, unknown> }
+  | { owner: string; raw: true; websocket?: undefined; definition: RawRouteDefinition }
+  | { owner: string; raw: true; websocket: true; definition: WebSocketRouteDefinition & { method: 'GET' } };
 
 const PATH_PATTERN = /^\/api(\/[A-Za-z0-9._~:-]+)*\/?$/;
 /** Outside /api/ only the kernel's own probes and metrics: a plugin must not shadow /mcp or the console's files. */

@@ -50,6 +50,7 @@ function checkResponse(method: string, path: string, schema: z.ZodType | undefin
 
 /** Runs one route: authenticate, authorise, validate params/query/body, call the handler, send JSON. */
 export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegistry, log: Logger, checkResponses = false): Promise<void> {
+  if (entry.websocket) throw new Error(`Route ${entry.definition.path} is a WebSocket route: createHttpApp runs it with runWebSocketRoute`);
   const def = entry.definition;
   const principal = await authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
   const call = callFromKoa(ctx, principal, log);

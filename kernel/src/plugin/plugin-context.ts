@@ -8,6 +8,7 @@ import type { ServiceToken } from '../di/service-token';
 import { StagedHookRegistry, type HookRegistry } from '../hooks/hook-set';
 import type { RouteEntry } from '../http/route-registry';
 import type { RawRouteDefinition, RouteDefinition } from '../http/route-types';
+import type { WebSocketRouteDefinition } from '../http/websocket-types';
 import type { ToolEntry } from '../mcp/tool-registry';
 import type { ToolDefinition } from '../mcp/tool-types';
 import type { MetricsRegistrar } from '../metrics/metrics-types';
@@ -91,6 +92,10 @@ export function createPluginContext<TConfig>(deps: PluginContextDeps<TConfig>): 
       rawRoute(definition: RawRouteDefinition) {
         requireInit(`route ${definition.method} ${definition.path}`);
         staged.routes.push({ owner, raw: true, definition });
+      },
+      websocket<Q, P>(definition: WebSocketRouteDefinition<Q, P>) {
+        requireInit(`WebSocket route ${definition.path}`);
+        staged.routes.push({ owner, raw: true, websocket: true, definition: { ...(definition as WebSocketRouteDefinition), method: 'GET' } });
       },
     },
     onReady(fn) {

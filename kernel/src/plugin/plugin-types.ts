@@ -7,6 +7,7 @@ import type { TomoConfig } from '../config/config-schema';
 import type { ServiceToken } from '../di/service-token';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { RouteDefinition, RawRouteDefinition } from '../http/route-types';
+import type { WebSocketRouteDefinition } from '../http/websocket-types';
 import type { EntitySchema } from 'typeorm';
 import type { ToolDefinition } from '../mcp/tool-types';
 import type { UiContribution } from '../ui/ui-types';
@@ -111,6 +112,11 @@ export interface PluginContext<TConfig = unknown> {
     route<B, Q, P, R>(definition: RouteDefinition<B, Q, P, R>): void;
     /** For streaming responses (server-sent events, downloads) that cannot be plain JSON. */
     rawRoute(definition: RawRouteDefinition): void;
+    /**
+     * A WebSocket route (GET with an upgrade): authenticated and authorised like every route,
+     * refusals answered over HTTP before the upgrade; the handler's result takes the socket.
+     */
+    websocket<Q, P>(definition: WebSocketRouteDefinition<Q, P>): void;
   };
   /**
    * Runs `fn` when Tomo has started as the service: after every plugin's `init` and after this
