@@ -8,7 +8,7 @@ export type { PublicServer, ServerStatus, SystemFacts } from './schemas';
 export type { ServerService, ConnectionTestResult } from './contract/server-service';
 export type { ServerHandle, ServerActor, ReachabilityOutcome } from './contract/server-handle';
 export type { HostKeyTrustedEvent, HostKeyChangedEvent, HostKeyAcceptedEvent, HostKeyRestoredEvent } from './contract/host-key-events';
-export type { ExecOptions, ExecResult, StreamDestination, UploadOptions, DownloadOptions, HostKeyInfo } from './contract/ssh-types';
+export type { ExecOptions, ExecResult, StreamDestination, UploadOptions, DownloadOptions, HostKeyInfo, PtySize, ShellChannel } from './contract/ssh-types';
 export { isSshError, type SshErrorCode, type SshFailure } from './contract/ssh-failure';
 export { ServersTokens } from './tokens';
 export { serversHooks } from './hooks';

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Principal } from '@tomo/kernel';
 import type { PublicServer } from '../schemas';
-import type { DownloadOptions, ExecOptions, ExecResult, StreamDestination, UploadOptions } from './ssh-types';
+import type { DownloadOptions, ExecOptions, ExecResult, PtySize, ShellChannel, StreamDestination, UploadOptions } from './ssh-types';
 
 /**
  * On whose behalf a handle works: a user whose access was checked when the handle was made, or
@@ -36,6 +36,12 @@ export interface ServerHandle {
    * done: it holds a channel slot.
    */
   openStream(destination: StreamDestination): Promise<Duplex>;
+  /**
+   * An interactive login shell of the SSH user with a pty of `size` (the browser terminal): as
+   * powerful as the SSH login itself, so only for a caller's own handle (`forCaller`). The
+   * channel holds a slot of the pooled connection until it closes.
+   */
+  openShell(size: PtySize): Promise<ShellChannel>;
   /** Writes `data` to `remotePath` over SFTP (the path is data, never a shell word), with `mode` set before any byte. */
   upload(remotePath: string, data: string | Buffer, options?: UploadOptions): Promise<void>;
   /** Reads `remotePath` over SFTP; a missing file is the SSH failure `file_not_found`. */

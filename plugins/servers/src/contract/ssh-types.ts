@@ -1,4 +1,5 @@
 /** Plain data of SSH work: what a command gets and gives, where a stream goes. */
+import type { Duplex } from 'node:stream';
 
 /** Options of one command. */
 export interface ExecOptions {
@@ -40,4 +41,25 @@ export interface HostKeyInfo {
   fingerprint: string;
   /** The key type from the key blob, e.g. `ssh-ed25519`. */
   algorithm: string;
+}
+
+/** The size of a terminal, in character cells. */
+export interface PtySize {
+  cols: number;
+  rows: number;
+}
+
+/**
+ * An interactive login shell on the server with a pty (`xterm-256color`): bytes in are keystrokes,
+ * bytes out are what the terminal shows (stderr is merged by the pty). It holds one of the
+ * connection's channel slots until it closes; `close` (or `destroy`) ends it on the server.
+ */
+export interface ShellChannel extends Duplex {
+  /** Tells the pty its new size (the shell gets SIGWINCH). */
+  setWindow(rows: number, cols: number, height: number, width: number): void;
+  /** Closes the channel: the server ends the session (its sshd child exits). */
+  close(): void;
+  on(event: 'exit', listener: (code: number | null, signal?: string) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Duplex's own signature
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
 }

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { ReachabilityOutcome, ServerActor, ServerHandle } from '../contract/server-handle';
-import type { DownloadOptions, ExecOptions, ExecResult, StreamDestination, UploadOptions } from '../contract/ssh-types';
+import type { DownloadOptions, ExecOptions, ExecResult, PtySize, ShellChannel, StreamDestination, UploadOptions } from '../contract/ssh-types';
 import type { ServerEntity } from '../entities/server.entity';
 import type { PublicServer } from '../schemas';
 import { DEFAULT_MAX_DOWNLOAD_BYTES, downloadFile, uploadFile } from './sftp-files';
@@ -54,6 +54,10 @@ export class SshServerHandle implements ServerHandle {
 
   async openStream(destination: StreamDestination): Promise<Duplex> {
     return this.services.pool.openStream(this.target(), destination, this.hostKeyEvents());
+  }
+
+  async openShell(size: PtySize): Promise<ShellChannel> {
+    return this.services.pool.openShell(this.target(), size, this.hostKeyEvents());
   }
 
   async upload(remotePath: string, data: string | Buffer, options: UploadOptions = {}): Promise<void> {

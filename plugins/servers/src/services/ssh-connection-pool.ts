@@ -3,7 +3,7 @@ import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import type { Logger } from 'pino';
 import { lazyModule, quoteShellArg } from '@tomo/kernel';
 import type { SshConfig } from '../config';
-import type { ExecOptions, ExecResult, StreamDestination } from '../contract/ssh-types';
+import type { ExecOptions, ExecResult, PtySize, StreamDestination } from '../contract/ssh-types';
 import { describeHostKey, type HostKeyInfo } from './host-key';
 import type { StoredCredentials } from './ssh-credentials';
 import { classifySshError, SshError } from './ssh-errors';
@@ -344,6 +344,34 @@ export class SshConnectionPool {
    */
   async openStream(target: SshTarget, destination: StreamDestination, events: HostKeyEvents): Promise<ClientChannel> {
     const { pooled, opened: channel } = await this.openOnSlot(target, events, (p) => this.forward(p, destination));
+    return this.holdSlot(target, pooled, channel);
+  }
+
+  /**
+   * Opens an interactive login shell with a pty (`xterm-256color`) on the server's pooled
+   * connection: one channel slot, held until the channel closes.
+   */
+  async openShell(target: SshTarget, size: PtySize, events: HostKeyEvents): Promise<ClientChannel> {
+    const { pooled, opened: channel } = await this.openOnSlot(target, events, (p) => this.shell(p, size));
+    return this.holdSlot(target, pooled, channel);
+  }
+
+  private shell(pooled: Pooled, size: PtySize): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      if (pooled.closed) return reject(new ChannelOpenError());
+      try {
+        pooled.client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows, width: 0, height: 0 }, (openErr, channel) => {
+          if (openErr) return reject(pooled.closed ? new ChannelOpenError() : new SshError('ssh_failed', `the server refused a shell: ${openErr.message}`));
+          resolve(channel);
+        });
+      } catch (e) {
+        reject(pooled.closed ? new ChannelOpenError() : classifySshError(e));
+      }
+    });
+  }
+
+  /** Releases the channel's slot when it closes, or when its connection dies (some channels never emit 'close' then). */
+  private holdSlot(target: SshTarget, pooled: Pooled, channel: ClientChannel): ClientChannel {
     let released = false;
     const release = () => {
       if (released) return;
