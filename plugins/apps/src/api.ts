@@ -15,6 +15,7 @@ export type {
   CatalogSourceOptions,
 } from './extension-points';
 export type { AppsApi } from './apps-api';
+export type { ContainerShell, ContainerShellTarget } from './terminal/container-shell-types';
 export type { InstallationTargetArgs } from './mcp/installation-target';
 export type * from './views';
 export { appsCatalogsExtensionPoint } from './extension-points';

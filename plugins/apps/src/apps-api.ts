@@ -4,6 +4,7 @@
  */
 import type { Principal } from '@tomo/kernel';
 import type { InstallationView, RecordedInstallation } from './views';
+import type { ContainerShellTarget } from './terminal/container-shell-types';
 
 /** What other plugins ask of installed apps (the monitoring poller, tests). */
 export interface AppsApi {
@@ -21,4 +22,10 @@ export interface AppsApi {
   recordedOwnedOf(principal: Principal, serverId: string, appId: string): Promise<RecordedInstallation[]>;
   /** Resolves when the installation's background install (if any) is over. */
   waitFor(installationId: string): Promise<void>;
+  /**
+   * Where a browser terminal's shell in one of the installation's containers would run (its owner
+   * or an admin; 404 otherwise): `service` defaults to the first; 409 `container_not_running` when
+   * its container is stopped. Opens nothing until the target's `open`.
+   */
+  containerShell(principal: Principal, installationId: string, service?: string): Promise<ContainerShellTarget>;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ContainerShells } from '../terminal/container-shells';
+import type { ContainerShellTarget } from '../terminal/container-shell-types';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -93,7 +95,11 @@ export class AppsService implements AppsApi {
   ) {
     this.repo = dataSource.getRepository(InstallationEntity);
     this.composeOps = new ComposeOperations(vault, config);
+    this.shells = new ContainerShells(dataSource, servers, engine);
   }
+
+  /** Shells in containers for the browser terminal (terminal/container-shells.ts). */
+  private readonly shells: ContainerShells;
 
   /** Compose work on an installation's project (runner, state, removal). */
   private readonly composeOps: ComposeOperations;
@@ -318,6 +324,10 @@ export class AppsService implements AppsApi {
   /** Resolves when the installation's background install (if any) is over. */
   async waitFor(installationId: string): Promise<void> {
     await this.running.get(installationId);
+  }
+
+  containerShell(principal: Principal, installationId: string, service?: string): Promise<ContainerShellTarget> {
+    return this.shells.target(principal, installationId, service);
   }
 
   // -------------------------------------------------------------------------------------------
