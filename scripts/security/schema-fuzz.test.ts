@@ -31,7 +31,7 @@ let t: SecurityKernel;
 const tokens = { admin: '', fuzzer: '' };
 let valid: Ids;
 let spare: Ids;
-const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), channel: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: 'no-such-app', oidcProvider: 'no-such-provider' };
+const unknown: Ids = { server: randomUUID(), installation: randomUUID(), token: randomUUID(), user: randomUUID(), upload: randomUUID(), alertRule: randomUUID(), silence: randomUUID(), alert: randomUUID(), channel: randomUUID(), passkey: randomUUID(), oidcIdentity: randomUUID(), app: 'no-such-app', oidcProvider: 'no-such-provider', terminal: randomUUID() };
 let baseline: Dump;
 /** Calls that reach a server (ServerService and its pool), counted for the whole file. */
 let ssh: SshCounter;
@@ -70,6 +70,7 @@ beforeAll(async () => {
     passkey: insertPasskey(t, fuzzerId, 'fuzz key'),
     oidcIdentity: insertOidcIdentity(t, fuzzerId, 'fuzzer@example.com'),
     oidcProvider: 'corp',
+    terminal: randomUUID(),
   };
   spare = { ...valid, server: spareServer };
   baseline = dumpDb(t);

@@ -15,6 +15,14 @@ const entry = (over: Partial<Entry>): Entry => ({
 });
 
 describe('describeActivity', () => {
+  it('words terminals opened and closed, on a server or in an app', () => {
+    const server = { targetType: 'server', targetName: 'web-1', targetId: 's-1' };
+    expect(describeActivity(entry({ action: 'terminal.opened', ...server, detail: 'terminal t-1' }))).toBe('accadmin opened a terminal on server web-1');
+    expect(describeActivity(entry({ action: 'terminal.closed', ...server, detail: 'terminal t-1; 42 s; closed: user' }))).toBe("accadmin's terminal on server web-1 closed");
+    expect(describeActivity(entry({ action: 'terminal.closed', ...server, detail: 'terminal t-1; 900 s; closed: idle' }))).toBe("accadmin's terminal on server web-1 closed after being idle");
+    expect(describeActivity(entry({ action: 'terminal.opened', targetType: 'installation', targetName: 'Web Hello / web', targetId: 'i-1' }))).toBe('accadmin opened a shell in Web Hello / web');
+  });
+
   it('words sign-ins with the door they came through', () => {
     expect(describeActivity(entry({}))).toBe('accadmin signed in from the console');
     expect(describeActivity(entry({ door: 'api' }))).toBe('accadmin signed in through the API');

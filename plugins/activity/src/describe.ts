@@ -57,6 +57,9 @@ const SENTENCES: Record<string, (a: string, t: string, e: Described) => string> 
   'app.update': (a, t, e) => (e.result === 'failed' ? `${a} could not update app ${t}` : `${a} updated app ${t}`),
   // After a failed update the entry is Tomo's own (door system): "Tomo rolled app Webapp back …".
   'app.rollback': (a, t, e) => (e.result === 'failed' ? `${a} could not roll app ${t} back` : `${a} rolled app ${t} back to its previous version`),
+  // Terminals: the target is the server, or the installation ("App / service"); the detail holds the terminal id, duration and how it closed.
+  'terminal.opened': (a, t, e) => (e.targetType === 'installation' ? `${a} opened a shell in ${t}` : `${a} opened a terminal on server ${t}`),
+  'terminal.closed': (a, t, e) => `${a}'s terminal ${e.targetType === 'installation' ? 'in' : 'on server'} ${t} closed${/closed: ([a-z ]+)$/.exec(e.detail ?? '')?.[1] === 'idle' ? ' after being idle' : ''}`,
   'backup.export': (a, _t, e) => (e.result === 'failed' ? `${a} could not export a backup` : `${a} exported a backup`),
   'backup.import': (a, _t, e) => (e.result === 'failed' ? `${a} could not import a backup` : `${a} imported a backup`),
   // Alerts: an alert's target name is its subject ("Disk / at 93 % on nas"), its detail the rule's name.

@@ -9,11 +9,15 @@ import type { ToolEntry } from '../../../kernel/src/mcp/tool-registry';
 
 /** A record a user owns (or, for `user`, `upload` and `channel`, only an admin may name). */
 export type RecordKind = 'server' | 'installation' | 'token' | 'user' | 'upload' | 'alertRule' | 'silence' | 'alert' | 'passkey' | 'oidcIdentity' | 'channel';
-/** `app`: a catalog app id, public to every user; `oidcProvider`: a configured single sign-on provider's id. Not records. */
-export type IdKind = RecordKind | 'app' | 'oidcProvider';
+/**
+ * `app`: a catalog app id, public to every user; `oidcProvider`: a configured single sign-on
+ * provider's id; `terminal`: an open terminal's id (in memory, gone after 30 s unattached: the
+ * sweeps use an id of none; its owner rule is proven in plugins/terminal/test). Not records.
+ */
+export type IdKind = RecordKind | 'app' | 'oidcProvider' | 'terminal';
 
 /** The records a request is built around. */
-export type Ids = Record<RecordKind, string> & { app: string; oidcProvider: string };
+export type Ids = Record<RecordKind, string> & { app: string; oidcProvider: string; terminal: string };
 
 export interface RouteSample {
   /** What each `:param` of the path names. Every path parameter must be listed. */
@@ -127,6 +131,12 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   'GET /api/auth/oidc/:provider/callback': { params: { provider: 'oidcProvider' }, query: () => ({ state: 'no-such-state', code: 'no-such-code' }), browserRedirect: true },
   'GET /api/auth/oidc/identities': none,
   'DELETE /api/auth/oidc/identities/:id': { params: { id: 'oidcIdentity' } },
+  // terminal: POST with a real server goes on to it (a probe over SSH), so fuzzing uses unknown ids;
+  // the socket route is a WebSocket: a plain GET is authenticated and checked, then answered 426.
+  'POST /api/terminals': { body: (ids: Ids) => ({ serverId: ids.server }), bodyIds: { serverId: 'server', installationId: 'installation' }, fuzzUnknownIds: true },
+  'GET /api/terminals': none,
+  'DELETE /api/terminals/:id': { params: { id: 'terminal' } },
+  'GET /api/terminals/:id/socket': { params: { id: 'terminal' }, query: () => ({ cols: '80', rows: '24' }) },
   'POST /api/auth/passkeys/login/options': { body: () => ({}) },
   'POST /api/auth/passkeys/login': { body: () => ({ response: SAMPLE_ASSERTION }) },
   // servers

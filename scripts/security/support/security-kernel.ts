@@ -20,6 +20,7 @@ import { backupPlugin } from '../../../plugins/backup/src/plugin';
 import { monitoringBackupTablesModule, monitoringPlugin } from '../../../plugins/monitoring/src/plugin';
 import { builtInPreparersModule, preparationPlugin } from '../../../plugins/preparation/src/plugin';
 import { serversPlugin } from '../../../plugins/servers/src/plugin';
+import { terminalPlugin } from '../../../plugins/terminal/src/plugin';
 import { spyOnHandles } from '../../../plugins/servers/test/support/handle-spy';
 
 export interface Who {
@@ -40,7 +41,7 @@ export type SecurityKernel = TestKernel & { dataRoot: string };
 export async function startSecurityKernel(): Promise<SecurityKernel> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-security-apps-'));
   const t = await startTestKernel({
-    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin, alertsPlugin],
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, monitoringPlugin, activityPlugin, alertsPlugin, terminalPlugin],
     modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES, monitoringBackupTablesModule, activityBackupTablesModule, alertsBackupTablesModule],
     config: {
       catalog: { dirs: [TEST_CATALOG] },
