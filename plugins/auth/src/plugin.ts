@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { definePlugin, kernelHooks, KernelTokens } from '@tomo/kernel';
 import { AuthTokens } from './tokens';
+import { authHooks } from './hooks';
 import { adminCli } from './cli/admin-command';
 import { authConfigSchema, durationMs, effectiveIdleTimeoutMs } from './config';
 import { ApiTokenEntity } from './entities/api-token.entity';
@@ -104,6 +105,14 @@ export const authPlugin = definePlugin({
     };
     ctx.expose(AuthTokens.UserService, { useValue: users });
     ctx.expose(AuthTokens.ApiTokenService, { useValue: tokens });
+
+    // What `/me` remembers of a user's second factors is dropped by each event that changes them.
+    const auth = ctx.hooks.of(authHooks);
+    auth.twoFactorChanged.tap('auth:factors', ({ user }) => factors.forget(user.id));
+    auth.passkeyAdded.tap('auth:factors', ({ userId }) => factors.forget(userId));
+    auth.passkeyDeleted.tap('auth:factors', ({ userId }) => factors.forget(userId));
+    auth.loggedIn.tap('auth:factors', ({ user }) => factors.forget(user.id));
+    auth.userDeleted.tap('auth:factors', ({ user }) => factors.forget(user.id));
 
     // The kernel knows no users: this tap is how a credential becomes a Principal.
     ctx.hooks.of(kernelHooks).authenticate.tapPromise('auth', async ({ credential }) =>

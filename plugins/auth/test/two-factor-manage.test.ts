@@ -90,6 +90,20 @@ describe('enrolment, recovery codes, turning off, an admin reset', () => {
     expect(after.find((u) => u.username === USER.username)!.factors).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
     expect((await t.request('DELETE', '/api/users/00000000-0000-4000-8000-000000000000/2fa', { token: adminToken })).status).toBe(404);
   });
+
+  test('/me remembers the factors between calls, yet shows each change at once: enrolment, a recovery code spent elsewhere, an admin reset', async () => {
+    const userToken = await t.login(USER);
+    const factors = async () => (await t.request('GET', '/api/auth/me', { token: userToken })).body.factors;
+    expect(await factors()).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+    const { recoveryCodes } = await enrolTotp(t, userToken);
+    expect(await factors()).toEqual({ totp: true, passkeys: 0, recoveryCodesLeft: 10 });
+    const challenge = (await t.request('POST', '/api/auth/login', { body: creds(USER) })).body.challenge as string;
+    expect((await t.request('POST', '/api/auth/login/second-factor', { body: { challenge, code: recoveryCodes[0] } })).status).toBe(200);
+    expect(await factors()).toEqual({ totp: true, passkeys: 0, recoveryCodesLeft: 9 });
+    const userId = (await t.request('GET', '/api/auth/me', { token: userToken })).body.id as string;
+    expect((await t.request('DELETE', `/api/users/${userId}/2fa`, { token: adminToken })).status).toBe(204);
+    expect(await factors()).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+  });
 });
 
 describe('the two-factor policy', () => {

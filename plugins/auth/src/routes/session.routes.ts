@@ -89,7 +89,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     summary: 'The logged-in user, with their second factors',
     access: 'authenticated',
     response: userWithFactorsSchema,
-    handler: async (_input, call) => ({ ...(await s.users.get(call.principal.id)), factors: await s.factors.summary(call.principal.id) }),
+    handler: async (_input, call) => ({ ...(await s.users.get(call.principal.id)), factors: await s.factors.recentSummary(call.principal.id) }),
   });
 
   ctx.http.route({

@@ -34,7 +34,14 @@ function newCode(): string {
  * first use. Making a new set deletes the old one.
  */
 export class RecoveryCodes {
+  private readonly spentListeners: Array<(userId: string) => void> = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Calls `listener` with the user's id each time one of their codes is spent. */
+  onSpent(listener: (userId: string) => void): void {
+    this.spentListeners.push(listener);
+  }
 
   /** Replaces the user's codes with a fresh set (inside the caller's transaction) and returns them in clear, this once. */
   async replace(manager: EntityManager, userId: string): Promise<string[]> {
@@ -62,7 +69,9 @@ export class RecoveryCodes {
     const result = await this.dataSource
       .getRepository(RecoveryCodeEntity)
       .update({ userId, codeHash: hashCode(code), usedAt: IsNull() }, { usedAt: new Date() });
-    return (result.affected ?? 0) === 1;
+    const spent = (result.affected ?? 0) === 1;
+    if (spent) for (const listener of this.spentListeners) listener(userId);
+    return spent;
   }
 
   /** Unused codes per user. */

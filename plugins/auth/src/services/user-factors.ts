@@ -15,6 +15,11 @@ export interface FactorsSummary {
   recoveryCodesLeft: number;
 }
 
+/** How long `/me` may show a user's factors without reading them again (a change made in this process shows at once). */
+export const RECENT_FACTORS_MS = 15000;
+/** Users whose factors are remembered at most; beyond, the memory starts over. */
+const MAX_RECENT = 10000;
+
 /** Counts passkeys per user; supplied by the passkeys part of this plugin when it is there. */
 export type PasskeyCounter = (userIds: string[]) => Promise<Map<string, number>>;
 
@@ -25,6 +30,9 @@ export type PasskeyCounter = (userIds: string[]) => Promise<Map<string, number>>
  */
 export class UserFactors {
   private passkeyCounter: PasskeyCounter = async () => new Map();
+  private readonly recent = new Map<string, { summary: FactorsSummary; until: number }>();
+  /** Bumped by every change: a read that started before one must not be remembered. */
+  private generation = 0;
   /** One user's factors in one query: `/me` and every login ask, so its SQL is built once. */
   private readonly summaryRow: (v: { userId: string }) => Promise<Array<Record<keyof FactorsSummary, number | string>>>;
 
@@ -41,6 +49,33 @@ export class UserFactors {
         .addSelect((q) => q.select('COUNT(*)').from(RecoveryCodeEntity, 'rc').where('rc.userId = u.id AND rc.usedAt IS NULL'), 'recoveryCodesLeft')
         .where('u.id = :userId', p),
     );
+    recovery.onSpent((userId) => this.forget(userId));
+  }
+
+  /**
+   * A user's factors for display (`/me` asks on every call): read at most {@link RECENT_FACTORS_MS}
+   * ago. Every change made in this process drops what was read ({@link forget}, called by the
+   * plugin on its two-factor, passkey, login and deletion events and by a spent recovery code);
+   * only a change made by another process (a CLI command) can take that long to show. Decisions
+   * (the login's second step, the enrolment policy) use {@link summary}, which always reads.
+   */
+  async recentSummary(userId: string): Promise<FactorsSummary> {
+    const now = Date.now();
+    const hit = this.recent.get(userId);
+    if (hit && hit.until > now) return hit.summary;
+    const generation = this.generation;
+    const summary = await this.summary(userId);
+    if (generation === this.generation) {
+      if (this.recent.size >= MAX_RECENT) this.recent.clear();
+      this.recent.set(userId, { summary, until: now + RECENT_FACTORS_MS });
+    }
+    return summary;
+  }
+
+  /** The user's factors changed (or may have): the next {@link recentSummary} reads them again. */
+  forget(userId: string): void {
+    this.generation++;
+    this.recent.delete(userId);
   }
 
   /** Lets the passkeys feature report its counts. */
