@@ -63,7 +63,7 @@ describe('ServerDetailPage', () => {
     expect(wrapper.get('.page__lead').text()).toBe('admin@192.168.1.20:22');
     expect(wrapper.findAll('button').some((b) => b.text() === 'Test connection')).toBe(true);
 
-    expect(tabNames(wrapper)).toEqual(['Overview']);
+    expect(tabNames(wrapper)).toEqual(['Overview', 'Terminal']);
     expect(fact(wrapper, 'Operating system')).toBe('Debian GNU/Linux 12 (bookworm)');
     expect(fact(wrapper, 'Kernel')).toBe('6.1.0-18-amd64');
     expect(fact(wrapper, 'Architecture')).toBe('x86_64');
@@ -89,7 +89,7 @@ describe('ServerDetailPage', () => {
       [{ key: 'monitoring:metrics', id: 'metrics', pluginId: 'monitoring', title: 'Metrics', component: 'ServerMetrics' }, BrokenTab],
     ]);
     const { wrapper, router } = await mountDetail();
-    expect(tabNames(wrapper)).toEqual(['Overview', 'Apps', 'Metrics']);
+    expect(tabNames(wrapper)).toEqual(['Overview', 'Apps', 'Metrics', 'Terminal']);
     expect(tab(wrapper, 'Overview').attributes('aria-selected')).toBe('true');
     expect(wrapper.find('.apps-tab').exists()).toBe(false);
 

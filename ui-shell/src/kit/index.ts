@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+import { defineAsyncComponent } from 'vue';
+
 export { api, ApiError, isApiError, onUnauthorized } from './api';
 export type { ApiErrorBody, DownloadedFile, DownloadOptions, RequestOptions } from './api';
 export type { EventStream, StreamEvent, StreamHandlers, StreamOptions, StreamUrl } from './stream';
@@ -64,5 +66,13 @@ export type { StepListItem } from './components/TStepList.vue';
 export { default as TIcon } from './components/TIcon.vue';
 /** Renders every item other plugins placed into a named slot (manifest `slots`), each with `props`. */
 export { default as TPluginSlot } from './components/TPluginSlot.vue';
+/**
+ * A shell in the page (a server's, or in an app's container) on xterm.js: creates, attaches,
+ * follows the size, re-attaches after a drop and closes on unmount. Loaded on first use (with
+ * xterm.js after it), so pages without a terminal do not carry it.
+ */
+export const TTerminal = defineAsyncComponent(() => import('./components/TTerminal.vue'));
+export type { TerminalRecord, TerminalTarget } from './terminal/terminal-api';
+export type { TerminalState, TerminalStatus } from './terminal/terminal-connection';
 /** Renders one slot item from `usePluginSlot(name)`; a broken item shows an error card. */
 export { default as TPluginSlotItem } from './components/TPluginSlotItem.vue';

@@ -14,6 +14,7 @@ const COLOUR = /#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(/;
 const OWN_COLOURS: Record<string, string> = {
   'plugins/apps/ui/apps.css': 'the six fixed colours behind an app initial (white reads on each)',
   'plugins/preparation/ui/preparation.css': 'the command output is a terminal, dark in both themes',
+  'ui-shell/src/kit/terminal/xterm-screen.ts': "the terminal's own colours (xterm.js theme), dark in both themes",
   'plugins/monitoring/ui/charts.ts': "the chart lines' colours (at least 3:1 on both themes' cards)",
   'plugins/monitoring/ui/components/MetricChart.vue': "the axes' fallbacks when the theme cannot be read",
 };

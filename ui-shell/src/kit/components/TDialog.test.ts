@@ -20,6 +20,26 @@ function mountDialog() {
 describe('TDialog', () => {
   afterEach(() => (document.body.innerHTML = ''));
 
+  it('leaves Escape and Tab to an element that owns its keys (a terminal inside)', async () => {
+    const open = ref(true);
+    const closed = jest.fn();
+    const Host = defineComponent(() => () => h(TDialog, { open: open.value, title: 'Shell', onClose: closed }, () => [h('div', { 'data-owns-keys': '', tabindex: 0, id: 'screen' }), h('button', { id: 'after' }, 'Done')]));
+    const wrapper = mount(Host, { attachTo: document.body });
+    await nextTick();
+    await nextTick();
+    const screen = document.getElementById('screen') as HTMLElement;
+    screen.focus();
+    const tab = new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true });
+    screen.dispatchEvent(tab);
+    screen.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(tab.defaultPrevented).toBe(false);
+    expect(closed).not.toHaveBeenCalled();
+    // Elsewhere in the dialog Escape still closes it.
+    (document.getElementById('after') as HTMLElement).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(closed).toHaveBeenCalledTimes(1);
+    wrapper.unmount();
+  });
+
   it('is a labelled modal that takes focus, traps Tab, closes on Escape and gives focus back', async () => {
     const { wrapper, open, closed } = mountDialog();
     const opener = document.getElementById('opener') as HTMLButtonElement;
