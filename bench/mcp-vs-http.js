@@ -17,7 +17,7 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
-const { installCleanupHandlers, makeTempDir, readCpuSeconds } = require('./lib/processes');
+const { installCleanupHandlers, makeTempDir, ownCpuSeconds, readCpuSeconds } = require('./lib/processes');
 const { percentile, mean } = require('./lib/stats');
 const { createSummary } = require('./lib/summary');
 const { createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
@@ -63,6 +63,7 @@ async function mcpCaller(baseUrl, token) {
 async function phase(callers, seconds, serverPid) {
   const latencies = [];
   const cpu0 = readCpuSeconds(serverPid);
+  const own0 = ownCpuSeconds();
   const started = now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -76,12 +77,13 @@ async function phase(callers, seconds, serverPid) {
   );
   const elapsedS = (now() - started) / 1000;
   const cpuS = readCpuSeconds(serverPid) - cpu0;
-  return { latencies, perSecond: latencies.length / elapsedS, cpuUsPerCall: (cpuS * 1e6) / latencies.length };
+  const clientS = ownCpuSeconds() - own0;
+  return { latencies, perSecond: latencies.length / elapsedS, cpuUsPerCall: (cpuS * 1e6) / latencies.length, clientUsPerCall: (clientS * 1e6) / latencies.length };
 }
 
-function figuresLine(label, latencies, perSecond, cpuUs) {
+function figuresLine(label, latencies, perSecond, cpuUs, clientUs) {
   const f = (n) => n.toFixed(2).padStart(6);
-  return `  ${label.padEnd(34)}: p50 ${f(percentile(latencies, 50))} ms   p95 ${f(percentile(latencies, 95))} ms   mean ${f(mean(latencies))} ms   ${Math.round(perSecond).toString().padStart(5)} calls/s   server CPU ${Math.round(cpuUs)} us/call   (${latencies.length} calls)`;
+  return `  ${label.padEnd(34)}: p50 ${f(percentile(latencies, 50))} ms   p95 ${f(percentile(latencies, 95))} ms   mean ${f(mean(latencies))} ms   ${Math.round(perSecond).toString().padStart(5)} calls/s   server CPU ${Math.round(cpuUs)} us/call   client CPU ${Math.round(clientUs)} us/call   (${latencies.length} calls)`;
 }
 
 async function main() {
@@ -125,6 +127,7 @@ async function main() {
         latencies: phases.flatMap((p) => p.latencies),
         perSecond: mean(phases.map((p) => p.perSecond)),
         cpuUs: phases.reduce((a, p) => a + p.cpuUsPerCall * p.latencies.length, 0) / phases.reduce((a, p) => a + p.latencies.length, 0),
+        clientUs: phases.reduce((a, p) => a + p.clientUsPerCall * p.latencies.length, 0) / phases.reduce((a, p) => a + p.latencies.length, 0),
       };
     };
     const http = merged('http');
@@ -132,8 +135,8 @@ async function main() {
     const p50 = { http: percentile(http.latencies, 50), mcp: percentile(mcp.latencies, 50) };
     const ratio = p50.mcp / p50.http;
     console.log('');
-    console.log(figuresLine('HTTP GET /api/users/:id', http.latencies, http.perSecond, http.cpuUs));
-    console.log(figuresLine('MCP  tools/call get_current_user', mcp.latencies, mcp.perSecond, mcp.cpuUs));
+    console.log(figuresLine('HTTP GET /api/users/:id', http.latencies, http.perSecond, http.cpuUs, http.clientUs));
+    console.log(figuresLine('MCP  tools/call get_current_user', mcp.latencies, mcp.perSecond, mcp.cpuUs, mcp.clientUs));
     console.log(`  ratio MCP/HTTP (p50 latency)      : ${ratio.toFixed(2)}  (target <= ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
     console.log(`  for reference                     : mean latency ratio ${(mean(mcp.latencies) / mean(http.latencies)).toFixed(2)}, server CPU ratio ${(mcp.cpuUs / http.cpuUs).toFixed(2)}`);
 
@@ -143,6 +146,8 @@ async function main() {
     summary.note('mcp_p50', p50.mcp, { unit: 'ms', digits: 2 });
     summary.note('http_cpu_per_call', http.cpuUs, { unit: 'us', digits: 0 });
     summary.note('mcp_cpu_per_call', mcp.cpuUs, { unit: 'us', digits: 0 });
+    summary.note('http_client_cpu_per_call', http.clientUs, { unit: 'us', digits: 0 });
+    summary.note('mcp_client_cpu_per_call', mcp.clientUs, { unit: 'us', digits: 0 });
     summary.print();
   } finally {
     await Promise.all(mcpClients.map((c) => c.close().catch(() => undefined)));
