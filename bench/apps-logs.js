@@ -26,6 +26,8 @@ const { loadTestbed } = require('../scripts/testbed/testbed.js');
 const RUNS = envInt('BENCH_LOG_RUNS', 30, 5);
 /** A folder: run `tomo serve` with `--cpu-prof` into it (its figures are then slower). */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF || '';
+/** Extra `node` flags for `tomo serve` (what-if experiments), as in foundation.js. */
+const TOMO_NODE_ARGS = (process.env.BENCH_TOMO_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const TAIL = 10000;
 const PRINTED = 12000;
 const TARGET_P95_MS = 300;
@@ -83,7 +85,8 @@ async function main() {
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, `apps:\n  dataRoot: ${path.join(tmp, 'app-data')}\n  stopTimeoutSeconds: 1\n`);
   const admin = await createAdmin(dataDir);
-  const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`] : [];
+  const nodeArgs = [...TOMO_NODE_ARGS, ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`] : [])];
+  if (TOMO_NODE_ARGS.length) console.log(`WARNING   : tomo serve runs with ${TOMO_NODE_ARGS.join(' ')} (BENCH_TOMO_NODE_ARGS)`);
   if (CPU_PROF_DIR) console.log(`WARNING   : CPU profiling tomo serve into ${CPU_PROF_DIR} (BENCH_CPU_PROF); its figures are slower`);
   const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CATALOG_DIRS: catalogDir, TOMO_CONFIG: config } });
   let installation;
@@ -143,6 +146,7 @@ async function main() {
     const summary = createSummary('apps-logs');
     summary.check('tail_p95', p95, '<=', TARGET_P95_MS, { unit: 'ms', digits: 0 });
     summary.note('tail_p50', p50, { unit: 'ms', digits: 0 });
+    summary.note('tomo_cpu_per_request', cpuMsPerRequest, { unit: 'ms', digits: 1 });
     summary.note('engine_alone_p50', directP50, { unit: 'ms', digits: 0 });
     summary.note('lines', TAIL);
     summary.print();

@@ -45,3 +45,17 @@ test('a runaway line is cut', () => {
   expect(lines[0].text).toHaveLength(MAX_LINE_CHARS + 1);
   expect(lines[0].text.endsWith('…')).toBe(true);
 });
+
+test('a run of many lines in one piece: full-width and trimmed times, CRLF, an empty line and one without a time, each as it was printed', () => {
+  const lines: LogLine[] = [];
+  const splitter = new LogLineSplitter('web', (l) => lines.push(l));
+  splitter.push('stdout', Buffer.from('2026-12-06T23:10:00.123456789Z full\r\n2026-12-06T23:10:00.5Z trimmed\n\nplain text\n2026-12-06T23:10:01.000000001Z last'));
+  splitter.end();
+  expect(lines.map((l) => [l.time, l.text])).toEqual([
+    ['2026-12-06T23:10:00.123456789Z', 'full'],
+    ['2026-12-06T23:10:00.500000000Z', 'trimmed'],
+    ['', ''],
+    ['', 'plain text'],
+    ['2026-12-06T23:10:01.000000001Z', 'last'],
+  ]);
+});
