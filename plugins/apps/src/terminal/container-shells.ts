@@ -1,8 +1,7 @@
-import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DataSource, Repository } from 'typeorm';
 import { AppError, badRequest, conflict, requireOwned, type Principal } from '@tomo/kernel';
-import type { PtySize, ServerService } from '@tomo/plugin-servers/api';
+import type { PtySize, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import { dockerOverSsh } from '../docker/docker-over-ssh';
 import { InstallationEntity } from '../entities/installation.entity';
 import { installationContainers } from '../logs/installation-containers';
@@ -61,14 +60,15 @@ export class ContainerShells {
       appName: row.appName,
       service: chosen.service,
       containerId,
-      open: (size) => this.open(docker, () => handle.openStream({ socketPath: DOCKER_SOCKET }), containerId, size),
+      open: (size) => this.open(docker, handle, containerId, size),
     };
   }
 
-  private async open(docker: Docker, openStream: () => Promise<Duplex>, containerId: string, size: PtySize): Promise<ContainerShell> {
+  private async open(docker: Docker, handle: ServerHandle, containerId: string, size: PtySize): Promise<ContainerShell> {
     // The attached stream lives as long as the shell: a client without the engine timeout (which
     // bounds one request) carries it; creating, resizing and inspecting use the bounded one.
-    const attach = dockerOverSsh(openStream);
-    return startShellExec({ docker, attach, containerId, size });
+    const attach = dockerOverSsh(() => handle.openStream({ socketPath: DOCKER_SOCKET }));
+    const readServerFile = async (path: string) => (await handle.exec(['cat', path], { timeoutMs: 10000 })).stdout;
+    return startShellExec({ docker, attach, containerId, size, readServerFile });
   }
 }

@@ -22,6 +22,8 @@ interface ShellExecDeps {
   attach: Docker;
   containerId: string;
   size: PtySize;
+  /** Reads a file on the server (argv over SSH): how the shell's pid inside the container is found to end it. */
+  readServerFile(path: string): Promise<string>;
 }
 
 /**
@@ -74,7 +76,7 @@ async function tryShell(deps: ShellExecDeps, shell: (typeof SHELLS)[number]): Pr
     resize: async (size) => {
       await execHandle.resize({ h: size.rows, w: size.cols });
     },
-    close: () => stream.destroy(),
+    close: () => void hangUp(deps, execHandle, shell).finally(() => stream.destroy()),
     exitCode: async () => {
       try {
         const info = await execHandle.inspect();
@@ -105,5 +107,26 @@ async function startOutcome(exec: Docker.Exec, printed: () => string, streamEnde
     if (info.Running && Date.now() > quietUntil) return 'running';
     if (streamEnded() || Date.now() > deadline) return info.ExitCode === 126 || info.ExitCode === 127 || NOT_FOUND.test(printed()) ? 'missing' : 'running';
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Ends the shell in the container. The engine keeps an exec running when its attached stream goes
+ * away (and a tty passes no end of input on), so the shell is sent SIGHUP, as a terminal's hang-up
+ * does: its pid inside the container is read from the server's /proc (`NSpid` of the exec's pid),
+ * and a second exec of the same shell runs `kill -HUP` with that pid in its environment (never in
+ * the command text). Best effort: a failure leaves the shell to the container's life.
+ */
+async function hangUp(deps: ShellExecDeps, exec: Docker.Exec, shell: string): Promise<void> {
+  try {
+    const info = await exec.inspect();
+    if (!info.Running || !info.Pid) return;
+    const status = await deps.readServerFile(`/proc/${info.Pid}/status`);
+    const inner = /^NSpid:\s+([\d\s]+)$/m.exec(status)?.[1].trim().split(/\s+/).pop();
+    if (!inner || !/^\d+$/.test(inner)) return;
+    const kill = await deps.docker.getContainer(deps.containerId).exec({ Cmd: [shell, '-c', 'kill -HUP "$TOMO_SHELL_PID"'], Env: [`TOMO_SHELL_PID=${inner}`] });
+    await kill.start({ Detach: true });
+  } catch {
+    // The container or the server went away: nothing left to end.
   }
 }
