@@ -81,8 +81,13 @@ test('a shell in an app container: sh (the image has no bash), /etc/hostname is 
   await new Promise((r) => setTimeout(r, 300));
   socket.type('stty size\r');
   await socket.waitFor(/[\r\n]33 120\r\n/, from);
+  const shells = async () => ((await docker.getContainer(app.containerId).top()).Processes ?? []).filter((p: string[]) => /(^|\/)sh$/.test(p[p.length - 1])).length;
+  expect(await shells()).toBe(1);
   expect((await t.request('DELETE', `/api/terminals/${res.body.terminal.id}`, { token: t.tokens.alice })).status).toBe(204);
   expect((await socket.closed).code).toBe(1000);
+  // The shell ends in the container (its stdin closed with the attached stream).
+  for (let i = 0; i < 100 && (await shells()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await shells()).toBe(0);
 });
 
 test('an image without any shell: the socket says no_shell with the sentence, and closes', async () => {
