@@ -3,13 +3,14 @@
  * server page's Terminal tab runs a real shell over the test sshd (`echo $((6*7))` prints 42),
  * follows the window's size (`tput cols` before and after a resize), keeps two shells in tabs
  * without reconnecting, and closing a tab ends its shell on the server (its process is gone); an
- * installed app's Shell opens a shell in its container (`cat /etc/hostname` is the container id).
+ * installed app's Shell opens a shell in its container (`cat /etc/hostname` is the container id);
+ * a dropped connection comes back to the same shell (Reconnecting…, then what it printed meanwhile).
  * Not one console error, warning or failed request on the way (the CSP included).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { requestJson, signInAt, watchEverything } from '../../auth/test/support/console-e2e';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
 import { localDocker, markPreparedInDatabase, removeServerApps, TEST_CATALOG, testbed } from '../../apps/test/support/apps-kernel';
@@ -84,6 +85,20 @@ async function run(scope: Locator, page: Page, command: string, pattern: RegExp)
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
 
+/** The terminals open on the server (GET /api/terminals as the admin). */
+const openTerminals = async (): Promise<Array<{ id: string }>> => (await requestJson(server.url, 'GET', '/api/terminals', undefined, token)).terminals;
+
+/** Waits until no terminal is open any more; the ones still open after `timeoutMs`. */
+async function noTerminalsLeft(timeoutMs = 5000): Promise<Array<{ id: string }>> {
+  const deadline = Date.now() + timeoutMs;
+  let open = await openTerminals();
+  while (open.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    open = await openTerminals();
+  }
+  return open;
+}
+
 test('the Terminal tab: 42, tput cols follows the window, two shells in tabs, a closed tab ends its shell on the server', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -131,14 +146,51 @@ test('the Terminal tab: 42, tput cols follows the window, two shells in tabs, a 
   const deadline = Date.now() + 10000;
   while (alive(pid) && Date.now() < deadline) await page.waitForTimeout(100);
   expect(alive(pid)).toBe(false);
-  const open = (await requestJson(server.url, 'GET', '/api/terminals', undefined, token)).terminals;
-  expect(open).toHaveLength(1);
+  expect(await openTerminals()).toHaveLength(1);
   expect(await page.getByTestId('terminal-tab').allInnerTexts()).toEqual(['Shell 2']);
 
   expect(problems).toEqual([]);
+  // Closing the browser closes Shell 2 too (the page's DELETE as it goes).
   await context.close();
-  // Leaving (closing the page) without a DELETE: the server drops it after the grace period; here it is deleted by hand.
-  for (const t of (await requestJson(server.url, 'GET', '/api/terminals', undefined, token)).terminals) await requestJson(server.url, 'DELETE', `/api/terminals/${t.id}`, undefined, token);
+  expect(await noTerminalsLeft()).toEqual([]);
+});
+
+test('a dropped connection comes back to the same shell: Reconnecting…, then what the shell printed meanwhile', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = watchEverything(page);
+  // Every terminal socket passes through the test, which can cut it as a network blip would.
+  const routes: WebSocketRoute[] = [];
+  const servers: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/api\/terminals\/[^/]+\/socket/, (ws) => {
+    routes.push(ws);
+    servers.push(ws.connectToServer());
+  });
+  await signInAt(page, `${server.url}/servers/${serverId}?tab=terminal`, ADMIN);
+  const panel = page.locator('.servers-terminals__panel').nth(0);
+  await connected(panel);
+  const pid = (await run(panel, page, 'echo "pid=$$"', /pid=(\d+)/))[1];
+
+  await panel.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type('sleep 1; echo "back-$((5+5))"');
+  await page.keyboard.press('Enter');
+  await routes[0].close({ code: 4000, reason: 'blip' });
+  await servers[0].close({ code: 4000, reason: 'blip' });
+  await panel.locator('[data-testid="terminal"][data-state="reconnecting"]').waitFor();
+  expect(await panel.getByTestId('terminal-status').innerText()).toContain('Reconnecting…');
+
+  expect(await connected(panel)).toMatch(/^Connected/);
+  await panel.locator('.xterm-rows').getByText('back-10').waitFor();
+  expect(await screenText(panel)).toContain('[Reconnected.]');
+  expect(routes).toHaveLength(2);
+  expect((await run(panel, page, 'echo "again=$$"', /again=(\d+)/))[1]).toBe(pid);
+  expect(problems).toEqual([]);
+
+  // Closing the browser tab closes the shell at once (a DELETE sent as the page goes), not after the grace period.
+  await page.close({ runBeforeUnload: true });
+  expect(await noTerminalsLeft()).toEqual([]);
+  const gone = Date.now() + 10000;
+  while (alive(Number(pid)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+  expect(alive(Number(pid))).toBe(false);
 });
 
 test("an installed app's Shell: a shell in its container, where /etc/hostname is the container's id", async () => {
@@ -166,13 +218,7 @@ test("an installed app's Shell: a shell in its container, where /etc/hostname is
 
   // Closing the dialog closes the shell.
   await dialog.getByRole('button', { name: 'Close' }).click();
-  const deadline = Date.now() + 10000;
-  let open = (await requestJson(server.url, 'GET', '/api/terminals', undefined, token)).terminals;
-  while (open.length && Date.now() < deadline) {
-    await page.waitForTimeout(100);
-    open = (await requestJson(server.url, 'GET', '/api/terminals', undefined, token)).terminals;
-  }
-  expect(open).toEqual([]);
+  expect(await noTerminalsLeft()).toEqual([]);
   expect(problems).toEqual([]);
   await page.close();
 });

@@ -13,7 +13,7 @@ export type { ApiErrorBody, RequestOptions } from './http';
 async function send(method: string, url: string, init: { headers: Record<string, string>; body?: BodyInit }, options: RequestOptions = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { method, credentials: 'same-origin', headers: consoleHeaders(init.headers), body: init.body, signal: options.signal });
+    response = await fetch(url, { method, credentials: 'same-origin', headers: consoleHeaders(init.headers), body: init.body, signal: options.signal, keepalive: options.keepalive });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw networkError();

@@ -73,6 +73,8 @@ export interface RequestOptions {
   expectUnauthorized?: boolean;
   /** Cancels the request. */
   signal?: AbortSignal;
+  /** The request outlives the page (sent while it unloads, e.g. closing what the page held open). */
+  keepalive?: boolean;
 }
 
 type UnauthorizedHandler = (error: ApiError) => void;

@@ -24,8 +24,8 @@ export interface TerminalRecord {
 export const terminalsApi = {
   /** Creates a terminal; nothing runs until its socket opens (an unused one expires by itself). */
   create: async (target: TerminalTarget): Promise<TerminalRecord> => (await api.post<{ terminal: TerminalRecord }>('/api/terminals', target)).terminal,
-  /** Closes the terminal's shell at once. */
-  close: (id: string): Promise<void> => api.del(`/api/terminals/${encodeURIComponent(id)}`),
+  /** Closes the terminal's shell at once; `keepalive` while the page unloads. */
+  close: (id: string, keepalive = false): Promise<void> => api.del(`/api/terminals/${encodeURIComponent(id)}`, { keepalive }),
 };
 
 /**

@@ -26,7 +26,7 @@ function setup(create: () => Promise<TerminalRecord> = async () => RECORD, tunin
       sockets.push(socket);
       return socket;
     },
-    api: { create, close: async (id) => void closed.push(id) },
+    api: { create, close: async (id, keepalive) => void closed.push(keepalive ? `${id} (keepalive)` : id) },
     retryDelaysMs: [10, 20],
     ...tuning,
   });
@@ -164,5 +164,20 @@ describe('TerminalConnection', () => {
     await starting;
     expect(late.closed).toEqual(['term-1']);
     expect(late.sockets).toHaveLength(0);
+  });
+
+  it('dispose while the page unloads sends the DELETE with keepalive; an ended terminal is not deleted again', async () => {
+    const unloading = setup();
+    await unloading.connection.start();
+    unloading.sockets[0].open();
+    unloading.connection.dispose(true);
+    expect(unloading.closed).toEqual(['term-1 (keepalive)']);
+
+    const ended = setup();
+    await ended.connection.start();
+    ended.sockets[0].open();
+    ended.sockets[0].drop(4409);
+    ended.connection.dispose();
+    expect(ended.closed).toEqual([]);
   });
 });

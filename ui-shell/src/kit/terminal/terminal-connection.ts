@@ -138,8 +138,12 @@ export class TerminalConnection {
     this.socket.send(JSON.stringify({ type: 'resize', cols, rows }));
   }
 
-  /** Closes the shell: the socket, then `DELETE` so the server ends it at once. */
-  dispose(): void {
+  /**
+   * Closes the shell: the socket, then `DELETE` so the server ends it at once. `unloading` when the
+   * page goes away (closed, reloaded): the request is sent with keepalive so it still leaves, and the
+   * shell does not wait out the grace period holding one of the user's terminals.
+   */
+  dispose(unloading = false): void {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.retryTimer);
@@ -147,7 +151,7 @@ export class TerminalConnection {
     this.socket = null;
     if (socket) this.detach(socket);
     const id = this.status.terminal?.id;
-    if (id && this.status.state !== 'ended') void this.api.close(id).catch(() => undefined);
+    if (id && this.status.state !== 'ended') void this.api.close(id, unloading).catch(() => undefined);
   }
 
   private attach(): void {
