@@ -19,8 +19,8 @@ let serverId: string;
 const answers: string[] = [];
 
 beforeAll(async () => {
-  // Idle after 1.8 s; two terminals per user.
-  t = await startTerminalKernel({ idleTimeoutMinutes: 0.03, maxPerUser: 2 });
+  // Idle after 1.8 s; two terminals per user; 1 s to reconnect.
+  t = await startTerminalKernel({ idleTimeoutMinutes: 0.03, maxPerUser: 2, reconnectGraceSeconds: 1 });
   serverId = await addTestbedServer(t, t.tokens.alice, 'alice-box');
 });
 
@@ -123,6 +123,23 @@ test('an idle terminal is closed with 4408, and the activity entry says so', asy
     if (!detail) await new Promise((r) => setTimeout(r, 100));
   }
   expect(detail).toMatch(/closed: idle$/);
+});
+
+test('a socket that stays away past the grace period ends the terminal (its socket path is a 404 then)', async () => {
+  const mine = (await create(t.tokens.alice)).body.terminal;
+  const socket = await openSocket(t.url, mine.socketPath, { token: t.tokens.alice });
+  await socket.waitForMessage('ready');
+  socket.ws.terminate();
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await t.request('GET', '/api/terminals', { token: t.tokens.alice })).body.terminals).toEqual([]);
+  expect((await refusal(openSocket(t.url, mine.socketPath, { token: t.tokens.alice }))).status).toBe(404);
+  let detail = '';
+  for (let i = 0; i < 50 && !detail; i++) {
+    const entries = (await t.request('GET', '/api/activity?action=terminal.closed', { token: t.tokens.alice })).body.entries as Array<{ detail: string }>;
+    detail = entries.find((e) => e.detail.includes(mine.id))?.detail ?? '';
+    if (!detail) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(detail).toMatch(/closed: grace expired$/);
 });
 
 test('secrets sweep: a password typed at a read -s prompt stays in the terminal (no log line, activity entry, answer or database file has it)', async () => {

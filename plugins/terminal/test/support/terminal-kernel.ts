@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import WebSocket from 'ws';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
@@ -49,16 +50,27 @@ export function openSocket(baseUrl: string, socketPath: string, options: { token
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const ws = new WebSocket(url, { headers });
-  const chunks: Buffer[] = [];
+  // Decoded as it arrives (a burst of megabytes is checked in pieces, never re-joined whole).
+  const decoder = new StringDecoder('utf8');
+  let text = '';
   const messages: Array<Record<string, unknown>> = [];
   const listeners = new Set<() => void>();
   ws.on('message', (data, isBinary) => {
-    if (isBinary) chunks.push(data as Buffer);
+    if (isBinary) text += decoder.write(data as Buffer);
     else messages.push(JSON.parse(String(data)));
     for (const l of listeners) l();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  const output = () => Buffer.concat(chunks).toString('utf8');
+  const output = () => text;
+  /** Matches `pattern` in the output after `from`, looking again only at what came since the last look (and a margin for a match across pieces). */
+  const matcher = (pattern: RegExp, from: number) => {
+    let seen = from;
+    return () => {
+      const start = Math.max(from, seen - 256);
+      seen = text.length;
+      return pattern.exec(text.slice(start))?.[0];
+    };
+  };
   const until = <T>(check: () => T | undefined, what: string, timeoutMs: number) =>
     new Promise<T>((resolve, reject) => {
       const done = () => {
@@ -80,7 +92,7 @@ export function openSocket(baseUrl: string, socketPath: string, options: { token
     output,
     messages,
     closed,
-    waitFor: (pattern, from = 0, timeoutMs = 10000) => until(() => pattern.exec(output().slice(from))?.[0], String(pattern), timeoutMs),
+    waitFor: (pattern, from = 0, timeoutMs = 10000) => until(matcher(pattern, from), String(pattern), timeoutMs),
     waitForMessage: (type, timeoutMs = 10000) => until(() => messages.find((m) => m.type === type), `message ${type}`, timeoutMs),
     type: (text) => ws.send(Buffer.from(text), { binary: true }),
   };
