@@ -70,7 +70,9 @@ export function substituter(variables: Readonly<Record<string, VariableMapping>>
           }
           const setting = settings.find((s) => s.name === mapping.key);
           if (setting?.default !== undefined) {
-            report({ fatal: false, reason: `variable ${name} is a setting, which Tomo passes only to environment variables: its default "${setting.default}" is used here` });
+            // A secret's default is not repeated in the report (which the catalog status shows).
+            const shown = setting.secret === true ? '' : ` "${setting.default}"`;
+            report({ fatal: false, reason: `variable ${name} is a setting, which Tomo passes only to environment variables: its default${shown} is used here` });
             return setting.default;
           }
           report({ fatal: true, reason: `variable ${name} is a setting without a default, which Tomo passes only to environment variables` });
