@@ -16,7 +16,7 @@ import { kernelHooks } from './hooks/kernel-hooks';
 import { checkReadiness, type KernelPhase } from './health/readiness';
 import { createHttpApp } from './http/create-http-app';
 import { routeUpgrades } from './http/websocket-upgrade';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { trackSockets } from './http/idle-sockets';
 import { kernelRoutes, type StatusReport } from './http/kernel-routes';
 import { buildOpenApi } from './http/openapi';
@@ -39,6 +39,10 @@ import { ShellFiles } from './ui/shell-files';
 import { UiRegistry } from './ui/ui-registry';
 import { SecretVault } from './vault/secret-vault';
 import { KERNEL_VERSION } from './version';
+import { lazyModule } from './lazy/lazy-module';
+
+/** ws serves only the WebSocket routes (terminals): loaded on the first upgrade, not at start. */
+const ws = lazyModule<typeof import('ws')>(require, 'ws');
 
 /** How to build a kernel. */
 export interface KernelOptions {
@@ -88,8 +92,8 @@ export class Kernel {
   readonly hooks = new HookRegistry();
   /** Every HTTP route and its owner (tests enumerate it to cover all routes). */
   readonly routes = new RouteRegistry();
-  /** Takes the upgrades of WebSocket routes; 1 MiB per message is far above a paste. */
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  /** Takes the upgrades of WebSocket routes; made on the first one (see `webSocketServer`). */
+  private wss?: WebSocketServer;
   /** Every MCP tool and its owner. */
   readonly tools = new ToolRegistry();
   /** Every plugin's console contribution (the manifest and bundle folders). */
@@ -167,6 +171,12 @@ export class Kernel {
   /** A service from the root container (kernel services and those plugins exposed). */
   resolve<T>(token: ServiceToken<T>): T {
     return this.container.resolve<T>(token);
+  }
+
+  /** The WebSocket server, made on the first upgrade; 1 MiB per message is far above a paste. */
+  private webSocketServer(): WebSocketServer {
+    this.wss ??= new (ws().WebSocketServer)({ noServer: true, maxPayload: 1024 * 1024 });
+    return this.wss;
   }
 
   private discover(): DiscoveredPackage[] {
@@ -404,7 +414,7 @@ export class Kernel {
       checkResponses: this.options.checkResponses ?? false,
       metrics: this.metricsRegistry,
       metricsAllowFrom: this.config.metrics.allowFrom,
-      wss: this.wss,
+      wss: () => this.webSocketServer(),
       publicUrl: this.config.server.publicUrl,
     });
     this.server = http.createServer(app.callback());
@@ -470,11 +480,11 @@ export class Kernel {
       const sweep = setInterval(() => sockets.closeIdle(), 50);
       const grace = new Promise<void>((resolve) => setTimeout(resolve, this.config.server.shutdownGraceMs).unref());
       // Open WebSockets (terminals) are not requests in flight: they end now, going-away.
-      for (const socket of this.wss.clients) socket.close(1001, 'Tomo is stopping');
+      for (const socket of this.wss?.clients ?? []) socket.close(1001, 'Tomo is stopping');
       await Promise.race([closed, grace]);
       clearInterval(sweep);
       server.closeAllConnections();
-      for (const socket of this.wss.clients) socket.terminate();
+      for (const socket of this.wss?.clients ?? []) socket.terminate();
     }
     await this.mcp?.close();
     for (const p of [...this.active].reverse()) {

@@ -37,6 +37,8 @@ describe('lazyModule', () => {
 
 /** Packages kept out of start-up, each loaded on first use (bench/foundation.js lists the same). */
 const LAZY = ['@modelcontextprotocol/sdk', 'dockerode', 'docker-modem', 'ssh2', '@simplewebauthn/server', 'age-encryption', 'nodemailer', 'openid-client', 'otplib', 'qrcode', 'pino-pretty'];
+/** Kept out of start-up for its CPU (issue 19, start-up time): loaded by the first request that needs them. */
+const FIRST_REQUEST = ['@koa/bodyparser', 'co-body', 'qs', 'ws', '@koa/send', 'bcrypt', 'rate-limiter-flexible', 'jsonwebtoken'];
 const TRACER = path.join(REPO_ROOT, 'bench', 'lib', 'require-tracer.js');
 
 describe('tomo serve start-up', () => {
@@ -81,6 +83,21 @@ describe('tomo serve start-up', () => {
     const loaded = await loadedPackages();
     expect(loaded.has('koa')).toBe(true); // the tracer sees what start-up loads
     expect(LAZY.filter((name) => loaded.has(name))).toEqual([]);
+    expect(FIRST_REQUEST.filter((name) => loaded.has(name))).toEqual([]);
+  });
+
+  it('loads the body parser, bcrypt, the login throttle and @koa/send with the requests that need them, which behave as before', async () => {
+    const post = (body: string) => fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const malformed = await post('{"username":');
+    expect(malformed.status).toBe(400);
+    const unknown = await post(JSON.stringify({ username: 'nobody-here', password: 'not-the-password-1' }));
+    expect(unknown.status).toBe(401);
+    const me = await fetch(`${url}/api/auth/me`, { headers: { authorization: 'Bearer not.a.token' } });
+    expect(me.status).toBe(401);
+    const page = await fetch(`${url}/`);
+    expect([200, 503]).toContain(page.status); // 503 when this checkout's console is not built
+    const loaded = await loadedPackages();
+    expect(['@koa/bodyparser', 'bcrypt', 'rate-limiter-flexible', '@koa/send'].filter((name) => !loaded.has(name))).toEqual([]);
   });
 
   it('loads the MCP SDK with the first /mcp request, and /mcp answers through it', async () => {

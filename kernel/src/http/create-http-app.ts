@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Koa from 'koa';
-import { bodyParser } from '@koa/bodyparser';
+import Koa, { type Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import { AppError } from '../errors';
+import { lazyModule } from '../lazy/lazy-module';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { ShellFiles } from '../ui/shell-files';
@@ -32,8 +32,8 @@ export interface HttpAppDeps {
   metrics: MetricsRegistry;
   /** `metrics.allowFrom`: who may scrape without a token. */
   metricsAllowFrom: readonly string[];
-  /** Takes the upgrades of WebSocket routes (made with `noServer`). */
-  wss: WebSocketServer;
+  /** The server that takes the upgrades of WebSocket routes (made with `noServer` on first use). */
+  wss: () => WebSocketServer;
   /** `server.publicUrl`: the origin a WebSocket's session cookie must come from (else the Host header's). */
   publicUrl?: string;
 }
@@ -65,25 +65,14 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   app.use(errorMiddleware(log));
   const allowFrom = allowList(deps.metricsAllowFrom);
   app.use((ctx, next) => (ctx.path === METRICS_PATH ? serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom }) : next()));
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      // DELETE too: a removal that must be confirmed takes its proof in the body (turning two-factor
-      // off needs the password and a code), never in the URL, which logs and proxies keep.
-      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
-      jsonLimit: deps.bodyLimitBytes,
-      jsonStrict: true,
-      encoding: 'utf-8',
-      onError: (err) => {
-        // A Content-Encoding (gzip, deflate, br) the bytes do not match fails in zlib, with no
-        // HTTP status: the client's fault, not an internal error.
-        if (/^(Z_|ERR_BROTLI|ERR__ERROR_)/.test(String((err as { code?: unknown }).code))) {
-          throw new AppError(400, 'invalid_body', 'Request body could not be decoded with its Content-Encoding', 'content-encoding');
-        }
-        throw err;
-      },
-    }),
-  );
+  // The body parser (with co-body, qs and their helpers) is loaded by the first request that can
+  // carry a body, not at start: the methods it would skip anyway never load it.
+  let jsonBody: Middleware | undefined;
+  app.use((ctx, next) => {
+    if (!BODY_METHODS.has(ctx.method)) return next();
+    jsonBody ??= makeBodyParser(deps.bodyLimitBytes);
+    return jsonBody(ctx, next);
+  });
 
   const routes: DispatchedRoute[] = [];
   const pluginLogs = new Map<string, Logger>();
@@ -106,4 +95,29 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     if (!(await deps.shell.serve(ctx))) await next();
   });
   return app;
+}
+
+const bodyParserModule = lazyModule<typeof import('@koa/bodyparser')>(require, '@koa/bodyparser');
+
+// DELETE too: a removal that must be confirmed takes its proof in the body (turning two-factor
+// off needs the password and a code), never in the URL, which logs and proxies keep.
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** JSON bodies only, UTF-8, strict, at most `limitBytes`. */
+function makeBodyParser(limitBytes: number): Middleware {
+  return bodyParserModule().bodyParser({
+    enableTypes: ['json'],
+    parsedMethods: [...BODY_METHODS],
+    jsonLimit: limitBytes,
+    jsonStrict: true,
+    encoding: 'utf-8',
+    onError: (err) => {
+      // A Content-Encoding (gzip, deflate, br) the bytes do not match fails in zlib, with no
+      // HTTP status: the client's fault, not an internal error.
+      if (/^(Z_|ERR_BROTLI|ERR__ERROR_)/.test(String((err as { code?: unknown }).code))) {
+        throw new AppError(400, 'invalid_body', 'Request body could not be decoded with its Content-Encoding', 'content-encoding');
+      }
+      throw err;
+    },
+  }) as Middleware;
 }

@@ -44,7 +44,7 @@ type WebSocketEntry = Extract<RouteEntry, { websocket: true }>;
 export async function runWebSocketRoute(
   ctx: Context,
   entry: WebSocketEntry,
-  deps: { hooks: HookRegistry; log: Logger; wss: WebSocketServer; publicUrl: string | undefined },
+  deps: { hooks: HookRegistry; log: Logger; wss: () => WebSocketServer; publicUrl: string | undefined },
 ): Promise<void> {
   const def = entry.definition;
   const { credential, fromConsole } = webSocketCredential(ctx, deps.publicUrl);
@@ -68,7 +68,7 @@ export async function runWebSocketRoute(
   }
   ctx.respond = false;
   ctx.status = 101;
-  deps.wss.handleUpgrade(ctx.req, pending.socket, pending.head, (socket) => {
+  deps.wss().handleUpgrade(ctx.req, pending.socket, pending.head, (socket) => {
     try {
       session(socket);
     } catch (err) {

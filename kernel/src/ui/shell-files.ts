@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { send } from '@koa/send';
 import type { Context } from 'koa';
+import { lazyModule } from '../lazy/lazy-module';
 import { PLUGIN_BUNDLE_PREFIX, type UiRegistry } from './ui-registry';
+
+/** Loaded on the first file served: start-up and the API need none of @koa/send's modules. */
+const koaSend = lazyModule<typeof import('@koa/send')>(require, '@koa/send');
 
 /**
  * Serves the console: the shell's built files with a fallback to index.html for client-side
@@ -30,6 +33,7 @@ export class ShellFiles {
   /** Handles GET/HEAD outside /api and /mcp; returns false when it did not answer. */
   async serve(ctx: Context): Promise<boolean> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
+    const { send } = koaSend();
     if (ctx.path.startsWith(`${PLUGIN_BUNDLE_PREFIX}/`)) {
       const [pluginId, ...rest] = ctx.path.slice(PLUGIN_BUNDLE_PREFIX.length + 1).split('/');
       const root = this.ui.bundleDir(pluginId);

@@ -1,6 +1,9 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { TooManyRequestsError } from '@tomo/kernel';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import { lazyModule, TooManyRequestsError } from '@tomo/kernel';
 import type { AuthConfig } from '../config';
+
+/** Loaded with the limiters on the first login attempt, not at start. */
+const rateLimiter = lazyModule<typeof import('rate-limiter-flexible')>(require, 'rate-limiter-flexible');
 
 /**
  * Counts failed logins per client address and per username (successes do not count) and
@@ -8,12 +11,27 @@ import type { AuthConfig } from '../config';
  * the username's count.
  */
 export class LoginThrottle {
-  private readonly perClient: RateLimiterMemory;
-  private readonly perUsername: RateLimiterMemory;
+  private limiters?: { perClient: RateLimiterMemory; perUsername: RateLimiterMemory };
 
-  constructor(config: AuthConfig['throttle']) {
-    this.perClient = new RateLimiterMemory({ points: config.perClient.attempts, duration: config.perClient.windowSeconds });
-    this.perUsername = new RateLimiterMemory({ points: config.perUsername.attempts, duration: config.perUsername.windowSeconds });
+  constructor(private readonly config: AuthConfig['throttle']) {}
+
+  private get perClient(): RateLimiterMemory {
+    return this.made().perClient;
+  }
+
+  private get perUsername(): RateLimiterMemory {
+    return this.made().perUsername;
+  }
+
+  /** Both limiters, made on first use (the counts live in them, so they are made once). */
+  private made(): { perClient: RateLimiterMemory; perUsername: RateLimiterMemory } {
+    const { RateLimiterMemory: Limiter } = rateLimiter();
+    const { perClient, perUsername } = this.config;
+    this.limiters ??= {
+      perClient: new Limiter({ points: perClient.attempts, duration: perClient.windowSeconds }),
+      perUsername: new Limiter({ points: perUsername.attempts, duration: perUsername.windowSeconds }),
+    };
+    return this.limiters;
   }
 
   private static key(username: string): string {

@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import { lazyModule } from '@tomo/kernel';
+
+/** The native bcrypt addon is loaded by the first password hashed or checked, not at start. */
+const bcrypt = lazyModule<typeof import('bcrypt')>(require, 'bcrypt');
 
 /**
  * bcrypt only reads the first 72 bytes of its input, so two long passphrases sharing a
@@ -19,11 +22,11 @@ export class PasswordHasher {
   constructor(private readonly cost: number) {}
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(prehash(password), this.cost);
+    return bcrypt().hash(prehash(password), this.cost);
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(prehash(password), hash);
+    return bcrypt().compare(prehash(password), hash);
   }
 
   /**
@@ -32,7 +35,7 @@ export class PasswordHasher {
    */
   async verifyAgainstNothing(password: string): Promise<false> {
     this.dummyHash ??= this.hash('tomo-dummy-password-for-timing');
-    await bcrypt.compare(prehash(password), await this.dummyHash);
+    await bcrypt().compare(prehash(password), await this.dummyHash);
     return false;
   }
 }

@@ -1,10 +1,13 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import type { JwtPayload } from 'jsonwebtoken';
 import { IsNull, Not, type DataSource } from 'typeorm';
-import type { CallContext, Clock, Principal } from '@tomo/kernel';
+import { lazyModule, type CallContext, type Clock, type Principal } from '@tomo/kernel';
 import { SessionEntity } from '../entities/session.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { CredentialCache } from './credential-cache';
+
+/** jsonwebtoken (and its semver, jws, lodash helpers) loads with the first token signed or checked. */
+const jwt = lazyModule<typeof import('jsonwebtoken')>(require, 'jsonwebtoken');
 
 const ISSUER = 'tomo';
 const AUDIENCE = 'tomo-session';
@@ -87,7 +90,7 @@ export class SessionService {
     });
     this.activity.set(sessionId, { userId: user.id, seen: now, written: now });
     const iat = Math.floor(now / 1000);
-    const token = jwt.sign({ sid: sessionId, iat, exp: iat + Math.floor(this.limits.ttlMs / 1000) }, this.key, {
+    const token = jwt().sign({ sid: sessionId, iat, exp: iat + Math.floor(this.limits.ttlMs / 1000) }, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
@@ -102,9 +105,9 @@ export class SessionService {
     // A cached session still has to pass the idle check; without its activity entry (swept), look it up again.
     if (cached?.sessionId && this.activity.has(cached.sessionId)) return (await this.touch(cached.sessionId)) ? cached : undefined;
     const now = this.nowMs();
-    let claims: jwt.JwtPayload;
+    let claims: JwtPayload;
     try {
-      claims = jwt.verify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, clockTimestamp: Math.floor(now / 1000) }) as jwt.JwtPayload;
+      claims = jwt().verify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, clockTimestamp: Math.floor(now / 1000) }) as JwtPayload;
     } catch {
       return undefined;
     }
