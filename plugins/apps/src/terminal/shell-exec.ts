@@ -124,7 +124,7 @@ async function hangUp(deps: ShellExecDeps, exec: Docker.Exec, shell: string): Pr
     const status = await deps.readServerFile(`/proc/${info.Pid}/status`);
     const inner = /^NSpid:\s+([\d\s]+)$/m.exec(status)?.[1].trim().split(/\s+/).pop();
     if (!inner || !/^\d+$/.test(inner)) return;
-    const kill = await deps.docker.getContainer(deps.containerId).exec({ Cmd: [shell, '-c', 'kill -HUP "$TOMO_SHELL_PID"'], Env: [`TOMO_SHELL_PID=${inner}`] });
+    const kill = await deps.docker.getContainer(deps.containerId).exec({ Cmd: [shell, '-c', 'kill -HUP "$HANGUP_PID"'], Env: [`HANGUP_PID=${inner}`] });
     await kill.start({ Detach: true });
   } catch {
     // The container or the server went away: nothing left to end.
