@@ -1,8 +1,9 @@
 /**
  * Metrics keyed by series integers (issue 19): a database made by release 0.1's migrations, with
  * real-looking samples and rollups (the rollup job and retention ran on it), is upgraded by the
- * kernel's start; every row is there under its new key, the period queries and the latest
- * samples answer as before, the schema is what the entities say, the job carries on from its
+ * kernel's start; every row is there under its new key, its values as scaled integers equal to
+ * the old floats within the stored unit (metric-codec), the period queries and the latest
+ * samples answer as before (to that unit), the schema is what the entities say, the job carries on from its
  * watermarks, and the migration reverts to the same rows.
  */
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { preparationPlugin } from '../../preparation/src/plugin';
 import { appsPlugin } from '../../apps/src/plugin';
 import { monitoringPlugin } from '../src/plugin';
 import { LatestSamples } from '../src/metrics/latest-samples';
+import { decodeMetric, precisionOf } from '../src/metrics/metric-codec';
 import { CONTAINER_SERIES, Rollups, SERVER_SERIES } from '../src/metrics/rollups';
 import { readSeries, type Period } from '../src/metrics/series-history';
 import { SeriesKeys } from '../src/metrics/series-keys';
@@ -45,15 +47,47 @@ const APPS = [
   { id: '00000000-0000-4000-8000-0000000000c2', serverId: SERVERS[1] },
 ];
 const PERIODS: Period[] = ['24h', '7d', '30d'];
-/** The specs as release 0.1 keyed them: by the ids themselves. */
-const OLD_SERVER_SERIES = { ...SERVER_SERIES, key: 'serverId' };
-const OLD_CONTAINER_SERIES = { ...CONTAINER_SERIES, key: 'installationId' };
+/** The specs as release 0.1 keyed them: by the ids themselves, the values stored as measured. */
+const asMeasured = (_column: string, v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+const OLD_SERVER_SERIES = { ...SERVER_SERIES, key: 'serverId', decode: asMeasured };
+const OLD_CONTAINER_SERIES = { ...CONTAINER_SERIES, key: 'installationId', decode: asMeasured };
 
 const sampleValues = ['cpuPercent', 'memTotalBytes', 'memUsedBytes', 'diskTotalBytes', 'diskUsedBytes', 'dockerDiskTotalBytes', 'dockerDiskUsedBytes', 'load1', 'load5', 'load15', 'uptimeSeconds', 'latencyMs'];
 type Row = Record<string, unknown>;
 
-/** Every row of the four tables, by id rather than integer key, in one order (samples' own ids left out: they are not kept). */
+/** Values read back as measured: the upgraded tables hold metric-codec's integers. */
+const measured = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, precisionOf(k) === null ? v : decodeMetric(k, v as number | null)])));
+
+/**
+ * `actual` equals `expected` with every metric value within one stored unit of it (a value a
+ * migration rounded once; a period query's average of rounded values), everything else exact.
+ * The values that were off are counted, so a test also shows that rounding happened at all.
+ */
+function expectWithinUnit(actual: unknown, expected: unknown, path = '', off = { n: 0 }): { n: number } {
+  if (Array.isArray(expected)) {
+    expect({ path, length: (actual as unknown[]).length }).toEqual({ path, length: expected.length });
+    expected.forEach((e, i) => expectWithinUnit((actual as unknown[])[i], e, `${path}[${i}]`, off));
+  } else if (expected !== null && typeof expected === 'object') {
+    expect({ path, keys: Object.keys(actual as object).sort() }).toEqual({ path, keys: Object.keys(expected).sort() });
+    for (const [k, e] of Object.entries(expected)) {
+      const unit = precisionOf(k);
+      const a = (actual as Record<string, unknown>)[k];
+      if (unit !== null && typeof e === 'number' && typeof a === 'number') {
+        expect({ path: `${path}.${k}`, within: Math.abs(a - e) <= unit * (1 + 1e-9) || [a, e] }).toEqual({ path: `${path}.${k}`, within: true });
+        if (a !== e) off.n += 1;
+      } else expectWithinUnit(a, e, `${path}.${k}`, off);
+    }
+  } else expect({ path, value: actual }).toEqual({ path, value: expected });
+  return off;
+}
+
+/** Every row of the four tables, by id rather than integer key, in one order (samples' own ids left out: they are not kept); upgraded ('series') rows read back as measured. */
 async function dump(ds: DataSource, keyed: 'ids' | 'series'): Promise<Record<string, Row[]>> {
+  const rows = await dumpStored(ds, keyed);
+  return keyed === 'ids' ? rows : Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, measured(list)]));
+}
+
+async function dumpStored(ds: DataSource, keyed: 'ids' | 'series'): Promise<Record<string, Row[]>> {
   const server = keyed === 'ids' ? { from: '', id: 't."serverId"' } : { from: ' JOIN metric_series k ON k.id = t."seriesId"', id: 'k."serverId"' };
   const app = keyed === 'ids' ? { from: '', id: 't."installationId"', server: 't."serverId"' } : { from: ' JOIN container_series k ON k.id = t."seriesId"', id: 'k."installationId"', server: 'k."serverId"' };
   const rollupCols = (spec: typeof SERVER_SERIES) => ['resolution', 'ts', 'samples', ...spec.measures.flatMap((m) => [...(m.counted ? [`${m.column}Samples`] : []), ...m.aggs.map((a) => `${m.column}${a}`)])];
@@ -153,17 +187,26 @@ test('a release 0.1 database upgrades in place: every row under its series key, 
         expect((await columns(table)).filter((c) => /Id$/.test(c))).toEqual(['seriesId']);
       }
 
-      // Every row is there, value for value.
-      expect(await dump(ds, 'series')).toEqual(before);
+      // Every row is there, each value as an integer within the stored unit of the old float.
+      const stored = await dumpStored(ds, 'series');
+      for (const [table, list] of Object.entries(stored)) {
+        for (const row of list) for (const [k, v] of Object.entries(row)) if (precisionOf(k) !== null && v !== null) expect({ table, k, integer: Number.isInteger(Number(v)) }).toEqual({ table, k, integer: true });
+      }
+      const types = (await ds.query(`SELECT name, type FROM pragma_table_info('metric_rollups') WHERE lower(type) NOT IN ('integer', 'bigint')`)) as unknown[];
+      expect(types).toEqual([]);
+      expect(expectWithinUnit(await dump(ds, 'series'), before).n).toBeGreaterThan(0); // averages and byte counts were rounded
+      expect((await dump(ds, 'series')).metric_samples.length).toBe(before.metric_samples.length);
       const keys = new SeriesKeys(ds);
       const key = (kind: 'server' | 'app', id: string) => (kind === 'server' ? keys.findServer(id) : keys.findApp(id));
-      expect(await answers(ds, key, { server: SERVER_SERIES, app: CONTAINER_SERIES })).toEqual(answersBefore);
+      expectWithinUnit(await answers(ds, key, { server: SERVER_SERIES, app: CONTAINER_SERIES }), answersBefore);
       // The newest sample of each server, as the dashboard reads it.
       const latest = await new LatestSamples(ds, keys).of(SERVERS);
       expect([...latest.keys()].sort()).toEqual(SERVERS.slice(0, 2));
       for (const serverId of SERVERS.slice(0, 2)) {
         const newest = before.metric_samples.filter((r) => r.serverId === serverId).at(-1)!;
-        expect({ ts: Number(latest.get(serverId)!.ts), cpuPercent: latest.get(serverId)!.cpuPercent }).toEqual({ ts: Number(newest.ts), cpuPercent: newest.cpuPercent });
+        // Whole tenths of a percent and KiB-multiple memory survive the hundredths and KiB unchanged.
+        const got = latest.get(serverId)!;
+        expect({ ts: Number(got.ts), cpuPercent: got.cpuPercent, memUsedBytes: got.memUsedBytes }).toEqual({ ts: Number(newest.ts), cpuPercent: newest.cpuPercent, memUsedBytes: newest.memUsedBytes });
       }
       // A poll after the upgrade writes under the same series; the job carries on from the watermarks.
       expect(await keys.ofServer(SERVERS[0])).toBe(await keys.findServer(SERVERS[0]));
@@ -177,7 +220,7 @@ test('a release 0.1 database upgrades in place: every row under its series key, 
       await t.stop({ keepData: true });
     }
 
-    // Reverted: the ids back in every row, the same rows (the buckets rolled up since included).
+    // Reverted: the ids back in every row, the same rows (the buckets rolled up since included), the values as the integers said.
     const revert = new DataSource({ type: 'better-sqlite3', database: file, migrations: PLUGINS.flatMap((p) => p.migrations ?? []) });
     await revert.initialize();
     try {

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { storedAs } from '../metrics/metric-codec';
 
 /** Named so that it cannot collide with the key of the table this one replaced (migration 1764900500000). */
 const PK = 'PK_container_rollups_by_series';
@@ -26,18 +27,23 @@ export class ContainerRollupEntity {
   @Column({ type: 'integer' })
   cpuPercentSamples: number;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentMin') })
   cpuPercentMin: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentAvg') })
   cpuPercentAvg: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentMax') })
   cpuPercentMax: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memBytesAvg') })
   memBytesAvg: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memBytesMax') })
   memBytesMax: number | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { storedAs } from '../metrics/metric-codec';
 
 /** One poll of one running Tomo-managed container (read from its cgroup). `ts` in epoch seconds. */
 @Entity({ name: 'container_samples' })
@@ -14,10 +15,11 @@ export class ContainerSampleEntity {
   @Column({ type: 'bigint' })
   ts: number;
 
-  /** Share of the whole server's CPU since the previous poll, in percent. */
-  @Column({ type: 'float', nullable: true })
+  /** Share of the whole server's CPU since the previous poll, in percent; stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercent') })
   cpuPercent: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memBytes') })
   memBytes: number | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { storedAs } from '../metrics/metric-codec';
 
 /** Named so that it cannot collide with the key of the table this one replaced (migration 1764900500000). */
 const PK = 'PK_metric_rollups_by_series';
@@ -28,51 +29,67 @@ export class MetricRollupEntity {
   @Column({ type: 'integer' })
   cpuPercentSamples: number;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentMin') })
   cpuPercentMin: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentAvg') })
   cpuPercentAvg: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercentMax') })
   cpuPercentMax: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memUsedBytesAvg') })
   memUsedBytesAvg: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memUsedBytesMax') })
   memUsedBytesMax: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memTotalBytesMax') })
   memTotalBytesMax: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('diskUsedBytesAvg') })
   diskUsedBytesAvg: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('diskUsedBytesMax') })
   diskUsedBytesMax: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('diskTotalBytesMax') })
   diskTotalBytesMax: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('dockerDiskUsedBytesAvg') })
   dockerDiskUsedBytesAvg: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('dockerDiskUsedBytesMax') })
   dockerDiskUsedBytesMax: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('dockerDiskTotalBytesMax') })
   dockerDiskTotalBytesMax: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('load1Avg') })
   load1Avg: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('load1Max') })
   load1Max: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in tenths of a millisecond (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('latencyMsAvg') })
   latencyMsAvg: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in tenths of a millisecond (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('latencyMsMax') })
   latencyMsMax: number | null;
 }

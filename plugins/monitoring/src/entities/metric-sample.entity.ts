@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { storedAs } from '../metrics/metric-codec';
 
 /** One poll of one server (its `metric_series` row). `ts` is the time in epoch seconds (what the charts group by). */
 @Entity({ name: 'metric_samples' })
@@ -14,39 +15,50 @@ export class MetricSampleEntity {
   @Column({ type: 'bigint' })
   ts: number;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths of a percent (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('cpuPercent') })
   cpuPercent: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memTotalBytes') })
   memTotalBytes: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('memUsedBytes') })
   memUsedBytes: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('diskTotalBytes') })
   diskTotalBytes: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('diskUsedBytes') })
   diskUsedBytes: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('dockerDiskTotalBytes') })
   dockerDiskTotalBytes: number | null;
 
-  @Column({ type: 'bigint', nullable: true })
+  /** Stored in KiB (metric-codec). */
+  @Column({ type: 'bigint', nullable: true, transformer: storedAs('dockerDiskUsedBytes') })
   dockerDiskUsedBytes: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('load1') })
   load1: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('load5') })
   load5: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in hundredths (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('load15') })
   load15: number | null;
 
   @Column({ type: 'bigint', nullable: true })
   uptimeSeconds: number | null;
 
-  @Column({ type: 'float', nullable: true })
+  /** Stored in tenths of a millisecond (metric-codec). */
+  @Column({ type: 'integer', nullable: true, transformer: storedAs('latencyMs') })
   latencyMs: number | null;
 }

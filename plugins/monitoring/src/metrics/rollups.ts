@@ -11,6 +11,8 @@ import type { Clock } from '@tomo/kernel';
  * that is still running lands first; hourly: once its twelve 5-minute buckets are rolled).
  * Idempotent: running again rewrites the same rows with the same figures. Retention removes each
  * level by its own age, and a finer level only below the coarser level's watermark.
+ * Values are the stored integers of metric-codec.ts: minima and maxima keep them, averages are
+ * rounded to the same unit (an average stored as a REAL would take 8 bytes again).
  */
 
 /** The resolutions kept, in seconds: 5 minutes and 1 hour. */
@@ -47,6 +49,8 @@ export interface SeriesSpec {
   /** The integer series key (`metric_series.id`, `container_series.id`). */
   key: string;
   measures: Measure[];
+  /** How a stored value reads as a measured one: metric-codec's scaled integers unless said otherwise. */
+  decode?: (column: string, stored: number | string | null | undefined) => number | null;
 }
 
 export const SERVER_SERIES: SeriesSpec = {
@@ -87,15 +91,16 @@ export function rollupColumns(spec: SeriesSpec): string[] {
 
 /** Expressions over raw rows (alias `s`) giving {@link rollupColumns}. */
 function fromRaw(spec: SeriesSpec): string[] {
-  const fn: Record<Agg, string> = { Min: 'MIN', Avg: 'AVG', Max: 'MAX' };
-  return ['COUNT(*)', ...spec.measures.flatMap((m) => [...(m.counted ? [`COUNT(s.${m.column})`] : []), ...m.aggs.map((a) => `${fn[a]}(s.${m.column})`)])];
+  const fn: Record<Agg, (col: string) => string> = { Min: (c) => `MIN(${c})`, Avg: (c) => `ROUND(AVG(${c}))`, Max: (c) => `MAX(${c})` };
+  return ['COUNT(*)', ...spec.measures.flatMap((m) => [...(m.counted ? [`COUNT(s.${m.column})`] : []), ...m.aggs.map((a) => fn[a](`s.${m.column}`))])];
 }
 
 /**
  * Expressions over rollup rows (alias `r`) giving {@link rollupColumns} of a coarser bucket:
- * sums of counts, min of minima, max of maxima, averages weighted by the samples behind them.
+ * sums of counts, min of minima, max of maxima, averages weighted by the samples behind them
+ * (rounded to the stored unit with `roundAverages`, for rows that are stored; a query keeps them exact).
  */
-export function fromRollups(spec: SeriesSpec, alias = 'r'): string[] {
+export function fromRollups(spec: SeriesSpec, alias = 'r', roundAverages = false): string[] {
   return [
     `SUM(${alias}.samples)`,
     ...spec.measures.flatMap((m) => {
@@ -106,7 +111,8 @@ export function fromRollups(spec: SeriesSpec, alias = 'r'): string[] {
           const col = `${alias}.${m.column}${a}`;
           if (a === 'Min') return `MIN(${col})`;
           if (a === 'Max') return `MAX(${col})`;
-          return `SUM(${col} * ${weight}) * 1.0 / SUM(CASE WHEN ${col} IS NOT NULL THEN ${weight} END)`;
+          const avg = `SUM(${col} * ${weight}) * 1.0 / SUM(CASE WHEN ${col} IS NOT NULL THEN ${weight} END)`;
+          return roundAverages ? `ROUND(${avg})` : avg;
         }),
       ];
     }),
@@ -258,7 +264,7 @@ export class Rollups {
     const columns = rollupColumns(spec);
     const table = source === null ? spec.raw : spec.rollup;
     const alias = source === null ? 's' : 'r';
-    const values = source === null ? fromRaw(spec) : fromRollups(spec);
+    const values = source === null ? fromRaw(spec) : fromRollups(spec, 'r', true);
     const sql = [
       distinctKeys(table, spec.key),
       `INSERT INTO ${spec.rollup} (${[spec.key, 'resolution', 'ts', ...columns].join(', ')})`,

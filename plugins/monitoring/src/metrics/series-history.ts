@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { decodeMetric } from './metric-codec';
 import { fromRollups, rawAsRollup, readWatermark, RESOLUTIONS, rollupColumns, type Resolution, type SeriesSpec } from './rollups';
 
 export type Period = '24h' | '7d' | '30d';
@@ -20,7 +21,7 @@ export interface SeriesBuckets {
   bucketSeconds: number;
   /** The coarsest stored level the points came from: `1h` or `5m` rollups, or `raw` when none of the period is rolled up yet. */
   resolution: SeriesResolution;
-  /** One row per bucket with data, oldest first: `bucket` (its start, epoch s) and the rollup columns (`samples`, `cpuPercentAvg`, …). */
+  /** One row per bucket with data, oldest first: `bucket` (its start, epoch s) and the rollup columns (`samples`, `cpuPercentAvg`, …) in measured units (percent, bytes, ms). */
   rows: Array<Record<string, number | null> & { bucket: number }>;
 }
 
@@ -54,9 +55,11 @@ export async function readSeries(dataSource: DataSource, spec: SeriesSpec, key: 
   params.push(key, Math.max(since, rolled5m), until);
   const sql = `SELECT u.bucket AS bucket, MAX(u.lvl) AS lvl, ${cols(fromRollups(spec, 'u'))} FROM (${branches.join(' UNION ALL ')}) u GROUP BY u.bucket ORDER BY u.bucket`;
   const raw: Array<Record<string, unknown>> = await dataSource.query(sql, params);
+  const decode = spec.decode ?? decodeMetric;
   const rows = raw.map((r) => {
     const row: Record<string, number | null> & { bucket: number } = { bucket: Number(r.bucket) };
-    for (const c of columns) row[c] = r[c] === null || r[c] === undefined ? null : Number(r[c]);
+    // Stored integers back to measured values (counts pass through as they are).
+    for (const c of columns) row[c] = decode(c, r[c] as number | string | null | undefined);
     return row;
   });
   const coarsest = raw.reduce((m, r) => Math.max(m, Number(r.lvl)), 0);

@@ -14,6 +14,8 @@ import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptio
  * each table on SQLite), identifiers double-quoted. The new tables' primary keys are named so
  * that they do not collide with those of the renamed tables on a database that names them.
  * The shapes are written out here, not taken from the entities, which will change again.
+ * Metric values become integers in fixed units on the way ({@link STORED_UNITS}): CPU percent,
+ * load and latency were floats, and every REAL takes 8 bytes in SQLite.
  */
 export class MonitoringSeriesKeys1764900500000 implements MigrationInterface {
   name = 'MonitoringSeriesKeys1764900500000';
@@ -34,7 +36,7 @@ export class MonitoringSeriesKeys1764900500000 implements MigrationInterface {
       const copied = ['ts', ...(shape.rollup ? ['resolution'] : []), ...shape.values.map((c) => c.name)];
       const order = shape.rollup ? `k."id", o."resolution", o."ts"` : 'o."id"';
       await q.query(
-        `INSERT INTO ${quote(table)} ("seriesId", ${copied.map(quote).join(', ')}) SELECT k."id", ${copied.map((c) => `o.${quote(c)}`).join(', ')} FROM ${quote(`${table}_v1`)} o JOIN ${quote(shape.series)} k ON k.${quote(keys)} = o.${quote(keys)} ORDER BY ${order}`,
+        `INSERT INTO ${quote(table)} ("seriesId", ${copied.map(quote).join(', ')}) SELECT k."id", ${copied.map((c) => toStored(c, `o.${quote(c)}`)).join(', ')} FROM ${quote(`${table}_v1`)} o JOIN ${quote(shape.series)} k ON k.${quote(keys)} = o.${quote(keys)} ORDER BY ${order}`,
       );
     }
     for (const table of Object.keys(SHAPES)) await q.query(`DROP TABLE ${quote(`${table}_v1`)}`);
@@ -49,7 +51,7 @@ export class MonitoringSeriesKeys1764900500000 implements MigrationInterface {
       const copied = ['ts', ...(shape.rollup ? ['resolution'] : []), ...shape.values.map((c) => c.name)];
       const order = shape.rollup ? `o."seriesId", o."resolution", o."ts"` : 'o."id"';
       await q.query(
-        `INSERT INTO ${quote(table)} (${[...ids, ...copied].map(quote).join(', ')}) SELECT ${[...ids.map((c) => `k.${quote(c)}`), ...copied.map((c) => `o.${quote(c)}`)].join(', ')} FROM ${quote(`${table}_v2`)} o JOIN ${quote(shape.series)} k ON k."id" = o."seriesId" ORDER BY ${order}`,
+        `INSERT INTO ${quote(table)} (${[...ids, ...copied].map(quote).join(', ')}) SELECT ${[...ids.map((c) => `k.${quote(c)}`), ...copied.map((c) => fromStored(c, `o.${quote(c)}`))].join(', ')} FROM ${quote(`${table}_v2`)} o JOIN ${quote(shape.series)} k ON k."id" = o."seriesId" ORDER BY ${order}`,
       );
     }
     for (const table of Object.keys(SHAPES)) await q.query(`DROP TABLE ${quote(`${table}_v2`)}`);
@@ -75,7 +77,7 @@ function keyTable(name: string, columns: TableColumnOptions[], indices: Array<{ 
   return new Table({ name, columns: [generatedId(), ...columns], indices });
 }
 
-/** The four tables' value columns, as release 0.1 made them (and as they stay). */
+/** The four tables' value columns, as release 0.1 made them (floats for CPU, load, latency and byte averages); {@link byInteger} stores them all as integers. */
 const SHAPES: Record<string, Shape> = {
   metric_samples: {
     series: 'metric_series',
@@ -139,6 +141,40 @@ const SHAPES: Record<string, Shape> = {
   },
 };
 
+/**
+ * Metric values as integers in a fixed unit (SQLite: 1–4 bytes for small integers, 8 for any REAL;
+ * at 200 servers x 30 days the 5-minute rollups' floats were most of what the keys left).
+ * Written out here rather than taken from metrics/metric-codec.ts, which may change after this
+ * migration is released: CPU percent in hundredths, load in hundredths, latency in tenths of a
+ * millisecond, bytes in KiB (what /proc/meminfo and df report), uptime in seconds as it was.
+ */
+const STORED_UNITS: Array<{ pattern: RegExp; type: 'integer' | 'bigint'; per?: number; of?: number }> = [
+  { pattern: /^(cpuPercent|load1|load5|load15)(Min|Avg|Max)?$/, type: 'integer', per: 100 },
+  { pattern: /^latencyMs(Min|Avg|Max)?$/, type: 'integer', per: 10 },
+  { pattern: /Bytes(Min|Avg|Max)?$/, type: 'bigint', of: 1024 },
+];
+const storedUnit = (column: string) => STORED_UNITS.find((u) => u.pattern.test(column));
+
+/** A value column as this migration stores it: an integer type for a scaled metric. */
+function asStored(column: TableColumnOptions): TableColumnOptions {
+  const unit = storedUnit(column.name);
+  return unit ? { ...column, type: unit.type } : column;
+}
+
+/** A release 0.1 value as stored now (rounded half away from zero, as the rollups round). */
+function toStored(column: string, expr: string): string {
+  const unit = storedUnit(column);
+  if (!unit) return expr;
+  return unit.per ? `ROUND(${expr} * ${unit.per})` : `ROUND(${expr} / ${unit.of}.0)`;
+}
+
+/** A stored value back to release 0.1's (down()). */
+function fromStored(column: string, expr: string): string {
+  const unit = storedUnit(column);
+  if (!unit) return expr;
+  return unit.per ? `(${expr} * 1.0 / ${unit.per})` : `(${expr} * ${unit.of})`;
+}
+
 /** A table keyed by `seriesId` (this migration's shape). */
 function byInteger(name: string, shape: Shape): Table {
   const pk = `PK_${name}_by_series`;
@@ -150,13 +186,13 @@ function byInteger(name: string, shape: Shape): Table {
         { name: 'seriesId', type: 'integer', isPrimary: true, primaryKeyConstraintName: pk },
         { name: 'resolution', type: 'integer', isPrimary: true, primaryKeyConstraintName: pk },
         { name: 'ts', type: 'bigint', isPrimary: true, primaryKeyConstraintName: pk },
-        ...shape.values,
+        ...shape.values.map(asStored),
       ],
     });
   }
   return new Table({
     name,
-    columns: [generatedId(pk), { name: 'seriesId', type: 'integer' }, { name: 'ts', type: 'bigint' }, ...shape.values],
+    columns: [generatedId(pk), { name: 'seriesId', type: 'integer' }, { name: 'ts', type: 'bigint' }, ...shape.values.map(asStored)],
     indices: [{ name: `IDX_${name}_series_ts`, columnNames: ['seriesId', 'ts'] }],
   });
 }
