@@ -41,7 +41,7 @@ const MONITORING_DIST = path.join(ROOT, 'plugins', 'monitoring', 'dist');
 
 function ensureMonitoringBuilt() {
   ensureBuilt();
-  for (const file of ['metrics/rollups.js', 'config.js', 'migrations/1764900200000-monitoring-rollups.js']) {
+  for (const file of ['metrics/rollups.js', 'metrics/metric-codec.js', 'config.js', 'migrations/1764900200000-monitoring-rollups.js']) {
     if (!fs.existsSync(path.join(MONITORING_DIST, file))) throw new Error(`plugins/monitoring/dist/${file} is missing: build first with \`npx tsc -b plugins/monitoring\``);
   }
 }
@@ -96,6 +96,16 @@ function sampleRow(p, ts, start) {
   ];
 }
 
+const SAMPLE_COLUMNS = ['seriesId', 'ts', 'cpuPercent', 'memTotalBytes', 'memUsedBytes', 'diskTotalBytes', 'diskUsedBytes', 'dockerDiskTotalBytes', 'dockerDiskUsedBytes', 'load1', 'load5', 'load15', 'uptimeSeconds', 'latencyMs'];
+
+/** A row of measured values as the poller stores it (the entity's transformers: the built metric-codec). */
+let codec = null;
+function storedRow(values) {
+  codec ??= require(path.join(MONITORING_DIST, 'metrics/metric-codec.js'));
+  const { encodeMetric } = codec;
+  return values.map((v, i) => (i < 2 ? v : encodeMetric(SAMPLE_COLUMNS[i], v)));
+}
+
 function fileSizes(dbFile) {
   const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
   return { db: size(dbFile), wal: size(`${dbFile}-wal`), shm: size(`${dbFile}-shm`) };
@@ -141,9 +151,7 @@ async function generate(dbFile, { servers, days, interval, end, ownerId, log, ta
         p.seriesId = Number(insertSeries.run(p.id).lastInsertRowid);
       }
     })();
-    const insertSample = db.prepare(
-      'INSERT INTO metric_samples (seriesId, ts, cpuPercent, memTotalBytes, memUsedBytes, diskTotalBytes, diskUsedBytes, dockerDiskTotalBytes, dockerDiskUsedBytes, load1, load5, load15, uptimeSeconds, latencyMs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insertSample = db.prepare(`INSERT INTO metric_samples (${SAMPLE_COLUMNS.join(', ')}) VALUES (${SAMPLE_COLUMNS.map(() => '?').join(', ')})`);
     const start = now;
     const HOUR = 3600;
     for (let day = 0; day < days; day++) {
@@ -152,7 +160,7 @@ async function generate(dbFile, { servers, days, interval, end, ownerId, log, ta
         let t0 = performance.now();
         db.transaction(() => {
           for (let ts = from; ts < from + HOUR; ts += interval) {
-            for (const p of profiles) insertSample.run(...sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start));
+            for (const p of profiles) insertSample.run(...storedRow(sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start)));
           }
         })();
         times.rows += (HOUR / interval) * servers;
