@@ -10,7 +10,8 @@ import { credentialFromRequest } from '../http/credentials';
 import { strictIfObject } from '../http/run-route';
 import { AppError } from '../errors';
 import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
-import { runTool, toolError } from './run-tool';
+import { directToolCall } from './direct-tool-call';
+import { runTool, toolError, type ToolResult } from './run-tool';
 import type { ToolEntry, ToolRegistry } from './tool-registry';
 import { serveWithWebTransport } from './web-request-bridge';
 import { lazyModule } from '../lazy/lazy-module';
@@ -91,25 +92,29 @@ export class McpEndpoint {
     const { CallToolRequestSchema, ListToolsRequestSchema } = sdkTypes();
     const server = new (sdkServer().Server)(this.info, { capabilities: { tools: { listChanged: false } } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.listedTools() }));
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const facts = (extra.authInfo?.extra ?? {}) as unknown as RequestFacts;
-      const entry = this.tools.get(request.params.name);
-      const started = process.hrtime.bigint();
-      if (!entry) {
-        this.metrics?.record(UNKNOWN_TOOL, 'error', Number(process.hrtime.bigint() - started) / 1e9);
-        return toolError(new AppError(404, 'unknown_tool', `No tool named "${request.params.name}"`));
-      }
-      const result = await runTool(
-        entry,
-        request.params.arguments,
-        { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs },
-        this.hooks,
-        this.log,
-      );
-      this.metrics?.record(entry.definition.name, result.isError ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
-      return result;
-    });
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) =>
+      this.callTool(request.params.name, request.params.arguments, (extra.authInfo?.extra ?? {}) as unknown as RequestFacts, state),
+    );
     return server;
+  }
+
+  /** One `tools/call`, whichever way it came (through the SDK, or answered directly). */
+  private async callTool(name: string, args: unknown, facts: RequestFacts, state: McpSessionState): Promise<ToolResult> {
+    const entry = this.tools.get(name);
+    const started = process.hrtime.bigint();
+    if (!entry) {
+      this.metrics?.record(UNKNOWN_TOOL, 'error', Number(process.hrtime.bigint() - started) / 1e9);
+      return toolError(new AppError(404, 'unknown_tool', `No tool named "${name}"`));
+    }
+    const result = await runTool(
+      entry,
+      args,
+      { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs },
+      this.hooks,
+      this.log,
+    );
+    this.metrics?.record(entry.definition.name, result.isError ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+    return result;
   }
 
   /**
@@ -149,6 +154,15 @@ export class McpEndpoint {
     }
     session.lastSeen = Date.now();
     const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
+    const call = directToolCall(ctx, body, sdkTypes().SUPPORTED_PROTOCOL_VERSIONS);
+    if (call) {
+      // The JSON-RPC response the SDK's transport would send in JSON mode, headers included.
+      const result = await this.callTool(call.name, call.arguments, facts, session.state);
+      ctx.set('mcp-session-id', sessionId);
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ result, jsonrpc: '2.0', id: call.id });
+      return;
+    }
     await serveWithWebTransport(ctx, session.transport, body, { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } });
   }
 
