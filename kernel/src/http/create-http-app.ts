@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
@@ -7,7 +6,6 @@ import { lazyModule } from '../lazy/lazy-module';
 import type { HookRegistry } from '../hooks/hook-set';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { ShellFiles } from '../ui/shell-files';
-import { errorMiddleware } from './error-middleware';
 import { registerHttpMetrics } from '../metrics/http-metrics';
 import { allowList, METRICS_PATH, serveMetrics } from '../metrics/metrics-endpoint';
 import type { MetricsRegistry } from '../metrics/metrics-registry';
@@ -15,7 +13,8 @@ import type { RouteRegistry } from './route-registry';
 import { dispatchRoutes, type DispatchedRoute } from './route-dispatch';
 import { runRoute } from './run-route';
 import { runWebSocketRoute } from './run-websocket-route';
-import { securityHeaders } from './security-headers';
+import { isApiPath } from './security-headers';
+import { requestFrame } from './request-frame';
 
 /** What the HTTP app is built from. */
 export interface HttpAppDeps {
@@ -50,25 +49,14 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   const log = deps.log.child({ component: 'http' });
   const httpMetrics = registerHttpMetrics(deps.metrics);
 
-  app.use(async (ctx, next) => {
-    ctx.state.requestId = randomUUID();
-    const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
-      httpMetrics.record(ctx, ms / 1000);
-    }
-  });
-  app.use(securityHeaders(() => deps.shell.inlineScriptHashes));
-  app.use(errorMiddleware(log));
+  app.use(requestFrame({ log, metrics: httpMetrics, scriptHashes: () => deps.shell.inlineScriptHashes }));
   const allowFrom = allowList(deps.metricsAllowFrom);
-  app.use((ctx, next) => (ctx.path === METRICS_PATH ? serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom }) : next()));
-  // The body parser (with co-body, qs and their helpers) is loaded by the first request that can
-  // carry a body, not at start: the methods it would skip anyway never load it.
+  // /metrics, then the body parser. The parser (with co-body, qs and their helpers) is loaded by
+  // the first request that can carry a body, not at start: the methods it would skip anyway never
+  // load it, and pass here without a layer of their own.
   let jsonBody: Middleware | undefined;
   app.use((ctx, next) => {
+    if (ctx.path === METRICS_PATH) return serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom });
     if (!BODY_METHODS.has(ctx.method)) return next();
     jsonBody ??= makeBodyParser(deps.bodyLimitBytes);
     return jsonBody(ctx, next);
@@ -91,7 +79,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   routes.push({ method: 'all', path: '/mcp', handler: (ctx) => deps.mcp.handle(ctx) });
   app.use(dispatchRoutes(routes));
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/') || ctx.path === '/mcp' || ctx.body !== undefined) return next();
+    if (isApiPath(ctx.path) || ctx.body !== undefined) return next();
     if (!(await deps.shell.serve(ctx))) await next();
   });
   return app;
