@@ -59,8 +59,9 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
     return;
   }
   const route = entry.definition;
-  const params = parseWith(route.params, { ...ctx.params }, 'params');
-  const query = parseWith(route.query, { ...ctx.query }, 'query');
+  // Copied (and the query string parsed) only for a route that declares them: most take neither.
+  const params = route.params ? parseWith(route.params, { ...ctx.params }, 'params') : undefined;
+  const query = route.query ? parseWith(route.query, { ...ctx.query }, 'query') : undefined;
   let body: unknown;
   if (route.body) {
     // A chunked body has no Content-Length; it is still a body, and must be JSON.
