@@ -120,17 +120,7 @@ export class TerminalService {
 
   private opened(entry: OpenTerminal): void {
     entry.openedAt = Date.now();
-    void this.activity.record({
-      action: 'terminal.opened',
-      result: 'ok',
-      ...entry.actor,
-      ownerId: entry.serverOwnerId,
-      serverId: entry.view.serverId,
-      targetType: entry.view.kind === 'server' ? 'server' : 'installation',
-      targetId: entry.view.kind === 'server' ? entry.view.serverId : (entry.view.installationId as string),
-      targetName: entry.view.title,
-      detail: `terminal ${entry.view.id}`,
-    });
+    this.record(entry, 'terminal.opened', `terminal ${entry.view.id}`);
   }
 
   private closed(entry: OpenTerminal, reason: CloseReason): void {
@@ -138,8 +128,13 @@ export class TerminalService {
     // A terminal whose shell never started was never opened: nothing to record.
     if (entry.openedAt === undefined) return;
     const seconds = Math.round((Date.now() - entry.openedAt) / 1000);
+    this.record(entry, 'terminal.closed', `terminal ${entry.view.id}; ${seconds} s; closed: ${reason}`);
+  }
+
+  /** One activity entry about a terminal: who, on which server or installation; never what was typed or shown. */
+  private record(entry: OpenTerminal, action: 'terminal.opened' | 'terminal.closed', detail: string): void {
     void this.activity.record({
-      action: 'terminal.closed',
+      action,
       result: 'ok',
       ...entry.actor,
       ownerId: entry.serverOwnerId,
@@ -147,7 +142,7 @@ export class TerminalService {
       targetType: entry.view.kind === 'server' ? 'server' : 'installation',
       targetId: entry.view.kind === 'server' ? entry.view.serverId : (entry.view.installationId as string),
       targetName: entry.view.title,
-      detail: `terminal ${entry.view.id}; ${seconds} s; closed: ${reason}`,
+      detail,
     });
   }
 

@@ -1,0 +1,10 @@
+/**
+ * The ARIA tabs pattern's keys: which tab a key press on tab `index` (of `count`) moves to —
+ * arrows wrap around, Home and End go to the ends — or undefined when the key is not one of them.
+ * The server page's tabs and its terminals' tabs both follow it.
+ */
+export function tabKeyTarget(key: string, index: number, count: number): number | undefined {
+  const last = count - 1;
+  const moves: Record<string, number> = { ArrowRight: index === last ? 0 : index + 1, ArrowLeft: index === 0 ? last : index - 1, Home: 0, End: last };
+  return moves[key];
+}
