@@ -44,6 +44,41 @@ export interface BackupTableSpec {
   deleteOnReplace?: readonly { table: string; column: string }[];
   /** Renders a row's natural key for the conflict list (no secret, ever). */
   describe?(row: Record<string, unknown>): string;
+  /**
+   * Brings a row of a backup made before one of the owner's migrations to this Tomo's shape (a
+   * column renamed, values in new units, a key looked up in another table), so older backups keep
+   * importing. Called for every row of the table, before its columns are checked, after `refs`
+   * were remapped (columns the spec no longer names are not: map them with `ctx.targetId`). The
+   * owner decides from `ctx.backupMigrations` whether anything is to do; a row already current is
+   * returned as is. Returns the row to import, or null to leave it out (counted as skipped). Throws
+   * to refuse the whole import (say why: the message reaches the person importing).
+   */
+  upgradeRow?(row: Record<string, BackupValue>, ctx: BackupRowUpgrade): Record<string, BackupValue> | null;
+}
+
+/** A database value as a backup row holds it (a BLOB as a Buffer). */
+export type BackupValue = string | number | bigint | Buffer | null;
+
+/** What an owner's {@link BackupTableSpec.upgradeRow} gets to work with. */
+export interface BackupRowUpgrade {
+  /** Names of the migrations applied on the source when the backup was made (its manifest's `schemaMigrations`). */
+  backupMigrations: ReadonlySet<string>;
+  /**
+   * The id on this instance of a row of a carried table, from its id in the backup (parents are
+   * imported first): the matched row's when it matched one here, else the backup's; undefined
+   * when the backup holds no such row.
+   */
+  targetId(table: string, backupId: string): string | undefined;
+  /**
+   * The import's own connection, inside its transaction (the kernel's would wait for it): read
+   * with `get`; `run` writes (a key row the upgraded rows point at) and is refused in a dry run.
+   */
+  db: {
+    get(sql: string, ...params: BackupValue[]): Record<string, BackupValue> | undefined;
+    run(sql: string, ...params: BackupValue[]): { lastInsertRowid: number | bigint };
+  };
+  /** A check or preview: nothing may be written; an upgrader needing a new key row makes do without it. */
+  dryRun: boolean;
 }
 
 /** A folder or a single file that travels with a backup (machine-specific paths do not: only `name`). */

@@ -209,3 +209,58 @@ test('a backup written in the earlier fixed table order, with a Portainer templa
     await target.stop();
   }
 });
+
+/** Pins declared with an owner's row upgrader (as a newer pins plugin would bring rows of an older backup to its shape). */
+const startWithPinsUpgrading = (upgradeRow: NonNullable<import('@tomo/plugin-backup/api').BackupTableSpec['upgradeRow']>) =>
+  startTestKernel({
+    plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin, pinsPlugin],
+    modules: [
+      builtInPreparersModule,
+      builtInCatalogModule,
+      ...BACKUP_TABLE_MODULES,
+      definePluginModule({
+        id: 'pins-backup',
+        targetPlugin: 'backup',
+        register: (ctx) => ctx.getExtensionPoint(backupTablesExtensionPoint).addTable({ table: 'pins', label: 'pins', refs: { serverId: 'servers' }, upgradeRow }),
+      }),
+    ],
+    listen: true,
+    config: { backup: { scryptWorkFactor: 10 } },
+  });
+
+test("an owner's row upgrader shapes, leaves out or refuses the backup's rows; a refusal names the table and writes nothing", async () => {
+  const source = await startWithPins();
+  let target: TestKernel | undefined;
+  let refusing: TestKernel | undefined;
+  try {
+    await addUser(source, ADMIN, 'admin');
+    const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
+    const insert = rawDb(source).prepare('INSERT INTO pins (id, serverId, label) VALUES (?, ?, ?)');
+    insert.run('pin-1', serverId, 'rack 3');
+    insert.run('pin-2', serverId, 'obsolete');
+    const file = await exportTo(source, work);
+
+    // It sees the backup's migrations and the target's id of the server (the same here: no match), and runs in the check too.
+    const seen: Array<{ label: unknown; known: boolean; server: string | undefined; dryRun: boolean }> = [];
+    target = await startWithPinsUpgrading((row, ctx) => {
+      seen.push({ label: row.label, known: ctx.backupMigrations.has('PinsInitial1799000000000'), server: ctx.targetId('servers', String(row.serverId)), dryRun: ctx.dryRun });
+      return row.label === 'obsolete' ? null : { ...row, label: `${String(row.label)} (upgraded)` };
+    });
+    const summary = await importInto(target, file);
+    expect(summary.tables.find((t) => t.table === 'pins')).toMatchObject({ inBackup: 2, added: 1, skipped: 1 });
+    expect(rawDb(target).prepare('SELECT id, serverId, label FROM pins').all()).toEqual([{ id: 'pin-1', serverId, label: 'rack 3 (upgraded)' }]);
+    expect(seen).toEqual([true, false].flatMap((dryRun) => ['rack 3', 'obsolete'].map((label) => ({ label, known: true, server: serverId, dryRun }))));
+
+    // An upgrader that cannot: the import is refused naming the rows and why, and nothing of the backup is written.
+    refusing = await startWithPinsUpgrading(() => {
+      throw new Error('pins from before 2.0 need their rack numbers');
+    });
+    await expect(importInto(refusing, file)).rejects.toThrow("The backup's pins could not be brought to this Tomo's shape: pins from before 2.0 need their rack numbers");
+    expect(rawDb(refusing).prepare('SELECT COUNT(*) FROM servers').pluck().get()).toBe(0);
+    expect(rawDb(refusing).prepare('SELECT COUNT(*) FROM pins').pluck().get()).toBe(0);
+  } finally {
+    await source.stop();
+    await target?.stop();
+    await refusing?.stop();
+  }
+});

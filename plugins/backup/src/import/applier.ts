@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
 import { BackupError } from '../errors';
-import type { BackupTableSpec, Conflict, OnConflict, TableOutcome } from '../api';
+import type { BackupRowUpgrade, BackupTableSpec, Conflict, OnConflict, TableOutcome } from '../api';
 import { decodeValue, type RowLine, type SqlValue } from '../format/payload';
 
 /** Conflicts listed one by one at most; beyond, only counted (history tables can be huge). */
@@ -29,6 +29,8 @@ export class Applier {
   private readonly cleared = new Map<string, Set<string>>();
   private readonly columns = new Map<string, Set<string> | null>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** What owners' row upgraders see (set by {@link begin}). */
+  private upgrade: BackupRowUpgrade | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -37,8 +39,12 @@ export class Applier {
     private readonly write: boolean,
   ) {}
 
-  /** Registers the backup's tables (from the manifest) so tables without rows show in the summary. */
-  begin(specs: readonly BackupTableSpec[]): void {
+  /**
+   * Registers the backup's tables (from the manifest) so tables without rows show in the summary,
+   * and the migrations its rows follow (for owners' row upgraders).
+   */
+  begin(specs: readonly BackupTableSpec[], backupMigrations: readonly string[]): void {
+    this.upgrade = this.upgradeContext(backupMigrations);
     for (const spec of specs) this.outcome(spec);
   }
 
@@ -47,9 +53,10 @@ export class Applier {
     outcome.inBackup++;
     if (outcome.absent) return;
     const cols = this.targetColumns(spec.table)!;
-    const row: Row = {};
+    let row: Row = {};
     for (const [k, v] of Object.entries(line.r)) {
-      if (!cols.has(k)) throw new BackupError('invalid_content', `The backup's ${spec.label} have a column "${k}" this Tomo does not know`);
+      // A row its owner upgrades may hold columns of an older schema: checked once upgraded.
+      if (!spec.upgradeRow) this.checkColumn(spec, cols, k);
       try {
         row[k] = decodeValue(v);
       } catch (err) {
@@ -63,6 +70,15 @@ export class Applier {
     for (const [column, parent] of Object.entries(spec.refs ?? {})) {
       const mapped = row[column] == null ? undefined : this.idMaps.get(parent)?.get(String(row[column]));
       if (mapped) row[column] = mapped;
+    }
+    if (spec.upgradeRow) {
+      const upgraded = this.upgradeRow(spec, row);
+      if (!upgraded) {
+        outcome.skipped++;
+        return;
+      }
+      row = upgraded;
+      for (const k of Object.keys(row)) this.checkColumn(spec, cols, k);
     }
 
     if (spec.owner) return this.applyOwned(spec, row, line, outcome);
@@ -145,6 +161,35 @@ export class Applier {
     const changed = this.insert(spec, row, { t: spec.table, r: {} }, verb);
     if (changed) outcome.added++;
     else outcome.skipped++;
+  }
+
+  private checkColumn(spec: BackupTableSpec, cols: Set<string>, column: string): void {
+    if (!cols.has(column)) throw new BackupError('invalid_content', `The backup's ${spec.label} have a column "${column}" this Tomo does not know`);
+  }
+
+  /** The owner's upgrade of a row from an older schema; its refusal names the table. */
+  private upgradeRow(spec: BackupTableSpec, row: Row): Row | null {
+    try {
+      return spec.upgradeRow!(row, (this.upgrade ??= this.upgradeContext([])));
+    } catch (err) {
+      if (err instanceof BackupError) throw err;
+      throw new BackupError('invalid_content', `The backup's ${spec.label} could not be brought to this Tomo's shape: ${(err as Error).message}`);
+    }
+  }
+
+  private upgradeContext(backupMigrations: readonly string[]): BackupRowUpgrade {
+    return {
+      backupMigrations: new Set(backupMigrations),
+      targetId: (table, backupId) => this.idMaps.get(table)?.get(backupId),
+      db: {
+        get: (sql, ...params) => this.statement(sql).get(...params) as Row | undefined,
+        run: (sql, ...params) => {
+          if (!this.write) throw new Error('an upgrade wrote to the database during a check');
+          return this.statement(sql).run(...params);
+        },
+      },
+      dryRun: !this.write,
+    };
   }
 
   private findMatch(spec: BackupTableSpec, row: Row, backupId: string): string | undefined {

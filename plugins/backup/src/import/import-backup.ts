@@ -102,7 +102,7 @@ async function pass(
     if (item.kind === 'manifest') {
       manifest = item.manifest;
       specs = manifest.tables.map((t) => specFor(t.table, sources.specs));
-      applier.begin(specs);
+      applier.begin(specs, manifest.schemaMigrations);
     } else if (item.kind === 'row') {
       applier.apply(specs[item.index], item.line);
       if (++rows % PROGRESS_EVERY === 0) progress(rows);
