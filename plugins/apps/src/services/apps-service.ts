@@ -142,9 +142,9 @@ export class AppsService implements AppsApi {
     const server = handle.info;
     const serverId = server.id;
     const engine = this.engine.for(handle);
-    const app = typeof request.appId === 'string' ? this.catalog.find(request.appId) : undefined;
+    const app = typeof request.appId === 'string' ? await this.catalog.find(request.appId) : undefined;
     if (!app) return { errors: [{ field: 'appId', message: `no app "${String(request.appId)}" in the catalog`, status: 400 }] };
-    const unavailable = this.catalog.unavailable(app.id);
+    const unavailable = await this.catalog.unavailable(app.id);
     if (unavailable) return { errors: [{ field: 'appId', message: `${app.name} cannot be installed: ${unavailable}`, status: 409 }] };
     const resolved = resolveInstallRequest(app, request, { isAdmin: principal.role === 'admin' });
     if (!resolved.ok) {

@@ -44,6 +44,8 @@ function summaryOf(entry: CatalogEntry): CatalogAppSummary {
  */
 export class CatalogService {
   private readonly registry = new CatalogRegistry();
+  /** The first load: started in the plugin's ready step, after Tomo listens (see {@link load}). */
+  private firstLoad?: Promise<unknown>;
 
   constructor(
     sources: readonly CatalogSource[],
@@ -52,22 +54,35 @@ export class CatalogService {
     for (const source of sources) this.registry.addSource(source);
   }
 
+  /**
+   * Loads the catalog the first time (later calls wait for that one). Parsing the definitions is
+   * start-up's largest piece of plugin work, and no first request needs it (issue 19, start-up
+   * time): the plugin starts it once Tomo listens, readiness waits for it, and every reader
+   * below waits for it too, so nobody ever sees an empty catalog.
+   */
+  load(): Promise<unknown> {
+    this.firstLoad ??= this.reload();
+    return this.firstLoad;
+  }
+
   /** Loads every source again; readers keep seeing the previous catalog until this one is complete. */
   async reload(): Promise<CatalogStatusView> {
     const snapshot = await this.registry.reload();
     for (const issue of snapshot.errors) this.log.warn({ file: issue.file, field: issue.field }, `Catalog definition skipped: ${issue.message}`);
     this.log.info({ apps: snapshot.entries.length, errors: snapshot.errors.length, durationMs: Math.round(snapshot.durationMs) }, 'Catalog loaded');
-    return this.status();
+    return this.snapshotStatus();
   }
 
-  search(query: { q?: string; category?: string; limit?: number }): CatalogListView {
+  async search(query: { q?: string; category?: string; limit?: number }): Promise<CatalogListView> {
     if (query.q !== undefined && query.q.length > MAX_QUERY) throw badRequest('q', `must be at most ${MAX_QUERY} characters`);
+    await this.load();
     const apps = this.registry.search({ text: query.q, category: query.category, limit: query.limit }).map(summaryOf);
     return { apps, categories: this.registry.categories(), total: this.registry.list().length };
   }
 
   /** The app's full definition and where it comes from; 404 naming the id when there is none. */
-  get(appId: string): { app: AppDefinition; source: CatalogEntry['source']; imported?: CatalogImportedView } {
+  async get(appId: string): Promise<{ app: AppDefinition; source: CatalogEntry['source']; imported?: CatalogImportedView }> {
+    await this.load();
     const entry = this.registry.get(appId);
     if (!entry) throw notFound(`App "${appId}"`);
     const imported = entry.imported;
@@ -79,16 +94,23 @@ export class CatalogService {
   }
 
   /** Why the catalog's app cannot be installed (an imported app Tomo cannot honour), if it cannot. */
-  unavailable(appId: string): string | undefined {
+  async unavailable(appId: string): Promise<string | undefined> {
+    await this.load();
     return this.registry.get(appId)?.imported?.unavailable;
   }
 
   /** Like {@link get}, or undefined. */
-  find(appId: string): AppDefinition | undefined {
+  async find(appId: string): Promise<AppDefinition | undefined> {
+    await this.load();
     return this.registry.get(appId)?.definition;
   }
 
-  status(): CatalogStatusView {
+  async status(): Promise<CatalogStatusView> {
+    await this.load();
+    return this.snapshotStatus();
+  }
+
+  private snapshotStatus(): CatalogStatusView {
     const snapshot = this.registry.current();
     return {
       catalogs: snapshot.catalogs.map((c) => ({

@@ -103,7 +103,7 @@ export class UpdatesService {
     const docker = this.engine.for(handle).docker;
     const installed = JSON.parse(row.definitionJson) as AppDefinition;
     const images = imagesOf(row).length > 0 ? imagesOf(row) : await this.currentImages(row, handle);
-    const check = await checkForUpdate({ app: installed, images }, this.catalog.find(row.appId), docker);
+    const check = await checkForUpdate({ app: installed, images }, await this.catalog.find(row.appId), docker);
     await this.saveUpdateRecord(row, { ...updateRecordOf(row), check });
   }
 
@@ -116,8 +116,8 @@ export class UpdatesService {
     const row = await this.apps.ownedRecord(principal, installationId);
     const handle = await this.servers.forCaller(principal, row.serverId);
     const from = JSON.parse(row.definitionJson) as AppDefinition;
-    const to = this.catalog.find(row.appId) ?? from;
-    const unavailable = this.catalog.unavailable(row.appId);
+    const to = (await this.catalog.find(row.appId)) ?? from;
+    const unavailable = await this.catalog.unavailable(row.appId);
     if (unavailable) throw new AppError(409, 'conflict', `${to.name} cannot be updated: the catalog's version cannot be installed: ${unavailable}`);
     if (to.security.requiresAdmin && principal.role !== 'admin') throw new AppError(403, 'forbidden', `${to.name} needs host access now: only an admin may update it`);
     // Installed before digests were recorded (an earlier release): what the server has now is what
