@@ -42,7 +42,7 @@ function candidateFolders(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
   const visit = (parent: string, depth: number): void => {
-    for (const entry of fs.readdirSync(parent, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(parent, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
       const full = path.join(parent, entry.name);
       if (entry.name === 'node_modules' && depth === 0) visit(full, 1);

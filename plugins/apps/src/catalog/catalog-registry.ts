@@ -4,6 +4,7 @@ import type { CatalogIssue } from './issues';
 import type { CatalogEntry, CatalogLoadResult, CatalogSource, CatalogSourceInfo, CatalogSourceKind } from './catalog-types';
 import { loadYamlCatalog, type YamlCatalogOptions } from './load-yaml-catalog';
 import { loadPortainerTemplates } from './portainer-templates';
+import { compareNames } from './compare-names';
 
 /*
  * The catalog: every source merged into one list of apps, by precedence, with reload and search.
@@ -232,7 +233,7 @@ export class CatalogRegistry {
     // An override chain (a < b < c) reports c over a and c over b, not b over a: the final winner.
     const finalOverrides = overrides.map((o) => ({ ...o, winner: ref(byId.get(o.id)!) }));
 
-    const entries = [...byId.values()].sort((a, b) => a.definition.name.localeCompare(b.definition.name, 'en') || a.definition.id.localeCompare(b.definition.id));
+    const entries = [...byId.values()].sort((a, b) => compareNames(a.definition.name, b.definition.name) || compareNames(a.definition.id, b.definition.id));
     const index = entries.map((entry): Indexed => {
       const d = entry.definition;
       return {
@@ -277,7 +278,7 @@ export class CatalogRegistry {
   categories(): Array<{ category: string; count: number }> {
     const counts = new Map<string, number>();
     for (const e of this.snapshot.entries) counts.set(e.definition.category, (counts.get(e.definition.category) ?? 0) + 1);
-    return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, count]) => ({ category, count }));
+    return [...counts.entries()].sort(([a], [b]) => compareNames(a, b)).map(([category, count]) => ({ category, count }));
   }
 
   /** Each source with its apps and problems, in precedence order. */

@@ -25,7 +25,7 @@ export async function installationContainers(docker: Docker, installation: { id:
   const containers = await Promise.all(
     listed.map(async (c) => ({ service: c.Labels?.[COMPOSE_SERVICE_LABEL] ?? installation.appId, containerId: c.Id, tty: await hasTerminal(docker, c.Id) })),
   );
-  return containers.sort((a, b) => a.service.localeCompare(b.service));
+  return containers.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
 }
 
 /** Whether a container has a terminal, by container id: fixed when the container is created, so asked once. */

@@ -35,7 +35,7 @@ export function* locationFiles(location: FileLocation): Generator<{ rel: string;
     return;
   }
   const walk = function* (dir: string, prefix: string): Generator<{ rel: string; abs: string }> {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
