@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, runTomo, serveTomo } from '../../auth/test/support/tomo-cli';
-import { requestJson, signInAt, watchErrors } from '../../auth/test/support/console-e2e';
+import { describePage, requestJson, signInAt, watchErrors } from '../../auth/test/support/console-e2e';
 import { markPreparedInDatabase, removeServerApps, testbed } from './support/apps-kernel';
 import { getText, UpdateCatalog } from './support/update-catalog';
 import { freePort } from '../../../test-support/ports';
@@ -100,7 +100,13 @@ test('update v1 → v2 with live steps, data kept; v2 → a failing v3 is rolled
   const page = await browser.newPage();
   const errors = watchErrors(page);
   await signInAt(page, `${server.url}/servers/${serverId}`, ADMIN);
-  await page.getByRole('tab', { name: 'Apps' }).click();
+  // Once (stop 28's CI dry run) the tab never appeared: say where the page was if it happens again.
+  await page
+    .getByRole('tab', { name: 'Apps' })
+    .click()
+    .catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await describePage(page, errors)}`);
+    });
   const row = page.getByTestId(`app-row-${id}`);
   await row.waitFor();
   await row.getByTestId('app-update').click();

@@ -51,6 +51,15 @@ export async function signInAt(page: Page, url: string, who: { username: string;
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * What the page shows, for a failure message: its address, the start of its text and the errors
+ * watchErrors collected (an element that never appeared says nothing about where the page was).
+ */
+export async function describePage(page: Page, errors: string[] = []): Promise<string> {
+  const text = await page.locator('body').innerText({ timeout: 2000 }).catch((err: Error) => `(no text: ${err.message})`);
+  return `page ${page.url()} shows: ${JSON.stringify(text.slice(0, 1500))}; errors: ${JSON.stringify(errors)}`;
+}
+
 /** A JSON call; throws with the status and body unless it answered 2xx. */
 export async function requestJson(base: string, method: string, url: string, body: unknown, token: string): Promise<any> {
   const res = await fetch(`${base}${url}`, {
