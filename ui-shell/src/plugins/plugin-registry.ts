@@ -34,6 +34,23 @@ function bundleOf(p: PluginManifestEntry): PluginBundle {
   return { id: p.id, entry: p.entry, styles: p.styles };
 }
 
+/** Pauses between attempts to read the manifest (see `load`). */
+export const MANIFEST_RETRY_DELAYS_MS = [500, 1000];
+
+const isRefusal = (err: unknown): boolean => err instanceof ApiError && err.status >= 400 && err.status < 500;
+
+/** `GET /api/ui/manifest`, tried again after each of MANIFEST_RETRY_DELAYS_MS unless it was refused (4xx). */
+async function fetchManifest(): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.get<unknown>('/api/ui/manifest');
+    } catch (err) {
+      if (isRefusal(err) || attempt >= MANIFEST_RETRY_DELAYS_MS.length) throw err;
+      await new Promise((resolve) => setTimeout(resolve, MANIFEST_RETRY_DELAYS_MS[attempt]));
+    }
+  }
+}
+
 /**
  * The manifest for the signed-in user, and the plugin routes it added to the router. Loaded by
  * the router guard after sign-in, and again whenever a different user signs in.
@@ -105,12 +122,15 @@ export const usePluginRegistry = defineStore('tomo.plugins', () => {
 
   /**
    * Reads the manifest for `userId` (asked only once someone is signed in) and replaces the
-   * plugin routes. A failure leaves the shell usable without plugins and records the reason in `error`.
+   * plugin routes. A failure other than a refusal (a dropped connection, a 5xx) is tried again
+   * twice, 0.5 s then 1 s later: without the manifest every plugin page and tab is missing until
+   * the next sign-in or reload. What still fails leaves the shell usable without plugins and
+   * records the reason in `error`.
    */
   async function load(router: Router, userId: string): Promise<void> {
     unregister();
     try {
-      plugins.value = normalizeManifest(await api.get<unknown>('/api/ui/manifest'));
+      plugins.value = normalizeManifest(await fetchManifest());
       error.value = '';
     } catch (err) {
       plugins.value = [];
