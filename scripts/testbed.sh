@@ -18,6 +18,8 @@
 #   TOMO_TESTBED_SSH_PORT  port of the test sshd (default 2222)
 #   TOMO_TESTBED_DEBIAN_MIRROR  Debian mirror for Compose's .deb (default deb.debian.org)
 #
+#   TOMO_TESTBED_PG_PORT   port of the test PostgreSQL (default 5433)
+#
 # Result: $TOMO_TESTBED_DIR/testbed.json, read by scripts/testbed/testbed.js.
 # Stop the test sshd again with scripts/testbed/stop.sh.
 
@@ -51,6 +53,11 @@ REGISTRY_DIR=/var/lib/tomo-testbed-registry # not under $STATE: the registry run
 REGISTRY_BIN=/usr/bin/docker-registry
 REGISTRY_PID="$STATE/registry.pid"
 DAEMON_JSON=/etc/docker/daemon.json
+# The test PostgreSQL: its own cluster (not Debian's default one on 5432), owned by the
+# postgres user, so not under $STATE (root only). Tests create a database each and drop it.
+PG_PORT="${TOMO_TESTBED_PG_PORT:-5433}"
+PG_DIR=/var/lib/tomo-testbed-postgres
+PG_USER=tomotest
 IMAGES_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/testbed/images"
 
 # nginx and caddy: the docs tests check the reverse proxy examples with `nginx -t` and
@@ -61,6 +68,7 @@ PACKAGES=(
   rpm rpmlint debootstrap iproute2 procps curl ca-certificates
   lintian dpkg-dev binutils
   nginx caddy openssl jq docker-registry
+  postgresql
 )
 
 # ---------------------------------------------------------------- helpers --
@@ -738,6 +746,50 @@ for entry in "${REGISTRY_IMAGES[@]}"; do
   registry_summary+=("${local_name#tomo-test/}@${served:7:12}")
 done
 
+# ------------------------------------------------------------- postgresql --
+
+step="postgresql"
+# Tomo's PostgreSQL support (issue 24) is tested on a real server: Debian's own
+# PostgreSQL (15 on Debian 12, 17 on 13), a cluster of our own on 127.0.0.1:$PG_PORT
+# that only the tests use. It is a throwaway test server, so durability is traded for
+# speed (fsync off); max_connections is high because every test kernel has a pool.
+[[ $PG_PORT =~ ^[0-9]{1,5}$ ]] || die "TOMO_TESTBED_PG_PORT must be a TCP port number, got '$PG_PORT'"
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[[ -x $PG_BIN/pg_ctl ]] || die "no pg_ctl under /usr/lib/postgresql/*/bin"
+as_postgres() { runuser -u postgres -- "$@"; }
+if [[ ! -s $STATE/pg_password ]]; then
+  random_alnum 32 | write_file "$STATE/pg_password" 0600
+  changes+=("made a password for the PostgreSQL role $PG_USER")
+fi
+PG_PASSWORD=$(cat "$STATE/pg_password")
+if [[ ! -s $PG_DIR/data/PG_VERSION ]]; then
+  mkdir -p "$PG_DIR"
+  chown postgres:postgres "$PG_DIR"
+  chmod 0700 "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >"$STATE/pg_initdb.log" 2>&1 ||
+    { tail -n 20 "$STATE/pg_initdb.log" >&2; die "initdb failed"; }
+  changes+=("created the test PostgreSQL cluster in $PG_DIR/data")
+fi
+pg_ok() { as_postgres "$PG_BIN/pg_isready" -q -h "$PG_DIR" -p "$PG_PORT"; }
+if ! pg_ok; then
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT (log: $PG_DIR/postgres.log)"
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start 9>&- >/dev/null || { tail -n 20 "$PG_DIR/postgres.log" >&2 || true; die "PostgreSQL did not start"; }
+  changes+=("started PostgreSQL on 127.0.0.1:$PG_PORT")
+fi
+# The role the tests connect as: may create databases, nothing else. The password is
+# set every run (it is the file's), passed to psql as a variable, never in the SQL text.
+as_postgres psql -q -X -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -d postgres \
+  -v role="$PG_USER" -v pw="$PG_PASSWORD" >/dev/null <<'SQL' || die "could not create the PostgreSQL role $PG_USER"
+SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I PASSWORD %L', :'role', :'pw') \gexec
+SQL
+PG_URL="postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
+pg_version=$(PGPASSWORD=$PG_PASSWORD psql -X -At -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -c 'SHOW server_version' 2>&1) ||
+  die "the role $PG_USER cannot log in over TCP: $pg_version"
+
 # --------------------------------------------------------------- chromium --
 
 step="chromium"
@@ -823,6 +875,10 @@ step="testbed.json"
   printf '      "cache": %s\n' "$(json_str "$REGISTRY_ADDRESS/tomo-test/cache:1")"
   printf '    }\n'
   printf '  },\n'
+  printf '  "postgres": {\n'
+  printf '    "url": %s,\n' "$(json_str "$PG_URL")"
+  printf '    "version": %s\n' "$(json_str "$pg_version")"
+  printf '  },\n'
   printf '  "chromium": %s\n' "$(json_str "$CHROMIUM")"
   printf '}\n'
 } | write_file "$STATE/testbed.json" 0600
@@ -834,6 +890,7 @@ log "ssh      $TEST_USER@$SSH_HOST:$SSH_PORT (sshd pid $(our_sshd_pid)): ed25519
 log "docker   engine $docker_version on $DOCKER_SOCK; images $BUSYBOX_IMAGE, $HTTPD_IMAGE ok (httpd served its page)"
 log "compose  Docker Compose $compose_version (docker compose, also for $TEST_USER over SSH)"
 log "registry $REGISTRY_URL (on $REGISTRY_IP, pid $(our_registry_pid)): ${registry_summary[*]}"
+log "postgres PostgreSQL $pg_version on 127.0.0.1:$PG_PORT (role $PG_USER)"
 log "chromium $chromium_version"
 log "state    $STATE/testbed.json"
 if ((${#changes[@]})); then

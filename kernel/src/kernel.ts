@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { TomoConfig } from './config/config-schema';
 import { describeConfigIssue } from './config/load-config';
 import { createDataSource } from './db/create-data-source';
+import { runMigrationsOnce } from './db/run-migrations-once';
 import { KernelTokens } from './di/kernel-tokens';
 import type { ServiceToken } from './di/service-token';
 import { ConfigError, PluginLoadError } from './errors';
@@ -253,7 +254,7 @@ export class Kernel {
     this.container.register(KernelTokens.Vault, { useValue: SecretVault.fromKeyFile(this.config.vault.keyFile) });
 
     for (const route of kernelRoutes({
-      readiness: () => checkReadiness({ phase: () => this.phase, dataSource: () => this.dataSourceValue, databaseFile: this.config.database.file, openedFile: () => this.openedDatabaseFile }),
+      readiness: () => checkReadiness({ phase: () => this.phase, dataSource: () => this.dataSourceValue, databaseFile: this.config.database.kind === 'sqlite' ? this.config.database.file : undefined, openedFile: () => this.openedDatabaseFile }),
       status: () => this.status(),
       plugins: () => this.pluginReport(),
       openApi: () => buildOpenApi(this.routes.all(), { title: 'Tomo API', version: this.options.version ?? KERNEL_VERSION }),
@@ -352,11 +353,14 @@ export class Kernel {
         migrations.push(migration);
       }
     }
-    const dataSource = createDataSource({ file: this.config.database.file, busyTimeoutMs: this.config.database.busyTimeoutMs, entities, migrations });
+    const database = this.config.database;
+    const dataSource = createDataSource({ database, entities, migrations });
     await dataSource.initialize();
-    const { dev, ino } = fs.statSync(this.config.database.file);
-    this.openedDatabaseFile = { dev, ino };
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (database.kind === 'sqlite') {
+      const { dev, ino } = fs.statSync(database.file);
+      this.openedDatabaseFile = { dev, ino };
+    }
+    const applied = await runMigrationsOnce(dataSource);
     if (applied.length) this.logger.info({ migrations: applied.map((m) => m.name) }, `Applied ${applied.length} database migration(s)`);
     return dataSource;
   }

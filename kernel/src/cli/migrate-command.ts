@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TomoConfig } from '../config/config-schema';
 import { createDataSource, migrationStatus } from '../db/create-data-source';
+import { describeDatabase } from '../db/database-url';
 import type { Distribution } from './create-cli';
 import { fileLogOnly, makeKernel } from './create-cli';
 
@@ -16,11 +17,11 @@ export function addMigrateCommand(program: Command, dist: Distribution, getConfi
       if (!opts.status) {
         await kernel.start({ listen: false, runReady: false });
         await kernel.stop();
-        process.stdout.write(`Database ${config.database.file} is up to date\n`);
+        process.stdout.write(`Database ${describeDatabase(config.database)} is up to date\n`);
         return;
       }
       const { entities, migrations } = kernel.plannedSchema();
-      const dataSource = createDataSource({ file: config.database.file, busyTimeoutMs: config.database.busyTimeoutMs, entities, migrations });
+      const dataSource = createDataSource({ database: config.database, entities, migrations });
       await dataSource.initialize();
       try {
         const states = await migrationStatus(dataSource);
@@ -28,7 +29,7 @@ export function addMigrateCommand(program: Command, dist: Distribution, getConfi
           process.stdout.write(`${s.applied ? 'applied' : 'pending'}  ${s.name}\n`);
         }
         const pending = states.filter((s) => !s.applied).length;
-        process.stdout.write(`${states.length - pending} applied, ${pending} pending (${config.database.file})\n`);
+        process.stdout.write(`${states.length - pending} applied, ${pending} pending (${describeDatabase(config.database)})\n`);
       } finally {
         await dataSource.destroy();
       }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DATABASE_URL_RULE, parseDatabaseUrl } from '../db/database-url';
 
 /** `10.0.0.5`, `::1`, `10.0.0.0/8`, `fd00::/8`: an address, or one with a prefix length its family allows. */
 function isAddressOrRange(value: string): boolean {
@@ -76,13 +77,24 @@ export const kernelConfigSchema = z.strictObject({
       disabled: z.array(z.string()).default([]),
     })
     .prefault({}),
-  /** The SQLite database. */
+  /** The database: SQLite (the default, one file) or PostgreSQL (`url`). */
   database: z
     .strictObject({
+      /**
+       * `postgres://user:password@host[:port]/database` runs Tomo on PostgreSQL; `sqlite:<file>`
+       * names the SQLite file (like `file`). Unset: SQLite. Carries a password: never shown.
+       */
+      url: z.string().refine((v) => parseDatabaseUrl(v) !== undefined, DATABASE_URL_RULE).optional(),
       /** SQLite file; defaults to `<dataDir>/tomo.db`. */
       file: z.string().min(1).optional(),
-      /** How long a writer waits for a lock before failing, in ms. */
+      /** How long a writer waits for a lock before failing, in ms (SQLite); PostgreSQL's lock_timeout. */
       busyTimeoutMs: z.coerce.number().int().min(0).max(60000).default(5000),
+      /** PostgreSQL: connections this instance keeps open at most. */
+      poolSize: z.coerce.number().int().min(1).max(200).default(10),
+    })
+    .refine((d) => !(d.file && d.url && parseDatabaseUrl(d.url)?.kind === 'postgres'), {
+      message: 'give either file (SQLite) or a postgres:// url, not both',
+      path: ['file'],
     })
     .prefault({}),
   /** The secret vault ({@link SecretVault}). */
@@ -120,13 +132,8 @@ export type TomoConfig = Readonly<
   Omit<KernelConfig, 'logDir' | 'database' | 'vault'> & {
     /** Absolute. */
     logDir: string;
-    /** As in {@link KernelConfig}, with the file resolved. */
-    database: {
-      /** Absolute path of the SQLite file. */
-      file: string;
-      /** How long a writer waits for a lock before failing, in ms. */
-      busyTimeoutMs: number;
-    };
+    /** As in {@link KernelConfig}, resolved: which engine, and where. */
+    database: ResolvedDatabaseConfig;
     /** As in {@link KernelConfig}, with the key file resolved. */
     vault: {
       /** Absolute path of the vault's master key file. */
@@ -139,3 +146,22 @@ export type TomoConfig = Readonly<
     sections: Readonly<Record<string, unknown>>;
   }
 >;
+
+/** The database Tomo opens, after defaults: a SQLite file, or a PostgreSQL server. */
+export type ResolvedDatabaseConfig =
+  | {
+      kind: 'sqlite';
+      /** Absolute path of the SQLite file. */
+      file: string;
+      /** How long a writer waits for a lock before failing, in ms. */
+      busyTimeoutMs: number;
+    }
+  | {
+      kind: 'postgres';
+      /** The connection URL. Holds a password: never log or show it (`describeDatabase`). */
+      url: string;
+      /** How long a statement waits for a lock before failing, in ms. */
+      busyTimeoutMs: number;
+      /** Connections this instance keeps open at most. */
+      poolSize: number;
+    };

@@ -31,7 +31,7 @@ test('defaults: localhost:8080, ./data, logs and database inside the data folder
   expect(c.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 1024 * 1024, trustProxy: false, shutdownGraceMs: 10000 });
   expect(c.dataDir).toBe(path.resolve('data'));
   expect(c.logDir).toBe(path.join(path.resolve('data'), 'logs'));
-  expect(c.database).toEqual({ file: path.join(path.resolve('data'), 'tomo.db'), busyTimeoutMs: 5000 });
+  expect(c.database).toEqual({ kind: 'sqlite', file: path.join(path.resolve('data'), 'tomo.db'), busyTimeoutMs: 5000 });
   expect(c.log).toEqual({ level: 'info', pretty: false, targets: ['file', 'stdout'] });
   expect(c.plugins).toEqual({ dirs: [], disabled: [] });
   expect(c.mcp).toEqual({ sessionIdleMs: 30 * 60 * 1000 });
@@ -145,7 +145,7 @@ describe('precedence: defaults < file < environment < overrides', () => {
     expect(c.server).toMatchObject({ host: '10.0.0.1', port: 1111, bodyLimitBytes: 4096 });
     expect(c.dataDir).toBe('/srv/from-file');
     expect(c.logDir).toBe('/var/log/from-file');
-    expect(c.database).toEqual({ file: '/srv/from-file/tomo.db', busyTimeoutMs: 100 });
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/from-file/tomo.db', busyTimeoutMs: 100 });
     expect(c.plugins).toEqual({ dirs: ['/opt/from-file'], disabled: ['backup'] });
     expect(c.sections).toEqual({ servers: { sshTimeoutMs: 3000 } });
   });
@@ -183,7 +183,7 @@ describe('precedence: defaults < file < environment < overrides', () => {
     expect(c.server.trustProxy).toBe(true);
     expect(c.server.host).toBe('10.0.0.1'); // an empty variable is ignored
     expect(c.log).toEqual({ level: 'debug', pretty: true, targets: ['file', 'stdout'] });
-    expect(c.database.file).toBe('/srv/db/tomo.sqlite');
+    expect(c.database).toMatchObject({ kind: 'sqlite', file: '/srv/db/tomo.sqlite' });
     expect(loadConfig({ file: null, env: { TOMO_TRUST_PROXY: 'no', TOMO_LOG_PRETTY: '0' } })).toMatchObject({ server: { trustProxy: false }, log: { pretty: false } });
   });
 

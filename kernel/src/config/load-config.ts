@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { kernelConfigSchema, type TomoConfig } from './config-schema';
+import { kernelConfigSchema, type KernelConfig, type ResolvedDatabaseConfig, type TomoConfig } from './config-schema';
+import { parseDatabaseUrl } from '../db/database-url';
 import { lazyModule } from '../lazy/lazy-module';
 
 /** The YAML parser: only needed when there is a config file to read. */
@@ -33,6 +34,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['TOMO_LOG_TARGETS', ['log', 'targets'], (v) => v.split(',').map((t) => t.trim()).filter(Boolean)],
   ['TOMO_PLUGIN_DIRS', ['plugins', 'dirs'], (v) => v.split(path.delimiter).filter(Boolean)],
   ['TOMO_DATABASE_FILE', ['database', 'file'], (v) => v],
+  ['TOMO_DATABASE_URL', ['database', 'url'], (v) => v],
   ['TOMO_VAULT_KEY_FILE', ['vault', 'keyFile'], (v) => v],
 ];
 
@@ -120,8 +122,16 @@ export function loadConfig(sources: ConfigSources = {}): TomoConfig {
     dataDir,
     logDir: path.resolve(config.logDir ?? path.join(dataDir, 'logs')),
     plugins: { ...config.plugins, dirs: config.plugins.dirs.map((d) => path.resolve(d)) },
-    database: { ...config.database, file: path.resolve(config.database.file ?? path.join(dataDir, 'tomo.db')) },
+    database: resolveDatabase(config.database, dataDir),
     vault: { keyFile: path.resolve(config.vault.keyFile ?? path.join(dataDir, 'secrets', 'vault.key')) },
     sections: Object.freeze(sections),
   });
+}
+
+/** The engine and its place: PostgreSQL when the url says so, else the SQLite file (absolute). */
+function resolveDatabase(database: KernelConfig['database'], dataDir: string): ResolvedDatabaseConfig {
+  const parsed = database.url === undefined ? undefined : parseDatabaseUrl(database.url);
+  if (parsed?.kind === 'postgres') return { kind: 'postgres', url: parsed.url, busyTimeoutMs: database.busyTimeoutMs, poolSize: database.poolSize };
+  const file = database.file ?? parsed?.file ?? path.join(dataDir, 'tomo.db');
+  return { kind: 'sqlite', file: path.resolve(file), busyTimeoutMs: database.busyTimeoutMs };
 }

@@ -11,8 +11,8 @@ export interface ReadinessDeps {
   phase(): KernelPhase;
   /** The open DataSource, when there is one. */
   dataSource(): DataSource | undefined;
-  /** The SQLite file the DataSource was opened on. */
-  databaseFile: string;
+  /** The SQLite file the DataSource was opened on; undefined on PostgreSQL. */
+  databaseFile: string | undefined;
   /** Which file that was (device and inode) when it was opened, to notice another one in its place. */
   openedFile(): { dev: number; ino: number } | undefined;
 }
@@ -40,6 +40,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   } catch (err) {
     return { ready: false, reason: `the database does not answer (${errorCode(err)})` };
   }
+  if (deps.databaseFile === undefined) return migrationsReadiness(dataSource, await appliedOnServer(dataSource));
   let now: fs.Stats;
   try {
     now = fs.statSync(deps.databaseFile);
@@ -52,13 +53,24 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
     // no longer the one a restart would read.
     return { ready: false, reason: 'the database file was replaced since Tomo opened it (restart Tomo)' };
   }
-  const expected = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
   let applied: Set<string>;
   try {
     applied = readAppliedMigrations(deps.databaseFile);
   } catch (err) {
     return { ready: false, reason: `the database file cannot be read (${errorCode(err)})` };
   }
+  return migrationsReadiness(dataSource, applied);
+}
+
+/** PostgreSQL: a server, not a file, so the migrations are read through the open connection. */
+async function appliedOnServer(dataSource: DataSource): Promise<Set<string>> {
+  const rows = (await dataSource.query('SELECT "name" FROM "migrations"')) as Array<{ name: string }>;
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Ready when every migration the plugins bring is recorded as applied. */
+function migrationsReadiness(dataSource: DataSource, applied: Set<string>): Readiness {
+  const expected = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
   const missing = expected.filter((name) => !applied.has(name));
   if (missing.length) return { ready: false, reason: `${missing.length} database migration(s) not applied` };
   return { ready: true };

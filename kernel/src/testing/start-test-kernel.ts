@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../config/load-config';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 import { Kernel } from '../kernel';
 import type { PluginDefinition, PluginModuleDefinition } from '../plugin/plugin-types';
 
@@ -61,6 +62,9 @@ export interface TestKernel {
  */
 export async function startTestKernel(options: TestKernelOptions = {}): Promise<TestKernel> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-test-'));
+  // TOMO_TEST_DATABASE_URL: the same kernel on a PostgreSQL database of its own (unless the test
+  // chose its database itself).
+  const databaseUrl = options.config?.database ? undefined : await testDatabaseUrl(dataDir);
   const config = loadConfig({
     file: null,
     env: {},
@@ -72,6 +76,7 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
       // The file only: a test run's stdout is the test runner's.
       log: { level: 'debug', pretty: false, targets: ['file'], ...(options.config?.log as object | undefined) },
       plugins: { dirs: options.pluginDirs ?? [], ...(options.config?.plugins as object | undefined) },
+      ...(databaseUrl ? { database: { url: databaseUrl, poolSize: 4 } } : {}),
     },
   });
   const lines: string[] = [];
@@ -92,7 +97,10 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
   } catch (err) {
     // A refused start may already have opened the database (or the port): release them.
     await kernel.stop().catch(() => undefined);
-    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) {
+      await dropTestDatabase(dataDir).catch(() => undefined);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
     throw err;
   }
   const url = kernel.url ?? '';
@@ -121,7 +129,10 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
     },
     async stop(stopOptions = {}) {
       await kernel.stop();
-      if (!stopOptions.keepData && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!stopOptions.keepData && !options.dataDir) {
+        await dropTestDatabase(dataDir);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

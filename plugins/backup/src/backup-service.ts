@@ -92,7 +92,7 @@ export class LocalBackupService implements BackupService {
       const summary = await importBackup(
         open,
         {
-          dbFile: this.deps.kernelConfig.database.file,
+          dbFile: sqliteFileOf(this.deps.kernelConfig),
           busyTimeoutMs: this.deps.kernelConfig.database.busyTimeoutMs,
           vault: this.deps.vault,
           specs: this.deps.declared.specs,
@@ -128,4 +128,10 @@ export class LocalBackupService implements BackupService {
       this.running = false;
     }
   }
+}
+
+/** The SQLite file backup imports write to. (PostgreSQL: not supported by the importer yet.) */
+function sqliteFileOf(config: TomoConfig): string {
+  if (config.database.kind !== 'sqlite') throw new Error('Importing a backup into a PostgreSQL database is not supported yet');
+  return config.database.file;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { definePlugin, KernelTokens } from '@tomo/kernel';
+import { definePlugin, KernelTokens, listTables } from '@tomo/kernel';
 import { BackupTokens, backupTablesExtensionPoint } from './api';
 import { LocalBackupService } from './backup-service';
 import { backupCli } from './cli/backup-commands';
@@ -39,7 +39,7 @@ export const backupPlugin = definePlugin({
   async init(ctx, { vault }, { registry }) {
     // Throws (and so stops start-up) when a declared table names one nobody declares.
     const declared = registry.resolve();
-    const present = ((await ctx.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as Array<{ name: string }>).map((r) => r.name);
+    const present = await listTables(ctx.dataSource);
     const undeclared = undeclaredTables(present, declared.specs, declared.leftOut);
     if (undeclared.length) {
       // An admin should hear it before the day they need the backup: these are only in one made with --include-history, row for row.

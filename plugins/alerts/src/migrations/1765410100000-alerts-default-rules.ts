@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { runSql } from '@tomo/kernel';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_RULES } from '../rules/default-rules';
 
@@ -12,15 +13,18 @@ export class AlertsDefaultRules1765410100000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
     for (const r of DEFAULT_RULES) {
-      await q.query(
-        `INSERT INTO alert_rules (id, name, enabled, ownerId, builtIn, kind, metric, operator, threshold, forMinutes, clearThreshold, event, serverId, severity, channelIdsJson, createdAt, updatedAt)
-         VALUES (?, ?, 1, NULL, 1, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]', ?, ?)`,
+      // Portable SQL (kernel's runSql): quoted names, `?` parameters, TRUE for both engines'
+      // booleans; the time as UTC text, which SQLite stores and PostgreSQL (a UTC session) reads.
+      await runSql(
+        q,
+        `INSERT INTO "alert_rules" ("id", "name", "enabled", "ownerId", "builtIn", "kind", "metric", "operator", "threshold", "forMinutes", "clearThreshold", "event", "serverId", "severity", "channelIdsJson", "createdAt", "updatedAt")
+         VALUES (?, ?, TRUE, NULL, TRUE, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]', ?, ?)`,
         [randomUUID(), r.name, r.kind, r.metric, r.operator, r.threshold, r.forMinutes, r.clearThreshold, r.event, r.severity, now, now],
       );
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DELETE FROM alert_rules WHERE builtIn = 1 AND ownerId IS NULL');
+    await runSql(q, 'DELETE FROM "alert_rules" WHERE "builtIn" = TRUE AND "ownerId" IS NULL');
   }
 }
