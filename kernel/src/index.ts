@@ -44,6 +44,7 @@ export { aliasedArgument } from './mcp/argument-alias';
 export type { UiContribution, UiRoute, UiNavItem, UiWidget, UiSlotItem, UiManifestEntry } from './ui/ui-types';
 export { loadConfig, type ConfigSources } from './config/load-config';
 export type { TomoConfig, KernelConfig } from './config/config-schema';
+export type { Cluster } from './cluster/cluster-types';
 export { SECRET_FIELD_NAMES } from './log/redaction';
 export type { MetricsRegistrar, MetricDefinition, MetricCounter, MetricHistogram, MetricGauge, MetricLabels } from './metrics/metrics-types';
 export { Kernel, type KernelOptions } from './kernel';
