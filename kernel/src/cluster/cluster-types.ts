@@ -9,6 +9,11 @@
 export interface Cluster {
   /** This instance's name in logs and `/metrics` (host and process id). */
   readonly instance: string;
+  /**
+   * Whether other instances may share the database (PostgreSQL). When false (SQLite), there is
+   * nothing to tell anyone: a plugin can skip publishing what only other instances would need.
+   */
+  readonly shared: boolean;
   /** Whether this instance runs the once-per-interval work now. Checked at every tick. */
   isLeader(): boolean;
   /** Calls `listener` with the new state whenever leadership is gained or lost; returns an unsubscribe. */

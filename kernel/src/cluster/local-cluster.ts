@@ -43,6 +43,7 @@ export function instanceName(): string {
 /** One instance (SQLite): always the leader; messages delivered in the process, asynchronously like NOTIFY. */
 export class LocalCluster implements Cluster {
   readonly instance = instanceName();
+  readonly shared = false;
   private readonly subscribers = new Subscribers();
 
   constructor(private readonly onListenerError: (err: unknown) => void) {}

@@ -36,6 +36,7 @@ export interface PostgresClusterOptions {
  */
 export class PostgresCluster implements Cluster {
   readonly instance = instanceName();
+  readonly shared = true;
   private client: import('pg').Client | undefined;
   private connecting: Promise<void> | undefined;
   private leader = false;
