@@ -47,7 +47,7 @@ beforeAll(async () => {
   assertBuilt();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-'));
   fs.writeFileSync(path.join(dataDir, 'config.yaml'), 'monitoring:\n  intervalSeconds: 1\n');
-  targetName = `tomo_test_migrate_${process.pid}`;
+  targetName = `tomo_test_${process.pid}_migrate`;
   await onServer(`DROP DATABASE IF EXISTS "${targetName}"`);
   await onServer(`CREATE DATABASE "${targetName}"`);
   const url = new URL(process.env.TOMO_TEST_DATABASE_URL);

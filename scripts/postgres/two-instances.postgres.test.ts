@@ -76,7 +76,7 @@ beforeAll(async () => {
   if (!server) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
   assertBuilt();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-two-instances-'));
-  databaseName = `tomo_test_two_${process.pid}`;
+  databaseName = `tomo_test_${process.pid}_two`;
   await onServer(server, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${databaseName}"`);
