@@ -5,6 +5,8 @@
  * @module @tomo/kernel
  */
 import 'reflect-metadata';
+// Before anything imports TypeORM: it then loads without the database drivers Tomo does not use.
+import './db/load-typeorm';
 
 export { KERNEL_API_VERSION, KERNEL_VERSION } from './version';
 export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, TooManyRequestsError, PluginLoadError, ConfigError } from './errors';
