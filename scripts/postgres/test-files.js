@@ -3,7 +3,9 @@
 // --runTestsByPath: every backend test file of the kernel and the plugins that starts a real
 // kernel (startTestKernel, directly or through a plugin's test/support/*-kernel.ts helper),
 // except the end-to-end ones (*.e2e.test.ts: they run on SQLite) and the files listed in
-// SQLITE_ONLY below, each with the reason it is about SQLite itself.
+// SQLITE_ONLY below, each with the reason it is about SQLite itself. Files named
+// *.postgres.test.ts are about PostgreSQL itself: always listed here, and left out of jest's
+// SQLite run (jest.config.js ignores them unless TOMO_TEST_DATABASE_URL is set).
 // Usage: node scripts/postgres/test-files.js   (scripts/test-all.sh runs them with
 // TOMO_TEST_DATABASE_URL set to the test bed's PostgreSQL).
 const fs = require('node:fs');
@@ -11,6 +13,8 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const STARTS_A_KERNEL = /startTestKernel|support\/[a-z-]*kernel['"]/;
+/** How a test file about PostgreSQL itself is named (it fails without TOMO_TEST_DATABASE_URL). */
+const POSTGRES_ONLY = '.postgres.test.ts';
 
 /**
  * End-to-end files that also run on PostgreSQL: the issue's subset covering servers, apps,
@@ -21,6 +25,7 @@ const E2E_ON_POSTGRES = [];
 /** Test files about SQLite itself, relative to the repository: file → why. */
 const SQLITE_ONLY = {
   'kernel/test/disk-full.test.ts': "SQLite's SQLITE_FULL on a full data folder; PostgreSQL's disk is the server's",
+  'kernel/test/health-probes-sqlite-file.test.ts': "readiness checks of the SQLite file (renamed away, replaced); PostgreSQL's are in readiness.postgres.test.ts",
 };
 
 function testFiles(dir) {
@@ -39,7 +44,7 @@ function postgresTestFiles() {
   return roots
     .flatMap(testFiles)
     .map((f) => path.relative(ROOT, f))
-    .filter((f) => !(f in SQLITE_ONLY) && STARTS_A_KERNEL.test(fs.readFileSync(path.join(ROOT, f), 'utf8')))
+    .filter((f) => !(f in SQLITE_ONLY) && (f.endsWith(POSTGRES_ONLY) || STARTS_A_KERNEL.test(fs.readFileSync(path.join(ROOT, f), 'utf8'))))
     .concat(E2E_ON_POSTGRES)
     .sort();
 }
