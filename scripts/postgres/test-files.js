@@ -20,7 +20,11 @@ const POSTGRES_ONLY = '.postgres.test.ts';
  * End-to-end files that also run on PostgreSQL: the issue's subset covering servers, apps,
  * monitoring and backup against the real test bed (the other e2e files run on SQLite only).
  */
-const E2E_ON_POSTGRES = [];
+const E2E_ON_POSTGRES = [
+  // apps: an install end to end (Docker over SSH), and updates with their automatic and manual rollbacks.
+  'plugins/apps/test/install-flow.e2e.test.ts',
+  'plugins/apps/test/app-updates.e2e.test.ts',
+];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
 const SQLITE_ONLY = {
