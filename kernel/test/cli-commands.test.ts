@@ -82,14 +82,14 @@ async function run(args: string[]): Promise<void> {
 test('migrate --status lists the pending migrations without applying them; migrate applies them', async () => {
   const { file, dataDir } = configFile();
   await run(argv('--config', file, 'migrate', '--status'));
-  expect(output.stdout).toBe(`pending  CliNotesInitial1700000000000\n0 applied, 1 pending (${dataDir}/tomo.db)\n`);
+  expect(output.stdout).toBe(`pending  CliNotesInitial1700000000000\n0 applied, 1 pending (SQLite ${dataDir}/tomo.db)\n`);
 
   await run(argv(`--config=${file}`, 'migrate'));
-  expect(output.stdout).toContain(`Database ${dataDir}/tomo.db is up to date\n`);
+  expect(output.stdout).toContain(`Database SQLite ${dataDir}/tomo.db is up to date\n`);
 
   output.stdout = '';
   await run(argv('--config', file, 'migrate', '--status'));
-  expect(output.stdout).toBe(`applied  CliNotesInitial1700000000000\n1 applied, 0 pending (${dataDir}/tomo.db)\n`);
+  expect(output.stdout).toBe(`applied  CliNotesInitial1700000000000\n1 applied, 0 pending (SQLite ${dataDir}/tomo.db)\n`);
 });
 
 test("a plugin's command boots a kernel without HTTP (database migrated) and stops it", async () => {

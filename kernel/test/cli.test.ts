@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
+import { childDatabase, dropChildDatabases } from './support/child-database';
 import { writeFixtureNotesPackage } from './support/fixture-notes-package';
 import { connectMcp } from './support/mcp-client';
 import { buildKernel, cleanEnv, finished, REPO_ROOT, runTomo, spawnTomo, TOMO_BIN, useTomoCommand, waitForOk, writeTomoCommand } from './support/processes';
@@ -19,7 +20,10 @@ beforeAll(async () => {
   await buildKernel();
   useTomoCommand(writeTomoCommand(makeTempDir('tomo-cli-dist-')));
 }, 120000);
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await dropChildDatabases();
+  removeTempDirs();
+});
 
 /** A third-party package that authenticates one fixed token, for the spawned service. */
 function writeTokenAuthPackage(dir: string, token: string): void {
@@ -45,18 +49,18 @@ const AUTH_MIGRATIONS = fs.readdirSync(path.join(REPO_ROOT, 'plugins', 'auth', '
 test('tomo migrate --status on a fresh data dir lists the auth migrations pending; tomo migrate applies them', async () => {
   expect(AUTH_MIGRATIONS).toBeGreaterThanOrEqual(2);
   const dataDir = makeTempDir('tomo-cli-migrate-');
-  const env = { TOMO_DATA_DIR: dataDir };
+  const { env, shown } = await childDatabase(dataDir);
 
   const before = await runTomo(['migrate', '--status'], env);
   expect(before.stderr).toBe('');
   expect(before.code).toBe(0);
   expect(before.stdout).toContain('pending  AuthInitial1763900000000\n');
   expect(before.stdout).toContain('pending  AuthSessionLastSeen1765000000000\n');
-  expect(before.stdout).toContain(`0 applied, ${AUTH_MIGRATIONS} pending (${dataDir}/tomo.db)`);
+  expect(before.stdout).toContain(`0 applied, ${AUTH_MIGRATIONS} pending (${shown})`);
 
   const apply = await runTomo(['migrate'], env);
   expect(apply.code).toBe(0);
-  expect(apply.stdout).toBe(`Database ${dataDir}/tomo.db is up to date\n`);
+  expect(apply.stdout).toBe(`Database ${shown} is up to date\n`);
 
   const after = await runTomo(['migrate', '--status'], env);
   expect(after.code).toBe(0);
@@ -68,7 +72,7 @@ test('tomo migrate --status on a fresh data dir lists the auth migrations pendin
 test('tomo serve --port <p>: answers /health, and on SIGTERM exits 0 quickly logging "Tomo stopped"', async () => {
   const dataDir = makeTempDir('tomo-cli-serve-');
   const port = await freePort();
-  const child = spawnTomo(['serve', '--port', String(port)], { TOMO_DATA_DIR: dataDir });
+  const child = spawnTomo(['serve', '--port', String(port)], (await childDatabase(dataDir)).env);
   try {
     await waitForOk(`http://127.0.0.1:${port}/health`);
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok' });
@@ -116,7 +120,7 @@ test('a third-party package in TOMO_PLUGIN_DIRS, with no node_modules, gets the 
   writeFixtureNotesPackage(pluginsDir);
   writeTokenAuthPackage(pluginsDir, 'cli-test-token');
   const dataDir = makeTempDir('tomo-cli-third-party-');
-  const env = { TOMO_DATA_DIR: dataDir, TOMO_PLUGIN_DIRS: pluginsDir };
+  const env = { ...(await childDatabase(dataDir)).env, TOMO_PLUGIN_DIRS: pluginsDir };
 
   const status = await runTomo(['migrate', '--status'], env);
   expect(status.code).toBe(0);

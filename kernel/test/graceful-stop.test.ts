@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { z } from 'zod';
 import { definePlugin } from '@tomo/kernel';
 import { startTestKernel } from '@tomo/kernel/testing';
 import { connectMcp } from './support/mcp-client';
-import { openFilesUnder } from './support/open-files';
+import { dropTestDatabase } from '../src/testing/test-database';
+import { databaseHandles, databaseHandlesAfterClose, tablesIn } from './support/database-handles';
 import { makeTempDir, removeTempDirs } from './support/temp-dir';
 import { USER_TOKEN, testAuthPlugin } from './support/test-auth';
 import { testNotesPlugin } from './support/notes-plugin';
@@ -50,7 +49,7 @@ test('stop() closes the HTTP server and the database; a second stop() is a no-op
   const t = await startTestKernel({ plugins: [testAuthPlugin, testNotesPlugin, definePlugin({ id: 'counted', shutdown: () => void shutdowns.push('x') })], dataDir });
   const dataSource = t.kernel.dataSource;
   expect((await fetch(`${t.url}/health`)).status).toBe(200);
-  expect(openFilesUnder(dataDir).some((f) => f.endsWith('tomo.db'))).toBe(true);
+  expect(await databaseHandles(dataDir)).toBeGreaterThan(0);
 
   const first = t.kernel.stop();
   expect(t.kernel.stop()).toBe(first);
@@ -59,13 +58,14 @@ test('stop() closes the HTTP server and the database; a second stop() is a no-op
 
   expect(shutdowns).toEqual(['x']);
   expect(dataSource.isInitialized).toBe(false);
-  expect(openFilesUnder(dataDir).filter((f) => /tomo\.db/.test(f))).toEqual([]);
+  expect(await databaseHandlesAfterClose(dataDir)).toBe(0);
   await expect(fetch(`${t.url}/health`)).rejects.toThrow();
   expect(t.logs().filter((l) => l.includes('"msg":"Tomo stopped"'))).toHaveLength(1);
   // The database file is intact and reusable after a clean stop.
   const again = await startTestKernel({ plugins: [testAuthPlugin, testNotesPlugin], dataDir, listen: false });
-  expect(await again.kernel.dataSource.query('SELECT COUNT(*) AS n FROM test_notes')).toEqual([{ n: 0 }]);
+  expect(await again.kernel.dataSource.query('SELECT COUNT(*) AS "n" FROM "test_notes"')).toEqual([{ n: 0 }]);
   await again.stop();
+  await dropTestDatabase(dataDir);
 });
 
 test('requests in flight when stop() is called still get their answer', async () => {
@@ -130,8 +130,9 @@ test('a refused start releases the database it had opened', async () => {
   const dataDir = makeTempDir();
   const clash = (id: string) => definePlugin({ id, migrations: [], init: (ctx) => ctx.http.route({ method: 'GET', path: '/api/clash', summary: 'x', access: 'public', handler: () => ({}) }) });
   await expect(startTestKernel({ plugins: [testNotesPlugin, clash('one'), clash('two')], dataDir })).rejects.toThrow('registered by both "one" and "two"');
-  // The migration had run (the database was open) before init was refused...
-  expect(fs.existsSync(path.join(dataDir, 'tomo.db'))).toBe(true);
-  // ...and the file is closed again.
-  expect(openFilesUnder(dataDir).filter((f) => /tomo\.db/.test(f))).toEqual([]);
+  // The database is released (no file open; on PostgreSQL, no connection left)...
+  expect(await databaseHandlesAfterClose(dataDir)).toBe(0);
+  // ...though it had been open: the migration ran before init was refused.
+  expect(await tablesIn(dataDir)).toContain('test_notes');
+  await dropTestDatabase(dataDir);
 });

@@ -1,13 +1,11 @@
-import fs from 'node:fs';
-import { definePlugin } from '@tomo/kernel';
+import { definePlugin, runSql } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { freePort } from '../../test-support/ports';
 import { testAuthPlugin } from './support/test-auth';
 import { testNotesPlugin } from './support/notes-plugin';
 
-// The probes against a real kernel on a real SQLite file. The database file is made unavailable
-// by renaming it away and by putting another file in its place: tests run as root in CI, where
-// chmod 000 stops nobody, and an open connection keeps its descriptor whatever the mode.
+// The probes against a real kernel, on either engine (the SQLite file's own checks are in
+// health-probes-sqlite-file.test.ts; PostgreSQL's in readiness.postgres.test.ts).
 
 let t: TestKernel;
 beforeAll(async () => {
@@ -25,45 +23,16 @@ test('/health/live and /health/ready answer 200 without credentials, and tell no
   }
 });
 
-test('/health/ready turns 503 when the database file is renamed away, and 200 once it is back', async () => {
-  const file = t.kernel.config.database.file;
-  fs.renameSync(file, `${file}.away`);
-  try {
-    const res = await t.request('GET', '/health/ready');
-    expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: { code: 'not_ready', message: 'Not ready: the database file cannot be read (ENOENT)' } });
-    // Liveness is about the process: it still answers.
-    expect((await t.request('GET', '/health/live')).status).toBe(200);
-  } finally {
-    fs.renameSync(`${file}.away`, file);
-  }
-  expect((await t.request('GET', '/health/ready')).status).toBe(200);
-});
-
-test('/health/ready turns 503 when another file replaces the database, and 200 once it is back', async () => {
-  const file = t.kernel.config.database.file;
-  fs.renameSync(file, `${file}.real`);
-  fs.writeFileSync(file, 'this is not a database, but it is long enough to be read as a header by SQLite itself.\n'.repeat(20));
-  try {
-    const res = await t.request('GET', '/health/ready');
-    expect(res.status).toBe(503);
-    expect(res.body.error.message).toBe('Not ready: the database file was replaced since Tomo opened it (restart Tomo)');
-    expect(res.body.error.message).not.toContain(file);
-  } finally {
-    fs.renameSync(`${file}.real`, file);
-  }
-  expect((await t.request('GET', '/health/ready')).status).toBe(200);
-});
-
 test('/health/ready turns 503 when a migration is not recorded as applied', async () => {
-  const [row] = (await t.kernel.dataSource.query('SELECT * FROM migrations ORDER BY id DESC LIMIT 1')) as Array<{ id: number; timestamp: number; name: string }>;
-  await t.kernel.dataSource.query('DELETE FROM migrations WHERE id = ?', [row.id]);
+  const db = t.kernel.dataSource;
+  const [row] = await runSql<{ id: number; timestamp: number; name: string }>(db, 'SELECT * FROM "migrations" ORDER BY "id" DESC LIMIT 1');
+  await runSql(db, 'DELETE FROM "migrations" WHERE "id" = ?', [row.id]);
   try {
     const res = await t.request('GET', '/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.error.message).toBe('Not ready: 1 database migration(s) not applied');
   } finally {
-    await t.kernel.dataSource.query('INSERT INTO migrations (id, timestamp, name) VALUES (?, ?, ?)', [row.id, row.timestamp, row.name]);
+    await runSql(db, 'INSERT INTO "migrations" ("id", "timestamp", "name") VALUES (?, ?, ?)', [row.id, row.timestamp, row.name]);
   }
   expect((await t.request('GET', '/health/ready')).status).toBe(200);
 });

@@ -104,6 +104,6 @@ test('a one-shot command keeps its stdout for its answer even when the config as
   const child = spawnTomo(['migrate'], { TOMO_DATA_DIR: dataDir, TOMO_LOG_TARGETS: 'file,stdout' });
   const result = await finished(child, 20000);
   expect(result.code).toBe(0);
-  expect(result.stdout).toBe(`Database ${dataDir}/tomo.db is up to date\n`);
+  expect(result.stdout).toBe(`Database SQLite ${dataDir}/tomo.db is up to date\n`);
   expect(fileLines(dataDir).join('\n')).toContain('database migration');
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { listTables } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { FIXTURE_UI_ENTRY, writeFixtureNotesPackage } from './support/fixture-notes-package';
 import { connectMcp, resultText } from './support/mcp-client';
@@ -42,9 +43,8 @@ test('it is discovered as a third-party plugin and active', async () => {
 });
 
 test('its migration ran: the table exists and the migration is recorded', async () => {
-  const tables = await t.kernel.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'fixture_notes'`);
-  expect(tables).toEqual([{ name: 'fixture_notes' }]);
-  const applied = await t.kernel.dataSource.query('SELECT name FROM migrations');
+  expect(await listTables(t.kernel.dataSource)).toContain('fixture_notes');
+  const applied = await t.kernel.dataSource.query('SELECT "name" FROM "migrations"');
   expect(applied).toEqual([{ name: 'FixtureNotesInitial1800000000000' }]);
 });
 

@@ -3,7 +3,9 @@
 // --runTestsByPath: every backend test file of the kernel and the plugins that starts a real
 // kernel (startTestKernel, directly or through a plugin's test/support/*-kernel.ts helper),
 // except the end-to-end ones (*.e2e.test.ts: they run on SQLite) and the files listed in
-// SQLITE_ONLY below, each with the reason it is about SQLite itself.
+// SQLITE_ONLY below, each with the reason it is about SQLite itself. Files named
+// *.postgres.test.ts are about PostgreSQL itself: always listed here, and left out of jest's
+// SQLite run (jest.config.js ignores them unless TOMO_TEST_DATABASE_URL is set).
 // Usage: node scripts/postgres/test-files.js   (scripts/test-all.sh runs them with
 // TOMO_TEST_DATABASE_URL set to the test bed's PostgreSQL).
 const fs = require('node:fs');
@@ -11,16 +13,23 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const STARTS_A_KERNEL = /startTestKernel|support\/[a-z-]*kernel['"]/;
+/** How a test file about PostgreSQL itself is named (it fails without TOMO_TEST_DATABASE_URL). */
+const POSTGRES_ONLY = '.postgres.test.ts';
 
 /**
  * End-to-end files that also run on PostgreSQL: the issue's subset covering servers, apps,
  * monitoring and backup against the real test bed (the other e2e files run on SQLite only).
  */
-const E2E_ON_POSTGRES = [];
+const E2E_ON_POSTGRES = [
+  // apps: an install end to end (Docker over SSH), and updates with their automatic and manual rollbacks.
+  'plugins/apps/test/install-flow.e2e.test.ts',
+  'plugins/apps/test/app-updates.e2e.test.ts',
+];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
 const SQLITE_ONLY = {
   'kernel/test/disk-full.test.ts': "SQLite's SQLITE_FULL on a full data folder; PostgreSQL's disk is the server's",
+  'kernel/test/health-probes-sqlite-file.test.ts': "readiness checks of the SQLite file (renamed away, replaced); PostgreSQL's are in readiness.postgres.test.ts",
 };
 
 function testFiles(dir) {
@@ -38,9 +47,9 @@ function postgresTestFiles() {
   const roots = [path.join(ROOT, 'kernel'), path.join(ROOT, 'scripts'), ...fs.readdirSync(path.join(ROOT, 'plugins')).map((p) => path.join(ROOT, 'plugins', p))];
   const all = roots.flatMap(testFiles).map((f) => path.relative(ROOT, f));
   // *.postgres.test.ts: about PostgreSQL itself (several instances, the move to it), this pass only.
-  const postgresOnly = all.filter((f) => f.endsWith('.postgres.test.ts'));
+  const postgresOnly = all.filter((f) => f.endsWith(POSTGRES_ONLY));
   return all
-    .filter((f) => !f.endsWith('.postgres.test.ts') && !f.startsWith('scripts/'))
+    .filter((f) => !f.endsWith(POSTGRES_ONLY) && !f.startsWith('scripts/'))
     .filter((f) => !(f in SQLITE_ONLY) && STARTS_A_KERNEL.test(fs.readFileSync(path.join(ROOT, f), 'utf8')))
     .concat(postgresOnly)
     .concat(E2E_ON_POSTGRES)

@@ -53,7 +53,7 @@ describe('SIGKILL during an app install', () => {
       const added = await t.call('POST', '/api/servers', token, { name: 'testbed', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } });
       expect(added.status).toBe(201);
       const serverId = added.body.id as string;
-      markPreparedInDatabase(t.dbFile, serverId);
+      await markPreparedInDatabase(t.dbFile, serverId);
 
       const port = await freePort();
       const res = await t.call('POST', `/api/servers/${serverId}/apps`, token, { appId: 'web-hello', ports: { '80/tcp': port } });

@@ -70,7 +70,7 @@ beforeAll(async () => {
   const added = await call('POST', '/api/servers', { name: 'markup-box', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } });
   expect(added.status).toBe(201);
   serverId = added.body.id;
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
   expect((await call('POST', '/api/auth/tokens', { name: PAYLOADS.token })).status).toBe(201);
   expect((await call('POST', '/api/auth/login', { username: PAYLOADS.login, password: 'wrong-password-123' }, '')).status).toBe(401);
   const installed = await call('POST', `/api/servers/${serverId}/apps`, { appId: 'web-hello', ports: { '80/tcp': await freePort() }, settings: { GREETING: PAYLOADS.setting } });

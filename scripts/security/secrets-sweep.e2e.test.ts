@@ -204,7 +204,7 @@ test('every flow that handles a secret, then a sweep of everything Tomo said and
   expect((await call('POST', `/api/servers/${byKey.body.id}/preparation`, { sudoPassword: SUDO_PASSWORD })).status).toBe(202);
   for (let i = 0; i < 120 && ['running', 'pending'].includes((await call('GET', `/api/servers/${byKey.body.id}/preparation`)).body.status); i++) await new Promise((r) => setTimeout(r, 500));
   await call('GET', `/api/servers/${byKey.body.id}/preparation/log`);
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), byPassword.body.id);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), byPassword.body.id);
   for (const settings of [{ APP_SECRET: GIVEN_APP_SECRET }, {}]) {
     const res = await call('POST', `/api/servers/${byPassword.body.id}/apps`, { appId: 'web-hello', ports: { '80/tcp': await freePort() }, settings });
     expect(res.status).toBe(202);

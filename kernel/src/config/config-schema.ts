@@ -160,6 +160,7 @@ export type TomoConfig = Readonly<
 /** The database Tomo opens, after defaults: a SQLite file, or a PostgreSQL server. */
 export type ResolvedDatabaseConfig =
   | {
+      /** SQLite: a file on this machine (the default). */
       kind: 'sqlite';
       /** Absolute path of the SQLite file. */
       file: string;
@@ -167,6 +168,7 @@ export type ResolvedDatabaseConfig =
       busyTimeoutMs: number;
     }
   | {
+      /** PostgreSQL: a server, reached by `database.url`. */
       kind: 'postgres';
       /** The connection URL. Holds a password: never log or show it (`describeDatabase`). */
       url: string;

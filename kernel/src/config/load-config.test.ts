@@ -164,7 +164,7 @@ describe('precedence: defaults < file < environment < overrides', () => {
     expect(c.server).toMatchObject({ host: '0.0.0.0', port: 2222, bodyLimitBytes: 4096 });
     expect(c.dataDir).toBe('/srv/from-env');
     expect(c.logDir).toBe('/var/log/from-env');
-    expect(c.database.file).toBe('/srv/from-env/tomo.db');
+    expect(c.database).toMatchObject({ kind: 'sqlite', file: '/srv/from-env/tomo.db' });
     expect(c.plugins.dirs).toEqual(['/opt/a', '/opt/b']);
     expect(c.plugins.disabled).toEqual(['backup']);
   });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { definePlugin } from '../plugin/define-plugin';
+import { listTables } from '../db/portable-sql';
 import { startTestKernel } from './start-test-kernel';
+import { dropTestDatabase } from './test-database';
 
 test('a test kernel listens on a free loopback port even when other server settings are given', async () => {
   const a = await startTestKernel({ config: { server: { bodyLimitBytes: 2048 } } });
@@ -33,12 +35,17 @@ test('stop() removes the temp data folder unless asked to keep it; a given folde
   await t.stop();
   expect(fs.existsSync(t.dataDir)).toBe(false);
 
+  // Kept data is found again by a kernel on the same folder (its SQLite file, or on PostgreSQL
+  // its database, remembered in the folder): a table made before the stop is still there.
   const kept = await startTestKernel({ listen: false });
+  await kept.kernel.dataSource.query('CREATE TABLE "kept_marker" ("x" integer)');
   await kept.stop({ keepData: true });
-  expect(fs.existsSync(`${kept.dataDir}/tomo.db`)).toBe(true);
+  expect(fs.existsSync(kept.dataDir)).toBe(true);
   const reused = await startTestKernel({ listen: false, dataDir: kept.dataDir });
+  expect(await listTables(reused.kernel.dataSource)).toContain('kept_marker');
   await reused.stop();
   expect(fs.existsSync(kept.dataDir)).toBe(true);
+  await dropTestDatabase(kept.dataDir);
   fs.rmSync(kept.dataDir, { recursive: true, force: true });
 });
 

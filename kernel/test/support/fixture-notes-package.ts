@@ -19,7 +19,7 @@ export function writeFixtureNotesPackage(parent: string, folder = 'fixture-notes
     `'use strict';
 const path = require('node:path');
 const { definePlugin } = require('@tomo/kernel');
-const { EntitySchema } = require('typeorm');
+const { EntitySchema, Table } = require('typeorm');
 const { z } = require('zod');
 
 const FixtureNote = new EntitySchema({
@@ -36,10 +36,19 @@ class FixtureNotesInitial1800000000000 {
     this.name = 'FixtureNotesInitial1800000000000';
   }
   async up(q) {
-    await q.query('CREATE TABLE "fixture_notes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "text" varchar(200) NOT NULL)');
+    // The Table API, not raw DDL, so the same migration runs on SQLite and PostgreSQL.
+    await q.createTable(
+      new Table({
+        name: 'fixture_notes',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'text', type: 'varchar', length: '200' },
+        ],
+      }),
+    );
   }
   async down(q) {
-    await q.query('DROP TABLE "fixture_notes"');
+    await q.dropTable('fixture_notes');
   }
 }
 

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, Table, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { definePlugin, ownerScope, requireOwned } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
@@ -23,11 +23,22 @@ export class TestNotesInitial1700000000001 implements MigrationInterface {
   name = 'TestNotesInitial1700000000001';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('CREATE TABLE "test_notes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "title" varchar(100) NOT NULL, "priority" integer NOT NULL, "ownerId" varchar(36) NOT NULL)');
+    // The Table API, not raw DDL: an auto-increment key is AUTOINCREMENT on SQLite, SERIAL on PostgreSQL.
+    await q.createTable(
+      new Table({
+        name: 'test_notes',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'title', type: 'varchar', length: '100' },
+          { name: 'priority', type: 'integer' },
+          { name: 'ownerId', type: 'varchar', length: '36' },
+        ],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE "test_notes"');
+    await q.dropTable('test_notes');
   }
 }
 

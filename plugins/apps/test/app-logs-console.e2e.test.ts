@@ -44,7 +44,7 @@ beforeAll(async () => {
   const { token } = await api('POST', '/api/auth/login', undefined, ADMIN);
   const { ssh } = testbed();
   serverId = (await api('POST', '/api/servers', token, { name: 'homelab', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } })).id;
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
   port = await freePort();
   const { installation } = await api('POST', `/api/servers/${serverId}/apps`, token, { appId: 'log-echo', ports: { '80/tcp': port } });
   for (let i = 0; i < 300 && (await api('GET', `/api/apps/installations/${installation.id}`, token)).installation.state === 'installing'; i++) await new Promise((r) => setTimeout(r, 200));

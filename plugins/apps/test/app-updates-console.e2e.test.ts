@@ -55,7 +55,7 @@ beforeAll(async () => {
   token = ((await requestJson(server.url, 'POST', '/api/auth/login', ADMIN, '')) as { token: string }).token;
   const { ssh } = testbed();
   serverId = ((await requestJson(server.url, 'POST', '/api/servers', { name: 'homelab', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } }, token)) as { id: string }).id;
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
   recordCompose(path.join(dataDir, 'tomo.db'), serverId);
   browser = await launchChromium();
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'homelab', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } }),
   });
   serverId = ((await added.json()) as { id: string }).id;
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
   browser = await launchChromium();
 });
 

@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { listTables, runSql } from '@tomo/kernel';
+import type { DataSource } from 'typeorm';
 import { LABELS } from '../src/install/container-spec';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { addTestbedServer, fetchPage, localDocker, markPrepared, startAppsKernel, testbed, waitInstalled, type AppsKernel } from './support/apps-kernel';
@@ -200,8 +202,10 @@ test('generated secrets reach the container but never an API answer, and are sto
     (await t.request('GET', '/api/apps/installations', { token: t.tokens.admin })).body,
   ];
   for (const answer of answers) expect(JSON.stringify(answer)).not.toContain(secret);
-  const db = fs.readFileSync(t.kernel.config.database.file);
-  expect(db.includes(Buffer.from(secret))).toBe(false);
+  // Sealed: in no row of any table (either engine), nor anywhere in the SQLite file.
+  expect(await tablesHolding(t.kernel.dataSource, secret)).toEqual([]);
+  const database = t.kernel.config.database;
+  if (database.kind === 'sqlite') expect(fs.readFileSync(database.file).includes(Buffer.from(secret))).toBe(false);
   await t.request('DELETE', `/api/apps/installations/${installed.id}?deleteData=true`, { token: t.tokens.alice });
 });
 
@@ -320,3 +324,14 @@ test('follows an install from the first step to the running app, then ends', asy
   await waitInstalled(t, t.tokens.alice, id);
   expect((await t.request('DELETE', `/api/apps/installations/${id}?deleteData=true`, { token: t.tokens.alice })).status).toBe(200);
 });
+
+/** The tables with a value that contains `text` (binary values read as bytes). */
+async function tablesHolding(db: DataSource, text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const table of await listTables(db)) {
+    const rows = await runSql(db, `SELECT * FROM "${table}"`);
+    const values = rows.flatMap((row) => Object.values(row));
+    if (values.some((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : typeof v === 'string' ? v : JSON.stringify(v) ?? '').includes(text))) found.push(table);
+  }
+  return found;
+}

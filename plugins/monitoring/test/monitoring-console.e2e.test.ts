@@ -55,7 +55,7 @@ beforeAll(async () => {
     ids[name] = added.id;
   }
   // An app on alpha: its container's figures, state and chart.
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), ids.alpha);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), ids.alpha);
   installationId = (await call('POST', `/api/servers/${ids.alpha}/apps`, { appId: 'web-hello', ports: { '80/tcp': await freePort() } })).installation.id;
   const installed = await waitFor('the app installed', async () => {
     const { installation } = await call('GET', `/api/apps/installations/${installationId}`);

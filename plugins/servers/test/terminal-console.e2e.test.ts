@@ -194,7 +194,7 @@ test('a dropped connection comes back to the same shell: Reconnecting…, then w
 });
 
 test("an installed app's Shell: a shell in its container, where /etc/hostname is the container's id", async () => {
-  markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
+  await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId);
   const port = await freePort();
   const { installation } = await requestJson(server.url, 'POST', `/api/servers/${serverId}/apps`, { appId: 'web-hello', ports: { '80/tcp': port } }, token);
   let state = installation.state;

@@ -128,18 +128,35 @@ export async function fetchPage(port: number): Promise<string | null> {
 }
 
 /**
- * {@link markPrepared} for a Tomo running in another process (with the host's Compose v2): the same row, written straight to
- * its SQLite file (WAL lets a second writer in; busy_timeout waits for Tomo's own writes).
+ * {@link markPrepared} for a Tomo running in another process (with the host's Compose v2): the
+ * same row, written straight to its database. `database` is its SQLite file (WAL lets a second
+ * writer in; busy_timeout waits for Tomo's own writes) or, when it runs on PostgreSQL, its
+ * `postgres://` URL.
  */
-export function markPreparedInDatabase(dbFile: string, serverId: string): void {
+export async function markPreparedInDatabase(database: string, serverId: string): Promise<void> {
+  const now = new Date();
+  const row = [randomUUID(), serverId, 'completed', '[]', JSON.stringify(hostCompose())];
+  const columns = '"id", "serverId", "status", "stepsJson", "composeJson", "updatedAt", "startedAt", "finishedAt"';
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client } = require('pg') as typeof import('pg');
+    const client = new Client({ connectionString: database });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "preparations" (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)`, [...row, now]);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('better-sqlite3');
-  const db = new Database(dbFile);
+  const db = new Database(database);
   try {
     db.pragma('busy_timeout = 5000');
-    const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    const compose = JSON.stringify(hostCompose());
-    db.prepare('INSERT INTO preparations (id, serverId, status, stepsJson, composeJson, updatedAt, startedAt, finishedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(randomUUID(), serverId, 'completed', '[]', compose, at, at, at);
+    // SQLite keeps TypeORM's datetime text: "YYYY-MM-DD HH:MM:SS.SSS" in UTC.
+    const at = now.toISOString().replace('T', ' ').replace('Z', '');
+    db.prepare(`INSERT INTO preparations (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...row, at, at, at);
   } finally {
     db.close();
   }
