@@ -9,6 +9,9 @@
 // sides run the same number of concurrent callers (BENCH_CONNECTIONS, each one call at a time,
 // so at most that many keep-alive connections), in alternating phases (HTTP, MCP, HTTP, MCP) so
 // a drifting machine load hits both alike.                       target: MCP p50 / HTTP p50 <= 1.5
+// For reference only (not the target), a third side: the same tools/call over Streamable HTTP from
+// a lean client (fetch, one session per caller, no SDK), so Tomo's share and the SDK client's
+// share of the gap can be told apart.
 // Usage: node bench/mcp-vs-http.js   (build first: npx tsc -b plugins/auth). See bench/README.md.
 // Exit code: 0 when the figures were produced (even if the target FAILs); 1 when the benchmark broke.
 const assert = require('node:assert');
@@ -57,6 +60,28 @@ async function mcpCaller(baseUrl, token) {
 }
 
 /**
+ * The reference side: the JSON-RPC `tools/call` the SDK client sends, by fetch, in a session of its
+ * own (initialize, then notifications/initialized, as the specification asks), with the headers
+ * Streamable HTTP requires. The answer is read as JSON and checked, but not validated by schema.
+ */
+async function leanMcpCaller(baseUrl, token) {
+  const url = new URL('/mcp', baseUrl);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const post = (body) => fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'tomo-bench-lean', version: '1.0.0' } } });
+  const { result } = await init.json();
+  Object.assign(headers, { 'mcp-session-id': init.headers.get('mcp-session-id'), 'mcp-protocol-version': result.protocolVersion });
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).arrayBuffer();
+  let id = 0;
+  return async () => {
+    const res = await post({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name: 'get_current_user', arguments: {} } });
+    const answer = await res.json();
+    if (res.status !== 200 || !answer.result || answer.result.isError) throw new Error(`lean get_current_user: HTTP ${res.status} ${JSON.stringify(answer)}`);
+    return answer.result.structuredContent;
+  };
+}
+
+/**
  * `callers.length` closed loops for `seconds`: each calls, records the latency, calls again.
  * Returns the latencies (ms), the calls per second and the server's CPU per call (µs).
  */
@@ -91,7 +116,7 @@ async function main() {
   ensureBuilt();
   console.log(`=== Tomo MCP vs HTTP benchmark (${new Date().toISOString()}) ===`);
   for (const line of machineLines(machineFacts())) console.log(line);
-  console.log(`Load      : ${SETTINGS.connections} concurrent callers per side, ${SETTINGS.rounds} x (HTTP ${SETTINGS.seconds} s, MCP ${SETTINGS.seconds} s) after ${SETTINGS.warmupSeconds} s warm-up each (BENCH_CONNECTIONS / BENCH_SECONDS / BENCH_ROUNDS / BENCH_WARMUP_SECONDS)`);
+  console.log(`Load      : ${SETTINGS.connections} concurrent callers per side, ${SETTINGS.rounds} x (HTTP ${SETTINGS.seconds} s, MCP ${SETTINGS.seconds} s, lean MCP ${SETTINGS.seconds} s) after ${SETTINGS.warmupSeconds} s warm-up each (BENCH_CONNECTIONS / BENCH_SECONDS / BENCH_ROUNDS / BENCH_WARMUP_SECONDS)`);
 
   const dataDir = makeTempDir('tomo-bench-mcp-vs-http-');
   const admin = await createAdmin(dataDir);
@@ -105,21 +130,24 @@ async function main() {
     const routeUrl = `${tomo.url}/api/users/${me.id}`;
     const callHttp = httpCaller(routeUrl, token);
     for (let i = 0; i < SETTINGS.connections; i++) mcpClients.push(await mcpCaller(tomo.url, token));
+    const leanCallers = [];
+    for (let i = 0; i < SETTINGS.connections; i++) leanCallers.push(await leanMcpCaller(tomo.url, token));
 
     // The same data both ways, or the comparison means nothing.
     const [viaHttp, viaMcp] = [await callHttp(), await mcpClients[0].call()];
     assert.deepStrictEqual(viaMcp, viaHttp, 'get_current_user and GET /api/users/:id must answer the same user');
+    assert.deepStrictEqual(await leanCallers[0](), viaHttp, 'the lean client must get the same user');
     console.log(`Compared  : GET /api/users/:id vs MCP tools/call get_current_user, both answering the same ${Buffer.byteLength(JSON.stringify(viaHttp))}-byte user`);
 
     const httpCallers = Array.from({ length: SETTINGS.connections }, () => callHttp);
     const mcpCallers = mcpClients.map((c) => c.call);
+    const sides = { http: httpCallers, mcp: mcpCallers, lean: leanCallers };
     if (SETTINGS.warmupSeconds > 0) {
-      await phase(httpCallers, SETTINGS.warmupSeconds, tomo.handle.pid);
-      await phase(mcpCallers, SETTINGS.warmupSeconds, tomo.handle.pid);
+      for (const callers of Object.values(sides)) await phase(callers, SETTINGS.warmupSeconds, tomo.handle.pid);
     }
-    const all = { http: [], mcp: [] };
+    const all = { http: [], mcp: [], lean: [] };
     for (let round = 1; round <= SETTINGS.rounds; round++) {
-      for (const side of ['http', 'mcp']) all[side].push(await phase(side === 'http' ? httpCallers : mcpCallers, SETTINGS.seconds, tomo.handle.pid));
+      for (const side of Object.keys(sides)) all[side].push(await phase(sides[side], SETTINGS.seconds, tomo.handle.pid));
     }
     const merged = (side) => {
       const phases = all[side];
@@ -132,13 +160,16 @@ async function main() {
     };
     const http = merged('http');
     const mcp = merged('mcp');
-    const p50 = { http: percentile(http.latencies, 50), mcp: percentile(mcp.latencies, 50) };
+    const lean = merged('lean');
+    const p50 = { http: percentile(http.latencies, 50), mcp: percentile(mcp.latencies, 50), lean: percentile(lean.latencies, 50) };
     const ratio = p50.mcp / p50.http;
     console.log('');
     console.log(figuresLine('HTTP GET /api/users/:id', http.latencies, http.perSecond, http.cpuUs, http.clientUs));
     console.log(figuresLine('MCP  tools/call get_current_user', mcp.latencies, mcp.perSecond, mcp.cpuUs, mcp.clientUs));
     console.log(`  ratio MCP/HTTP (p50 latency)      : ${ratio.toFixed(2)}  (target <= ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
     console.log(`  for reference                     : mean latency ratio ${(mean(mcp.latencies) / mean(http.latencies)).toFixed(2)}, server CPU ratio ${(mcp.cpuUs / http.cpuUs).toFixed(2)}`);
+    console.log(figuresLine('MCP  tools/call, lean fetch client', lean.latencies, lean.perSecond, lean.cpuUs, lean.clientUs));
+    console.log(`  reference only, lean MCP/HTTP     : p50 ratio ${(p50.lean / p50.http).toFixed(2)}, server CPU ratio ${(lean.cpuUs / http.cpuUs).toFixed(2)} (the target stays on the SDK client)`);
 
     const summary = createSummary('mcp-vs-http');
     summary.check('mcp_http_p50_ratio', ratio, '<=', TARGET_RATIO, { digits: 2 });
@@ -148,6 +179,8 @@ async function main() {
     summary.note('mcp_cpu_per_call', mcp.cpuUs, { unit: 'us', digits: 0 });
     summary.note('http_client_cpu_per_call', http.clientUs, { unit: 'us', digits: 0 });
     summary.note('mcp_client_cpu_per_call', mcp.clientUs, { unit: 'us', digits: 0 });
+    summary.note('lean_mcp_p50', p50.lean, { unit: 'ms', digits: 2 });
+    summary.note('lean_mcp_cpu_per_call', lean.cpuUs, { unit: 'us', digits: 0 });
     summary.print();
   } finally {
     await Promise.all(mcpClients.map((c) => c.close().catch(() => undefined)));

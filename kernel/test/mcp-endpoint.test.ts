@@ -250,6 +250,15 @@ describe('raw HTTP on /mcp', () => {
     expect(await res.json()).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'No MCP session: send an initialize request first' }, id: null });
   });
 
+  test('a body that is not JSON, or has a __proto__ key: 400 invalid_json, as on every route', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    for (const body of ['{"jsonrpc":', '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"__proto__":{"admin":true}}}', '"initialize"']) {
+      const res = await fetch(`${t.url}/mcp`, { method: 'POST', headers, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'invalid_json', message: 'Request body is not valid JSON', field: 'body' } });
+    }
+  });
+
   test('GET without a session is refused the same way', async () => {
     const res = await fetch(`${t.url}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(400);

@@ -40,7 +40,8 @@ export function directToolCall(ctx: Context, body: unknown, supportedVersions: V
   if (params.arguments !== undefined && !isPlainObject(params.arguments)) return undefined;
   const accept = ctx.get('accept');
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-  if (ctx.request.is('application/json') !== 'application/json') return undefined;
+  // The media type, parameters dropped (what `ctx.request.is` finds through type-is, for less CPU).
+  if (ctx.get('content-type').split(';', 1)[0].trim().toLowerCase() !== 'application/json') return undefined;
   const version = ctx.get('mcp-protocol-version');
   if (version && !supportedVersions.includes(version)) return undefined;
   return { id, name: params.name, ...(params.arguments !== undefined ? { arguments: params.arguments } : {}) };

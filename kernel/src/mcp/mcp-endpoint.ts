@@ -11,7 +11,7 @@ import { strictIfObject } from '../http/run-route';
 import { AppError } from '../errors';
 import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
 import { directToolCall } from './direct-tool-call';
-import { runTool, toolError, type ToolResult } from './run-tool';
+import { outcomeOf, runTool, toolError, type ToolOutcome } from './run-tool';
 import type { ToolEntry, ToolRegistry } from './tool-registry';
 import { serveWithWebTransport } from './web-request-bridge';
 import { lazyModule } from '../lazy/lazy-module';
@@ -93,18 +93,18 @@ export class McpEndpoint {
     const server = new (sdkServer().Server)(this.info, { capabilities: { tools: { listChanged: false } } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.listedTools() }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) =>
-      this.callTool(request.params.name, request.params.arguments, (extra.authInfo?.extra ?? {}) as unknown as RequestFacts, state),
+      (await this.callTool(request.params.name, request.params.arguments, (extra.authInfo?.extra ?? {}) as unknown as RequestFacts, state)).toResult(),
     );
     return server;
   }
 
   /** One `tools/call`, whichever way it came (through the SDK, or answered directly). */
-  private async callTool(name: string, args: unknown, facts: RequestFacts, state: McpSessionState): Promise<ToolResult> {
+  private async callTool(name: string, args: unknown, facts: RequestFacts, state: McpSessionState): Promise<ToolOutcome> {
     const entry = this.tools.get(name);
     const started = process.hrtime.bigint();
     if (!entry) {
       this.metrics?.record(UNKNOWN_TOOL, 'error', Number(process.hrtime.bigint() - started) / 1e9);
-      return toolError(new AppError(404, 'unknown_tool', `No tool named "${name}"`));
+      return outcomeOf(toolError(new AppError(404, 'unknown_tool', `No tool named "${name}"`)));
     }
     const result = await runTool(
       entry,
@@ -157,10 +157,11 @@ export class McpEndpoint {
     const call = directToolCall(ctx, body, sdkTypes().SUPPORTED_PROTOCOL_VERSIONS);
     if (call) {
       // The JSON-RPC response the SDK's transport would send in JSON mode, headers included.
-      const result = await this.callTool(call.name, call.arguments, facts, session.state);
+      const outcome = await this.callTool(call.name, call.arguments, facts, session.state);
       ctx.set('mcp-session-id', sessionId);
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ result, jsonrpc: '2.0', id: call.id });
+      // The result is JSON text already (see ToolOutcome): the envelope is put around it, not re-serialised.
+      ctx.body = `{"result":${outcome.json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
       return;
     }
     await serveWithWebTransport(ctx, session.transport, body, { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } });

@@ -57,6 +57,39 @@ function checkOutput(tool: string, schema: z.ZodType, structured: Record<string,
 }
 
 /**
+ * A tool call's answer, serialised once: `json` is the `tools/call` result as the JSON text the
+ * wire carries (the direct answer writes it as it is); `toResult()` is the same result as an
+ * object, parsed only where one is needed (the SDK's transport, which serialises it again).
+ */
+export interface ToolOutcome {
+  isError: boolean;
+  json: string;
+  toResult(): ToolResult;
+}
+
+/** A result object as an outcome (errors: small, and rare on the hot path). */
+export function outcomeOf(result: ToolResult): ToolOutcome {
+  return { isError: result.isError === true, json: JSON.stringify(result), toResult: () => result };
+}
+
+/**
+ * A handler's result as the text an agent reads (pretty-printed JSON) and the structured content
+ * (the same JSON: a record, or `{ result }` around anything else). Why text and structured
+ * content come from one JSON.stringify: the structured content must be a plain record (a TypeORM
+ * entity is a class instance, which the SDK's result schema refuses) and say what the text says;
+ * going through JSON.stringify, JSON.parse and the envelope's JSON.stringify again cost a third
+ * of Tomo's own CPU per call (issue 19). JSON allows the text's whitespace inside the envelope.
+ */
+function successOutcome(result: unknown): ToolOutcome {
+  const text: string | undefined = JSON.stringify(result ?? null, null, 2);
+  // A function or a symbol has no JSON: a programming error, answered as an internal error.
+  if (text === undefined) throw new TypeError('MCP tool result has no JSON representation');
+  const structuredJson = text.startsWith('{') ? text : `{"result":${text}}`;
+  const json = `{"content":[{"type":"text","text":${JSON.stringify(text)}}],"structuredContent":${structuredJson}}`;
+  return { isError: false, json, toResult: () => JSON.parse(json) as ToolResult };
+}
+
+/**
  * Runs one tool call with the same checks as an HTTP route: authenticate (header credential,
  * else the session's), authorise, validate arguments strictly, then call the handler; the result
  * goes back as JSON text and as structured content (checked against `output` in test kernels).
@@ -67,7 +100,7 @@ export async function runTool(
   request: ToolCallRequest,
   hooks: HookRegistry,
   log: Logger,
-): Promise<ToolResult> {
+): Promise<ToolOutcome> {
   const def = entry.definition;
   try {
     const credential = request.headerCredential ?? request.session.credential;
@@ -82,22 +115,18 @@ export async function runTool(
       log,
       mcpSession: request.session,
     });
-    // Through JSON and back: structured content must be a plain record (a TypeORM entity is a class
-    // instance, which the SDK's result schema refuses), and it must say what the text says.
-    const text = JSON.stringify(result ?? null, null, 2);
-    const plain: unknown = JSON.parse(text);
-    const structured = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : { result: plain };
-    if (request.checkOutput && def.output) checkOutput(def.name, def.output, structured);
-    return { content: [{ type: 'text', text }], structuredContent: structured };
+    const outcome = successOutcome(result);
+    if (request.checkOutput && def.output) checkOutput(def.name, def.output, outcome.toResult().structuredContent as Record<string, unknown>);
+    return outcome;
   } catch (err) {
     if (err instanceof OutputContractError) {
       // Test kernels only: say which tool broke its schema, to the test that called it.
       log.error({ err, tool: def.name, requestId: request.requestId }, err.message);
-      return toolError(new AppError(500, 'output_contract', err.message));
+      return outcomeOf(toolError(new AppError(500, 'output_contract', err.message)));
     }
     const mapped = toAppError(err);
-    if (mapped) return toolError(mapped);
+    if (mapped) return outcomeOf(toolError(mapped));
     log.error({ err, tool: def.name, requestId: request.requestId }, 'MCP tool failed');
-    return toolError(new AppError(500, 'internal', `Internal error (request ${request.requestId})`));
+    return outcomeOf(toolError(new AppError(500, 'internal', `Internal error (request ${request.requestId})`)));
   }
 }
