@@ -52,24 +52,9 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
 
   app.use(requestFrame({ log, metrics: httpMetrics, scriptHashes: () => deps.shell.inlineScriptHashes }));
   const allowFrom = allowList(deps.metricsAllowFrom);
-  // /metrics, then the body parser. The parser (with co-body, qs and their helpers) is loaded by
-  // the first request that can carry a body, not at start: the methods it would skip anyway never
-  // load it, and pass here without a layer of their own.
+  // The body parser (with co-body, qs and their helpers) is loaded by the first request that can
+  // carry a body, not at start: the methods it would skip anyway never load it.
   let jsonBody: Middleware | undefined;
-  app.use((ctx, next) => {
-    if (ctx.path === METRICS_PATH) return serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom });
-    if (!BODY_METHODS.has(ctx.method)) return next();
-    // An MCP message is a small JSON POST: read directly (same answers as the parser, less CPU).
-    const plain = ctx.path === '/mcp' ? readPlainJsonBody(ctx.req, deps.bodyLimitBytes) : undefined;
-    if (plain) {
-      return plain.then((body) => {
-        (ctx.request as { body?: unknown }).body = body;
-        return next();
-      });
-    }
-    jsonBody ??= makeBodyParser(deps.bodyLimitBytes);
-    return jsonBody(ctx, next);
-  });
 
   const routes: DispatchedRoute[] = [];
   const pluginLogs = new Map<string, Logger>();
@@ -86,10 +71,29 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     }
   }
   routes.push({ method: 'all', path: '/mcp', handler: (ctx) => deps.mcp.handle(ctx) });
-  app.use(dispatchRoutes(routes));
-  app.use(async (ctx, next) => {
+  const dispatch = dispatchRoutes(routes);
+  // What no route answered: the console's files (never on API paths, which stay JSON 404s).
+  const shellFiles = async (ctx: Koa.Context, next: Koa.Next): Promise<void> => {
     if (isApiPath(ctx.path) || ctx.body !== undefined) return next();
     if (!(await deps.shell.serve(ctx))) await next();
+  };
+  // /metrics, the body parser, the routes, then the console's files, as one Koa layer: they were
+  // four, and each layer is one more koa-compose dispatch (a bound function and a promise) on
+  // every request (issue 19). The order is the one they had as layers.
+  app.use((ctx, next) => {
+    if (ctx.path === METRICS_PATH) return serveMetrics(ctx, { metrics: deps.metrics, hooks: deps.hooks, allowFrom });
+    const rest = (): Promise<void> => shellFiles(ctx, next);
+    if (!BODY_METHODS.has(ctx.method)) return dispatch(ctx, rest);
+    // An MCP message is a small JSON POST: read directly (same answers as the parser, less CPU).
+    const plain = ctx.path === '/mcp' ? readPlainJsonBody(ctx.req, deps.bodyLimitBytes) : undefined;
+    if (plain) {
+      return plain.then((body) => {
+        (ctx.request as { body?: unknown }).body = body;
+        return dispatch(ctx, rest);
+      });
+    }
+    jsonBody ??= makeBodyParser(deps.bodyLimitBytes);
+    return jsonBody(ctx, () => dispatch(ctx, rest));
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, TooManyRequestsError } from '../errors';
@@ -50,28 +50,38 @@ export function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/** A 404 that no route answered, on an API path, gets the JSON error body. */
+export function answerNotFound(ctx: Context): void {
+  if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/mcp')) {
+    ctx.status = 404;
+    ctx.body = new AppError(404, 'not_found', `No route ${ctx.method} ${ctx.path}`).toJSON();
+  }
+}
+
+/** Answers a thrown value as `{ error: { code, message, field? } }`; anything unknown is a logged 500. */
+export function answerError(log: Logger, ctx: Context, err: unknown): void {
+  const mapped = toAppError(err);
+  if (mapped) {
+    // The operator must hear of a full disk (the log file may be on it: see createLogger).
+    if (mapped.status === 507) log.error({ requestId: ctx.state.requestId, path: ctx.path }, 'A write was refused: the data folder is out of disk space');
+    ctx.status = mapped.status;
+    ctx.body = mapped.toJSON();
+    if (mapped instanceof TooManyRequestsError) ctx.set('Retry-After', String(mapped.retryAfterSeconds));
+    return;
+  }
+  log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'Unhandled error');
+  ctx.status = 500;
+  ctx.body = { error: { code: 'internal', message: `Internal error (request ${String(ctx.state.requestId)})` } };
+}
+
 /** Catches everything below it and answers `{ error: { code, message, field? } }`. */
 export function errorMiddleware(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/mcp')) {
-        ctx.status = 404;
-        ctx.body = new AppError(404, 'not_found', `No route ${ctx.method} ${ctx.path}`).toJSON();
-      }
+      answerNotFound(ctx);
     } catch (err) {
-      const mapped = toAppError(err);
-      if (mapped) {
-        // The operator must hear of a full disk (the log file may be on it: see createLogger).
-        if (mapped.status === 507) log.error({ requestId: ctx.state.requestId, path: ctx.path }, 'A write was refused: the data folder is out of disk space');
-        ctx.status = mapped.status;
-        ctx.body = mapped.toJSON();
-        if (mapped instanceof TooManyRequestsError) ctx.set('Retry-After', String(mapped.retryAfterSeconds));
-        return;
-      }
-      log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'Unhandled error');
-      ctx.status = 500;
-      ctx.body = { error: { code: 'internal', message: `Internal error (request ${String(ctx.state.requestId)})` } };
+      answerError(log, ctx, err);
     }
   };
 }

@@ -76,3 +76,22 @@ test('a route whose group is a parameter keeps every route in one router, so it 
     await s.close();
   }
 });
+
+test('a parameterless route is called directly only where the router would pick it first', async () => {
+  const s = await serve([
+    { method: 'get', path: '/api/notes/:id', handler: answer('one note') },
+    { method: 'get', path: '/api/notes/latest', handler: answer('shadowed by :id') },
+    { method: 'get', path: '/api/notes', handler: answer('list notes') },
+    { method: 'all', path: '/api/tags', handler: answer('all tags') },
+    { method: 'get', path: '/api/tags', handler: answer('shadowed by all') },
+  ]);
+  try {
+    expect((await call(`${s.url}/api/notes/latest`)).body).toEqual({ name: 'one note', params: { id: 'latest' }, matched: '/api/notes/:id' });
+    expect((await call(`${s.url}/api/notes`)).body).toEqual({ name: 'list notes', params: {}, matched: '/api/notes' });
+    expect((await call(`${s.url}/api/notes?x=1`)).body).toEqual({ name: 'list notes', params: {}, matched: '/api/notes' });
+    expect((await call(`${s.url}/api/tags`)).body).toMatchObject({ name: 'all tags' });
+    expect(await call(`${s.url}/api/notes`, 'DELETE')).toMatchObject({ status: 405 });
+  } finally {
+    await s.close();
+  }
+});

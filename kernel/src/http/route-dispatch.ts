@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { ExactRoutes } from './exact-routes';
 
 /** How a route is added to a router: its method, path and handler. */
 export interface DispatchedRoute {
@@ -24,6 +25,7 @@ function apiGroup(path: string): string | undefined {
  * is handed to that group's router, found by a map lookup; inside it, matching, 405 answers with
  * `Allow`, parameters and `_matchedRoute` are @koa/router's as before. A route whose group is a
  * parameter (`/api/:x/...`) could match any group: then everything stays in one router.
+ * Routes without parameters that the router would pick first skip it altogether (see ExactRoutes).
  */
 export function dispatchRoutes(routes: readonly DispatchedRoute[]): Middleware {
   const byGroup = new Map<string, DispatchedRoute[]>();
@@ -33,18 +35,25 @@ export function dispatchRoutes(routes: readonly DispatchedRoute[]): Middleware {
     if (group === undefined) rest.push(route);
     else byGroup.set(group, [...(byGroup.get(group) ?? []), route]);
   }
+  const exact = new ExactRoutes();
   const routerOf = (list: readonly DispatchedRoute[]): Middleware => {
     const router = new Router();
     for (const r of list) router[r.method](r.path, (ctx) => r.handler(ctx));
+    exact.addFrom(router, list);
     const matched = router.routes() as unknown as Middleware;
     const allowed = router.allowedMethods() as unknown as Middleware;
     // As app.use(routes) then app.use(allowedMethods): the 405/501 answers come after the routes.
     return (ctx, next) => matched(ctx, () => allowed(ctx, next));
   };
-  if ([...byGroup.keys()].some((g) => g.startsWith(':'))) return routerOf(routes);
+  if ([...byGroup.keys()].some((g) => g.startsWith(':'))) {
+    const all = routerOf(routes);
+    return (ctx, next) => exact.run(ctx) || all(ctx, next);
+  }
   const groups = new Map([...byGroup].map(([group, list]) => [group, routerOf(list)]));
   const others = routerOf(rest);
   return (ctx, next) => {
+    const direct = exact.run(ctx);
+    if (direct) return direct;
     const group = apiGroup(ctx.path);
     if (group === undefined) return others(ctx, next);
     const router = groups.get(group);

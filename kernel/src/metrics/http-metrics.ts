@@ -19,8 +19,9 @@ export function registerHttpMetrics(metrics: MetricsRegistrar): HttpMetricsRecor
   const requests = metrics.counter({ name: 'tomo_http_requests_total', help: 'HTTP requests answered, by method, route template and status', labelNames: ['method', 'route', 'status'] });
   const duration = metrics.histogram({ name: 'tomo_http_request_duration_seconds', help: 'Time to answer an HTTP request (until the handler is done; streams count until they end), by method and route template', labelNames: ['method', 'route'] });
   // The label objects of each series, made once: the series are few (routes x methods x
-  // statuses), and two fresh objects per request were garbage on the hot path.
-  const series = new Map<string, { counted: Labels; timed: Labels }>();
+  // statuses), and two fresh objects per request were garbage on the hot path. Found by route,
+  // method and status in nested maps: a key string built per request had to be hashed each time.
+  const series = new Map<string, Map<string, Map<number, { counted: Labels; timed: Labels }>>>();
   return {
     record(ctx, seconds) {
       // @koa/router puts the matched layer's path here; /metrics and /mcp are matched before or by it.
@@ -28,11 +29,14 @@ export function registerHttpMetrics(metrics: MetricsRegistrar): HttpMetricsRecor
       const route = typeof matched === 'string' ? matched : ctx.path === '/metrics' ? '/metrics' : OTHER;
       const method = ctx.method;
       const status = ctx.status;
-      const key = `${method} ${status} ${route}`;
-      let labels = series.get(key);
+      let byMethod = series.get(route);
+      if (!byMethod) series.set(route, (byMethod = new Map()));
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+      let labels = byStatus.get(status);
       if (!labels) {
         labels = { counted: { method, route, status }, timed: { method, route } };
-        series.set(key, labels);
+        byStatus.set(status, labels);
       }
       requests.inc(labels.counted);
       duration.observe(labels.timed, seconds);

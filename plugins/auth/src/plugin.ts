@@ -27,7 +27,7 @@ import { registerSessionRoutes } from './routes/session.routes';
 import { registerTokenRoutes } from './routes/tokens.routes';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes';
 import { registerUserRoutes } from './routes/users.routes';
-import { ApiTokenService } from './services/api-token-service';
+import { API_TOKEN_PREFIX, ApiTokenService } from './services/api-token-service';
 import { CredentialCache } from './services/credential-cache';
 import type { AuthServices } from './services/auth-services';
 import { loadOrCreateJwtSecret } from './services/jwt-keys';
@@ -115,8 +115,12 @@ export const authPlugin = definePlugin({
     auth.userDeleted.tap('auth:factors', ({ user }) => factors.forget(user.id));
 
     // The kernel knows no users: this tap is how a credential becomes a Principal.
-    ctx.hooks.of(kernelHooks).authenticate.tapPromise('auth', async ({ credential }) =>
-      (await tokens.authenticate(credential)) ?? (await sessions.authenticate(credential)),
+    // Only a credential with the API token prefix can be a token: a session's JWT goes straight to
+    // the session service (one async call fewer on every console request, issue 19).
+    ctx.hooks.of(kernelHooks).authenticate.tapPromise('auth', ({ credential }) =>
+      credential.startsWith(API_TOKEN_PREFIX)
+        ? tokens.authenticate(credential).then((p) => p ?? sessions.authenticate(credential))
+        : sessions.authenticate(credential),
     );
 
     registerSessionRoutes(ctx, s);

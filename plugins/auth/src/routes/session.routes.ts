@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PluginContext } from '@tomo/kernel';
 import { changePasswordInput, loginInput, loginResultSchema, publicUserSchema, setupInput, userWithFactorsSchema } from '../schemas';
 import type { AuthServices } from '../services/auth-services';
+import { meAnswer } from './me-answer';
 import { setSessionCookie } from './session-cookie';
 
 /** Login, logout, first-run setup and the caller's own account. */
@@ -89,7 +90,7 @@ export function registerSessionRoutes(ctx: PluginContext, s: AuthServices): void
     summary: 'The logged-in user, with their second factors',
     access: 'authenticated',
     response: userWithFactorsSchema,
-    handler: async (_input, call) => ({ ...(await s.users.get(call.principal.id)), factors: await s.factors.recentSummary(call.principal.id) }),
+    handler: async (_input, call) => meAnswer(await s.users.get(call.principal.id), await s.factors.recentSummary(call.principal.id)),
   });
 
   ctx.http.route({

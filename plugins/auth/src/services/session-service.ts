@@ -103,7 +103,10 @@ export class SessionService {
   async authenticate(token: string): Promise<Principal | undefined> {
     const cached = this.cache.get(token);
     // A cached session still has to pass the idle check; without its activity entry (swept), look it up again.
-    if (cached?.sessionId && this.activity.has(cached.sessionId)) return (await this.touch(cached.sessionId)) ? cached : undefined;
+    if (cached?.sessionId && this.activity.has(cached.sessionId)) {
+      const alive = this.touch(cached.sessionId);
+      return (typeof alive === 'boolean' ? alive : await alive) ? cached : undefined;
+    }
     const now = this.nowMs();
     let claims: JwtPayload;
     try {
@@ -135,15 +138,19 @@ export class SessionService {
    * Records a use of a session, or ends it when it has been idle too long (false). `fromDisk` is
    * what the record says (on a cache miss): the later of it and the memory's last use counts.
    */
-  private async touch(sessionId: string, fromDisk?: { userId: string; onDisk: number }): Promise<boolean> {
+  private touch(sessionId: string, fromDisk?: { userId: string; onDisk: number }): boolean | Promise<boolean> {
+    // Not async: on almost every request nothing is written, and the answer is then known at
+    // once (an async function's promise and await cost each authenticated request, issue 19).
     const now = this.nowMs();
     const known = this.activity.get(sessionId);
     const userId = known?.userId ?? fromDisk?.userId ?? '';
     const seen = Math.max(known?.seen ?? 0, fromDisk?.onDisk ?? 0);
     if (now - seen > this.limits.idleMs) {
       // Refused either way; a record that cannot be marked now (a full disk) is refused again next time.
-      await this.revoke(sessionId).catch(() => undefined);
-      return false;
+      return this.revoke(sessionId).then(
+        () => false,
+        () => false,
+      );
     }
     const written = Math.max(known?.written ?? 0, fromDisk?.onDisk ?? 0);
     const entry: Activity = { userId, seen: now, written };
@@ -151,9 +158,16 @@ export class SessionService {
     if (now - written >= LAST_SEEN_WRITE_INTERVAL_MS) {
       // Bookkeeping only: when it cannot be written (a full disk), the memory still holds the
       // exact last use and the write is tried again later; the request itself goes on.
-      await this.repo.update({ id: sessionId }, { lastSeenAt: new Date(now) }).then(
-        () => (entry.written = now),
-        () => undefined,
+      return this.repo.update({ id: sessionId }, { lastSeenAt: new Date(now) }).then(
+        () => {
+          entry.written = now;
+          this.sweep(now);
+          return true;
+        },
+        () => {
+          this.sweep(now);
+          return true;
+        },
       );
     }
     this.sweep(now);
