@@ -25,6 +25,11 @@ export interface Cluster {
   publish(channel: string, message: unknown): Promise<void>;
   /** Receives the messages published on `channel` from now on; returns an unsubscribe. */
   subscribe(channel: string, listener: (message: unknown) => void): () => void;
+  /**
+   * The instances running now, this one included (on PostgreSQL: those with a cluster connection
+   * open to the database). Work an instance left "in progress" is over once it is not listed.
+   */
+  liveInstances(): Promise<string[]>;
 }
 
 /** PostgreSQL's NOTIFY payload limit is 8000 bytes; the envelope takes some of it. */

@@ -35,10 +35,17 @@ export class Subscribers {
   }
 }
 
-/** The instance name: which host and process, as operators see it in `ps` and logs. */
+/**
+ * The instance name: which host and process, as operators see it in `ps` and logs. Short enough
+ * for PostgreSQL's 63-byte application_name, where other instances read it (`tomo <name>`).
+ */
 export function instanceName(): string {
-  return `${os.hostname()}:${process.pid}`;
+  made += 1;
+  const name = `${os.hostname().slice(0, 40)}:${process.pid}`;
+  // A second kernel in one process (tests, embedders) is another instance all the same.
+  return made === 1 ? name : `${name}.${made}`;
 }
+let made = 0;
 
 /** One instance (SQLite): always the leader; messages delivered in the process, asynchronously like NOTIFY. */
 export class LocalCluster implements Cluster {
@@ -63,5 +70,9 @@ export class LocalCluster implements Cluster {
 
   subscribe(channel: string, listener: (message: unknown) => void): () => void {
     return this.subscribers.add(channel, listener);
+  }
+
+  async liveInstances(): Promise<string[]> {
+    return [this.instance];
   }
 }

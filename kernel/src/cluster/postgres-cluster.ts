@@ -8,6 +8,9 @@ const pg = lazyModule<typeof import('pg')>(require, 'pg');
 /** The advisory lock key whose holder leads ("tomo" + "lead" in ASCII); migrations use another. */
 const LEADER_LOCK_KEY = 0x746f6d6f6c656164n.toString();
 
+/** How the cluster connection names itself to PostgreSQL (pg_stat_activity): the prefix, then the instance. */
+const APPLICATION_PREFIX = 'tomo ';
+
 /** NOTIFY channels are per database; the prefix keeps Tomo's apart from anything else on it. */
 const channelName = (channel: string) => `tomo.${channel}`;
 
@@ -19,6 +22,8 @@ export interface PostgresClusterOptions {
   checkMs: number;
   /** Runs `SELECT pg_notify(…)` through the kernel's pool. */
   notify(channel: string, payload: string): Promise<unknown>;
+  /** Runs a query through the kernel's pool (PostgreSQL placeholders). */
+  query(sql: string, parameters: unknown[]): Promise<unknown>;
   logger: Logger;
 }
 
@@ -79,6 +84,17 @@ export class PostgresCluster implements Cluster {
     await this.options.notify(channelName(channel), encodeMessage(channel, message));
   }
 
+  async liveInstances(): Promise<string[]> {
+    const rows = (await this.options.query(
+      `SELECT DISTINCT application_name AS "name" FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`,
+      [`${APPLICATION_PREFIX}%`],
+    )) as Array<{ name: string }>;
+    const names = new Set(rows.map((r) => r.name.slice(APPLICATION_PREFIX.length)));
+    // This instance is live even while its cluster connection is being made again.
+    names.add(this.instance);
+    return [...names].sort();
+  }
+
   subscribe(channel: string, listener: (message: unknown) => void): () => void {
     const unsubscribe = this.subscribers.add(channel, listener);
     if (!this.channels.has(channel)) {
@@ -102,7 +118,7 @@ export class PostgresCluster implements Cluster {
   }
 
   private async connect(): Promise<void> {
-    const client = new (pg().Client)({ connectionString: this.options.url, application_name: `tomo-cluster ${this.instance}` });
+    const client = new (pg().Client)({ connectionString: this.options.url, application_name: `${APPLICATION_PREFIX}${this.instance}` });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (n) => {

@@ -20,6 +20,7 @@ export async function startCluster(config: TomoConfig, dataSource: DataSource, l
     url: config.database.url,
     checkMs: config.cluster.leaderCheckMs,
     notify: (channel, payload) => dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
+    query: (sql, parameters) => dataSource.query(sql, parameters),
     logger,
   });
   await cluster.start();

@@ -15,6 +15,7 @@ import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalog
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
 import { AppsDeployment1765260000000 } from './migrations/1765260000000-apps-deployment';
 import { AppsUpdates1765300000000 } from './migrations/1765300000000-apps-updates';
+import { AppsOperatorInstance1766400000000 } from './migrations/1766400000000-apps-operator-instance';
 import { checkAppUpdatesTool, rollbackAppTool, updateAppTool } from './mcp/updates-tools';
 import { registerUpdatesRoutes } from './routes/updates.routes';
 import { UpdatesService } from './updates/updates-service';
@@ -41,7 +42,7 @@ export const appsPlugin = definePlugin({
   deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault, cluster: KernelTokens.Cluster },
   configSections: ['catalog'],
   entities: [InstallationEntity],
-  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000],
+  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000, AppsOperatorInstance1766400000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
@@ -80,6 +81,7 @@ export const appsPlugin = definePlugin({
       ctx.hooks,
       ctx.logger,
       ctx.config,
+      cluster,
     );
     ctx.expose(AppsTokens.AppsService, { useValue: apps });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('apps', ({ server }) => apps.forgetServer(server.id));
@@ -107,6 +109,20 @@ export const appsPlugin = definePlugin({
       if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
       const cut = await updates.markInterrupted();
       if (cut) ctx.logger.warn(`${cut} app update(s) or rollback(s) were cut off by a restart and are marked failed`);
+      if (cluster.shared) {
+        // Several instances: one may die in the middle of an operation while the others run on.
+        // The leader looks every minute for operations whose instance is gone, as a start does.
+        const sweep = setInterval(() => {
+          if (!cluster.isLeader()) return;
+          void Promise.all([apps.markInterrupted(), updates.markInterrupted()])
+            .then(([a, u]) => {
+              if (a + u) ctx.logger.warn(`${a + u} app operation(s) of an instance that is gone are marked failed`);
+            })
+            .catch((err: Error) => ctx.logger.warn({ err: err.message }, 'Looking for app operations of instances that are gone failed'));
+        }, ORPHAN_SWEEP_MS);
+        sweep.unref();
+        ctx.onShutdown(() => clearInterval(sweep));
+      }
       const minutes = ctx.config.updateCheckIntervalMinutes;
       if (minutes > 0) {
         // Periodic update checks; one at a time (a slow server delays the next round, it never overlaps).
@@ -125,6 +141,9 @@ export const appsPlugin = definePlugin({
     ctx.onShutdown(() => apps.drain(5000));
   },
 });
+
+/** How often the leader looks for app operations left by an instance that died (several instances only). */
+const ORPHAN_SWEEP_MS = 60_000;
 
 /** Tomo's own catalog (`catalog/`), added through the public extension point exactly as a plugin adds one. */
 export const builtInCatalogModule = definePluginModule({

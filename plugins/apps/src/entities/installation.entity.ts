@@ -106,6 +106,13 @@ export class InstallationEntity {
   @Column({ type: 'varchar', length: 36, nullable: true })
   createdBy: string | null;
 
+  /**
+   * The instance (`host:pid`) that runs or last ran an install, uninstall, update or rollback of
+   * it: an operation left in progress is cut off only when that instance is gone.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  operatorInstance: string | null;
+
   @Column({ type: 'datetime' })
   createdAt: Date;
 

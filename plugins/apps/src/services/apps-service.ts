@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type Docker from 'dockerode';
 import { In, type DataSource, type Repository } from 'typeorm';
-import { AppError, badRequest, conflict, forbidden, notFound, ownerScope, requireOwned, type CallContext, type HookRegistry, type Principal, type SecretVault } from '@tomo/kernel';
+import { AppError, badRequest, conflict, forbidden, notFound, ownerScope, requireOwned, type CallContext, type Cluster, type HookRegistry, type Principal, type SecretVault } from '@tomo/kernel';
 import type { PreparationApi } from '@tomo/plugin-preparation/api';
 import type { PublicServer, ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import type { AppsApi } from '../apps-api';
@@ -92,6 +92,8 @@ export class AppsService implements AppsApi {
     private readonly hooks: HookRegistry,
     private readonly log: Logger,
     private readonly config: AppsConfig,
+    /** Which instance this is, and which run now (several instances on one PostgreSQL database). */
+    private readonly instances: Pick<Cluster, 'instance' | 'liveInstances'> = { instance: 'local', liveInstances: async () => ['local'] },
   ) {
     this.repo = dataSource.getRepository(InstallationEntity);
     this.composeOps = new ComposeOperations(vault, config);
@@ -243,6 +245,7 @@ export class AppsService implements AppsApi {
         composeFile,
         progressJson: JSON.stringify(progress),
         createdBy: principal.id,
+        operatorInstance: this.instances.instance,
         createdAt: now,
         updatedAt: now,
       });
@@ -515,7 +518,7 @@ export class AppsService implements AppsApi {
     this.running.set(row.id, new Promise<void>((resolve) => (finished = resolve)));
     this.operationStarts.emit(row.id);
     try {
-      await this.save(row, { state: 'removing' });
+      await this.save(row, { state: 'removing', operatorInstance: this.instances.instance });
       await progress.set('remove', 'running');
       if (row.deployment === 'compose') {
         // The whole project: containers, network, and with the data its named volumes; then its folder.
@@ -621,7 +624,7 @@ export class AppsService implements AppsApi {
     const progress = new InstallProgress(steps, (s) => this.save(row, { progressJson: JSON.stringify(s) }));
     this.liveProgress.set(row.id, progress);
     const job = (async () => {
-      await this.save(row, { progressJson: JSON.stringify(progress.steps) });
+      await this.save(row, { progressJson: JSON.stringify(progress.steps), operatorInstance: this.instances.instance });
       await work(progress);
     })()
       .catch((err: Error) => this.log.error({ err, installationId: row.id }, `App ${kind} failed unexpectedly`))
@@ -641,7 +644,8 @@ export class AppsService implements AppsApi {
 
   /** At start: installs and removals cut off by a restart are marked failed, to be uninstalled and retried. */
   async markInterrupted(): Promise<number> {
-    const rows = await this.repo.find({ where: { state: In(['installing', 'removing']) } });
+    const live = new Set(await this.instances.liveInstances());
+    const rows = (await this.repo.find({ where: { state: In(['installing', 'removing']) } })).filter((r) => !this.isOperatedBy(r, live));
     for (const row of rows) {
       const what = row.state === 'installing' ? 'install' : 'uninstall';
       await this.save(row, { state: 'failed', error: `The ${what} was interrupted by a restart of Tomo: uninstall it (any container left is removed) and install it again` });
@@ -659,6 +663,20 @@ export class AppsService implements AppsApi {
       throw conflict('An app is being installed, started, stopped or removed on this server; wait for it to finish before deleting the server', 'id');
     }
     await this.repo.delete({ serverId });
+  }
+
+  /** The instances running now (this one included), for {@link isOperatedBy}. */
+  async liveInstances(): Promise<Set<string>> {
+    return new Set(await this.instances.liveInstances());
+  }
+
+  /**
+   * Whether the operation a record says is in progress is still someone's to finish: another live
+   * instance's, or one this instance runs now. Not so when its instance is gone, or is this one
+   * and runs nothing on it (this one restarted: as on SQLite, where it is the only instance).
+   */
+  isOperatedBy(row: InstallationEntity, live: Set<string>): boolean {
+    return row.operatorInstance !== null && live.has(row.operatorInstance) && (row.operatorInstance !== this.instances.instance || this.running.has(row.id));
   }
 
   /** Waits (bounded) for installs in flight, at shutdown. */

@@ -77,7 +77,10 @@ export class UpdatesService {
    */
   async markInterrupted(): Promise<number> {
     let marked = 0;
+    const live = await this.apps.liveInstances();
     for (const row of await this.apps.settledRecords()) {
+      // Another instance's update in flight (several instances on one PostgreSQL database).
+      if (this.apps.isOperatedBy(row, live)) continue;
       const steps = JSON.parse(row.progressJson) as InstallStepView[];
       const kind = steps.some((s) => s.id === 'snapshot') ? 'update' : steps.some((s) => s.id === 'restore') ? 'rollback' : null;
       const cut = steps.find((s) => s.state === 'running');
