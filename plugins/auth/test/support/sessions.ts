@@ -1,4 +1,4 @@
-import { KernelTokens } from '@tomo/kernel';
+import { KernelTokens, runSql } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
 
 /**
@@ -25,7 +25,7 @@ export function sessionIdOf(token: string): string {
 
 /** A session record as stored (only the fields that matter here). */
 export async function sessionRecord(t: TestKernel, token: string): Promise<{ revokedAt: string | null; lastSeenAt: string | null }> {
-  const [row] = await t.kernel.dataSource.query('SELECT revokedAt, lastSeenAt FROM auth_sessions WHERE id = ?', [sessionIdOf(token)]);
+  const [row] = await runSql<{ revokedAt: string | Date | null; lastSeenAt: string | Date | null }>(t.kernel.dataSource, 'SELECT "revokedAt", "lastSeenAt" FROM auth_sessions WHERE id = ?', [sessionIdOf(token)]);
   return row;
 }
 
