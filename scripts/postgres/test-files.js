@@ -24,6 +24,10 @@ const E2E_ON_POSTGRES = [
   // apps: an install end to end (Docker over SSH), and updates with their automatic and manual rollbacks.
   'plugins/apps/test/install-flow.e2e.test.ts',
   'plugins/apps/test/app-updates.e2e.test.ts',
+  // A preparation run over SSH on fresh test servers (a preparer from a module, refusals before any change).
+  'plugins/preparation/test/preparer-selection.e2e.test.ts',
+  // The built `tomo doctor` on a PostgreSQL installation, with two servers added and tested over real SSH.
+  'plugins/servers/test/doctor.e2e.test.ts',
 ];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
