@@ -9,7 +9,7 @@ test('the auth migrations apply on a fresh database, match the entities, and rev
   try {
     const ds = t.kernel.dataSource;
     const tables = async () => (await listTables(ds)).filter((name) => name.startsWith('auth_'));
-    expect(await tables()).toEqual(['auth_api_tokens', 'auth_oidc_identities', 'auth_passkeys', 'auth_recovery_codes', 'auth_sessions', 'auth_users']);
+    expect(await tables()).toEqual(['auth_api_tokens', 'auth_login_throttle', 'auth_oidc_identities', 'auth_passkeys', 'auth_recovery_codes', 'auth_sessions', 'auth_users']);
     // The entities match the migrated schema: TypeORM would generate no further change.
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
