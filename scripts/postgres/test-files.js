@@ -24,12 +24,18 @@ const E2E_ON_POSTGRES = [
   // apps: an install end to end (Docker over SSH), and updates with their automatic and manual rollbacks.
   'plugins/apps/test/install-flow.e2e.test.ts',
   'plugins/apps/test/app-updates.e2e.test.ts',
+  // A preparation run over SSH on fresh test servers (a preparer from a module, refusals before any change).
+  'plugins/preparation/test/preparer-selection.e2e.test.ts',
+  // The built `tomo doctor` on a PostgreSQL installation, with two servers added and tested over real SSH.
+  'plugins/servers/test/doctor.e2e.test.ts',
 ];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
 const SQLITE_ONLY = {
   'kernel/test/disk-full.test.ts': "SQLite's SQLITE_FULL on a full data folder; PostgreSQL's disk is the server's",
   'kernel/test/health-probes-sqlite-file.test.ts': "readiness checks of the SQLite file (renamed away, replaced); PostgreSQL's are in readiness.postgres.test.ts",
+  'plugins/activity/test/migrations.test.ts':
+    "the activity table's SQLite schema (sqlite_master) and the upgrade of a SQLite database made by release 0.1; PostgreSQL support starts after it",
 };
 
 function testFiles(dir) {

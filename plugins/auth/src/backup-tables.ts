@@ -31,5 +31,6 @@ export const authBackupTablesModule = definePluginModule({
     // Issuer + subject only: nothing secret (the client secret lives in the config).
     tables.addTable({ table: 'auth_oidc_identities', label: 'linked sign-in identities', owner: { column: 'userId', table: 'auth_users' } });
     tables.leaveOut('auth_sessions', 'bound to the signing key of the instance that made them; people log in again');
+    tables.leaveOut('auth_login_throttle', 'failed-login counts of the last minutes; they expire on their own');
   },
 });

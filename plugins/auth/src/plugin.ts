@@ -19,6 +19,7 @@ import { AuthSessionLastSeen1765000000000 } from './migrations/1765000000000-aut
 import { AuthTwoFactor1766100000000 } from './migrations/1766100000000-auth-two-factor';
 import { AuthPasskeys1766200000000 } from './migrations/1766200000000-auth-passkeys';
 import { AuthOidcIdentities1766300000000 } from './migrations/1766300000000-auth-oidc-identities';
+import { AuthLoginThrottle1766400000000 } from './migrations/1766400000000-auth-login-throttle';
 import { OidcIdentityEntity } from './oidc/oidc-identity.entity';
 import { registerOidcRoutes } from './oidc/oidc.routes';
 import { OidcService } from './oidc/oidc-service';
@@ -56,7 +57,7 @@ export const authPlugin = definePlugin({
   config: authConfigSchema,
   deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault },
   entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity, PasskeyEntity, OidcIdentityEntity],
-  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000, AuthOidcIdentities1766300000000],
+  migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000, AuthOidcIdentities1766300000000, AuthLoginThrottle1766400000000],
   cli: adminCli,
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
@@ -83,7 +84,7 @@ export const authPlugin = definePlugin({
     const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), { ttlMs: sessionTtlMs, idleMs: idle.ms }, cache, clock);
     const users = new UserService(ctx.dataSource, hasher, ctx.hooks, cache);
     const tokens = new ApiTokenService(ctx.dataSource, cache);
-    const throttle = new LoginThrottle(ctx.config.throttle);
+    const throttle = new LoginThrottle(ctx.config.throttle, ctx.dataSource);
     const recoveryCodes = new RecoveryCodes(ctx.dataSource);
     const challenges = new SecondFactorChallenges(clock);
     const factors = new UserFactors(ctx.dataSource, recoveryCodes);

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { runSql } from '@tomo/kernel';
+import { storedData } from '../../../test-support/stored-data';
 import { ADMIN, USER, startAuthKernel } from './support/auth-kernel';
 
 type Kernel = Awaited<ReturnType<typeof startAuthKernel>>;
@@ -26,9 +26,9 @@ test('a token is shown once, listed without its secret, usable, and stored only 
   const me = await t.request('GET', '/api/auth/me', { token: pat });
   expect(me.body.username).toBe(USER.username);
 
-  await t.kernel.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
-  const files = fs.readdirSync(t.dataDir).filter((f) => f.startsWith('tomo.db'));
-  for (const f of files) expect(fs.readFileSync(path.join(t.dataDir, f)).includes(Buffer.from(pat))).toBe(false);
+  const stored = await storedData(t);
+  expect(stored).toContain(created.body.record.id);
+  expect(stored).not.toContain(pat);
 });
 
 test('a revoked token is refused at once; revoking another user\'s token is a 404', async () => {
@@ -45,7 +45,7 @@ test('a revoked token is refused at once; revoking another user\'s token is a 40
 test('an expired token is refused', async () => {
   const bob = await t.login(USER);
   const { body } = await t.request('POST', '/api/auth/tokens', { token: bob, body: { name: 'expiring', expiresInDays: 1 } });
-  await t.kernel.dataSource.query('UPDATE auth_api_tokens SET expiresAt = ? WHERE id = ?', ['2000-01-01 00:00:00.000', body.record.id]);
+  await runSql(t.kernel.dataSource, 'UPDATE auth_api_tokens SET "expiresAt" = ? WHERE id = ?', ['2000-01-01 00:00:00.000', body.record.id]);
   expect((await t.request('GET', '/api/auth/me', { token: body.token })).status).toBe(401);
   const list = await t.request('GET', '/api/auth/tokens', { token: bob });
   expect(list.body.tokens.map((x: { id: string }) => x.id)).not.toContain(body.record.id);

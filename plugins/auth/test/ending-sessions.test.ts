@@ -4,6 +4,7 @@
  * admin or the user) end sessions and API tokens on the very next request, cached or not.
  */
 import { randomUUID } from 'node:crypto';
+import { runSql } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
 import { ADMIN, USER, startAuthKernel } from './support/auth-kernel';
 import { loginWithCookie, meStatus, sessionRecord } from './support/sessions';
@@ -34,11 +35,11 @@ async function newApiToken(session: string): Promise<string> {
 
 /** Every credential row and user row, to prove a refused request changed nothing (last-use times left out). */
 async function dump(k: TestKernel): Promise<unknown> {
-  const q = (sql: string) => k.kernel.dataSource.query(sql);
+  const q = (sql: string) => runSql(k.kernel.dataSource, sql);
   return {
-    users: await q('SELECT id, username, role, disabled, passwordHash, updatedAt FROM auth_users ORDER BY id'),
-    sessions: await q('SELECT id, userId, expiresAt, revokedAt FROM auth_sessions ORDER BY id'),
-    tokens: await q('SELECT id, userId, expiresAt, revokedAt FROM auth_api_tokens ORDER BY id'),
+    users: await q('SELECT id, username, role, disabled, "passwordHash", "updatedAt" FROM auth_users ORDER BY id'),
+    sessions: await q('SELECT id, "userId", "expiresAt", "revokedAt" FROM auth_sessions ORDER BY id'),
+    tokens: await q('SELECT id, "userId", "expiresAt", "revokedAt" FROM auth_api_tokens ORDER BY id'),
   };
 }
 
@@ -101,7 +102,7 @@ describe('disabling a user and changing a password end sessions AND API tokens a
     expect((await t.request('PATCH', `/api/users/${id}`, { token: adminToken, body: { disabled: false } })).status).toBe(200);
     // Ended, not suspended: the old credentials stay dead once the account is enabled again.
     for (const c of [{ token: session.token }, { cookie: session.cookie }, { token: pat }]) expect(await meStatus(t, c)).toBe(401);
-    const [row] = await t.kernel.dataSource.query('SELECT COUNT(*) AS n FROM auth_api_tokens WHERE userId = ? AND revokedAt IS NULL', [id]);
+    const [row] = await runSql<{ n: number }>(t.kernel.dataSource, 'SELECT COUNT(*) AS n FROM auth_api_tokens WHERE "userId" = ? AND "revokedAt" IS NULL', [id]);
     expect(Number(row.n)).toBe(0);
     expect(await meStatus(t, { token: await t.login(CAROL) })).toBe(200);
   });

@@ -1,3 +1,4 @@
+import { runSql } from '@tomo/kernel';
 import { ADMIN, USER, startAuthKernel } from './support/auth-kernel';
 import { connectMcp, resultText } from './support/mcp-client';
 
@@ -69,7 +70,7 @@ test('an admin creates a user over MCP; that user is refused list_users with a p
       await user.callTool({ name: 'create_user', arguments: { username: 'sneaky', email: 's@example.com', password: 'sneaky-password-1', role: 'admin' } }),
     );
     expect(refusedCreate.error.code).toBe('forbidden');
-    const rows = await t.kernel.dataSource.query("SELECT COUNT(*) AS n FROM auth_users WHERE usernameKey = 'sneaky'");
+    const rows = await runSql(t.kernel.dataSource, `SELECT COUNT(*) AS n FROM auth_users WHERE "usernameKey" = 'sneaky'`);
     expect(Number(rows[0].n)).toBe(0);
   } finally {
     await Promise.all([admin.close(), user.close()]);

@@ -1,3 +1,4 @@
+import { runSql } from '@tomo/kernel';
 import { ADMIN, USER, countRows, startAuthKernel } from './support/auth-kernel';
 import { freePort, signInThroughProvider, startOidcProvider } from './support/oidc-provider';
 
@@ -79,7 +80,7 @@ test('first login creates a user named after preferred_username; the groups clai
   expect(who.status).toBe(200);
   expect(who.body).toMatchObject({ username: 'carol', email: 'carol@example.com', role: 'admin' });
   expect(await userCount()).toBe(before + 1);
-  const [identity] = await t.kernel.dataSource.query('SELECT * FROM auth_oidc_identities WHERE userId = ?', [who.body.id]);
+  const [identity] = await runSql(t.kernel.dataSource, 'SELECT * FROM auth_oidc_identities WHERE "userId" = ?', [who.body.id]);
   expect(identity).toMatchObject({ provider: 'idp', issuer: provider.issuer, subject: 'carol' });
 
   const again = await signInThroughProvider(t.url, '/api/auth/oidc/idp/start', 'carol');

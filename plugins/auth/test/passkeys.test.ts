@@ -4,8 +4,11 @@
  * sign-in, and every refusal (unknown passkey, foreign or replayed challenge, wrong origin,
  * counter going back, someone else's passkey), throttling included.
  */
+import { runSql } from '@tomo/kernel';
+import { SessionEntity } from '../src/entities/session.entity';
 import { authHooks } from '../src/hooks';
 import { ADMIN, USER, countRows, startAuthKernel } from './support/auth-kernel';
+import { sessionIdOf } from './support/sessions';
 import { SoftAuthenticator } from './support/soft-authenticator';
 
 const ORIGIN = 'http://localhost:18080';
@@ -127,7 +130,7 @@ test('password-less sign-in: a session like a password login, last use and count
   expect(me.body.username).toBe(USER.username);
   const listed = (await t.request('GET', '/api/auth/passkeys', { token })).body.passkeys.find((p: { id: string }) => p.id === res.body.id);
   expect(listed.lastUsedAt).not.toBeNull();
-  const [row] = await t.kernel.dataSource.query('SELECT counter FROM auth_passkeys WHERE id = ?', [res.body.id]);
+  const [row] = await runSql<{ counter: number }>(t.kernel.dataSource, 'SELECT counter FROM auth_passkeys WHERE id = ?', [res.body.id]);
   expect(row.counter).toBe(authenticator.counter);
   expect(events).toContain(`login ${USER.username} passkey`);
 });
@@ -222,7 +225,7 @@ test('rename and delete: own passkeys only (404 for another user), delete needs 
 
   // A session older than 10 minutes: signed in with the passkey, then made to look 11 minutes old.
   const stale = (await t.request('POST', '/api/auth/passkeys/login', { body: { response: authenticator.assert(await loginOptions()) } })).body.token as string;
-  await t.kernel.dataSource.query("UPDATE auth_sessions SET createdAt = datetime('now', '-11 minutes') WHERE id = (SELECT id FROM auth_sessions ORDER BY createdAt DESC LIMIT 1)");
+  await t.kernel.dataSource.getRepository(SessionEntity).update({ id: sessionIdOf(stale) }, { createdAt: new Date(Date.now() - 11 * 60000) });
   const late = await t.request('DELETE', `/api/auth/passkeys/${id}`, { token: stale });
   expect(late.status).toBe(403);
   expect(late.body.error.code).toBe('fresh_sign_in_required');

@@ -2,6 +2,7 @@
  * Idle and absolute session timeouts over real HTTP on a real SQLite file. Time moves through the
  * kernel's Clock (see support/sessions.ts), never by sleeping.
  */
+import { runSql } from '@tomo/kernel';
 import { randomBytes } from 'node:crypto';
 import { startTestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '../src/api';
@@ -66,7 +67,7 @@ test('the idle check also applies to a credential served from the cache (no data
     expect(cache.get(token)?.sessionId).toBe(sessionId); // still cached...
     expect(await sessions.authenticate(token)).toBeUndefined(); // ...but idle for 31 minutes
     expect(cache.get(token)).toBeUndefined();
-    const [row] = await t.kernel.dataSource.query('SELECT revokedAt FROM auth_sessions WHERE id = ?', [sessionId]);
+    const [row] = await runSql<{ revokedAt: unknown }>(t.kernel.dataSource, 'SELECT "revokedAt" FROM auth_sessions WHERE id = ?', [sessionId]);
     expect(row.revokedAt).not.toBeNull();
   } finally {
     await t.stop();

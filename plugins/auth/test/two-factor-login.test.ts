@@ -1,3 +1,4 @@
+import { runSql } from '@tomo/kernel';
 import { ADMIN, USER, countRows, startAuthKernel } from './support/auth-kernel';
 import { enrolTotp, freshCode, wrongCode } from './support/totp';
 
@@ -21,7 +22,7 @@ test('enrolment answers the secret, its otpauth URI and a QR code once, and 10 r
   expect(new Set(recoveryCodes).size).toBe(10);
   for (const code of recoveryCodes) expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
   // Only hashes are stored, and the secret is sealed.
-  const [row] = await t.kernel.dataSource.query('SELECT totpSecret, totpPendingSecret FROM auth_users WHERE usernameKey = ?', [USER.username]);
+  const [row] = await runSql<{ totpSecret: string | null; totpPendingSecret: string | null }>(t.kernel.dataSource, 'SELECT "totpSecret", "totpPendingSecret" FROM auth_users WHERE "usernameKey" = ?', [USER.username]);
   expect(row.totpSecret).toMatch(/^v1\./);
   expect(row.totpSecret).not.toContain(secret);
   expect(row.totpPendingSecret).toBeNull();

@@ -1,13 +1,17 @@
 /**
  * `tomo doctor` end to end: the built `tomo` (bin/tomo.js with every built-in plugin) checks a
- * real installation — config, folders, vault key, SQLite integrity and migrations — and, through
- * the servers plugin, each server over real SSH: the test bed's sshd (healthy) and a server of
- * its own whose sshd is stopped (its port then refuses). Exit 0 when all is well, 1 on a problem.
+ * real installation — config, folders, vault key, the database (SQLite's integrity check, or a
+ * PostgreSQL database that answers when TOMO_TEST_DATABASE_URL is set) and migrations — and,
+ * through the servers plugin, each server over real SSH: the test bed's sshd (healthy) and a
+ * server of its own whose sshd is stopped (its port then refuses). Exit 0 when all is well, 1 on
+ * a problem.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// The test bed's PostgreSQL databases for test kernels (not exported for plugins: a CLI test is rare).
+import { dropTestDatabase, testDatabaseUrl } from '../../../kernel/src/testing/test-database';
 import { startOwnSshd, type OwnSshd } from './support/own-sshd';
 import { passwordServer, startServersKernel } from './support/servers-kernel';
 import { passwordServerAt } from './support/ssh-helpers';
@@ -21,6 +25,8 @@ let dir: string;
 let configFile: string;
 let sshd: OwnSshd | undefined;
 let fingerprint: string;
+/** The installation's PostgreSQL database (its URL holds a password); undefined on SQLite. */
+let databaseUrl: string | undefined;
 
 function tomo(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TOMO_')));
@@ -37,7 +43,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-doctor-'));
   const dataDir = path.join(dir, 'data');
   configFile = path.join(dir, 'config.yaml');
-  fs.writeFileSync(configFile, `dataDir: ${dataDir}\nserver:\n  port: 0\n`);
+  // Remembered in a folder of its own: Tomo makes the data folder itself (mode 0750).
+  databaseUrl = await testDatabaseUrl(path.join(dir, 'postgres'));
+  fs.writeFileSync(configFile, `dataDir: ${dataDir}\nserver:\n  port: 0\n${databaseUrl ? `database:\n  url: ${JSON.stringify(databaseUrl)}\n` : ''}`);
   // The database of a full installation (every built-in plugin's migrations) and its vault key.
   const migrated = tomo('migrate');
   expect({ status: migrated.status, stderr: migrated.stderr }).toEqual({ status: 0, stderr: '' });
@@ -45,7 +53,7 @@ beforeAll(async () => {
   // Two servers, each host key trusted by a connection test: the test bed's sshd and one of our own.
   sshd = await startOwnSshd();
   fingerprint = sshd.fingerprint();
-  const t = await startServersKernel({ dataDir });
+  const t = await startServersKernel({ dataDir, ...(databaseUrl ? { database: { url: databaseUrl } } : {}) });
   try {
     for (const body of [passwordServer('testbed'), passwordServerAt('own', sshd.port)]) {
       const added = await t.request('POST', '/api/servers', { token: t.tokens.admin, body });
@@ -60,7 +68,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) {
+    await dropTestDatabase(path.join(dir, 'postgres'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a healthy installation: every check ok, both servers reached with the trusted host key, exit 0', () => {
@@ -72,7 +83,12 @@ test('a healthy installation: every check ok, both servers reached with the trus
     expect(line(res.stdout, check)).toMatch(/^ {2}ok {5}/);
   }
   expect(line(res.stdout, 'vault key')).toContain('mode 0600');
-  expect(line(res.stdout, 'database')).toContain('integrity check ok');
+  if (databaseUrl) {
+    expect(line(res.stdout, 'database')).toMatch(/ answers$/);
+    expect(res.stdout).not.toContain(decodeURIComponent(new URL(databaseUrl).password));
+  } else {
+    expect(line(res.stdout, 'database')).toContain('integrity check ok');
+  }
   expect(line(res.stdout, 'server own')).toContain(`reachable, host key ssh-ed25519 ${fingerprint} matches`);
   expect(res.stdout).toMatch(/\nNo problems found\.\n$/);
 });

@@ -3,6 +3,7 @@
  * every route and every MCP tool (indistinguishable from an id that does not exist), nothing
  * changes and nothing connects; an admin sees and manages everyone's servers.
  */
+import { runSql } from '@tomo/kernel';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
@@ -36,7 +37,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const row = async (id: string) => (await t.kernel.dataSource.query('SELECT * FROM servers WHERE id = ?', [id]))[0];
+const row = async (id: string) => (await runSql(t.kernel.dataSource, 'SELECT * FROM servers WHERE id = ?', [id]))[0];
 
 test("bob gets 404 for alice's servers on every route, exactly as for an id that does not exist; nothing changes or connects", async () => {
   for (const id of [aliceTested, aliceFresh]) {

@@ -3,9 +3,9 @@
  * private keys and the passphrase appear in no response, no log line and no database file; the
  * doors show `hasCredentials: true`, and an update without credentials keeps them working.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { runSql } from '@tomo/kernel';
+import { storedData } from '../../../test-support/stored-data';
 import { connectMcp, resultText } from '../../auth/test/support/mcp-client';
 import { passwordServer, readKey, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
 import { execOn, keyServer } from './support/ssh-helpers';
@@ -119,17 +119,13 @@ test('a full run through HTTP and MCP leaves no secret in responses, logs or the
   expect(logs.length).toBeGreaterThan(10);
   expect(leaksIn(logs.join('\n'), needles)).toEqual([]);
 
-  // --- ... nor in the database files: only sealed values are stored.
+  // --- ... nor in the database (its files on SQLite, every row on PostgreSQL): only sealed values are stored.
   const ds = t.kernel.dataSource;
-  const rows: Array<{ id: string; credentialsSealed: string }> = await ds.query('SELECT id, credentialsSealed FROM servers');
+  const rows = await runSql<{ id: string; credentialsSealed: string }>(ds, 'SELECT id, "credentialsSealed" FROM servers');
   expect(rows.length).toBeGreaterThanOrEqual(5);
   for (const row of rows) expect(row.credentialsSealed).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9+/]+=*$/);
-  await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
-  const dbFile = path.join(t.dataDir, 'tomo.db');
-  const files = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`].filter((f) => fs.existsSync(f));
-  expect(files).toContain(dbFile);
-  const stored = files.map((f) => fs.readFileSync(f).toString('latin1')).join('\n');
-  // The files are the real ones: the sealed values are in them.
+  const stored = await storedData(t);
+  // What was read is the real store: the sealed values are in it.
   expect(stored).toContain(rows[0].credentialsSealed);
   expect(leaksIn(stored, needles)).toEqual([]);
 });

@@ -3,7 +3,7 @@
  * (record still there, for dependants to clean up) then serverDeleted; the other lifecycle hooks
  * carry the public server only, never credentials.
  */
-import { conflict } from '@tomo/kernel';
+import { conflict, runSql } from '@tomo/kernel';
 import { serversHooks } from '@tomo/plugin-servers/api';
 import { passwordServer, startServersKernel, testbed, type ServersKernel } from './support/servers-kernel';
 import { connectionPortOf, execOn, poolOf, serviceOf, tcpConnectionOpen, waitUntil } from './support/ssh-helpers';
@@ -18,7 +18,7 @@ const events: Array<{ hook: string; event: Record<string, unknown>; rowExists?: 
 beforeAll(async () => {
   t = await startServersKernel();
   const hooks = t.kernel.hooks.of(serversHooks);
-  const rowExists = async (id: string) => (await t.kernel.dataSource.query('SELECT id FROM servers WHERE id = ?', [id])).length === 1;
+  const rowExists = async (id: string) => (await runSql(t.kernel.dataSource, 'SELECT id FROM servers WHERE id = ?', [id])).length === 1;
   hooks.serverAdded.tapPromise('test', async (e) => void events.push({ hook: 'serverAdded', event: e }));
   hooks.serverUpdated.tapPromise('test', async (e) => void events.push({ hook: 'serverUpdated', event: e }));
   hooks.serverStatusChanged.tapPromise('test', async (e) => void events.push({ hook: 'serverStatusChanged', event: e }));

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KernelTokens } from '@tomo/kernel';
+import { KernelTokens, runSql } from '@tomo/kernel';
+import { storedData } from '../../../test-support/stored-data';
 import { startTestKernel } from '@tomo/kernel/testing';
 import { authPlugin } from '../../auth/src/plugin';
 import { serversPlugin } from '../src/plugin';
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 const sealedOf = async (kernel: ServersKernel, id: string): Promise<string> =>
-  (await kernel.kernel.dataSource.query('SELECT credentialsSealed FROM servers WHERE id = ?', [id]))[0].credentialsSealed;
+  (await runSql<{ credentialsSealed: string }>(kernel.kernel.dataSource, 'SELECT "credentialsSealed" FROM servers WHERE id = ?', [id]))[0].credentialsSealed;
 
 async function add(name: string): Promise<string> {
   const res = await t.request('POST', '/api/servers', { token: t.tokens.alice, body: passwordServer(name) });
@@ -44,15 +45,16 @@ test('the stored value is a v1 sealed value under the vault key, bound to the se
   // The key file is private and its key is not in the database.
   const keyFile = path.join(t.dataDir, 'secrets', 'vault.key');
   expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-  await t.kernel.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
   const key = fs.readFileSync(keyFile, 'utf8').trim();
-  expect(fs.readFileSync(path.join(t.dataDir, 'tomo.db')).toString('latin1')).not.toContain(key);
+  const stored = await storedData(t);
+  expect(stored).toContain(sealedA);
+  expect(stored).not.toContain(key);
 });
 
 test('a sealed value copied onto another server, or tampered with, does not open: credentials_unreadable, no connection', async () => {
   const a = await add('copy-from');
   const b = await add('copy-to');
-  await t.kernel.dataSource.query('UPDATE servers SET credentialsSealed = ? WHERE id = ?', [await sealedOf(t, a), b]);
+  await runSql(t.kernel.dataSource, 'UPDATE servers SET "credentialsSealed" = ? WHERE id = ?', [await sealedOf(t, a), b]);
   const copied = await t.request('POST', `/api/servers/${b}/test`, { token: t.tokens.alice });
   expect(copied.status).toBe(500);
   expect(copied.body.error).toMatchObject({ code: 'credentials_unreadable', message: expect.stringMatching(/enter them again/) });
@@ -60,7 +62,7 @@ test('a sealed value copied onto another server, or tampered with, does not open
 
   const sealed = await sealedOf(t, a);
   const tampered = `${sealed.slice(0, -6)}${sealed.slice(-6, -5) === 'A' ? 'B' : 'A'}${sealed.slice(-5)}`;
-  await t.kernel.dataSource.query('UPDATE servers SET credentialsSealed = ? WHERE id = ?', [tampered, a]);
+  await runSql(t.kernel.dataSource, 'UPDATE servers SET "credentialsSealed" = ? WHERE id = ?', [tampered, a]);
   expect((await t.request('POST', `/api/servers/${a}/test`, { token: t.tokens.alice })).body.error.code).toBe('credentials_unreadable');
 
   // Entering the credentials again repairs it.

@@ -1,4 +1,4 @@
-import { KernelTokens } from '@tomo/kernel';
+import { KernelTokens, runSql } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
 
 /**
@@ -23,9 +23,9 @@ export function sessionIdOf(token: string): string {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).sid as string;
 }
 
-/** A session record as stored (only the fields that matter here). */
-export async function sessionRecord(t: TestKernel, token: string): Promise<{ revokedAt: string | null; lastSeenAt: string | null }> {
-  const [row] = await t.kernel.dataSource.query('SELECT revokedAt, lastSeenAt FROM auth_sessions WHERE id = ?', [sessionIdOf(token)]);
+/** A session record as stored (only the fields that matter here): times are text on SQLite, Date on PostgreSQL. */
+export async function sessionRecord(t: TestKernel, token: string): Promise<{ revokedAt: string | Date | null; lastSeenAt: string | Date | null }> {
+  const [row] = await runSql<{ revokedAt: string | Date | null; lastSeenAt: string | Date | null }>(t.kernel.dataSource, 'SELECT "revokedAt", "lastSeenAt" FROM auth_sessions WHERE id = ?', [sessionIdOf(token)]);
   return row;
 }
 
