@@ -15,7 +15,7 @@ import { getAppDefinitionTool, getInstalledAppsTool, installAppTool, listCatalog
 import { AppsInitial1764400000000 } from './migrations/1764400000000-apps-initial';
 import { AppsDeployment1765260000000 } from './migrations/1765260000000-apps-deployment';
 import { AppsUpdates1765300000000 } from './migrations/1765300000000-apps-updates';
-import { AppsOperatorInstance1766400000000 } from './migrations/1766400000000-apps-operator-instance';
+import { AppsOperatorInstance1766410000000 } from './migrations/1766410000000-apps-operator-instance';
 import { checkAppUpdatesTool, rollbackAppTool, updateAppTool } from './mcp/updates-tools';
 import { registerUpdatesRoutes } from './routes/updates.routes';
 import { UpdatesService } from './updates/updates-service';
@@ -42,7 +42,7 @@ export const appsPlugin = definePlugin({
   deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault, cluster: KernelTokens.Cluster },
   configSections: ['catalog'],
   entities: [InstallationEntity],
-  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000, AppsOperatorInstance1766400000000],
+  migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000, AppsOperatorInstance1766410000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
