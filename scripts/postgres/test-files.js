@@ -30,6 +30,8 @@ const E2E_ON_POSTGRES = [
 const SQLITE_ONLY = {
   'kernel/test/disk-full.test.ts': "SQLite's SQLITE_FULL on a full data folder; PostgreSQL's disk is the server's",
   'kernel/test/health-probes-sqlite-file.test.ts': "readiness checks of the SQLite file (renamed away, replaced); PostgreSQL's are in readiness.postgres.test.ts",
+  'plugins/monitoring/test/series-keys-migration.test.ts': 'upgrades a SQLite database file made by release 0.1 (SQLite-only; PostgreSQL support starts after it)',
+  'plugins/monitoring/test/metrics-backup-release-0.1.test.ts': "a backup made by release 0.1, whose source is a SQLite database with release 0.1's schema (SQLite-only)",
 };
 
 function testFiles(dir) {
