@@ -24,6 +24,13 @@ const E2E_ON_POSTGRES = [
   // apps: an install end to end (Docker over SSH), and updates with their automatic and manual rollbacks.
   'plugins/apps/test/install-flow.e2e.test.ts',
   'plugins/apps/test/app-updates.e2e.test.ts',
+  // Monitoring: real test-bed servers and apps polled, the history and summary queries over raw samples and rollups, a server deleted mid-poll.
+  'plugins/monitoring/test/app-metrics.e2e.test.ts',
+  'plugins/monitoring/test/metrics-poller.e2e.test.ts',
+  'plugins/monitoring/test/poll-delete-race.e2e.test.ts',
+  'plugins/monitoring/test/prometheus-metrics.e2e.test.ts',
+  // Alerts: the default offline rule and a disk rule evaluated on real polls of a test-bed server.
+  'plugins/alerts/test/alerts-testbed.e2e.test.ts',
 ];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
