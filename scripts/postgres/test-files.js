@@ -31,6 +31,8 @@ const E2E_ON_POSTGRES = [
   'plugins/monitoring/test/prometheus-metrics.e2e.test.ts',
   // Alerts: the default offline rule and a disk rule evaluated on real polls of a test-bed server.
   'plugins/alerts/test/alerts-testbed.e2e.test.ts',
+  // Alerts: no channel secret in any stored row (activity, delivery attempts, channels).
+  'plugins/alerts/test/channel-access-secrets.e2e.test.ts',
 ];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
