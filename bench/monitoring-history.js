@@ -16,11 +16,15 @@
 // interval; the timed requests are spread over a whole interval, so they meet the poll rounds.
 // BENCH_MON_POLL=0 measures without polling (the servers point at a closed port, as before).
 //
+// On PostgreSQL (issue 24): BENCH_DATABASE_URL=postgres://… (a server and a role that may create
+// databases, e.g. the test bed's) runs the same on a database of its own made there and dropped
+// after (bench/lib/bench-database.js); the size is then pg_database_size.
 // Needs the build: `npx tsc -b plugins/monitoring` (or `npm run build`).
 // Usage: node bench/monitoring-history.js    (module: `await require('./bench/monitoring-history').run()`;
 //        bench/monitoring.js prints it as its part (b) through measureHistory())
 // Settings: BENCH_MON_SERVERS (200), BENCH_MON_DAYS (30), BENCH_MON_INTERVAL (30 s), BENCH_QUERY_RUNS (50),
-//           BENCH_MON_POLL (1: measure while the poller polls every server), BENCH_CPU_PROF (a folder: profile tomo serve).
+//           BENCH_MON_POLL (1: measure while the poller polls every server), BENCH_CPU_PROF (a folder: profile tomo serve),
+//           BENCH_DATABASE_URL (a PostgreSQL server; unset: SQLite).
 // Targets (issue 19): summary p95 <= 40 ms while polling, 30-day query <= 200 ms, database <= 340 MiB.
 // Exit code: 0 when the figures were produced (even if a target FAILs); 1 when the benchmark broke.
 const fs = require('node:fs');
@@ -32,6 +36,8 @@ const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
 const { percentile } = require('./lib/stats');
 const { ROOT, createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
 const { createSummary } = require('./lib/summary');
+const { createBenchDatabase } = require('./lib/bench-database');
+const { databaseSize, openStore } = require('./lib/monitoring-store');
 
 const TARGETS = { summaryMs: 40, historyMs: 200, databaseMiB: 340 };
 /** The poll interval while measuring (the default); the timed requests are spread over one. */
@@ -106,11 +112,6 @@ function storedRow(values) {
   return values.map((v, i) => (i < 2 ? v : encodeMetric(SAMPLE_COLUMNS[i], v)));
 }
 
-function fileSizes(dbFile) {
-  const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
-  return { db: size(dbFile), wal: size(`${dbFile}-wal`), shm: size(`${dbFile}-shm`) };
-}
-
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const ms = (n) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
@@ -120,15 +121,12 @@ const ratio = (value, target) => `${(value / target).toFixed(2)} of target`;
  * Writes `days` days of samples for `servers` servers into the migrated database, rolling up and
  * applying retention after each hour with the built job, the clock at the end of that hour.
  */
-async function generate(dbFile, { servers, days, interval, end, ownerId, log, target }) {
-  const { DataSource } = require('typeorm');
+async function generate(store, dbFile, { servers, days, interval, end, ownerId, log, target }) {
   const { Rollups } = require(path.join(MONITORING_DIST, 'metrics', 'rollups.js'));
   const { monitoringConfigSchema } = require(path.join(MONITORING_DIST, 'config.js'));
   const defaults = monitoringConfigSchema.parse({});
   const retention = { rawHours: defaults.metricsRawRetentionHours, fiveMinuteDays: defaults.metrics5mRetentionDays, hourlyDays: defaults.metrics1hRetentionDays };
-  const ds = new DataSource({ type: 'better-sqlite3', database: dbFile, prepareDatabase: (db) => db.pragma('busy_timeout = 5000') });
-  await ds.initialize();
-  const db = ds.driver.databaseConnection;
+  const ds = store.dataSource;
   let now = end - days * DAY;
   const clock = { now: () => new Date(now * 1000) };
   const rollups = new Rollups(ds, clock, require('pino')({ level: 'silent' }));
@@ -141,28 +139,23 @@ async function generate(dbFile, { servers, days, interval, end, ownerId, log, ta
     const vault = SecretVault.fromKeyFile(path.join(path.dirname(dbFile), 'secrets', 'vault.key'));
     const iso = new Date(end * 1000).toISOString();
     const at = target ?? { port: 1, username: 'root', password: null };
-    const insertServer = db.prepare("INSERT INTO servers (id, name, host, port, username, authType, credentialsSealed, status, ownerId, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', ?, ?, 'password', ?, 'unknown', ?, ?, ?)");
     const profiles = Array.from({ length: servers }, (_, i) => serverProfile(i));
-    // Each server's metric series (its integer key), as the poller creates it at the first sample.
-    const insertSeries = db.prepare('INSERT INTO metric_series (serverId) VALUES (?)');
-    db.transaction(() => {
-      for (const [i, p] of profiles.entries()) {
-        insertServer.run(p.id, `server-${String(i).padStart(3, '0')}`, at.port, at.username, vault.seal(JSON.stringify({ type: 'password', password: at.password ?? `pw-${i}` }), p.id), ownerId, iso, iso);
-        p.seriesId = Number(insertSeries.run(p.id).lastInsertRowid);
-      }
-    })();
-    const insertSample = db.prepare(`INSERT INTO metric_samples (${SAMPLE_COLUMNS.join(', ')}) VALUES (${SAMPLE_COLUMNS.map(() => '?').join(', ')})`);
+    // Each server with its metric series (its integer key), as the poller creates it at the first sample.
+    const seriesIds = await store.addServers(
+      profiles.map((p, i) => ({ id: p.id, name: `server-${String(i).padStart(3, '0')}`, port: at.port, username: at.username, sealed: vault.seal(JSON.stringify({ type: 'password', password: at.password ?? `pw-${i}` }), p.id), ownerId, at: iso })),
+    );
+    for (const [i, p] of profiles.entries()) p.seriesId = seriesIds[i];
     const start = now;
     const HOUR = 3600;
     for (let day = 0; day < days; day++) {
       // Hour by hour, as Tomo does it: samples, then the rollup job, then retention (hourly).
       for (let from = start + day * DAY; from < start + (day + 1) * DAY; from += HOUR) {
         let t0 = performance.now();
-        db.transaction(() => {
-          for (let ts = from; ts < from + HOUR; ts += interval) {
-            for (const p of profiles) insertSample.run(...storedRow(sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start)));
-          }
-        })();
+        const rows = [];
+        for (let ts = from; ts < from + HOUR; ts += interval) {
+          for (const p of profiles) rows.push(storedRow(sampleRow(p, ts + (p.rand() < 0.5 ? 0 : 1), start)));
+        }
+        await store.addSamples(SAMPLE_COLUMNS, rows);
         times.rows += (HOUR / interval) * servers;
         times.insertMs += performance.now() - t0;
         now = from + HOUR;
@@ -173,15 +166,15 @@ async function generate(dbFile, { servers, days, interval, end, ownerId, log, ta
         await rollups.prune(retention);
         times.pruneMs += performance.now() - t0;
       }
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      await store.endOfDay();
       if ((day + 1) % 5 === 0 || day === days - 1) log(`   day ${day + 1}/${days}: ${(times.rows / 1e6).toFixed(2)} M samples written, insert ${(times.insertMs / 1000).toFixed(0)} s, rollups ${(times.rollupMs / 1000).toFixed(1)} s, retention ${(times.pruneMs / 1000).toFixed(1)} s`);
     }
     const counts = {};
-    counts.raw = db.prepare('SELECT COUNT(*) AS n FROM metric_samples').get().n;
-    for (const r of db.prepare('SELECT resolution, COUNT(*) AS n FROM metric_rollups GROUP BY resolution').all()) counts[r.resolution === 300 ? 'fiveMinute' : 'hourly'] = r.n;
+    counts.raw = Number((await store.all('SELECT COUNT(*) AS n FROM metric_samples'))[0].n);
+    for (const r of await store.all('SELECT resolution, COUNT(*) AS n FROM metric_rollups GROUP BY resolution')) counts[Number(r.resolution) === 300 ? 'fiveMinute' : 'hourly'] = Number(r.n);
     return { times, counts, ids: profiles.map((p) => p.id), retention };
   } finally {
-    await ds.destroy();
+    await store.close();
   }
 }
 
@@ -212,30 +205,38 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
   // Polling: the default interval and concurrency, every server against one sshd. Without: one
   // poll round at start (every server refuses at once), the next an hour later.
   fs.writeFileSync(config, polling ? `log:\n  level: warn\nmonitoring:\n  intervalSeconds: ${POLL_INTERVAL_S}\n` : 'log:\n  level: warn\nmonitoring:\n  intervalSeconds: 3600\n  maxConcurrentPolls: 16\n');
+  const database = await createBenchDatabase();
   let sshd = null;
-  let target = null;
-  if (polling) {
-    const { startDebugSshd } = require('./lib/debug-sshd');
-    const { loadTestbed } = require('../scripts/testbed/testbed.js');
-    const { ssh } = loadTestbed();
-    sshd = await startDebugSshd();
-    target = { port: sshd.port, username: ssh.username, password: ssh.password };
+  try {
+    let target = null;
+    if (polling) {
+      const { startDebugSshd } = require('./lib/debug-sshd');
+      const { loadTestbed } = require('../scripts/testbed/testbed.js');
+      const { ssh } = loadTestbed();
+      sshd = await startDebugSshd();
+      target = { port: sshd.port, username: ssh.username, password: ssh.password };
+    }
+    return await runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target });
+  } finally {
+    sshd?.stop();
+    await database.drop();
   }
+}
 
-  log(`Monitoring storage: ${servers} servers x ${days} days at a ${interval}-second interval`);
+/** run() on its database (SQLite in the data folder, or the run's PostgreSQL database). */
+async function runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target }) {
+  log(`Monitoring storage: ${servers} servers x ${days} days at a ${interval}-second interval, on ${database.label}`);
   const t0 = performance.now();
-  const admin = await createAdmin(dataDir); // creates and migrates the database with the built Tomo
-  const Database = require('better-sqlite3');
-  const ownerDb = new Database(dbFile, { readonly: true });
-  const ownerId = ownerDb.prepare('SELECT id FROM auth_users WHERE username = ?').get(admin.username).id;
-  ownerDb.close();
+  const admin = await createAdmin(dataDir, { env: database.env }); // creates and migrates the database with the built Tomo
+  const store = await openStore(database, dbFile);
+  const ownerId = await store.ownerId(admin.username);
   const end = Math.floor(Date.now() / 1000);
-  const gen = await generate(dbFile, { servers, days, interval, end, ownerId, log, target });
+  const gen = await generate(store, dbFile, { servers, days, interval, end, ownerId, log, target });
   const generationMs = performance.now() - t0;
 
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of tomo serve (node bench/lib/cpuprofile-summary.js reads it).
   const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CONFIG: config }, timeoutMs: 120000 });
+  const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CONFIG: config, ...database.env }, timeoutMs: 120000 });
   const spreadMs = polling ? POLL_INTERVAL_S * 1000 : 0;
   try {
     const token = await login(tomo.url, admin);
@@ -261,18 +262,9 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
       history[period] = await timeRuns(runs, (i) => get(`/api/metrics/servers/${gen.ids[(i * 37) % gen.ids.length]}?period=${period}`), period === '30d' ? spreadMs : 0);
     }
     const polls = polling ? sshd.channelOpens() : 0;
-    const sizes = fileSizes(dbFile);
-    const inspect = new Database(dbFile, { readonly: true, fileMustExist: true });
-    const pageSize = inspect.pragma('page_size', { simple: true });
-    sizes.freeBytes = inspect.pragma('freelist_count', { simple: true }) * pageSize;
-    // Bytes per table and index (dbstat, when SQLite has it), largest first.
-    try {
-      sizes.perTable = inspect.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6').all();
-    } catch {
-      sizes.perTable = [];
-    }
-    inspect.close();
+    const sizes = await databaseSize(database, dbFile);
     const figures = {
+      engine: database.kind,
       servers,
       days,
       intervalSeconds: interval,
@@ -281,27 +273,28 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
       generation: { insertSeconds: gen.times.insertMs / 1000, rollupSeconds: gen.times.rollupMs / 1000, retentionSeconds: gen.times.pruneMs / 1000 },
       retention: gen.retention,
       rows: gen.counts,
-      database: { ...sizes, totalBytes: sizes.db + sizes.wal },
+      database: sizes,
       summary,
       polling,
       polls,
       history,
       history30d: { points: sample.points.length, resolution: sample.resolution, bucketSeconds: sample.bucketSeconds },
       targets: TARGETS,
-      pass: { summary: summary.p95 <= TARGETS.summaryMs, history30d: history['30d'].p95 <= TARGETS.historyMs, database: (sizes.db + sizes.wal) / 1048576 <= TARGETS.databaseMiB },
+      pass: { summary: summary.p95 <= TARGETS.summaryMs, history30d: history['30d'].p95 <= TARGETS.historyMs, database: sizes.totalBytes / 1048576 <= TARGETS.databaseMiB },
     };
     if (!quiet) print(figures);
     return figures;
   } finally {
     await tomo.handle.stop(10000);
-    sshd?.stop();
   }
 }
 
 function print(f) {
   console.log(`\nGeneration: ${(f.samplesWritten / 1e6).toFixed(2)} M samples in ${f.generationSeconds.toFixed(0)} s (insert ${f.generation.insertSeconds.toFixed(0)} s, rollup job ${f.generation.rollupSeconds.toFixed(1)} s, retention ${f.generation.retentionSeconds.toFixed(1)} s)`);
   console.log(`Kept (raw ${f.retention.rawHours} h, 5-minute ${f.retention.fiveMinuteDays} d, hourly ${f.retention.hourlyDays} d): ${f.rows.raw} raw samples, ${f.rows.fiveMinute} 5-minute rows, ${f.rows.hourly} hourly rows`);
-  console.log(`Database: ${mib(f.database.totalBytes)} (target <= ${TARGETS.databaseMiB} MiB, ${ratio(f.database.totalBytes / 1048576, TARGETS.databaseMiB)}) ${verdict(f.pass.database)} (file ${mib(f.database.db)} + WAL ${mib(f.database.wal)}), ${(f.database.totalBytes / f.servers / 1048576).toFixed(2)} MiB per server; of the file, ${mib(f.database.freeBytes)} free pages (left by the hourly retention, reused by the next samples)`);
+  const where = f.engine === 'postgres' ? 'pg_database_size' : `file ${mib(f.database.db)} + WAL ${mib(f.database.wal)}`;
+  const free = f.engine === 'postgres' ? '' : `; of the file, ${mib(f.database.freeBytes)} free pages (left by the hourly retention, reused by the next samples)`;
+  console.log(`Database (${f.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}): ${mib(f.database.totalBytes)} (target <= ${TARGETS.databaseMiB} MiB, ${ratio(f.database.totalBytes / 1048576, TARGETS.databaseMiB)}) ${verdict(f.pass.database)} (${where}), ${(f.database.totalBytes / f.servers / 1048576).toFixed(2)} MiB per server${free}`);
   if (f.database.perTable.length) console.log(`   largest: ${f.database.perTable.map((t) => `${t.name} ${mib(t.bytes)}`).join(', ')}`);
   console.log(`\nThrough HTTP (admin token, ${f.servers} servers), ${f.summary.runs} runs each after 3 warm-ups${f.polling ? `, the summary and 30-day runs spread over ${POLL_INTERVAL_S} s while the poller polls every server (${f.polls} SSH channels opened by then)` : ', nothing polling'}:`);
   console.log(`   dashboard summary  p50 ${ms(f.summary.p50)}   p95 ${ms(f.summary.p95)} (target <= ${TARGETS.summaryMs} ms, ${ratio(f.summary.p95, TARGETS.summaryMs)})   ${verdict(f.pass.summary)}`);
@@ -313,6 +306,7 @@ function print(f) {
   summary.check('history_30d_p95', h.p95, '<=', TARGETS.historyMs, { unit: 'ms', digits: 1 });
   summary.check('database', f.database.totalBytes / 1048576, '<=', TARGETS.databaseMiB, { unit: 'MiB', digits: 1 });
   summary.note('servers', f.servers);
+  summary.note('engine', f.engine);
   summary.note('generated_in', f.generationSeconds, { unit: 's', digits: 0 });
   summary.print();
 }

@@ -35,8 +35,8 @@ function runTomoCli(args, { dataDir, input, env } = {}) {
 }
 
 /** Creates an admin through the CLI (this also creates and migrates the data folder). */
-async function createAdmin(dataDir, { username = 'bench', email = 'bench@example.com', password = 'bench-Passw0rd-long!' } = {}) {
-  await runTomoCli(['admin', 'create', '--username', username, '--email', email, '--password-stdin'], { dataDir, input: `${password}\n` });
+async function createAdmin(dataDir, { username = 'bench', email = 'bench@example.com', password = 'bench-Passw0rd-long!', env } = {}) {
+  await runTomoCli(['admin', 'create', '--username', username, '--email', email, '--password-stdin'], { dataDir, input: `${password}\n`, env });
   return { username, email, password };
 }
 

@@ -28,6 +28,15 @@ const E2E_ON_POSTGRES = [
   'plugins/preparation/test/preparer-selection.e2e.test.ts',
   // The built `tomo doctor` on a PostgreSQL installation, with two servers added and tested over real SSH.
   'plugins/servers/test/doctor.e2e.test.ts',
+  // Monitoring: real test-bed servers and apps polled, the history and summary queries over raw samples and rollups, a server deleted mid-poll.
+  'plugins/monitoring/test/app-metrics.e2e.test.ts',
+  'plugins/monitoring/test/metrics-poller.e2e.test.ts',
+  'plugins/monitoring/test/poll-delete-race.e2e.test.ts',
+  'plugins/monitoring/test/prometheus-metrics.e2e.test.ts',
+  // Alerts: the default offline rule and a disk rule evaluated on real polls of a test-bed server.
+  'plugins/alerts/test/alerts-testbed.e2e.test.ts',
+  // Alerts: no channel secret in any stored row (activity, delivery attempts, channels).
+  'plugins/alerts/test/channel-access-secrets.e2e.test.ts',
 ];
 
 /** Test files about SQLite itself, relative to the repository: file → why. */
@@ -36,6 +45,8 @@ const SQLITE_ONLY = {
   'kernel/test/health-probes-sqlite-file.test.ts': "readiness checks of the SQLite file (renamed away, replaced); PostgreSQL's are in readiness.postgres.test.ts",
   'plugins/activity/test/migrations.test.ts':
     "the activity table's SQLite schema (sqlite_master) and the upgrade of a SQLite database made by release 0.1; PostgreSQL support starts after it",
+  'plugins/monitoring/test/series-keys-migration.test.ts': 'upgrades a SQLite database file made by release 0.1 (SQLite-only; PostgreSQL support starts after it)',
+  'plugins/monitoring/test/metrics-backup-release-0.1.test.ts': "a backup made by release 0.1, whose source is a SQLite database with release 0.1's schema (SQLite-only)",
 };
 
 function testFiles(dir) {

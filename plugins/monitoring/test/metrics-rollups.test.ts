@@ -1,11 +1,12 @@
 /**
- * Rollups and retention on a real SQLite file (the plugin's migrations), driven by a fake clock
+ * Rollups and retention on a real database (SQLite, or PostgreSQL with TOMO_TEST_DATABASE_URL; the plugin's migrations), driven by a fake clock
  * set years ahead (so the plugin's own job, on the wall clock, finds nothing complete to roll):
  * min/avg/max per bucket within one stored unit (metric-codec: 0.01 %, 0.01 load, 0.1 ms, 1 KiB), idempotent re-runs, incremental runs equal to one run over
  * everything, incomplete buckets left alone, retention per level by age and never ahead of the
  * next level, and the period queries (resolution, number of points, the raw tail).
  */
 import fs from 'node:fs';
+import { runSql } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
@@ -44,7 +45,7 @@ afterAll(async () => {
   await t?.stop();
 });
 beforeEach(async () => {
-  for (const table of ['metric_samples', 'metric_rollups', 'container_samples', 'container_rollups', 'metric_rollup_watermarks']) await ds.query(`DELETE FROM ${table}`);
+  for (const table of ['metric_samples', 'metric_rollups', 'container_samples', 'container_rollups', 'metric_rollup_watermarks']) await runSql(ds, `DELETE FROM ${table}`);
 });
 
 interface Sample {
@@ -95,7 +96,7 @@ type Row = Record<string, number | string | null>;
 /** Stored rows with their values read back as measured (the codec), keys and counts as they are. */
 const decoded = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, precisionOf(k) === null ? v : decodeMetric(k, v)])));
 const rollupRows = async (resolution?: number): Promise<Row[]> =>
-  decoded(await ds.query(`SELECT * FROM metric_rollups ${resolution ? `WHERE resolution = ${resolution}` : ''} ORDER BY seriesId, resolution, ts`));
+  decoded(await runSql(ds, `SELECT * FROM metric_rollups ${resolution ? `WHERE resolution = ${resolution}` : ''} ORDER BY "seriesId", resolution, ts`));
 
 function expectBucket(row: Row | undefined, want: ReturnType<typeof expected>) {
   expect(row).toBeDefined();
@@ -167,13 +168,13 @@ describe('the rollup job', () => {
     const incremental = await rollupRows();
     expect(incremental.length).toBeGreaterThan(30);
 
-    await ds.query('DELETE FROM metric_rollups');
-    await ds.query('DELETE FROM metric_rollup_watermarks');
+    await runSql(ds, 'DELETE FROM metric_rollups');
+    await runSql(ds, 'DELETE FROM metric_rollup_watermarks');
     await rollups().run();
     expect(await rollupRows()).toEqual(incremental);
 
     // Forgetting the watermarks (rows kept) rolls everything again onto the same rows: same figures.
-    await ds.query('DELETE FROM metric_rollup_watermarks');
+    await runSql(ds, 'DELETE FROM metric_rollup_watermarks');
     const rerun = await rollups().run();
     expect(rerun.written['metric_rollups:300']).toBe(incremental.filter((r) => Number(r.resolution) === 300).length);
     expect(await rollupRows()).toEqual(incremental);
@@ -218,7 +219,7 @@ describe('containers', () => {
     now = T0 + 2 * HOUR + ROLLUP_GRACE_SECONDS;
     const job = rollups();
     await job.run();
-    const rows: Row[] = decoded(await ds.query('SELECT * FROM container_rollups ORDER BY resolution, ts'));
+    const rows: Row[] = decoded(await runSql(ds, 'SELECT * FROM container_rollups ORDER BY resolution, ts'));
     expect(rows.map((r) => [Number(r.resolution), Number(r.ts)])).toEqual([...Array.from({ length: 24 }, (_, i) => [300, T0 + i * 300]), [3600, T0], [3600, T0 + HOUR]]);
     for (const row of rows) {
       expect(Number(row.seriesId)).toBe(I);
@@ -240,7 +241,7 @@ describe('containers', () => {
     await job.run();
     await job.prune({ rawHours: 48, fiveMinuteDays: 2, hourlyDays: 3 });
     expect(await repo.count()).toBe(0);
-    const left: Row[] = await ds.query('SELECT resolution, COUNT(*) AS n FROM container_rollups GROUP BY resolution');
+    const left: Row[] = await runSql(ds, 'SELECT resolution, COUNT(*) AS n FROM container_rollups GROUP BY resolution');
     expect(left.map((r) => [Number(r.resolution), Number(r.n)])).toEqual([[3600, 2]]);
   });
 });
@@ -261,7 +262,7 @@ describe('retention', () => {
     expect(fiveBefore).toHaveLength(1 + 5 * 288 - 1);
     const removed = await job.prune(settings);
 
-    const rawLeft: Array<{ ts: number }> = await ds.query('SELECT ts FROM metric_samples ORDER BY ts');
+    const rawLeft: Array<{ ts: number }> = await runSql(ds, 'SELECT ts FROM metric_samples ORDER BY ts');
     expect(rawLeft.map((r) => Number(r.ts))).toEqual(list.filter((s) => s.ts >= now - 48 * HOUR).map((s) => s.ts));
     expect(removed.raw).toBe(list.filter((s) => s.ts < now - 48 * HOUR).length);
     expect(await rollupRows(300)).toEqual(fiveBefore.filter((r) => Number(r.ts) >= now - 2 * DAY));
@@ -281,12 +282,12 @@ describe('retention', () => {
     expect(await job.prune({ rawHours: 1, fiveMinuteDays: 1, hourlyDays: 1 })).toEqual({ raw: 0, fiveMinute: 0, hourly: 0 }); // nothing rolled up yet
     await job.run();
     // Pretend the job had got only to T0 + 1 day (5-minute) and T0 + 12 h (hourly).
-    await ds.query('UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 300', [T0 + DAY]);
-    await ds.query('UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 3600', [T0 + 12 * HOUR]);
+    await runSql(ds, 'UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 300', [T0 + DAY]);
+    await runSql(ds, 'UPDATE metric_rollup_watermarks SET watermark = ? WHERE resolution = 3600', [T0 + 12 * HOUR]);
     await job.prune({ rawHours: 1, fiveMinuteDays: 1, hourlyDays: 30 });
-    const oldestRaw: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_samples');
+    const oldestRaw: Array<{ ts: number }> = await runSql(ds, 'SELECT MIN(ts) AS ts FROM metric_samples');
     expect(Number(oldestRaw[0].ts)).toBe(T0 + DAY);
-    const oldest5m: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_rollups WHERE resolution = 300');
+    const oldest5m: Array<{ ts: number }> = await runSql(ds, 'SELECT MIN(ts) AS ts FROM metric_rollups WHERE resolution = 300');
     expect(Number(oldest5m[0].ts)).toBe(T0 + 12 * HOUR);
   });
 });
@@ -307,7 +308,7 @@ describe('period queries', () => {
     now = T0 + 31 * DAY + 100;
     await insert([{ ...list[0], ts: T0 + 31 * DAY + 30, cpuPercent: 90 }, { ...list[0], ts: T0 + 31 * DAY + 60, cpuPercent: 70 }]);
     await job.run();
-    const oldestRaw: Array<{ ts: number }> = await ds.query('SELECT MIN(ts) AS ts FROM metric_samples');
+    const oldestRaw: Array<{ ts: number }> = await runSql(ds, 'SELECT MIN(ts) AS ts FROM metric_samples');
     expect(Number(oldestRaw[0].ts)).toBeGreaterThanOrEqual(T0 + 29 * DAY - 1);
 
     for (const [period, bucket, points, resolution] of [['24h', 300, 288, '5m'], ['7d', 3600, 168, '1h'], ['30d', 10800, 240, '1h']] as const) {
@@ -354,9 +355,9 @@ describe('the plugin', () => {
           if (Date.now() > deadline) throw new Error('no retention at start');
           await new Promise((r) => setTimeout(r, 100));
         }
-        const oldest: Array<{ ts: number }> = await db.query('SELECT MIN(ts) AS ts FROM metric_samples');
+        const oldest: Array<{ ts: number }> = await runSql(db, 'SELECT MIN(ts) AS ts FROM metric_samples');
         expect(Number(oldest[0].ts)).toBeGreaterThanOrEqual(wall - 48 * HOUR);
-        const five: Array<{ n: number; samples: number }> = await db.query('SELECT COUNT(*) AS n, SUM(samples) AS samples FROM metric_rollups WHERE resolution = 300');
+        const five: Array<{ n: number; samples: number }> = await runSql(db, 'SELECT COUNT(*) AS n, SUM(samples) AS samples FROM metric_rollups WHERE resolution = 300');
         // Every sample up to the last complete bucket is in a 5-minute row, those gone from the raw table included.
         const completeBefore = wall - ROLLUP_GRACE_SECONDS - ((wall - ROLLUP_GRACE_SECONDS) % 300);
         expect(Number(five[0].samples)).toBe(list.filter((x) => x.ts < completeBefore).length);

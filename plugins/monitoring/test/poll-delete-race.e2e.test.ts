@@ -4,6 +4,7 @@
  * a CI run under load found a sample of a deleted server.) The poll is held on purpose here by
  * wrapping the exec of the servers' handles.
  */
+import { runSql } from '@tomo/kernel';
 import { ServersTokens } from '@tomo/plugin-servers/api';
 import { spyOnHandles } from '../../servers/test/support/handle-spy';
 import { rowsOf, serverSeries } from './support/metric-rows';
@@ -45,6 +46,6 @@ test('a poll in flight when its server is deleted writes nothing afterwards', as
   await new Promise((r) => setTimeout(r, 2500));
   expect(await samples()).toBe(0);
   expect(await serverSeries(kernel.kernel.dataSource, id)).toBeNull();
-  expect(Number((await kernel.kernel.dataSource.query('SELECT COUNT(*) AS n FROM container_series WHERE "serverId" = ?', [id]))[0].n)).toBe(0);
+  expect(Number((await runSql(kernel.kernel.dataSource, 'SELECT COUNT(*) AS n FROM container_series WHERE "serverId" = ?', [id]))[0].n)).toBe(0);
   expect((await kernel.request('GET', '/api/metrics/servers', { token: kernel.tokens.alice })).body.servers).toEqual([]);
 });

@@ -11,8 +11,11 @@ export class AlertsDefaultRules1765410100000 implements MigrationInterface {
   name = 'AlertsDefaultRules1765410100000';
 
   async up(q: QueryRunner): Promise<void> {
-    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    for (const r of DEFAULT_RULES) {
+    const started = Date.now();
+    for (const [i, r] of DEFAULT_RULES.entries()) {
+      // A millisecond apart, in DEFAULT_RULES' order: the rules are listed by creation time, and
+      // with one time for all three PostgreSQL returned them in any order (SQLite by rowid).
+      const now = new Date(started + i).toISOString().replace('T', ' ').replace('Z', '');
       // Portable SQL (kernel's runSql): quoted names, `?` parameters, TRUE for both engines'
       // booleans; the time as UTC text, which SQLite stores and PostgreSQL (a UTC session) reads.
       await runSql(

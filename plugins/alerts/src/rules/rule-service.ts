@@ -32,7 +32,7 @@ export class RuleService {
   }
 
   async list(principal: Principal): Promise<RuleView[]> {
-    const rows = await this.repo.find({ where: principal.role === 'admin' ? {} : { ownerId: principal.id }, order: { createdAt: 'ASC' } });
+    const rows = await this.repo.find({ where: principal.role === 'admin' ? {} : { ownerId: principal.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map(ruleView);
   }
 
@@ -95,7 +95,7 @@ export class RuleService {
 
   /** Every enabled rule, for the evaluator. */
   enabled(): Promise<AlertRuleEntity[]> {
-    return this.repo.find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
+    return this.repo.find({ where: { enabled: true }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   private columns(draft: RuleDraft): Omit<AlertRuleEntity, 'id' | 'ownerId' | 'builtIn' | 'createdAt' | 'updatedAt'> {

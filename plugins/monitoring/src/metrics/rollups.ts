@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { Clock } from '@tomo/kernel';
+import { runSql, runSqlCountingRows, type Clock } from '@tomo/kernel';
 
 /**
  * Rollups: raw samples summed up into 5-minute buckets, 5-minute buckets into hourly ones (min,
@@ -13,7 +13,14 @@ import type { Clock } from '@tomo/kernel';
  * level by its own age, and a finer level only below the coarser level's watermark.
  * Values are the stored integers of metric-codec.ts: minima and maxima keep them, averages are
  * rounded to the same unit (an average stored as a REAL would take 8 bytes again).
+ * Portable SQL (SQLite and PostgreSQL): identifiers double-quoted ({@link q}: the columns are
+ * camelCase, which PostgreSQL would fold to lower case), `?` parameters through runSql, averages
+ * computed as numeric/real (`* 1.0`) and ROUNDed (both engines round half away from zero) before
+ * they land in integer columns.
  */
+
+/** A double-quoted identifier, optionally qualified by a table alias: `q('ts', 'r')` is `r."ts"`. */
+export const q = (name: string, alias?: string): string => `${alias ? `${alias}.` : ''}"${name}"`;
 
 /** The resolutions kept, in seconds: 5 minutes and 1 hour. */
 export const RESOLUTIONS = { '5m': 300, '1h': 3600 } as const;
@@ -92,7 +99,7 @@ export function rollupColumns(spec: SeriesSpec): string[] {
 /** Expressions over raw rows (alias `s`) giving {@link rollupColumns}. */
 function fromRaw(spec: SeriesSpec): string[] {
   const fn: Record<Agg, (col: string) => string> = { Min: (c) => `MIN(${c})`, Avg: (c) => `ROUND(AVG(${c}))`, Max: (c) => `MAX(${c})` };
-  return ['COUNT(*)', ...spec.measures.flatMap((m) => [...(m.counted ? [`COUNT(s.${m.column})`] : []), ...m.aggs.map((a) => fn[a](`s.${m.column}`))])];
+  return ['COUNT(*)', ...spec.measures.flatMap((m) => [...(m.counted ? [`COUNT(${q(m.column, 's')})`] : []), ...m.aggs.map((a) => fn[a](q(m.column, 's')))])];
 }
 
 /**
@@ -102,13 +109,13 @@ function fromRaw(spec: SeriesSpec): string[] {
  */
 export function fromRollups(spec: SeriesSpec, alias = 'r', roundAverages = false): string[] {
   return [
-    `SUM(${alias}.samples)`,
+    `SUM(${q('samples', alias)})`,
     ...spec.measures.flatMap((m) => {
-      const weight = m.counted ? `${alias}.${m.column}Samples` : `${alias}.samples`;
+      const weight = m.counted ? q(`${m.column}Samples`, alias) : q('samples', alias);
       return [
         ...(m.counted ? [`SUM(${weight})`] : []),
         ...m.aggs.map((a) => {
-          const col = `${alias}.${m.column}${a}`;
+          const col = q(`${m.column}${a}`, alias);
           if (a === 'Min') return `MIN(${col})`;
           if (a === 'Max') return `MAX(${col})`;
           const avg = `SUM(${col} * ${weight}) * 1.0 / SUM(CASE WHEN ${col} IS NOT NULL THEN ${weight} END)`;
@@ -124,7 +131,7 @@ export function fromRollups(spec: SeriesSpec, alias = 'r', roundAverages = false
  * rolled up with the rollups: the same columns as {@link rollupColumns}.
  */
 export function rawAsRollup(spec: SeriesSpec): string[] {
-  return ['1', ...spec.measures.flatMap((m) => [...(m.counted ? [`CASE WHEN s.${m.column} IS NULL THEN 0 ELSE 1 END`] : []), ...m.aggs.map(() => `s.${m.column}`)])];
+  return ['1', ...spec.measures.flatMap((m) => [...(m.counted ? [`CASE WHEN ${q(m.column, 's')} IS NULL THEN 0 ELSE 1 END`] : []), ...m.aggs.map(() => q(m.column, 's'))])];
 }
 
 /**
@@ -132,7 +139,8 @@ export function rawAsRollup(spec: SeriesSpec): string[] {
  * a time range can then be read key by key through the (key, ts) index rather than by a scan.
  */
 function distinctKeys(table: string, key: string): string {
-  return `WITH RECURSIVE ids(id) AS (SELECT MIN(${key}) FROM ${table} UNION ALL SELECT (SELECT MIN(${key}) FROM ${table} WHERE ${key} > ids.id) FROM ids WHERE ids.id IS NOT NULL)`;
+  const [t, k] = [q(table), q(key)];
+  return `WITH RECURSIVE ids(id) AS (SELECT MIN(${k}) FROM ${t} UNION ALL SELECT (SELECT MIN(${k}) FROM ${t} WHERE ${k} > ids.id) FROM ids WHERE ids.id IS NOT NULL)`;
 }
 
 const floorTo = (ts: number, step: number) => ts - (((ts % step) + step) % step);
@@ -255,9 +263,10 @@ export class Rollups {
   /** The oldest `ts` of a level (raw when `source` is null), at or after `since` if given. */
   private async earliest(spec: SeriesSpec, source: number | null, since: number | null = null): Promise<number | null> {
     const table = source === null ? spec.raw : spec.rollup;
-    const onLevel = source === null ? '' : ` AND resolution = ${source}`;
-    const rows: Array<{ earliest: number | null }> = await this.dataSource.query(
-      `${distinctKeys(table, spec.key)} SELECT MIN((SELECT MIN(ts) FROM ${table} WHERE ${spec.key} = ids.id${onLevel}${since === null ? '' : ' AND ts >= ?'})) AS earliest FROM ids WHERE ids.id IS NOT NULL`,
+    const onLevel = source === null ? '' : ` AND "resolution" = ${source}`;
+    const rows = await runSql<{ earliest: number | string | null }>(
+      this.dataSource,
+      `${distinctKeys(table, spec.key)} SELECT MIN((SELECT MIN("ts") FROM ${q(table)} WHERE ${q(spec.key)} = ids.id${onLevel}${since === null ? '' : ' AND "ts" >= ?'})) AS "earliest" FROM ids WHERE ids.id IS NOT NULL`,
       since === null ? [] : [since],
     );
     return rows[0]?.earliest === null || rows[0]?.earliest === undefined ? null : Number(rows[0].earliest);
@@ -268,14 +277,18 @@ export class Rollups {
     const table = source === null ? spec.raw : spec.rollup;
     const alias = source === null ? 's' : 'r';
     const values = source === null ? fromRaw(spec) : fromRollups(spec, 'r', true);
+    const key = q(spec.key, alias);
+    const ts = q('ts', alias);
+    // The bucket's start: ts and the resolution are integers, so `%` is an integer remainder on both engines.
+    const bucket = `${ts} - (${ts} % ${resolution})`;
     const sql = [
       distinctKeys(table, spec.key),
-      `INSERT INTO ${spec.rollup} (${[spec.key, 'resolution', 'ts', ...columns].join(', ')})`,
-      `SELECT ${[`${alias}.${spec.key}`, String(resolution), `${alias}.ts - (${alias}.ts % ${resolution})`, ...values].join(', ')}`,
-      `FROM ${table} ${alias}`,
-      `WHERE ${alias}.${spec.key} IN (SELECT id FROM ids WHERE id IS NOT NULL)${source === null ? '' : ` AND ${alias}.resolution = ${source}`} AND ${alias}.ts >= ? AND ${alias}.ts < ?`,
-      `GROUP BY ${alias}.${spec.key}, ${alias}.ts - (${alias}.ts % ${resolution})`,
-      `ON CONFLICT (${spec.key}, resolution, ts) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      `INSERT INTO ${q(spec.rollup)} (${[spec.key, 'resolution', 'ts', ...columns].map((c) => q(c)).join(', ')})`,
+      `SELECT ${[key, String(resolution), bucket, ...values].join(', ')}`,
+      `FROM ${q(table)} ${alias}`,
+      `WHERE ${key} IN (SELECT id FROM ids WHERE id IS NOT NULL)${source === null ? '' : ` AND ${q('resolution', alias)} = ${source}`} AND ${ts} >= ? AND ${ts} < ?`,
+      `GROUP BY ${key}, ${bucket}`,
+      `ON CONFLICT (${q(spec.key)}, "resolution", "ts") DO UPDATE SET ${columns.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`,
     ].join('\n');
     return changes(this.dataSource, sql, [from, to]);
   }
@@ -309,13 +322,13 @@ export class Rollups {
    */
   private async deleteBefore(spec: SeriesSpec, resolution: number | null, before: number): Promise<number> {
     const table = resolution === null ? spec.raw : spec.rollup;
-    const onLevel = resolution === null ? '' : ` AND resolution = ${resolution}`;
+    const onLevel = resolution === null ? '' : ` AND "resolution" = ${resolution}`;
     const slice = CHUNK_SECONDS[resolution === null ? RESOLUTIONS['5m'] : RESOLUTIONS['1h']];
     let removed = 0;
     let from = (await this.earliest(spec, resolution)) ?? before;
     while (from < before) {
       const to = Math.min(before, from + slice);
-      const n = await changes(this.dataSource, `${distinctKeys(table, spec.key)} DELETE FROM ${table} WHERE ${spec.key} IN (SELECT id FROM ids WHERE id IS NOT NULL)${onLevel} AND ts >= ? AND ts < ?`, [from, to]);
+      const n = await changes(this.dataSource, `${distinctKeys(table, spec.key)} DELETE FROM ${q(table)} WHERE ${q(spec.key)} IN (SELECT id FROM ids WHERE id IS NOT NULL)${onLevel} AND "ts" >= ? AND "ts" < ?`, [from, to]);
       removed += n;
       // An empty slice (a gap in the data): jump to the next row rather than walk the gap.
       from = n === 0 ? Math.max(to, (await this.earliest(spec, resolution, to)) ?? before) : to;
@@ -329,20 +342,21 @@ export class Rollups {
 async function changes(dataSource: DataSource, sql: string, parameters: unknown[]): Promise<number> {
   const runner = dataSource.createQueryRunner();
   try {
-    return (await runner.query(sql, parameters, true)).affected ?? 0;
+    return await runSqlCountingRows(runner, sql, parameters);
   } finally {
     await runner.release();
   }
 }
 
 export async function readWatermark(dataSource: DataSource, series: string, resolution: number): Promise<number | null> {
-  const rows: Array<{ watermark: number }> = await dataSource.query('SELECT watermark FROM metric_rollup_watermarks WHERE series = ? AND resolution = ?', [series, resolution]);
+  const rows = await runSql<{ watermark: number | string }>(dataSource, 'SELECT "watermark" FROM "metric_rollup_watermarks" WHERE "series" = ? AND "resolution" = ?', [series, resolution]);
   return rows.length ? Number(rows[0].watermark) : null;
 }
 
 async function writeWatermark(dataSource: DataSource, series: string, resolution: number, watermark: number): Promise<void> {
-  await dataSource.query(
-    'INSERT INTO metric_rollup_watermarks (series, resolution, watermark) VALUES (?, ?, ?) ON CONFLICT (series, resolution) DO UPDATE SET watermark = excluded.watermark',
+  await runSql(
+    dataSource,
+    'INSERT INTO "metric_rollup_watermarks" ("series", "resolution", "watermark") VALUES (?, ?, ?) ON CONFLICT ("series", "resolution") DO UPDATE SET "watermark" = excluded."watermark"',
     [series, resolution, watermark],
   );
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { runSql } from '@tomo/kernel';
 import { decodeMetric } from './metric-codec';
-import { fromRollups, rawAsRollup, readWatermark, RESOLUTIONS, rollupColumns, type Resolution, type SeriesSpec } from './rollups';
+import { fromRollups, q, rawAsRollup, readWatermark, RESOLUTIONS, rollupColumns, type Resolution, type SeriesSpec } from './rollups';
 
 export type Period = '24h' | '7d' | '30d';
 
@@ -40,9 +41,10 @@ export async function readSeries(dataSource: DataSource, spec: SeriesSpec, key: 
   const rolled5m = (await readWatermark(dataSource, spec.rollup, RESOLUTIONS['5m'])) ?? since;
   const rolled1h = level === '1h' ? ((await readWatermark(dataSource, spec.rollup, RESOLUTIONS['1h'])) ?? since) : since;
   const columns = rollupColumns(spec);
-  const cols = (exprs: string[]) => exprs.map((e, i) => `${e} AS ${columns[i]}`).join(', ');
+  // Quoted aliases: the rows come back with the camelCase names on PostgreSQL too.
+  const cols = (exprs: string[]) => exprs.map((e, i) => `${e} AS ${q(columns[i])}`).join(', ');
   const rollupBranch = (lvl: number, resolution: number) =>
-    `SELECT r.ts - (r.ts % ${bucket}) AS bucket, ${lvl} AS lvl, ${cols(columns.map((c) => `r.${c}`))} FROM ${spec.rollup} r WHERE r.${spec.key} = ? AND r.resolution = ${resolution} AND r.ts >= ? AND r.ts < ?`;
+    `SELECT r."ts" - (r."ts" % ${bucket}) AS bucket, ${lvl} AS lvl, ${cols(columns.map((c) => q(c, 'r')))} FROM ${q(spec.rollup)} r WHERE ${q(spec.key, 'r')} = ? AND r."resolution" = ${resolution} AND r."ts" >= ? AND r."ts" < ?`;
   const branches: string[] = [];
   const params: unknown[] = [];
   if (level === '1h') {
@@ -51,10 +53,10 @@ export async function readSeries(dataSource: DataSource, spec: SeriesSpec, key: 
   }
   branches.push(rollupBranch(1, RESOLUTIONS['5m']));
   params.push(key, Math.max(since, rolled1h), Math.max(since, rolled5m));
-  branches.push(`SELECT s.ts - (s.ts % ${bucket}) AS bucket, 0 AS lvl, ${cols(rawAsRollup(spec))} FROM ${spec.raw} s WHERE s.${spec.key} = ? AND s.ts >= ? AND s.ts < ?`);
+  branches.push(`SELECT s."ts" - (s."ts" % ${bucket}) AS bucket, 0 AS lvl, ${cols(rawAsRollup(spec))} FROM ${q(spec.raw)} s WHERE ${q(spec.key, 's')} = ? AND s."ts" >= ? AND s."ts" < ?`);
   params.push(key, Math.max(since, rolled5m), until);
   const sql = `SELECT u.bucket AS bucket, MAX(u.lvl) AS lvl, ${cols(fromRollups(spec, 'u'))} FROM (${branches.join(' UNION ALL ')}) u GROUP BY u.bucket ORDER BY u.bucket`;
-  const raw: Array<Record<string, unknown>> = await dataSource.query(sql, params);
+  const raw = await runSql(dataSource, sql, params);
   const decode = spec.decode ?? decodeMetric;
   const rows = raw.map((r) => {
     const row: Record<string, number | null> & { bucket: number } = { bucket: Number(r.bucket) };

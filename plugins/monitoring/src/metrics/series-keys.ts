@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { runSql } from '@tomo/kernel';
 
 /**
  * The integer keys samples and rollups are stored under: a server's (`metric_series`) and an
@@ -16,13 +17,13 @@ export class SeriesKeys {
   async ofServer(serverId: string): Promise<number> {
     const known = await this.findServer(serverId);
     if (known !== null) return known;
-    await this.dataSource.query('INSERT INTO metric_series ("serverId") VALUES (?) ON CONFLICT ("serverId") DO NOTHING', [serverId]);
+    await runSql(this.dataSource, 'INSERT INTO "metric_series" ("serverId") VALUES (?) ON CONFLICT ("serverId") DO NOTHING', [serverId]);
     return (await this.findServer(serverId))!;
   }
 
   /** The server's series, or null when it has no metrics (never polled, or deleted). */
   async findServer(serverId: string): Promise<number | null> {
-    return this.find(this.servers, 'SELECT id FROM metric_series WHERE "serverId" = ?', serverId);
+    return this.find(this.servers, 'SELECT "id" FROM "metric_series" WHERE "serverId" = ?', serverId);
   }
 
   /** Several servers' series at once (those that have one), for the dashboard's latest samples. */
@@ -37,7 +38,7 @@ export class SeriesKeys {
     // One query for those not cached yet (after a start, the first dashboard), chunked under SQLite's variable limit.
     for (let i = 0; i < missing.length; i += 500) {
       const chunk = missing.slice(i, i + 500);
-      const rows: Array<{ id: number; serverId: string }> = await this.dataSource.query(`SELECT id, "serverId" FROM metric_series WHERE "serverId" IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      const rows: Array<{ id: number; serverId: string }> = await runSql(this.dataSource, `SELECT "id", "serverId" FROM "metric_series" WHERE "serverId" IN (${chunk.map(() => '?').join(', ')})`, chunk);
       for (const r of rows) {
         this.servers.set(r.serverId, Number(r.id));
         found.set(r.serverId, Number(r.id));
@@ -50,24 +51,24 @@ export class SeriesKeys {
   async ofApp(installationId: string, serverId: string): Promise<number> {
     const known = await this.findApp(installationId);
     if (known !== null) return known;
-    await this.dataSource.query('INSERT INTO container_series ("installationId", "serverId") VALUES (?, ?) ON CONFLICT ("installationId") DO NOTHING', [installationId, serverId]);
+    await runSql(this.dataSource, 'INSERT INTO "container_series" ("installationId", "serverId") VALUES (?, ?) ON CONFLICT ("installationId") DO NOTHING', [installationId, serverId]);
     return (await this.findApp(installationId))!;
   }
 
   /** The installed app's series, or null when it has no metrics. */
   async findApp(installationId: string): Promise<number | null> {
-    return this.find(this.apps, 'SELECT id FROM container_series WHERE "installationId" = ?', installationId);
+    return this.find(this.apps, 'SELECT "id" FROM "container_series" WHERE "installationId" = ?', installationId);
   }
 
   /** Removes a server's metrics and its apps' (samples, rollups, then the series themselves). */
   async forgetServer(serverId: string): Promise<void> {
-    const ofServer = 'SELECT id FROM metric_series WHERE "serverId" = ?';
-    const ofApps = 'SELECT id FROM container_series WHERE "serverId" = ?';
-    for (const table of ['metric_samples', 'metric_rollups']) await this.dataSource.query(`DELETE FROM ${table} WHERE "seriesId" IN (${ofServer})`, [serverId]);
-    for (const table of ['container_samples', 'container_rollups']) await this.dataSource.query(`DELETE FROM ${table} WHERE "seriesId" IN (${ofApps})`, [serverId]);
-    const apps: Array<{ installationId: string }> = await this.dataSource.query('SELECT "installationId" FROM container_series WHERE "serverId" = ?', [serverId]);
-    await this.dataSource.query('DELETE FROM container_series WHERE "serverId" = ?', [serverId]);
-    await this.dataSource.query('DELETE FROM metric_series WHERE "serverId" = ?', [serverId]);
+    const ofServer = 'SELECT "id" FROM "metric_series" WHERE "serverId" = ?';
+    const ofApps = 'SELECT "id" FROM "container_series" WHERE "serverId" = ?';
+    for (const table of ['metric_samples', 'metric_rollups']) await runSql(this.dataSource, `DELETE FROM "${table}" WHERE "seriesId" IN (${ofServer})`, [serverId]);
+    for (const table of ['container_samples', 'container_rollups']) await runSql(this.dataSource, `DELETE FROM "${table}" WHERE "seriesId" IN (${ofApps})`, [serverId]);
+    const apps: Array<{ installationId: string }> = await runSql(this.dataSource, 'SELECT "installationId" FROM "container_series" WHERE "serverId" = ?', [serverId]);
+    await runSql(this.dataSource, 'DELETE FROM "container_series" WHERE "serverId" = ?', [serverId]);
+    await runSql(this.dataSource, 'DELETE FROM "metric_series" WHERE "serverId" = ?', [serverId]);
     for (const a of apps) this.apps.delete(a.installationId);
     this.servers.delete(serverId);
   }
@@ -75,7 +76,7 @@ export class SeriesKeys {
   private async find(cache: Map<string, number>, sql: string, key: string): Promise<number | null> {
     const known = cache.get(key);
     if (known !== undefined) return known;
-    const rows: Array<{ id: number }> = await this.dataSource.query(sql, [key]);
+    const rows: Array<{ id: number }> = await runSql(this.dataSource, sql, [key]);
     if (!rows.length) return null;
     const id = Number(rows[0].id);
     cache.set(key, id);
