@@ -4,7 +4,8 @@
  *   - each server is polled once per interval, not once per instance (counted in sshd's log);
  *   - the leader is killed with SIGKILL: the other takes over within two intervals, and the
  *     samples in the database have no gap longer than that and no doubles;
- *   - a sign-in and a token work through either instance; MCP works through the proxy.
+ *   - a sign-in and a token work through either instance, failed sign-ins on one count on the
+ *     other (the shared throttle); MCP works through the proxy.
  * Real processes throughout; PostgreSQL pass only (fails without TOMO_TEST_DATABASE_URL).
  */
 import fs from 'node:fs';
@@ -96,7 +97,7 @@ afterAll(async () => {
 });
 
 test('two instances poll each server once per interval; when the leader is killed the other takes over within two intervals, losing and doubling no sample', async () => {
-  const config = `monitoring:\n  intervalSeconds: ${INTERVAL_S}\ncluster:\n  leaderCheckMs: ${CHECK_MS}\nserver:\n  trustProxy: true\n`;
+  const config = `monitoring:\n  intervalSeconds: ${INTERVAL_S}\ncluster:\n  leaderCheckMs: ${CHECK_MS}\nserver:\n  trustProxy: true\nauth:\n  throttle:\n    perUsername:\n      attempts: 3\n      windowSeconds: 60\n`;
   const envOf = (name: 'a' | 'b') => {
     fs.mkdirSync(path.join(root, name), { recursive: true });
     fs.writeFileSync(path.join(root, name, 'config.yaml'), config);
@@ -132,6 +133,11 @@ test('two instances poll each server once per interval; when the leader is kille
   } finally {
     await mcp.close();
   }
+
+  // Failed sign-ins through one instance count on the other: the third refuses the next on both.
+  const wrong = { username: ADMIN.username, password: 'not-the-password-1' };
+  for (const name of ['a', 'b', 'a'] as const) expect((await api(instances[name]!.url, 'POST', '/api/auth/login', undefined, wrong)).status).toBe(401);
+  for (const name of ['b', 'a'] as const) expect((await api(instances[name]!.url, 'POST', '/api/auth/login', undefined, ADMIN)).status).toBe(429);
 
   // Exactly one leads; over 5 intervals each server runs about 5 probe commands, not 10.
   const leader = leaderNow();
