@@ -32,7 +32,7 @@ const path = require('node:path');
 const { request } = require('./lib/http');
 const { envInt } = require('./lib/env');
 const { machineLines } = require('./lib/machine');
-const { installCleanupHandlers, makeTempDir } = require('./lib/processes');
+const { installCleanupHandlers, makeTempDir, readCpuSeconds } = require('./lib/processes');
 const { percentile } = require('./lib/stats');
 const { ROOT, createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
 const { createSummary } = require('./lib/summary');
@@ -194,7 +194,7 @@ async function timeRuns(runs, fn, spreadMs = 0) {
 }
 
 /** Generates the database, starts Tomo on it, measures; returns the figures (and prints them unless `quiet`). */
-async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envInt('BENCH_MON_DAYS', 30, 3), interval = envInt('BENCH_MON_INTERVAL', 30, 1), runs = envInt('BENCH_QUERY_RUNS', 50, 5), polling = process.env.BENCH_MON_POLL !== '0', quiet = false } = {}) {
+async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envInt('BENCH_MON_DAYS', 30, 3), interval = envInt('BENCH_MON_INTERVAL', 30, 1), runs = envInt('BENCH_QUERY_RUNS', 50, 5), polling = process.env.BENCH_MON_POLL !== '0', quiet = false, instances = 1 } = {}) {
   const log = quiet ? () => undefined : (line) => console.log(line);
   ensureMonitoringBuilt();
   installCleanupHandlers();
@@ -216,7 +216,8 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
       sshd = await startDebugSshd();
       target = { port: sshd.port, username: ssh.username, password: ssh.password };
     }
-    return await runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target });
+    if (instances > 1 && database.kind !== 'postgres') throw new Error('several instances need PostgreSQL: set BENCH_DATABASE_URL');
+    return await runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target, instances });
   } finally {
     sshd?.stop();
     await database.drop();
@@ -224,7 +225,7 @@ async function run({ servers = envInt('BENCH_MON_SERVERS', 200, 1), days = envIn
 }
 
 /** run() on its database (SQLite in the data folder, or the run's PostgreSQL database). */
-async function runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target }) {
+async function runOn(database, { servers, days, interval, runs, polling, quiet, log, dataDir, dbFile, config, sshd, target, instances = 1 }) {
   log(`Monitoring storage: ${servers} servers x ${days} days at a ${interval}-second interval, on ${database.label}`);
   const t0 = performance.now();
   const admin = await createAdmin(dataDir, { env: database.env }); // creates and migrates the database with the built Tomo
@@ -237,11 +238,17 @@ async function runOn(database, { servers, days, interval, runs, polling, quiet, 
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of tomo serve (node bench/lib/cpuprofile-summary.js reads it).
   const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const tomo = await startTomo({ dataDir, nodeArgs, env: { TOMO_CONFIG: config, ...database.env }, timeoutMs: 120000 });
+  // Several instances (issue 24): more `tomo serve` on the same database and secrets (here the
+  // same data folder), as the admin guide sets them up; requests go to each in turn.
+  const all = [tomo];
   const spreadMs = polling ? POLL_INTERVAL_S * 1000 : 0;
   try {
+    for (let i = 1; i < instances; i++) all.push(await startTomo({ dataDir, env: { TOMO_CONFIG: config, ...database.env }, timeoutMs: 120000 }));
     const token = await login(tomo.url, admin);
+    let turn = 0;
     const get = async (route) => {
-      const res = await request('GET', `${tomo.url}${route}`, { headers: { Authorization: `Bearer ${token}` } });
+      const base = all[turn++ % all.length].url;
+      const res = await request('GET', `${base}${route}`, { headers: { Authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`GET ${route}: HTTP ${res.status} ${res.body}`);
       return res.json;
     };
@@ -255,12 +262,17 @@ async function runOn(database, { servers, days, interval, runs, polling, quiet, 
     }
     const summaryBody = await get('/api/metrics/summary');
     if (summaryBody.servers.total !== servers) throw new Error(`the summary counts ${summaryBody.servers.total} servers, not ${servers}`);
+    // CPU of each instance over the measured part (the timed requests, spread over poll rounds).
+    const cpuBefore = all.map((t) => readCpuSeconds(t.handle.pid));
+    const measuredFrom = performance.now();
     const sample = await get(`/api/metrics/servers/${gen.ids[0]}?period=30d`);
     const summary = await timeRuns(runs, () => get('/api/metrics/summary'), spreadMs);
     const history = {};
     for (const period of ['30d', '7d', '24h']) {
       history[period] = await timeRuns(runs, (i) => get(`/api/metrics/servers/${gen.ids[(i * 37) % gen.ids.length]}?period=${period}`), period === '30d' ? spreadMs : 0);
     }
+    const measuredSeconds = (performance.now() - measuredFrom) / 1000;
+    const cpuPercent = all.map((t, i) => ((readCpuSeconds(t.handle.pid) - cpuBefore[i]) / measuredSeconds) * 100);
     const polls = polling ? sshd.channelOpens() : 0;
     const sizes = await databaseSize(database, dbFile);
     const figures = {
@@ -277,6 +289,7 @@ async function runOn(database, { servers, days, interval, runs, polling, quiet, 
       summary,
       polling,
       polls,
+      instances: { count: all.length, cpuPercent, measuredSeconds },
       history,
       history30d: { points: sample.points.length, resolution: sample.resolution, bucketSeconds: sample.bucketSeconds },
       targets: TARGETS,
@@ -285,7 +298,7 @@ async function runOn(database, { servers, days, interval, runs, polling, quiet, 
     if (!quiet) print(figures);
     return figures;
   } finally {
-    await tomo.handle.stop(10000);
+    for (const t of all.reverse()) await t.handle.stop(10000);
   }
 }
 
