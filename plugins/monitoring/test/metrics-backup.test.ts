@@ -61,7 +61,7 @@ test('metrics travel with --include-history and follow their series to the integ
     const admin = await login(source, ADMIN);
     const alpha = await addServer(source, admin, 'alpha', 'alpha-ssh-secret-1', '127.0.0.1');
     const beta = await addServer(source, admin, 'beta', 'beta-ssh-secret-12', '127.0.0.1');
-    const app = addInstallation(source, alpha, rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
+    const app = await addInstallation(source, alpha, rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
     await writeMetrics(source, alpha, 10, app);
     await writeMetrics(source, beta, 50);
     const exported = metricsById(source);
