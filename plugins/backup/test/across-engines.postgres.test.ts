@@ -63,8 +63,17 @@ async function fill(t: TestKernel): Promise<string[]> {
   return servers;
 }
 
+/** A table of a plugin backup does not know, its ids handed out by the database (SQLite's AUTOINCREMENT, PostgreSQL's sequence). */
+async function createNotes(t: TestKernel): Promise<void> {
+  const id = t.kernel.config.database.kind === 'postgres' ? '"id" SERIAL PRIMARY KEY' : '"id" INTEGER PRIMARY KEY AUTOINCREMENT';
+  await sql(t, `CREATE TABLE "test_notes" (${id}, "body" TEXT)`);
+}
+
 async function crossesOver(source: TestKernel, target: TestKernel): Promise<void> {
   const servers = await fill(source);
+  await createNotes(source);
+  for (const body of ['one', 'two', 'three']) await sql(source, 'INSERT INTO "test_notes" ("body") VALUES (?)', [body]);
+  await createNotes(target);
   const file = await exportTo(source, work, { includeHistory: true });
   const preview = await backupService(target).import(() => fs.createReadStream(file), { password: BACKUP_PASSWORD, onConflict: 'skip', apply: false });
   expect(preview.applied).toBe(false);
@@ -84,6 +93,10 @@ async function crossesOver(source: TestKernel, target: TestKernel): Promise<void
   expect(JSON.parse(vault.openText(alpha.credentialsSealed, alpha.id))).toMatchObject({ password: SERVER_PASSWORD });
   const [app] = await sql<{ id: string; secretsSealed: string }>(target, 'SELECT "id", "secretsSealed" FROM "app_installations"');
   expect(JSON.parse(vault.openText(app.secretsSealed, app.id))).toEqual({ TOKEN: APP_SECRET });
+
+  // Rows that came with their ids: the next id the database hands out is past them.
+  await sql(target, 'INSERT INTO "test_notes" ("body") VALUES (?)', ['four']);
+  expect(await sql(target, 'SELECT "id", "body" FROM "test_notes" ORDER BY "id"')).toEqual(['one', 'two', 'three', 'four'].map((body, i) => ({ id: i + 1, body })));
 
   // The target keeps working after the import: a new server is added next to the imported ones.
   const res = await target.request('POST', '/api/servers', {
