@@ -3,9 +3,7 @@
 // --runTestsByPath: every backend test file of the kernel and the plugins that starts a real
 // kernel (startTestKernel, directly or through a plugin's test/support/*-kernel.ts helper),
 // except the end-to-end ones (*.e2e.test.ts: they run on SQLite) and the files listed in
-// SQLITE_ONLY below, each with the reason it is about SQLite itself. Files named
-// *.postgres.test.ts need PostgreSQL and SQLite both (a backup crossing engines): they are in this
-// subset and nowhere else (jest.config.js leaves them out when TOMO_TEST_DATABASE_URL is unset).
+// SQLITE_ONLY below, each with the reason it is about SQLite itself.
 // Usage: node scripts/postgres/test-files.js   (scripts/test-all.sh runs them with
 // TOMO_TEST_DATABASE_URL set to the test bed's PostgreSQL).
 const fs = require('node:fs');
