@@ -8,7 +8,7 @@ import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { builtInCatalogModule } from '../../apps/src/plugin';
 import { backupPlugin } from '../../backup/src/plugin';
 import { builtInPreparersModule } from '../../preparation/src/plugin';
-import { addInstallation, addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, exportTo, login, sql, tempDir, userId } from '../../backup/test/support/backup-kernel';
+import { addInstallation, addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, exportTo, login, rawDb, tempDir } from '../../backup/test/support/backup-kernel';
 import { authPlugin } from '../../auth/src/plugin';
 import { serversPlugin } from '../../servers/src/plugin';
 import { preparationPlugin } from '../../preparation/src/plugin';
@@ -31,22 +31,24 @@ function startKernel(): Promise<TestKernel> {
 /** A few samples and rollups of a server (and of an app), as the poller and the rollup job write them. */
 async function writeMetrics(t: TestKernel, serverId: string, base: number, installationId?: string): Promise<void> {
   const keys = new SeriesKeys(t.kernel.dataSource);
+  const db = rawDb(t);
   const series = await keys.ofServer(serverId);
-  for (let i = 0; i < 5; i++) await sql(t, 'INSERT INTO metric_samples ("seriesId", ts, "cpuPercent", "memUsedBytes") VALUES (?, ?, ?, ?)', [series, T0 + i * 30, base + i, 1e9 + base]);
-  await sql(t, 'INSERT INTO metric_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (?, 300, ?, 10, 10, ?), (?, 3600, ?, 120, 120, ?)', [series, T0 - 300, base, series, T0 - 3600, base + 0.5]);
+  for (let i = 0; i < 5; i++) db.prepare('INSERT INTO metric_samples ("seriesId", ts, "cpuPercent", "memUsedBytes") VALUES (?, ?, ?, ?)').run(series, T0 + i * 30, base + i, 1e9 + base);
+  db.prepare('INSERT INTO metric_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (?, 300, ?, 10, 10, ?), (?, 3600, ?, 120, 120, ?)').run(series, T0 - 300, base, series, T0 - 3600, base + 0.5);
   if (!installationId) return;
   const app = await keys.ofApp(installationId, serverId);
-  await sql(t, 'INSERT INTO container_samples ("seriesId", ts, "cpuPercent", "memBytes") VALUES (?, ?, ?, ?), (?, ?, ?, ?)', [app, T0, base, 2e8, app, T0 + 30, base + 1, 2e8]);
-  await sql(t, 'INSERT INTO container_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (?, 300, ?, 10, 10, ?)', [app, T0 - 300, base]);
+  db.prepare('INSERT INTO container_samples ("seriesId", ts, "cpuPercent", "memBytes") VALUES (?, ?, ?, ?), (?, ?, ?, ?)').run(app, T0, base, 2e8, app, T0 + 30, base + 1, 2e8);
+  db.prepare('INSERT INTO container_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (?, 300, ?, 10, 10, ?)').run(app, T0 - 300, base);
 }
 
 /** Every metric row of the instance by server (and app) id, not by integer. */
-async function metricsById(t: TestKernel) {
+function metricsById(t: TestKernel) {
+  const db = rawDb(t);
   return {
-    samples: await sql(t, 'SELECT k."serverId", m.ts, m."cpuPercent", m."memUsedBytes" FROM metric_samples m JOIN metric_series k ON k.id = m."seriesId" ORDER BY 1, 2'),
-    rollups: await sql(t, 'SELECT k."serverId", r.resolution, r.ts, r.samples, r."cpuPercentAvg" FROM metric_rollups r JOIN metric_series k ON k.id = r."seriesId" ORDER BY 1, 2, 3'),
-    appSamples: await sql(t, 'SELECT k."installationId", k."serverId", c.ts, c."cpuPercent" FROM container_samples c JOIN container_series k ON k.id = c."seriesId" ORDER BY 1, 3'),
-    appRollups: await sql(t, 'SELECT k."installationId", r.ts, r."cpuPercentAvg" FROM container_rollups r JOIN container_series k ON k.id = r."seriesId" ORDER BY 1, 2'),
+    samples: db.prepare('SELECT k."serverId", m.ts, m."cpuPercent", m."memUsedBytes" FROM metric_samples m JOIN metric_series k ON k.id = m."seriesId" ORDER BY 1, 2').all(),
+    rollups: db.prepare('SELECT k."serverId", r.resolution, r.ts, r.samples, r."cpuPercentAvg" FROM metric_rollups r JOIN metric_series k ON k.id = r."seriesId" ORDER BY 1, 2, 3').all(),
+    appSamples: db.prepare('SELECT k."installationId", k."serverId", c.ts, c."cpuPercent" FROM container_samples c JOIN container_series k ON k.id = c."seriesId" ORDER BY 1, 3').all(),
+    appRollups: db.prepare('SELECT k."installationId", r.ts, r."cpuPercentAvg" FROM container_rollups r JOIN container_series k ON k.id = r."seriesId" ORDER BY 1, 2').all(),
   };
 }
 
@@ -59,10 +61,10 @@ test('metrics travel with --include-history and follow their series to the integ
     const admin = await login(source, ADMIN);
     const alpha = await addServer(source, admin, 'alpha', 'alpha-ssh-secret-1', '127.0.0.1');
     const beta = await addServer(source, admin, 'beta', 'beta-ssh-secret-12', '127.0.0.1');
-    const app = await addInstallation(source, alpha, await userId(source, 'admin'));
+    const app = await addInstallation(source, alpha, rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
     await writeMetrics(source, alpha, 10, app);
     await writeMetrics(source, beta, 50);
-    const exported = await metricsById(source);
+    const exported = metricsById(source);
     expect(exported.samples).toHaveLength(10);
     const file = await exportTo(source, work, { includeHistory: true });
 
@@ -72,8 +74,8 @@ test('metrics travel with --include-history and follow their series to the integ
     const own = await addServer(target, await login(target, ADMIN), 'gamma', 'gamma-ssh-secret-1', '127.0.0.1');
     const keys = new SeriesKeys(target.kernel.dataSource);
     expect(await keys.ofServer(own)).toBe(1);
-    await sql(target, 'INSERT INTO metric_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (1, 300, ?, 3, 3, 99)', [T0 - 300]);
-    const ownRows = await metricsById(target);
+    rawDb(target).prepare('INSERT INTO metric_rollups ("seriesId", resolution, ts, samples, "cpuPercentSamples", "cpuPercentAvg") VALUES (1, 300, ?, 3, 3, 99)').run(T0 - 300);
+    const ownRows = metricsById(target);
 
     const summary = await backupService(target).import(() => fs.createReadStream(file), { password: BACKUP_PASSWORD, onConflict: 'skip', apply: true });
     const byTable = Object.fromEntries(summary.tables.map((t) => [t.table, t]));
@@ -86,9 +88,9 @@ test('metrics travel with --include-history and follow their series to the integ
     expect(order.indexOf('container_series')).toBeLessThan(order.indexOf('container_rollups'));
 
     // New integers here, every row under its own server again; the target's own rows untouched.
-    const series = await sql(target, 'SELECT id, "serverId" FROM metric_series ORDER BY id');
+    const series = rawDb(target).prepare('SELECT id, "serverId" FROM metric_series ORDER BY id').all();
     expect(series).toEqual([{ id: 1, serverId: own }, { id: 2, serverId: alpha }, { id: 3, serverId: beta }]);
-    const imported = await metricsById(target);
+    const imported = metricsById(target);
     const notOwn = <T extends { serverId?: unknown }>(rows: T[]) => rows.filter((r) => r.serverId !== own);
     expect(notOwn(imported.samples as Array<{ serverId: string }>)).toEqual(exported.samples);
     expect(notOwn(imported.rollups as Array<{ serverId: string }>)).toEqual(exported.rollups);
@@ -100,7 +102,7 @@ test('metrics travel with --include-history and follow their series to the integ
     // Imported again: the series match by server, nothing is added twice.
     const again = await backupService(target).import(() => fs.createReadStream(file), { password: BACKUP_PASSWORD, onConflict: 'skip', apply: true });
     expect(Object.fromEntries(again.tables.map((t) => [t.table, t])).metric_series).toMatchObject({ inBackup: 2, added: 0, skipped: 2 });
-    expect(await metricsById(target)).toEqual(imported);
+    expect(metricsById(target)).toEqual(imported);
   } finally {
     await target?.stop();
     await source.stop();
