@@ -2,8 +2,8 @@
 # The full test suite, exactly as CI runs it (`npm test`). It sets up everything the tests need
 # (Node.js 24 via scripts/use-node24.sh; test bed: sshd, Docker engine, Chromium, test images),
 # builds, then runs the quality gates in order: lint (no warnings allowed), type-check
-# (TypeScript and Vue templates), and every jest test with coverage (kernel and each plugin
-# backend must keep >= 90% line coverage). A missing test bed fails the run; nothing is skipped.
+# (TypeScript and Vue templates), every jest test with coverage (kernel and each plugin
+# backend must keep >= 90% line coverage), then the kernel and plugin suites again on PostgreSQL. A missing test bed fails the run; nothing is skipped.
 # Each phase's duration is printed when it ends and again in a table at the end (also when a
 # phase fails), so a slow CI run shows where it went.
 set -euo pipefail
@@ -48,7 +48,7 @@ phase "Node.js 24"
 source scripts/use-node24.sh
 phase_done "$(node -v)"
 
-phase "test bed (sshd, Docker engine, Chromium, test images)"
+phase "test bed (sshd, Docker engine, PostgreSQL, Chromium, test images)"
 if [ "$(id -u)" -eq 0 ]; then
   bash scripts/testbed.sh
 elif command -v sudo >/dev/null; then
@@ -86,4 +86,21 @@ node -e '
 rm -f "$results"
 node scripts/coverage-by-area.js
 if ((status)); then phase_done "FAILED"; else phase_done; fi
-exit "$status"
+
+# The same kernel and plugin suites on PostgreSQL (issue 24): every test file that starts a
+# kernel, plus the listed e2e files and the *.postgres.test.ts ones (scripts/postgres/test-files.js),
+# each test kernel on a database of its own on the test bed's PostgreSQL. No coverage: the SQLite
+# pass above holds the gate.
+phase "tests on PostgreSQL ($(node scripts/postgres/test-files.js | wc -l) files)"
+pg_results=$(mktemp)
+pg_status=0
+bash scripts/postgres/run-tests.sh --ci --json --outputFile="$pg_results" || pg_status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`\ntests on PostgreSQL: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+  if (r.numPendingTests || r.numTodoTests) { console.log(`${r.numPendingTests + r.numTodoTests} skipped or todo tests: not allowed`); process.exit(1); }
+  if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
+' "$pg_results" || pg_status=1
+rm -f "$pg_results"
+if ((pg_status)); then phase_done "FAILED"; else phase_done; fi
+exit $(( status || pg_status ))

@@ -5,6 +5,7 @@ const path = require('node:path');
 const { freePort } = require('./ports');
 const { request, waitFor200 } = require('./http');
 const { spawnNode, runNode } = require('./processes');
+const { serviceEnvironment } = require('./service-env');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOMO_BIN = path.join(ROOT, 'bin', 'tomo.js');
@@ -40,8 +41,9 @@ async function createAdmin(dataDir, { username = 'bench', email = 'bench@example
 }
 
 /**
- * Spawns `tomo serve` on a free loopback port and waits until /health answers 200 (polled
- * every `pollMs`). Returns { handle, url, port, spawnToHealthMs }. On failure the process is
+ * Spawns `tomo serve` on a free loopback port, with the shipped systemd unit's `Environment=`
+ * settings (bench/lib/service-env.js) under the caller's `env`, and waits until /health answers
+ * 200 (polled every `pollMs`). Returns { handle, url, port, spawnToHealthMs }. On failure the process is
  * stopped and the error carries its output.
  */
 async function startTomo({ dataDir, port, nodeArgs = [], env, pollMs = 10, timeoutMs = 30000 } = {}) {
@@ -50,7 +52,7 @@ async function startTomo({ dataDir, port, nodeArgs = [], env, pollMs = 10, timeo
   const handle = spawnNode([...nodeArgs, TOMO_BIN, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
     name: 'tomo serve',
     cwd: ROOT,
-    env: tomoEnv(dataDir, env),
+    env: tomoEnv(dataDir, { ...serviceEnvironment(), ...env }),
   });
   try {
     const readyAt = await waitFor200(`${url}/health`, { intervalMs: pollMs, timeoutMs, exited: handle.exited });

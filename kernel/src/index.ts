@@ -5,6 +5,8 @@
  * @module @tomo/kernel
  */
 import 'reflect-metadata';
+// Before anything imports TypeORM: it then loads without the database drivers Tomo does not use.
+import './db/load-typeorm';
 
 export { KERNEL_API_VERSION, KERNEL_VERSION } from './version';
 export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, TooManyRequestsError, PluginLoadError, ConfigError } from './errors';
@@ -44,6 +46,7 @@ export { aliasedArgument } from './mcp/argument-alias';
 export type { UiContribution, UiRoute, UiNavItem, UiWidget, UiSlotItem, UiManifestEntry } from './ui/ui-types';
 export { loadConfig, type ConfigSources } from './config/load-config';
 export type { TomoConfig, KernelConfig } from './config/config-schema';
+export type { Cluster } from './cluster/cluster-types';
 export { SECRET_FIELD_NAMES } from './log/redaction';
 export type { MetricsRegistrar, MetricDefinition, MetricCounter, MetricHistogram, MetricGauge, MetricLabels } from './metrics/metrics-types';
 export { Kernel, type KernelOptions } from './kernel';

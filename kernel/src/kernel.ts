@@ -9,6 +9,7 @@ import type { TomoConfig } from './config/config-schema';
 import { describeConfigIssue } from './config/load-config';
 import { createDataSource } from './db/create-data-source';
 import { runMigrationsOnce } from './db/run-migrations-once';
+import { startCluster, type StartedCluster } from './cluster/start-cluster';
 import { KernelTokens } from './di/kernel-tokens';
 import type { ServiceToken } from './di/service-token';
 import { ConfigError, PluginLoadError } from './errors';
@@ -126,6 +127,7 @@ export class Kernel {
   private phase: KernelPhase = 'starting';
   /** The database file's identity when it was opened (readiness notices a file put in its place). */
   private openedDatabaseFile?: { dev: number; ino: number };
+  private clusterValue?: StartedCluster;
 
   constructor(private readonly options: KernelOptions) {
     this.container = globalContainer.createChildContainer();
@@ -252,6 +254,8 @@ export class Kernel {
     this.container.register(KernelTokens.DataSource, { useValue: this.dataSourceValue });
     this.container.register(KernelTokens.Clock, { useValue: { now: () => new Date() } });
     this.container.register(KernelTokens.Vault, { useValue: SecretVault.fromKeyFile(this.config.vault.keyFile) });
+    this.clusterValue = await startCluster(this.config, this.dataSourceValue, this.logger.child({ component: 'cluster' }));
+    this.container.register(KernelTokens.Cluster, { useValue: this.clusterValue });
 
     for (const route of kernelRoutes({
       readiness: () => checkReadiness({ phase: () => this.phase, dataSource: () => this.dataSourceValue, databaseFile: this.config.database.kind === 'sqlite' ? this.config.database.file : undefined, openedFile: () => this.openedDatabaseFile }),
@@ -499,6 +503,7 @@ export class Kernel {
         this.logger.error({ err, plugin: p.definition.id }, 'Plugin shutdown failed');
       }
     }
+    await this.clusterValue?.stop();
     if (this.dataSourceValue?.isInitialized) await this.dataSourceValue.destroy();
     this.logger.info('Tomo stopped');
     if (!this.options.logger) closeLogger(this.logger);

@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOMO_TEST_DATABASE_URL=$(node -e 'console.log(require("./scripts/testbed/testbed").loadTestbed().postgres.url)')
 export TOMO_TEST_DATABASE_URL
+node scripts/postgres/drop-test-databases.js
 mapfile -t files < <(node scripts/postgres/test-files.js)
 exec npx jest --selectProjects backend --runTestsByPath "${files[@]}" "$@"

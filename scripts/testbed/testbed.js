@@ -40,6 +40,9 @@ const path = require('node:path');
  * @property {TestbedDocker} docker
  * @property {import('./registry').TestbedRegistry} registry
  *   The test image registry (tomo-registry.test:5000); helpers in scripts/testbed/registry.js.
+ * @property {{url: string, version: string}} postgres
+ *   The test PostgreSQL (Debian's, a cluster of the bed's own on 127.0.0.1:5433): `url` logs in as
+ *   a role that may create databases, on the `postgres` database (holds its password).
  * @property {string} chromium  Path of the Chromium binary.
  */
 

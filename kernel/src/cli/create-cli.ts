@@ -9,6 +9,7 @@ import type { BootedKernel } from '../plugin/plugin-types';
 import { addDoctorCommand } from './doctor/doctor-command';
 import { addMcpCommand } from './mcp-command';
 import { addMigrateCommand } from './migrate-command';
+import { addMigrateDatabaseCommand } from './migrate-database/migrate-database-command';
 import { addServeCommand } from './serve-command';
 
 /** What a Tomo distribution tells the CLI: where its built-in plugins and console live. */
@@ -60,6 +61,7 @@ export function createCli(dist: Distribution, argv: readonly string[] = process.
 
   addServeCommand(program, dist, getConfig);
   addMigrateCommand(program, dist, getConfig);
+  addMigrateDatabaseCommand(program, dist, getConfig);
   addMcpCommand(program, getConfig);
   addDoctorCommand(program, dist, getConfig, () => configFile ?? process.env.TOMO_CONFIG ?? '/etc/tomo/config.yaml (or defaults when absent)');
 

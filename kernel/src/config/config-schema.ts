@@ -97,6 +97,16 @@ export const kernelConfigSchema = z.strictObject({
       path: ['file'],
     })
     .prefault({}),
+  /** Several instances on one PostgreSQL database (ignored on SQLite: one instance leads alone). */
+  cluster: z
+    .strictObject({
+      /**
+       * How often an instance that does not lead tries to take the lead, in ms: when the leader
+       * dies, another runs the background work within this (keep it below the poll interval).
+       */
+      leaderCheckMs: z.coerce.number().int().min(100).max(60000).default(5000),
+    })
+    .prefault({}),
   /** The secret vault ({@link SecretVault}). */
   vault: z
     .strictObject({

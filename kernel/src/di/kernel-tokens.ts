@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TomoConfig } from '../config/config-schema';
 import type { SecretVault } from '../vault/secret-vault';
 import { createServiceToken } from './service-token';
+import type { Cluster } from '../cluster/cluster-types';
 
 /** Services the kernel puts in the root container, for every plugin to resolve. */
 export const KernelTokens = Object.freeze({
@@ -14,6 +15,11 @@ export const KernelTokens = Object.freeze({
   DataSource: createServiceToken<DataSource>('kernel.DataSource'),
   /** Encrypts secrets at rest (AES-256-GCM, record-bound); its key file lives in the data folder. */
   Vault: createServiceToken<SecretVault>('kernel.Vault'),
+  /**
+   * Which instance runs the once-per-interval background work, and messages to every instance
+   * (PostgreSQL with several instances; on SQLite the one instance always leads).
+   */
+  Cluster: createServiceToken<Cluster>('kernel.Cluster'),
   /** Wall clock, replaceable in tests. */
   Clock: createServiceToken<Clock>('kernel.Clock'),
 });

@@ -31,7 +31,8 @@ export async function testDatabaseUrl(dataDir: string): Promise<string | undefin
   if (!server) return undefined;
   const remembered = path.join(dataDir, URL_FILE);
   if (fs.existsSync(remembered)) return fs.readFileSync(remembered, 'utf8').trim();
-  const name = `tomo_test_${crypto.randomBytes(6).toString('hex')}`;
+  // The process id in the name: scripts/postgres/drop-test-databases.js drops only those of processes gone.
+  const name = `tomo_test_${process.pid}_${crypto.randomBytes(6).toString('hex')}`;
   await onServer(server, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -46,7 +47,7 @@ export async function dropTestDatabase(dataDir: string): Promise<void> {
   const remembered = path.join(dataDir, URL_FILE);
   if (!server || !fs.existsSync(remembered)) return;
   const name = decodeURIComponent(new URL(fs.readFileSync(remembered, 'utf8').trim()).pathname.slice(1));
-  if (!/^tomo_test_[0-9a-f]+$/.test(name)) return;
+  if (!/^tomo_test_\d+_[0-9a-f]+$/.test(name)) return;
   await onServer(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 

@@ -24,7 +24,7 @@ export const activityPlugin = definePlugin({
   // users and servers (auth, servers) to name what an entry is about.
   dependsOn: ['auth', 'servers', 'preparation', 'apps', 'backup', 'monitoring'],
   config: activityConfigSchema,
-  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, users: AuthTokens.UserService },
+  deps: { clock: KernelTokens.Clock, cluster: KernelTokens.Cluster, servers: ServersTokens.ServerService, users: AuthTokens.UserService },
   entities: [ActivityEntryEntity],
   migrations: [ActivityLog1765100000000],
 
@@ -40,13 +40,13 @@ export const activityPlugin = definePlugin({
     widgets: [{ id: 'recent-activity', component: 'ActivityWidget', title: 'Recent activity', order: 14 }],
   },
 
-  init(ctx, { clock, servers, users }) {
+  init(ctx, { clock, cluster, servers, users }) {
     const log = new ActivityLogService(ctx.dataSource, clock, ctx.logger);
     ctx.expose(ActivityTokens.ActivityLog, { useValue: log });
     tapActivityHooks({ hooks: ctx.hooks, log, servers, users, logger: ctx.logger });
     registerActivityRoutes(ctx, log);
     ctx.mcp.tool(getActivityLogsTool(log));
-    ctx.onReady(async () => ctx.onShutdown(await startRetention(log, ctx.config.retentionDays, ctx.logger)));
+    ctx.onReady(async () => ctx.onShutdown(await startRetention(log, ctx.config.retentionDays, ctx.logger, () => cluster.isLeader())));
   },
 });
 

@@ -5,10 +5,12 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Drops entries older than `days` now, then once a day. Returns the stop function. A failed
- * prune is logged and tried again the next day: it never stops start-up.
+ * prune is logged and tried again the next day: it never stops start-up. With several instances
+ * on one database only the leading one prunes (`leads`).
  */
-export async function startRetention(log: ActivityLogService, days: number, logger: Logger): Promise<() => void> {
+export async function startRetention(log: ActivityLogService, days: number, logger: Logger, leads: () => boolean = () => true): Promise<() => void> {
   const prune = async () => {
+    if (!leads()) return;
     const removed = await log.prune(days).catch((err: Error) => {
       logger.error({ err }, 'Activity log retention failed');
       return 0;

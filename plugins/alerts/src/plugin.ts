@@ -40,7 +40,7 @@ export const alertsPlugin = definePlugin({
   // and records what changes in the activity log.
   dependsOn: ['auth', 'servers', 'preparation', 'apps', 'monitoring', 'activity'],
   config: alertsConfigSchema,
-  deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault, servers: ServersTokens.ServerService, users: AuthTokens.UserService, activity: ActivityTokens.ActivityLog },
+  deps: { clock: KernelTokens.Clock, cluster: KernelTokens.Cluster, vault: KernelTokens.Vault, servers: ServersTokens.ServerService, users: AuthTokens.UserService, activity: ActivityTokens.ActivityLog },
   entities: [AlertRuleEntity, AlertEntity, SilenceEntity, NotificationChannelEntity, DeliveryAttemptEntity],
   migrations: [AlertsInitial1765410000000, AlertsDefaultRules1765410100000, AlertsChannels1765420000000],
 
@@ -56,7 +56,7 @@ export const alertsPlugin = definePlugin({
     nav: [{ label: 'Alerts', path: '/alerts', icon: 'bell', order: 25, badge: 'FiringBadge' }],
   },
 
-  async init(ctx, { clock, vault, servers, users, activity }) {
+  async init(ctx, { clock, cluster, vault, servers, users, activity }) {
     // Channels and delivery: their routes and tools, and the NotificationSender the engine sends through.
     const { dispatcher } = wireChannels(ctx, { vault, clock, activity, delivery: ctx.config.delivery, version });
     ctx.container.register<NotificationSender>(NOTIFICATION_SENDER, { useValue: dispatcher });
@@ -86,7 +86,10 @@ export const alertsPlugin = definePlugin({
     registerAlertTools(ctx, alerts, silences);
     const started = engine;
     ctx.onReady(() => {
-      const timer = setInterval(() => void started.sweep(), SWEEP_MS);
+      // Several instances on one database: only the leader sweeps (it also gets the poll events).
+      const timer = setInterval(() => {
+        if (cluster.isLeader()) void started.sweep();
+      }, SWEEP_MS);
       timer.unref();
       ctx.onShutdown(async () => {
         clearInterval(timer);

@@ -38,7 +38,7 @@ export const appsPlugin = definePlugin({
   description: 'App catalog and installs on prepared servers through the Docker Engine API over SSH',
   dependsOn: ['servers', 'preparation'],
   config: appsConfigSchema,
-  deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault },
+  deps: { servers: ServersTokens.ServerService, preparation: PreparationTokens.PreparationService, vault: KernelTokens.Vault, cluster: KernelTokens.Cluster },
   configSections: ['catalog'],
   entities: [InstallationEntity],
   migrations: [AppsInitial1764400000000, AppsDeployment1765260000000, AppsUpdates1765300000000],
@@ -57,7 +57,7 @@ export const appsPlugin = definePlugin({
     return { sources };
   },
 
-  async init(ctx, { servers, preparation, vault }, registered) {
+  async init(ctx, { servers, preparation, vault, cluster }, registered) {
     const extra = extraCatalogEntries(ctx.kernelConfig.sections.catalog);
     const stores = configuredStoreEntries(ctx.kernelConfig.sections.catalog).map((store, i) => {
       try {
@@ -111,8 +111,9 @@ export const appsPlugin = definePlugin({
       if (minutes > 0) {
         // Periodic update checks; one at a time (a slow server delays the next round, it never overlaps).
         let running = false;
+        // Several instances on one database: only the leader checks.
         const timer = setInterval(() => {
-          if (running) return;
+          if (running || !cluster.isLeader()) return;
           running = true;
           void updates.checkAll().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'Periodic update check failed')).finally(() => (running = false));
         }, minutes * 60_000);

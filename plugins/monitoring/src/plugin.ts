@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { definePlugin, KernelTokens, type PluginContext } from '@tomo/kernel';
+import { definePlugin, KernelTokens, type Cluster, type PluginContext } from '@tomo/kernel';
 import { AppsTokens } from '@tomo/plugin-apps/api';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { hookAnnouncer } from './announcer';
@@ -27,6 +27,7 @@ import { MonitoringContainers1764900300000 } from './migrations/1764900300000-mo
 import { MonitoringContainerRollups1764900400000 } from './migrations/1764900400000-monitoring-container-rollups';
 import { MonitoringSeriesKeys1764900500000 } from './migrations/1764900500000-monitoring-series-keys';
 import { registerMetricsRoutes } from './routes/metrics.routes';
+import { sharePolls } from './metrics/poll-sharing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../package.json') as { version: string };
@@ -47,7 +48,7 @@ export const monitoringPlugin = definePlugin({
   // It polls servers and reads the apps installed on them; the activity log taps its hooks.
   dependsOn: ['servers', 'apps'],
   config: monitoringConfigSchema,
-  deps: { clock: KernelTokens.Clock, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService },
+  deps: { clock: KernelTokens.Clock, cluster: KernelTokens.Cluster, servers: ServersTokens.ServerService, apps: AppsTokens.AppsService },
   entities: [MetricSeriesEntity, ContainerSeriesEntity, MetricSampleEntity, ContainerSampleEntity, MetricRollupEntity, RollupWatermarkEntity, ContainerRollupEntity],
   migrations: [
     MonitoringInitial1764900000000,
@@ -68,7 +69,7 @@ export const monitoringPlugin = definePlugin({
     slots: { [SERVER_DETAIL_TABS_SLOT]: [{ id: 'metrics', component: 'ServerMetricsTab', title: 'Metrics', order: 15 }] },
   },
 
-  init(ctx, { clock, servers, apps }) {
+  init(ctx, { clock, cluster, servers, apps }) {
     const announcer = hookAnnouncer(ctx.hooks, ctx.logger);
     const watch = { watch: new ContainerWatch(apps, announcer), recorded: (serverId: string) => apps.recorded(serverId) };
     const keys = new SeriesKeys(ctx.dataSource);
@@ -80,10 +81,19 @@ export const monitoringPlugin = definePlugin({
       announcer,
       clock,
       ctx.logger.child({ component: 'poller' }),
-      { intervalSeconds: ctx.config.intervalSeconds, maxConcurrentPolls: ctx.config.maxConcurrentPolls, offlineAfterFailures: 3 },
+      {
+        intervalSeconds: ctx.config.intervalSeconds,
+        maxConcurrentPolls: ctx.config.maxConcurrentPolls,
+        offlineAfterFailures: 3,
+        // Several instances on one PostgreSQL database: only the leader polls, and tells the others.
+        isLeader: () => cluster.isLeader(),
+        onPolled: (serverId, polled) => sharing?.publish(serverId, polled),
+      },
       watch,
       registerPollMetrics(ctx.metrics),
     );
+    const sharing = cluster.shared ? sharePolls(cluster, poller, latest, ctx.logger) : undefined;
+    if (sharing) ctx.onShutdown(() => sharing.stop());
     const metrics = new MetricsService(ctx.dataSource, servers, clock, (id) => poller.state(id), keys, latest, (id) => poller.containers(id));
     const containers = new ContainerMetrics(ctx.dataSource, apps, clock, (serverId, id) => poller.containers(serverId).find((c) => c.installationId === id) ?? null, keys);
     const rollups = new Rollups(ctx.dataSource, clock, ctx.logger.child({ component: 'rollups' }));
@@ -98,29 +108,32 @@ export const monitoringPlugin = definePlugin({
     // Newest first at shutdown: the poller stops before the rollups it feeds.
     ctx.onShutdown(() => rollups.stop());
     ctx.onShutdown(() => poller.stop());
-    ctx.onReady(() => startBackgroundWork(ctx, rollups, poller, latest));
+    ctx.onReady(() => startBackgroundWork(ctx, rollups, poller, latest, cluster));
   },
 });
 
 /** Retention of the metrics (hourly), the rollups and the poller: from `ready` on. */
-function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, rollups: Rollups, poller: Poller, latest: LatestSamples): void {
+function startBackgroundWork(ctx: PluginContext<MonitoringConfig>, rollups: Rollups, poller: Poller, latest: LatestSamples, cluster: Cluster): void {
   const retention = { rawHours: ctx.config.metricsRawRetentionHours, fiveMinuteDays: ctx.config.metrics5mRetentionDays, hourlyDays: ctx.config.metrics1hRetentionDays };
   // Rolled up first: raw samples and 5-minute rows go only where the next level covers them.
   // Not awaited at start: after an upgrade (or a long stop) the catch-up can take a minute.
-  const pruneMetrics = () =>
-    rollups
-      .maintain(retention)
-      .then(({ removed }) => {
-        // A server whose samples all aged out has no latest one any more.
-        if (removed.raw) latest.clear();
-        ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed');
-      })
-      .catch((err: Error) => ctx.logger.error({ err }, 'Metrics retention failed'));
+  const pruneMetrics = async () => {
+    // Once per database: only the leading instance prunes (the one instance on SQLite).
+    if (!cluster.isLeader()) return;
+    try {
+      const { removed } = await rollups.maintain(retention);
+      // A server whose samples all aged out has no latest one any more.
+      if (removed.raw) latest.clear();
+      ctx.logger.info({ removed }, 'Metrics retention: raw samples and rollups past their age removed');
+    } catch (err) {
+      ctx.logger.error({ err }, 'Metrics retention failed');
+    }
+  };
   void pruneMetrics();
   const timer = setInterval(() => void pruneMetrics(), RETENTION_INTERVAL_MS);
   timer.unref();
   ctx.onShutdown(() => clearInterval(timer));
-  rollups.start(ROLLUP_INTERVAL_MS);
+  rollups.start(ROLLUP_INTERVAL_MS, () => cluster.isLeader());
   poller.start();
 }
 

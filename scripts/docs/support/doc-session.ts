@@ -37,6 +37,7 @@ export const NEEDS: Readonly<Record<string, string>> = {
   'debian-host': 'a Debian/Ubuntu host with the Tomo .deb installed (root, systemd, apt)',
   'real-server': 'a real Linux server reachable over SSH (or the command runs on that server)',
   network: 'downloads from the internet (git clone, npm install)',
+  'postgres-host': 'a PostgreSQL server, as its postgres user',
 };
 
 /** The password the test types at every password prompt, and the docs' admin account's. */
@@ -47,7 +48,7 @@ const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
 const HOST_ONLY = /(^|[\s;&|(])(sudo|systemctl|journalctl|dnf|rpm|apt|apt-get|dpkg|firewall-cmd|setsebool|semanage)\s/m;
 const SESSION_FEATURES = new Set(['admin-account', 'api-token']);
 /** `<!-- check: … -->` values: blocks that scripts/docs/docs-content.test.ts checks. */
-export const CHECKS = ['tomo-config', 'app-definition', 'mcp-stdio-config', 'mcp-http-config', 'nginx', 'caddy'] as const;
+export const CHECKS = ['tomo-config', 'app-definition', 'mcp-stdio-config', 'mcp-http-config', 'nginx', 'nginx-two-instances', 'caddy'] as const;
 const PROMPT = /(password|passphrase)[^\n]*: $/i;
 /** Terminal colour codes (ESC [ … m). */
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');

@@ -8,8 +8,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
  * mapping — and the caller then takes the careful path, which reports the problem with its line.
  */
 export function parseYamlQuickly(text: string, maxDepth: number): Record<string, unknown> | undefined {
-  // `&anchor` / `*alias` / `!tag` anywhere (even inside a string: then the careful path is merely slower).
-  if (/[&*!]/.test(text)) return undefined;
+  if (mayHoldAnchorAliasOrTag(text)) return undefined;
   let value: unknown;
   try {
     value = load(text, { schema: CORE_SCHEMA, json: false });
@@ -18,6 +17,18 @@ export function parseYamlQuickly(text: string, maxDepth: number): Record<string,
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   return depthOf(value) <= maxDepth ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Whether `&anchor`, `*alias` or `!tag` may occur: any of the three characters anywhere (even
+ * inside a string: then the careful path is merely slower) except on a line that starts with `#`.
+ * Such a line is a comment or, inside a block scalar or a quoted string, text: never an anchor,
+ * an alias or a tag. Without that exception a comment like `GITEA__database__* variables` sent
+ * the file to the careful parser and loaded `yaml` at every start (issue 19, idle memory).
+ */
+export function mayHoldAnchorAliasOrTag(text: string): boolean {
+  if (!/[&*!]/.test(text)) return false;
+  return text.split('\n').some((line) => !line.trimStart().startsWith('#') && /[&*!]/.test(line));
 }
 
 /** Depth of nested objects and arrays (a mapping of scalars is 1). */

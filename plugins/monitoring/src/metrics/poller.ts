@@ -19,6 +19,18 @@ export interface PollerOptions {
   maxConcurrentPolls: number;
   /** Consecutive failed polls after which a server is offline. */
   offlineAfterFailures: number;
+  /**
+   * Whether this instance polls now (several instances on one PostgreSQL database: only the
+   * leader does, so each server is polled once per interval). Asked at every round; default yes.
+   */
+  isLeader?: () => boolean;
+  /** Told after each poll of a server, for the other instances (see {@link Poller.applyRemote}). */
+  onPolled?: (serverId: string, polled: PolledState) => void;
+}
+
+/** What the other instances need of a poll to answer as the leader would: the verdict and the apps' states. */
+export interface PolledState extends PollState {
+  containers: ContainerStatus[];
 }
 
 interface ServerPollState extends PollState {
@@ -81,7 +93,9 @@ export class Poller {
     const tick = () => {
       if (this.stopped) return;
       const startedAt = Date.now();
-      this.running = this.pollAll()
+      // A follower keeps the same rhythm without polling, so it starts at once when it leads.
+      const leads = this.options.isLeader?.() ?? true;
+      this.running = (leads ? this.pollAll() : Promise.resolve())
         .catch((err: Error) => this.logger.error({ err }, 'Monitoring poll failed'))
         .finally(() => {
           this.running = null;
@@ -113,6 +127,20 @@ export class Poller {
       const timer = setTimeout(wake, ms);
       this.pauses.add(wake);
     });
+  }
+
+  /**
+   * A poll made by the leading instance: this one (a follower) answers with its verdict and apps'
+   * states as if it had polled itself. Its own CPU baselines stay unset, so if it takes over,
+   * its first poll of the server gives no CPU figure rather than a wrong one.
+   */
+  applyRemote(serverId: string, polled: PolledState): void {
+    const state: ServerPollState = this.states.get(serverId) ?? { status: 'unknown', consecutiveFailures: 0, lastError: null, lastPollAt: null, lastCpu: null, nextPollAt: 0, containers: newContainerWatchState(), reported: null, forgotten: false, writing: null };
+    Object.assign(state, { status: polled.status, consecutiveFailures: polled.consecutiveFailures, lastError: polled.lastError, lastPollAt: polled.lastPollAt });
+    // The leader reported the status to the server's record; a takeover must not report it again.
+    state.reported = polled.status === 'online' || polled.status === 'offline' ? polled.status : state.reported;
+    state.containers.statuses = polled.containers;
+    this.states.set(serverId, state);
   }
 
   /**
@@ -202,6 +230,7 @@ export class Poller {
       }
     } finally {
       state.writing = null;
+      if (!state.forgotten) this.options.onPolled?.(serverId, { status: state.status, consecutiveFailures: state.consecutiveFailures, lastError: state.lastError, lastPollAt: state.lastPollAt, containers: state.containers.statuses });
     }
   }
 

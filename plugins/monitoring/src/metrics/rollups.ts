@@ -185,11 +185,14 @@ export class Rollups {
     return next;
   }
 
-  /** Runs every `intervalMs` (the timer does not keep the process alive); a tick while a job is still running is skipped. */
-  start(intervalMs = 60000): void {
+  /**
+   * Runs every `intervalMs` (the timer does not keep the process alive); a tick while a job is
+   * still running is skipped, and so is one while `leads()` says another instance does this work.
+   */
+  start(intervalMs = 60000, leads: () => boolean = () => true): void {
     this.stopTimer();
     this.timer = setInterval(() => {
-      if (this.running) return;
+      if (this.running || !leads()) return;
       this.run().catch((err: Error) => this.logger.error({ err }, 'Metrics rollup failed'));
     }, intervalMs);
     this.timer.unref();

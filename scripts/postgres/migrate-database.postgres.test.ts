@@ -1,0 +1,130 @@
+/**
+ * Issue 24, acceptance 3: `tomo migrate-database` moves a SQLite instance with users, a server
+ * (real sshd, sealed password) and metric history to PostgreSQL, and everything
+ * works after the switch: the same login, test_connection with the carried credentials, the same
+ * history. Real processes (`tomo serve`, `tomo migrate-database`) on the test bed; PostgreSQL
+ * pass only (scripts/postgres/test-files.js): it fails without TOMO_TEST_DATABASE_URL.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+import { loadTestbed } from '../testbed/testbed.js';
+
+const ADMIN = { username: 'admin', password: 'migrate-password-1234' };
+const server = () => {
+  const { ssh } = loadTestbed();
+  return { name: 'testbed', host: ssh.host, port: ssh.port, username: ssh.username, authType: 'password', credentials: { password: ssh.password } };
+};
+
+let dataDir: string;
+let targetUrl: string;
+let targetName: string;
+
+async function onServer(sql: string): Promise<void> {
+  const client = new Client({ connectionString: process.env.TOMO_TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function api(url: string, method: string, route: string, token?: string, body?: unknown) {
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+beforeAll(async () => {
+  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  assertBuilt();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-'));
+  fs.writeFileSync(path.join(dataDir, 'config.yaml'), 'monitoring:\n  intervalSeconds: 1\n');
+  targetName = `tomo_test_${process.pid}_migrate`;
+  await onServer(`DROP DATABASE IF EXISTS "${targetName}"`);
+  await onServer(`CREATE DATABASE "${targetName}"`);
+  const url = new URL(process.env.TOMO_TEST_DATABASE_URL);
+  url.pathname = `/${targetName}`;
+  targetUrl = url.toString();
+});
+
+afterAll(async () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  await onServer(`DROP DATABASE IF EXISTS "${targetName}" WITH (FORCE)`).catch(() => undefined);
+});
+
+test('a SQLite instance moves to PostgreSQL in one command, verified, and works there as before', async () => {
+  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: path.join(dataDir, 'config.yaml') };
+  const created = runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'admin@example.org', '--password-stdin'], env, `${ADMIN.password}\n`);
+  expect(created.status).toBe(0);
+
+  // Before: on SQLite, a server added over the real sshd and polled a few times.
+  const before = await serveTomo(env);
+  let serverId: string;
+  let historyBefore: { points: unknown[] };
+  try {
+    const token = (await api(before.url, 'POST', '/api/auth/login', undefined, ADMIN)).body.token as string;
+    const added = await api(before.url, 'POST', '/api/servers', token, server());
+    expect(added.status).toBe(201);
+    serverId = added.body.id;
+    expect((await api(before.url, 'POST', `/api/servers/${serverId}/test`, token)).body).toMatchObject({ ok: true });
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      historyBefore = (await api(before.url, 'GET', `/api/metrics/servers/${serverId}?period=24h`, token)).body;
+      if (historyBefore.points.length > 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(historyBefore.points.length).toBeGreaterThan(0);
+  } finally {
+    expect(await before.stop()).toBe(0);
+  }
+
+  // The move: a bad --to is refused naming the option, then the real one.
+  const refused = runTomo(['migrate-database', '--to', 'mysql://u:hunter2@h/db'], env);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain('--to: must be postgres://');
+  expect(refused.stderr + refused.stdout).not.toContain('hunter2');
+  const moved = runTomo(['migrate-database', '--to', targetUrl], env);
+  expect(moved.stderr).toBe('');
+  expect(moved.status).toBe(0);
+  expect(moved.stdout).toMatch(/^ok +auth_users +1 → 1 /m);
+  expect(moved.stdout).toMatch(/^ok +servers +1 → 1 /m);
+  expect(moved.stdout).toMatch(/^ok +metric_samples +[1-9]\d* → [1-9]\d* /m);
+  expect(moved.stdout).not.toContain('MISMATCH');
+  expect(moved.stdout).toMatch(/Copied and verified \d+ tables, \d+ rows\./);
+  // The password in the URL is never printed.
+  expect(moved.stdout + moved.stderr).not.toContain(new URL(targetUrl).password);
+  // A second run refuses: the target is no longer empty, and nothing is written.
+  const again = runTomo(['migrate-database', '--to', targetUrl], env);
+  expect(again.status).not.toBe(0);
+  expect(again.stderr).toContain('is not empty');
+
+  // After: the same instance on PostgreSQL (the SQLite file moved away, so nothing can read it).
+  fs.renameSync(path.join(dataDir, 'tomo.db'), path.join(dataDir, 'tomo.db.moved'));
+  const after = await serveTomo({ ...env, TOMO_DATABASE_URL: targetUrl });
+  try {
+    const login = await api(after.url, 'POST', '/api/auth/login', undefined, ADMIN);
+    expect(login.status).toBe(200);
+    const token = login.body.token as string;
+    const { servers } = (await api(after.url, 'GET', '/api/servers', token)).body;
+    expect(servers.map((s: { id: string }) => s.id)).toEqual([serverId!]);
+    // The sealed SSH password was carried: the connection test opens it and logs in.
+    expect((await api(after.url, 'POST', `/api/servers/${serverId!}/test`, token)).body).toMatchObject({ ok: true });
+    const history = await api(after.url, 'GET', `/api/metrics/servers/${serverId!}?period=24h`, token);
+    expect(history.status).toBe(200);
+    const historyAfter = history.body;
+    // The copied samples are there (polling goes on, so the newest bucket may have grown since).
+    expect(historyAfter.points.length).toBeGreaterThanOrEqual(historyBefore!.points.length);
+    const samples = (h: { points: unknown[] }) => (h.points as Array<{ samples: number }>).reduce((n, p) => n + p.samples, 0);
+    expect(samples(historyAfter)).toBeGreaterThanOrEqual(samples(historyBefore!));
+  } finally {
+    await after.stop();
+  }
+}, 120000);
