@@ -1,5 +1,6 @@
 import { encodeValue } from '../format/payload';
 import { toColumnValue, upsertSql, type BackupDb } from './backup-db';
+import { withoutParameters } from './import-target';
 
 const on = (engine: 'sqlite' | 'postgres') => ({ engine }) as BackupDb;
 
@@ -27,4 +28,15 @@ test('a row kept or replaced by primary key: SQLite as earlier releases, Postgre
   );
   // Nothing but the key to update: keeping the row is replacing it.
   expect(upsertSql(on('postgres'), 't', ['id'], ['id'], 'overwrite')).toBe('INSERT INTO "t" ("id") VALUES (?) ON CONFLICT DO NOTHING');
+});
+
+test("a failed statement's error keeps the database's message, not the row values it was given", () => {
+  const failed = Object.assign(new Error('duplicate key value violates unique constraint "servers_pkey"'), { name: 'QueryFailedError', query: 'INSERT …', parameters: ['$2b$10$hash', 'sealed:v1:…'] });
+  const plain = withoutParameters(failed) as Error;
+  expect(plain.message).toBe(failed.message);
+  expect(plain.name).toBe('QueryFailedError');
+  expect(JSON.stringify({ ...plain })).not.toContain('hash');
+  expect(Object.keys(plain)).not.toContain('parameters');
+  const other = new Error('other');
+  expect(withoutParameters(other)).toBe(other);
 });

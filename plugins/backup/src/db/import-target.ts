@@ -72,7 +72,7 @@ export function postgresImportTarget(dataSource: DataSource): ImportTarget {
       if ((failed.driverError?.code ?? failed.code) === '55P03') {
         throw new BackupError('busy', 'The database is busy with another write; try the import again');
       }
-      throw err;
+      throw withoutParameters(err);
     } finally {
       await runner.release();
     }
@@ -81,4 +81,16 @@ export function postgresImportTarget(dataSource: DataSource): ImportTarget {
     read: (work) => on('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY', false, work),
     write: (work) => on('START TRANSACTION ISOLATION LEVEL READ COMMITTED', true, work),
   };
+}
+
+/**
+ * TypeORM's query errors carry the statement's parameters: the row's values (a password hash, a
+ * sealed secret), which a logger serializing the error would write out. The message (the
+ * database's own words) is kept; the values are not.
+ */
+export function withoutParameters(err: unknown): unknown {
+  if (!(err instanceof Error) || !('parameters' in err)) return err;
+  const plain = new Error(err.message);
+  plain.name = err.name;
+  return plain;
 }
