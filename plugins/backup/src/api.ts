@@ -50,10 +50,11 @@ export interface BackupTableSpec {
    * importing. Called for every row of the table, before its columns are checked, after `refs`
    * were remapped (columns the spec no longer names are not: map them with `ctx.targetId`). The
    * owner decides from `ctx.backupMigrations` whether anything is to do; a row already current is
-   * returned as is. Returns the row to import, or null to leave it out (counted as skipped). Throws
-   * to refuse the whole import (say why: the message reaches the person importing).
+   * returned as is. Returns the row to import, or null to leave it out (counted as skipped), or a
+   * promise of either (reading the database is asynchronous). Throws to refuse the whole import
+   * (say why: the message reaches the person importing).
    */
-  upgradeRow?(row: Record<string, BackupValue>, ctx: BackupRowUpgrade): Record<string, BackupValue> | null;
+  upgradeRow?(row: Record<string, BackupValue>, ctx: BackupRowUpgrade): Record<string, BackupValue> | null | Promise<Record<string, BackupValue> | null>;
 }
 
 /** A database value as a backup row holds it (a BLOB as a Buffer). */
@@ -70,12 +71,15 @@ export interface BackupRowUpgrade {
    */
   targetId(table: string, backupId: string): string | undefined;
   /**
-   * The import's own connection, inside its transaction (the kernel's would wait for it): read
-   * with `get`; `run` writes (a key row the upgraded rows point at) and is refused in a dry run.
+   * The import's own connection, inside its transaction (the kernel's would wait for it), on
+   * either engine: portable SQL (double-quoted identifiers, `?` parameters). Read with `get`;
+   * `run` writes (a key row the upgraded rows point at) and is refused in a dry run. After an
+   * INSERT, `lastInsertRowid` is the new row's id (SQLite's rowid; PostgreSQL's `id` column,
+   * through `RETURNING`).
    */
   db: {
-    get(sql: string, ...params: BackupValue[]): Record<string, BackupValue> | undefined;
-    run(sql: string, ...params: BackupValue[]): { lastInsertRowid: number | bigint };
+    get(sql: string, ...params: BackupValue[]): Promise<Record<string, BackupValue> | undefined>;
+    run(sql: string, ...params: BackupValue[]): Promise<{ lastInsertRowid: number | bigint }>;
   };
   /** A check or preview: nothing may be written; an upgrader needing a new key row makes do without it. */
   dryRun: boolean;

@@ -8,7 +8,11 @@ import { badRequest, KERNEL_VERSION, type CallContext, type HookRegistry, type S
 import { backupHooks, type BackupService, type ExportProgress, type ExportResult, type ImportSummary, type OnConflict } from './api';
 import type { BackupConfig } from './config';
 import { BackupError } from './errors';
+import { postgresImportTarget, sqliteImportTarget, type ImportTarget } from './db/import-target';
+import type { DatabaseSnapshot } from './export/database-snapshot';
 import { exportBackup } from './export/export-backup';
+import { PostgresSnapshot } from './export/postgres-snapshot';
+import { SqliteSnapshot } from './export/sqlite-snapshot';
 import { fileLocations } from './files/file-locations';
 import { importBackup } from './import/import-backup';
 import type { DeclaredTables } from './tables/table-registry';
@@ -30,7 +34,7 @@ export interface BackupServiceDeps {
   hooks?: HookRegistry;
 }
 
-/** {@link BackupService} on this instance's SQLite database, vault and data folder. */
+/** {@link BackupService} on this instance's database (SQLite or PostgreSQL), vault and data folder. */
 export class LocalBackupService implements BackupService {
   private running = false;
 
@@ -43,11 +47,9 @@ export class LocalBackupService implements BackupService {
     const finished = this.deps.hooks?.of(backupHooks).exportFinished;
     const result = await this.exclusive(async () => {
       const started = Date.now();
-      const live = (this.deps.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
       const result = await exportBackup(
         {
-          live,
-          workDir: path.join(this.deps.dataDir, 'tmp'),
+          snapshot: () => this.snapshot(),
           vault: this.deps.vault,
           tomoVersion: KERNEL_VERSION,
           specs: this.deps.declared.specs,
@@ -92,8 +94,7 @@ export class LocalBackupService implements BackupService {
       const summary = await importBackup(
         open,
         {
-          dbFile: sqliteFileOf(this.deps.kernelConfig),
-          busyTimeoutMs: this.deps.kernelConfig.database.busyTimeoutMs,
+          target: this.importTarget(),
           vault: this.deps.vault,
           specs: this.deps.declared.specs,
           knownMigrations: new Set(this.deps.dataSource.migrations.map((m) => m.name ?? m.constructor.name)),
@@ -118,6 +119,19 @@ export class LocalBackupService implements BackupService {
     return summary;
   }
 
+  /** The consistent view an export reads: a copy of the SQLite file, or a PostgreSQL transaction. */
+  private snapshot(): Promise<DatabaseSnapshot> {
+    if (this.deps.kernelConfig.database.kind === 'postgres') return PostgresSnapshot.take(this.deps.dataSource);
+    const live = (this.deps.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    return SqliteSnapshot.take(live, path.join(this.deps.dataDir, 'tmp'));
+  }
+
+  /** Where an import writes: SQLite's file on connections of its own, or the PostgreSQL pool. */
+  private importTarget(): ImportTarget {
+    const database = this.deps.kernelConfig.database;
+    return database.kind === 'postgres' ? postgresImportTarget(this.deps.dataSource) : sqliteImportTarget(database.file, database.busyTimeoutMs);
+  }
+
   /** One export or import at a time: two would compete for the snapshot folder and the write lock. */
   private async exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.running) throw new BackupError('busy', 'Another export or import is running; try again when it has finished');
@@ -128,10 +142,4 @@ export class LocalBackupService implements BackupService {
       this.running = false;
     }
   }
-}
-
-/** The SQLite file backup imports write to. (PostgreSQL: not supported by the importer yet.) */
-function sqliteFileOf(config: TomoConfig): string {
-  if (config.database.kind !== 'sqlite') throw new Error('Importing a backup into a PostgreSQL database is not supported yet');
-  return config.database.file;
 }

@@ -12,7 +12,7 @@ import { builtInPreparersModule, preparationPlugin } from '../../preparation/src
 import { serversPlugin } from '../../servers/src/plugin';
 import { decryptStream, encryptStream, readHeader, unlockFileKey } from '../src/format/age-stream';
 import { backupPlugin } from '../src/plugin';
-import { addInstallation, addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, CAROL, exportTo, login, rawDb, startBackupKernel, tempDir } from './support/backup-kernel';
+import { addInstallation, addServer, addUser, ADMIN, BACKUP_PASSWORD, BACKUP_TABLE_MODULES, backupService, CAROL, exportTo, login, sql, sqlValue, startBackupKernel, tempDir } from './support/backup-kernel';
 
 // The `backup.tables` extension point on real kernels: a plugin backup knows nothing about gets its
 // rows carried and matched by what it declares; what nobody declares is said out loud.
@@ -71,7 +71,7 @@ test("a plugin's declared table travels without --include-history, and its refer
   try {
     await addUser(source, ADMIN, 'admin');
     const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
-    rawDb(source).prepare('INSERT INTO pins (id, serverId, label) VALUES (?, ?, ?)').run('pin-1', serverId, 'rack 3');
+    await sql(source, 'INSERT INTO "pins" ("id", "serverId", "label") VALUES (?, ?, ?)', ['pin-1', serverId, 'rack 3']);
     const file = await exportTo(source, work);
 
     // The target already has "alpha" of "admin" under other ids: the import matches it by name and the pin follows.
@@ -82,7 +82,7 @@ test("a plugin's declared table travels without --include-history, and its refer
     const order = summary.tables.map((t) => t.table);
     expect(order.indexOf('pins')).toBeGreaterThan(order.indexOf('servers'));
     expect(summary.tables.find((t) => t.table === 'pins')).toMatchObject({ label: 'pins', inBackup: 1, added: 1 });
-    expect(rawDb(target).prepare('SELECT serverId, label FROM pins').all()).toEqual([{ serverId: targetServer, label: 'rack 3' }]);
+    expect(await sql(target, 'SELECT "serverId", "label" FROM "pins"')).toEqual([{ serverId: targetServer, label: 'rack 3' }]);
     // Imported again: the pin matches by its natural key and is a conflict, described by its owner's words.
     const again = await importInto(target, file);
     expect(again.conflicts).toContainEqual({ table: 'pins', what: 'pin rack 3', action: 'skip' });
@@ -106,8 +106,8 @@ test('a module declaring a table that names one nobody declares stops start-up, 
 test('a table nobody declares: a warning at start, named by every export, carried row for row only with --include-history', async () => {
   const dataDir = tempDir('tomo-backup-undeclared-');
   const first = await startBackupKernel({ dataDir });
-  rawDb(first).exec('CREATE TABLE orphan_notes (id INTEGER PRIMARY KEY, body TEXT)');
-  rawDb(first).prepare('INSERT INTO orphan_notes (body) VALUES (?)').run('left behind by a removed plugin');
+  await sql(first, 'CREATE TABLE "orphan_notes" ("id" INTEGER PRIMARY KEY, "body" TEXT)');
+  await sql(first, 'INSERT INTO "orphan_notes" ("id", "body") VALUES (1, ?)', ['left behind by a removed plugin']);
   await first.stop();
   const source = await startBackupKernel({ dataDir });
   try {
@@ -139,10 +139,11 @@ test("replacing a user ends that user's sessions on the target (auth declares it
     await addUser(target, { username: 'dave', password: 'dave-password-12345' });
     await login(target, ADMIN);
     await login(target, { username: 'dave', password: 'dave-password-12345' });
-    const sessions = () => rawDb(target).prepare('SELECT u.username, COUNT(s.id) AS n FROM auth_users u LEFT JOIN auth_sessions s ON s.userId = u.id GROUP BY u.username ORDER BY u.username').all();
-    expect(sessions()).toEqual([{ username: 'admin', n: 1 }, { username: 'dave', n: 1 }]);
+    const sessions = () =>
+      sql(target, 'SELECT u."username", COUNT(s."id") AS "n" FROM "auth_users" u LEFT JOIN "auth_sessions" s ON s."userId" = u."id" GROUP BY u."username" ORDER BY u."username"');
+    expect(await sessions()).toEqual([{ username: 'admin', n: 1 }, { username: 'dave', n: 1 }]);
     await importInto(target, file, 'overwrite');
-    expect(sessions()).toEqual([{ username: 'admin', n: 0 }, { username: 'carol', n: 0 }, { username: 'dave', n: 1 }]);
+    expect(await sessions()).toEqual([{ username: 'admin', n: 0 }, { username: 'carol', n: 0 }, { username: 'dave', n: 1 }]);
   } finally {
     await source.stop();
     await target.stop();
@@ -194,8 +195,8 @@ test('a backup written in the earlier fixed table order, with a Portainer templa
   try {
     await addUser(source, ADMIN, 'admin');
     const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
-    addInstallation(source, serverId, rawDb(source).prepare('SELECT id FROM auth_users').pluck().get() as string);
-    rawDb(source).prepare("INSERT INTO preparations (id, serverId, status, stepsJson, updatedAt) VALUES ('prep-1', ?, 'completed', '[]', ?)").run(serverId, new Date().toISOString());
+    await addInstallation(source, serverId, (await sqlValue(source, 'SELECT "id" FROM "auth_users"')) as string);
+    await sql(source, `INSERT INTO "preparations" ("id", "serverId", "status", "stepsJson", "updatedAt") VALUES ('prep-1', ?, 'completed', '[]', ?)`, [serverId, new Date().toISOString()]);
     const earlier = path.join(work, 'earlier-order.enc');
     await reorder(await exportTo(source, work), EARLIER_ORDER, earlier);
 
@@ -203,7 +204,7 @@ test('a backup written in the earlier fixed table order, with a Portainer templa
     expect(summary.tables.map((t) => t.table)).toEqual(EARLIER_ORDER);
     expect(summary.tables.map((t) => [t.table, t.added])).toEqual([['auth_users', 1], ['auth_api_tokens', 0], ['servers', 1], ['preparations', 1], ['preparation_logs', 0], ['app_installations', 1]]);
     expect(summary.catalogs).toEqual([expect.objectContaining({ name: 'templates.json', files: 1 })]);
-    expect(rawDb(target).prepare('SELECT serverId FROM app_installations').pluck().get()).toBe(serverId);
+    expect(await sqlValue(target, 'SELECT "serverId" FROM "app_installations"')).toBe(serverId);
   } finally {
     await source.stop();
     await target.stop();
@@ -235,9 +236,9 @@ test("an owner's row upgrader shapes, leaves out or refuses the backup's rows; a
   try {
     await addUser(source, ADMIN, 'admin');
     const serverId = await addServer(source, await login(source, ADMIN), 'alpha');
-    const insert = rawDb(source).prepare('INSERT INTO pins (id, serverId, label) VALUES (?, ?, ?)');
-    insert.run('pin-1', serverId, 'rack 3');
-    insert.run('pin-2', serverId, 'obsolete');
+    const insert = (...values: string[]) => sql(source, 'INSERT INTO "pins" ("id", "serverId", "label") VALUES (?, ?, ?)', values);
+    await insert('pin-1', serverId, 'rack 3');
+    await insert('pin-2', serverId, 'obsolete');
     const file = await exportTo(source, work);
 
     // It sees the backup's migrations and the target's id of the server (the same here: no match), and runs in the check too.
@@ -248,7 +249,7 @@ test("an owner's row upgrader shapes, leaves out or refuses the backup's rows; a
     });
     const summary = await importInto(target, file);
     expect(summary.tables.find((t) => t.table === 'pins')).toMatchObject({ inBackup: 2, added: 1, skipped: 1 });
-    expect(rawDb(target).prepare('SELECT id, serverId, label FROM pins').all()).toEqual([{ id: 'pin-1', serverId, label: 'rack 3 (upgraded)' }]);
+    expect(await sql(target, 'SELECT "id", "serverId", "label" FROM "pins"')).toEqual([{ id: 'pin-1', serverId, label: 'rack 3 (upgraded)' }]);
     expect(seen).toEqual([true, false].flatMap((dryRun) => ['rack 3', 'obsolete'].map((label) => ({ label, known: true, server: serverId, dryRun }))));
 
     // An upgrader that cannot: the import is refused naming the rows and why, and nothing of the backup is written.
@@ -256,8 +257,8 @@ test("an owner's row upgrader shapes, leaves out or refuses the backup's rows; a
       throw new Error('pins from before 2.0 need their rack numbers');
     });
     await expect(importInto(refusing, file)).rejects.toThrow("The backup's pins could not be brought to this Tomo's shape: pins from before 2.0 need their rack numbers");
-    expect(rawDb(refusing).prepare('SELECT COUNT(*) FROM servers').pluck().get()).toBe(0);
-    expect(rawDb(refusing).prepare('SELECT COUNT(*) FROM pins').pluck().get()).toBe(0);
+    expect(await sqlValue(refusing, 'SELECT COUNT(*) FROM "servers"')).toBe(0);
+    expect(await sqlValue(refusing, 'SELECT COUNT(*) FROM "pins"')).toBe(0);
   } finally {
     await source.stop();
     await target?.stop();

@@ -18,13 +18,15 @@ import {
   dbFingerprint,
   exportTo,
   login,
-  rawDb,
   SERVER_PASSWORD,
+  sql,
+  sqlValue,
   startBackupKernel,
   tempDir,
+  userId,
 } from './support/backup-kernel';
 
-// The format and the core of export and import, on real SQLite files and real kernels:
+// The format and the core of export and import, on real databases (SQLite or PostgreSQL) and real kernels:
 // round trip, interop with the standard age CLI, and every refusal leaving the target untouched.
 
 let source: TestKernel;
@@ -45,7 +47,7 @@ beforeAll(async () => {
   await addUser(source, CAROL);
   const admin = await login(source, ADMIN);
   serverIds = [await addServer(source, admin, 'alpha'), await addServer(source, admin, 'beta', 'other-ssh-secret-123', '192.0.2.11')];
-  addInstallation(source, serverIds[0], rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
+  await addInstallation(source, serverIds[0], await userId(source, 'admin'));
   const carol = await login(source, CAROL);
   expect((await source.request('POST', '/api/auth/tokens', { token: carol, body: { name: 'ci' } })).status).toBe(201);
   backup = await exportTo(source, work);
@@ -75,10 +77,10 @@ test('a fresh instance gets users (they log in), servers (credentials open with 
     expect(await login(target, CAROL)).toBeTruthy();
     const vault = target.kernel.resolve(KernelTokens.Vault);
     expect(vault.keyId).not.toBe(source.kernel.resolve(KernelTokens.Vault).keyId);
-    const server = rawDb(target).prepare("SELECT id, credentialsSealed FROM servers WHERE name = 'alpha'").get() as { id: string; credentialsSealed: string };
+    const [server] = await sql<{ id: string; credentialsSealed: string }>(target, `SELECT "id", "credentialsSealed" FROM "servers" WHERE "name" = 'alpha'`);
     expect(server.id).toBe(serverIds[0]);
     expect(JSON.parse(vault.openText(server.credentialsSealed, server.id))).toMatchObject({ password: SERVER_PASSWORD });
-    const app = rawDb(target).prepare('SELECT id, secretsSealed, state FROM app_installations').get() as { id: string; secretsSealed: string; state: string };
+    const [app] = await sql<{ id: string; secretsSealed: string; state: string }>(target, 'SELECT "id", "secretsSealed", "state" FROM "app_installations"');
     expect(JSON.parse(vault.openText(app.secretsSealed, app.id))).toEqual({ TOKEN: APP_SECRET });
 
     const [catalog] = summary.catalogs;
@@ -120,13 +122,13 @@ describe('refusals leave the target byte-for-byte unchanged', () => {
   afterAll(() => target.stop());
 
   async function refused(file: string, password = BACKUP_PASSWORD): Promise<BackupError> {
-    const before = dbFingerprint(target);
+    const before = await dbFingerprint(target);
     const err = await importInto(target, file, { password }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(BackupError);
-    expect(dbFingerprint(target)).toBe(before);
+    expect(await dbFingerprint(target)).toBe(before);
     expect((err as Error).message).not.toContain(password);
     return err as BackupError;
   }
@@ -216,48 +218,48 @@ test('conflicts: skip keeps what the target has, overwrite takes the backup, bot
     const admin = await login(target, { username: 'admin', password: 'target-admin-password' });
     await addServer(target, admin, 'alpha', 'target-ssh-password');
 
-    const before = dbFingerprint(target);
+    const before = await dbFingerprint(target);
     const dry = await importInto(target, backup, { apply: false, onConflict: 'overwrite' });
     expect(dry.applied).toBe(false);
-    expect(dbFingerprint(target)).toBe(before);
+    expect(await dbFingerprint(target)).toBe(before);
     expect(dry.conflicts.map((c) => c.what).sort()).toEqual(['server alpha (192.0.2.10:22)', 'user admin', 'user carol']);
 
     const skipped = await importInto(target, backup, { onConflict: 'skip' });
     expect(skipped.conflicts.every((c) => c.action === 'skip')).toBe(true);
     expect(skipped.conflictCount).toBe(3);
     expect(await login(target, { username: 'carol', password: 'carol-other-password' })).toBeTruthy();
-    const servers = rawDb(target).prepare('SELECT name FROM servers ORDER BY name').pluck().all();
+    const servers = (await sql<{ name: string }>(target, 'SELECT "name" FROM "servers" ORDER BY "name"')).map((r) => r.name);
     expect(servers).toEqual(['alpha', 'beta']);
     const vault = target.kernel.resolve(KernelTokens.Vault);
-    const alpha = rawDb(target).prepare("SELECT id, credentialsSealed FROM servers WHERE name = 'alpha'").get() as { id: string; credentialsSealed: string };
+    const [alpha] = await sql<{ id: string; credentialsSealed: string }>(target, `SELECT "id", "credentialsSealed" FROM "servers" WHERE "name" = 'alpha'`);
     expect(JSON.parse(vault.openText(alpha.credentialsSealed, alpha.id))).toMatchObject({ password: 'target-ssh-password' });
 
     const overwritten = await importInto(target, backup, { onConflict: 'overwrite' });
     expect(overwritten.conflicts.map((c) => c.action)).toEqual(expect.arrayContaining(['overwrite']));
     expect(await login(target, CAROL)).toBeTruthy();
-    const alpha2 = rawDb(target).prepare("SELECT id, credentialsSealed FROM servers WHERE name = 'alpha'").get() as { id: string; credentialsSealed: string };
+    const [alpha2] = await sql<{ id: string; credentialsSealed: string }>(target, `SELECT "id", "credentialsSealed" FROM "servers" WHERE "name" = 'alpha'`);
     expect(alpha2.id).toBe(alpha.id);
     expect(JSON.parse(vault.openText(alpha2.credentialsSealed, alpha2.id))).toMatchObject({ password: SERVER_PASSWORD });
-    expect(rawDb(target).prepare('SELECT COUNT(*) FROM servers').pluck().get()).toBe(2);
+    expect(await sqlValue(target, 'SELECT COUNT(*) FROM "servers"')).toBe(2);
   } finally {
     await target.stop();
   }
 });
 
 test('history: absent tables are fine; present unclaimed tables travel with --include-history only', async () => {
-  rawDb(source).exec('CREATE TABLE IF NOT EXISTS test_metrics (id INTEGER PRIMARY KEY, serverId TEXT, at TEXT, cpu REAL)');
-  rawDb(source).prepare('INSERT INTO test_metrics (serverId, at, cpu) VALUES (?, ?, ?)').run(serverIds[0], '2026-01-01T00:00:00Z', 0.5);
+  await sql(source, 'CREATE TABLE IF NOT EXISTS "test_metrics" ("id" INTEGER PRIMARY KEY, "serverId" TEXT, "at" TEXT, "cpu" REAL)');
+  await sql(source, 'INSERT INTO "test_metrics" ("id", "serverId", "at", "cpu") VALUES (1, ?, ?, ?) ON CONFLICT DO NOTHING', [serverIds[0], '2026-01-01T00:00:00Z', 0.5]);
   const without = await exportTo(source, work);
   const withHistory = await exportTo(source, work, { includeHistory: true });
   const target = await startBackupKernel();
   try {
-    rawDb(target).exec('CREATE TABLE test_metrics (id INTEGER PRIMARY KEY, serverId TEXT, at TEXT, cpu REAL)');
+    await sql(target, 'CREATE TABLE "test_metrics" ("id" INTEGER PRIMARY KEY, "serverId" TEXT, "at" TEXT, "cpu" REAL)');
     const a = await importInto(target, without, { apply: false });
     expect(a.tables.some((t) => t.table === 'test_metrics')).toBe(false);
     const b = await importInto(target, withHistory);
     expect(b.source.includesHistory).toBe(true);
     expect(b.tables.find((t) => t.table === 'test_metrics')).toMatchObject({ inBackup: 1, added: 1 });
-    expect(rawDb(target).prepare('SELECT serverId FROM test_metrics').pluck().get()).toBe(serverIds[0]);
+    expect(await sqlValue(target, 'SELECT "serverId" FROM "test_metrics"')).toBe(serverIds[0]);
   } finally {
     await target.stop();
   }
@@ -276,7 +278,8 @@ test('a backup from an older Tomo (before the apps plugin existed) imports: what
   try {
     await addUser(older, { username: 'old-timer', password: 'old-timer-password' });
     // The older schema: no apps migration and no apps table.
-    rawDb(older).exec("DROP TABLE app_installations; DELETE FROM migrations WHERE name LIKE 'Apps%'");
+    await sql(older, 'DROP TABLE "app_installations"');
+    await sql(older, `DELETE FROM "migrations" WHERE "name" LIKE 'Apps%'`);
     const file = await exportTo(older, work);
     const target = await startBackupKernel();
     try {

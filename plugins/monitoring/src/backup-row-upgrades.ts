@@ -15,21 +15,21 @@ export const SERIES_KEYS_MIGRATION = 'MonitoringSeriesKeys1764900500000';
  * already use the same small integers, and a row matching one of them by id would be dropped.
  * Backups made since pass through untouched.
  */
-export function upgradeServerMetricRow(row: Row, ctx: BackupRowUpgrade): Row {
+export async function upgradeServerMetricRow(row: Row, ctx: BackupRowUpgrade): Promise<Row> {
   if (ctx.backupMigrations.has(SERIES_KEYS_MIGRATION)) return row;
   const { serverId, id: _sampleId, ...rest } = row;
   const server = targetOf(ctx, 'servers', serverId, 'serverId');
-  const seriesId = seriesKey(ctx, 'SELECT id FROM metric_series WHERE "serverId" = ?', [server], 'INSERT INTO metric_series ("serverId") VALUES (?)');
+  const seriesId = await seriesKey(ctx, 'SELECT id FROM metric_series WHERE "serverId" = ?', [server], 'INSERT INTO metric_series ("serverId") VALUES (?)');
   return encodeValues({ ...rest, seriesId });
 }
 
 /** The same for an installed app's samples and rollups (its series remembers the app's server). */
-export function upgradeAppMetricRow(row: Row, ctx: BackupRowUpgrade): Row {
+export async function upgradeAppMetricRow(row: Row, ctx: BackupRowUpgrade): Promise<Row> {
   if (ctx.backupMigrations.has(SERIES_KEYS_MIGRATION)) return row;
   const { installationId, serverId, id: _sampleId, ...rest } = row;
   const app = targetOf(ctx, 'app_installations', installationId, 'installationId');
   const server = targetOf(ctx, 'servers', serverId, 'serverId');
-  const seriesId = seriesKey(ctx, 'SELECT id FROM container_series WHERE "installationId" = ?', [app], 'INSERT INTO container_series ("installationId", "serverId") VALUES (?, ?)', [app, server]);
+  const seriesId = await seriesKey(ctx, 'SELECT id FROM container_series WHERE "installationId" = ?', [app], 'INSERT INTO container_series ("installationId", "serverId") VALUES (?, ?)', [app, server]);
   return encodeValues({ ...rest, seriesId });
 }
 
@@ -43,11 +43,11 @@ function targetOf(ctx: BackupRowUpgrade, table: string, value: BackupValue, colu
  * The series' integer, created on its first row. In a check nothing is written: a series not
  * there yet gets 0, which no row is ever stored under (the rows are only counted then).
  */
-function seriesKey(ctx: BackupRowUpgrade, find: string, by: BackupValue[], create: string, values: BackupValue[] = by): number {
-  const found = ctx.db.get(find, ...by);
+async function seriesKey(ctx: BackupRowUpgrade, find: string, by: BackupValue[], create: string, values: BackupValue[] = by): Promise<number> {
+  const found = await ctx.db.get(find, ...by);
   if (found) return Number(found.id);
   if (ctx.dryRun) return 0;
-  return Number(ctx.db.run(create, ...values).lastInsertRowid);
+  return Number((await ctx.db.run(create, ...values)).lastInsertRowid);
 }
 
 /** Measured values (release 0.1's floats and bytes) as metric-codec stores them; counts and keys as they are. */

@@ -135,7 +135,7 @@ test('a release 0.1 backup with metric history imports: its rows under the targe
     const admin = await login(source, ADMIN);
     alpha = await addServer(source, admin, 'alpha', 'alpha-ssh-secret-1', '127.0.0.1');
     beta = await addServer(source, admin, 'beta', 'beta-ssh-secret-12', '127.0.0.1');
-    app = addInstallation(source, alpha, rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
+    app = await addInstallation(source, alpha, rawDb(source).prepare('SELECT id FROM auth_users WHERE username = ?').pluck().get('admin') as string);
     writeRelease01Metrics(source, alpha, 10, app);
     writeRelease01Metrics(source, beta, 50);
     rawDb(source).prepare("INSERT INTO metric_rollup_watermarks (series, resolution, watermark) VALUES ('metric_rollups', 300, ?)").run(T0);

@@ -2,7 +2,6 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
 import type { BackupTableSpec, ExportProgress, ExportResult } from '../api';
 import { BackupError } from '../errors';
@@ -10,13 +9,11 @@ import { locationFiles, type FileLocation } from '../files/file-locations';
 import { encryptStream } from '../format/age-stream';
 import { CATALOG_FILES, encodeValue, FORMAT_NAME, FORMAT_VERSION, type Manifest } from '../format/payload';
 import { undeclaredTables, undeclaredTableSpec } from '../tables/undeclared';
-import { Snapshot } from './snapshot';
+import type { DatabaseSnapshot } from './database-snapshot';
 
 export interface ExportSources {
-  /** The live database connection (the snapshot is taken from it). */
-  live: Database.Database;
-  /** A private folder for the snapshot. */
-  workDir: string;
+  /** Takes the consistent view of the database the export reads (SQLite: a copy; PostgreSQL: a transaction). */
+  snapshot(): Promise<DatabaseSnapshot>;
   vault: SecretVault;
   tomoVersion: string;
   /** The declared tables, parents first. */
@@ -54,12 +51,10 @@ export function tablesToExport(
  * file), one row at a time, so memory does not grow with the instance.
  */
 export async function exportBackup(sources: ExportSources, options: ExportOptions, output: Writable): Promise<ExportResult> {
-  const snapshot = await Snapshot.take(sources.live, sources.workDir);
+  const snapshot = await sources.snapshot();
   try {
-    const { tables, undeclared } = tablesToExport(snapshot.tables(), sources.specs, sources.leftOut, options.includeHistory);
-    const migrations = snapshot.tables().has('migrations')
-      ? (snapshot.db.prepare('SELECT name FROM migrations ORDER BY id').all() as { name: string }[]).map((m) => m.name)
-      : [];
+    const { tables, undeclared } = tablesToExport(await snapshot.tables(), sources.specs, sources.leftOut, options.includeHistory);
+    const migrations = await snapshot.migrations();
     const manifest: Manifest = {
       format: FORMAT_NAME,
       formatVersion: FORMAT_VERSION,
@@ -70,7 +65,8 @@ export async function exportBackup(sources: ExportSources, options: ExportOption
       tables: tables.map((t) => ({ table: t.table, label: t.label })),
       catalogs: sources.files.map(({ index, name, kind }) => ({ index, name, kind })),
     };
-    const total = tables.reduce((n, t) => n + (snapshot.db.prepare(`SELECT COUNT(*) AS n FROM "${t.table}"`).get() as { n: number }).n, 0);
+    let total = 0;
+    for (const t of tables) total += await snapshot.count(t.table);
     const counts: Record<string, number> = {};
     const lines = payloadLines(snapshot, tables, manifest, sources, counts, (done, label) => options.onProgress?.({ done, total, label }));
     let bytes = 0;
@@ -79,25 +75,14 @@ export async function exportBackup(sources: ExportSources, options: ExportOption
     await pipeline(encrypted, output);
     return { counts, bytes, undeclared };
   } finally {
-    snapshot.close();
+    await snapshot.close();
   }
 }
 
 const PROGRESS_EVERY = 5000;
 
-/**
- * Rows in a stable order: by rowid, or by the primary key for a `WITHOUT ROWID` table (which has
- * no rowid; the monitoring plugin's rollups are such tables).
- */
-function rowOrder(db: Snapshot['db'], table: string): string {
-  const info = db.prepare(`SELECT name, pk FROM pragma_table_info(?)`).all(table) as Array<{ name: string; pk: number }>;
-  const withoutRowid = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'`).get(table) !== undefined;
-  const key = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
-  return withoutRowid && key.length ? key.map((c) => `"${c.name.replace(/"/g, '""')}"`).join(', ') : 'rowid';
-}
-
 async function* payloadLines(
-  snapshot: Snapshot,
+  snapshot: DatabaseSnapshot,
   tables: readonly BackupTableSpec[],
   manifest: Manifest,
   sources: ExportSources,
@@ -111,7 +96,7 @@ async function* payloadLines(
     const hash = createHash('sha256');
     let n = 0;
     progress(done, spec.label);
-    for (const row of snapshot.db.prepare(`SELECT * FROM "${spec.table}" ORDER BY ${rowOrder(snapshot.db, spec.table)}`).iterate() as Iterable<Record<string, unknown>>) {
+    for await (const row of snapshot.rows(spec.table)) {
       yield line(hash, rowLine(spec, row, sources.vault));
       n++;
       if (++done % PROGRESS_EVERY === 0) progress(done, spec.label);

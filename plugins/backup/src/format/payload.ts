@@ -28,7 +28,7 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** A SQLite value: JSON has no bytes, so a BLOB travels as `{ "$b64": "..." }`. */
+/** A database value as SQLite holds it: JSON has no bytes, so a BLOB travels as `{ "$b64": "..." }`. */
 export type SqlValue = string | number | null | Buffer | bigint;
 
 export const rowLineSchema = z.object({
@@ -57,9 +57,17 @@ export type Trailer = z.infer<typeof trailerSchema>;
 /** The key the counts and checksums of catalog files go under. */
 export const CATALOG_FILES = 'catalog files';
 
+/**
+ * A database value as the file holds it, the same whichever engine it was read from: SQLite's
+ * forms. A PostgreSQL timestamp becomes the UTC text TypeORM stores on SQLite
+ * (`2026-01-02 03:04:05.678`), a boolean 0 or 1, so a backup made on either engine imports on
+ * either, and backups of earlier releases (SQLite) read as before.
+ */
 export function encodeValue(v: unknown): unknown {
   if (Buffer.isBuffer(v)) return { $b64: v.toString('base64') };
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
+  if (typeof v === 'boolean') return v ? 1 : 0;
   return v;
 }
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import Database from 'better-sqlite3';
 import type { SecretVault } from '@tomo/kernel';
 import type { BackupTableSpec, ImportSummary, OnConflict } from '../api';
 import { BackupError } from '../errors';
@@ -10,13 +9,13 @@ import { restoredPath } from '../files/file-locations';
 import { decryptStream, readHeader, unlockFileKey } from '../format/age-stream';
 import type { Manifest } from '../format/payload';
 import { undeclaredTableSpec } from '../tables/undeclared';
+import type { ImportTarget } from '../db/import-target';
 import { Applier } from './applier';
 import { readPayload, type ReaderLimits } from './read-payload';
 
 export interface ImportSources extends ReaderLimits {
-  /** The target's SQLite file (opened on connections of the import's own). */
-  dbFile: string;
-  busyTimeoutMs: number;
+  /** The database rows are imported into (SQLite or PostgreSQL). */
+  target: ImportTarget;
   vault: SecretVault;
   /** The declared tables (a table the backup holds and none declares here is taken row for row). */
   specs: readonly BackupTableSpec[];
@@ -41,39 +40,19 @@ export interface ImportOptions {
  */
 export async function importBackup(open: () => Readable, sources: ImportSources, options: ImportOptions): Promise<ImportSummary> {
   const fileKey = await unlockFileKey(await readHeader(open()), options.password);
-  const readonly = new Database(sources.dbFile, { readonly: true, fileMustExist: true });
-  let checked: { summary: ImportSummary; rows: number };
-  try {
-    checked = await pass(open, fileKey, sources, options, new Applier(readonly, sources.vault, options.onConflict, false), (done) =>
-      options.onProgress?.({ done, total: 0, phase: 'checking' }),
-    );
-  } finally {
-    readonly.close();
-  }
+  const checked = await sources.target.read((db) =>
+    pass(open, fileKey, sources, options, new Applier(db, sources.vault, options.onConflict, false), (done) => options.onProgress?.({ done, total: 0, phase: 'checking' })),
+  );
   if (!options.apply) return checked.summary;
 
-  const db = new Database(sources.dbFile, { fileMustExist: true });
-  db.pragma(`busy_timeout = ${Math.trunc(sources.busyTimeoutMs)}`);
-  db.pragma('foreign_keys = ON');
   const incoming = path.join(sources.catalogRoot, `.incoming-${randomUUID()}`);
   try {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-    } catch {
-      throw new BackupError('busy', 'The database is busy with another write; try the import again');
-    }
-    const applied = await pass(open, fileKey, sources, options, new Applier(db, sources.vault, options.onConflict, true), (done) =>
-      options.onProgress?.({ done, total: checked.rows, phase: 'applying' }),
-      incoming,
+    const applied = await sources.target.write((db) =>
+      pass(open, fileKey, sources, options, new Applier(db, sources.vault, options.onConflict, true), (done) => options.onProgress?.({ done, total: checked.rows, phase: 'applying' }), incoming),
     );
-    db.exec('COMMIT');
     placeCatalogs(incoming, sources.catalogRoot);
     return { ...applied.summary, applied: true };
-  } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw err;
   } finally {
-    db.close();
     fs.rmSync(incoming, { recursive: true, force: true });
   }
 }
@@ -102,9 +81,9 @@ async function pass(
     if (item.kind === 'manifest') {
       manifest = item.manifest;
       specs = manifest.tables.map((t) => specFor(t.table, sources.specs));
-      applier.begin(specs, manifest.schemaMigrations);
+      await applier.begin(specs, manifest.schemaMigrations);
     } else if (item.kind === 'row') {
-      applier.apply(specs[item.index], item.line);
+      await applier.apply(specs[item.index], item.line);
       if (++rows % PROGRESS_EVERY === 0) progress(rows);
     } else {
       const catalog = manifest!.catalogs.find((c) => c.index === item.line.f.catalog)!;
@@ -121,6 +100,7 @@ async function pass(
       files.set(catalog.index, (files.get(catalog.index) ?? 0) + 1);
     }
   }
+  await applier.finish();
   progress(rows);
   const m = manifest!;
   return {

@@ -2,7 +2,7 @@ import crypto, { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KernelTokens } from '@tomo/kernel';
+import { KernelTokens, listTables, runSql } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { AuthTokens } from '@tomo/plugin-auth/api';
 import { authBackupTablesModule, authPlugin } from '../../../auth/src/plugin';
@@ -21,14 +21,19 @@ export const APP_SECRET = 'generated-app-secret-Kw4-do-not-leak';
 /** How auth, servers, preparation and apps declare their tables (and apps its catalogs) to backup, as `tomo serve` finds them. */
 export const BACKUP_TABLE_MODULES = [authBackupTablesModule, serversBackupTablesModule, preparationBackupTablesModule, appsBackupTablesModule];
 
-/** A kernel with every plugin a backup carries, low scrypt cost (tests only), an optional catalog folder. */
-export async function startBackupKernel(options: { dataDir?: string; catalogDir?: string } = {}): Promise<TestKernel> {
+/** A kernel with every plugin a backup carries, low scrypt cost (tests only), an optional catalog folder; `sqlite` forces SQLite. */
+export async function startBackupKernel(options: { dataDir?: string; catalogDir?: string; sqlite?: boolean } = {}): Promise<TestKernel> {
   return startTestKernel({
     plugins: [authPlugin, serversPlugin, preparationPlugin, appsPlugin, backupPlugin],
     modules: [builtInPreparersModule, builtInCatalogModule, ...BACKUP_TABLE_MODULES],
     dataDir: options.dataDir,
     listen: true,
-    config: { backup: { scryptWorkFactor: 10 }, catalog: { dirs: options.catalogDir ? [options.catalogDir] : [] } },
+    config: {
+      backup: { scryptWorkFactor: 10 },
+      catalog: { dirs: options.catalogDir ? [options.catalogDir] : [] },
+      // `sqlite`: on a SQLite file even when the run is on PostgreSQL (a database chosen here is kept).
+      ...(options.sqlite ? { database: {} } : {}),
+    },
   });
 }
 
@@ -51,21 +56,36 @@ export async function addServer(t: TestKernel, token: string, name: string, pass
 }
 
 /** An installation record as the apps plugin stores one (secrets sealed, bound to its id). */
-export function addInstallation(t: TestKernel, serverId: string, ownerId: string, containerName = 'tomo-web-hello'): string {
+export async function addInstallation(t: TestKernel, serverId: string, ownerId: string, containerName = 'tomo-web-hello'): Promise<string> {
   const id = randomUUID();
   const vault = t.kernel.resolve(KernelTokens.Vault);
-  const raw = rawDb(t);
   const now = new Date().toISOString();
-  raw
-    .prepare(
-      `INSERT INTO app_installations (id, serverId, ownerId, appId, appName, image, containerName, containerId, state, error, portsJson, settingsJson, secretNamesJson, secretsSealed, capabilitiesJson, definitionJson, dataDir, progressJson, createdBy, createdAt, updatedAt)
-       VALUES (?, ?, ?, 'web-hello', 'Web Hello', 'tomo-test/httpd:1', ?, NULL, 'running', NULL, '[]', '{}', '["TOKEN"]', ?, '{}', '{}', '/srv/tomo/apps/x', '[]', ?, ?, ?)`,
-    )
-    .run(id, serverId, ownerId, containerName, vault.seal(JSON.stringify({ TOKEN: APP_SECRET }), id), ownerId, now, now);
+  await sql(
+    t,
+    `INSERT INTO "app_installations" ("id", "serverId", "ownerId", "appId", "appName", "image", "containerName", "containerId", "state", "error", "portsJson", "settingsJson", "secretNamesJson", "secretsSealed", "capabilitiesJson", "definitionJson", "dataDir", "progressJson", "createdBy", "createdAt", "updatedAt")
+     VALUES (?, ?, ?, 'web-hello', 'Web Hello', 'tomo-test/httpd:1', ?, NULL, 'running', NULL, '[]', '{}', '["TOKEN"]', ?, '{}', '{}', '/srv/tomo/apps/x', '[]', ?, ?, ?)`,
+    [id, serverId, ownerId, containerName, vault.seal(JSON.stringify({ TOKEN: APP_SECRET }), id), ownerId, now, now],
+  );
   return id;
 }
 
-/** The kernel's own better-sqlite3 connection (tests look at rows directly). */
+/** Portable raw SQL on the kernel's database, either engine (double-quoted identifiers, `?` parameters): its rows. */
+export async function sql<Row = Record<string, unknown>>(t: TestKernel, query: string, params: unknown[] = []): Promise<Row[]> {
+  return runSql<Row>(t.kernel.dataSource, query, params);
+}
+
+/** The first column of the first row (undefined: no row). */
+export async function sqlValue(t: TestKernel, query: string, params: unknown[] = []): Promise<unknown> {
+  const [row] = await sql(t, query, params);
+  return row === undefined ? undefined : Object.values(row)[0];
+}
+
+/** A user's id by name. */
+export async function userId(t: TestKernel, username: string): Promise<string> {
+  return (await sqlValue(t, 'SELECT "id" FROM "auth_users" WHERE "username" = ?', [username])) as string;
+}
+
+/** The kernel's own better-sqlite3 connection (SQLite only: portable tests use {@link sql}). */
 export function rawDb(t: TestKernel): import('better-sqlite3').Database {
   return (t.kernel.dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection;
 }
@@ -81,11 +101,21 @@ export async function exportTo(t: TestKernel, dir: string, options: { includeHis
   return file;
 }
 
-/** SHA-256 of the database files: "byte-for-byte unchanged" is these staying equal. */
-export function dbFingerprint(t: TestKernel): string {
+/**
+ * A fingerprint of everything the database holds: "nothing written" is it staying equal. SQLite:
+ * SHA-256 of the database files (byte for byte); PostgreSQL: of every table's rows, in a fixed order.
+ */
+export async function dbFingerprint(t: TestKernel): Promise<string> {
   const hash = crypto.createHash('sha256');
-  const file = t.kernel.config.database.file;
-  for (const f of [file, `${file}-wal`]) if (fs.existsSync(f)) hash.update(fs.readFileSync(f));
+  const database = t.kernel.config.database;
+  if (database.kind === 'sqlite') {
+    for (const f of [database.file, `${database.file}-wal`]) if (fs.existsSync(f)) hash.update(fs.readFileSync(f));
+    return hash.digest('hex');
+  }
+  for (const table of await listTables(t.kernel.dataSource)) {
+    const rows = (await sql(t, `SELECT * FROM "${table}"`)).map((r) => JSON.stringify(r)).sort();
+    hash.update(`${table}\n${rows.join('\n')}\n`);
+  }
   return hash.digest('hex');
 }
 
