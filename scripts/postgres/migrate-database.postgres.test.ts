@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
 import { loadTestbed } from '../testbed/testbed.js';
+import { api, scratchDatabase } from './support/processes-api';
 
 const ADMIN = { username: 'admin', password: 'migrate-password-1234' };
 const server = () => {
@@ -19,45 +19,21 @@ const server = () => {
 };
 
 let dataDir: string;
+let target: Awaited<ReturnType<typeof scratchDatabase>>;
 let targetUrl: string;
-let targetName: string;
-
-async function onServer(sql: string): Promise<void> {
-  const client = new Client({ connectionString: process.env.TOMO_TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function api(url: string, method: string, route: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
-}
 
 beforeAll(async () => {
   if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
   assertBuilt();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-'));
   fs.writeFileSync(path.join(dataDir, 'config.yaml'), 'monitoring:\n  intervalSeconds: 1\n');
-  targetName = `tomo_test_${process.pid}_migrate`;
-  await onServer(`DROP DATABASE IF EXISTS "${targetName}"`);
-  await onServer(`CREATE DATABASE "${targetName}"`);
-  const url = new URL(process.env.TOMO_TEST_DATABASE_URL);
-  url.pathname = `/${targetName}`;
-  targetUrl = url.toString();
+  target = await scratchDatabase('migrate');
+  targetUrl = target.url;
 });
 
 afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
-  await onServer(`DROP DATABASE IF EXISTS "${targetName}" WITH (FORCE)`).catch(() => undefined);
+  await target?.drop().catch(() => undefined);
 });
 
 test('a SQLite instance moves to PostgreSQL in one command, verified, and works there as before', async () => {

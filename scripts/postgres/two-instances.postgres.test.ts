@@ -11,12 +11,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { connectMcp, resultText } from '../../plugins/auth/test/support/mcp-client';
 import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
 import { startOwnSshd, type OwnSshd } from '../../plugins/servers/test/support/own-sshd';
 import { loadTestbed } from '../testbed/testbed.js';
 import { startNginx, type RunningNginx } from './support/nginx-two-instances';
+import { api, onServer, scratchDatabase } from './support/processes-api';
 
 const INTERVAL_S = 2;
 const CHECK_MS = 500;
@@ -25,31 +25,11 @@ const ADMIN = { username: 'admin', password: 'two-instances-password-1' };
 type Tomo = Awaited<ReturnType<typeof serveTomo>>;
 
 let root: string;
+let database: Awaited<ReturnType<typeof scratchDatabase>>;
 let databaseUrl: string;
-let databaseName: string;
 const sshds: OwnSshd[] = [];
 const instances: Record<'a' | 'b', Tomo | undefined> = { a: undefined, b: undefined };
 let nginx: RunningNginx | undefined;
-
-async function onServer<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function api(base: string, method: string, route: string, token?: string, body?: unknown) {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Commands an sshd has run so far: one "Starting session: command" line each (LogLevel VERBOSE). */
@@ -66,25 +46,18 @@ function leaderNow(): 'a' | 'b' | undefined {
 }
 
 async function samplesBySeries(): Promise<number[][]> {
-  const rows = await onServer(databaseUrl, (c) => c.query<{ seriesId: number; ts: string }>('SELECT "seriesId", ts FROM metric_samples ORDER BY "seriesId", ts'));
+  const rows = await onServer((c) => c.query<{ seriesId: number; ts: string }>('SELECT "seriesId", ts FROM metric_samples ORDER BY "seriesId", ts'), databaseUrl);
   const by = new Map<number, number[]>();
   for (const r of rows.rows) by.set(r.seriesId, [...(by.get(r.seriesId) ?? []), Number(r.ts)]);
   return [...by.values()];
 }
 
 beforeAll(async () => {
-  const server = process.env.TOMO_TEST_DATABASE_URL;
-  if (!server) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
   assertBuilt();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-two-instances-'));
-  databaseName = `tomo_test_${process.pid}_two`;
-  await onServer(server, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${databaseName}"`);
-  });
-  const url = new URL(server);
-  url.pathname = `/${databaseName}`;
-  databaseUrl = url.toString();
+  database = await scratchDatabase('two');
+  databaseUrl = database.url;
   for (let i = 0; i < 2; i++) sshds.push(await startOwnSshd({ extraConfig: ['LogLevel VERBOSE'] }));
 });
 
@@ -92,7 +65,7 @@ afterAll(async () => {
   await nginx?.stop();
   for (const name of ['a', 'b'] as const) await instances[name]?.kill();
   for (const sshd of sshds) await sshd.cleanup();
-  await onServer(process.env.TOMO_TEST_DATABASE_URL as string, (c) => c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)).catch(() => undefined);
+  await database?.drop().catch(() => undefined);
   fs.rmSync(root, { recursive: true, force: true });
 });
 
