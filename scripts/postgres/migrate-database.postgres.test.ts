@@ -1,14 +1,17 @@
 /**
  * Issue 24, acceptance 3: `tomo migrate-database` moves a SQLite instance with users, a server
- * (real sshd, sealed password) and metric history to PostgreSQL, and everything
- * works after the switch: the same login, test_connection with the carried credentials, the same
- * history. Real processes (`tomo serve`, `tomo migrate-database`) on the test bed; PostgreSQL
+ * (real sshd, sealed password), an app installed on it (Docker over SSH, a sealed app secret) and
+ * metric history to PostgreSQL, and everything
+ * works after the switch: the same login, test_connection with the carried credentials, the app
+ * with its real state read over SSH, the same history. Real processes (`tomo serve`, `tomo migrate-database`) on the test bed; PostgreSQL
  * pass only (scripts/postgres/test-files.js): it fails without TOMO_TEST_DATABASE_URL.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertBuilt, runTomo, serveTomo } from '../../plugins/auth/test/support/tomo-cli';
+import { markPreparedInDatabase, removeServerApps, TEST_CATALOG } from '../../plugins/apps/test/support/apps-kernel';
+import { freePort } from '../../test-support/ports';
 import { loadTestbed } from '../testbed/testbed.js';
 import { api, scratchDatabase } from './support/processes-api';
 
@@ -19,6 +22,8 @@ const server = () => {
 };
 
 let dataDir: string;
+let serverId: string | undefined;
+const dataRoots: string[] = [];
 let target: Awaited<ReturnType<typeof scratchDatabase>>;
 let targetUrl: string;
 
@@ -26,24 +31,27 @@ beforeAll(async () => {
   if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
   assertBuilt();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-'));
-  fs.writeFileSync(path.join(dataDir, 'config.yaml'), 'monitoring:\n  intervalSeconds: 1\n');
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-apps-'));
+  dataRoots.push(dataRoot);
+  fs.writeFileSync(path.join(dataDir, 'config.yaml'), `monitoring:\n  intervalSeconds: 1\napps:\n  dataRoot: ${dataRoot}\n  stopTimeoutSeconds: 1\n`);
   target = await scratchDatabase('migrate');
   targetUrl = target.url;
 });
 
 afterAll(async () => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (serverId) await removeServerApps(serverId).catch(() => undefined);
+  for (const dir of [dataDir, ...dataRoots]) fs.rmSync(dir, { recursive: true, force: true });
   await target?.drop().catch(() => undefined);
 });
 
 test('a SQLite instance moves to PostgreSQL in one command, verified, and works there as before', async () => {
-  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: path.join(dataDir, 'config.yaml') };
+  const env = { TOMO_DATA_DIR: dataDir, TOMO_CONFIG: path.join(dataDir, 'config.yaml'), TOMO_CATALOG_DIRS: TEST_CATALOG };
   const created = runTomo(['admin', 'create', '--username', ADMIN.username, '--email', 'admin@example.org', '--password-stdin'], env, `${ADMIN.password}\n`);
   expect(created.status).toBe(0);
 
   // Before: on SQLite, a server added over the real sshd and polled a few times.
   const before = await serveTomo(env);
-  let serverId: string;
+  let installationId: string;
   let historyBefore: { points: unknown[] };
   try {
     const token = (await api(before.url, 'POST', '/api/auth/login', undefined, ADMIN)).body.token as string;
@@ -51,6 +59,17 @@ test('a SQLite instance moves to PostgreSQL in one command, verified, and works 
     expect(added.status).toBe(201);
     serverId = added.body.id;
     expect((await api(before.url, 'POST', `/api/servers/${serverId}/test`, token)).body).toMatchObject({ ok: true });
+    // An app: the server recorded as prepared (as apps' tests do), then a real install over SSH.
+    await markPreparedInDatabase(path.join(dataDir, 'tomo.db'), serverId!);
+    const installed = await api(before.url, 'POST', `/api/servers/${serverId}/apps`, token, { appId: 'web-hello', ports: { '80/tcp': await freePort() } });
+    expect(installed.status).toBe(202);
+    installationId = installed.body.installation.id;
+    for (const deadline = Date.now() + 60000; ; ) {
+      const state = (await api(before.url, 'GET', `/api/apps/installations/${installationId}`, token)).body.installation.state;
+      if (state === 'running') break;
+      if (state === 'failed' || Date.now() > deadline) throw new Error(`the install ended ${state}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const deadline = Date.now() + 30000;
     for (;;) {
       historyBefore = (await api(before.url, 'GET', `/api/metrics/servers/${serverId}?period=24h`, token)).body;
@@ -72,6 +91,7 @@ test('a SQLite instance moves to PostgreSQL in one command, verified, and works 
   expect(moved.status).toBe(0);
   expect(moved.stdout).toMatch(/^ok +auth_users +1 → 1 /m);
   expect(moved.stdout).toMatch(/^ok +servers +1 → 1 /m);
+  expect(moved.stdout).toMatch(/^ok +app_installations +1 → 1 /m);
   expect(moved.stdout).toMatch(/^ok +metric_samples +[1-9]\d* → [1-9]\d* /m);
   expect(moved.stdout).not.toContain('MISMATCH');
   expect(moved.stdout).toMatch(/Copied and verified \d+ tables, \d+ rows\./);
@@ -93,6 +113,10 @@ test('a SQLite instance moves to PostgreSQL in one command, verified, and works 
     expect(servers.map((s: { id: string }) => s.id)).toEqual([serverId!]);
     // The sealed SSH password was carried: the connection test opens it and logs in.
     expect((await api(after.url, 'POST', `/api/servers/${serverId!}/test`, token)).body).toMatchObject({ ok: true });
+    // The app: listed with the state its container has now, read over SSH with the carried credentials.
+    const app = await api(after.url, 'GET', `/api/apps/installations/${installationId!}`, token);
+    expect(app.status).toBe(200);
+    expect(app.body.installation).toMatchObject({ id: installationId!, state: 'running', serverId: serverId! });
     const history = await api(after.url, 'GET', `/api/metrics/servers/${serverId!}?period=24h`, token);
     expect(history.status).toBe(200);
     const historyAfter = history.body;
