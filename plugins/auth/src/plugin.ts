@@ -30,6 +30,7 @@ import { registerTwoFactorRoutes } from './routes/two-factor.routes';
 import { registerUserRoutes } from './routes/users.routes';
 import { API_TOKEN_PREFIX, ApiTokenService } from './services/api-token-service';
 import { CredentialCache } from './services/credential-cache';
+import { shareCredentialChanges } from './services/credential-changes';
 import type { AuthServices } from './services/auth-services';
 import { loadOrCreateJwtSecret } from './services/jwt-keys';
 import { LoginService } from './services/login-service';
@@ -55,7 +56,7 @@ export const authPlugin = definePlugin({
   version,
   description: 'Users, roles, sessions, API tokens and the login flow',
   config: authConfigSchema,
-  deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault },
+  deps: { clock: KernelTokens.Clock, vault: KernelTokens.Vault, cluster: KernelTokens.Cluster },
   entities: [UserEntity, SessionEntity, ApiTokenEntity, RecoveryCodeEntity, PasskeyEntity, OidcIdentityEntity],
   migrations: [AuthInitial1763900000000, AuthSessionLastSeen1765000000000, AuthTwoFactor1766100000000, AuthPasskeys1766200000000, AuthOidcIdentities1766300000000, AuthLoginThrottle1766400000000],
   cli: adminCli,
@@ -73,7 +74,7 @@ export const authPlugin = definePlugin({
     ],
   },
 
-  init(ctx, { clock, vault }) {
+  init(ctx, { clock, vault, cluster }) {
     const hasher = new PasswordHasher(ctx.config.bcryptCost);
     const sessionTtlMs = durationMs(ctx.config.sessionTtl);
     const idle = effectiveIdleTimeoutMs(ctx.config);
@@ -81,6 +82,8 @@ export const authPlugin = definePlugin({
       ctx.logger.info(`auth.sessionIdleTimeout (${ctx.config.sessionIdleTimeout}) is longer than auth.sessionTtl (${ctx.config.sessionTtl}): sessions end at ${ctx.config.sessionTtl} whether used or not`);
     }
     const cache = new CredentialCache(undefined, undefined, () => clock.now().getTime());
+    // Several instances: a revocation through one leaves every instance's cache at once.
+    if (cluster.shared) ctx.onShutdown(shareCredentialChanges(cache, cluster, ctx.logger));
     const sessions = new SessionService(ctx.dataSource, loadOrCreateJwtSecret(ctx.kernelConfig.dataDir), { ttlMs: sessionTtlMs, idleMs: idle.ms }, cache, clock);
     const users = new UserService(ctx.dataSource, hasher, ctx.hooks, cache);
     const tokens = new ApiTokenService(ctx.dataSource, cache);
