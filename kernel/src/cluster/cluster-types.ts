@@ -19,7 +19,7 @@ export interface Cluster {
   /** Calls `listener` with the new state whenever leadership is gained or lost; returns an unsubscribe. */
   onLeadershipChange(listener: (leader: boolean) => void): () => void;
   /**
-   * Sends `message` (JSON-serialisable, at most {@link MAX_MESSAGE_BYTES} as JSON) to every
+   * Sends `message` (JSON-serialisable, at most 7000 bytes as JSON: PostgreSQL's NOTIFY limit) to every
    * instance's subscribers of `channel`, this one's included. Resolves once it is sent.
    */
   publish(channel: string, message: unknown): Promise<void>;
