@@ -68,9 +68,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/kernel', '<rootDir>/plugins', '<rootDir>/scripts', '<rootDir>/rpm', '<rootDir>/deb', '<rootDir>/examples', '<rootDir>/test-support'],
       testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', '**/scripts/**/*.test.ts', '<rootDir>/test-support/*.test.ts'],
-      // *.postgres.test.ts need PostgreSQL (two instances, a move to it): they run in the
-      // PostgreSQL pass only (scripts/postgres/run-tests.sh sets TOMO_TEST_DATABASE_URL).
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/', ...(process.env.TOMO_TEST_DATABASE_URL ? [] : ['\\.postgres\\.test\\.ts$'])],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/ui/'],
       transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: swcJs },
       transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
       moduleNameMapper: sharedMappers,

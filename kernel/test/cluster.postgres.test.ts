@@ -7,6 +7,9 @@
 import fs from 'node:fs';
 import { KernelTokens, type Cluster } from '../src';
 import { startTestKernel, type TestKernel } from '../src/testing';
+import { useTestbedPostgres } from '../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 const CHECK_MS = 200;
 const config = { cluster: { leaderCheckMs: CHECK_MS } };
@@ -26,7 +29,7 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 }
 
 beforeAll(() => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
 });
 
 beforeEach(async () => {

@@ -14,6 +14,9 @@ import { markPreparedInDatabase, removeServerApps, TEST_CATALOG } from '../../pl
 import { freePort } from '../../test-support/ports';
 import { loadTestbed } from '../testbed/testbed.js';
 import { api, scratchDatabase } from './support/processes-api';
+import { useTestbedPostgres } from '../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 const ADMIN = { username: 'admin', password: 'migrate-password-1234' };
 const server = () => {
@@ -28,7 +31,7 @@ let target: Awaited<ReturnType<typeof scratchDatabase>>;
 let targetUrl: string;
 
 beforeAll(async () => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
   assertBuilt();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-'));
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-migrate-db-apps-'));

@@ -4,8 +4,8 @@
 // kernel (startTestKernel, directly or through a plugin's test/support/*-kernel.ts helper),
 // except the end-to-end ones (*.e2e.test.ts: they run on SQLite) and the files listed in
 // SQLITE_ONLY below, each with the reason it is about SQLite itself. Files named
-// *.postgres.test.ts are about PostgreSQL itself: always listed here, and left out of jest's
-// SQLite run (jest.config.js ignores them unless TOMO_TEST_DATABASE_URL is set).
+// *.postgres.test.ts are about PostgreSQL itself: they run on it in jest's main run (with
+// coverage), so they are not listed here.
 // Usage: node scripts/postgres/test-files.js   (scripts/test-all.sh runs them with
 // TOMO_TEST_DATABASE_URL set to the test bed's PostgreSQL).
 const fs = require('node:fs');
@@ -63,12 +63,11 @@ function testFiles(dir) {
 function postgresTestFiles() {
   const roots = [path.join(ROOT, 'kernel'), path.join(ROOT, 'scripts'), ...fs.readdirSync(path.join(ROOT, 'plugins')).map((p) => path.join(ROOT, 'plugins', p))];
   const all = roots.flatMap(testFiles).map((f) => path.relative(ROOT, f));
-  // *.postgres.test.ts: about PostgreSQL itself (several instances, the move to it), this pass only.
-  const postgresOnly = all.filter((f) => f.endsWith(POSTGRES_ONLY));
+  // *.postgres.test.ts are about PostgreSQL itself (several instances, the move to it, backups
+  // across engines): they run on it in the main run already, with coverage (test-support/testbed-postgres.ts).
   return all
     .filter((f) => !f.endsWith(POSTGRES_ONLY) && !f.startsWith('scripts/'))
     .filter((f) => !(f in SQLITE_ONLY) && STARTS_A_KERNEL.test(fs.readFileSync(path.join(ROOT, f), 'utf8')))
-    .concat(postgresOnly)
     .concat(E2E_ON_POSTGRES)
     .sort();
 }

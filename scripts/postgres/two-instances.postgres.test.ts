@@ -17,6 +17,9 @@ import { startOwnSshd, type OwnSshd } from '../../plugins/servers/test/support/o
 import { loadTestbed } from '../testbed/testbed.js';
 import { startNginx, type RunningNginx } from './support/nginx-two-instances';
 import { api, onServer, scratchDatabase } from './support/processes-api';
+import { useTestbedPostgres } from '../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 const INTERVAL_S = 2;
 const CHECK_MS = 500;
@@ -53,7 +56,7 @@ async function samplesBySeries(): Promise<number[][]> {
 }
 
 beforeAll(async () => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
   assertBuilt();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tomo-two-instances-'));
   database = await scratchDatabase('two');

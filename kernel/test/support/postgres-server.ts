@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { testDatabaseServer } from '../../src/testing/test-database';
+import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
 
 /**
  * For tests about PostgreSQL itself (*.postgres.test.ts): the test server's URL. They must fail,
@@ -7,8 +8,9 @@ import { testDatabaseServer } from '../../src/testing/test-database';
  * one without a server means the PostgreSQL run was misconfigured.
  */
 export function requirePostgresServer(): string {
+  useTestbedPostgres();
   const server = testDatabaseServer();
-  if (!server) throw new Error('TOMO_TEST_DATABASE_URL is not set: this file needs PostgreSQL (bash scripts/postgres/run-tests.sh).');
+  if (!server) throw new Error('TOMO_TEST_DATABASE_URL is not a postgres:// URL: this file needs PostgreSQL');
   return server;
 }
 

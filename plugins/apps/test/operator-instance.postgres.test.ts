@@ -7,6 +7,9 @@ import { KernelTokens, runSql, type Cluster } from '@tomo/kernel';
 import { AppsTokens } from '@tomo/plugin-apps/api';
 import type { AppsService } from '../src/services/apps-service';
 import { startAppsKernel, type AppsKernel } from './support/apps-kernel';
+import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 let first: AppsKernel;
 let second: AppsKernel | undefined;
@@ -29,7 +32,7 @@ async function stateOf(t: AppsKernel, id: string): Promise<string> {
 }
 
 beforeAll(() => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
 });
 
 afterAll(async () => {

@@ -9,6 +9,9 @@ import { runSql } from '@tomo/kernel';
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { authPlugin } from '../src/plugin';
 import { USER, startAuthKernel } from './support/auth-kernel';
+import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 const config = { auth: { throttle: { perUsername: { attempts: 3, windowSeconds: 60 }, perClient: { attempts: 100, windowSeconds: 60 } } } };
 
@@ -18,7 +21,7 @@ let first: TestKernel;
 let second: TestKernel | undefined;
 
 beforeAll(() => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
 });
 
 beforeEach(async () => {

@@ -6,12 +6,15 @@
 import { startTestKernel, type TestKernel } from '@tomo/kernel/testing';
 import { authPlugin } from '../src/plugin';
 import { ADMIN, USER, startAuthKernel } from './support/auth-kernel';
+import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 
 let first: Awaited<ReturnType<typeof startAuthKernel>>;
 let second: TestKernel | undefined;
 
 beforeAll(() => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('TOMO_TEST_DATABASE_URL must name the test PostgreSQL server (bash scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
 });
 
 beforeEach(async () => {

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { KernelTokens } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
+import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
+
+useTestbedPostgres();
 import {
   addInstallation,
   addServer,
@@ -28,7 +31,7 @@ const DAVE = { username: 'dave', password: 'dave-password-12345' };
 
 let work: string;
 beforeAll(() => {
-  if (!process.env.TOMO_TEST_DATABASE_URL) throw new Error('This test needs PostgreSQL: set TOMO_TEST_DATABASE_URL (see scripts/postgres/run-tests.sh)');
+  useTestbedPostgres();
   work = tempDir('tomo-backup-across-');
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

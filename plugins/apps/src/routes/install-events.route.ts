@@ -1,6 +1,42 @@
-import { AppError, openEventStream, type PluginContext } from '@tomo/kernel';
+import { AppError, openEventStream, type EventStream, type PluginContext } from '@tomo/kernel';
+import type { InstallationView } from '../api';
 import { installationIdParams } from '../schemas';
 import type { AppsService } from '../services/apps-service';
+
+/** How often a stream reads the record of an operation another instance runs. */
+const ELSEWHERE_POLL_MS = 500;
+
+/**
+ * Follows an operation another instance runs (several instances on one PostgreSQL database) from
+ * the record it saves at every step: `progress` when the steps change, then the final
+ * `installation` (or `removed`) and `end` once that instance is done with it (or gone).
+ */
+function followElsewhere(events: EventStream, read: () => Promise<InstallationView>, stillRunning: () => Promise<boolean>, id: string): void {
+  let last = '';
+  const tick = async (): Promise<void> => {
+    if (events.closed) return;
+    try {
+      const running = await stillRunning();
+      const view = await read();
+      const steps = JSON.stringify(view.progress);
+      if (steps !== last && running) events.send('progress', { steps: view.progress });
+      last = steps;
+      if (!running) {
+        events.send('installation', { installation: view });
+        events.send('end', {});
+        events.close();
+        return;
+      }
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) events.send('removed', { id });
+      events.send('end', {});
+      events.close();
+      return;
+    }
+    setTimeout(() => void tick(), ELSEWHERE_POLL_MS).unref();
+  };
+  void tick();
+}
 
 /**
  * `GET /api/apps/installations/:id/events`: an install's, update's, rollback's or uninstall's
@@ -48,6 +84,10 @@ export function registerInstallEventsRoute(ctx: PluginContext, apps: AppsService
       if (apps.inFlight(id)) {
         events.send('installation', { installation: first });
         follow();
+      } else if (await apps.runsElsewhere(id)) {
+        // Another instance runs it: its saved progress is read until it is over.
+        events.send('installation', { installation: first });
+        followElsewhere(events, () => apps.get(principal, id), () => apps.runsElsewhere(id), id);
       } else if (waitForNext) {
         // Registered before the first event goes out: a client that saw it may start the operation.
         const unsubscribe = apps.onNextOperation(id, follow);

@@ -568,6 +568,19 @@ export class AppsService implements AppsApi {
     return this.running.has(installationId);
   }
 
+  /**
+   * Whether ANOTHER live instance runs an operation on the installation now (several instances on
+   * one PostgreSQL database): its progress is then followed from the record the operation saves.
+   * False at once when this instance ran the last operation (always the case on SQLite).
+   */
+  async runsElsewhere(installationId: string): Promise<boolean> {
+    const row = await this.repo.findOneBy({ id: installationId });
+    if (!row?.operatorInstance || row.operatorInstance === this.instances.instance) return false;
+    const steps = JSON.parse(row.progressJson) as InstallStepView[];
+    const inProgress = row.state === 'installing' || row.state === 'removing' || steps.some((s) => s.state === 'running');
+    return inProgress && (await this.liveInstances()).has(row.operatorInstance);
+  }
+
   /** Emits an installation's id when an update, rollback or uninstall of it starts (streams waiting for the next one). */
   private readonly operationStarts = new EventEmitter().setMaxListeners(0);
 
