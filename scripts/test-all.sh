@@ -88,7 +88,8 @@ node scripts/coverage-by-area.js
 if ((status)); then phase_done "FAILED"; else phase_done; fi
 
 # The same kernel and plugin suites on PostgreSQL (issue 24): every test file that starts a
-# kernel, plus the listed e2e files and the *.postgres.test.ts ones (scripts/postgres/test-files.js),
+# kernel, plus the listed e2e files (scripts/postgres/test-files.js; the *.postgres.test.ts files
+# already ran on PostgreSQL above),
 # each test kernel on a database of its own on the test bed's PostgreSQL. No coverage: the SQLite
 # pass above holds the gate.
 phase "tests on PostgreSQL ($(node scripts/postgres/test-files.js | wc -l) files)"
