@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createCli, runCli, type Distribution } from '@tomo/kernel';
+import { runCli, type Distribution } from '@tomo/kernel';
+import { inProcessCli } from './support/in-process-cli';
 import { makeTempDir, removeTempDirs, writeFiles, writePluginPackage } from './support/temp-dir';
 
 // The CLI commands run in this process (the spawned `tomo` in cli.test.ts proves the same end to
@@ -13,12 +14,8 @@ class Exited extends Error {
 }
 
 let builtinDir: string;
-let output: { stdout: string; stderr: string };
-const savedEnv: Record<string, string | undefined> = {};
 
 beforeAll(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith('TOMO_')) savedEnv[k] = process.env[k];
-  for (const k of Object.keys(savedEnv)) delete process.env[k];
   builtinDir = makeTempDir('tomo-cli-builtin-');
   writePluginPackage(
     builtinDir,
@@ -50,16 +47,8 @@ module.exports = definePlugin({
   );
 });
 afterAll(() => {
-  Object.assign(process.env, savedEnv);
   removeTempDirs();
 });
-
-beforeEach(() => {
-  output = { stdout: '', stderr: '' };
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((output.stdout += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((output.stderr += String(chunk)), true));
-});
-afterEach(() => jest.restoreAllMocks());
 
 const dist = (): Distribution => ({ version: '9.9.9', builtinPluginDirs: [builtinDir] });
 
@@ -72,12 +61,7 @@ function configFile(extra = ''): { file: string; dataDir: string } {
 }
 
 const argv = (...args: string[]) => ['node', 'tomo', ...args];
-
-async function run(args: string[]): Promise<void> {
-  const program = createCli(dist(), args).exitOverride();
-  program.configureOutput({ writeOut: (s) => void (output.stdout += s), writeErr: (s) => void (output.stderr += s) });
-  await program.parseAsync(args);
-}
+const { output, run } = inProcessCli(dist);
 
 test('migrate --status lists the pending migrations without applying them; migrate applies them', async () => {
   const { file, dataDir } = configFile();

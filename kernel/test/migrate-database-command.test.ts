@@ -6,17 +6,14 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createCli, type Distribution } from '@tomo/kernel';
+import type { Distribution } from '@tomo/kernel';
 import { TableChecksum } from '../src/cli/migrate-database/table-checksum';
+import { inProcessCli } from './support/in-process-cli';
 import { makeTempDir, removeTempDirs, writeFiles, writePluginPackage } from './support/temp-dir';
 
 let builtinDir: string;
-let output: { stdout: string; stderr: string };
-const savedEnv: Record<string, string | undefined> = {};
 
 beforeAll(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith('TOMO_')) savedEnv[k] = process.env[k];
-  for (const k of Object.keys(savedEnv)) delete process.env[k];
   builtinDir = makeTempDir('tomo-migrate-db-builtin-');
   writePluginPackage(
     builtinDir,
@@ -45,25 +42,12 @@ module.exports = definePlugin({ id: 'items', migrations: [ItemsInitial1700000000
   );
 });
 afterAll(() => {
-  Object.assign(process.env, savedEnv);
   removeTempDirs();
 });
 
-beforeEach(() => {
-  output = { stdout: '', stderr: '' };
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((output.stdout += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((output.stderr += String(chunk)), true));
-});
-afterEach(() => jest.restoreAllMocks());
-
 const dist = (): Distribution => ({ version: '9.9.9', builtinPluginDirs: [builtinDir] });
 const argv = (...args: string[]) => ['node', 'tomo', ...args];
-
-async function run(args: string[]): Promise<void> {
-  const program = createCli(dist(), args).exitOverride();
-  program.configureOutput({ writeOut: (s) => void (output.stdout += s), writeErr: (s) => void (output.stderr += s) });
-  await program.parseAsync(args);
-}
+const { output, run } = inProcessCli(dist);
 
 /** An instance's config file and its SQLite file. */
 function instance(): { config: string; db: string; dir: string } {
