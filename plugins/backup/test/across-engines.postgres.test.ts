@@ -3,7 +3,6 @@ import { KernelTokens } from '@tomo/kernel';
 import type { TestKernel } from '@tomo/kernel/testing';
 import { useTestbedPostgres } from '../../../test-support/testbed-postgres';
 
-useTestbedPostgres();
 import {
   addInstallation,
   addServer,
@@ -21,6 +20,8 @@ import {
   tempDir,
   userId,
 } from './support/backup-kernel';
+
+useTestbedPostgres();
 
 // Backups cross engines (issue 24): one made on SQLite imports into PostgreSQL, and one made
 // there imports into SQLite, rows and secrets equal. It needs both engines: without
