@@ -1,4 +1,5 @@
 import type { TestKernel } from '@tomo/kernel/testing';
+import { backupHooks } from '@tomo/plugin-backup/api';
 import { addServer, addUser, ADMIN, BACKUP_PASSWORD, CAROL, login, SERVER_PASSWORD, startBackupKernel } from './support/backup-kernel';
 
 // Settings → Backup over HTTP: admin only; export downloads the file; import is upload →
@@ -87,4 +88,17 @@ test('bad uploads: empty, unknown id, bad onConflict; an upload can be forgotten
   expect(bad.body.error.field).toBe('onConflict');
   expect((await target.request('DELETE', `/api/backup/uploads/${up.body.id}`, { token: targetAdmin })).status).toBe(204);
   expect((await target.request('POST', `/api/backup/uploads/${up.body.id}/preview`, { token: targetAdmin, body: { password: 'x' } })).status).toBe(404);
+});
+
+// Last in the file: the slow recorder it adds stays tapped.
+test('the download ends only once the export is recorded: whoever has the file also finds its activity entry', async () => {
+  let recorded = false;
+  source.kernel.hooks.of(backupHooks).exportFinished.tapPromise('test-slow-recorder', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    recorded = true;
+  });
+  const res = await download(source, adminToken, { password: BACKUP_PASSWORD });
+  expect(res.status).toBe(200);
+  expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  expect(recorded).toBe(true);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AppError, badRequest, notFound, type PluginContext } from '@tomo/kernel';
 import type { BackupService } from '../api';
@@ -68,7 +68,16 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
         const issue = parsed.error.issues[0];
         throw badRequest(issue.path.join('.') || undefined, issue.message);
       }
+      // The service writes into `produced`; the client's download (`out`) ends only once the
+      // export is over and recorded (the activity log's entry), so whoever has the whole file
+      // also finds the entry. Ending with the service's stream would answer before that write.
+      const produced = new PassThrough();
       const out = new PassThrough();
+      produced.pipe(out, { end: false });
+      // A download closed early (Koa destroys the body) fails the export, as when it wrote to `out`.
+      out.once('close', () => {
+        if (!produced.readableEnded) produced.destroy(new Error('The download was closed before the backup was complete'));
+      });
       const name = `tomo-backup-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.enc`;
       koa.set('content-type', 'application/octet-stream');
       koa.set('content-disposition', `attachment; filename="${name}"`);
@@ -76,10 +85,13 @@ export function registerBackupRoutes(ctx: PluginContext, service: BackupService,
       koa.body = out;
       // Headers are gone by the time a late failure happens: the download then ends broken, and
       // age's final-chunk check makes sure such a file never imports.
-      service.export(out, { ...parsed.data, call }).catch((err: unknown) => {
-        ctx.logger.error({ err: (err as Error).message }, 'Backup export failed');
-        out.destroy(err as Error);
-      });
+      Promise.all([service.export(produced, { ...parsed.data, call }), finished(produced)]).then(
+        () => out.end(),
+        (err: unknown) => {
+          ctx.logger.error({ err: (err as Error).message }, 'Backup export failed');
+          out.destroy(err as Error);
+        },
+      );
     },
   });
 
