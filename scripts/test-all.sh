@@ -14,6 +14,10 @@ phases=()    # "name<TAB>seconds<TAB>result" of every phase that ran
 current=""   # the phase running now, empty between phases
 current_started=0
 
+# The background package build (started below), stopped with the run if still going.
+prebuild_pid=""
+stop_prebuild() { [[ -z $prebuild_pid ]] || kill -- "-$prebuild_pid" 2>/dev/null || true; }
+
 # A phase starts with `phase <name>` and ends with `phase_done [result]`.
 phase() {
   current=$1
@@ -29,6 +33,7 @@ phase_done() {
 # The table of phase times. On EXIT so a phase that fails (set -e) is reported too.
 print_times() {
   local status=$?
+  stop_prebuild
   [[ -n $current ]] && phase_done "FAILED"
   printf '\nphase times:\n'
   local row name took result
@@ -59,6 +64,14 @@ else
 fi
 phase_done
 
+# The .deb and the RPM, built into the packaging tests' cache in the background at the lowest
+# priority while the phases below run (scripts/packages/prebuild.js): about 5 minutes of npm ci
+# and native compiles that would otherwise hold up the run when those tests start. Its own
+# session (setsid), so an early exit stops the whole build with it.
+prebuild_log=$(mktemp)
+setsid nice -n 19 node scripts/packages/prebuild.js >"$prebuild_log" 2>&1 &
+prebuild_pid=$!
+
 phase "build (kernel, plugins, console)"
 npm run build
 phase_done
@@ -84,6 +97,7 @@ node -e '
   if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
 ' "$results" || status=1
 rm -f "$results"
+cat "$prebuild_log"
 node scripts/coverage-by-area.js
 if ((status)); then phase_done "FAILED"; else phase_done; fi
 

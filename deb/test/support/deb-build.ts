@@ -1,36 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cachedPackage, REPO_ROOT } from '../../../test-support/package-cache';
+// The package's build and its cache are shared with the background build `npm test` starts.
+import { DEB_REF, DEB_DIR, REPO_ROOT, SHARED_DIR, builtDeb } from '../../../scripts/packages/package-builds';
 
-export { REPO_ROOT };
-export const DEB_DIR = path.join(REPO_ROOT, 'deb');
-/** The files shared with the RPM (installed as they are). */
-export const SHARED_DIR = path.join(REPO_ROOT, 'packaging');
-
-/** The files that decide what the package holds, besides the committed application. */
-const PACKAGING_FILES = [
-  ...['build.sh', 'control', 'copyright', 'changelog', 'lintian-overrides', 'postinst', 'prerm', 'postrm'].map((f) => path.join(DEB_DIR, f)),
-  ...['tomo.service', 'tomo.sysusers', 'tomo.tmpfiles', 'config.yaml', 'tomo.sh', 'tomo.logrotate', 'tidy-tree.js'].map((f) => path.join(SHARED_DIR, f)),
-];
+export { DEB_DIR, REPO_ROOT, SHARED_DIR, builtDeb };
+/** The commit packaged: HEAD, or $TOMO_DEB_REF (a commit or tag). */
+export const REF = DEB_REF;
 
 /** The tools the packaging tests call; the test bed (scripts/testbed.sh) installs them. */
 export function assertTools(): void {
   const missing = ['dpkg-deb', 'dpkg-shlibdeps', 'lintian', 'git', 'strip'].filter((tool) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0);
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run \`sudo bash scripts/testbed.sh\` (it installs lintian and dpkg-dev)`);
-}
-
-/** The commit packaged: HEAD, or $TOMO_DEB_REF (a commit or tag). */
-export const REF = process.env.TOMO_DEB_REF || 'HEAD';
-
-/**
- * The .deb to test: $TOMO_DEB if set (a package built elsewhere), else a cached build of the
- * commit (by its tree, the packaging files and the Node.js version range the package carries),
- * else a fresh `bash deb/build.sh --ref <commit>` (a few minutes: npm ci, the native modules).
- */
-export function builtDeb(): string {
-  if (process.env.TOMO_DEB) return path.resolve(process.env.TOMO_DEB);
-  return cachedPackage({ kind: 'deb', script: path.join(DEB_DIR, 'build.sh'), ref: REF, inputs: PACKAGING_FILES, extraKey: process.env.TOMO_DEB_NODE ?? '24', fileName: /^tomo_.*\.deb$/ });
 }
 
 /** The control file's fields (`dpkg-deb -f`). */

@@ -1,19 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cachedPackage, REPO_ROOT } from '../../../test-support/package-cache';
+// The package's build and its cache are shared with the background build `npm test` starts.
+import { RPM_REF, RPM_DIR, REPO_ROOT, SHARED_DIR, builtRpm } from '../../../scripts/packages/package-builds';
 
-export { REPO_ROOT };
-export const RPM_DIR = path.join(REPO_ROOT, 'rpm');
-/** The files shared by the RPM and the .deb (installed as they are). */
-export const SHARED_DIR = path.join(REPO_ROOT, 'packaging');
-
-/** The files that decide what the package holds, besides the committed application. */
-const PACKAGING_FILES = [
-  path.join(RPM_DIR, 'build.sh'),
-  path.join(RPM_DIR, 'tomo.spec'),
-  ...['tomo.service', 'tomo.sysusers', 'tomo.tmpfiles', 'config.yaml', 'tomo.sh', 'tomo.logrotate', 'tidy-tree.js'].map((f) => path.join(SHARED_DIR, f)),
-];
+export { RPM_DIR, REPO_ROOT, SHARED_DIR, builtRpm };
+/** The commit packaged: HEAD, or $TOMO_RPM_REF (a commit or tag). */
+export const REF = RPM_REF;
 
 /** The tools the packaging tests call; the test bed (scripts/testbed.sh) installs them. */
 export function assertTools(): void {
@@ -21,19 +14,6 @@ export function assertTools(): void {
     (tool) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0,
   );
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run \`sudo bash scripts/testbed.sh\` (it installs rpm and rpmlint)`);
-}
-
-/** The commit packaged: HEAD, or $TOMO_RPM_REF (a commit or tag). */
-export const REF = process.env.TOMO_RPM_REF || 'HEAD';
-
-/**
- * The RPM to test: $TOMO_RPM if set (a package built elsewhere), else a cached build of the
- * commit (by its tree, the packaging files and the Node.js that compiles the native modules),
- * else a fresh `bash rpm/build.sh --ref <commit>` (a few minutes: npm ci and two native modules).
- */
-export function builtRpm(): string {
-  if (process.env.TOMO_RPM) return path.resolve(process.env.TOMO_RPM);
-  return cachedPackage({ kind: 'rpm', script: path.join(RPM_DIR, 'build.sh'), ref: REF, inputs: PACKAGING_FILES, extraKey: process.version, fileName: /^tomo-.*\.rpm$/ });
 }
 
 /** One file of the package, as `rpm -qp` describes it. */
