@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { definePlugin, definePluginModule } from '@tomo/kernel';
+import { definePlugin, definePluginModule, KernelTokens } from '@tomo/kernel';
 import { SERVER_DETAIL_TABS_SLOT, ServersTokens, serversHooks } from '@tomo/plugin-servers/api';
 import { preparationConfigSchema } from './config';
 import { PreparationLogEntity } from './entities/preparation-log.entity';
@@ -8,10 +8,12 @@ import { preparationOsPreparersExtensionPoint } from './extension-points';
 import { getPreparationLogTool, getPreparationStatusTool, prepareServerTool, retryPreparationTool } from './mcp/preparation-tools';
 import { PreparationInitial1763900200000 } from './migrations/1763900200000-preparation-initial';
 import { PreparationCompose1765200000000 } from './migrations/1765200000000-preparation-compose';
+import { PreparationOperatorInstance1766420000000 } from './migrations/1766420000000-preparation-operator-instance';
 import type { OsPreparer } from './preparer-types';
 import { builtInPreparers } from './preparers';
 import { registerPreparationRoutes } from './routes/preparation.routes';
 import { PreparationLog } from './services/preparation-log';
+import { relayPreparationsAcrossInstances } from './services/preparation-relay';
 import { PreparationService } from './services/preparation-service';
 import { PreparationTokens } from './tokens';
 
@@ -25,9 +27,9 @@ export const preparationPlugin = definePlugin({
   description: 'Prepares servers for apps: detects the OS, installs and verifies Docker',
   dependsOn: ['servers'],
   config: preparationConfigSchema,
-  deps: { servers: ServersTokens.ServerService },
+  deps: { servers: ServersTokens.ServerService, cluster: KernelTokens.Cluster },
   entities: [PreparationEntity, PreparationLogEntity],
-  migrations: [PreparationInitial1763900200000, PreparationCompose1765200000000],
+  migrations: [PreparationInitial1763900200000, PreparationCompose1765200000000, PreparationOperatorInstance1766420000000],
   ui: {
     bundleDir: path.join(__dirname, '..', 'dist', 'ui'),
     entry: 'index.js',
@@ -46,9 +48,10 @@ export const preparationPlugin = definePlugin({
     return { preparers };
   },
 
-  init(ctx, { servers }, { preparers }) {
+  init(ctx, { servers, cluster }, { preparers }) {
     const log = new PreparationLog(ctx.dataSource);
-    const service = new PreparationService(ctx.dataSource, servers, preparers, log, ctx.hooks, ctx.logger, ctx.config);
+    const service = new PreparationService(ctx.dataSource, servers, preparers, log, ctx.hooks, ctx.logger, ctx.config, cluster);
+    ctx.onShutdown(relayPreparationsAcrossInstances(cluster, log, (serverId) => service.currentView(serverId), ctx.logger));
     ctx.expose(PreparationTokens.PreparationService, { useValue: service });
     ctx.hooks.of(serversHooks).serverDeleting.tapPromise('preparation', ({ server }) => service.forgetServer(server.id));
     registerPreparationRoutes(ctx, service, log);
@@ -60,10 +63,26 @@ export const preparationPlugin = definePlugin({
     ctx.onReady(async () => {
       const interrupted = await service.markInterrupted();
       if (interrupted) ctx.logger.warn(`${interrupted} preparation(s) were cut off by a restart and are marked failed; retry them`);
+      if (cluster.shared) {
+        // Several instances: one may die in the middle of a preparation while the others run on.
+        // The leader looks every minute for runs whose instance is gone, as a start does.
+        const sweep = setInterval(() => {
+          if (!cluster.isLeader()) return;
+          service
+            .markInterrupted()
+            .then((cut) => cut && ctx.logger.warn(`${cut} preparation(s) of an instance that is gone are marked failed; retry them`))
+            .catch((err: Error) => ctx.logger.warn({ err: err.message }, 'Looking for preparations of instances that are gone failed'));
+        }, ORPHAN_SWEEP_MS);
+        sweep.unref();
+        ctx.onShutdown(() => clearInterval(sweep));
+      }
     });
     ctx.onShutdown(() => service.drain(5000));
   },
 });
+
+/** How often the leader looks for preparations left by an instance that died (several instances only). */
+const ORPHAN_SWEEP_MS = 60_000;
 
 /**
  * The built-in Debian-family and RHEL-family preparers, added through the public extension

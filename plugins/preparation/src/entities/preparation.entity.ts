@@ -48,4 +48,8 @@ export class PreparationEntity {
 
   @Column({ type: 'datetime' })
   updatedAt: Date;
+
+  /** The instance that runs (or last ran) the preparation: several instances may share the database. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  operatorInstance: string | null;
 }

@@ -1,18 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import { PreparationLogEntity } from '../entities/preparation-log.entity';
-import type { LogLine } from '../views';
+import type { LogLine, PreparationView } from '../views';
 
 export type { LogLine } from '../views';
 
 const MAX_MESSAGE = 4000;
 
+/** A change of a preparation this instance runs, for the other instances (preparation-relay.ts). */
+export type LocalPreparationChange = { serverId: string; kind: 'line'; lineId: number } | { serverId: string; kind: 'state' | 'end' };
+
 /**
  * The per-server preparation log: every line stored (already redacted by the caller) and
- * published to live listeners (the SSE stream) in the same order.
+ * published to live listeners (the SSE stream) in the same order, with the run's state changes
+ * and its end. Events: `line:<serverId>` (a LogLine), `state:<serverId>` (a PreparationView),
+ * `end:<serverId>`.
  */
 export class PreparationLog {
   readonly events = new EventEmitter();
+  /** Told of every line, state and end of a run on this instance (several instances: the relay). */
+  private announce: (change: LocalPreparationChange) => void = () => {};
 
   constructor(private readonly dataSource: DataSource) {
     this.events.setMaxListeners(0);
@@ -27,7 +34,25 @@ export class PreparationLog {
     const saved = await this.repo.save(entity);
     const line: LogLine = { id: saved.id, at: saved.at.toISOString(), step, level, message: saved.message };
     this.events.emit(`line:${serverId}`, line);
+    this.announce({ serverId, kind: 'line', lineId: line.id });
     return line;
+  }
+
+  /** The run's state changed (saved already). */
+  emitState(serverId: string, view: PreparationView): void {
+    this.events.emit(`state:${serverId}`, view);
+    this.announce({ serverId, kind: 'state' });
+  }
+
+  /** The run is over (completed, failed or marked interrupted). */
+  emitEnd(serverId: string): void {
+    this.events.emit(`end:${serverId}`);
+    this.announce({ serverId, kind: 'end' });
+  }
+
+  /** Who hears of this instance's runs besides its own listeners (one announcer). */
+  announceWith(announce: (change: LocalPreparationChange) => void): void {
+    this.announce = announce;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { badRequest, conflict, quoteShellArg, type CallContext, type HookRegistry, type Principal } from '@tomo/kernel';
+import { badRequest, conflict, quoteShellArg, type CallContext, type Cluster, type HookRegistry, type Principal } from '@tomo/kernel';
 import type { ServerHandle, ServerService } from '@tomo/plugin-servers/api';
 import { preparationHooks } from '../hooks';
 import type { PreparationApi } from '../preparation-api';
@@ -41,6 +41,8 @@ export class PreparationService implements PreparationApi {
     private readonly hooks: HookRegistry,
     private readonly logger: Logger,
     private readonly defaults: { dockerSource: DockerSource; commandTimeoutMs: number },
+    /** Which instance this is, and which run now (several instances on one PostgreSQL database). */
+    private readonly instances: Pick<Cluster, 'instance' | 'liveInstances'> = { instance: 'local', liveInstances: async () => ['local'] },
   ) {}
 
   private get repo() {
@@ -78,6 +80,11 @@ export class PreparationService implements PreparationApi {
     return { ...view, recentLog: await this.log.read(serverId, { limit: 50 }) };
   }
 
+  /** The server's preparation as saved now, without access checks (relayed to another instance's streams). */
+  async currentView(serverId: string): Promise<PreparationView> {
+    return this.view(await this.repo.findOneBy({ serverId }), serverId);
+  }
+
   /** Checks ownership and returns the log lines (after `afterId`). */
   async readLog(principal: Principal, serverId: string, afterId?: number): Promise<LogLine[]> {
     await this.servers.get(principal, serverId);
@@ -95,7 +102,10 @@ export class PreparationService implements PreparationApi {
     const server = await this.servers.forCaller(principal, serverId);
     if (this.running.has(serverId)) throw conflict('A preparation of this server is already running', 'server_id');
     let entity = await this.repo.findOneBy({ serverId });
-    if (entity?.status === 'in_progress') throw conflict('A preparation of this server is already running', 'server_id');
+    // In progress on a live instance: refused. Cut off with an instance that is gone: a new run takes over.
+    if (entity?.status === 'in_progress' && this.isOperatedBy(entity, new Set(await this.instances.liveInstances()))) {
+      throw conflict('A preparation of this server is already running', 'server_id');
+    }
     if (retry && entity?.status !== 'failed') throw conflict('There is no failed preparation to retry for this server', 'server_id');
     const now = new Date();
     const resumeFrom = retry ? entity?.failedStep ?? null : null;
@@ -103,7 +113,7 @@ export class PreparationService implements PreparationApi {
     // forgets the previous run's OS, preparer and Compose until it has found them itself.
     const steps: StepView[] = retry && entity ? (JSON.parse(entity.stepsJson) as StepView[]).map((s) => (s.state === 'failed' || s.state === 'rolled_back' ? { ...s, state: 'pending' as const } : s)) : [{ ...DETECT }];
     const fresh = retry ? {} : { preparerId: null, osJson: null, composeJson: null };
-    const patch = { status: 'in_progress' as const, currentStep: DETECT.id, failedStep: null, error: null, startedBy: principal.id, startedAt: now, finishedAt: null, updatedAt: now, stepsJson: JSON.stringify(steps), ...fresh };
+    const patch = { status: 'in_progress' as const, currentStep: DETECT.id, failedStep: null, error: null, startedBy: principal.id, startedAt: now, finishedAt: null, updatedAt: now, stepsJson: JSON.stringify(steps), operatorInstance: this.instances.instance, ...fresh };
     if (entity) {
       await this.repo.update({ id: entity.id }, patch);
       entity = { ...entity, ...patch };
@@ -127,7 +137,7 @@ export class PreparationService implements PreparationApi {
   private async save(entity: PreparationEntity, patch: Partial<PreparationEntity>): Promise<void> {
     Object.assign(entity, patch, { updatedAt: new Date() });
     await this.repo.update({ id: entity.id }, { ...patch, updatedAt: entity.updatedAt });
-    this.log.events.emit(`state:${entity.serverId}`, this.view(entity, entity.serverId));
+    this.log.emitState(entity.serverId, this.view(entity, entity.serverId));
   }
 
   private async execute(entity: PreparationEntity, server: ServerHandle, options: StartOptions, resumeFrom: string | null, call: CallContext): Promise<void> {
@@ -239,7 +249,7 @@ export class PreparationService implements PreparationApi {
       await this.save(entity, { status: 'failed', failedStep: failed, currentStep: failed, error: message.slice(0, 2000), finishedAt: new Date(), stepsJson: JSON.stringify(steps) });
       await this.hooks.of(preparationHooks).preparationFinished.promise({ serverId, preparationId: entity.id, status: 'failed', failedStep: failed, error: message });
     } finally {
-      this.log.events.emit(`end:${serverId}`);
+      this.log.emitEnd(serverId);
       void call;
     }
   }
@@ -253,7 +263,6 @@ export class PreparationService implements PreparationApi {
     }
   }
 
-  /** At start-up: runs left `in_progress` by a stopped or killed Tomo are marked failed, ready for retry. */
   /** Every OS preparer (built-in and from plugins) and what it supports. */
   listPreparers(): Array<{ id: string; supported: string[] }> {
     return this.preparers.map((p) => ({ id: p.id, supported: [...p.supported] }));
@@ -273,20 +282,40 @@ export class PreparationService implements PreparationApi {
     return { preparer: preparer.id, steps: [DETECT, ...preparer.plan(os)].map((s) => ({ id: s.id, title: s.title })) };
   }
 
+  /**
+   * Runs left `in_progress` by a stopped or killed Tomo are marked failed, ready for retry: at
+   * start-up, and every minute on the leader when several instances share the database. A run
+   * another live instance is doing is left alone.
+   */
   async markInterrupted(): Promise<number> {
-    const cut = await this.repo.findBy({ status: 'in_progress' });
+    const live = new Set(await this.instances.liveInstances());
+    const cut = (await this.repo.findBy({ status: 'in_progress' })).filter((entity) => !this.isOperatedBy(entity, live));
     for (const entity of cut) {
-      if (this.running.has(entity.serverId)) continue;
       const steps = (JSON.parse(entity.stepsJson) as StepView[]).map((s) => (s.state === 'running' ? { ...s, state: 'failed' as const } : s));
       await this.save(entity, { status: 'failed', failedStep: entity.currentStep ?? DETECT.id, error: 'Interrupted by a restart of Tomo; retry to continue', finishedAt: new Date(), stepsJson: JSON.stringify(steps) });
       await this.log.append(entity.serverId, entity.currentStep, 'error', 'Interrupted by a restart of Tomo; retry to continue');
+      this.log.emitEnd(entity.serverId);
     }
     return cut.length;
   }
 
+  /**
+   * Whether a run the record says is in progress is still someone's: another live instance's, or
+   * one this instance runs now. Not so when its instance is gone, or is this one and runs nothing
+   * for the server (this one restarted: as on SQLite, where it is the only instance).
+   */
+  private isOperatedBy(entity: PreparationEntity, live: Set<string>): boolean {
+    if (this.running.has(entity.serverId)) return true;
+    return entity.operatorInstance !== null && entity.operatorInstance !== this.instances.instance && live.has(entity.operatorInstance);
+  }
+
   /** A server is being deleted: refuse while it is being prepared, else forget its preparation. */
   async forgetServer(serverId: string): Promise<void> {
-    if (this.running.has(serverId)) throw conflict('This server is being prepared; wait for the preparation to finish before deleting it', 'id');
+    const entity = await this.repo.findOneBy({ serverId });
+    const live = entity?.status === 'in_progress' ? new Set(await this.instances.liveInstances()) : new Set<string>();
+    if (this.running.has(serverId) || (entity?.status === 'in_progress' && this.isOperatedBy(entity, live))) {
+      throw conflict('This server is being prepared; wait for the preparation to finish before deleting it', 'id');
+    }
     await this.repo.delete({ serverId });
     await this.log.deleteFor(serverId);
   }
