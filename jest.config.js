@@ -35,6 +35,8 @@ module.exports = {
   // work and often Chromium beside the worker: together they use both cores, and the load and
   // fault tests time what they measure.
   maxWorkers: 1,
+  // The packaging tests last (their packages are built in the background meanwhile).
+  testSequencer: '<rootDir>/test-support/test-sequencer.js',
   coverageReporters: ['text-summary', 'text', 'json-summary'],
   coverageDirectory: 'coverage',
   // What coverage counts: product code only (not tests, helpers or build configs).
