@@ -12,9 +12,7 @@ import Docker from 'dockerode';
  * Fresh test servers run engines of their own and are not touched; nor is anything else.
  * Only under CI (CI set, as .ci/run has it): there the suite has the machine to itself, while on a
  * developer's machine several worktrees may be testing against the same engine at once, and one
- * file's clean-up would remove another run's live containers. Nor in a run that shares the engine
- * with another (TOMO_TEST_SHARED_ENGINE set: the PostgreSQL part `npm test` runs beside its main
- * run, which installs no apps itself).
+ * file's clean-up would remove another run's live containers.
  */
 const SOCKET = '/var/run/docker.sock';
 
@@ -28,7 +26,7 @@ export async function removeLeftoverApps(docker = new Docker({ socketPath: SOCKE
   return { containers: containers.length, networks: ours.length };
 }
 
-if (process.env.CI && !process.env.TOMO_TEST_SHARED_ENGINE && typeof beforeAll === 'function' && fs.existsSync(SOCKET)) {
+if (process.env.CI && typeof beforeAll === 'function' && fs.existsSync(SOCKET)) {
   beforeAll(async () => {
     await removeLeftoverApps().catch(() => undefined); // an engine that is down is the test bed's failure to report, not this hook's
   }, 30000);

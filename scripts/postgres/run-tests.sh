@@ -14,8 +14,5 @@ if [[ ${1:-} == --part ]]; then
   part=$2
   shift 2
 fi
-# The `beside` part runs at the same time as another jest run on the same Docker engine: its
-# files install no apps, and must not clean up the other run's (test-support/leftover-apps.ts).
-[[ $part != beside ]] || export TOMO_TEST_SHARED_ENGINE=1
 mapfile -t files < <(node scripts/postgres/test-files.js "$part")
 exec npx jest --selectProjects backend --runTestsByPath "${files[@]}" "$@"
