@@ -3,10 +3,7 @@
 # (Node.js 24 via scripts/use-node24.sh; test bed: sshd, Docker engine, Chromium, test images),
 # builds, then runs the quality gates in order: lint (no warnings allowed), type-check
 # (TypeScript and Vue templates), every jest test with coverage (kernel and each plugin
-# backend must keep >= 90% line coverage), and the kernel and plugin suites again on PostgreSQL
-# (part of them beside the main run, the rest after it). A missing test bed fails the run;
-# nothing is skipped. The .deb and the RPM its packaging tests install are built in the
-# background meanwhile.
+# backend must keep >= 90% line coverage), then the kernel and plugin suites again on PostgreSQL. A missing test bed fails the run; nothing is skipped.
 # Each phase's duration is printed when it ends and again in a table at the end (also when a
 # phase fails), so a slow CI run shows where it went.
 set -euo pipefail
@@ -17,16 +14,9 @@ phases=()    # "name<TAB>seconds<TAB>result" of every phase that ran
 current=""   # the phase running now, empty between phases
 current_started=0
 
-# The jobs started in the background below (each in its own session), stopped with the run if
-# it ends first (a failed phase).
+# The background package build (started below), stopped with the run if still going.
 prebuild_pid=""
-pg_beside_pid=""
-stop_background() {
-  local pid
-  for pid in "$prebuild_pid" "$pg_beside_pid"; do
-    [[ -z $pid ]] || kill -- "-$pid" 2>/dev/null || true
-  done
-}
+stop_prebuild() { [[ -z $prebuild_pid ]] || kill -- "-$prebuild_pid" 2>/dev/null || true; }
 
 # A phase starts with `phase <name>` and ends with `phase_done [result]`.
 phase() {
@@ -43,7 +33,7 @@ phase_done() {
 # The table of phase times. On EXIT so a phase that fails (set -e) is reported too.
 print_times() {
   local status=$?
-  stop_background
+  stop_prebuild
   [[ -n $current ]] && phase_done "FAILED"
   printf '\nphase times:\n'
   local row name took result
@@ -94,38 +84,38 @@ phase "type-check (tsc and vue-tsc)"
 npm run typecheck
 phase_done
 
-# The PostgreSQL pass (issue 24; files: scripts/postgres/test-files.js) in two parts. Its
-# `beside` part (files that start a kernel, without Docker apps or timed assertions; ~4 minutes,
-# mostly one core) runs at the same time as the main run below, in its own session and log; the
-# `alone` part (the e2e and timed files) runs after it, as the main run's files do, one at a time.
-# Each test kernel gets a database of its own on the test bed's PostgreSQL. No coverage there:
-# the main run holds the gate (and runs the *.postgres.test.ts files on PostgreSQL itself).
-pg_beside_results=$(mktemp)
-pg_beside_log=$(mktemp)
-pg_beside_started=$(date +%s)
-setsid bash -c 'bash scripts/postgres/run-tests.sh --part beside --ci --json --outputFile="$1" >"$2" 2>&1; echo "$?" >"$2.status"; echo "$(date +%s)" >"$2.ended"' _ "$pg_beside_results" "$pg_beside_log" &
-pg_beside_pid=$!
-
 phase "tests (backend, console, end-to-end) with coverage"
 results=$(mktemp)
 status=0
 npx jest --ci --coverage --json --outputFile="$results" || status=$?
-node scripts/test-results.js tests "$results" || status=1
+
+# A closing line CI can read whatever the runner: "tests: N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+  if (r.numPendingTests || r.numTodoTests) { console.log(`${r.numPendingTests + r.numTodoTests} skipped or todo tests: not allowed`); process.exit(1); }
+  if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
+' "$results" || status=1
 rm -f "$results"
 cat "$prebuild_log"
 node scripts/coverage-by-area.js
 if ((status)); then phase_done "FAILED"; else phase_done; fi
 
-phase "tests on PostgreSQL ($(node scripts/postgres/test-files.js | wc -l) files: $(node scripts/postgres/test-files.js beside | wc -l) beside the main run, then $(node scripts/postgres/test-files.js alone | wc -l))"
+# The same kernel and plugin suites on PostgreSQL (issue 24): every test file that starts a
+# kernel, plus the listed e2e files (scripts/postgres/test-files.js; the *.postgres.test.ts files
+# already ran on PostgreSQL above),
+# each test kernel on a database of its own on the test bed's PostgreSQL. No coverage: the SQLite
+# pass above holds the gate.
+phase "tests on PostgreSQL ($(node scripts/postgres/test-files.js | wc -l) files)"
+pg_results=$(mktemp)
 pg_status=0
-wait "$pg_beside_pid" || true
-pg_beside_pid=""
-printf '\n--- the part beside the main run (its own log):\n'
-cat "$pg_beside_log"
-printf -- '--- that part: exit %s, %d s from its start\n\n' "$(cat "$pg_beside_log.status" 2>/dev/null || echo '?')" $(( $(cat "$pg_beside_log.ended" 2>/dev/null || date +%s) - pg_beside_started ))
-pg_alone_results=$(mktemp)
-bash scripts/postgres/run-tests.sh --part alone --ci --json --outputFile="$pg_alone_results" || pg_status=$?
-node scripts/test-results.js "tests on PostgreSQL" "$pg_beside_results" "$pg_alone_results" || pg_status=1
-rm -f "$pg_beside_results" "$pg_alone_results" "$pg_beside_log"*
+bash scripts/postgres/run-tests.sh --ci --json --outputFile="$pg_results" || pg_status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`\ntests on PostgreSQL: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+  if (r.numPendingTests || r.numTodoTests) { console.log(`${r.numPendingTests + r.numTodoTests} skipped or todo tests: not allowed`); process.exit(1); }
+  if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
+' "$pg_results" || pg_status=1
+rm -f "$pg_results"
 if ((pg_status)); then phase_done "FAILED"; else phase_done; fi
 exit $(( status || pg_status ))

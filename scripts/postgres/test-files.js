@@ -6,8 +6,7 @@
 // SQLITE_ONLY below, each with the reason it is about SQLite itself. Files named
 // *.postgres.test.ts are about PostgreSQL itself: they run on it in jest's main run (with
 // coverage), so they are not listed here.
-// Usage: node scripts/postgres/test-files.js [all|alone|beside]   (scripts/test-all.sh runs the
-// `beside` part at the same time as the main run, and the `alone` part after it, with
+// Usage: node scripts/postgres/test-files.js   (scripts/test-all.sh runs them with
 // TOMO_TEST_DATABASE_URL set to the test bed's PostgreSQL).
 const fs = require('node:fs');
 const path = require('node:path');
@@ -61,31 +60,7 @@ function testFiles(dir) {
   return out;
 }
 
-/**
- * Files that time what they test (an answer within a second or two, login timing equalised):
- * with the end-to-end files, they run in the part that runs alone (see postgresTestFiles).
- */
-const TIMED = [
-  'kernel/test/cli.test.ts',
-  'kernel/test/graceful-stop.test.ts',
-  'kernel/test/keep-alive.test.ts',
-  'kernel/test/mcp-endpoint.test.ts',
-  'plugins/auth/test/throttling-and-timing.test.ts',
-  'plugins/auth/test/two-factor-login.test.ts',
-  'plugins/servers/test/connection-drop.test.ts',
-  'plugins/servers/test/ssh-auth-methods.test.ts',
-];
-
-/** The files of a part: `all`; `alone` (e2e and TIMED files); `beside` (the rest, which `npm test` runs beside the main run). */
-function postgresTestFiles(part = 'all') {
-  if (!['all', 'alone', 'beside'].includes(part)) throw new Error(`unknown part "${part}": all, alone or beside`);
-  const files = allPostgresTestFiles();
-  if (part === 'all') return files;
-  const alone = (f) => f.endsWith('.e2e.test.ts') || TIMED.includes(f);
-  return files.filter((f) => alone(f) === (part === 'alone'));
-}
-
-function allPostgresTestFiles() {
+function postgresTestFiles() {
   const roots = [path.join(ROOT, 'kernel'), path.join(ROOT, 'scripts'), ...fs.readdirSync(path.join(ROOT, 'plugins')).map((p) => path.join(ROOT, 'plugins', p))];
   const all = roots.flatMap(testFiles).map((f) => path.relative(ROOT, f));
   // *.postgres.test.ts are about PostgreSQL itself (several instances, the move to it, backups
@@ -97,7 +72,6 @@ function allPostgresTestFiles() {
     .sort();
 }
 
-module.exports = { postgresTestFiles, SQLITE_ONLY, E2E_ON_POSTGRES, TIMED };
+module.exports = { postgresTestFiles, SQLITE_ONLY, E2E_ON_POSTGRES };
 
-// node scripts/postgres/test-files.js [all|alone|beside]
-if (require.main === module) process.stdout.write(postgresTestFiles(process.argv[2]).join('\n') + '\n');
+if (require.main === module) process.stdout.write(postgresTestFiles().join('\n') + '\n');
