@@ -9,7 +9,7 @@
 const { builtDeb, builtRpm } = require('./package-builds');
 
 let failed = false;
-// The RPM first: jest runs its test second of all in a clean checkout (files by size), the .deb's much later.
+// Both tests run last in jest's order (test-support/test-sequencer.js), by when both are built.
 for (const [kind, build] of [['rpm', builtRpm], ['deb', builtDeb]]) {
   const started = Date.now();
   try {
