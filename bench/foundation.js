@@ -1,8 +1,10 @@
 'use strict';
 // Foundation benchmark: what the kernel + auth plugin cost before any feature is added.
 //   1. Authenticated GET /api/auth/me req/s on a real `tomo serve`, against a bare Koa app
-//      (one @koa/router route), both as single child processes, same Node.   target ratio >= 0.65,
-//      server CPU per request <= 50 us
+//      (one @koa/router route), both as single child processes, same Node, both running, measured
+//      in alternating rounds (bare, tomo, tomo, bare, ...): the ratio is the median of the rounds'
+//      ratios, so a change in machine speed during the run hits both sides alike.
+//                                       target ratio >= 0.65, server CPU per request <= 50 us
 //   2. Idle RSS of `tomo serve` ~3 s after /health first answers.          target <= 90 MB
 //   3. Spawn -> first 200 from /health, N runs, cold (empty data dir) and warm (existing
 //      data dir).                                                   target warm median <= 600 ms
@@ -17,7 +19,7 @@ const { request, waitFor200, sleep } = require('./lib/http');
 const { installCleanupHandlers, makeTempDir, removeTempDir, spawnNode, readRss } = require('./lib/processes');
 const { ensureBuilt, createAdmin, startTomo, login } = require('./lib/tomo');
 const { warmAndMeasure, hadFailures, autocannonVersion } = require('./lib/load');
-const { summarize } = require('./lib/stats');
+const { summarize, median } = require('./lib/stats');
 const { createSummary } = require('./lib/summary');
 const { moduleCost } = require('./lib/module-costs');
 
@@ -51,7 +53,10 @@ const envNumber = (name, fallback) => {
 };
 
 const SETTINGS = {
-  seconds: envNumber('BENCH_SECONDS', 8),
+  /** Seconds per measured round, per server. */
+  seconds: envNumber('BENCH_SECONDS', 4),
+  /** Rounds of (bare, tomo) or (tomo, bare), alternating. */
+  rounds: Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 4))),
   warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
   connections: envNumber('BENCH_CONNECTIONS', 50),
   pipelining: 1,
@@ -87,34 +92,25 @@ function loadLine(label, r) {
   );
 }
 
-/** Section 1, baseline: bare Koa in its own process, warmed up then measured. */
-async function measureBareKoa() {
+/** Section 1, baseline: bare Koa in its own process. Returns { url, handle }. */
+async function startBareKoa() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}${ME_PATH}`;
   const handle = spawnNode([path.join(__dirname, 'lib', 'bare-koa-server.js'), String(port), ME_PATH], { name: 'bare koa' });
-  try {
-    await waitFor200(url, { intervalMs: SETTINGS.pollMs, exited: handle.exited }).catch((err) => {
-      err.message += `\n--- bare koa output ---\n${handle.output()}`;
-      throw err;
-    });
-    const { warmup, measured } = await warmAndMeasure(
-      { url, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
-      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds, serverPid: handle.pid },
-    );
-    if (warmup) assertClean('bare koa', 'warm-up', warmup);
-    assertClean('bare koa', 'measured run', measured);
-    return { ...measured, rssAfterLoad: readRss(handle.pid) };
-  } finally {
+  await waitFor200(url, { intervalMs: SETTINGS.pollMs, exited: handle.exited }).catch(async (err) => {
+    err.message += `\n--- bare koa output ---\n${handle.output()}`;
     await handle.stop();
-  }
+    throw err;
+  });
+  return { url, handle };
 }
 
 /**
  * Sections 1 and 2 on one real `tomo serve`: admin created via the CLI in a fresh data dir,
- * server started, idle RSS read ~3 s after /health, then login and the load run on /me.
- * Returns the load result, RSS figures and the (migrated, admin-holding) data dir for reuse.
+ * server started, idle RSS read ~3 s after /health, then login. Returns the running server, its
+ * idle RSS, the token's headers and the (migrated, admin-holding) data dir for reuse.
  */
-async function measureTomo() {
+async function startMeasuredTomo() {
   const dataDir = makeTempDir('tomo-bench-data-');
   const admin = await createAdmin(dataDir);
   const nodeArgs = [...SETTINGS.tomoNodeArgs, ...(SETTINGS.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(SETTINGS.cpuProfDir)}`] : [])];
@@ -122,7 +118,6 @@ async function measureTomo() {
   try {
     await sleep(SETTINGS.idleWaitMs);
     const idle = readRss(tomo.handle.pid);
-
     const token = await login(tomo.url, admin);
     const url = `${tomo.url}${ME_PATH}`;
     const headers = { authorization: `Bearer ${token}` };
@@ -130,17 +125,72 @@ async function measureTomo() {
     if (probe.status !== 200 || !probe.json || probe.json.username !== admin.username) {
       throw new Error(`GET ${ME_PATH} with the token did not return the admin: HTTP ${probe.status} ${probe.body}`);
     }
-    const { warmup, measured } = await warmAndMeasure(
-      { url, headers, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
-      { warmupSeconds: SETTINGS.warmupSeconds, seconds: SETTINGS.seconds, serverPid: tomo.handle.pid },
-    );
-    if (warmup) assertClean('tomo', 'warm-up', warmup);
-    assertClean('tomo', 'measured run', measured);
-    return { load: { ...measured, rssAfterLoad: readRss(tomo.handle.pid) }, idle, dataDir, meBytes: Buffer.byteLength(probe.body) };
-  } finally {
-    const exit = await tomo.handle.stop();
-    if (exit.signal === 'SIGKILL') process.stderr.write('bench: tomo serve did not stop on SIGTERM within 10 s; killed\n');
+    return { tomo, idle, dataDir, url, headers, meBytes: Buffer.byteLength(probe.body) };
+  } catch (err) {
+    await tomo.handle.stop();
+    throw err;
   }
+}
+
+/** Sums the rounds of one side: requests, seconds, CPU; req/s and CPU per request over all of them. */
+function pooled(runs) {
+  const sum = (key) => runs.reduce((a, r) => a + r[key], 0);
+  const total = sum('total');
+  const seconds = sum('seconds');
+  const serverCpuSeconds = sum('serverCpuSeconds');
+  return {
+    reqPerSec: total / seconds,
+    total,
+    seconds,
+    serverCpuSeconds,
+    cpuUsPerRequest: (serverCpuSeconds * 1e6) / total,
+    otherCpuSeconds: sum('otherCpuSeconds'),
+    avgLatency: runs.reduce((a, r) => a + r.avgLatency * r.total, 0) / total,
+    p50: median(runs.map((r) => r.p50)),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+  };
+}
+
+/**
+ * The throughput comparison: both servers warmed up, then `rounds` rounds, each measuring bare
+ * Koa and Tomo one after the other, the order swapped every round (ABBA), so drift in the
+ * machine's speed (a shared VM's neighbours, clock changes) hits both sides alike. Only one
+ * server is under load at a time. The ratio reported is the median of the rounds' ratios.
+ */
+async function compareThroughput(bare, tomo) {
+  const sides = {
+    bare: { url: bare.url, headers: {}, pid: bare.handle.pid, label: 'bare koa' },
+    tomo: { url: tomo.url, headers: tomo.headers, pid: tomo.tomo.handle.pid, label: 'tomo' },
+  };
+  const measure = async (side, warmupSeconds) => {
+    const s = sides[side];
+    const { warmup, measured } = await warmAndMeasure(
+      { url: s.url, headers: s.headers, connections: SETTINGS.connections, pipelining: SETTINGS.pipelining },
+      { warmupSeconds, seconds: SETTINGS.seconds, serverPid: s.pid },
+    );
+    if (warmup) assertClean(s.label, 'warm-up', warmup);
+    assertClean(s.label, 'measured run', measured);
+    return measured;
+  };
+  const runs = { bare: [], tomo: [] };
+  const ratios = [];
+  for (let round = 0; round < SETTINGS.rounds; round++) {
+    const order = round % 2 === 0 ? ['bare', 'tomo'] : ['tomo', 'bare'];
+    const got = {};
+    for (const side of order) got[side] = await measure(side, round === 0 ? SETTINGS.warmupSeconds : 0);
+    runs.bare.push(got.bare);
+    runs.tomo.push(got.tomo);
+    ratios.push(got.tomo.reqPerSec / got.bare.reqPerSec);
+  }
+  return {
+    bare: { ...pooled(runs.bare), rounds: runs.bare.map((r) => r.reqPerSec), rssAfterLoad: readRss(bare.handle.pid) },
+    tomo: { ...pooled(runs.tomo), rounds: runs.tomo.map((r) => r.reqPerSec), rssAfterLoad: readRss(tomo.tomo.handle.pid) },
+    ratios,
+    ratio: median(ratios),
+  };
 }
 
 /**
@@ -211,35 +261,49 @@ async function main() {
   for (const line of machineLines(facts)) console.log(line);
   console.log(
     `Load      : autocannon ${autocannonVersion}, ${SETTINGS.connections} connections, pipelining ${SETTINGS.pipelining}, ` +
-      `${SETTINGS.warmupSeconds} s warm-up + ${SETTINGS.seconds} s measured per server (BENCH_SECONDS / BENCH_WARMUP_SECONDS)`,
+      `${SETTINGS.warmupSeconds} s warm-up per server, then ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s per server, alternating (BENCH_ROUNDS / BENCH_SECONDS / BENCH_WARMUP_SECONDS)`,
   );
   console.log('Note      : load generator, server and this script share the same cores on loopback; compare ratios, not absolutes.');
   if (SETTINGS.tomoNodeArgs.length) console.log(`WARNING   : tomo serve runs with extra node args: ${SETTINGS.tomoNodeArgs.join(' ')} (BENCH_TOMO_NODE_ARGS)`);
   if (SETTINGS.cpuProfDir) console.log(`WARNING   : CPU profiling the throughput tomo serve into ${SETTINGS.cpuProfDir} (BENCH_CPU_PROF); its req/s is lowered`);
   ensureBuilt();
 
-  // 1. Throughput (bare Koa first, then tomo; only one server runs at a time).
+  // 1. Throughput: both servers up, measured in alternating rounds (one under load at a time).
   console.log(`\n[1] Throughput: authenticated GET ${ME_PATH} on tomo serve vs a bare Koa GET route`);
-  const bare = await measureBareKoa();
+  const measuredTomo = await startMeasuredTomo();
+  let bareServer;
+  let compared;
+  try {
+    bareServer = await startBareKoa();
+    compared = await compareThroughput(bareServer, measuredTomo);
+  } finally {
+    if (bareServer) await bareServer.handle.stop();
+    const exit = await measuredTomo.tomo.handle.stop();
+    if (exit.signal === 'SIGKILL') process.stderr.write('bench: tomo serve did not stop on SIGTERM within 10 s; killed\n');
+  }
+  const bare = compared.bare;
+  const tomo = { load: compared.tomo, idle: measuredTomo.idle, dataDir: measuredTomo.dataDir, meBytes: measuredTomo.meBytes };
   console.log(loadLine('bare Koa (1 route)', bare));
-  const tomo = await measureTomo();
   console.log(loadLine(`tomo ${ME_PATH} (Bearer)`, tomo.load));
-  const ratio = tomo.load.reqPerSec / bare.reqPerSec;
-  const noisy = [bare, tomo.load].some((r) => r.otherCpuSeconds > 0.1 * SETTINGS.seconds);
+  console.log(`  req/s per round           : bare ${bare.rounds.map((n) => num(n)).join(', ')}; tomo ${tomo.load.rounds.map((n) => num(n)).join(', ')}`);
+  const ratio = compared.ratio;
+  const noisy = [bare, tomo.load].some((r) => r.otherCpuSeconds > 0.1 * r.seconds);
   const ratioOk = ratio >= TARGETS.ratio;
-  console.log(`  ratio tomo/bare           : ${num(ratio, 2)}  (target >= ${TARGETS.ratio})  ${verdict(ratioOk)}`);
+  console.log(
+    `  ratio tomo/bare           : ${num(ratio, 2)}  (median of the rounds: ${compared.ratios.map((r) => num(r, 2)).join(', ')}; pooled ${num(tomo.load.reqPerSec / bare.reqPerSec, 2)})  (target >= ${TARGETS.ratio})  ${verdict(ratioOk)}`,
+  );
   if (noisy) console.log('  WARNING                   : other processes used > 0.1 core during a measured run; req/s figures are disturbed, prefer the CPU-per-request line');
   console.log(
     `  server CPU per request    : tomo ${num(tomo.load.cpuUsPerRequest)} us, bare ${num(bare.cpuUsPerRequest)} us ` +
       `(${num(tomo.load.cpuUsPerRequest / bare.cpuUsPerRequest, 1)}x; tomo used ${num(tomo.load.serverCpuSeconds, 1)} CPU-s, ` +
-      `bare ${num(bare.serverCpuSeconds, 1)} CPU-s in ${SETTINGS.seconds} s)  ` +
+      `bare ${num(bare.serverCpuSeconds, 1)} CPU-s in ${num(bare.seconds, 0)} s each)  ` +
       `(target tomo <= ${TARGETS.cpuUsPerRequest} us)  ${verdict(tomo.load.cpuUsPerRequest <= TARGETS.cpuUsPerRequest)}`,
   );
   console.log(
     `  mean latency tomo/bare    : ${num(tomo.load.avgLatency / bare.avgLatency, 1)}x   (autocannon latencies are whole ms; body ${tomo.meBytes} bytes, bare body has the same shape)`,
   );
 
-  // 2. Idle RSS (read in measureTomo before any login or load).
+  // 2. Idle RSS (read in startMeasuredTomo before any login or load).
   const idleMB = tomo.idle.rss / MB;
   const rssOk = idleMB <= TARGETS.idleRssMB;
   console.log(`\n[2] Memory: tomo serve RSS ${SETTINGS.idleWaitMs / 1000} s after /health answered (before any request)`);
@@ -286,7 +350,6 @@ async function main() {
   summary.print();
 
   if (SETTINGS.jsonOut) {
-    const strip = ({ raw: _raw, ...rest }) => rest;
     fs.writeFileSync(
       SETTINGS.jsonOut,
       `${JSON.stringify(
@@ -296,7 +359,7 @@ async function main() {
           machine: facts,
           settings: SETTINGS,
           targets: TARGETS,
-          throughput: { bare: strip(bare), tomo: strip(tomo.load), ratio, pass: ratioOk },
+          throughput: { bare, tomo: tomo.load, ratios: compared.ratios, ratio, pass: ratioOk },
           idleRss: { bytes: tomo.idle.rss, mb: idleMB, pass: rssOk },
           modules,
           startup: { cold: { ...cold, pass: coldOk }, warm: { ...warm, pass: warmOk } },

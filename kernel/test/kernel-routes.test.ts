@@ -133,19 +133,24 @@ test('raw routes still enforce access and write their own response', async () =>
   expect(res.body).toBe('raw bytes');
 });
 
-test('every response carries the security headers; API responses are not cached', async () => {
-  for (const p of ['/health', '/api/status', '/api/nope', '/some/console/page']) {
+test('every response carries the security headers; API responses load nothing and are not cached', async () => {
+  for (const p of ['/health', '/api/status', '/api/nope', '/some/console/page', '/mcp']) {
     const res = await t.request('GET', p, { token: ADMIN_TOKEN });
     const csp = res.headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("object-src 'none'");
+    if (p.startsWith('/api/') || p === '/mcp') {
+      // An API answer is never a page: it may load nothing and be framed by nothing.
+      expect(csp).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    } else {
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+    }
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   }
-  expect((await t.request('GET', '/api/status', { token: ADMIN_TOKEN })).headers.get('cache-control')).toBe('no-store');
 });
 
 test('an unknown API path is a JSON 404; a known path with the wrong method is 405 with Allow', async () => {

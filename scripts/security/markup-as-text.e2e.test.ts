@@ -139,7 +139,11 @@ test('the app settings, as the API gives them to the console, are the markup unc
 });
 
 test('strict security headers on the console and the API', async () => {
-  for (const url of ['/', '/servers', '/api/auth/me']) {
+  // An API answer is never rendered: its policy lets it load nothing, and nothing frame it.
+  const api = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+  expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+  for (const url of ['/', '/servers']) {
     const res = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
     const csp = res.headers.get('content-security-policy') ?? '';
     const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';

@@ -1,4 +1,4 @@
-import { AsyncSeriesBailHook, AsyncSeriesHook } from 'tapable';
+import { AsyncSeriesBailHook, AsyncSeriesHook, SyncBailHook } from 'tapable';
 import type { Principal, Transport } from '../access/principal';
 import { defineHookSet } from './hook-set';
 
@@ -27,6 +27,15 @@ export const kernelHooks = defineHookSet('kernel', () => ({
    * a principal wins. Returning undefined means "not mine / not valid".
    */
   authenticate: new AsyncSeriesBailHook<[AuthenticationRequest], Principal | undefined>(['request']),
+  /**
+   * Asked before `authenticate`, synchronously: a tap that knows the credential from memory, with
+   * every check `authenticate` would make already passed and nothing left to wait for, returns its
+   * principal; otherwise undefined (never a guess), and `authenticate` decides. Why: most requests
+   * carry a credential seen moments ago, and the promises of an asynchronous hook were a large
+   * part of what each one cost (issue 19). A credential `authenticate` would refuse must never be
+   * answered here: revocation and disabling forget it first.
+   */
+  authenticateKnown: new SyncBailHook<[AuthenticationRequest], Principal | undefined>(['request']),
   /** All plugins initialised, migrations applied, HTTP listening (when serving). */
   started: new AsyncSeriesHook<[StartedInfo]>(['info']),
   /** Shutdown has begun: stop background work. Runs before plugins' `shutdown`. */

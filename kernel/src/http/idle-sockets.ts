@@ -17,14 +17,9 @@ export function trackSockets(server: http.Server): { closeIdle(): void } {
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
-    let done = false;
-    const finished = () => {
-      if (done) return;
-      done = true;
-      busy.set(socket, (busy.get(socket) ?? 1) - 1);
-    };
-    res.once('finish', finished);
-    res.once('close', finished);
+    // A response emits 'close' once, whether it finished or its connection went away first: one
+    // listener per request, not two and a guard (this runs for every request; issue 19).
+    res.once('close', () => busy.set(socket, (busy.get(socket) ?? 1) - 1));
   });
   return {
     closeIdle() {

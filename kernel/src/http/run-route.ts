@@ -52,7 +52,8 @@ function checkResponse(method: string, path: string, schema: z.ZodType | undefin
 export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegistry, log: Logger, checkResponses = false): Promise<void> {
   if (entry.websocket) throw new Error(`Route ${entry.definition.path} is a WebSocket route: createHttpApp runs it with runWebSocketRoute`);
   const def = entry.definition;
-  const principal = await authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
+  const found = authorize(hooks, def.access, credentialFromRequest(ctx), 'http', ctx.ip);
+  const principal = found instanceof Promise ? await found : found;
   const call = callFromKoa(ctx, principal, log);
   if (entry.raw) {
     await invokeHandler(entry.definition, ctx, call);
@@ -77,5 +78,24 @@ export async function runRoute(ctx: Context, entry: RouteEntry, hooks: HookRegis
     return;
   }
   ctx.status = route.successStatus ?? 200;
+  if (isJsonAnswer(result)) {
+    // Serialised here, as Koa would, with the type Koa would give it: Koa's own JSON path looks the
+    // type up in mime-types, tests it with a regular expression and the body against four stream
+    // kinds, on every answer (issue 19). A string body with its type set is sent as it is.
+    ctx.res.setHeader('Content-Type', JSON_TYPE);
+    ctx.body = JSON.stringify(result);
+    return;
+  }
   ctx.body = result;
+}
+
+/** The Content-Type Koa gives a JSON body. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A value Koa answers as JSON (it sends strings, buffers and streams as they are). */
+function isJsonAnswer(result: unknown): boolean {
+  if (Array.isArray(result)) return true;
+  if (typeof result !== 'object' || result === null) return false;
+  const proto = Object.getPrototypeOf(result) as unknown;
+  return proto === Object.prototype || proto === null;
 }

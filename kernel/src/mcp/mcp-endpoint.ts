@@ -7,7 +7,7 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 import type { McpSessionState } from '../access/call-context';
 import type { HookRegistry } from '../hooks/hook-set';
 import { credentialFromRequest } from '../http/credentials';
-import { strictIfObject } from '../http/run-route';
+import { JSON_TYPE, strictIfObject } from '../http/run-route';
 import { AppError } from '../errors';
 import { UNKNOWN_TOOL, type McpMetrics } from '../metrics/mcp-metrics';
 import { directToolCall } from './direct-tool-call';
@@ -159,7 +159,7 @@ export class McpEndpoint {
       // The JSON-RPC response the SDK's transport would send in JSON mode, headers included.
       const outcome = await this.callTool(call.name, call.arguments, facts, session.state);
       ctx.set('mcp-session-id', sessionId);
-      ctx.type = 'application/json';
+      ctx.res.setHeader('Content-Type', JSON_TYPE);
       // The result is JSON text already (see ToolOutcome): the envelope is put around it, not re-serialised.
       ctx.body = `{"result":${outcome.json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
       return;

@@ -104,7 +104,8 @@ export async function runTool(
   const def = entry.definition;
   try {
     const credential = request.headerCredential ?? request.session.credential;
-    const principal = await authorize(hooks, def.access, credential, 'mcp', request.clientIp);
+    const found = authorize(hooks, def.access, credential, 'mcp', request.clientIp);
+    const principal = found instanceof Promise ? await found : found;
     const parsed = strictIfObject(def.input).safeParse(args ?? {});
     if (!parsed.success) throw zodErrorToAppError(parsed.error, 'arguments');
     const result = await invokeHandler(def, parsed.data, {

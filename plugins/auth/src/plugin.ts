@@ -121,6 +121,10 @@ export const authPlugin = definePlugin({
     // The kernel knows no users: this tap is how a credential becomes a Principal.
     // Only a credential with the API token prefix can be a token: a session's JWT goes straight to
     // the session service (one async call fewer on every console request, issue 19).
+    // A credential seen moments ago is answered from memory, with the same checks, and no promise.
+    ctx.hooks.of(kernelHooks).authenticateKnown.tap('auth', ({ credential }) =>
+      credential.startsWith(API_TOKEN_PREFIX) ? (tokens.known(credential) ?? sessions.known(credential)) : sessions.known(credential),
+    );
     ctx.hooks.of(kernelHooks).authenticate.tapPromise('auth', ({ credential }) =>
       credential.startsWith(API_TOKEN_PREFIX)
         ? tokens.authenticate(credential).then((p) => p ?? sessions.authenticate(credential))
