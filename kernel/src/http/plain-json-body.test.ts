@@ -122,3 +122,21 @@ test('a chunked body (no Content-Length) is left to the body parser', async () =
   });
   expect(outcome).toEqual({ fallback: true });
 });
+
+test('a body that arrives after the headers, in parts, is read as it comes', async () => {
+  const [hostname, port] = fastHost.split(':');
+  const body = '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x"}}';
+  const outcome = await new Promise<Outcome>((resolve, reject) => {
+    const req = request({ hostname, port, method: 'POST', path: '/mcp', headers: { ...JSON_TYPE, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve(JSON.parse(text) as Outcome));
+    });
+    req.on('error', reject);
+    // The headers go first and alone; the body follows in two writes, a pause apart.
+    req.flushHeaders();
+    setTimeout(() => req.write(body.slice(0, 20)), 50);
+    setTimeout(() => req.end(body.slice(20)), 100);
+  });
+  expect(outcome).toEqual({ value: JSON.parse(body) });
+});

@@ -18,10 +18,10 @@ type Labels = MetricLabels<'method' | 'route' | 'status'>;
 export function registerHttpMetrics(metrics: MetricsRegistrar): HttpMetricsRecorder {
   const requests = metrics.counter({ name: 'tomo_http_requests_total', help: 'HTTP requests answered, by method, route template and status', labelNames: ['method', 'route', 'status'] });
   const duration = metrics.histogram({ name: 'tomo_http_request_duration_seconds', help: 'Time to answer an HTTP request (until the handler is done; streams count until they end), by method and route template', labelNames: ['method', 'route'] });
-  // The label objects of each series, made once: the series are few (routes x methods x
-  // statuses), and two fresh objects per request were garbage on the hot path. Found by route,
-  // method and status in nested maps: a key string built per request had to be hashed each time.
-  const series = new Map<string, Map<string, Map<number, { counted: Labels; timed: Labels }>>>();
+  // The series of each route, method and status, found once: they are few (routes x methods x
+  // statuses). Found by route, method and status in nested maps: a key string built per request
+  // had to be hashed each time.
+  const series = new Map<string, Map<string, Map<number, { counted: { inc(): void }; timed: { observe(seconds: number): void } }>>>();
   return {
     record(ctx, seconds) {
       // @koa/router puts the matched layer's path here; /metrics and /mcp are matched before or by it.
@@ -35,11 +35,11 @@ export function registerHttpMetrics(metrics: MetricsRegistrar): HttpMetricsRecor
       if (!byStatus) byMethod.set(method, (byStatus = new Map()));
       let labels = byStatus.get(status);
       if (!labels) {
-        labels = { counted: { method, route, status }, timed: { method, route } };
+        labels = { counted: requests.series({ method, route, status } satisfies Labels), timed: duration.series({ method, route } satisfies Labels) };
         byStatus.set(status, labels);
       }
-      requests.inc(labels.counted);
-      duration.observe(labels.timed, seconds);
+      labels.counted.inc();
+      labels.timed.observe(seconds);
     },
   };
 }

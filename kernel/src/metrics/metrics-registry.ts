@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry, type Metric } from 'prom-client';
 import type { MetricCounter, MetricDefinition, MetricGauge, MetricHistogram, MetricsRegistrar } from './metrics-types';
+import { SeriesCounter, SeriesHistogram } from './series-metrics';
 
 const NAME_PATTERN = /^tomo_[a-z0-9]+(_[a-z0-9]+)*$/;
 /** Durations from a cached answer (5 ms) to a slow SSH command or image pull's request (30 s). */
@@ -22,8 +23,8 @@ export class MetricsRegistry implements MetricsRegistrar {
   /** The registrar a plugin gets: the same registry, with its id for error messages. */
   forOwner(owner: string): MetricsRegistrar {
     return {
-      counter: (d) => this.add(owner, d, () => new Counter({ ...this.base(d) })),
-      histogram: (d) => this.add(owner, d, () => new Histogram({ ...this.base(d), buckets: [...(d.buckets ?? DURATION_BUCKETS)] })),
+      counter: (d) => this.add(owner, d, () => this.served(new SeriesCounter(d.name, d.help, d.labelNames ?? []))),
+      histogram: (d) => this.add(owner, d, () => this.served(new SeriesHistogram(d.name, d.help, d.labelNames ?? [], d.buckets ?? DURATION_BUCKETS))),
       gauge: (d) => {
         const collect = d.collect;
         return this.add(owner, d, () => new Gauge({ ...this.base(d), ...(collect ? { collect(this: Gauge) { this.set(collect()); } } : {}) }));
@@ -46,6 +47,12 @@ export class MetricsRegistry implements MetricsRegistrar {
   /** The text Prometheus scrapes, and its content type. */
   async render(): Promise<{ contentType: string; text: string }> {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+
+  /** Counters and histograms are Tomo's own (series-metrics.ts); the registry formats them with the rest. */
+  private served<T extends SeriesCounter | SeriesHistogram>(metric: T): T {
+    this.registry.registerMetric(metric as unknown as Metric);
+    return metric;
   }
 
   private base<L extends string>(d: MetricDefinition<L>): { name: string; help: string; labelNames: L[]; registers: Registry[] } {

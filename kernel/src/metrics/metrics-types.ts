@@ -19,12 +19,16 @@ export interface MetricDefinition<L extends string = never> {
 export interface MetricCounter<L extends string = never> {
   /** Adds `value` (default 1) to the series of these labels. */
   inc(labels?: MetricLabels<L>, value?: number): void;
+  /** The series of these labels, to keep where the same series is counted often (a request's path): its `inc` finds nothing again. */
+  series(labels?: MetricLabels<L>): { inc(value?: number): void };
 }
 
 /** Observations counted into buckets (durations, in seconds). */
 export interface MetricHistogram<L extends string = never> {
   /** Records one observation (seconds, for a duration). */
   observe(labels: MetricLabels<L>, value: number): void;
+  /** The series of these labels, to keep where the same series is observed often: its `observe` finds nothing again. */
+  series(labels?: MetricLabels<L>): { observe(value: number): void };
   /** Starts a clock; calling the returned function records the seconds since, with the labels of both calls. */
   startTimer(labels?: MetricLabels<L>): (labels?: MetricLabels<L>) => number;
 }

@@ -1,0 +1,193 @@
+import type { MetricLabels } from './metrics-types';
+
+/**
+ * Tomo's counters and histograms, served through prom-client's registry (which formats them with
+ * its gauges and Node's process metrics) but counted here.
+ *
+ * Why not prom-client's own: every `inc` and `observe` there builds a key string from the labels,
+ * checks every label name and, for a histogram, allocates a closure and an object, on each HTTP
+ * request and MCP call (issue 19: about 2 us of a request's 50). Here a series is found once and
+ * kept (`series(labels)`); counting into it is a few additions. What `/metrics` shows is the same
+ * text prom-client's Counter and Histogram give (series-metrics.test.ts compares them).
+ */
+
+/** What prom-client's registry reads of a metric (its `get()`), as its own metrics answer it. */
+interface MetricSnapshot {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  aggregator: 'sum';
+  values: Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
+}
+
+type Labels = Record<string, string | number>;
+
+/** The series of one metric, found by label values (in `labelNames` order). */
+class SeriesTable<S> {
+  private readonly byKey = new Map<string, S>();
+
+  constructor(
+    private readonly name: string,
+    private readonly labelNames: readonly string[],
+    private readonly make: (labels: Labels) => S,
+  ) {}
+
+  /** The series of these labels, made (and its label names checked) the first time. */
+  of(labels: MetricLabels<string> | undefined): S {
+    const given = labels ?? {};
+    let key = '';
+    for (let i = 0; i < this.labelNames.length; i++) {
+      const value = given[this.labelNames[i]];
+      key += value === undefined ? '\u0001' : `${String(value)}\u0000`;
+    }
+    let series = this.byKey.get(key);
+    if (!series) {
+      for (const name of Object.keys(given)) {
+        if (!this.labelNames.includes(name)) throw new Error(`Metric "${this.name}" has no label "${name}" (its labels: ${this.labelNames.join(', ') || 'none'})`);
+      }
+      const own: Labels = {};
+      for (const name of Object.keys(given)) if (given[name] !== undefined) own[name] = given[name] as string | number;
+      series = this.make(own);
+      this.byKey.set(key, series);
+    }
+    return series;
+  }
+
+  all(): IterableIterator<S> {
+    return this.byKey.values();
+  }
+
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+
+/** One counter series, kept by a hot path: `inc` is an addition. */
+export interface CounterSeries {
+  inc(value?: number): void;
+}
+
+class CounterCell implements CounterSeries {
+  value = 0;
+  constructor(readonly labels: Labels) {}
+
+  inc(value = 1): void {
+    if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`A counter only goes up by a finite amount, not ${value}`);
+    this.value += value;
+  }
+}
+
+/** A counter: prom-client's `Counter` in what it shows, counted in series of its own. */
+export class SeriesCounter {
+  readonly type = 'counter';
+  readonly aggregator = 'sum';
+  private readonly table: SeriesTable<CounterCell>;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    labelNames: readonly string[],
+  ) {
+    this.table = new SeriesTable(name, labelNames, (labels) => new CounterCell(labels));
+  }
+
+  series(labels?: MetricLabels<string>): CounterSeries {
+    return this.table.of(labels);
+  }
+
+  inc(labels?: MetricLabels<string>, value?: number): void {
+    this.table.of(labels).inc(value);
+  }
+
+  get(): MetricSnapshot {
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.table.all()].map((c) => ({ value: c.value, labels: c.labels })) };
+  }
+
+  reset(): void {
+    this.table.clear();
+  }
+}
+
+/** One histogram series, kept by a hot path. */
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
+class HistogramCell implements HistogramSeries {
+  /** Observations per bucket (not cumulative); the last slot is above every bound. */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Labels,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]) i++;
+    this.counts[i]++;
+    this.sum += value;
+    this.count++;
+  }
+}
+
+/** A histogram: prom-client's `Histogram` in what it shows, counted in series of its own. */
+export class SeriesHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly table: SeriesTable<HistogramCell>;
+  private readonly bounds: readonly number[];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[],
+  ) {
+    this.bounds = [...buckets].sort((a, b) => a - b);
+    this.table = new SeriesTable(name, labelNames, (labels) => new HistogramCell(labels, this.bounds));
+  }
+
+  series(labels?: MetricLabels<string>): HistogramSeries {
+    return this.table.of(labels);
+  }
+
+  observe(labels: MetricLabels<string>, value: number): void {
+    this.table.of(labels).observe(value);
+  }
+
+  startTimer(labels?: MetricLabels<string>): (more?: MetricLabels<string>) => number {
+    const started = process.hrtime.bigint();
+    return (more) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.observe({ ...labels, ...more }, seconds);
+      return seconds;
+    };
+  }
+
+  get(): MetricSnapshot {
+    const values: MetricSnapshot['values'] = [];
+    const bucket = `${this.name}_bucket`;
+    for (const cell of this.table.all()) {
+      let cumulative = 0;
+      for (let i = 0; i < this.bounds.length; i++) {
+        cumulative += cell.counts[i];
+        values.push({ value: cumulative, labels: { le: this.bounds[i], ...cell.labels }, metricName: bucket });
+      }
+      values.push({ value: cell.count, labels: { le: '+Inf', ...cell.labels }, metricName: bucket });
+      values.push({ value: cell.sum, labels: { ...cell.labels }, metricName: `${this.name}_sum` });
+      values.push({ value: cell.count, labels: { ...cell.labels }, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.table.clear();
+  }
+}
