@@ -29,6 +29,7 @@ const { moduleCost } = require('./lib/module-costs');
  */
 const LAZY_MODULES = [
   { id: '@modelcontextprotocol/sdk/server/streamableHttp.js', label: '@modelcontextprotocol/sdk', from: 'kernel', when: 'first /mcp request' },
+  { id: 'prom-client', from: 'kernel', when: 'first /metrics scrape' },
   { id: 'dockerode', from: 'plugins/apps', when: 'first Docker Engine call' },
   { id: 'ssh2', from: 'plugins/servers', when: 'first SSH connection or key check' },
   { id: '@simplewebauthn/server', from: 'plugins/auth', when: 'first passkey ceremony' },

@@ -36,7 +36,7 @@ describe('lazyModule', () => {
 });
 
 /** Packages kept out of start-up, each loaded on first use (bench/foundation.js lists the same). */
-const LAZY = ['@modelcontextprotocol/sdk', 'dockerode', 'docker-modem', 'ssh2', '@simplewebauthn/server', 'age-encryption', 'nodemailer', 'openid-client', 'otplib', 'qrcode', 'pino-pretty'];
+const LAZY = ['@modelcontextprotocol/sdk', 'prom-client', '@opentelemetry/api', 'dockerode', 'docker-modem', 'ssh2', '@simplewebauthn/server', 'age-encryption', 'nodemailer', 'openid-client', 'otplib', 'qrcode', 'pino-pretty'];
 /** Kept out of start-up for its CPU (issue 19, start-up time): loaded by the first request that needs them. */
 const FIRST_REQUEST = ['@koa/bodyparser', 'co-body', 'qs', 'ws', '@koa/send', 'bcrypt', 'rate-limiter-flexible', 'jsonwebtoken'];
 const TRACER = path.join(REPO_ROOT, 'bench', 'lib', 'require-tracer.js');
@@ -61,11 +61,14 @@ describe('tomo serve start-up', () => {
     }
     const dir = makeTempDir('tomo-lazy-serve-');
     traceFile = path.join(dir, 'trace.json');
+    // This machine may scrape /metrics without a token.
+    const config = path.join(dir, 'config.yaml');
+    fs.writeFileSync(config, 'metrics:\n  allowFrom: [127.0.0.1]\n');
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['--require', TRACER, path.join(REPO_ROOT, 'bin', 'tomo.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
       cwd: REPO_ROOT,
-      env: cleanEnv({ TOMO_DATA_DIR: path.join(dir, 'data'), TOMO_REQUIRE_TRACE_OUT: traceFile }),
+      env: cleanEnv({ TOMO_DATA_DIR: path.join(dir, 'data'), TOMO_REQUIRE_TRACE_OUT: traceFile, TOMO_CONFIG: config }),
       stdio: 'ignore',
     });
     await waitForOk(`${url}/health`, 30000);
@@ -109,5 +112,16 @@ describe('tomo serve start-up', () => {
       await mcp.close();
     }
     expect((await loadedPackages()).has('@modelcontextprotocol/sdk')).toBe(true);
+  });
+
+  it("loads prom-client with the first /metrics scrape, which shows Node's process metrics and what Tomo counted before", async () => {
+    await fetch(`${url}/health`);
+    const res = await fetch(`${url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_mean_seconds \d/m); // a number, not NaN: the monitor had samples
+    expect(text).toMatch(/^tomo_http_requests_total\{method="GET",route="\/health",status="200"\} [1-9]/m);
+    expect((await loadedPackages()).has('prom-client')).toBe(true);
   });
 });

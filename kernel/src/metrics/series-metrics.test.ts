@@ -1,8 +1,8 @@
 // Tomo's counters and histograms (series-metrics.ts) must show in /metrics exactly what
 // prom-client's own Counter and Histogram show for the same counts: the same values are given to
 // both, in registries of their own, and the texts compared.
-import { Counter, Histogram, Registry, type Metric } from 'prom-client';
-import { SeriesCounter, SeriesHistogram } from './series-metrics';
+import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { SeriesCounter, SeriesGauge, SeriesHistogram } from './series-metrics';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -59,4 +59,31 @@ test('startTimer observes the seconds since it started, with the labels of both 
   expect(seconds).toBeGreaterThanOrEqual(0.015);
   const sum = histogram.get().values.find((v) => v.metricName === 'tomo_test_seconds_sum');
   expect(sum).toEqual({ value: seconds, labels: { tool: 'x', outcome: 'ok' }, metricName: 'tomo_test_seconds_sum' });
+});
+
+test('a gauge shows what prom-client shows: set, up and down, or read when scraped', async () => {
+  const { theirs, ours } = registries();
+  const reference = new Gauge({ name: 'tomo_test_open', help: 'Open', labelNames: ['kind'], registers: [theirs] });
+  const gauge = new SeriesGauge('tomo_test_open', 'Open', ['kind']);
+  ours.registerMetric(gauge as unknown as Metric);
+  for (const g of [reference, gauge]) {
+    g.set({ kind: 'a' }, 5);
+    g.inc({ kind: 'a' });
+    g.dec({ kind: 'b' }, 2);
+  }
+  let pool = 3;
+  new Gauge({ name: 'tomo_test_pool', help: 'Pool', registers: [theirs], collect(this: Gauge) { this.set(pool); } });
+  ours.registerMetric(new SeriesGauge('tomo_test_pool', 'Pool', [], () => pool) as unknown as Metric);
+  expect(await ours.metrics()).toBe(await theirs.metrics());
+  pool = 7;
+  expect(await ours.metrics()).toBe(await theirs.metrics());
+});
+
+test('a metric without labels shows its series at 0 before anything is counted, as prom-client does', async () => {
+  const { theirs, ours } = registries();
+  new Counter({ name: 'tomo_test_total', help: 'T', registers: [theirs] });
+  new Histogram({ name: 'tomo_test_seconds', help: 'S', buckets: BUCKETS, registers: [theirs] });
+  ours.registerMetric(new SeriesCounter('tomo_test_total', 'T', []) as unknown as Metric);
+  ours.registerMetric(new SeriesHistogram('tomo_test_seconds', 'S', [], BUCKETS) as unknown as Metric);
+  expect(await ours.metrics()).toBe(await theirs.metrics());
 });

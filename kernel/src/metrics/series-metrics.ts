@@ -1,8 +1,8 @@
 import type { MetricLabels } from './metrics-types';
 
 /**
- * Tomo's counters and histograms, served through prom-client's registry (which formats them with
- * its gauges and Node's process metrics) but counted here.
+ * Tomo's counters, histograms and gauges, served through prom-client's registry (which formats
+ * them with Node's process metrics) but counted here.
  *
  * Why not prom-client's own: every `inc` and `observe` there builds a key string from the labels,
  * checks every label name and, for a histogram, allocates a closure and an object, on each HTTP
@@ -15,7 +15,7 @@ import type { MetricLabels } from './metrics-types';
 interface MetricSnapshot {
   name: string;
   help: string;
-  type: 'counter' | 'histogram';
+  type: 'counter' | 'histogram' | 'gauge';
   aggregator: 'sum';
   values: Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
 }
@@ -57,8 +57,13 @@ class SeriesTable<S> {
     return this.byKey.values();
   }
 
+  /**
+   * Forgets every series. A metric without labels then has its one series at 0 at once, as
+   * prom-client's metrics do (so `/metrics` shows it before anything is counted).
+   */
   clear(): void {
     this.byKey.clear();
+    if (this.labelNames.length === 0) this.of(undefined);
   }
 }
 
@@ -89,6 +94,7 @@ export class SeriesCounter {
     labelNames: readonly string[],
   ) {
     this.table = new SeriesTable(name, labelNames, (labels) => new CounterCell(labels));
+    this.table.clear();
   }
 
   series(labels?: MetricLabels<string>): CounterSeries {
@@ -152,6 +158,7 @@ export class SeriesHistogram {
   ) {
     this.bounds = [...buckets].sort((a, b) => a - b);
     this.table = new SeriesTable(name, labelNames, (labels) => new HistogramCell(labels, this.bounds));
+    this.table.clear();
   }
 
   series(labels?: MetricLabels<string>): HistogramSeries {
@@ -185,6 +192,53 @@ export class SeriesHistogram {
       values.push({ value: cell.count, labels: { ...cell.labels }, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.table.clear();
+  }
+}
+
+class GaugeCell {
+  value = 0;
+  constructor(readonly labels: Labels) {}
+}
+
+/**
+ * A gauge: prom-client's `Gauge` in what it shows. With `collect`, the value of its unlabelled
+ * series is read when Prometheus scrapes.
+ */
+export class SeriesGauge {
+  readonly type = 'gauge';
+  readonly aggregator = 'sum';
+  private readonly table: SeriesTable<GaugeCell>;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    labelNames: readonly string[],
+    private readonly collect?: () => number,
+  ) {
+    this.table = new SeriesTable(name, labelNames, (labels) => new GaugeCell(labels));
+    this.table.clear();
+  }
+
+  set(labels: MetricLabels<string>, value: number): void {
+    if (typeof value !== 'number') throw new TypeError(`Value is not a valid number: ${String(value)}`);
+    this.table.of(labels).value = value;
+  }
+
+  inc(labels?: MetricLabels<string>, value = 1): void {
+    this.table.of(labels).value += value;
+  }
+
+  dec(labels?: MetricLabels<string>, value = 1): void {
+    this.table.of(labels).value -= value;
+  }
+
+  get(): MetricSnapshot {
+    if (this.collect) this.table.of(undefined).value = this.collect();
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.table.all()].map((c) => ({ value: c.value, labels: c.labels })) };
   }
 
   reset(): void {
