@@ -69,7 +69,7 @@ export const appsPlugin = definePlugin({
     });
     const sources = [...registered.sources, ...configuredSources(extra), ...stores];
     const catalog = new CatalogService(sources, ctx.logger.child({ component: 'catalog' }));
-    // The catalog loads once Tomo listens (readiness waits for it; readers wait for it): see CatalogService.load.
+    // The catalog loads when something first reads it (readers wait for that load): see CatalogService.load.
     const engine = new EngineAccess(ctx.config.dockerTimeoutMs);
     const apps = new AppsService(
       ctx.dataSource,
@@ -104,7 +104,6 @@ export const appsPlugin = definePlugin({
 
     let stopChecks = () => {};
     ctx.onReady(async () => {
-      await catalog.load();
       const interrupted = await apps.markInterrupted();
       if (interrupted) ctx.logger.warn(`${interrupted} app install(s) or uninstall(s) were cut off by a restart and are marked failed`);
       const cut = await updates.markInterrupted();

@@ -44,7 +44,7 @@ function summaryOf(entry: CatalogEntry): CatalogAppSummary {
  */
 export class CatalogService {
   private readonly registry = new CatalogRegistry();
-  /** The first load: started in the plugin's ready step, after Tomo listens (see {@link load}). */
+  /** The first load: started by the first reader (see {@link load}). */
   private firstLoad?: Promise<unknown>;
 
   constructor(
@@ -56,9 +56,11 @@ export class CatalogService {
 
   /**
    * Loads the catalog the first time (later calls wait for that one). Parsing the definitions is
-   * start-up's largest piece of plugin work, and no first request needs it (issue 19, start-up
-   * time): the plugin starts it once Tomo listens, readiness waits for it, and every reader
-   * below waits for it too, so nobody ever sees an empty catalog.
+   * start-up's largest piece of plugin work, and what they hold (with the YAML parser) is ~2-3 MB
+   * an instance keeps (issue 19: start-up time and idle memory). No first request needs it, so
+   * the first reader (the console's catalog page, an agent's `list_catalog`, an install, an update
+   * check) starts it, and every reader below waits for it: nobody ever sees an empty catalog.
+   * A broken definition is logged then, not at start (`tomo doctor` or the catalog page say it at once).
    */
   load(): Promise<unknown> {
     this.firstLoad ??= this.reload();
