@@ -26,15 +26,15 @@ const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/cli
 const { envInt } = require('./lib/env');
 const { machineFacts, machineLines } = require('./lib/machine');
 const { installCleanupHandlers, makeTempDir, ownCpuSeconds, readCpuSeconds } = require('./lib/processes');
-const { percentile, mean } = require('./lib/stats');
+const { percentile, mean, median } = require('./lib/stats');
 const { createSummary } = require('./lib/summary');
 const { createAdmin, ensureBuilt, login, startTomo } = require('./lib/tomo');
 
 const SETTINGS = {
   connections: envInt('BENCH_CONNECTIONS', 10, 1),
-  seconds: envInt('BENCH_SECONDS', 4, 1),
+  seconds: envInt('BENCH_SECONDS', 3, 1),
   warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 2, 0),
-  rounds: envInt('BENCH_ROUNDS', 2, 1),
+  rounds: envInt('BENCH_ROUNDS', 4, 1),
   /** A folder: run `tomo serve` with `--cpu-prof` into it (see bench/README.md, "Profiling a run"). */
   cpuProfDir: process.env.BENCH_CPU_PROF || '',
 };
@@ -121,7 +121,8 @@ async function main() {
   ensureBuilt();
   console.log(`=== Tomo MCP vs HTTP benchmark (${new Date().toISOString()}) ===`);
   for (const line of machineLines(machineFacts())) console.log(line);
-  console.log(`Load      : ${SETTINGS.connections} concurrent callers per side, ${SETTINGS.rounds} x (HTTP ${SETTINGS.seconds} s, MCP ${SETTINGS.seconds} s, lean MCP ${SETTINGS.seconds} s) after ${SETTINGS.warmupSeconds} s warm-up each (BENCH_CONNECTIONS / BENCH_SECONDS / BENCH_ROUNDS / BENCH_WARMUP_SECONDS)`);
+  console.log(`Load      : ${SETTINGS.connections} concurrent callers per side, ${SETTINGS.rounds} rounds of (HTTP, lean MCP, SDK MCP) ${SETTINGS.seconds} s each, the order reversed every other round, after ${SETTINGS.warmupSeconds} s warm-up each (BENCH_CONNECTIONS / BENCH_SECONDS / BENCH_ROUNDS / BENCH_WARMUP_SECONDS)`);
+  console.log('Ratios    : per round, then the median of the rounds (this machine drifts by up to a third within a minute; a round gives both sides the same machine)');
 
   const dataDir = makeTempDir('tomo-bench-mcp-vs-http-');
   const admin = await createAdmin(dataDir);
@@ -151,8 +152,16 @@ async function main() {
       for (const callers of Object.values(sides)) await phase(callers, SETTINGS.warmupSeconds, tomo.handle.pid);
     }
     const all = { http: [], mcp: [], lean: [] };
-    for (let round = 1; round <= SETTINGS.rounds; round++) {
-      for (const side of Object.keys(sides)) all[side].push(await phase(sides[side], SETTINGS.seconds, tomo.handle.pid));
+    const rounds = [];
+    for (let round = 0; round < SETTINGS.rounds; round++) {
+      const order = round % 2 === 0 ? ['http', 'lean', 'mcp'] : ['mcp', 'lean', 'http'];
+      const got = {};
+      for (const side of order) {
+        got[side] = await phase(sides[side], SETTINGS.seconds, tomo.handle.pid);
+        all[side].push(got[side]);
+      }
+      const p50Of = (side) => percentile(got[side].latencies, 50);
+      rounds.push({ lean: p50Of('lean') / p50Of('http'), cpu: got.lean.cpuUsPerCall / got.http.cpuUsPerCall, sdk: p50Of('mcp') / p50Of('http') });
     }
     const merged = (side) => {
       const phases = all[side];
@@ -167,18 +176,18 @@ async function main() {
     const mcp = merged('mcp');
     const lean = merged('lean');
     const p50 = { http: percentile(http.latencies, 50), mcp: percentile(mcp.latencies, 50), lean: percentile(lean.latencies, 50) };
-    const ratio = p50.mcp / p50.http;
     console.log('');
-    const leanRatio = p50.lean / p50.http;
-    const cpuRatio = lean.cpuUs / http.cpuUs;
+    const leanRatio = median(rounds.map((r) => r.lean));
+    const cpuRatio = median(rounds.map((r) => r.cpu));
+    const roundsOf = (key) => rounds.map((r) => r[key].toFixed(2)).join(', ');
     const verdict = (r) => (r <= TARGET_RATIO ? 'PASS' : 'FAIL');
     console.log(figuresLine('HTTP GET /api/users/:id', http.latencies, http.perSecond, http.cpuUs, http.clientUs));
     console.log(figuresLine('MCP  tools/call, lean fetch client', lean.latencies, lean.perSecond, lean.cpuUs, lean.clientUs));
-    console.log(`  ratio MCP/HTTP (p50 latency)      : ${leanRatio.toFixed(2)}  (target <= ${TARGET_RATIO})  ${verdict(leanRatio)}`);
-    console.log(`  ratio MCP/HTTP (server CPU)       : ${cpuRatio.toFixed(2)}  (target <= ${TARGET_RATIO})  ${verdict(cpuRatio)}`);
+    console.log(`  ratio MCP/HTTP (p50 latency)      : ${leanRatio.toFixed(2)}  (rounds: ${roundsOf('lean')})  (target <= ${TARGET_RATIO})  ${verdict(leanRatio)}`);
+    console.log(`  ratio MCP/HTTP (server CPU)       : ${cpuRatio.toFixed(2)}  (rounds: ${roundsOf('cpu')})  (target <= ${TARGET_RATIO})  ${verdict(cpuRatio)}`);
     console.log(figuresLine('MCP  tools/call, SDK client', mcp.latencies, mcp.perSecond, mcp.cpuUs, mcp.clientUs));
     console.log(
-      `  reference only, SDK client        : p50 ratio ${ratio.toFixed(2)}, mean latency ratio ${(mean(mcp.latencies) / mean(http.latencies)).toFixed(2)}, server CPU ratio ${(mcp.cpuUs / http.cpuUs).toFixed(2)}; ` +
+      `  reference only, SDK client        : p50 ratio ${median(rounds.map((r) => r.sdk)).toFixed(2)} (rounds: ${roundsOf('sdk')}), mean latency ratio ${(mean(mcp.latencies) / mean(http.latencies)).toFixed(2)}, server CPU ratio ${(mcp.cpuUs / http.cpuUs).toFixed(2)}; ` +
         `its own CPU per call ${Math.round(mcp.clientUs)} us against fetch's ${Math.round(http.clientUs)} us (not Tomo's: not a target)`,
     );
 
@@ -189,7 +198,7 @@ async function main() {
     summary.note('mcp_p50', p50.lean, { unit: 'ms', digits: 2 });
     summary.note('http_cpu_per_call', http.cpuUs, { unit: 'us', digits: 0 });
     summary.note('mcp_cpu_per_call', lean.cpuUs, { unit: 'us', digits: 0 });
-    summary.note('sdk_mcp_http_p50_ratio', ratio, { digits: 2 });
+    summary.note('sdk_mcp_http_p50_ratio', median(rounds.map((r) => r.sdk)), { digits: 2 });
     summary.note('sdk_mcp_p50', p50.mcp, { unit: 'ms', digits: 2 });
     summary.note('sdk_client_cpu_per_call', mcp.clientUs, { unit: 'us', digits: 0 });
     summary.note('fetch_client_cpu_per_call', http.clientUs, { unit: 'us', digits: 0 });
