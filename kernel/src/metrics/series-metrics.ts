@@ -67,6 +67,29 @@ class SeriesTable<S> {
   }
 }
 
+/** What every metric here shares: its name and help, its series, and a reset that keeps prom-client's unlabelled series at 0. */
+abstract class SeriesMetric<S> {
+  readonly aggregator = 'sum';
+  protected readonly table: SeriesTable<S>;
+
+  constructor(
+    readonly type: MetricSnapshot['type'],
+    readonly name: string,
+    readonly help: string,
+    labelNames: readonly string[],
+    make: (labels: Labels) => S,
+  ) {
+    this.table = new SeriesTable(name, labelNames, make);
+    this.table.clear();
+  }
+
+  abstract get(): MetricSnapshot;
+
+  reset(): void {
+    this.table.clear();
+  }
+}
+
 /** One counter series, kept by a hot path: `inc` is an addition. */
 export interface CounterSeries {
   inc(value?: number): void;
@@ -83,18 +106,9 @@ class CounterCell implements CounterSeries {
 }
 
 /** A counter: prom-client's `Counter` in what it shows, counted in series of its own. */
-export class SeriesCounter {
-  readonly type = 'counter';
-  readonly aggregator = 'sum';
-  private readonly table: SeriesTable<CounterCell>;
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    labelNames: readonly string[],
-  ) {
-    this.table = new SeriesTable(name, labelNames, (labels) => new CounterCell(labels));
-    this.table.clear();
+export class SeriesCounter extends SeriesMetric<CounterCell> {
+  constructor(name: string, help: string, labelNames: readonly string[]) {
+    super('counter', name, help, labelNames, (labels) => new CounterCell(labels));
   }
 
   series(labels?: MetricLabels<string>): CounterSeries {
@@ -107,10 +121,6 @@ export class SeriesCounter {
 
   get(): MetricSnapshot {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.table.all()].map((c) => ({ value: c.value, labels: c.labels })) };
-  }
-
-  reset(): void {
-    this.table.clear();
   }
 }
 
@@ -127,7 +137,7 @@ class HistogramCell implements HistogramSeries {
 
   constructor(
     readonly labels: Labels,
-    private readonly bounds: readonly number[],
+    readonly bounds: readonly number[],
   ) {
     this.counts = new Float64Array(bounds.length + 1);
   }
@@ -144,21 +154,10 @@ class HistogramCell implements HistogramSeries {
 }
 
 /** A histogram: prom-client's `Histogram` in what it shows, counted in series of its own. */
-export class SeriesHistogram {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private readonly table: SeriesTable<HistogramCell>;
-  private readonly bounds: readonly number[];
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    labelNames: readonly string[],
-    buckets: readonly number[],
-  ) {
-    this.bounds = [...buckets].sort((a, b) => a - b);
-    this.table = new SeriesTable(name, labelNames, (labels) => new HistogramCell(labels, this.bounds));
-    this.table.clear();
+export class SeriesHistogram extends SeriesMetric<HistogramCell> {
+  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
+    const bounds = Object.freeze([...buckets].sort((a, b) => a - b));
+    super('histogram', name, help, labelNames, (labels) => new HistogramCell(labels, bounds));
   }
 
   series(labels?: MetricLabels<string>): HistogramSeries {
@@ -183,19 +182,15 @@ export class SeriesHistogram {
     const bucket = `${this.name}_bucket`;
     for (const cell of this.table.all()) {
       let cumulative = 0;
-      for (let i = 0; i < this.bounds.length; i++) {
+      for (let i = 0; i < cell.bounds.length; i++) {
         cumulative += cell.counts[i];
-        values.push({ value: cumulative, labels: { le: this.bounds[i], ...cell.labels }, metricName: bucket });
+        values.push({ value: cumulative, labels: { le: cell.bounds[i], ...cell.labels }, metricName: bucket });
       }
       values.push({ value: cell.count, labels: { le: '+Inf', ...cell.labels }, metricName: bucket });
       values.push({ value: cell.sum, labels: { ...cell.labels }, metricName: `${this.name}_sum` });
       values.push({ value: cell.count, labels: { ...cell.labels }, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
-  }
-
-  reset(): void {
-    this.table.clear();
   }
 }
 
@@ -208,19 +203,14 @@ class GaugeCell {
  * A gauge: prom-client's `Gauge` in what it shows. With `collect`, the value of its unlabelled
  * series is read when Prometheus scrapes.
  */
-export class SeriesGauge {
-  readonly type = 'gauge';
-  readonly aggregator = 'sum';
-  private readonly table: SeriesTable<GaugeCell>;
-
+export class SeriesGauge extends SeriesMetric<GaugeCell> {
   constructor(
-    readonly name: string,
-    readonly help: string,
+    name: string,
+    help: string,
     labelNames: readonly string[],
     private readonly collect?: () => number,
   ) {
-    this.table = new SeriesTable(name, labelNames, (labels) => new GaugeCell(labels));
-    this.table.clear();
+    super('gauge', name, help, labelNames, (labels) => new GaugeCell(labels));
   }
 
   set(labels: MetricLabels<string>, value: number): void {
@@ -239,9 +229,5 @@ export class SeriesGauge {
   get(): MetricSnapshot {
     if (this.collect) this.table.of(undefined).value = this.collect();
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.table.all()].map((c) => ({ value: c.value, labels: c.labels })) };
-  }
-
-  reset(): void {
-    this.table.clear();
   }
 }
