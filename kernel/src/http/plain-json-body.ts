@@ -20,52 +20,61 @@ export function readPlainJsonBody(req: IncomingMessage, limitBytes: number): Pro
   if (lengthHeader === undefined || !/^\d{1,15}$/.test(lengthHeader)) return undefined;
   const length = Number(lengthHeader);
   if (length > limitBytes || req.readableEnded || req.destroyed) return undefined;
-  // Node's parser runs this request's handler as soon as the headers are parsed, before it reads
-  // on into the body. A small body usually came in the same packet: one turn of the microtask
-  // queue later it is parsed and buffered, and is taken in one read, with no listeners (issue 19:
-  // the listeners and stream events of reading it as it flows cost an MCP call ~2 us).
-  return Promise.resolve(req).then((message) => {
-    if (message.complete && !message.destroyed && message.readableLength === length) {
-      // read() hands over the whole buffer (and lets the stream end); an empty body reads as null.
-      return parseStrictJson((message.read() as Buffer | null) ?? Buffer.alloc(0));
-    }
-    return readBytes(message, length).then(parseStrictJson);
+  // One promise for the read and the parse (each `then` is one more per MCP call; issue 19).
+  return new Promise((resolve, reject) => {
+    const parse = (bytes: Buffer) => {
+      try {
+        resolve(parseStrictJson(bytes));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    // Node's parser runs this request's handler as soon as the headers are parsed, before it reads
+    // on into the body. A small body sent with its headers is parsed and buffered one turn of the
+    // microtask queue later, and is then taken in one read, with no listeners; a body sent after
+    // its headers (as fetch sends it) is read as it comes.
+    queueMicrotask(() => {
+      if (req.complete && !req.destroyed && req.readableLength === length) {
+        // read() hands over the whole buffer (and lets the stream end); an empty body reads as null.
+        parse((req.read() as Buffer | null) ?? Buffer.alloc(0));
+      } else {
+        readBytes(req, length, parse, reject);
+      }
+    });
   });
 }
 
 /** The body's bytes. Node's parser stops at Content-Length, so only an early end can cut it short. */
-function readBytes(req: IncomingMessage, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAborted);
-      req.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      if (received !== length) return reject(clientError('request size did not match content length', 'request.size.invalid'));
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
-    };
-    // As raw-body: a client that goes away mid-body is a 400 (nobody reads the answer).
-    const onAborted = () => {
-      cleanup();
-      reject(clientError('request aborted', 'request.aborted'));
-    };
-    const onClose = () => {
-      if (!req.readableEnded) onAborted();
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAborted);
-    req.on('close', onClose);
-  });
+function readBytes(req: IncomingMessage, length: number, done: (bytes: Buffer) => void, fail: (err: Error) => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const cleanup = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onAborted);
+    req.off('close', onClose);
+  };
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    cleanup();
+    if (received !== length) return fail(clientError('request size did not match content length', 'request.size.invalid'));
+    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+  };
+  // As raw-body: a client that goes away mid-body is a 400 (nobody reads the answer).
+  const onAborted = () => {
+    cleanup();
+    fail(clientError('request aborted', 'request.aborted'));
+  };
+  const onClose = () => {
+    if (!req.readableEnded) onAborted();
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onAborted);
+  req.on('close', onClose);
 }
 
 /** A client error as raw-body's: a status the error middleware maps, safe to show. */

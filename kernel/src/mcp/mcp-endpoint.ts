@@ -53,6 +53,11 @@ interface ListedTool {
   annotations: Record<string, unknown>;
 }
 
+/** The settled promise of a request answered without waiting for anything. */
+function answered(_: void): Promise<void> {
+  return Promise.resolve();
+}
+
 function jsonRpcError(ctx: Context, status: number, message: string): void {
   ctx.status = status;
   ctx.body = { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
@@ -99,22 +104,20 @@ export class McpEndpoint {
   }
 
   /** One `tools/call`, whichever way it came (through the SDK, or answered directly). */
-  private async callTool(name: string, args: unknown, facts: RequestFacts, state: McpSessionState): Promise<ToolOutcome> {
+  private callTool(name: string, args: unknown, facts: RequestFacts, state: McpSessionState): Promise<ToolOutcome> {
     const entry = this.tools.get(name);
-    const started = process.hrtime.bigint();
+    // A double, not hrtime.bigint(): two BigInts per call were garbage for the same precision.
+    const started = performance.now();
     if (!entry) {
-      this.metrics?.record(UNKNOWN_TOOL, 'error', Number(process.hrtime.bigint() - started) / 1e9);
-      return outcomeOf(toolError(new AppError(404, 'unknown_tool', `No tool named "${name}"`)));
+      this.metrics?.record(UNKNOWN_TOOL, 'error', (performance.now() - started) / 1000);
+      return Promise.resolve(outcomeOf(toolError(new AppError(404, 'unknown_tool', `No tool named "${name}"`))));
     }
-    const result = await runTool(
-      entry,
-      args,
-      { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs },
-      this.hooks,
-      this.log,
-    );
-    this.metrics?.record(entry.definition.name, result.isError ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
-    return result;
+    const request = { headerCredential: facts.headerCredential, clientIp: facts.clientIp ?? '', requestId: facts.requestId ?? randomUUID(), session: state, checkOutput: this.checkOutputs };
+    // Recorded in a `then`, not after an `await`: one promise fewer per call (issue 19).
+    return runTool(entry, args, request, this.hooks, this.log).then((result) => {
+      this.metrics?.record(entry.definition.name, result.isError ? 'error' : 'ok', (performance.now() - started) / 1000);
+      return result;
+    });
   }
 
   /**
@@ -139,31 +142,38 @@ export class McpEndpoint {
     return this.toolList.tools;
   }
 
-  /** Koa handler for POST/GET/DELETE /mcp. */
-  async handle(ctx: Context): Promise<void> {
-    if (this.draining) return jsonRpcError(ctx, 503, 'Tomo is shutting down');
+  /**
+   * Koa handler for POST/GET/DELETE /mcp. Not `async`: a plain `tools/call` of an open session,
+   * nearly every request, is answered through one promise, the tool's (issue 19).
+   */
+  handle(ctx: Context): Promise<void> {
+    if (this.draining) return answered(jsonRpcError(ctx, 503, 'Tomo is shutting down'));
     const sessionId = ctx.get('mcp-session-id');
-    let session = sessionId ? this.sessions.get(sessionId) : undefined;
+    const session = sessionId ? this.sessions.get(sessionId) : undefined;
     const body = (ctx.request as { body?: unknown }).body;
-    if (sessionId && !session) return jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session');
-    if (!session) {
-      if (ctx.method !== 'POST' || !sdkTypes().isInitializeRequest(body)) {
-        return jsonRpcError(ctx, 400, 'No MCP session: send an initialize request first');
-      }
-      session = await this.open();
-    }
+    if (sessionId && !session) return answered(jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session'));
+    if (!session) return this.openAndServe(ctx, body);
     session.lastSeen = Date.now();
     const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
     const call = directToolCall(ctx, body, sdkTypes().SUPPORTED_PROTOCOL_VERSIONS);
-    if (call) {
+    if (!call) return serveWithWebTransport(ctx, session.transport, body, { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } });
+    return this.callTool(call.name, call.arguments, facts, session.state).then((outcome) => {
       // The JSON-RPC response the SDK's transport would send in JSON mode, headers included.
-      const outcome = await this.callTool(call.name, call.arguments, facts, session.state);
       ctx.set('mcp-session-id', sessionId);
       ctx.res.setHeader('Content-Type', JSON_TYPE);
       // The result is JSON text already (see ToolOutcome): the envelope is put around it, not re-serialised.
       ctx.body = `{"result":${outcome.json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
-      return;
+    });
+  }
+
+  /** A request without a session: only an `initialize` opens one (through the SDK, which answers it). */
+  private async openAndServe(ctx: Context, body: unknown): Promise<void> {
+    if (ctx.method !== 'POST' || !sdkTypes().isInitializeRequest(body)) {
+      return jsonRpcError(ctx, 400, 'No MCP session: send an initialize request first');
     }
+    const session = await this.open();
+    session.lastSeen = Date.now();
+    const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
     await serveWithWebTransport(ctx, session.transport, body, { token: '', clientId: 'tomo', scopes: [], extra: { ...facts } });
   }
 
