@@ -48,7 +48,7 @@ export { loadConfig, type ConfigSources } from './config/load-config';
 export type { TomoConfig, KernelConfig } from './config/config-schema';
 export type { Cluster } from './cluster/cluster-types';
 export { SECRET_FIELD_NAMES } from './log/redaction';
-export type { MetricsRegistrar, MetricDefinition, MetricCounter, MetricHistogram, MetricGauge, MetricLabels } from './metrics/metrics-types';
+export type { MetricsRegistrar, MetricDefinition, MetricCounter, MetricCounterSeries, MetricHistogram, MetricHistogramSeries, MetricGauge, MetricLabels } from './metrics/metrics-types';
 export { Kernel, type KernelOptions } from './kernel';
 export { migrationStatus, type MigrationState } from './db/create-data-source';
 export { isPostgres, listTables, numberPlaceholders, runSql, runSqlCountingRows, type SqlRunner } from './db/portable-sql';

@@ -20,7 +20,13 @@ export interface MetricCounter<L extends string = never> {
   /** Adds `value` (default 1) to the series of these labels. */
   inc(labels?: MetricLabels<L>, value?: number): void;
   /** The series of these labels, to keep where the same series is counted often (a request's path): its `inc` finds nothing again. */
-  series(labels?: MetricLabels<L>): { inc(value?: number): void };
+  series(labels?: MetricLabels<L>): MetricCounterSeries;
+}
+
+/** One series of a counter, kept by code that counts it often. */
+export interface MetricCounterSeries {
+  /** Adds `value` (default 1). */
+  inc(value?: number): void;
 }
 
 /** Observations counted into buckets (durations, in seconds). */
@@ -28,9 +34,15 @@ export interface MetricHistogram<L extends string = never> {
   /** Records one observation (seconds, for a duration). */
   observe(labels: MetricLabels<L>, value: number): void;
   /** The series of these labels, to keep where the same series is observed often: its `observe` finds nothing again. */
-  series(labels?: MetricLabels<L>): { observe(value: number): void };
+  series(labels?: MetricLabels<L>): MetricHistogramSeries;
   /** Starts a clock; calling the returned function records the seconds since, with the labels of both calls. */
   startTimer(labels?: MetricLabels<L>): (labels?: MetricLabels<L>) => number;
+}
+
+/** One series of a histogram, kept by code that observes it often. */
+export interface MetricHistogramSeries {
+  /** Records one observation (seconds, for a duration). */
+  observe(value: number): void;
 }
 
 /** A value that goes up and down (open connections). */
