@@ -779,12 +779,17 @@ if ! pg_ok; then
     start 9>&- >/dev/null || { tail -n 20 "$PG_DIR/postgres.log" >&2 || true; die "PostgreSQL did not start"; }
   changes+=("started PostgreSQL on 127.0.0.1:$PG_PORT")
 fi
-# The role the tests connect as: may create databases, nothing else. The password is
-# set every run (it is the file's), passed to psql as a variable, never in the SQL text.
+# The role the tests connect as: may create databases, and end the sessions in a test database it
+# drops, nothing else. A test database is dropped WITH (FORCE); an autovacuum worker busy in it
+# belongs to no role, and only pg_signal_backend may end it (without it the drop failed at random:
+# "must be a member of the role whose process is being terminated or member of pg_signal_backend").
+# The password is set every run (it is the file's), passed to psql as a variable, never in the SQL.
 as_postgres psql -q -X -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -d postgres \
   -v role="$PG_USER" -v pw="$PG_PASSWORD" >/dev/null <<'SQL' || die "could not create the PostgreSQL role $PG_USER"
+SET client_min_messages = warning;
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
 SELECT format('ALTER ROLE %I PASSWORD %L', :'role', :'pw') \gexec
+SELECT format('GRANT pg_signal_backend TO %I', :'role') \gexec
 SQL
 PG_URL="postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
 pg_version=$(PGPASSWORD=$PG_PASSWORD psql -X -At -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -c 'SHOW server_version' 2>&1) ||
