@@ -53,11 +53,6 @@ interface ListedTool {
   annotations: Record<string, unknown>;
 }
 
-/** The settled promise of a request answered without waiting for anything. */
-function answered(_: void): Promise<void> {
-  return Promise.resolve();
-}
-
 function jsonRpcError(ctx: Context, status: number, message: string): void {
   ctx.status = status;
   ctx.body = { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
@@ -147,11 +142,17 @@ export class McpEndpoint {
    * nearly every request, is answered through one promise, the tool's (issue 19).
    */
   handle(ctx: Context): Promise<void> {
-    if (this.draining) return answered(jsonRpcError(ctx, 503, 'Tomo is shutting down'));
+    if (this.draining) {
+      jsonRpcError(ctx, 503, 'Tomo is shutting down');
+      return Promise.resolve();
+    }
     const sessionId = ctx.get('mcp-session-id');
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
     const body = (ctx.request as { body?: unknown }).body;
-    if (sessionId && !session) return answered(jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session'));
+    if (sessionId && !session) {
+      jsonRpcError(ctx, 404, 'MCP session not found or expired; start a new session');
+      return Promise.resolve();
+    }
     if (!session) return this.openAndServe(ctx, body);
     session.lastSeen = Date.now();
     const facts: RequestFacts = { headerCredential: credentialFromRequest(ctx), clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
